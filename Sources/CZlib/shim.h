@@ -1,0 +1,10 @@
+#include <zlib.h>
+
+/* zlib's inflateInit2/deflateInit2 are function-like macros Swift cannot call. */
+static inline int CZlib_inflateInit2(z_streamp strm, int windowBits) {
+    return inflateInit2(strm, windowBits);
+}
+
+static inline int CZlib_deflateInit2(z_streamp strm, int level, int windowBits) {
+    return deflateInit2(strm, level, Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY);
+}

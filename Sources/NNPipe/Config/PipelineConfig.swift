@@ -1,0 +1,124 @@
+/// A pipeline file, read and checked: what to read, the transforms, what to write, how to run.
+///
+/// Built by ``PipelineLoader`` from YAML; everything that can be checked without the input's
+/// header has been checked (types, ranges, model files and their shapes).
+public struct PipelineConfig: Sendable {
+    /// The pipeline file as the user named it, for messages.
+    public var file: String
+    public var read: ReadStageConfig
+    public var transforms: [TransformStageConfig]
+    public var write: WriteStageConfig
+    public var execution: ExecutionConfig
+    public var errors: ErrorPolicyConfig
+}
+
+/// A column picked by header name, or by 0-based index when the input has no header.
+public enum ColumnRef: Sendable, Equatable, CustomStringConvertible {
+    case name(String)
+    case index(Int)
+
+    public var description: String {
+        switch self {
+        case .name(let name): "\"\(name)\""
+        case .index(let index): "column \(index)"
+        }
+    }
+}
+
+/// A column reference with where it was written in the pipeline file.
+public struct ColumnSelector: Sendable {
+    public var ref: ColumnRef
+    public var keyPath: String
+    public var line: Int?
+    public var column: Int?
+}
+
+/// The `read` stage: the input and its columns.
+public struct ReadStageConfig: Sendable {
+    /// The input path resolved against the pipeline's folder, or `-` for standard input.
+    public var path: String
+    /// Whether the first record is a header of column names.
+    public var header: Bool = true
+    public var delimiter: UInt8 = 0x2C
+    /// Columns fed to the model, in order.
+    public var features: [ColumnSelector]
+    /// Columns written through to the output unchanged, in order.
+    public var carry: [ColumnSelector]
+    /// A record longer than this is an error (protects memory from a missing closing quote).
+    public var maxRecordBytes: Int = 1 << 20
+}
+
+/// A transform stage between `read` and `write`.
+public enum TransformStageConfig: Sendable {
+    case forward(ForwardStageConfig)
+}
+
+/// The `forward` stage: a dense network, from a model file or written inline.
+public struct ForwardStageConfig: Sendable {
+    public var network: Network
+    /// Where the model came from (`sample-data/seed-model.json`, or `inline`).
+    public var source: String
+}
+
+/// How output files are compressed.
+public enum OutputCompression: String, Sendable {
+    /// gzip when the path ends in `.gz`, none otherwise.
+    case auto
+    case gzip
+    case none
+}
+
+/// The `write` stage: the output and its format.
+public struct WriteStageConfig: Sendable {
+    /// The output path resolved against the pipeline's folder, or `-` for standard output.
+    public var path: String
+    /// Whether to write a header row.
+    public var header: Bool = true
+    /// Names for the output activation columns (default `y0`, `y1`, …).
+    public var columns: [String]?
+    public var compression: OutputCompression = .auto
+    /// gzip level, 1 (fastest) to 9 (smallest).
+    public var gzipLevel: Int = 6
+    /// Digits after the decimal point, or nil for the shortest round-trip form.
+    public var decimals: Int?
+    public var delimiter: UInt8 = 0x2C
+
+    /// Whether the output is gzip-compressed.
+    public var isCompressed: Bool {
+        switch compression {
+        case .gzip: true
+        case .none: false
+        case .auto: path.hasSuffix(".gz")
+        }
+    }
+}
+
+/// The `execution` section.
+public struct ExecutionConfig: Sendable {
+    /// Records per chunk.
+    public var chunkRows: Int = 8192
+    /// Worker threads, or nil for the number of active processors.
+    public var workers: Int?
+    /// Chunks in flight at most (read, being processed, or waiting to be written in order),
+    /// or nil for twice the workers plus two.
+    public var maxChunksInFlight: Int?
+}
+
+/// What to do with a bad row.
+public enum ErrorPolicy: String, Sendable, CaseIterable {
+    /// Stop at the first bad row (exit status 65).
+    case fail
+    /// Drop the row and count it.
+    case skip
+    /// Write the row to the rejects file and go on.
+    case reject
+}
+
+/// The `errors` section: the bad-row policy.
+public struct ErrorPolicyConfig: Sendable {
+    public var policy: ErrorPolicy = .fail
+    /// Fail anyway after this many bad rows (skip and reject), or nil for no limit.
+    public var maxErrors: Int?
+    /// The rejects file, required with the `reject` policy.
+    public var rejectsPath: String?
+}

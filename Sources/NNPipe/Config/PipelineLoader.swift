@@ -1,0 +1,310 @@
+import Foundation
+import Yams
+
+/// Reads a pipeline file (YAML) into a checked ``PipelineConfig``.
+///
+/// ```yaml
+/// stages:
+///   - read:
+///       path: ../sample-data/seed-samples.csv.gz
+///       features: [x1, x2]
+///       carry: [id]
+///   - forward:
+///       model: ../sample-data/seed-model.json
+///   - write:
+///       path: ../out/seed-activations.csv
+/// execution:
+///   chunk_rows: 8192
+///   workers: auto
+/// ```
+/// Every problem found (unknown or missing keys, wrong types, impossible values, model files
+/// that do not load, shapes that do not chain) is reported with the key path and line, all
+/// together, before any input is read.
+public enum PipelineLoader {
+    static let topKeys = ["stages", "execution", "errors"]
+    static let stageKinds = ["read", "forward", "write"]
+    static let readKeys = ["path", "header", "delimiter", "features", "carry", "max_record_bytes"]
+    static let forwardKeys = ["model", "layers"]
+    static let layerKeys = ["weights", "bias", "activation"]
+    static let writeKeys = ["path", "header", "columns", "compression", "gzip_level", "decimals", "delimiter"]
+    static let executionKeys = ["chunk_rows", "workers", "max_chunks_in_flight"]
+    static let errorsKeys = ["policy", "max_errors", "rejects"]
+
+    /// Loads the pipeline file at `path`.
+    public static func load(path: String) throws -> PipelineConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw ConfigError(file: path, keyPath: "", problem: exists ? "cannot read the pipeline file" : "pipeline file not found")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: path, keyPath: "", problem: "the pipeline file is not UTF-8 text")
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        return try parse(yaml: text, file: path, folder: folder.isEmpty ? "." : folder)
+    }
+
+    /// Parses pipeline YAML; relative paths in it resolve against `folder`.
+    public static func parse(yaml: String, file: String, folder: String) throws -> PipelineConfig {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: yaml) else {
+                throw ConfigError(file: file, keyPath: "", problem: "the pipeline file is empty")
+            }
+            root = node
+        } catch let error as YamlError {
+            throw yamlSyntaxError(error, file: file)
+        }
+        let diagnostics = ConfigDiagnostics(file: file)
+        let context = Context(folder: folder, diagnostics: diagnostics)
+        let cursor = YAMLCursor(node: root, path: "", diagnostics: diagnostics)
+        let config = context.pipeline(cursor)
+        try diagnostics.throwIfAny()
+        guard let config else {
+            throw ConfigError(file: file, keyPath: "", problem: "the pipeline file could not be read")
+        }
+        return config
+    }
+
+    private static func yamlSyntaxError(_ error: YamlError, file: String) -> ConfigError {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let detail = context.map { "\($0.text); " } ?? ""
+            return ConfigError(file: file, line: mark.line, column: mark.column, keyPath: "",
+                               problem: "YAML syntax error: \(detail)\(problem)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return ConfigError(file: file, line: context.mark.line, column: context.mark.column, keyPath: "",
+                               problem: "duplicate keys: \(duplicates.joined(separator: ", "))")
+        default:
+            return ConfigError(file: file, keyPath: "", problem: "YAML error: \(error)")
+        }
+    }
+
+    /// Walks the document; each method reports problems and returns nil where a value is unusable.
+    private struct Context {
+        let folder: String
+        let diagnostics: ConfigDiagnostics
+
+        func resolve(_ path: String) -> String {
+            if path == "-" || path.hasPrefix("/") { return path }
+            return folder == "." ? path : "\(folder)/\(path)"
+        }
+
+        func pipeline(_ cursor: YAMLCursor) -> PipelineConfig? {
+            guard let top = cursor.mapping(allowed: PipelineLoader.topKeys, required: ["stages"]) else { return nil }
+            let execution = top["execution"].flatMap(execution) ?? ExecutionConfig()
+            let errors = top["errors"].flatMap(errorPolicy) ?? ErrorPolicyConfig()
+            guard let stagesCursor = top["stages"], let stageList = stagesCursor.sequence() else { return nil }
+            var read: ReadStageConfig?
+            var write: WriteStageConfig?
+            var transforms: [TransformStageConfig] = []
+            var transformCursors: [YAMLCursor] = []
+            var kinds: [String] = []
+            for (index, stage) in stageList.enumerated() {
+                guard let entries = stage.mapping(allowed: PipelineLoader.stageKinds) else { continue }
+                guard entries.count == 1, let (kind, body) = entries.first else {
+                    if entries.count > 1 {
+                        stage.report("a stage has exactly one kind (read, forward or write), found \(entries.keys.sorted().joined(separator: ", "))")
+                    }
+                    continue
+                }
+                kinds.append(kind)
+                let isFirst = index == 0, isLast = index == stageList.count - 1
+                switch kind {
+                case "read":
+                    if !isFirst { body.report("the read stage must be the first stage") }
+                    read = readStage(body)
+                case "write":
+                    if !isLast { body.report("the write stage must be the last stage") }
+                    write = writeStage(body)
+                default:
+                    transformCursors.append(body)
+                    if let forward = forwardStage(body) { transforms.append(.forward(forward)) }
+                }
+            }
+            if !kinds.contains("read") { stagesCursor.report("the first stage must be a read stage") }
+            if !kinds.contains("write") { stagesCursor.report("the last stage must be a write stage") }
+            if !kinds.contains("forward") { stagesCursor.report("at least one forward stage is needed between read and write") }
+            if transforms.count == transformCursors.count {
+                checkShapes(read: read, transforms: transforms, cursors: transformCursors, write: write)
+            }
+            if errors.policy == .reject, errors.rejectsPath == nil {
+                (top["errors"] ?? cursor).report("the reject policy needs a rejects file (errors.rejects)")
+            }
+            guard let read, let write, !transforms.isEmpty else { return nil }
+            return PipelineConfig(file: diagnostics.file, read: read, transforms: transforms, write: write,
+                                  execution: execution, errors: errors)
+        }
+
+        /// Features feed the first model; each model's outputs feed the next; names fit the outputs.
+        func checkShapes(read: ReadStageConfig?, transforms: [TransformStageConfig], cursors: [YAMLCursor], write: WriteStageConfig?) {
+            var width = read?.features.count
+            for (stage, cursor) in zip(transforms, cursors) {
+                guard case .forward(let forward) = stage else { continue }
+                if let width, width != forward.network.inputCount {
+                    let what = width == read?.features.count ? "read.features lists \(width) columns" : "the stage before gives \(width) values"
+                    cursor.report("the model (\(forward.source)) takes \(forward.network.inputCount) inputs but \(what)")
+                }
+                width = forward.network.outputCount
+            }
+            if let width, let columns = write?.columns, columns.count != width {
+                diagnostics.report(ConfigError(file: diagnostics.file, keyPath: "write.columns",
+                                               problem: "names \(columns.count) columns but the model gives \(width) outputs"))
+            }
+        }
+
+        func readStage(_ cursor: YAMLCursor) -> ReadStageConfig? {
+            guard let keys = cursor.mapping(allowed: PipelineLoader.readKeys, required: ["path", "features"]) else { return nil }
+            let header = keys["header"]?.bool() ?? true
+            let delimiter = keys["delimiter"].flatMap(delimiterByte) ?? 0x2C
+            let maxRecordBytes = keys["max_record_bytes"]?.int(in: 16...(1 << 30)) ?? (1 << 20)
+            let features = keys["features"].flatMap { columns($0, header: header, allowEmpty: false) }
+            let carry = keys["carry"].flatMap { columns($0, header: header, allowEmpty: true) } ?? []
+            guard let path = keys["path"]?.nonEmptyString(), let features else { return nil }
+            return ReadStageConfig(path: resolve(path), header: header, delimiter: delimiter, features: features,
+                                   carry: carry, maxRecordBytes: maxRecordBytes)
+        }
+
+        func columns(_ cursor: YAMLCursor, header: Bool, allowEmpty: Bool) -> [ColumnSelector]? {
+            guard let elements = cursor.sequence() else { return nil }
+            if elements.isEmpty && !allowEmpty {
+                cursor.report("must list at least one column")
+                return nil
+            }
+            var selectors: [ColumnSelector] = []
+            var seen: Set<String> = []
+            for element in elements {
+                guard case .scalar(let scalar) = element.node else {
+                    element.report("expected a column name or index, found \(element.kindName)")
+                    continue
+                }
+                let ref: ColumnRef
+                if header {
+                    ref = .name(scalar.string)
+                } else if scalar.style == .plain, let index = Int(scalar.string), index >= 0 {
+                    ref = .index(index)
+                } else {
+                    element.report("the input has no header (header: false), so columns are 0-based indices; found '\(scalar.string)'")
+                    continue
+                }
+                if !seen.insert(ref.description).inserted {
+                    element.report("\(ref) is listed twice")
+                    continue
+                }
+                selectors.append(ColumnSelector(ref: ref, keyPath: element.path, line: element.line, column: element.column))
+            }
+            return selectors.count == elements.count ? selectors : nil
+        }
+
+        func delimiterByte(_ cursor: YAMLCursor) -> UInt8? {
+            guard let text = cursor.string() else { return nil }
+            let value = text == "\\t" || text == "tab" ? "\t" : text
+            guard value.utf8.count == 1, let byte = value.utf8.first, byte != 0x22, byte != 0x0A, byte != 0x0D else {
+                cursor.report("the delimiter must be one ASCII character other than a quote or line end (\"\\t\" for tab)")
+                return nil
+            }
+            return byte
+        }
+
+        func forwardStage(_ cursor: YAMLCursor) -> ForwardStageConfig? {
+            guard let keys = cursor.mapping(allowed: PipelineLoader.forwardKeys) else { return nil }
+            switch (keys["model"], keys["layers"]) {
+            case (let model?, nil):
+                guard let path = model.nonEmptyString() else { return nil }
+                do {
+                    let network = try ModelLoader.load(jsonFile: resolve(path), displayName: resolve(path))
+                    return ForwardStageConfig(network: network, source: resolve(path))
+                } catch let error as ModelError {
+                    model.report("cannot load the model: \(error.message)")
+                } catch {
+                    model.report("cannot load the model: \(error)")
+                }
+                return nil
+            case (nil, let layers?):
+                return inlineModel(layers)
+            case (.some, .some):
+                cursor.report("give either model (a file) or layers (inline), not both")
+                return nil
+            case (nil, nil):
+                cursor.report("missing required key 'model' (a model file) or 'layers' (inline)")
+                return nil
+            }
+        }
+
+        func inlineModel(_ cursor: YAMLCursor) -> ForwardStageConfig? {
+            guard let elements = cursor.sequence() else { return nil }
+            var raw: [ModelLoader.RawLayer] = []
+            for element in elements {
+                guard let keys = element.mapping(allowed: PipelineLoader.layerKeys, required: PipelineLoader.layerKeys) else { continue }
+                guard let rows = keys["weights"]?.sequence(), let bias = keys["bias"].flatMap(numbers),
+                      let activationCursor = keys["activation"], let name = activationCursor.string() else { continue }
+                guard let activation = Activation.named(name) else {
+                    activationCursor.report("unknown activation '\(name)'; known: \(Activation.allCases.map(\.rawValue).joined(separator: ", "))")
+                    continue
+                }
+                let weights = rows.compactMap(numbers)
+                guard weights.count == rows.count else { continue }
+                raw.append(.init(weights: weights, bias: bias, activation: activation, path: element.path, line: element.line))
+            }
+            guard raw.count == elements.count else { return nil }
+            do {
+                return ForwardStageConfig(network: try ModelLoader.network(from: raw, file: diagnostics.file), source: "inline layers")
+            } catch let error as ModelError {
+                diagnostics.report(ConfigError(file: diagnostics.file, line: error.line, keyPath: error.path, problem: error.problem))
+            } catch {
+                cursor.report("\(error)")
+            }
+            return nil
+        }
+
+        func numbers(_ cursor: YAMLCursor) -> [Double]? {
+            guard let elements = cursor.sequence() else { return nil }
+            let values = elements.compactMap { $0.double() }
+            return values.count == elements.count ? values : nil
+        }
+
+        func writeStage(_ cursor: YAMLCursor) -> WriteStageConfig? {
+            guard let keys = cursor.mapping(allowed: PipelineLoader.writeKeys, required: ["path"]) else { return nil }
+            var write = WriteStageConfig(path: "-")
+            if let header = keys["header"]?.bool() { write.header = header }
+            if let columns = keys["columns"] {
+                if let names = columns.sequence()?.compactMap({ $0.nonEmptyString() }) { write.columns = names }
+            }
+            if let compression = keys["compression"]?.choice(["auto", "gzip", "none"]) {
+                write.compression = OutputCompression(rawValue: compression) ?? .auto
+            }
+            if let level = keys["gzip_level"]?.int(in: 1...9) { write.gzipLevel = level }
+            if let decimals = keys["decimals"]?.int(in: 0...17) { write.decimals = decimals }
+            if let delimiter = keys["delimiter"].flatMap(delimiterByte) { write.delimiter = delimiter }
+            guard let path = keys["path"]?.nonEmptyString() else { return nil }
+            write.path = resolve(path)
+            return write
+        }
+
+        func execution(_ cursor: YAMLCursor) -> ExecutionConfig? {
+            guard let keys = cursor.mapping(allowed: PipelineLoader.executionKeys) else { return nil }
+            var execution = ExecutionConfig()
+            if let rows = keys["chunk_rows"]?.int(in: 1...10_000_000) { execution.chunkRows = rows }
+            if let workers = keys["workers"] {
+                if case .scalar(let scalar) = workers.node, scalar.string == "auto" {
+                    execution.workers = nil
+                } else if let count = workers.int(in: 1...1024) {
+                    execution.workers = count
+                }
+            }
+            if let inFlight = keys["max_chunks_in_flight"]?.int(in: 1...4096) { execution.maxChunksInFlight = inFlight }
+            return execution
+        }
+
+        func errorPolicy(_ cursor: YAMLCursor) -> ErrorPolicyConfig? {
+            guard let keys = cursor.mapping(allowed: PipelineLoader.errorsKeys) else { return nil }
+            var config = ErrorPolicyConfig()
+            if let policy = keys["policy"]?.choice(ErrorPolicy.allCases.map(\.rawValue)) {
+                config.policy = ErrorPolicy(rawValue: policy) ?? .fail
+            }
+            if let maxErrors = keys["max_errors"]?.int(in: 0...Int.max) { config.maxErrors = maxErrors }
+            if let rejects = keys["rejects"]?.nonEmptyString() { config.rejectsPath = resolve(rejects) }
+            return config
+        }
+    }
+}

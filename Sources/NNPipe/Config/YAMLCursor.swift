@@ -1,0 +1,187 @@
+import Yams
+
+/// Collects configuration problems while a pipeline file is read, so all of them are reported
+/// together rather than one per run.
+final class ConfigDiagnostics {
+    let file: String
+    private(set) var errors: [ConfigError] = []
+
+    init(file: String) { self.file = file }
+
+    func report(_ error: ConfigError) { errors.append(error) }
+
+    /// Throws every collected problem, if there are any.
+    func throwIfAny() throws {
+        if errors.count == 1 { throw errors[0] }
+        if !errors.isEmpty { throw ConfigErrors(errors) }
+    }
+}
+
+/// A YAML node together with its key path, so every problem found in it names the path and line.
+struct YAMLCursor {
+    let node: Node
+    let path: String
+    let diagnostics: ConfigDiagnostics
+
+    var line: Int? { node.mark?.line }
+    var column: Int? { node.mark?.column }
+
+    func error(_ problem: String) -> ConfigError {
+        ConfigError(file: diagnostics.file, line: line, column: column, keyPath: path, problem: problem)
+    }
+
+    func report(_ problem: String) { diagnostics.report(error(problem)) }
+
+    func child(_ node: Node, key: String) -> YAMLCursor {
+        YAMLCursor(node: node, path: path.isEmpty ? key : "\(path).\(key)", diagnostics: diagnostics)
+    }
+
+    func element(_ node: Node, index: Int) -> YAMLCursor {
+        YAMLCursor(node: node, path: "\(path)[\(index)]", diagnostics: diagnostics)
+    }
+
+    /// The entries of a mapping, checked against the keys allowed and required there.
+    /// Unknown keys are reported with the nearest valid key as a suggestion.
+    func mapping(allowed: [String], required: [String] = []) -> [String: YAMLCursor]? {
+        guard case .mapping(let mapping) = node else {
+            report("expected a mapping with keys \(allowed.joined(separator: ", ")), found \(kindName)")
+            return nil
+        }
+        var entries: [String: YAMLCursor] = [:]
+        for (keyNode, valueNode) in mapping {
+            let key = keyNode.string ?? ""
+            let keyCursor = YAMLCursor(node: keyNode, path: path.isEmpty ? key : "\(path).\(key)", diagnostics: diagnostics)
+            if !allowed.contains(key) {
+                var problem = "unknown key '\(key)'"
+                if let suggestion = Self.nearest(to: key, in: allowed) {
+                    problem += "; did you mean '\(suggestion)'?"
+                } else {
+                    problem += "; valid keys: \(allowed.joined(separator: ", "))"
+                }
+                keyCursor.report(problem)
+                continue
+            }
+            entries[key] = child(valueNode, key: key)
+        }
+        for key in required where entries[key] == nil {
+            report("missing required key '\(key)'")
+        }
+        return entries
+    }
+
+    /// The elements of a sequence.
+    func sequence() -> [YAMLCursor]? {
+        guard case .sequence(let sequence) = node else {
+            report("expected a list, found \(kindName)")
+            return nil
+        }
+        return sequence.enumerated().map { element($0.element, index: $0.offset) }
+    }
+
+    /// A scalar as text.
+    func string() -> String? {
+        guard case .scalar(let scalar) = node else {
+            report("expected a text value, found \(kindName)")
+            return nil
+        }
+        return scalar.string
+    }
+
+    /// A non-empty string.
+    func nonEmptyString() -> String? {
+        guard let value = string() else { return nil }
+        if value.isEmpty {
+            report("must not be empty")
+            return nil
+        }
+        return value
+    }
+
+    /// An integer within `range`.
+    func int(in range: ClosedRange<Int>) -> Int? {
+        guard case .scalar(let scalar) = node, scalar.style == .plain, let value = Int(scalar.string) else {
+            report("expected an integer, found \(describeValue)")
+            return nil
+        }
+        guard range.contains(value) else {
+            report("\(value) is out of range \(range.lowerBound)...\(range.upperBound)")
+            return nil
+        }
+        return value
+    }
+
+    /// A boolean (`true`/`false`, also `yes`/`no`).
+    func bool() -> Bool? {
+        guard case .scalar(let scalar) = node, scalar.style == .plain else {
+            report("expected true or false, found \(describeValue)")
+            return nil
+        }
+        switch scalar.string.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default:
+            report("expected true or false, found \(describeValue)")
+            return nil
+        }
+    }
+
+    /// A float64 number.
+    func double() -> Double? {
+        guard case .scalar(let scalar) = node, scalar.style == .plain,
+              let value = FloatParser.parse(Array(scalar.string.utf8)) else {
+            report("expected a number, found \(describeValue)")
+            return nil
+        }
+        return value
+    }
+
+    /// One of the given words.
+    func choice(_ choices: [String]) -> String? {
+        guard let value = string() else { return nil }
+        guard choices.contains(value) else {
+            var problem = "'\(value)' is not one of \(choices.joined(separator: ", "))"
+            if let suggestion = Self.nearest(to: value, in: choices) { problem += "; did you mean '\(suggestion)'?" }
+            report(problem)
+            return nil
+        }
+        return value
+    }
+
+    var kindName: String {
+        switch node {
+        case .scalar: "a value (\(describeValue))"
+        case .mapping: "a mapping"
+        case .sequence: "a list"
+        case .alias: "an alias"
+        }
+    }
+
+    var describeValue: String {
+        if case .scalar(let scalar) = node { return "'\(scalar.string)'" }
+        return kindName
+    }
+
+    /// The candidate nearest to `word` by edit distance, if it is near enough to be a typo.
+    static func nearest(to word: String, in candidates: [String]) -> String? {
+        let scored = candidates.map { ($0, editDistance(word, $0)) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
+        return best.1 <= max(2, word.count / 3) ? best.0 : nil
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.lowercased().utf8), b = Array(b.lowercased().utf8)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}

@@ -1,0 +1,43 @@
+/// A problem with an input stream as a whole: missing, unreadable, not gzip, corrupt, truncated,
+/// or a header that does not fit the pipeline.
+public struct InputError: NNPipeError {
+    public enum Kind: Sendable {
+        /// The file does not exist or cannot be opened.
+        case missing
+        /// Reading failed part way (EIO and similar).
+        case unreadable
+        /// The bytes are not what they must be: corrupt or truncated gzip, a bad header.
+        case badData
+    }
+
+    public var kind: Kind
+    /// The input, as the user named it (`-` is shown as `<stdin>`).
+    public var file: String
+    /// Where in the input, when known: a 1-based line, or a byte offset into the (decompressed) stream.
+    public var line: Int?
+    public var byteOffset: Int?
+    public var problem: String
+
+    public init(_ kind: Kind, file: String, line: Int? = nil, byteOffset: Int? = nil, problem: String) {
+        self.kind = kind
+        self.file = file
+        self.line = line
+        self.byteOffset = byteOffset
+        self.problem = problem
+    }
+
+    public var message: String {
+        var location = file
+        if let line { location += ":\(line)" }
+        if let byteOffset { location += " (byte \(byteOffset))" }
+        return "\(location): \(problem)"
+    }
+
+    public var exitStatus: ExitStatus {
+        switch kind {
+        case .missing: .noInput
+        case .unreadable: .ioError
+        case .badData: .dataError
+        }
+    }
+}

@@ -1,0 +1,40 @@
+/// Every error nnpipe reports to a user: one line of text that says where and what,
+/// and the sysexits(3) status the run ends with.
+///
+/// Each concern has its own error type (``ConfigError``, ``ModelError``, ``InputError``,
+/// ``RowError``, ``OutputError``); the executable prints ``message`` and exits with
+/// ``exitStatus`` in one place.
+public protocol NNPipeError: Error, CustomStringConvertible, Sendable {
+    /// The one-line message, starting with the file (and line/column) it concerns.
+    var message: String { get }
+    /// The process exit status this error ends the run with.
+    var exitStatus: ExitStatus { get }
+}
+
+extension NNPipeError {
+    public var description: String { message }
+}
+
+/// Exit statuses, following sysexits(3) where one fits.
+public enum ExitStatus: Int32, Sendable, CaseIterable {
+    /// The run completed.
+    case success = 0
+    /// The command line was wrong (EX_USAGE).
+    case usage = 64
+    /// A row or the input stream was bad (EX_DATAERR).
+    case dataError = 65
+    /// An input file is missing or unreadable (EX_NOINPUT).
+    case noInput = 66
+    /// An output file cannot be created (EX_CANTCREAT).
+    case cannotCreate = 73
+    /// Reading or writing failed part way (EX_IOERR).
+    case ioError = 74
+    /// The pipeline file or a model file is wrong (EX_CONFIG).
+    case config = 78
+    /// Interrupted by SIGINT (128 + 2).
+    case interrupted = 130
+    /// The reader of standard output went away (128 + SIGPIPE).
+    case brokenPipe = 141
+    /// Terminated by SIGTERM (128 + 15).
+    case terminated = 143
+}

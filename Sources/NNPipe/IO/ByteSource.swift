@@ -1,0 +1,109 @@
+import Glibc
+
+/// A stream of bytes read in large blocks: a file, standard input, or a decompressor over one.
+public protocol ByteSource: AnyObject {
+    /// Fills up to `capacity` bytes at `buffer`; returns how many, 0 at the end of the stream.
+    func read(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int
+    /// Bytes consumed from the underlying file so far (compressed bytes for gzip), for messages.
+    var bytesConsumed: Int { get }
+}
+
+/// A file descriptor read with `read(2)`; closes the file when done unless it is standard input.
+public final class FileSource: ByteSource {
+    let descriptor: Int32
+    let name: String
+    let ownsDescriptor: Bool
+    /// Bytes handed back by ``unread(_:)``, served before the descriptor is read again.
+    private var pending: [UInt8] = []
+    private var pendingOffset = 0
+    public private(set) var bytesConsumed = 0
+
+    /// Opens `path` (`-` is standard input), naming it `name` in messages.
+    public init(path: String, name: String) throws {
+        self.name = name
+        if path == "-" {
+            descriptor = 0
+            ownsDescriptor = false
+            return
+        }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let code = errno
+            let problem = code == ENOENT ? "no such file" : "cannot open: \(String(cString: strerror(code)))"
+            throw InputError(.missing, file: name, problem: problem)
+        }
+        var info = stat()
+        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw InputError(.missing, file: name, problem: "is a folder, not a file")
+        }
+        descriptor = fd
+        ownsDescriptor = true
+    }
+
+    deinit {
+        if ownsDescriptor { close(descriptor) }
+    }
+
+    /// Puts bytes already read back in front of the stream (used after sniffing the gzip magic).
+    func unread(_ bytes: [UInt8]) {
+        pending = bytes + pending[pendingOffset...]
+        pendingOffset = 0
+        bytesConsumed -= bytes.count
+    }
+
+    public func read(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int {
+        if pendingOffset < pending.count {
+            let count = min(capacity, pending.count - pendingOffset)
+            pending.withUnsafeBufferPointer { buffer.update(from: $0.baseAddress! + pendingOffset, count: count) }
+            pendingOffset += count
+            bytesConsumed += count
+            return count
+        }
+        while true {
+            let count = Glibc.read(descriptor, buffer, capacity)
+            if count >= 0 {
+                bytesConsumed += count
+                return count
+            }
+            if errno == EINTR { continue }
+            throw InputError(.unreadable, file: name, byteOffset: bytesConsumed,
+                             problem: "read failed: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Reads until `count` bytes or the end of the stream.
+    func readUpTo(_ count: Int) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let n = try bytes.withUnsafeMutableBufferPointer { try read(into: $0.baseAddress! + filled, capacity: count - filled) }
+            if n == 0 { break }
+            filled += n
+        }
+        bytes.removeLast(count - filled)
+        return bytes
+    }
+}
+
+/// Opens inputs, choosing decompression by content: gzip's magic bytes `1f 8b`, whatever the name.
+public enum InputOpener {
+    /// Opens `path` (`-` for standard input) as a stream of CSV bytes.
+    public static func open(path: String, name: String) throws -> ByteSource {
+        let file = try FileSource(path: path, name: name)
+        let magic = try file.readUpTo(2)
+        file.unread(magic)
+        if magic == [0x1F, 0x8B] {
+            return try GzipReader(source: file, name: name)
+        }
+        if path.hasSuffix(".gz"), !magic.isEmpty {
+            throw InputError(.badData, file: name, byteOffset: 0, problem: "named .gz but is not gzip data (no gzip magic bytes)")
+        }
+        return file
+    }
+
+    /// A display name for messages: `<stdin>` for `-`, otherwise the path as given.
+    public static func displayName(_ path: String) -> String {
+        path == "-" ? "<stdin>" : path
+    }
+}

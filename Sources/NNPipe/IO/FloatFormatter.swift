@@ -1,0 +1,45 @@
+import Glibc
+
+/// Writes float64 values as CSV text into a reused byte buffer.
+///
+/// The default form is the shortest text that reads back to the same double (Python's `repr`
+/// gives the same digits: `0.9630988349234587`, `1e-05`, `1.0`), so nothing is lost in the round
+/// trip. With `decimals` set, values are written with that many digits after the point (`%.Nf`).
+public struct FloatFormatter: Sendable {
+    /// Digits after the decimal point, or nil for the shortest round-trip form.
+    public let decimals: Int?
+
+    public init(decimals: Int? = nil) {
+        self.decimals = decimals
+    }
+
+    /// Appends `value` to `buffer`.
+    @inlinable
+    public func append(_ value: Double, to buffer: inout [UInt8]) {
+        if let decimals {
+            Self.appendFixed(value, decimals: decimals, to: &buffer)
+        } else {
+            Self.appendShortest(value, to: &buffer)
+        }
+    }
+
+    /// The shortest round-trip digits: Swift's `Double.description` (the runtime's SwiftDtoa).
+    @inlinable
+    public static func appendShortest(_ value: Double, to buffer: inout [UInt8]) {
+        buffer.append(contentsOf: value.description.utf8)
+    }
+
+    /// `%.Nf`, through `vsnprintf`.
+    public static func appendFixed(_ value: Double, decimals: Int, to buffer: inout [UInt8]) {
+        var scratch = [CChar](repeating: 0, count: 360)
+        let written = withVaList([Int32(decimals), value]) { arguments in
+            scratch.withUnsafeMutableBufferPointer { vsnprintf($0.baseAddress!, 360, "%.*f", arguments) }
+        }
+        let length = min(Int(written), 359)
+        scratch.withUnsafeBufferPointer { chars in
+            chars.baseAddress!.withMemoryRebound(to: UInt8.self, capacity: length) {
+                buffer.append(contentsOf: UnsafeBufferPointer(start: $0, count: length))
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import CZlib
+
+/// Compresses blocks of bytes into complete, independent gzip members.
+///
+/// Members written one after another form one valid gzip file (gzip, zcat, Python's gzip and
+/// pigz read them all), so each worker compresses its own chunks in parallel and the writer only
+/// concatenates. One compressor per worker, reused for every chunk.
+public final class GzipCompressor {
+    /// zlib keeps pointers into its stream state, so it lives at a fixed heap address.
+    private let stream: UnsafeMutablePointer<z_stream>
+    public let level: Int
+
+    /// A compressor at `level` (1–9).
+    public init(level: Int) {
+        self.level = level
+        stream = .allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        // 15 + 16: a 32 KiB window with the gzip wrapper. deflateInit2 fails only on invalid
+        // arguments or out of memory; the level is checked by the pipeline loader.
+        let status = CZlib_deflateInit2(stream, Int32(level), 15 + 16)
+        precondition(status == Z_OK, "deflateInit2 failed with \(status)")
+    }
+
+    deinit {
+        deflateEnd(stream)
+        stream.deallocate()
+    }
+
+    /// `input` as one gzip member.
+    public func member(_ input: [UInt8]) -> [UInt8] {
+        deflateReset(stream)
+        let bound = Int(deflateBound(stream, UInt(input.count)))
+        var output = [UInt8](repeating: 0, count: bound)
+        let written: Int = input.withUnsafeBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { target in
+                stream.pointee.next_in = UnsafeMutablePointer(mutating: source.baseAddress)
+                stream.pointee.avail_in = UInt32(source.count)
+                stream.pointee.next_out = target.baseAddress
+                stream.pointee.avail_out = UInt32(target.count)
+                // With deflateBound's room, Z_FINISH completes in one call.
+                let status = deflate(stream, Z_FINISH)
+                precondition(status == Z_STREAM_END, "deflate with deflateBound room returned \(status)")
+                return target.count - Int(stream.pointee.avail_out)
+            }
+        }
+        output.removeLast(output.count - written)
+        return output
+    }
+}

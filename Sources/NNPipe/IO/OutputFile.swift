@@ -1,0 +1,109 @@
+import Glibc
+
+/// An output: standard output, or a file written atomically.
+///
+/// A file is written to a temporary file in the same folder (`.NAME.nnpipe-XXXXXX`), synced,
+/// and renamed over the target only by ``commit()``; ``discard()`` removes it, leaving any earlier
+/// file at the target untouched. Standard output cannot be made atomic.
+public final class OutputFile: @unchecked Sendable {
+    // Unchecked: written only from the writer's serial queue, and discarded only after the
+    // pipeline has drained; the temporary path is immutable.
+    let name: String
+    private let target: String?
+    private let temporaryPath: String?
+    private var descriptor: Int32
+    private var finished = false
+
+    /// Opens `path` (`-` for standard output).
+    public init(path: String) throws {
+        name = path == "-" ? "<stdout>" : path
+        guard path != "-" else {
+            target = nil
+            temporaryPath = nil
+            descriptor = 1
+            return
+        }
+        target = path
+        let folder: String
+        let base: String
+        if let slash = path.lastIndex(of: "/") {
+            folder = String(path[..<slash]).isEmpty ? "/" : String(path[..<slash])
+            base = String(path[path.index(after: slash)...])
+        } else {
+            folder = "."
+            base = path
+        }
+        var info = stat()
+        if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            throw OutputError(.cannotCreate, file: path, problem: "is a folder")
+        }
+        var template = Array("\(folder)/.\(base).nnpipe-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else {
+            throw OutputError(.cannotCreate, file: path, operation: "cannot create a file in \(folder)", errno: errno)
+        }
+        let mask = umask(0)
+        umask(mask)
+        fchmod(fd, 0o666 & ~mask)
+        descriptor = fd
+        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        temporaryPath = temporary
+        TemporaryFiles.register(temporary)
+    }
+
+    deinit {
+        if !finished { discard() }
+    }
+
+    /// Writes all of `bytes`.
+    public func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let count = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    if errno == EPIPE { throw OutputError(.brokenPipe, file: name, problem: "the reader went away") }
+                    throw OutputError(.writeFailed, file: name, operation: "write failed", errno: errno)
+                }
+                offset += count
+            }
+        }
+    }
+
+    /// Makes the output final: sync and rename over the target (a file), nothing for stdout.
+    public func commit() throws {
+        guard let target, let temporaryPath else { return }
+        if fsync(descriptor) != 0 {
+            let code = errno
+            discard()
+            throw OutputError(.writeFailed, file: name, operation: "sync failed", errno: code)
+        }
+        if close(descriptor) != 0 {
+            let code = errno
+            descriptor = -1
+            discard()
+            throw OutputError(.writeFailed, file: name, operation: "close failed", errno: code)
+        }
+        descriptor = -1
+        if rename(temporaryPath, target) != 0 {
+            let code = errno
+            discard()
+            throw OutputError(.writeFailed, file: name, operation: "cannot rename the finished output into place", errno: code)
+        }
+        TemporaryFiles.unregister(temporaryPath)
+        finished = true
+    }
+
+    /// Removes the temporary file; the target is left as it was.
+    public func discard() {
+        guard !finished else { return }
+        finished = true
+        if let temporaryPath {
+            if descriptor >= 0 { close(descriptor) }
+            unlink(temporaryPath)
+            TemporaryFiles.unregister(temporaryPath)
+        }
+    }
+
+}

@@ -1,0 +1,210 @@
+import Glibc
+
+/// Complete CSV records cut from the input stream, with where each one starts.
+public struct RawChunk: Sendable {
+    /// 0, 1, 2… in input order.
+    public var index: Int
+    /// The records' bytes, each with its line terminator (the last record of the input may lack one).
+    public var bytes: [UInt8]
+    /// Where each record ends in `bytes` (exclusive); record `i` starts where record `i - 1` ends.
+    public var recordEnds: [Int]
+    /// The 1-based physical line on which each record starts.
+    public var recordLines: [Int]
+    /// Number of records in the chunk.
+    public var count: Int { recordEnds.count }
+
+    /// The byte range of record `i`.
+    public func range(of i: Int) -> Range<Int> {
+        (i == 0 ? 0 : recordEnds[i - 1])..<recordEnds[i]
+    }
+}
+
+/// Cuts a byte stream into chunks of whole CSV records, sequentially and quote-aware.
+///
+/// This is the only part of reading that must run in order: it finds where records end (a line
+/// feed outside quotes) and counts physical lines; parsing the fields is left to the workers.
+/// Lines without a quote are skipped over with `memchr`; a line holding a quote goes through a
+/// small state machine (RFC 4180: a quote opens a field only at its start, `""` inside quotes is
+/// a literal quote). Blank lines are not records. A leading UTF-8 byte-order mark is dropped.
+public final class RecordSplitter {
+    private let source: ByteSource
+    private let name: String
+    private let delimiter: UInt8
+    private let quote: UInt8 = 0x22
+    private let maxRecordBytes: Int
+
+    /// Bytes read but not yet handed out: `window[start..<end]`.
+    private var window: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var start = 0
+    private var end = 0
+    private var atEndOfInput = false
+    private var sawFirstBytes = false
+    /// The physical line of the next record.
+    private var line = 1
+    private var nextIndex = 0
+    private let readSize = 1 << 20
+    /// The size of the last chunk, to reserve the next one's bytes at once.
+    private var lastChunkBytes = 0
+
+    public init(source: ByteSource, name: String, delimiter: UInt8, maxRecordBytes: Int) {
+        self.source = source
+        self.name = name
+        self.delimiter = delimiter
+        self.maxRecordBytes = maxRecordBytes
+        capacity = 4 << 20
+        window = .allocate(capacity: capacity)
+    }
+
+    deinit { window.deallocate() }
+
+    /// The next chunk of up to `maxRecords` records, or nil at the end of the input.
+    public func nextChunk(maxRecords: Int) throws -> RawChunk? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(lastChunkBytes + lastChunkBytes / 8)
+        var ends: [Int] = []
+        var lines: [Int] = []
+        ends.reserveCapacity(maxRecords)
+        lines.reserveCapacity(maxRecords)
+        while ends.count < maxRecords {
+            guard let record = try nextRecordRange() else { break }
+            if record.isBlank { continue }
+            bytes.append(contentsOf: UnsafeBufferPointer(start: window + record.range.lowerBound, count: record.range.count))
+            ends.append(bytes.count)
+            lines.append(record.line)
+        }
+        if ends.isEmpty { return nil }
+        lastChunkBytes = bytes.count
+        defer { nextIndex += 1 }
+        return RawChunk(index: nextIndex, bytes: bytes, recordEnds: ends, recordLines: lines)
+    }
+
+    private struct RecordRange {
+        var range: Range<Int>
+        var line: Int
+        var isBlank: Bool
+    }
+
+    /// Finds the next record in the window (refilling it as needed) and consumes it.
+    /// The returned range stays valid until the next call.
+    private func nextRecordRange() throws -> RecordRange? {
+        var scanned = start  // bytes of the current record already scanned
+        var inQuotes = false
+        var quoteInQuotes = false  // the previous byte was a quote inside a quoted field
+        var atFieldStart = true
+        var newlines = 0
+        while true {
+            if scanned == end {
+                if atEndOfInput {
+                    guard start < end else { return nil }
+                    // The last record, without a line terminator.
+                    let record = RecordRange(range: start..<end, line: line, isBlank: isBlank(start, end))
+                    line += newlines
+                    start = end
+                    return record
+                }
+                let offset = scanned - start
+                try refill()
+                scanned = start + offset
+                continue
+            }
+            if !inQuotes && !quoteInQuotes {
+                // Fast path: no quote before the next line feed means the record ends there.
+                let remaining = end - scanned
+                let lf = memchr(window + scanned, 0x0A, remaining)
+                let limit = lf.map { UnsafeMutablePointer<UInt8>(OpaquePointer($0)) - window } ?? end
+                if memchr(window + scanned, Int32(quote), limit - scanned) == nil {
+                    if limit < end {
+                        let record = RecordRange(range: start..<(limit + 1), line: line, isBlank: isBlank(start, limit + 1))
+                        line += newlines + 1
+                        start = limit + 1
+                        return record
+                    }
+                    // Note whether the unscanned tail ends on a delimiter (a quote may follow it).
+                    if limit > scanned { atFieldStart = window[limit - 1] == delimiter }
+                    scanned = limit
+                    try checkLength(scanned)
+                    continue
+                }
+            }
+            // Slow path, byte by byte, for a record that holds a quote.
+            let byte = window[scanned]
+            scanned += 1
+            if quoteInQuotes {
+                quoteInQuotes = false
+                if byte == quote {
+                    inQuotes = true  // "" is a literal quote
+                    continue
+                }
+                // The quote closed the field; this byte is outside quotes.
+            } else if inQuotes {
+                if byte == quote { inQuotes = false; quoteInQuotes = true }
+                else if byte == 0x0A { newlines += 1 }
+                try checkLength(scanned)
+                continue
+            }
+            if byte == 0x0A {
+                let record = RecordRange(range: start..<scanned, line: line, isBlank: isBlank(start, scanned))
+                line += newlines + 1
+                start = scanned
+                return record
+            }
+            if byte == quote && atFieldStart {
+                inQuotes = true
+                atFieldStart = false
+            } else {
+                atFieldStart = byte == delimiter
+            }
+            try checkLength(scanned)
+        }
+    }
+
+    /// A record of only a line terminator.
+    private func isBlank(_ from: Int, _ to: Int) -> Bool {
+        var i = from
+        while i < to, window[i] == 0x0D || window[i] == 0x0A { i += 1 }
+        return i == to
+    }
+
+    private func checkLength(_ scanned: Int) throws {
+        if scanned - start > maxRecordBytes {
+            throw InputError(.badData, file: name, line: line,
+                             problem: "record is longer than \(maxRecordBytes) bytes (max_record_bytes); an unterminated quote?")
+        }
+    }
+
+    /// Moves the unconsumed bytes to the front of the window and reads more after them.
+    private func refill() throws {
+        if start > 0 {
+            (window).update(from: window + start, count: end - start)
+            end -= start
+            start = 0
+        }
+        if capacity - end < readSize {
+            let newCapacity = max(capacity * 2, end + readSize)
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+            grown.update(from: window, count: end)
+            window.deallocate()
+            window = grown
+            capacity = newCapacity
+        }
+        let count = try source.read(into: window + end, capacity: capacity - end)
+        if count == 0 {
+            atEndOfInput = true
+            return
+        }
+        if !sawFirstBytes {
+            sawFirstBytes = true
+            end += count
+            // Drop a UTF-8 byte-order mark (it needs its three bytes in the window).
+            while end < 3 && !atEndOfInput {
+                let more = try source.read(into: window + end, capacity: capacity - end)
+                if more == 0 { atEndOfInput = true }
+                end += more
+            }
+            if end >= 3, window[0] == 0xEF, window[1] == 0xBB, window[2] == 0xBF { start = 3 }
+            return
+        }
+        end += count
+    }
+}

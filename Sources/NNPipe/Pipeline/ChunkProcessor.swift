@@ -1,0 +1,162 @@
+/// One worker's state: parses a chunk's records, runs the network on the whole chunk, and
+/// encodes the output. Each worker owns one, reused for every chunk, so nothing is allocated per
+/// row on the hot path.
+///
+/// ```
+/// RawChunk ──libcsv──▶ features (rows × inputs) ──network──▶ activations (rows × outputs)
+///          └─────────▶ carried fields (pre-quoted CSV text)  ──┴──▶ CSV bytes (▶ gzip member)
+/// ```
+final class ChunkProcessor {
+    let plan: PipelinePlan
+    private let inputName: String
+    private let parser: CSVRecordParser
+    private let formatter: FloatFormatter
+    private let compressor: GzipCompressor?
+    private let rejectsCompressor: GzipCompressor?
+    /// For each input field: the model input it feeds, or -1.
+    private let featureSlot: [Int]
+    /// features: rows × inputs, row-major.
+    private var features: [Double] = []
+    private var scratch = ForwardScratch()
+    /// Carried fields of each good row, already CSV-quoted and followed by the delimiter.
+    private var carried: [UInt8] = []
+    private var carriedEnds: [Int] = []
+    private var output: [UInt8] = []
+
+    init(plan: PipelinePlan, inputName: String, rejectsCompressed: Bool) {
+        self.plan = plan
+        self.inputName = inputName
+        parser = CSVRecordParser(delimiter: plan.config.read.delimiter)
+        formatter = FloatFormatter(decimals: plan.config.write.decimals)
+        let write = plan.config.write
+        compressor = write.isCompressed ? GzipCompressor(level: write.gzipLevel) : nil
+        rejectsCompressor = rejectsCompressed ? GzipCompressor(level: write.gzipLevel) : nil
+        var slots = [Int](repeating: -1, count: plan.fieldCount)
+        for (slot, field) in plan.featureFields.enumerated() { slots[field] = slot }
+        featureSlot = slots
+    }
+
+    /// Processes one chunk.
+    func process(_ chunk: RawChunk) -> ChunkResult {
+        var result = ChunkResult(index: chunk.index)
+        let inputs = plan.featureFields.count
+        if features.count < chunk.count * inputs {
+            features = [Double](repeating: 0, count: chunk.count * inputs)
+        }
+        carried.removeAll(keepingCapacity: true)
+        carriedEnds.removeAll(keepingCapacity: true)
+        var rejects: [UInt8] = []
+        var goodRows = 0
+        let policy = plan.config.errors.policy
+        chunk.bytes.withUnsafeBufferPointer { bytes in
+            for record in 0..<chunk.count {
+                result.rowsRead += 1
+                let range = chunk.range(of: record)
+                let start = bytes.baseAddress! + range.lowerBound
+                if let problem = parseRecord(start, count: range.count, row: goodRows, line: chunk.recordLines[record]) {
+                    result.badRows.append(problem)
+                    switch policy {
+                    case .fail:
+                        result.failure = problem
+                        return
+                    case .skip:
+                        result.rowsSkipped += 1
+                    case .reject:
+                        result.rowsRejected += 1
+                        appendReject(problem, record: UnsafeBufferPointer(start: start, count: range.count), to: &rejects)
+                    }
+                    continue
+                }
+                goodRows += 1
+            }
+        }
+        if result.failure != nil { return result }
+        result.rowsWritten = goodRows
+        encode(rows: goodRows)
+        result.output = compressor.map { $0.member(output) } ?? output
+        if !rejects.isEmpty {
+            result.rejects = rejectsCompressor.map { $0.member(rejects) } ?? rejects
+        }
+        return result
+    }
+
+    /// Parses one record into feature row `row` and the carried text; returns why it is bad, if it is.
+    private func parseRecord(_ start: UnsafePointer<UInt8>, count: Int, row: Int, line: Int) -> RowError? {
+        do {
+            try parser.parse(start, count: count)
+        } catch {
+            return rowError(line: line, field: error.field, reason: error.reason)
+        }
+        guard parser.fieldCount == plan.fieldCount else {
+            return rowError(line: line, field: nil,
+                            reason: "expected \(plan.fieldCount) fields, found \(parser.fieldCount)")
+        }
+        let inputs = plan.featureFields.count
+        let problem: RowError? = features.withUnsafeMutableBufferPointer { matrix in
+            let target = matrix.baseAddress! + row * inputs
+            for (slot, field) in plan.featureFields.enumerated() {
+                let value = parser.withField(field) { FloatParser.parse($0, count: $1) }
+                guard let value else {
+                    let reason = parser.withField(field) { FloatParser.problem($0, count: $1) }
+                    return rowError(line: line, field: field + 1, reason: reason)
+                }
+                target[slot] = value
+            }
+            return nil
+        }
+        if let problem { return problem }
+        let delimiter = plan.config.write.delimiter
+        for field in plan.carryFields {
+            parser.withField(field) { CSVText.appendField(UnsafeBufferPointer(start: $0, count: $1), delimiter: delimiter, to: &carried) }
+            carried.append(delimiter)
+        }
+        carriedEnds.append(carried.count)
+        return nil
+    }
+
+    private func rowError(line: Int, field: Int?, reason: String) -> RowError {
+        let name = field.flatMap { f in plan.columnNames.flatMap { f - 1 < $0.count ? $0[f - 1] : nil } }
+        return RowError(file: inputName, line: line, field: field, columnName: name, reason: reason)
+    }
+
+    /// A rejects-file line: the line number, the reason, and the record as read (one CSV field).
+    private func appendReject(_ problem: RowError, record: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8]) {
+        var length = record.count
+        while length > 0, record[length - 1] == 0x0A || record[length - 1] == 0x0D { length -= 1 }
+        buffer.append(contentsOf: String(problem.line).utf8)
+        buffer.append(0x2C)
+        let reason = problem.field.map { field in
+            "field \(field)\(problem.columnName.map { " (\"\($0)\")" } ?? ""): \(problem.reason)"
+        } ?? problem.reason
+        CSVText.appendField(reason, delimiter: 0x2C, to: &buffer)
+        buffer.append(0x2C)
+        CSVText.appendField(UnsafeBufferPointer(rebasing: record[0..<length]), delimiter: 0x2C, to: &buffer)
+        buffer.append(0x0A)
+    }
+
+    /// Runs the network on the good rows and writes their CSV lines into `output`.
+    private func encode(rows: Int) {
+        output.removeAll(keepingCapacity: true)
+        guard rows > 0 else { return }
+        let units = plan.network.outputCount
+        let delimiter = plan.config.write.delimiter
+        features.withUnsafeBufferPointer { matrix in
+            plan.network.forward(matrix.baseAddress!, rows: rows, scratch: &scratch) { activations in
+                carried.withUnsafeBufferPointer { carriedBytes in
+                    var previousEnd = 0
+                    for row in 0..<rows {
+                        let end = carriedEnds[row]
+                        output.append(contentsOf: UnsafeBufferPointer(rebasing: carriedBytes[previousEnd..<end]))
+                        previousEnd = end
+                        let values = activations + row * units
+                        for unit in 0..<units {
+                            if unit > 0 { output.append(delimiter) }
+                            formatter.append(values[unit], to: &output)
+                        }
+                        output.append(0x0A)
+                    }
+                }
+            }
+        }
+    }
+}

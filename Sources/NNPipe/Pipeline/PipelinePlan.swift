@@ -1,0 +1,94 @@
+import Foundation
+
+/// Everything a run needs, resolved against the input's header: which field feeds which model
+/// input, which fields are carried, the network, and the output's header.
+///
+/// Made by ``PipelinePlan/init(config:header:)`` after the header (or, without one, the first
+/// record) is read and before any row is processed.
+public struct PipelinePlan: Sendable {
+    public let config: PipelineConfig
+    /// The input's column names (from its header), or nil without a header.
+    public let columnNames: [String]?
+    /// Fields every record must have.
+    public let fieldCount: Int
+    /// 0-based input field index of each model input, in order.
+    public let featureFields: [Int]
+    /// 0-based input field index of each carried column, in output order.
+    public let carryFields: [Int]
+    /// All forward stages' layers, in order, as one network.
+    public let network: Network
+    /// The output header's names: carried columns, then activations.
+    public let outputNames: [String]
+
+    /// Resolves the pipeline's columns against the input's first record.
+    ///
+    /// - Parameter header: the fields of the first record (the header, or the first data record
+    ///   when `read.header` is false).
+    public init(config: PipelineConfig, firstRecord: [String], inputName: String) throws {
+        self.config = config
+        let read = config.read
+        if read.header {
+            var seen: [String: Int] = [:]
+            for (index, name) in firstRecord.enumerated() {
+                if let earlier = seen[name] {
+                    throw InputError(.badData, file: inputName, line: 1,
+                                     problem: "duplicate column name \"\(name)\" in the header (fields \(earlier + 1) and \(index + 1))")
+                }
+                seen[name] = index
+            }
+            columnNames = firstRecord
+        } else {
+            columnNames = nil
+        }
+        fieldCount = firstRecord.count
+
+        func resolve(_ selectors: [ColumnSelector], role: String) throws -> [Int] {
+            var missing: [ColumnSelector] = []
+            var indices: [Int] = []
+            for selector in selectors {
+                switch selector.ref {
+                case .name(let name):
+                    if let index = firstRecord.firstIndex(of: name) { indices.append(index) } else { missing.append(selector) }
+                case .index(let index):
+                    if index < firstRecord.count { indices.append(index) } else { missing.append(selector) }
+                }
+            }
+            guard let first = missing.first else { return indices }
+            let names = missing.map(\.ref.description).joined(separator: ", ")
+            let present = read.header
+                ? "columns present: " + firstRecord.map { "\"\($0)\"" }.joined(separator: ", ")
+                : "records have \(firstRecord.count) fields (indices 0-\(firstRecord.count - 1))"
+            var where_ = config.file
+            if let line = first.line { where_ += ":\(line)" }
+            throw InputError(.badData, file: inputName, line: 1,
+                             problem: "\(role) column\(missing.count > 1 ? "s" : "") \(names) (\(where_) \(first.keyPath)) not in the input; \(present)")
+        }
+        featureFields = try resolve(read.features, role: "feature")
+        carryFields = try resolve(read.carry, role: "carried")
+
+        var layers: [DenseLayer] = []
+        for case .forward(let forward) in config.transforms { layers += forward.network.layers }
+        network = Network(layers: layers)
+
+        let carryNames = read.header
+            ? carryFields.map { firstRecord[$0] }
+            : read.carry.map { selector -> String in
+                if case .index(let index) = selector.ref { return "c\(index)" }
+                return selector.ref.description
+            }
+        let activationNames = config.write.columns ?? (0..<network.outputCount).map { "y\($0)" }
+        outputNames = carryNames + activationNames
+    }
+
+    /// The number of worker threads.
+    public var workers: Int { config.execution.workers ?? ProcessorInfo.activeProcessors }
+
+    /// Chunks in flight at most: read and waiting, being processed, or waiting to be written.
+    public var maxChunksInFlight: Int { config.execution.maxChunksInFlight ?? (2 * workers + 2) }
+}
+
+/// The machine's processors.
+public enum ProcessorInfo {
+    /// Processors available to this process.
+    public static var activeProcessors: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+}

@@ -1,0 +1,25 @@
+/// A readable account of a plan, printed by `nnpipe validate`.
+public enum PlanDescription {
+    public static func lines(_ plan: PipelinePlan, inputName: String) -> [String] {
+        let config = plan.config
+        func columnName(_ field: Int) -> String {
+            plan.columnNames.map { "\"\($0[field])\" (field \(field + 1))" } ?? "field \(field + 1)"
+        }
+        var lines = ["\(config.file): ok"]
+        lines.append("  read    \(inputName): \(plan.fieldCount) fields per record\(config.read.header ? ", header" : ", no header")")
+        lines.append("          features: \(plan.featureFields.map(columnName).joined(separator: ", "))")
+        if !plan.carryFields.isEmpty {
+            lines.append("          carry: \(plan.carryFields.map(columnName).joined(separator: ", "))")
+        }
+        for case .forward(let forward) in config.transforms {
+            let shapes = forward.network.layers.map { "\($0.inputs)→\($0.units) \($0.activation.rawValue)" }
+            lines.append("  forward \(forward.source): \(shapes.joined(separator: ", "))")
+        }
+        let write = config.write
+        let target = write.path == "-" ? "<stdout>" : write.path
+        let compression = write.isCompressed ? ", gzip level \(write.gzipLevel)" : ""
+        lines.append("  write   \(target)\(compression): \(plan.outputNames.joined(separator: ","))")
+        lines.append("  execution: \(config.execution.chunkRows) rows per chunk, \(plan.workers) workers, at most \(plan.maxChunksInFlight) chunks in flight")
+        return lines
+    }
+}

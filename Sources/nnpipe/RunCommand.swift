@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import NNPipe
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a pipeline: read, run the model on every row, write the activations.",
+        discussion: """
+            Examples:
+              nnpipe run pipelines/seed.yaml
+              zcat samples.csv.gz | nnpipe run pipelines/seed.yaml --input - --output - | sort
+
+            A file output is written to a temporary file beside it and renamed into place only
+            when the run succeeds; on failure or interruption an earlier file is left untouched.
+            A one-line summary goes to standard error at the end (--quiet hides it).
+            """
+    )
+
+    @OptionGroup var pipeline: PipelineOptions
+
+    @Option(name: .customLong("stats-json"), help: ArgumentHelp("Also write the run's figures as JSON to this file.", valueName: "path"))
+    var statsJSON: String?
+
+    @Flag(name: .shortAndLong, help: "Print no summary line.")
+    var quiet = false
+
+    func run() throws {
+        Terminal.installSignalHandlers()
+        let runner: PipelineRunner
+        do {
+            runner = PipelineRunner(config: try pipeline.loadConfig())
+        } catch {
+            throw Terminal.exitCode(for: error)
+        }
+        var failure: Error?
+        do {
+            _ = try runner.run()
+        } catch {
+            failure = error
+        }
+        let summary = runner.summary
+        let brokenPipe = (failure as? OutputError)?.kind == .brokenPipe
+        if !quiet && !brokenPipe { Terminal.message(summary.line) }
+        if let statsJSON {
+            if !FileManager.default.createFile(atPath: statsJSON, contents: Data(summary.json.utf8)) {
+                Terminal.message("nnpipe: \(statsJSON): cannot write the stats file")
+            }
+        }
+        if let failure { throw Terminal.exitCode(for: failure) }
+    }
+}

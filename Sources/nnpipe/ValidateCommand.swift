@@ -1,0 +1,30 @@
+import ArgumentParser
+import NNPipe
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check a pipeline file, its model and the input's header without processing rows.",
+        discussion: """
+            Example:
+              nnpipe validate pipelines/seed.yaml
+
+            Prints what the pipeline will do: the input's columns used as features and carried,
+            the layers and their shapes, and the output's columns. Exits 0 when all is well,
+            otherwise with the status `run` would give.
+            """
+    )
+
+    @OptionGroup var pipeline: PipelineOptions
+
+    func run() throws {
+        do {
+            let config = try pipeline.loadConfig()
+            let runner = PipelineRunner(config: config)
+            let (plan, _, _) = try runner.prepare()
+            for line in PlanDescription.lines(plan, inputName: runner.inputName) { Terminal.message(line) }
+        } catch {
+            throw Terminal.exitCode(for: error)
+        }
+    }
+}
