@@ -46,7 +46,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 DEFAULT_DIR = BENCH_DIR / "data"
 QUICK_SUBDIR = "quick"  # --quick data lives in DIR/quick so it never mixes with full-size data
 GZIP_LEVEL = 6
-CHUNK_ROWS = 50_000  # rows formatted per step (bounds memory; part of the seeded sequence)
+CHUNK_ROWS = 50_000  # rows formatted per step (bounds memory)
 
 # The seed net 2-3-4-2 (all sigmoid), fixed weights.
 SEED_NET = {

@@ -70,8 +70,11 @@ public enum PipelineLoader {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
             let detail = context.map { "\($0.text); " } ?? ""
+            // `path: -` reads as the start of a list to YAML; standard input/output needs quotes.
+            let hint = problem.contains("block sequence entries are not allowed")
+                ? " (for standard input or output, quote it: path: \"-\")" : ""
             return ConfigError(file: file, line: mark.line, column: mark.column, keyPath: "",
-                               problem: "YAML syntax error: \(detail)\(problem)")
+                               problem: "YAML syntax error: \(detail)\(problem)\(hint)")
         case .duplicatedKeysInMapping(let duplicates, let context):
             return ConfigError(file: file, line: context.mark.line, column: context.mark.column, keyPath: "",
                                problem: "duplicate keys: \(duplicates.joined(separator: ", "))")

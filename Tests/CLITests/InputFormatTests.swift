@@ -1,0 +1,174 @@
+import Foundation
+import Testing
+
+/// A tiny model for format tests: y0 = x1 + 2·x2, y1 = x1 (identity).
+let sumModel = #"{"layers": [{"weights": [[1, 1], [2, 0]], "bias": [0, 0], "activation": "identity"}]}"#
+
+@Suite("Input and output formats")
+struct InputFormatTests {
+    /// Runs the sum model over `input` (written to `name`) and returns the output text.
+    func run(_ input: Data, name: String = "in.csv", carry: [String] = ["id"], extraRead: String = "",
+             extraArgs: [String] = [], output: String = "out.csv") throws -> (CLIResult, String, WorkDir) {
+        let dir = try WorkDir()
+        try dir.write(name, input)
+        try dir.write("m.json", sumModel)
+        try dir.write("p.yaml", pipelineYAML(input: name, model: "m.json", features: ["x1", "x2"], carry: carry,
+                                              output: output, extraRead: extraRead))
+        let result = try CLI.run(["run", "p.yaml"] + extraArgs, in: dir.url)
+        let text = output == "-" ? result.stdoutText : ((try? dir.text(output)) ?? "")
+        return (result, text, dir)
+    }
+
+    @Test("plain CSV")
+    func plain() throws {
+        let (result, text, _) = try run(Data("id,x1,x2\na,1,2\nb,3,4\n".utf8))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(text == "id,y0,y1\na,5.0,1.0\nb,11.0,3.0\n")
+    }
+
+    @Test("gzip detected by magic bytes, whatever the name")
+    func gzipByContent() throws {
+        let dir = try WorkDir()
+        try dir.write("raw.csv", "id,x1,x2\na,1,2\nb,3,4\n")
+        try Shell.run("gzip -c raw.csv > data.bin", in: dir.url)
+        let (result, text, _) = try run(try dir.read("data.bin"), name: "data.bin")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(text == "id,y0,y1\na,5.0,1.0\nb,11.0,3.0\n")
+    }
+
+    @Test("multi-member gzip (cat a.gz b.gz) is read whole")
+    func multiMember() throws {
+        let dir = try WorkDir()
+        try dir.write("a.csv", "id,x1,x2\na,1,2\n")
+        try dir.write("b.csv", "b,3,4\nc,5,6\n")
+        try Shell.run("gzip -c a.csv > a.gz && gzip -c b.csv > b.gz && cat a.gz b.gz > all.csv.gz", in: dir.url)
+        let (result, text, _) = try run(try dir.read("all.csv.gz"), name: "all.csv.gz")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(text == "id,y0,y1\na,5.0,1.0\nb,11.0,3.0\nc,17.0,5.0\n")
+    }
+
+    @Test("standard input and standard output")
+    func stdinStdout() throws {
+        let dir = try WorkDir()
+        try dir.write("m.json", sumModel)
+        try dir.write("p.yaml", pipelineYAML(input: "unused.csv", model: "m.json", features: ["x1", "x2"], output: "unused-out.csv"))
+        let result = try dir.nnpipe("run", "p.yaml", "--input", "-", "--output", "-", stdin: Data("id,x1,x2\nq,0.5,0.25\n".utf8))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdoutText == "id,y0,y1\nq,1.0,0.5\n")
+        #expect(!dir.exists("unused-out.csv"))
+    }
+
+    @Test("gzip on standard input")
+    func gzipStdin() throws {
+        let dir = try WorkDir()
+        try dir.write("m.json", sumModel)
+        try dir.write("raw.csv", "id,x1,x2\nq,1,1\n")
+        let gz = try Shell.run("gzip -c raw.csv", in: dir.url)
+        try dir.write("p.yaml", pipelineYAML(input: "-", model: "m.json", features: ["x1", "x2"], output: "-"))
+        let result = try dir.nnpipe("run", "p.yaml", stdin: gz)
+        #expect(result.stdoutText == "id,y0,y1\nq,3.0,1.0\n")
+    }
+
+    @Test("CRLF line ends and a UTF-8 byte-order mark")
+    func crlfAndBOM() throws {
+        var input = Data([0xEF, 0xBB, 0xBF])
+        input.append(Data("id,x1,x2\r\na,1,2\r\nb,3,4\r\n".utf8))
+        let (result, text, _) = try run(input)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(text == "id,y0,y1\na,5.0,1.0\nb,11.0,3.0\n")
+    }
+
+    @Test("quoted fields with delimiters, quotes and newlines; carried byte for byte")
+    func quotedFields() throws {
+        let input = "id,note,x1,x2\n\"a,1\",\"line one\nline two\",1,2\n\"say \"\"hi\"\"\",plain,\"3\",4\n  spaced  ,é\u{00A0}ü,5,6\n"
+        let (result, text, _) = try run(Data(input.utf8), carry: ["id", "note"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(text == "id,note,y0,y1\n\"a,1\",\"line one\nline two\",5.0,1.0\n\"say \"\"hi\"\"\",plain,11.0,3.0\n  spaced  ,é\u{00A0}ü,17.0,5.0\n")
+    }
+
+    @Test("invalid UTF-8 in a carried column is carried byte for byte")
+    func invalidUTF8Carried() throws {
+        var input = Data("id,x1,x2\n".utf8)
+        input.append(contentsOf: [0xFF, 0xFE, 0x41])
+        input.append(Data(",1,2\n".utf8))
+        let (result, _, dir) = try run(input)
+        #expect(result.status == 0, "\(result.stderr)")
+        var expected = Data("id,y0,y1\n".utf8)
+        expected.append(contentsOf: [0xFF, 0xFE, 0x41])
+        expected.append(Data(",5.0,1.0\n".utf8))
+        #expect(try dir.read("out.csv") == expected)
+    }
+
+    @Test("last row without a line end; blank lines are not rows")
+    func lastRowAndBlankLines() throws {
+        let (result, text, _) = try run(Data("id,x1,x2\n\na,1,2\n\nb,3,4".utf8))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(text == "id,y0,y1\na,5.0,1.0\nb,11.0,3.0\n")
+    }
+
+    @Test("a header-only file gives a header-only output")
+    func headerOnly() throws {
+        let (result, text, _) = try run(Data("id,x1,x2\n".utf8))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(text == "id,y0,y1\n")
+        #expect(result.stderr.contains("0 rows read"))
+    }
+
+    @Test("semicolon delimiter, columns in any order, feature also carried")
+    func delimiterAndOrder() throws {
+        let (result, text, _) = try run(Data("x2;id;x1\n2;a;1\n".utf8), carry: ["x1", "id"], extraRead: "      delimiter: \";\"")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(text == "x1,id,y0,y1\n1,a,5.0,1.0\n")
+    }
+
+    @Test("no header: columns by 0-based index; gzip output by suffix")
+    func headerless() throws {
+        let dir = try WorkDir()
+        try dir.write("in.csv", "a,1,2\nb,3,4\n")
+        try dir.write("m.json", sumModel)
+        try dir.write("p.yaml", """
+            stages:
+              - read: {path: in.csv, header: false, features: [1, 2], carry: [0]}
+              - forward: {model: m.json}
+              - write: {path: out.csv.gz, columns: [total, first]}
+            """)
+        let result = try dir.nnpipe("run", "p.yaml")
+        #expect(result.status == 0, "\(result.stderr)")
+        let text = String(decoding: try Shell.run("gzip -dc out.csv.gz", in: dir.url), as: UTF8.self)
+        #expect(text == "c0,total,first\na,5.0,1.0\nb,11.0,3.0\n")
+        #expect(try dir.read("out.csv.gz").prefix(2) == Data([0x1F, 0x8B]))
+    }
+
+    @Test("fixed decimals")
+    func decimals() throws {
+        let dir = try WorkDir()
+        try dir.write("in.csv", "id,x1,x2\na,0.123456,0\n")
+        try dir.write("m.json", sumModel)
+        try dir.write("p.yaml", pipelineYAML(input: "in.csv", model: "m.json", features: ["x1", "x2"], output: "-",
+                                              extraWrite: "      decimals: 3"))
+        let result = try dir.nnpipe("run", "p.yaml")
+        #expect(result.stdoutText == "id,y0,y1\na,0.123,0.123\n")
+    }
+
+    @Test("inline layers and two forward stages in sequence")
+    func inlineAndChained() throws {
+        let dir = try WorkDir()
+        try dir.write("in.csv", "id,x1,x2\na,1,2\n")
+        try dir.write("p.yaml", """
+            stages:
+              - read: {path: in.csv, features: [x1, x2], carry: [id]}
+              - forward:
+                  layers:
+                    - weights: [[1, 1], [2, 0]]
+                      bias: [0, 0]
+                      activation: identity
+              - forward:
+                  layers:
+                    - {weights: [[1], [-1]], bias: [0.5], activation: linear}
+              - write: {path: "-"}
+            """)
+        let result = try dir.nnpipe("run", "p.yaml")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdoutText == "id,y0\na,4.5\n")
+    }
+}
