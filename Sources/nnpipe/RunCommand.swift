@@ -39,7 +39,8 @@ struct RunCommand: ParsableCommand {
         } catch {
             failure = error
         }
-        let summary = runner.summary
+        var summary = runner.summary
+        summary.measurePeakMemory()
         let brokenPipe = (failure as? OutputError)?.kind == .brokenPipe
         if !quiet && !brokenPipe { Terminal.message(summary.line) }
         if let statsJSON {

@@ -9,8 +9,24 @@ public struct RunSummary: Sendable, Codable, Equatable {
     public var seconds = 0.0
     /// Whether the run completed (false when it stopped on an error).
     public var succeeded = false
+    /// The process's peak resident memory so far, in bytes.
+    public var peakRSSBytes = 0
 
     public init() {}
+
+    /// Reads the process's peak resident memory into ``peakRSSBytes``: `VmHWM` from
+    /// /proc/self/status. (`getrusage`'s `ru_maxrss` also counts the parent's memory when the
+    /// process was started by vfork-style spawning, so it can overstate ours.)
+    public mutating func measurePeakMemory() {
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+           let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) {
+            peakRSSBytes = kilobytes * 1024
+            return
+        }
+        var usage = rusage()
+        if getrusage(RUSAGE_SELF.rawValue, &usage) == 0 { peakRSSBytes = usage.ru_maxrss * 1024 }
+    }
 
     public var rowsPerSecond: Double { seconds > 0 ? Double(rowsRead) / seconds : 0 }
 
@@ -27,7 +43,8 @@ public struct RunSummary: Sendable, Codable, Equatable {
         return """
             {"succeeded": \(succeeded), "rows_read": \(rowsRead), "rows_written": \(rowsWritten), \
             "rows_skipped": \(rowsSkipped), "rows_rejected": \(rowsRejected), \
-            "seconds": \(String(format: "%.6f", seconds)), "rows_per_second": \(rate)}
+            "seconds": \(String(format: "%.6f", seconds)), "rows_per_second": \(rate), \
+            "peak_rss_bytes": \(peakRSSBytes)}
             """ + "\n"
     }
 }

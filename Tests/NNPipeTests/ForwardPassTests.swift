@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+@testable import NNPipe
+
+@Suite("Dense layers and activations")
+struct ForwardPassTests {
+    /// The reference: one output at a time, summed over inputs in order, bias last.
+    func naive(_ x: [Double], rows: Int, _ layer: DenseLayer) -> [Double] {
+        var y = [Double](repeating: 0, count: rows * layer.units)
+        for r in 0..<rows {
+            for u in 0..<layer.units {
+                var sum = 0.0
+                for i in 0..<layer.inputs { sum += x[r * layer.inputs + i] * layer.weights[i * layer.units + u] }
+                y[r * layer.units + u] = sum + layer.bias[u]
+            }
+            y.withUnsafeMutableBufferPointer { layer.activation.apply($0.baseAddress! + r * layer.units, count: layer.units) }
+        }
+        return y
+    }
+
+    @Test("the blocked kernel equals the naive reference bit for bit", arguments: [(1, 1, 1), (7, 3, 5), (13, 32, 64), (4, 256, 10)])
+    func blockedEqualsNaive(rows: Int, inputs: Int, units: Int) {
+        for activation in Activation.allCases {
+            let layer = DenseLayer(inputs: inputs, units: units,
+                                   weights: (0..<inputs * units).map { _ in Double.random(in: -1...1) },
+                                   bias: (0..<units).map { _ in Double.random(in: -1...1) }, activation: activation)
+            let x = (0..<rows * inputs).map { _ in Double.random(in: -3...3) }
+            var y = [Double](repeating: .nan, count: rows * units)
+            x.withUnsafeBufferPointer { xs in y.withUnsafeMutableBufferPointer { layer.forward(xs.baseAddress!, rows: rows, into: $0.baseAddress!) } }
+            let reference = naive(x, rows: rows, layer)
+            #expect(y.map(\.bitPattern) == reference.map(\.bitPattern), "\(activation) \(rows)×\(inputs)→\(units)")
+        }
+    }
+
+    @Test("the seed network on (200, 17)")
+    func seed() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("sample-data/seed-model.json")
+        let network = try ModelLoader.load(jsonFile: url.path)
+        var scratch = ForwardScratch()
+        let output = [200.0, 17.0].withUnsafeBufferPointer { x in
+            network.forward(x.baseAddress!, rows: 1, scratch: &scratch) { Array(UnsafeBufferPointer(start: $0, count: 2)) }
+        }
+        #expect(output == [0.9630988349234587, 0.9999172054527852])
+    }
+
+    func applied(_ activation: Activation, _ values: [Double]) -> [Double] {
+        var row = values
+        row.withUnsafeMutableBufferPointer { activation.apply($0.baseAddress!, count: $0.count) }
+        return row
+    }
+
+    @Test("no NaN or overflow at large magnitudes")
+    func extremes() {
+        #expect(applied(.sigmoid, [-1000, 1000, 0, -1e-300]) == [0, 1, 0.5, 0.5])
+        #expect(applied(.softmax, [1000, 1000]) == [0.5, 0.5])
+        #expect(applied(.softmax, [-1000, 0]) == [0, 1])
+        #expect(applied(.tanh, [-1000, 1000]) == [-1, 1])
+        #expect(applied(.relu, [-1000, 1000, -0.0]) == [0, 1000, 0])
+        #expect(applied(.identity, [-1e300]) == [-1e300])
+    }
+
+    @Test("softmax rows sum to one")
+    func softmaxSums() {
+        let row = applied(.softmax, [0.1, 2, -3, 4.5])
+        #expect(abs(row.reduce(0, +) - 1) < 1e-15)
+    }
+}

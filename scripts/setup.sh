@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs what nnpipe needs to build on Debian or Ubuntu: libcsv and zlib headers.
+# Swift 6 itself must already be installed (swift.org/install). Safe to run again.
+set -euo pipefail
+missing=()
+for package in libcsv-dev zlib1g-dev; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update
+    $sudo apt-get install -y "${missing[@]}"
+fi
+command -v swift >/dev/null || { echo "setup: swift not found; install Swift 6 first" >&2; exit 1; }
