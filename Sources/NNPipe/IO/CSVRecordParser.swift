@@ -1,18 +1,26 @@
 import CCSV
+import Glibc
 
-/// Splits one CSV record into fields with libcsv (strict RFC 4180), keeping field bytes exactly
-/// as written (libcsv's default trimming of spaces around unquoted fields is turned off).
+/// Splits one CSV record into fields, keeping field bytes exactly as written.
 ///
-/// One parser per worker; it is reused for every record. libcsv calls back through C function
-/// pointers, which cannot capture context, so the parser reaches `self` through libcsv's `data`
-/// argument. Fields are copied into one reused arena: `fieldBytes` with `fieldEnds`.
+/// A record with no quote and no stray carriage return is split on the delimiter directly, with
+/// `memchr`, the fields pointing into the record itself: for such a record that is exactly what
+/// RFC 4180 (and libcsv) gives. Every other record goes to libcsv in strict mode, with libcsv's
+/// default trimming of spaces around unquoted fields turned off. `parseWithLibcsv` is kept
+/// callable so tests hold the fast path to libcsv's answers.
+///
+/// One parser per worker, reused for every record. libcsv calls back through C function pointers,
+/// which cannot capture context, so its callbacks reach a plain ``FieldArena`` through libcsv's
+/// `data` argument (a raw pointer: no reference counting on the hot path).
 final class CSVRecordParser {
     private let parser: UnsafeMutablePointer<csv_parser>
-    /// The current record's field bytes, one after another.
-    private(set) var fieldBytes: [UInt8] = []
-    /// Where each field ends in `fieldBytes` (exclusive).
-    private(set) var fieldEnds: [Int] = []
-    private var rows = 0
+    private let arena: UnsafeMutablePointer<FieldArena>
+    private let delimiter: UInt8
+    /// The current record's fields: start and length of each.
+    private(set) var fieldStarts: UnsafeMutablePointer<UnsafePointer<UInt8>>
+    private(set) var fieldLengths: UnsafeMutablePointer<Int>
+    private(set) var fieldCount = 0
+    private var fieldCapacity = 64
 
     /// Why a record could not be split into fields.
     enum Problem: Error, Equatable {
@@ -39,63 +47,158 @@ final class CSVRecordParser {
     }
 
     init(delimiter: UInt8) {
+        self.delimiter = delimiter
         parser = .allocate(capacity: 1)
         parser.initialize(to: csv_parser())
         // csv_init fails only for invalid options; these are constant and valid.
         _ = csv_init(parser, UInt8(CSV_STRICT | CSV_STRICT_FINI))
         csv_set_delim(parser, delimiter)
         csv_set_space_func(parser, { _ in 0 })
-        fieldBytes.reserveCapacity(4096)
-        fieldEnds.reserveCapacity(64)
+        arena = .allocate(capacity: 1)
+        arena.initialize(to: FieldArena())
+        fieldStarts = .allocate(capacity: fieldCapacity)
+        fieldLengths = .allocate(capacity: fieldCapacity)
     }
 
     deinit {
         csv_free(parser)
         parser.deallocate()
+        arena.pointee.release()
+        arena.deallocate()
+        fieldStarts.deallocate()
+        fieldLengths.deallocate()
     }
 
-    var fieldCount: Int { fieldEnds.count }
+    /// Field `i`'s bytes, valid until the next record is parsed (and while the record's bytes live).
+    @inline(__always)
+    func field(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: fieldStarts[i], count: fieldLengths[i])
+    }
 
     /// Parses one whole record (with or without its line terminator).
     func parse(_ record: UnsafePointer<UInt8>, count: Int) throws(Problem) {
-        fieldBytes.removeAll(keepingCapacity: true)
-        fieldEnds.removeAll(keepingCapacity: true)
-        rows = 0
-        let context = Unmanaged.passUnretained(self).toOpaque()
-        let consumed = csv_parse(parser, record, count, Self.fieldCallback, Self.rowCallback, context)
+        var length = count
+        if length > 0, record[length - 1] == 0x0A { length -= 1 }
+        if length > 0, record[length - 1] == 0x0D { length -= 1 }
+        if memchr(record, 0x22, length) != nil || memchr(record, 0x0D, length) != nil {
+            try parseWithLibcsv(record, count: count)
+            return
+        }
+        fieldCount = 0
+        var start = 0
+        while true {
+            let remaining = length - start
+            let found = memchr(record + start, Int32(delimiter), remaining)
+            let end = found.map { UnsafePointer<UInt8>(OpaquePointer($0)) - record } ?? length
+            addField(record + start, end - start)
+            if found == nil { break }
+            start = end + 1
+        }
+    }
+
+    /// Parses one record with libcsv, whatever it holds.
+    func parseWithLibcsv(_ record: UnsafePointer<UInt8>, count: Int) throws(Problem) {
+        arena.pointee.reset()
+        let context = UnsafeMutableRawPointer(arena)
+        let consumed = csv_parse(parser, record, count, fieldCallback, rowCallback, context)
         if consumed != count {
-            let field = fieldEnds.count + 1
+            let field = arena.pointee.fieldCount + 1
             _ = csv_fini(parser, nil, nil, nil)  // reset for the next record
             throw .malformedQuote(field: field)
         }
-        if csv_fini(parser, Self.fieldCallback, Self.rowCallback, context) != 0 {
-            let field = fieldEnds.count + 1
+        if csv_fini(parser, fieldCallback, rowCallback, context) != 0 {
+            let field = arena.pointee.fieldCount + 1
             _ = csv_fini(parser, nil, nil, nil)
             throw .unterminatedQuote(field: field)
         }
-        if rows > 1 {
-            throw .strayCarriageReturn(field: fieldEnds.count)
+        if arena.pointee.rows > 1 {
+            throw .strayCarriageReturn(field: arena.pointee.fieldCount)
+        }
+        // The arena is final now: point the fields into it.
+        fieldCount = 0
+        var start = 0
+        for i in 0..<arena.pointee.fieldCount {
+            let end = arena.pointee.ends[i]
+            addField(UnsafePointer(arena.pointee.bytes) + start, end - start)
+            start = end
         }
     }
 
-    /// Calls `body` with field `i`'s bytes.
     @inline(__always)
-    func withField<R>(_ i: Int, _ body: (UnsafePointer<UInt8>, Int) throws -> R) rethrows -> R {
-        let start = i == 0 ? 0 : fieldEnds[i - 1]
-        return try fieldBytes.withUnsafeBufferPointer { try body($0.baseAddress! + start, fieldEnds[i] - start) }
-    }
-
-    private static let fieldCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = {
-        bytes, length, context in
-        let parser = Unmanaged<CSVRecordParser>.fromOpaque(context!).takeUnretainedValue()
-        if let bytes, length > 0 {
-            parser.fieldBytes.append(contentsOf: UnsafeRawBufferPointer(start: bytes, count: length))
+    private func addField(_ start: UnsafePointer<UInt8>, _ length: Int) {
+        if fieldCount == fieldCapacity {
+            let newCapacity = fieldCapacity * 2
+            let starts = UnsafeMutablePointer<UnsafePointer<UInt8>>.allocate(capacity: newCapacity)
+            let lengths = UnsafeMutablePointer<Int>.allocate(capacity: newCapacity)
+            starts.moveInitialize(from: fieldStarts, count: fieldCount)
+            lengths.moveInitialize(from: fieldLengths, count: fieldCount)
+            fieldStarts.deallocate()
+            fieldLengths.deallocate()
+            fieldStarts = starts
+            fieldLengths = lengths
+            fieldCapacity = newCapacity
         }
-        parser.fieldEnds.append(parser.fieldBytes.count)
+        (fieldStarts + fieldCount).initialize(to: start)
+        fieldLengths[fieldCount] = length
+        fieldCount += 1
+    }
+}
+
+/// Where libcsv's callbacks put a record's fields: bytes one after another, and where each ends.
+/// Plain memory reached through a raw pointer, grown with `realloc`.
+struct FieldArena {
+    var bytes: UnsafeMutablePointer<UInt8> = .allocate(capacity: 4096)
+    var capacity = 4096
+    var count = 0
+    var ends: UnsafeMutablePointer<Int> = .allocate(capacity: 64)
+    var endsCapacity = 64
+    var fieldCount = 0
+    var rows = 0
+
+    mutating func reset() {
+        count = 0
+        fieldCount = 0
+        rows = 0
     }
 
-    private static let rowCallback: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { _, context in
-        let parser = Unmanaged<CSVRecordParser>.fromOpaque(context!).takeUnretainedValue()
-        parser.rows += 1
+    mutating func append(_ source: UnsafeRawPointer, _ length: Int) {
+        if count + length > capacity {
+            let newCapacity = max(capacity * 2, count + length)
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+            grown.update(from: bytes, count: count)
+            bytes.deallocate()
+            bytes = grown
+            capacity = newCapacity
+        }
+        (bytes + count).update(from: source.assumingMemoryBound(to: UInt8.self), count: length)
+        count += length
     }
+
+    mutating func endField() {
+        if fieldCount == endsCapacity {
+            let grown = UnsafeMutablePointer<Int>.allocate(capacity: endsCapacity * 2)
+            grown.update(from: ends, count: fieldCount)
+            ends.deallocate()
+            ends = grown
+            endsCapacity *= 2
+        }
+        ends[fieldCount] = count
+        fieldCount += 1
+    }
+
+    func release() {
+        bytes.deallocate()
+        ends.deallocate()
+    }
+}
+
+private let fieldCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = {
+    bytes, length, context in
+    let arena = context!.assumingMemoryBound(to: FieldArena.self)
+    if let bytes, length > 0 { arena.pointee.append(bytes, length) }
+    arena.pointee.endField()
+}
+
+private let rowCallback: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { _, context in
+    context!.assumingMemoryBound(to: FieldArena.self).pointee.rows += 1
 }

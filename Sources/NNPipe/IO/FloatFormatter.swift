@@ -23,10 +23,15 @@ public struct FloatFormatter: Sendable {
         }
     }
 
-    /// The shortest round-trip digits: Swift's `Double.description` (the runtime's SwiftDtoa).
+    /// The shortest round-trip digits, as `Double.description` gives them, but written straight
+    /// into the buffer: `Double.write(to:)` hands its digits to the stream's `_writeASCII`, so no
+    /// `String` is made per value (about twice as fast as appending `description`).
     @inlinable
     public static func appendShortest(_ value: Double, to buffer: inout [UInt8]) {
-        buffer.append(contentsOf: value.description.utf8)
+        var stream = ByteStream()
+        swap(&stream.bytes, &buffer)
+        value.write(to: &stream)
+        swap(&stream.bytes, &buffer)
     }
 
     /// `%.Nf`, through `vsnprintf`.
@@ -42,4 +47,16 @@ public struct FloatFormatter: Sendable {
             }
         }
     }
+}
+
+/// A text stream into a byte array; `_writeASCII` receives a formatted number's bytes directly.
+@usableFromInline
+struct ByteStream: TextOutputStream {
+    @usableFromInline var bytes: [UInt8] = []
+
+    @inlinable init() {}
+
+    @inlinable mutating func write(_ string: String) { bytes.append(contentsOf: string.utf8) }
+
+    @inlinable mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
 }

@@ -95,10 +95,9 @@ final class ChunkProcessor {
         let problem: RowError? = features.withUnsafeMutableBufferPointer { matrix in
             let target = matrix.baseAddress! + row * inputs
             for (slot, field) in plan.featureFields.enumerated() {
-                let value = parser.withField(field) { FloatParser.parse($0, count: $1) }
-                guard let value else {
-                    let reason = parser.withField(field) { FloatParser.problem($0, count: $1) }
-                    return rowError(line: line, field: field + 1, reason: reason)
+                let text = parser.field(field)
+                guard let value = FloatParser.parse(text.baseAddress!, count: text.count) else {
+                    return rowError(line: line, field: field + 1, reason: FloatParser.problem(text.baseAddress!, count: text.count))
                 }
                 target[slot] = value
             }
@@ -107,7 +106,7 @@ final class ChunkProcessor {
         if let problem { return problem }
         let delimiter = plan.config.write.delimiter
         for field in plan.carryFields {
-            parser.withField(field) { CSVText.appendField(UnsafeBufferPointer(start: $0, count: $1), delimiter: delimiter, to: &carried) }
+            CSVText.appendField(parser.field(field), delimiter: delimiter, to: &carried)
             carried.append(delimiter)
         }
         carriedEnds.append(carried.count)

@@ -46,16 +46,16 @@ public final class PipelineRunner {
             return (plan, splitter, nil)
         }
         let parser = CSVRecordParser(delimiter: read.delimiter)
+        let fields: [String]
         do throws(CSVRecordParser.Problem) {
-            let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: first.bytes.count)
-            defer { bytes.deallocate() }
-            _ = bytes.initialize(from: first.bytes)
-            try parser.parse(bytes.baseAddress!, count: bytes.count)
+            fields = try first.bytes.withUnsafeBufferPointer { bytes throws(CSVRecordParser.Problem) in
+                try parser.parse(bytes.baseAddress!, count: bytes.count)
+                return (0..<parser.fieldCount).map { String(decoding: parser.field($0), as: UTF8.self) }
+            }
         } catch {
             throw InputError(.badData, file: inputName, line: first.recordLines[0],
                              problem: "\(read.header ? "header" : "first record"): field \(error.field): \(error.reason)")
         }
-        let fields = (0..<parser.fieldCount).map { i in parser.withField(i) { String(decoding: UnsafeBufferPointer(start: $0, count: $1), as: UTF8.self) } }
         let plan = try PipelinePlan(config: config, firstRecord: fields, inputName: inputName)
         return (plan, splitter, read.header ? nil : first)
     }
