@@ -38,8 +38,9 @@ struct ForwardPassTests {
             .deletingLastPathComponent().appendingPathComponent("sample-data/seed-model.json")
         let network = try ModelLoader.load(jsonFile: url.path)
         var scratch = ForwardScratch()
-        let output = [200.0, 17.0].withUnsafeBufferPointer { x in
-            network.forward(x.baseAddress!, rows: 1, scratch: &scratch) { Array(UnsafeBufferPointer(start: $0, count: 2)) }
+        var output = [0.0, 0.0]
+        [200.0, 17.0].withUnsafeBufferPointer { x in
+            output.withUnsafeMutableBufferPointer { network.forward(x.baseAddress!, rows: 1, into: $0.baseAddress!, scratch: &scratch) }
         }
         #expect(output == [0.9630988349234587, 0.9999172054527852])
     }
@@ -64,5 +65,51 @@ struct ForwardPassTests {
     func softmaxSums() {
         let row = applied(.softmax, [0.1, 2, -3, 4.5])
         #expect(abs(row.reduce(0, +) - 1) < 1e-15)
+    }
+}
+
+@Suite("Model files")
+struct ModelFileTests {
+    func load(_ json: String) throws -> Network {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("model-\(UUID().uuidString).json").path
+        try json.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return try ModelLoader.load(jsonFile: path, displayName: "m.json")
+    }
+
+    func message(_ json: String) -> String {
+        do {
+            _ = try load(json)
+            return "loaded"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test("a valid model loads with its shapes")
+    func valid() throws {
+        let network = try load(#"{"layers": [{"weights": [[1, 2, 3], [4, 5, 6]], "bias": [0, 0, 0.5e1], "activation": "relu"}]}"#)
+        #expect(network.inputCount == 2 && network.outputCount == 3)
+        #expect(network.layers[0].weights == [1, 2, 3, 4, 5, 6])
+        #expect(network.layers[0].bias == [0, 0, 5])
+    }
+
+    @Test("malformed files name the line and column or the path", arguments: [
+        ("{\"layers\": [\n  {\"weights\": [[1, 2]], \"bias\": [0, 0], \"activation\": \"relu\"\n]}", "m.json:3:1: not valid JSON: expected ',' or '}' in an object"),
+        ("{\"layers\": [{\"weights\": [[1, NaN]]}]}", "m.json:1:30: not valid JSON: unexpected character 'N'"),
+        ("{\"layers\": [{\"weights\": [[1, 1e999]]}]}", "m.json:1:30: not valid JSON: not a finite number"),
+        ("[1, 2]", "m.json: expected a JSON object with a \"layers\" list, found a list"),
+        ("{\"layer\": []}", "m.json: layer: unknown key; a model has only \"layers\""),
+        ("{\"layers\": []}", "m.json: layers: a model needs at least one layer"),
+        (#"{"layers": [{"weights": [[1, 2], [3]], "bias": [0, 0], "activation": "relu"}]}"#, "m.json: layers[0].weights[1]: row has 1 values but row 0 has 2"),
+        (#"{"layers": [{"weights": [[1, "x"]], "bias": [0, 0], "activation": "relu"}]}"#, "m.json: layers[0].weights[0][1]: expected a number, found a string"),
+        (#"{"layers": [{"weights": [[1, 2]], "bias": [0, 0], "activation": "swish"}]}"#, "m.json: layers[0].activation: unknown activation 'swish'"),
+        (#"{"layers": [{"weights": [[1, 2]], "bias": [0, 0], "activation": "relu"}, {"weights": [[1]], "bias": [0], "activation": "relu"}]}"#,
+         "m.json: layers[1].weights: takes 1 inputs (rows) but the layer before has 2 units"),
+        ("", "m.json:1:1: not valid JSON: unexpected end of file"),
+    ])
+    func malformed(_ json: String, _ expected: String) {
+        let text = message(json)
+        #expect(text.hasPrefix(expected), "\(text)")
     }
 }

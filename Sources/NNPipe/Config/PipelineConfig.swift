@@ -95,8 +95,11 @@ public struct WriteStageConfig: Sendable {
 
 /// The `execution` section.
 public struct ExecutionConfig: Sendable {
-    /// Records per chunk.
+    /// Records per chunk, at most.
     public var chunkRows: Int = 8192
+    /// Input bytes per chunk, about: a chunk ends at the first record that reaches it, so wide
+    /// rows make chunks of fewer rows and memory stays bounded whatever the row width.
+    public var chunkBytes: Int = 1 << 20
     /// Worker threads, or nil for the number of active processors.
     public var workers: Int?
     /// Chunks in flight at most (read, being processed, or waiting to be written in order),

@@ -27,7 +27,7 @@ public enum PipelineLoader {
     static let forwardKeys = ["model", "layers"]
     static let layerKeys = ["weights", "bias", "activation"]
     static let writeKeys = ["path", "header", "columns", "compression", "gzip_level", "decimals", "delimiter"]
-    static let executionKeys = ["chunk_rows", "workers", "max_chunks_in_flight"]
+    static let executionKeys = ["chunk_rows", "chunk_bytes", "workers", "max_chunks_in_flight"]
     static let errorsKeys = ["policy", "max_errors", "rejects"]
 
     /// Loads the pipeline file at `path`.
@@ -288,6 +288,7 @@ public enum PipelineLoader {
             guard let keys = cursor.mapping(allowed: PipelineLoader.executionKeys) else { return nil }
             var execution = ExecutionConfig()
             if let rows = keys["chunk_rows"]?.int(in: 1...10_000_000) { execution.chunkRows = rows }
+            if let bytes = keys["chunk_bytes"]?.int(in: 1...(1 << 30)) { execution.chunkBytes = bytes }
             if let workers = keys["workers"] {
                 if case .scalar(let scalar) = workers.node, scalar.string == "auto" {
                     execution.workers = nil

@@ -58,15 +58,18 @@ public final class RecordSplitter {
 
     deinit { window.deallocate() }
 
-    /// The next chunk of up to `maxRecords` records, or nil at the end of the input.
-    public func nextChunk(maxRecords: Int) throws -> RawChunk? {
+    /// The next chunk of up to `maxRecords` records and about `maxBytes` bytes (a chunk holds at
+    /// least one record, and stops at the first record that reaches `maxBytes`), or nil at the end
+    /// of the input.
+    public func nextChunk(maxRecords: Int, maxBytes: Int = .max) throws -> RawChunk? {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(lastChunkBytes + lastChunkBytes / 8)
+        let bytesLimit = maxBytes < (1 << 40) ? maxBytes + maxBytes / 8 : Int.max
+        bytes.reserveCapacity(min(lastChunkBytes + lastChunkBytes / 8, bytesLimit))
         var ends: [Int] = []
         var lines: [Int] = []
         ends.reserveCapacity(maxRecords)
         lines.reserveCapacity(maxRecords)
-        while ends.count < maxRecords {
+        while ends.count < maxRecords && bytes.count < maxBytes {
             guard let record = try nextRecordRange() else { break }
             if record.isBlank { continue }
             bytes.append(contentsOf: UnsafeBufferPointer(start: window + record.range.lowerBound, count: record.range.count))

@@ -26,20 +26,19 @@ public enum ModelLoader {
             let exists = FileManager.default.fileExists(atPath: path)
             throw ModelError(file: name, problem: exists ? "cannot read the model file" : "model file not found")
         }
-        let object: Any
+        let root: JSONValue
         do {
-            object = try JSONSerialization.jsonObject(with: data)
+            root = try JSONValue.parse([UInt8](data))
         } catch {
-            throw ModelError(file: name, problem: "not valid JSON: \(jsonProblem(error, data: data))")
+            throw ModelError(file: "\(name):\(error.line):\(error.column)", problem: "not valid JSON: \(error.problem)")
         }
-        guard let root = object as? [String: Any] else {
-            throw ModelError(file: name, problem: "expected a JSON object with a \"layers\" list")
+        guard case .object(let members) = root else {
+            throw ModelError(file: name, problem: "expected a JSON object with a \"layers\" list, found \(root.kindName)")
         }
-        let unknown = root.keys.filter { $0 != "layers" }.sorted()
-        if let key = unknown.first {
-            throw ModelError(file: name, path: key, problem: "unknown key; a model has only \"layers\"")
+        if let unknown = members.first(where: { $0.key != "layers" }) {
+            throw ModelError(file: name, path: unknown.key, problem: "unknown key; a model has only \"layers\"")
         }
-        guard let layers = root["layers"] as? [Any] else {
+        guard let layersValue = members.first(where: { $0.key == "layers" })?.value, case .array(let layers) = layersValue else {
             throw ModelError(file: name, path: "layers", problem: "missing or not a list")
         }
         var raw: [RawLayer] = []
@@ -49,28 +48,30 @@ public enum ModelLoader {
         return try network(from: raw, file: name)
     }
 
-    private static func rawLayer(_ element: Any, path: String, file: String) throws -> RawLayer {
-        guard let layer = element as? [String: Any] else {
+    private static func rawLayer(_ element: JSONValue, path: String, file: String) throws -> RawLayer {
+        guard case .object(let members) = element else {
             throw ModelError(file: file, path: path, problem: "expected an object with weights, bias and activation")
         }
-        for key in layer.keys.sorted() where !["weights", "bias", "activation"].contains(key) {
-            throw ModelError(file: file, path: "\(path).\(key)", problem: "unknown key; a layer has weights, bias and activation")
+        var layer: [String: JSONValue] = [:]
+        for (key, value) in members {
+            guard ["weights", "bias", "activation"].contains(key) else {
+                throw ModelError(file: file, path: "\(path).\(key)", problem: "unknown key; a layer has weights, bias and activation")
+            }
+            layer[key] = value
         }
-        guard let rows = layer["weights"] as? [Any] else {
+        guard case .array(let rows)? = layer["weights"] else {
             throw ModelError(file: file, path: "\(path).weights", problem: "missing or not a list of rows")
         }
         var weights: [[Double]] = []
+        weights.reserveCapacity(rows.count)
         for (r, row) in rows.enumerated() {
-            guard let values = row as? [Any] else {
-                throw ModelError(file: file, path: "\(path).weights[\(r)]", problem: "expected a list of numbers")
-            }
-            weights.append(try numbers(values, path: "\(path).weights[\(r)]", file: file))
+            weights.append(try numbers(row, path: "\(path).weights[\(r)]", file: file))
         }
-        guard let biasValues = layer["bias"] as? [Any] else {
-            throw ModelError(file: file, path: "\(path).bias", problem: "missing or not a list of numbers")
+        guard let biasValue = layer["bias"] else {
+            throw ModelError(file: file, path: "\(path).bias", problem: "missing (one value per unit)")
         }
-        let bias = try numbers(biasValues, path: "\(path).bias", file: file)
-        guard let name = layer["activation"] as? String else {
+        let bias = try numbers(biasValue, path: "\(path).bias", file: file)
+        guard case .string(let name)? = layer["activation"] else {
             throw ModelError(file: file, path: "\(path).activation", problem: "missing or not a name")
         }
         guard let activation = Activation.named(name) else {
@@ -80,19 +81,17 @@ public enum ModelLoader {
         return RawLayer(weights: weights, bias: bias, activation: activation, path: path)
     }
 
-    private static func numbers(_ values: [Any], path: String, file: String) throws -> [Double] {
+    private static func numbers(_ value: JSONValue, path: String, file: String) throws -> [Double] {
+        guard case .array(let elements) = value else {
+            throw ModelError(file: file, path: path, problem: "expected a list of numbers, found \(value.kindName)")
+        }
         var result: [Double] = []
-        result.reserveCapacity(values.count)
-        for (i, value) in values.enumerated() {
-            // JSONSerialization gives NSNumber for numbers, and for true/false (type code "c"), which are refused.
-            guard let number = value as? NSNumber, String(cString: number.objCType) != "c" else {
-                throw ModelError(file: file, path: "\(path)[\(i)]", problem: "expected a number")
+        result.reserveCapacity(elements.count)
+        for (i, element) in elements.enumerated() {
+            guard case .number(let number) = element else {
+                throw ModelError(file: file, path: "\(path)[\(i)]", problem: "expected a number, found \(element.kindName)")
             }
-            let double = number.doubleValue
-            guard double.isFinite else {
-                throw ModelError(file: file, path: "\(path)[\(i)]", problem: "not a finite number")
-            }
-            result.append(double)
+            result.append(number)
         }
         return result
     }
@@ -125,12 +124,5 @@ public enum ModelLoader {
                                      bias: layer.bias, activation: layer.activation))
         }
         return Network(layers: layers)
-    }
-
-    /// Foundation's parse error, reduced to its own words (which name the line and column).
-    private static func jsonProblem(_ error: Error, data: Data) -> String {
-        let nsError = error as NSError
-        if let detail = nsError.userInfo[NSDebugDescriptionErrorKey] as? String { return detail }
-        return nsError.localizedDescription
     }
 }

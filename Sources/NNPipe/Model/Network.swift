@@ -18,24 +18,34 @@ public struct Network: Sendable {
     /// The widest layer, which sizes the scratch buffers.
     public var widestLayer: Int { layers.reduce(inputCount) { max($0, $1.units) } }
 
-    /// Runs every layer on `rows` rows of `x` (rows × inputCount, row-major), using `scratch`
-    /// for intermediate results, and calls `body` with the output (rows × outputCount, row-major).
-    public func forward<R>(
-        _ x: UnsafePointer<Double>, rows: Int, scratch: inout ForwardScratch,
-        _ body: (UnsafePointer<Double>) throws -> R
-    ) rethrows -> R {
-        scratch.reserve(rows * widestLayer)
-        return try scratch.a.withUnsafeMutableBufferPointer { a in
-            try scratch.b.withUnsafeMutableBufferPointer { b in
-                var input = x
-                var output = a.baseAddress!
-                var spare = b.baseAddress!
-                for layer in layers {
-                    layer.forward(input, rows: rows, into: output)
-                    input = UnsafePointer(output)
-                    swap(&output, &spare)
+    /// Rows run through all the layers together: small enough that a block's activations stay in
+    /// cache between layers, large enough to amortize loading each weight row.
+    public static let blockRows = 256
+
+    /// Runs every layer on `rows` rows of `x` (rows × inputCount, row-major) and writes the last
+    /// layer's activations to `y` (rows × outputCount, row-major), ``blockRows`` rows at a time,
+    /// using `scratch` for the layers in between.
+    public func forward(
+        _ x: UnsafePointer<Double>, rows: Int, into y: UnsafeMutablePointer<Double>, scratch: inout ForwardScratch
+    ) {
+        let blockRows = Self.blockRows
+        scratch.reserve(blockRows * widestLayer)
+        scratch.a.withUnsafeMutableBufferPointer { a in
+            scratch.b.withUnsafeMutableBufferPointer { b in
+                var first = 0
+                while first < rows {
+                    let count = min(blockRows, rows - first)
+                    var input = x + first * inputCount
+                    var output = a.baseAddress!
+                    var spare = b.baseAddress!
+                    for (index, layer) in layers.enumerated() {
+                        let target = index == layers.count - 1 ? y + first * outputCount : output
+                        layer.forward(input, rows: count, into: target)
+                        input = UnsafePointer(target)
+                        swap(&output, &spare)
+                    }
+                    first += count
                 }
-                return try body(input)
             }
         }
     }

@@ -18,6 +18,8 @@ final class ChunkProcessor {
     /// features: rows × inputs, row-major.
     private var features: [Double] = []
     private var scratch = ForwardScratch()
+    /// activations: rows × outputs, row-major.
+    private var activations: [Double] = []
     /// Carried fields of each good row, already CSV-quoted and followed by the delimiter.
     private var carried: [UInt8] = []
     private var carriedEnds: [Int] = []
@@ -139,21 +141,27 @@ final class ChunkProcessor {
         guard rows > 0 else { return }
         let units = plan.network.outputCount
         let delimiter = plan.config.write.delimiter
+        if activations.count < rows * units {
+            activations = [Double](repeating: 0, count: rows * units)
+        }
         features.withUnsafeBufferPointer { matrix in
-            plan.network.forward(matrix.baseAddress!, rows: rows, scratch: &scratch) { activations in
-                carried.withUnsafeBufferPointer { carriedBytes in
-                    var previousEnd = 0
-                    for row in 0..<rows {
-                        let end = carriedEnds[row]
-                        output.append(contentsOf: UnsafeBufferPointer(rebasing: carriedBytes[previousEnd..<end]))
-                        previousEnd = end
-                        let values = activations + row * units
-                        for unit in 0..<units {
-                            if unit > 0 { output.append(delimiter) }
-                            formatter.append(values[unit], to: &output)
-                        }
-                        output.append(0x0A)
+            activations.withUnsafeMutableBufferPointer { y in
+                plan.network.forward(matrix.baseAddress!, rows: rows, into: y.baseAddress!, scratch: &scratch)
+            }
+        }
+        activations.withUnsafeBufferPointer { y in
+            carried.withUnsafeBufferPointer { carriedBytes in
+                var previousEnd = 0
+                for row in 0..<rows {
+                    let end = carriedEnds[row]
+                    output.append(contentsOf: UnsafeBufferPointer(rebasing: carriedBytes[previousEnd..<end]))
+                    previousEnd = end
+                    let values = y.baseAddress! + row * units
+                    for unit in 0..<units {
+                        if unit > 0 { output.append(delimiter) }
+                        formatter.append(values[unit], to: &output)
                     }
+                    output.append(0x0A)
                 }
             }
         }

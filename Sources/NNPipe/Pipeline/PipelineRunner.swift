@@ -131,7 +131,8 @@ public final class PipelineRunner {
                 if let first = pendingFirst {
                     chunk = first
                     pendingFirst = nil
-                } else if let next = try splitter.nextChunk(maxRecords: config.execution.chunkRows) {
+                } else if let next = try splitter.nextChunk(maxRecords: config.execution.chunkRows,
+                                                                 maxBytes: config.execution.chunkBytes) {
                     chunk = next
                 } else {
                     break
