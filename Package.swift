@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -6,6 +6,12 @@ let package = Package(
     products: [
         .executable(name: "nnpipe", targets: ["nnpipe"]),
         .library(name: "NNPipe", targets: ["NNPipe"]),
+    ],
+    traits: [
+        // ISA-L (Debian's libisal-dev) inflates gzip about 3× faster than zlib. zlib stays the
+        // baseline that always builds: `swift build --disable-default-traits` leaves ISA-L out.
+        .trait(name: "ISAL", description: "Inflate gzip input with Intel ISA-L (libisal-dev)"),
+        .default(enabledTraits: ["ISAL"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -15,9 +21,14 @@ let package = Package(
         // Debian's libcsv-dev ships no pkg-config file; the module map links `csv` itself.
         .systemLibrary(name: "CCSV", path: "Sources/CCSV"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib"),
+        .systemLibrary(name: "CISAL", path: "Sources/CISAL"),
+        .systemLibrary(name: "CCPU", path: "Sources/CCPU"),
         .target(
             name: "NNPipe",
-            dependencies: ["CCSV", "CZlib", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "CCSV", "CZlib", "CCPU", .target(name: "CISAL", condition: .when(traits: ["ISAL"])),
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         .executableTarget(
             name: "nnpipe",

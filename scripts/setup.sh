@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs what nnpipe needs to build on Debian or Ubuntu: libcsv and zlib headers.
+# Installs what nnpipe needs to build on Debian or Ubuntu: libcsv, zlib and ISA-L headers.
+# (ISA-L is the fast gzip path; `swift build --disable-default-traits` builds without it.)
 # Swift 6 itself must already be installed (swift.org/install). Safe to run again.
 set -euo pipefail
 missing=()
-for package in libcsv-dev zlib1g-dev; do
+for package in libcsv-dev zlib1g-dev libisal-dev; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -94,12 +94,23 @@ public enum InputOpener {
         let magic = try file.readUpTo(2)
         file.unread(magic)
         if magic == [0x1F, 0x8B] {
-            return try GzipReader(source: file, name: name)
+            return try gzipReader(over: file, name: name)
         }
         if path.hasSuffix(".gz"), !magic.isEmpty {
             throw InputError(.badData, file: name, byteOffset: 0, problem: "named .gz but is not gzip data (no gzip magic bytes)")
         }
         return file
+    }
+
+    /// The gzip decoder: ISA-L when built in (the default), unless `NNPIPE_INFLATE=zlib` asks for
+    /// zlib (kept so both paths are tested and can be compared).
+    static func gzipReader(over file: ByteSource, name: String) throws -> ByteSource {
+        #if ISAL
+        if getenv("NNPIPE_INFLATE").map({ String(cString: $0) }) != "zlib" {
+            return IsalGzipReader(source: file, name: name)
+        }
+        #endif
+        return try GzipReader(source: file, name: name)
     }
 
     /// A display name for messages: `<stdin>` for `-`, otherwise the path as given.

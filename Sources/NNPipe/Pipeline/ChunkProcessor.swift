@@ -1,3 +1,4 @@
+import CCPU
 /// One worker's state: parses a chunk's records, runs the network on the whole chunk, and
 /// encodes the output. Each worker owns one, reused for every chunk, so nothing is allocated per
 /// row on the hot path.
@@ -40,6 +41,10 @@ final class ChunkProcessor {
 
     /// Processes one chunk.
     func process(_ chunk: RawChunk) -> ChunkResult {
+        // New Dispatch threads inherit the vector register state of the thread that made them; after
+        // ISA-L's AVX code that state is "dirty", and every switch between the SSE code Swift
+        // emits and libm's AVX code then pays a penalty (4× slower sigmoid layers, measured).
+        CCPU_clear_upper_vector_state()
         var result = ChunkResult(index: chunk.index)
         let inputs = plan.featureFields.count
         if features.count < chunk.count * inputs {

@@ -1,0 +1,100 @@
+#if ISAL
+import CCPU
+import CISAL
+
+/// Inflates a gzip stream with Intel ISA-L, member after member; the fast path for gzip input
+/// (about three times zlib's speed), with the same behaviour as ``GzipReader``: multi-member
+/// files are read whole, the CRC of each member is checked, and input that ends inside a member
+/// is a truncated file.
+public final class IsalGzipReader: ByteSource {
+    private let source: ByteSource
+    private let name: String
+    /// ISA-L's state is large (~85 KB) and holds pointers into itself: one heap allocation.
+    private let state: UnsafeMutablePointer<inflate_state>
+    private let input: UnsafeMutablePointer<UInt8>
+    private let inputCapacity = 256 * 1024
+    private var memberInProgress = false
+    private var sourceExhausted = false
+    private var finished = false
+
+    public var bytesConsumed: Int { source.bytesConsumed - Int(state.pointee.avail_in) }
+
+    init(source: ByteSource, name: String) {
+        self.source = source
+        self.name = name
+        state = .allocate(capacity: 1)
+        isal_inflate_init(state)
+        state.pointee.crc_flag = UInt32(ISAL_GZIP)
+        input = .allocate(capacity: inputCapacity)
+    }
+
+    deinit {
+        state.deallocate()
+        input.deallocate()
+    }
+
+    public func read(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int {
+        guard !finished, capacity > 0 else { return 0 }
+        state.pointee.next_out = buffer
+        state.pointee.avail_out = UInt32(min(capacity, Int(UInt32.max)))
+        let requested = Int(state.pointee.avail_out)
+        while Int(state.pointee.avail_out) == requested {
+            if state.pointee.avail_in == 0 {
+                if !sourceExhausted {
+                    let count = try source.read(into: input, capacity: inputCapacity)
+                    if count == 0 { sourceExhausted = true }
+                    state.pointee.next_in = input
+                    state.pointee.avail_in = UInt32(count)
+                }
+                if state.pointee.avail_in == 0 && sourceExhausted {
+                    if memberInProgress {
+                        // Let ISA-L hand over what it still holds before calling the file short.
+                        let before = state.pointee.avail_out
+                        _ = isal_inflate(state)
+                        if state.pointee.block_state == ISAL_BLOCK_FINISH { finishMember(); continue }
+                        if state.pointee.avail_out != before { break }
+                        throw InputError(.badData, file: name, byteOffset: bytesConsumed,
+                                         problem: "truncated gzip file: the stream ends inside a member (interrupted copy or upload?)")
+                    }
+                    finished = true
+                    break
+                }
+            }
+            memberInProgress = true
+            let status = isal_inflate(state)
+            if status < 0 { throw corrupt(status) }
+            if state.pointee.block_state == ISAL_BLOCK_FINISH { finishMember() }
+        }
+        // ISA-L's AVX code leaves the upper vector state dirty; clear it so the SSE code that
+        // follows on this thread (and threads it creates) runs at full speed.
+        CCPU_clear_upper_vector_state()
+        return requested - Int(state.pointee.avail_out)
+    }
+
+    /// Starts the next member, keeping the input and output positions.
+    private func finishMember() {
+        memberInProgress = false
+        let nextIn = state.pointee.next_in, availIn = state.pointee.avail_in
+        let nextOut = state.pointee.next_out, availOut = state.pointee.avail_out
+        isal_inflate_reset(state)
+        state.pointee.crc_flag = UInt32(ISAL_GZIP)
+        state.pointee.next_in = nextIn
+        state.pointee.avail_in = availIn
+        state.pointee.next_out = nextOut
+        state.pointee.avail_out = availOut
+    }
+
+    private func corrupt(_ status: Int32) -> InputError {
+        let detail = switch status {
+        case ISAL_INVALID_BLOCK: "invalid block"
+        case ISAL_INVALID_SYMBOL: "invalid symbol"
+        case ISAL_INVALID_LOOKBACK: "invalid distance"
+        case ISAL_INVALID_WRAPPER: "invalid gzip header"
+        case ISAL_INCORRECT_CHECKSUM: "CRC mismatch"
+        case ISAL_UNSUPPORTED_METHOD: "unsupported method"
+        default: "ISA-L code \(status)"
+        }
+        return InputError(.badData, file: name, byteOffset: bytesConsumed, problem: "corrupt gzip data (\(detail))")
+    }
+}
+#endif
