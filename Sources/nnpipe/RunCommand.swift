@@ -41,13 +41,20 @@ struct RunCommand: ParsableCommand {
         }
         var summary = runner.summary
         summary.measurePeakMemory()
+        // The error first, then the figures: a cron log reads top down.
+        let exitCode = failure.map(Terminal.exitCode(for:))
         let brokenPipe = (failure as? OutputError)?.kind == .brokenPipe
         if !quiet && !brokenPipe { Terminal.message(summary.line) }
         if let statsJSON {
-            if !FileManager.default.createFile(atPath: statsJSON, contents: Data(summary.json.utf8)) {
-                Terminal.message("nnpipe: \(statsJSON): cannot write the stats file")
+            do {
+                let stats = try OutputFile(path: statsJSON)
+                try stats.write(Array(summary.json.utf8))
+                try stats.commit()
+            } catch {
+                let code = Terminal.exitCode(for: error)
+                if exitCode == nil { throw code }
             }
         }
-        if let failure { throw Terminal.exitCode(for: failure) }
+        if let exitCode { throw exitCode }
     }
 }

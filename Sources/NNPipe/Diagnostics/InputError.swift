@@ -13,7 +13,8 @@ public struct InputError: NNPipeError {
     public var kind: Kind
     /// The input, as the user named it (`-` is shown as `<stdin>`).
     public var file: String
-    /// Where in the input, when known: a 1-based line, or a byte offset into the (decompressed) stream.
+    /// Where in the input, when known: a 1-based line, or a byte offset into the file as stored
+    /// (the compressed bytes, for gzip).
     public var line: Int?
     public var byteOffset: Int?
     public var problem: String

@@ -6,15 +6,38 @@ import Glibc
 /// point, an optional exponent (`1`, `-2.5`, `.5`, `3.`, `6.02e23`). Refused: empty text, `nan`,
 /// `inf`, hexadecimal (`0x1p3`), thousands or decimal commas (`1,5`), and values whose magnitude
 /// overflows float64 (`1e400`). The result is the correctly rounded double, the same as `strtod`:
-/// an exact fast path covers up to 15 significant digits with a small exponent (Clinger), and
+/// an exact fast path covers mantissas up to 2^53 with a power of ten up to 10^22 (Clinger), and
 /// everything else goes to `strtod`.
 public enum FloatParser {
-    /// Powers of ten that float64 holds exactly.
-    @usableFromInline
-    static let exactPowersOfTen: [Double] = (0...22).map { k in
-        var value = 1.0
-        for _ in 0..<k { value *= 10 }
-        return value
+    /// 10^k for 0 ≤ k ≤ 22, the powers of ten float64 holds exactly (a literal table: no lazy
+    /// global initialization on the hot path).
+    @inlinable @inline(__always)
+    static func exactPowerOfTen(_ k: Int) -> Double {
+        switch k {
+        case 0: 1e0
+        case 1: 1e1
+        case 2: 1e2
+        case 3: 1e3
+        case 4: 1e4
+        case 5: 1e5
+        case 6: 1e6
+        case 7: 1e7
+        case 8: 1e8
+        case 9: 1e9
+        case 10: 1e10
+        case 11: 1e11
+        case 12: 1e12
+        case 13: 1e13
+        case 14: 1e14
+        case 15: 1e15
+        case 16: 1e16
+        case 17: 1e17
+        case 18: 1e18
+        case 19: 1e19
+        case 20: 1e20
+        case 21: 1e21
+        default: 1e22
+        }
     }
 
     /// Parses `count` bytes at `start`; nil when they are not a finite decimal number.
@@ -22,71 +45,62 @@ public enum FloatParser {
     public static func parse(_ start: UnsafePointer<UInt8>, count: Int) -> Double? {
         var i = 0
         var end = count
-        while i < end, start[i] == 0x20 || start[i] == 0x09 { i += 1 }
-        while end > i, start[end - 1] == 0x20 || start[end - 1] == 0x09 { end -= 1 }
+        while i < end, start[i] == 0x20 || start[i] == 0x09 { i &+= 1 }
+        while end > i, start[end &- 1] == 0x20 || start[end &- 1] == 0x09 { end &-= 1 }
         let first = i
         var negative = false
         if i < end, start[i] == 0x2D || start[i] == 0x2B {
             negative = start[i] == 0x2D
-            i += 1
+            i &+= 1
         }
+        // All digits go into the mantissa (wrapping); more than 19 of them take the slow path.
         var mantissa: UInt64 = 0
-        var significantDigits = 0
-        var digitsSeen = 0
-        var exponent = 0
+        let integerStart = i
         while i < end, start[i] &- 0x30 < 10 {
-            let digit = UInt64(start[i] &- 0x30)
-            if mantissa != 0 || digit != 0 {
-                significantDigits += 1
-                if significantDigits <= 19 { mantissa = mantissa &* 10 &+ digit } else { exponent += 1 }
-            }
-            digitsSeen += 1
-            i += 1
+            mantissa = mantissa &* 10 &+ UInt64(start[i] &- 0x30)
+            i &+= 1
         }
+        var digits = i &- integerStart
+        var exponent = 0
         if i < end, start[i] == 0x2E {
-            i += 1
+            i &+= 1
+            let fractionStart = i
             while i < end, start[i] &- 0x30 < 10 {
-                let digit = UInt64(start[i] &- 0x30)
-                if mantissa != 0 || digit != 0 {
-                    significantDigits += 1
-                    if significantDigits <= 19 {
-                        mantissa = mantissa &* 10 &+ digit
-                        exponent -= 1
-                    }
-                } else {
-                    exponent -= 1
-                }
-                digitsSeen += 1
-                i += 1
+                mantissa = mantissa &* 10 &+ UInt64(start[i] &- 0x30)
+                i &+= 1
             }
+            let fractionDigits = i &- fractionStart
+            digits &+= fractionDigits
+            exponent = -fractionDigits
         }
-        guard digitsSeen > 0 else { return nil }
+        guard digits > 0 else { return nil }
         if i < end, start[i] | 0x20 == 0x65 {  // e or E
-            i += 1
+            i &+= 1
             var exponentNegative = false
             if i < end, start[i] == 0x2D || start[i] == 0x2B {
                 exponentNegative = start[i] == 0x2D
-                i += 1
+                i &+= 1
             }
             var written = 0
-            var exponentDigits = 0
+            let exponentStart = i
             while i < end, start[i] &- 0x30 < 10 {
-                if written < 100_000 { written = written * 10 + Int(start[i] &- 0x30) }
-                exponentDigits += 1
-                i += 1
+                if written < 100_000 { written = written &* 10 &+ Int(start[i] &- 0x30) }
+                i &+= 1
             }
-            guard exponentDigits > 0 else { return nil }
-            exponent += exponentNegative ? -written : written
+            guard i > exponentStart else { return nil }
+            exponent &+= exponentNegative ? -written : written
         }
         guard i == end else { return nil }
-        if mantissa == 0 { return negative ? -0.0 : 0.0 }
-        if significantDigits <= 15, exponent >= -22, exponent <= 22 {
-            // Both the mantissa and the power of ten are exact doubles: one rounding, as strtod.
-            var value = Double(mantissa)
-            value = exponent < 0 ? value / exactPowersOfTen[-exponent] : value * exactPowersOfTen[exponent]
-            return negative ? -value : value
+        if digits <= 19 {
+            if mantissa == 0 { return negative ? -0.0 : 0.0 }
+            if mantissa <= 1 << 53, exponent >= -22, exponent <= 22 {
+                // Both the mantissa and the power of ten are exact doubles: one rounding, as strtod.
+                var value = Double(mantissa)
+                value = exponent < 0 ? value / exactPowerOfTen(-exponent) : value * exactPowerOfTen(exponent)
+                return negative ? -value : value
+            }
         }
-        return strtodFallback(start + first, count: end - first)
+        return strtodFallback(start + first, count: end &- first)
     }
 
     /// Parses a whole byte array (used for configuration values).

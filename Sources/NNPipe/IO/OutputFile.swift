@@ -4,7 +4,8 @@ import Glibc
 ///
 /// A file is written to a temporary file in the same folder (`.NAME.nnpipe-XXXXXX`), synced,
 /// and renamed over the target only by ``commit()``; ``discard()`` removes it, leaving any earlier
-/// file at the target untouched. Standard output cannot be made atomic.
+/// file at the target untouched. Standard output, and a path naming a device or a named pipe,
+/// are written directly: they cannot be made atomic.
 public final class OutputFile: @unchecked Sendable {
     // Unchecked: written only from the writer's serial queue, and discarded only after the
     // pipeline has drained; the temporary path is immutable.
@@ -17,13 +18,24 @@ public final class OutputFile: @unchecked Sendable {
     /// Opens `path` (`-` for standard output).
     public init(path: String) throws {
         name = path == "-" ? "<stdout>" : path
-        guard path != "-" else {
-            target = nil
-            temporaryPath = nil
-            descriptor = 1
+        if path == "-" {
+            (target, temporaryPath, descriptor) = (nil, nil, 1)
             return
         }
-        target = path
+        var info = stat()
+        if stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+            if (info.st_mode & S_IFMT) == S_IFDIR {
+                throw OutputError(.cannotCreate, file: path, problem: "is a folder")
+            }
+            // A device or a named pipe (/dev/null, a FIFO) is written to directly: renaming a
+            // temporary file over it would replace the device with a regular file.
+            let fd = open(path, O_WRONLY | O_CLOEXEC)
+            guard fd >= 0 else {
+                throw OutputError(.cannotCreate, file: path, operation: "cannot open", errno: errno)
+            }
+            (target, temporaryPath, descriptor) = (nil, nil, fd)
+            return
+        }
         let folder: String
         let base: String
         if let slash = path.lastIndex(of: "/") {
@@ -33,10 +45,6 @@ public final class OutputFile: @unchecked Sendable {
             folder = "."
             base = path
         }
-        var info = stat()
-        if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-            throw OutputError(.cannotCreate, file: path, problem: "is a folder")
-        }
         var template = Array("\(folder)/.\(base).nnpipe-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else {
@@ -45,9 +53,8 @@ public final class OutputFile: @unchecked Sendable {
         let mask = umask(0)
         umask(mask)
         fchmod(fd, 0o666 & ~mask)
-        descriptor = fd
         let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        temporaryPath = temporary
+        (target, temporaryPath, descriptor) = (path, temporary, fd)
         TemporaryFiles.register(temporary)
     }
 
@@ -71,9 +78,15 @@ public final class OutputFile: @unchecked Sendable {
         }
     }
 
-    /// Makes the output final: sync and rename over the target (a file), nothing for stdout.
+    /// Makes the output final: sync and rename over the target (a file); for standard output or a
+    /// device, nothing more to do.
     public func commit() throws {
-        guard let target, let temporaryPath else { return }
+        guard let target, let temporaryPath else {
+            if descriptor > 2 { close(descriptor) }
+            descriptor = -1
+            finished = true
+            return
+        }
         if fsync(descriptor) != 0 {
             let code = errno
             discard()
@@ -99,6 +112,7 @@ public final class OutputFile: @unchecked Sendable {
     public func discard() {
         guard !finished else { return }
         finished = true
+        if temporaryPath == nil, descriptor > 2 { close(descriptor) }
         if let temporaryPath {
             if descriptor >= 0 { close(descriptor) }
             unlink(temporaryPath)

@@ -100,6 +100,7 @@ public final class RecordSplitter {
             if scanned == end {
                 if atEndOfInput {
                     guard start < end else { return nil }
+                    try checkLength(end)
                     // The last record, without a line terminator.
                     let record = RecordRange(range: start..<end, line: line, isBlank: isBlank(start, end))
                     line += newlines
@@ -118,6 +119,7 @@ public final class RecordSplitter {
                 let limit = lf.map { UnsafeMutablePointer<UInt8>(OpaquePointer($0)) - window } ?? end
                 if memchr(window + scanned, Int32(quote), limit - scanned) == nil {
                     if limit < end {
+                        try checkLength(limit + 1)
                         let record = RecordRange(range: start..<(limit + 1), line: line, isBlank: isBlank(start, limit + 1))
                         line += newlines + 1
                         start = limit + 1
@@ -147,6 +149,7 @@ public final class RecordSplitter {
                 continue
             }
             if byte == 0x0A {
+                try checkLength(scanned)
                 let record = RecordRange(range: start..<scanned, line: line, isBlank: isBlank(start, scanned))
                 line += newlines + 1
                 start = scanned

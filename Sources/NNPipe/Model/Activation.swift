@@ -27,7 +27,8 @@ public enum Activation: String, Sendable, CaseIterable {
         case .identity:
             return
         case .relu:
-            for u in 0..<count where !(row[u] > 0) && !row[u].isNaN { row[u] = 0 }
+            // numpy's maximum(x, 0): NaN and -0.0 pass through unchanged. Branch-free, so it vectorizes.
+            for u in 0..<count { row[u] = row[u] < 0 ? 0 : row[u] }
         case .sigmoid:
             for u in 0..<count { row[u] = Activation.sigmoid(row[u]) }
         case .tanh:
@@ -52,7 +53,7 @@ public enum Activation: String, Sendable, CaseIterable {
     public static func softmax(_ row: UnsafeMutablePointer<Double>, count: Int) {
         guard count > 0 else { return }
         var maximum = row[0]
-        for u in 1..<max(count, 1) where row[u] > maximum { maximum = row[u] }
+        for u in 1..<count where row[u] > maximum { maximum = row[u] }
         var sum = 0.0
         for u in 0..<count {
             let e = exp(row[u] - maximum)

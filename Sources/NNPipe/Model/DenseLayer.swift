@@ -40,34 +40,60 @@ public struct DenseLayer: Sendable {
         }
     }
 
-    /// `y = x · w` for rows × inputs `x` and inputs × units `w`, four rows at a time so each
-    /// weight row loaded from memory serves four outputs; the inner loop over units vectorizes.
+    /// `y = x · w` for rows × inputs `x` and inputs × units `w`.
+    ///
+    /// Tiles of 4 rows × 4 units are summed in registers (four `SIMD4<Double>` accumulators) over
+    /// all the inputs, so each weight loaded serves four rows and no partial sum goes through
+    /// memory; leftover rows and units take the plain loops. Every output is still
+    /// `((x0·w0 + x1·w1) + x2·w2) + …` in input order, bit for bit the naive reference's sum.
     @inlinable
     static func matmul(
         _ x: UnsafePointer<Double>, rows: Int, inputs: Int,
         weights w: UnsafePointer<Double>, units: Int, into y: UnsafeMutablePointer<Double>
     ) {
-        y.update(repeating: 0, count: rows * units)
+        let tiledUnits = units & ~3
         var r = 0
         while r + 4 <= rows {
             let x0 = x + r * inputs, x1 = x0 + inputs, x2 = x1 + inputs, x3 = x2 + inputs
             let y0 = y + r * units, y1 = y0 + units, y2 = y1 + units, y3 = y2 + units
-            for i in 0..<inputs {
-                let a0 = x0[i], a1 = x1[i], a2 = x2[i], a3 = x3[i]
-                let wi = w + i * units
-                for u in 0..<units {
-                    let wv = wi[u]
-                    y0[u] += a0 * wv
-                    y1[u] += a1 * wv
-                    y2[u] += a2 * wv
-                    y3[u] += a3 * wv
+            var u = 0
+            while u < tiledUnits {
+                var s0 = SIMD4<Double>(), s1 = SIMD4<Double>(), s2 = SIMD4<Double>(), s3 = SIMD4<Double>()
+                var wi = UnsafeRawPointer(w + u)
+                for i in 0..<inputs {
+                    let wv = wi.loadUnaligned(as: SIMD4<Double>.self)
+                    s0 += SIMD4(repeating: x0[i]) * wv
+                    s1 += SIMD4(repeating: x1[i]) * wv
+                    s2 += SIMD4(repeating: x2[i]) * wv
+                    s3 += SIMD4(repeating: x3[i]) * wv
+                    wi += units * MemoryLayout<Double>.stride
                 }
+                UnsafeMutableRawPointer(y0 + u).storeBytes(of: s0, as: SIMD4<Double>.self)
+                UnsafeMutableRawPointer(y1 + u).storeBytes(of: s1, as: SIMD4<Double>.self)
+                UnsafeMutableRawPointer(y2 + u).storeBytes(of: s2, as: SIMD4<Double>.self)
+                UnsafeMutableRawPointer(y3 + u).storeBytes(of: s3, as: SIMD4<Double>.self)
+                u += 4
+            }
+            for u in tiledUnits..<units {
+                var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+                for i in 0..<inputs {
+                    let wv = w[i * units + u]
+                    s0 += x0[i] * wv
+                    s1 += x1[i] * wv
+                    s2 += x2[i] * wv
+                    s3 += x3[i] * wv
+                }
+                y0[u] = s0
+                y1[u] = s1
+                y2[u] = s2
+                y3[u] = s3
             }
             r += 4
         }
         while r < rows {
             let xr = x + r * inputs
             let yr = y + r * units
+            yr.update(repeating: 0, count: units)
             for i in 0..<inputs {
                 let a = xr[i]
                 let wi = w + i * units

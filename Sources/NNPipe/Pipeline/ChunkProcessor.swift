@@ -65,6 +65,7 @@ final class ChunkProcessor {
                     switch policy {
                     case .fail:
                         result.failure = problem
+                        result.rowsWritten = goodRows  // the rows before it, for the summary
                         return
                     case .skip:
                         result.rowsSkipped += 1

@@ -39,15 +39,14 @@ final class OrderedWriter: @unchecked Sendable {
 
     private func write(_ result: ChunkResult) {
         if let rowFailure = result.failure {
-            summary.rowsRead += result.rowsRead
-            summary.rowsSkipped += result.rowsSkipped
-            summary.rowsRejected += result.rowsRejected
+            // Up to and including the bad row: read = written + skipped + rejected + 1.
+            count(result)
             fail(rowFailure)
             return
         }
         if let maxErrors, badRows + result.badRows.count > maxErrors {
-            let row = result.badRows[maxErrors - badRows]
-            fail(TooManyBadRows(limit: maxErrors, row: row))
+            count(result)
+            fail(TooManyBadRows(limit: maxErrors, row: result.badRows[maxErrors - badRows]))
             return
         }
         badRows += result.badRows.count
@@ -61,6 +60,10 @@ final class OrderedWriter: @unchecked Sendable {
             fail(OutputError(.writeFailed, file: output.name, problem: "\(error)"))
             return
         }
+        count(result)
+    }
+
+    private func count(_ result: ChunkResult) {
         summary.rowsRead += result.rowsRead
         summary.rowsWritten += result.rowsWritten
         summary.rowsSkipped += result.rowsSkipped
