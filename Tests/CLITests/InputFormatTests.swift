@@ -172,3 +172,27 @@ struct InputFormatTests {
         #expect(result.stdoutText == "id,y0\na,4.5\n")
     }
 }
+
+@Suite("Gzip output")
+struct GzipOutputTests {
+    @Test("every level (ISA-L at 1–3, zlib at 4–9) decompresses to the plain output", arguments: [1, 2, 3, 4, 6, 9])
+    func levels(level: Int) throws {
+        let dir = try WorkDir()
+        let folder = CLI.fixture("golden/wide")
+        let features = (0..<32).map { "x\($0)" }
+        for (output, extra) in [("plain.csv", ""), ("out.csv.gz", "      gzip_level: \(level)")] {
+            try dir.write("p.yaml", pipelineYAML(input: folder.appendingPathComponent("input.csv").path,
+                                                  model: folder.appendingPathComponent("model.json").path,
+                                                  features: features, output: output, extraWrite: extra,
+                                                  execution: "execution:\n  chunk_rows: 100"))
+            let result = try dir.nnpipe("run", "p.yaml")
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        let plain = try dir.read("plain.csv")
+        let compressed = try dir.read("out.csv.gz")
+        #expect(compressed.prefix(2) == Data([0x1F, 0x8B]))
+        #expect(compressed.count < plain.count / 2)
+        #expect(try Shell.run("gzip -dc out.csv.gz", in: dir.url) == plain)
+        #expect(try Shell.run("python3 -c 'import gzip,sys; sys.stdout.buffer.write(gzip.open(\"out.csv.gz\").read())'", in: dir.url) == plain)
+    }
+}

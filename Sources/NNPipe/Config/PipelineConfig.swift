@@ -77,8 +77,8 @@ public struct WriteStageConfig: Sendable {
     /// Names for the output activation columns (default `y0`, `y1`, …).
     public var columns: [String]?
     public var compression: OutputCompression = .auto
-    /// gzip level, 1 (fastest) to 9 (smallest).
-    public var gzipLevel: Int = 6
+    /// gzip level, 1 (fastest) to 9 (smallest); 1–3 use ISA-L when built in (see ``ChunkCompressors``).
+    public var gzipLevel: Int = 3
     /// Digits after the decimal point, or nil for the shortest round-trip form.
     public var decimals: Int?
     public var delimiter: UInt8 = 0x2C

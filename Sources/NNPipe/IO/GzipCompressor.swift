@@ -1,11 +1,7 @@
 import CZlib
 
-/// Compresses blocks of bytes into complete, independent gzip members.
-///
-/// Members written one after another form one valid gzip file (gzip, zcat, Python's gzip and
-/// pigz read them all), so each worker compresses its own chunks in parallel and the writer only
-/// concatenates. One compressor per worker, reused for every chunk.
-public final class GzipCompressor {
+/// Compresses blocks of bytes into complete, independent gzip members with zlib (levels 1–9).
+public final class GzipCompressor: ChunkCompressor {
     /// zlib keeps pointers into its stream state, so it lives at a fixed heap address.
     private let stream: UnsafeMutablePointer<z_stream>
     public let level: Int

@@ -12,8 +12,8 @@ final class ChunkProcessor {
     private let inputName: String
     private let parser: CSVRecordParser
     private let formatter: FloatFormatter
-    private let compressor: GzipCompressor?
-    private let rejectsCompressor: GzipCompressor?
+    private let compressor: ChunkCompressor?
+    private let rejectsCompressor: ChunkCompressor?
     /// For each input field: the model input it feeds, or -1.
     private let featureSlot: [Int]
     /// features: rows × inputs, row-major.
@@ -32,8 +32,8 @@ final class ChunkProcessor {
         parser = CSVRecordParser(delimiter: plan.config.read.delimiter)
         formatter = FloatFormatter(decimals: plan.config.write.decimals)
         let write = plan.config.write
-        compressor = write.isCompressed ? GzipCompressor(level: write.gzipLevel) : nil
-        rejectsCompressor = rejectsCompressed ? GzipCompressor(level: write.gzipLevel) : nil
+        compressor = write.isCompressed ? ChunkCompressors.make(level: write.gzipLevel) : nil
+        rejectsCompressor = rejectsCompressed ? ChunkCompressors.make(level: write.gzipLevel) : nil
         var slots = [Int](repeating: -1, count: plan.fieldCount)
         for (slot, field) in plan.featureFields.enumerated() { slots[field] = slot }
         featureSlot = slots

@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import Synchronization
 
 /// Runs a pipeline: reads the input in chunks, processes chunks in parallel, writes them in order.
 ///
@@ -100,11 +99,11 @@ public final class PipelineRunner {
         let write = config.write
         if write.header {
             let line = CSVText.line(plan.outputNames, delimiter: write.delimiter)
-            try output.write(write.isCompressed ? GzipCompressor(level: write.gzipLevel).member(line) : line)
+            try output.write(write.isCompressed ? ChunkCompressors.make(level: write.gzipLevel).member(line) : line)
         }
         if let rejects, let path = config.errors.rejectsPath {
             let line = CSVText.line(["line", "reason", "record"], delimiter: 0x2C)
-            try rejects.write(path.hasSuffix(".gz") ? GzipCompressor(level: write.gzipLevel).member(line) : line)
+            try rejects.write(path.hasSuffix(".gz") ? ChunkCompressors.make(level: write.gzipLevel).member(line) : line)
         }
     }
 
@@ -167,11 +166,11 @@ public final class PipelineRunner {
 /// The workers' processors: taken by the reader before dispatching a chunk (waiting while all are
 /// busy, which caps the parallelism at the worker count), given back by the worker.
 final class ProcessorPool: Sendable {
-    private let free: Mutex<[SendableBox<ChunkProcessor>]>
+    private let free: Locked<[SendableBox<ChunkProcessor>]>
     private let available: DispatchSemaphore
 
     init(_ processors: [ChunkProcessor]) {
-        free = Mutex(processors.map(SendableBox.init))
+        free = Locked(processors.map(SendableBox.init))
         available = DispatchSemaphore(value: processors.count)
     }
 

@@ -17,7 +17,8 @@ public enum PlanDescription {
         }
         let write = config.write
         let target = write.path == "-" ? "<stdout>" : write.path
-        let compression = write.isCompressed ? ", gzip level \(write.gzipLevel)" : ""
+        let compression = write.isCompressed
+            ? ", gzip level \(write.gzipLevel) (\(ChunkCompressors.engine(level: write.gzipLevel)))" : ""
         lines.append("  write   \(target)\(compression): \(plan.outputNames.joined(separator: ","))")
         lines.append("  execution: \(config.execution.chunkRows) rows per chunk, \(plan.workers) workers, at most \(plan.maxChunksInFlight) chunks in flight")
         return lines

@@ -1,10 +1,9 @@
 import Glibc
-import Synchronization
 
 /// The temporary outputs not yet renamed into place, so a signal handler can remove them before
 /// the process exits.
 public enum TemporaryFiles {
-    private static let paths = Mutex<Set<String>>([])
+    private static let paths = Locked<Set<String>>([])
 
     static func register(_ path: String) { paths.withLock { _ = $0.insert(path) } }
     static func unregister(_ path: String) { paths.withLock { _ = $0.remove(path) } }

@@ -1,0 +1,28 @@
+/// Compresses one chunk's bytes into a complete, independent gzip member.
+///
+/// Members written one after another form one valid gzip file (gzip, zcat, Python's gzip and
+/// pigz read them all), so each worker compresses its own chunks in parallel and the writer only
+/// concatenates. Each worker owns one compressor, reused for every chunk.
+public protocol ChunkCompressor: AnyObject {
+    func member(_ input: [UInt8]) -> [UInt8]
+}
+
+public enum ChunkCompressors {
+    /// The compressor for `level`: ISA-L's deflate at levels 1–3 when it is built in (about 25×
+    /// faster than zlib at level 6, for a file about 3% larger, measured on nnpipe's own output),
+    /// zlib at 4–9, or everywhere with `swift build --disable-default-traits`.
+    public static func make(level: Int) -> ChunkCompressor {
+        #if ISAL
+        if level <= 3 { return IsalGzipCompressor(level: level) }
+        #endif
+        return GzipCompressor(level: level)
+    }
+
+    /// Which library compresses at `level`, for messages.
+    public static func engine(level: Int) -> String {
+        #if ISAL
+        if level <= 3 { return "ISA-L" }
+        #endif
+        return "zlib"
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+@testable import NNPipe
+
+/// Seeded random-input tests for the parts that read outside data: the gzip + CSV reader and the
+/// pipeline-file loader. Each iteration mutates a valid input (flipped, inserted, deleted and
+/// duplicated bytes, truncation) and requires a result or a typed nnpipe error: never a crash,
+/// a hang or an untyped error. `NNPIPE_FUZZ_ITERATIONS` sets the iterations (default 300 per
+/// target); `NNPIPE_FUZZ_SEED` replays a seed.
+@Suite("Fuzzing the reader and the loader", .serialized)
+struct FuzzTests {
+    static let iterations = ProcessInfo.processInfo.environment["NNPIPE_FUZZ_ITERATIONS"].flatMap(Int.init) ?? 300
+    static let seed = ProcessInfo.processInfo.environment["NNPIPE_FUZZ_SEED"].flatMap(UInt64.init) ?? 20261125
+
+    /// A small, fast, seeded generator (SplitMix64), so a failing iteration can be replayed.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E3779B97F4A7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+            z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static func mutate(_ input: [UInt8], _ rng: inout SplitMix) -> [UInt8] {
+        var bytes = input
+        let interesting: [UInt8] = [0x22, 0x2C, 0x0A, 0x0D, 0x00, 0xFF, 0x1F, 0x8B, 0x2E, 0x65, 0x2D, 0x20, 0x3A, 0x5B, 0x7B]
+        for _ in 0..<Int.random(in: 1...8, using: &rng) {
+            guard !bytes.isEmpty else { bytes.append(interesting.randomElement(using: &rng)!); continue }
+            let at = Int.random(in: 0..<bytes.count, using: &rng)
+            switch Int.random(in: 0..<6, using: &rng) {
+            case 0: bytes[at] = UInt8.random(in: 0...255, using: &rng)
+            case 1: bytes[at] = interesting.randomElement(using: &rng)!
+            case 2: bytes.insert(interesting.randomElement(using: &rng)!, at: at)
+            case 3: bytes.remove(at: at)
+            case 4: bytes.removeLast(Int.random(in: 0...min(bytes.count, 64), using: &rng))
+            default:
+                let end = min(bytes.count, at + Int.random(in: 1...32, using: &rng))
+                bytes.insert(contentsOf: bytes[at..<end], at: at)
+            }
+        }
+        return bytes
+    }
+
+    /// Runs the reader over `input` with the given policy; any outcome but a typed error fails.
+    static func runReader(_ input: [UInt8], folder: URL, policy: ErrorPolicy) {
+        let inputPath = folder.appendingPathComponent("in.bin").path
+        FileManager.default.createFile(atPath: inputPath, contents: Data(input))
+        let yaml = """
+            stages:
+              - read: {path: in.bin, features: [x1, x2], carry: [id], max_record_bytes: 4096}
+              - forward:
+                  layers: [{weights: [[1, 2], [3, 4]], bias: [0, 1], activation: sigmoid}]
+              - write: {path: out.csv.gz}
+            execution: {chunk_rows: 3, workers: 2}
+            errors: {policy: \(policy.rawValue), rejects: rejects.csv}
+            """
+        do {
+            let config = try PipelineLoader.parse(yaml: yaml, file: "p.yaml", folder: folder.path)
+            _ = try PipelineRunner(config: config).run()
+        } catch is any NNPipeError {
+            // A clear, typed error: what bad input must give.
+        } catch {
+            Issue.record("untyped error \(error) for input \(input)")
+        }
+    }
+
+    static let csv = Array("id,x1,x2\n1,200,17\n\"two, quoted\",0.5,-1e-3\n3,\"4\",5\r\n4,1,2".utf8)
+
+    @Test("the CSV reader on mutated plain input")
+    func plainCSV() throws {
+        var rng = SplitMix(state: Self.seed)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nnpipe-fuzz-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for _ in 0..<Self.iterations {
+            Self.runReader(Self.mutate(Self.csv, &rng), folder: folder, policy: [.fail, .skip, .reject].randomElement(using: &rng)!)
+        }
+    }
+
+    @Test("the gzip reader on mutated and multi-member gzip input")
+    func gzipCSV() throws {
+        var rng = SplitMix(state: Self.seed &+ 1)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nnpipe-fuzz-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let member = GzipCompressor(level: 6).member(Self.csv)
+        let valid = member + GzipCompressor(level: 1).member(Array("\n5,6,7\n".utf8))
+        for _ in 0..<Self.iterations {
+            Self.runReader(Self.mutate(valid, &rng), folder: folder, policy: .skip)
+        }
+    }
+
+    static let pipeline = Array("""
+        stages:
+          - read:
+              path: in.csv
+              features: [x1, x2]
+              carry: [id]
+          - forward:
+              layers:
+                - {weights: [[1, -3], [2, 4]], bias: [-1, 1], activation: relu}
+          - write: {path: out.csv, columns: [a, b], gzip_level: 3}
+        execution:
+          chunk_rows: 100
+          workers: 2
+        errors: {policy: skip, max_errors: 10}
+        """.utf8)
+
+    @Test("the pipeline-file loader on mutated YAML")
+    func pipelineLoader() {
+        var rng = SplitMix(state: Self.seed &+ 2)
+        for _ in 0..<Self.iterations * 10 {
+            let text = String(decoding: Self.mutate(Self.pipeline, &rng), as: UTF8.self)
+            do {
+                _ = try PipelineLoader.parse(yaml: text, file: "p.yaml", folder: "/nonexistent")
+            } catch is any NNPipeError {
+            } catch {
+                Issue.record("untyped error \(error) for pipeline \(text.debugDescription)")
+            }
+        }
+    }
+
+    @Test("the model-file JSON parser on mutated JSON")
+    func modelJSON() {
+        var rng = SplitMix(state: Self.seed &+ 3)
+        let json = Array(#"{"layers": [{"weights": [[1, -3.5e2], [2, 4]], "bias": [-1, 1], "activation": "sigmoid"}]}"#.utf8)
+        for _ in 0..<Self.iterations * 10 {
+            _ = try? JSONValue.parse(Self.mutate(json, &rng))
+        }
+    }
+}

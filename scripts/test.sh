@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# nnpipe's whole test suite, exactly as CI runs it (.ci/run calls this):
+#   1. installs the build dependencies when missing (scripts/setup.sh),
+#   2. runs every test (unit tests, and the built binary on real files),
+#   3. runs the gzip-reading tests again over zlib instead of ISA-L (both paths stay tested),
+#   4. runs the whole suite under ThreadSanitizer (a separate build in .build-tsan).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+swift test
+NNPIPE_INFLATE=zlib swift test --skip-build --filter 'InputFormat|BadInput|Reliability|Fuzz|Determinism'
+NNPIPE_SANITIZED=thread swift test --sanitize=thread --scratch-path .build-tsan
