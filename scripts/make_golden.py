@@ -25,6 +25,8 @@ CASES = {
     "tanh-identity": ([5, 7, 3], ["tanh", "identity"], 2000),
     "wide": ([32, 64, 8], ["relu", "sigmoid"], 1000),
     "deep-mixed": ([6, 12, 12, 12, 5], ["tanh", "relu", "sigmoid", "softmax"], 1500),
+    # wide enough (64×128 weights) for nnpipe's OpenBLAS path
+    "blas-wide": ([64, 128, 64, 10], ["relu", "tanh", "softmax"], 600),
 }
 
 

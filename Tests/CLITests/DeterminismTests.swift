@@ -3,11 +3,13 @@ import Testing
 
 @Suite("Output does not depend on workers or chunk size")
 struct DeterminismTests {
-    @Test("byte-identical for workers 1, 2, 7 and chunk rows 1, 3, 1000, plain and gzip")
-    func byteIdentical() throws {
+    /// relu-softmax runs on nnpipe's own kernel; blas-wide on OpenBLAS where it is installed.
+    @Test("byte-identical for workers 1, 2, 7 and chunk rows 1, 3, 1000, plain and gzip",
+          arguments: [("relu-softmax", 8), ("blas-wide", 64)])
+    func byteIdentical(model: String, inputs: Int) throws {
         let dir = try WorkDir()
-        let folder = CLI.fixture("golden/relu-softmax")
-        let features = (0..<8).map { "x\($0)" }
+        let folder = CLI.fixture("golden/\(model)")
+        let features = (0..<inputs).map { "x\($0)" }
         for suffix in ["csv", "csv.gz"] {
             var reference: Data?
             for workers in [1, 2, 7] {

@@ -5,7 +5,7 @@ import Testing
 /// Tolerance: |nnpipe - numpy| ≤ 1e-12 + 1e-12·|numpy| for every value.
 @Suite("numpy golden files")
 struct GoldenTests {
-    static let cases = ["seed-like", "relu-softmax", "tanh-identity", "wide", "deep-mixed"]
+    static let cases = ["seed-like", "relu-softmax", "tanh-identity", "wide", "deep-mixed", "blas-wide"]
 
     @Test("nnpipe matches numpy float64", arguments: cases)
     func matchesNumpy(name: String) throws {

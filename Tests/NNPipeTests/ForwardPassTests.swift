@@ -114,3 +114,26 @@ struct ModelFileTests {
         #expect(text.hasPrefix(expected), "\(text)")
     }
 }
+
+@Suite("OpenBLAS path")
+struct BLASTests {
+    @Test("wide layers on OpenBLAS agree with nnpipe's own kernel", .enabled(if: MatrixMultiply.usesBLAS))
+    func agreesWithKernel() {
+        let (rows, inputs, units) = (37, 96, 80)
+        let x = (0..<rows * inputs).map { _ in Double.random(in: -2...2) }
+        let w = (0..<inputs * units).map { _ in Double.random(in: -1...1) }
+        var blas = [Double](repeating: .nan, count: rows * units)
+        var own = blas
+        x.withUnsafeBufferPointer { x in
+            w.withUnsafeBufferPointer { w in
+                blas.withUnsafeMutableBufferPointer {
+                    MatrixMultiply.multiply(x.baseAddress!, rows: rows, inputs: inputs, weights: w.baseAddress!, units: units, into: $0.baseAddress!)
+                }
+                own.withUnsafeMutableBufferPointer {
+                    DenseLayer.matmul(x.baseAddress!, rows: rows, inputs: inputs, weights: w.baseAddress!, units: units, into: $0.baseAddress!)
+                }
+            }
+        }
+        for (a, b) in zip(blas, own) { #expect(abs(a - b) <= 1e-12 * max(1, abs(b))) }
+    }
+}

@@ -30,7 +30,7 @@ public struct DenseLayer: Sendable {
     public func forward(_ x: UnsafePointer<Double>, rows: Int, into y: UnsafeMutablePointer<Double>) {
         weights.withUnsafeBufferPointer { w in
             bias.withUnsafeBufferPointer { b in
-                Self.matmul(x, rows: rows, inputs: inputs, weights: w.baseAddress!, units: units, into: y)
+                MatrixMultiply.multiply(x, rows: rows, inputs: inputs, weights: w.baseAddress!, units: units, into: y)
                 for r in 0..<rows {
                     let row = y + r * units
                     for u in 0..<units { row[u] += b[u] }

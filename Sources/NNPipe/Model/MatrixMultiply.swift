@@ -1,0 +1,55 @@
+import Foundation
+import Glibc
+
+/// Chooses how a layer multiplies: OpenBLAS's `dgemm` for wide layers when the OpenBLAS library
+/// is installed, nnpipe's own kernel (``DenseLayer/matmul``) otherwise. `NNPIPE_BLAS=none` turns
+/// OpenBLAS off, so tests hold the two to each other and a user can rule it out.
+///
+/// OpenBLAS is loaded at run time (`dlopen`), not linked: the binary runs without it, and nnpipe
+/// can set `OPENBLAS_CORETYPE` first. OpenBLAS picks its kernels when it loads; builds older than
+/// the CPU (Debian 12's 0.3.21 on recent Xeons) fall back to a generic SSE3 kernel, 2× slower
+/// than the AVX-512 one measured on the 256-512-256-10 network. nnpipe names the kernel family
+/// from CPUID unless the user already set `OPENBLAS_CORETYPE`.
+public enum MatrixMultiply {
+    /// Layers with at least this many weights go to OpenBLAS: below it, the call's overhead
+    /// outweighs the faster kernel (measured on the 2-3-4-2 and 32-64-64-8 networks).
+    public static let blasThreshold = 4096
+
+    typealias DGEMM = @convention(c) (
+        Int32, Int32, Int32, Int32, Int32, Int32, Double, UnsafePointer<Double>?, Int32,
+        UnsafePointer<Double>?, Int32, Double, UnsafeMutablePointer<Double>?, Int32
+    ) -> Void
+    typealias SetThreads = @convention(c) (Int32) -> Void
+
+    /// OpenBLAS's `cblas_dgemm`, or nil when it is not installed or is turned off.
+    static let dgemm: DGEMM? = {
+        if ProcessInfo.processInfo.environment["NNPIPE_BLAS"] == "none" { return nil }
+        if let family = CPUFeatures.openBLASCoreType { setenv("OPENBLAS_CORETYPE", family, 0) }
+        // nnpipe's workers are the parallelism: OpenBLAS must not start threads of its own.
+        setenv("OPENBLAS_NUM_THREADS", "1", 0)
+        guard let library = dlopen("libopenblas.so.0", RTLD_NOW | RTLD_LOCAL),
+              let gemm = dlsym(library, "cblas_dgemm") else { return nil }
+        if let threads = dlsym(library, "openblas_set_num_threads") {
+            unsafeBitCast(threads, to: SetThreads.self)(1)
+        }
+        return unsafeBitCast(gemm, to: DGEMM.self)
+    }()
+
+    /// Whether wide layers run on OpenBLAS in this process.
+    public static var usesBLAS: Bool { dgemm != nil }
+
+    private static let rowMajor: Int32 = 101, noTranspose: Int32 = 111
+
+    /// `y = x · w` for rows × inputs `x` and inputs × units `w`, all row-major.
+    public static func multiply(
+        _ x: UnsafePointer<Double>, rows: Int, inputs: Int,
+        weights w: UnsafePointer<Double>, units: Int, into y: UnsafeMutablePointer<Double>
+    ) {
+        if inputs * units >= blasThreshold, let dgemm {
+            dgemm(rowMajor, noTranspose, noTranspose, Int32(rows), Int32(units), Int32(inputs),
+                  1.0, x, Int32(inputs), w, Int32(units), 0.0, y, Int32(units))
+            return
+        }
+        DenseLayer.matmul(x, rows: rows, inputs: inputs, weights: w, units: units, into: y)
+    }
+}
