@@ -12,8 +12,9 @@ import Glibc
 /// from CPUID unless the user already set `OPENBLAS_CORETYPE`.
 public enum MatrixMultiply {
     /// Layers with at least this many weights go to OpenBLAS: below it, the call's overhead
-    /// outweighs the faster kernel (measured on the 2-3-4-2 and 32-64-64-8 networks).
-    public static let blasThreshold = 4096
+    /// outweighs the faster kernel. Measured on the 32-64-64-8 network: 4096 (only the 64×64
+    /// layer on OpenBLAS) 1.65 s, 1024 1.54 s, 256 (all three) 1.50 s.
+    public static let blasThreshold = 256
 
     typealias DGEMM = @convention(c) (
         Int32, Int32, Int32, Int32, Int32, Int32, Double, UnsafePointer<Double>?, Int32,
