@@ -47,8 +47,26 @@ public enum MatrixMultiply {
         weights w: UnsafePointer<Double>, units: Int, into y: UnsafeMutablePointer<Double>
     ) {
         if inputs * units >= blasThreshold, let dgemm {
-            dgemm(rowMajor, noTranspose, noTranspose, Int32(rows), Int32(units), Int32(inputs),
-                  1.0, x, Int32(inputs), w, Int32(units), 0.0, y, Int32(units))
+            let block = Network.blockRows
+            if rows == block {
+                dgemm(rowMajor, noTranspose, noTranspose, Int32(rows), Int32(units), Int32(inputs),
+                      1.0, x, Int32(inputs), w, Int32(units), 0.0, y, Int32(units))
+                return
+            }
+            // OpenBLAS picks kernels (and so summation orders) by the matrix sizes: a row must
+            // always go through a product of the same shape, or output would depend on the chunk
+            // size. Short blocks (the last of a chunk) are padded with zero rows to a full one.
+            let paddedX = UnsafeMutablePointer<Double>.allocate(capacity: block * inputs)
+            let paddedY = UnsafeMutablePointer<Double>.allocate(capacity: block * units)
+            defer {
+                paddedX.deallocate()
+                paddedY.deallocate()
+            }
+            paddedX.update(from: x, count: rows * inputs)
+            (paddedX + rows * inputs).update(repeating: 0, count: (block - rows) * inputs)
+            dgemm(rowMajor, noTranspose, noTranspose, Int32(block), Int32(units), Int32(inputs),
+                  1.0, paddedX, Int32(inputs), w, Int32(units), 0.0, paddedY, Int32(units))
+            y.update(from: paddedY, count: rows * units)
             return
         }
         DenseLayer.matmul(x, rows: rows, inputs: inputs, weights: w, units: units, into: y)
