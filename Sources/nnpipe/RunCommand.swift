@@ -9,11 +9,14 @@ struct RunCommand: ParsableCommand {
         discussion: """
             Examples:
               nnpipe run pipelines/seed.yaml
-              zcat samples.csv.gz | nnpipe run pipelines/seed.yaml --input - --output - | sort
+              zcat x.csv.gz | nnpipe run p.yaml --input - --output - | sort
+              nnpipe run p.yaml --on-error reject --stats-json stats.json
 
-            A file output is written to a temporary file beside it and renamed into place only
-            when the run succeeds; on failure or interruption an earlier file is left untouched.
-            A one-line summary goes to standard error at the end (--quiet hides it).
+            A file output is written to a temporary file beside it and
+            renamed into place only when the run succeeds; on failure or
+            interruption an earlier file is left untouched. One summary
+            line goes to standard error at the end (--quiet hides it).
+            Exit statuses: see nnpipe --help.
             """
     )
 

@@ -9,9 +9,10 @@ struct ValidateCommand: ParsableCommand {
             Example:
               nnpipe validate pipelines/seed.yaml
 
-            Prints what the pipeline will do: the input's columns used as features and carried,
-            the layers and their shapes, and the output's columns. Exits 0 when all is well,
-            otherwise with the status `run` would give.
+            Prints what the pipeline will do: the input's columns used as
+            features and carried, the layers and their shapes, and the
+            output's columns. Exits 0 when all is well, otherwise with the
+            status run would give.
             """
     )
 

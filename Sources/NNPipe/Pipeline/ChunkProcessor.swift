@@ -1,11 +1,12 @@
 import CCPU
+
 /// One worker's state: parses a chunk's records, runs the network on the whole chunk, and
 /// encodes the output. Each worker owns one, reused for every chunk, so nothing is allocated per
 /// row on the hot path.
 ///
 /// ```
-/// RawChunk ──libcsv──▶ features (rows × inputs) ──network──▶ activations (rows × outputs)
-///          └─────────▶ carried fields (pre-quoted CSV text)  ──┴──▶ CSV bytes (▶ gzip member)
+/// RawChunk ──fields──▶ features (rows × inputs) ──network──▶ activations (rows × outputs)
+///          └──────────▶ carried fields (pre-quoted CSV text)  ──┴──▶ CSV bytes (▶ gzip member)
 /// ```
 final class ChunkProcessor {
     let plan: PipelinePlan
@@ -14,8 +15,6 @@ final class ChunkProcessor {
     private let formatter: FloatFormatter
     private let compressor: ChunkCompressor?
     private let rejectsCompressor: ChunkCompressor?
-    /// For each input field: the model input it feeds, or -1.
-    private let featureSlot: [Int]
     /// features: rows × inputs, row-major.
     private var features: [Double] = []
     private var scratch = ForwardScratch()
@@ -34,9 +33,6 @@ final class ChunkProcessor {
         let write = plan.config.write
         compressor = write.isCompressed ? ChunkCompressors.make(level: write.gzipLevel) : nil
         rejectsCompressor = rejectsCompressed ? ChunkCompressors.make(level: write.gzipLevel) : nil
-        var slots = [Int](repeating: -1, count: plan.fieldCount)
-        for (slot, field) in plan.featureFields.enumerated() { slots[field] = slot }
-        featureSlot = slots
     }
 
     /// Processes one chunk.

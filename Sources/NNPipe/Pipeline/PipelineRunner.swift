@@ -88,6 +88,7 @@ public final class PipelineRunner {
             output.discard()
             throw error
         }
+        // The defer above times failed runs; the value returned here needs its time now.
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         return summary
     }
