@@ -103,3 +103,28 @@ struct FloatFormatterTests {
         #expect(String(decoding: buffer, as: UTF8.self) == "0.667")
     }
 }
+
+@Suite("FloatParser, eight digits at a time")
+struct FloatParserSWARTests {
+    /// Parses `text` followed by `after`, telling the parser the following bytes may be read.
+    func parsePadded(_ text: String, after: [UInt8]) -> Double? {
+        let bytes = Array(text.utf8) + after
+        return bytes.withUnsafeBufferPointer { FloatParser.parse($0.baseAddress!, count: text.utf8.count, readable: $0.count) }
+    }
+
+    @Test("the same double as the one-byte-at-a-time path, whatever follows the field")
+    func sameAsScalar() {
+        let followers: [[UInt8]] = [Array("12345678".utf8), Array(",9,9,9,9".utf8), [0, 0, 0, 0, 0, 0, 0, 0],
+                                    [0xFF, 0xFA, 0x39, 0x30, 0x31, 0x32, 0x33, 0x34], Array("e5e5e5e5".utf8)]
+        for _ in 0..<50_000 {
+            var text = Bool.random() ? "-" : ""
+            text += String((0..<Int.random(in: 0...12)).map { _ in "0123456789".randomElement()! })
+            if Bool.random() { text += "." + String((0..<Int.random(in: 0...12)).map { _ in "0123456789".randomElement()! }) }
+            if Int.random(in: 0..<4) == 0 { text += "e\(Int.random(in: -30...30))" }
+            let scalar = FloatParser.parse(Array(text.utf8))
+            for after in followers {
+                #expect(parsePadded(text, after: after)?.bitPattern == scalar?.bitPattern, "\(text) + \(after)")
+            }
+        }
+    }
+}

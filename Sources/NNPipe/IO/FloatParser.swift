@@ -43,6 +43,14 @@ public enum FloatParser {
     /// Parses `count` bytes at `start`; nil when they are not a finite decimal number.
     @inlinable
     public static func parse(_ start: UnsafePointer<UInt8>, count: Int) -> Double? {
+        parse(start, count: count, readable: count)
+    }
+
+    /// Parses `count` bytes at `start`, where `readable` (≥ count) bytes may be read: with 8 or
+    /// more readable past a digit, digits are taken eight at a time (SWAR) instead of one by one.
+    /// The bytes past `count` never change the result.
+    @inlinable
+    public static func parse(_ start: UnsafePointer<UInt8>, count: Int, readable: Int) -> Double? {
         var i = 0
         var end = count
         while i < end, start[i] == 0x20 || start[i] == 0x09 { i &+= 1 }
@@ -56,19 +64,13 @@ public enum FloatParser {
         // All digits go into the mantissa (wrapping); more than 19 of them take the slow path.
         var mantissa: UInt64 = 0
         let integerStart = i
-        while i < end, start[i] &- 0x30 < 10 {
-            mantissa = mantissa &* 10 &+ UInt64(start[i] &- 0x30)
-            i &+= 1
-        }
+        readDigits(start, &i, end: end, readable: readable, into: &mantissa)
         var digits = i &- integerStart
         var exponent = 0
         if i < end, start[i] == 0x2E {
             i &+= 1
             let fractionStart = i
-            while i < end, start[i] &- 0x30 < 10 {
-                mantissa = mantissa &* 10 &+ UInt64(start[i] &- 0x30)
-                i &+= 1
-            }
+            readDigits(start, &i, end: end, readable: readable, into: &mantissa)
             let fractionDigits = i &- fractionStart
             digits &+= fractionDigits
             exponent = -fractionDigits
@@ -101,6 +103,49 @@ public enum FloatParser {
             }
         }
         return strtodFallback(start + first, count: end &- first)
+    }
+
+    /// Appends the run of decimal digits at `start[i]` (up to `end`) to `mantissa`, advancing `i`.
+    @inlinable @inline(__always)
+    static func readDigits(_ start: UnsafePointer<UInt8>, _ i: inout Int, end: Int, readable: Int,
+                           into mantissa: inout UInt64) {
+        while i &+ 8 <= readable {
+            // Eight bytes at once; the leading run of digits (at most up to `end`) counts. A
+            // byte is a digit when its high nibble is 3 and adding 6 does not carry out of its
+            // low nibble; carries from bytes after the run cannot reach back into it.
+            let raw = UnsafeRawPointer(start + i).loadUnaligned(as: UInt64.self).littleEndian
+            let notDigit = ((raw & 0xF0F0_F0F0_F0F0_F0F0) ^ 0x3030_3030_3030_3030)
+                | (((raw &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) ^ 0x3030_3030_3030_3030)
+            let run = min(notDigit == 0 ? 8 : notDigit.trailingZeroBitCount >> 3, end &- i)
+            if run == 0 { return }
+            // Right-align the run's digits (first digit most significant), then combine pairs,
+            // quads and octets with three multiplications.
+            var value = (raw & 0x0F0F_0F0F_0F0F_0F0F) << UInt64((8 &- run) &* 8)
+            value = (value &* 2561) >> 8 & 0x00FF_00FF_00FF_00FF
+            value = (value &* 6_553_601) >> 16 & 0x0000_FFFF_0000_FFFF
+            value = (value &* 42_949_672_960_001) >> 32
+            mantissa = mantissa &* exactIntegerPowerOfTen(run) &+ value
+            i &+= run
+            if run < 8 { return }
+        }
+        while i < end, start[i] &- 0x30 < 10 {
+            mantissa = mantissa &* 10 &+ UInt64(start[i] &- 0x30)
+            i &+= 1
+        }
+    }
+
+    @inlinable @inline(__always)
+    static func exactIntegerPowerOfTen(_ k: Int) -> UInt64 {
+        switch k {
+        case 1: 10
+        case 2: 100
+        case 3: 1000
+        case 4: 10000
+        case 5: 100_000
+        case 6: 1_000_000
+        case 7: 10_000_000
+        default: 100_000_000
+        }
     }
 
     /// Parses a whole byte array (used for configuration values).

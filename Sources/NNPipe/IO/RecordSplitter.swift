@@ -4,8 +4,10 @@ import Glibc
 public struct RawChunk: Sendable {
     /// 0, 1, 2… in input order.
     public var index: Int
-    /// The records' bytes, each with its line terminator (the last record of the input may lack one).
+    /// The records' bytes, each with its line terminator (the last record of the input may lack
+    /// one), then ``padding`` zero bytes that belong to no record (room for eight-byte reads).
     public var bytes: [UInt8]
+    public static let padding = 8
     /// Where each record ends in `bytes` (exclusive); record `i` starts where record `i - 1` ends.
     public var recordEnds: [Int]
     /// The 1-based physical line on which each record starts.
@@ -77,6 +79,7 @@ public final class RecordSplitter {
             lines.append(record.line)
         }
         if ends.isEmpty { return nil }
+        bytes.append(contentsOf: repeatElement(0, count: RawChunk.padding))
         lastChunkBytes = bytes.count
         defer { nextIndex += 1 }
         return RawChunk(index: nextIndex, bytes: bytes, recordEnds: ends, recordLines: lines)

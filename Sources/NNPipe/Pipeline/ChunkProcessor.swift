@@ -56,7 +56,9 @@ final class ChunkProcessor {
                 result.rowsRead += 1
                 let range = chunk.range(of: record)
                 let start = bytes.baseAddress! + range.lowerBound
-                if let problem = parseRecord(start, count: range.count, row: goodRows, line: chunk.recordLines[record]) {
+                let readableEnd = UnsafePointer(bytes.baseAddress! + bytes.count)
+                if let problem = parseRecord(start, count: range.count, readableEnd: readableEnd, row: goodRows,
+                                             line: chunk.recordLines[record]) {
                     result.badRows.append(problem)
                     switch policy {
                     case .fail:
@@ -85,9 +87,10 @@ final class ChunkProcessor {
     }
 
     /// Parses one record into feature row `row` and the carried text; returns why it is bad, if it is.
-    private func parseRecord(_ start: UnsafePointer<UInt8>, count: Int, row: Int, line: Int) -> RowError? {
+    private func parseRecord(_ start: UnsafePointer<UInt8>, count: Int, readableEnd: UnsafePointer<UInt8>,
+                             row: Int, line: Int) -> RowError? {
         do {
-            try parser.parse(start, count: count)
+            try parser.parse(start, count: count, readableEnd: readableEnd)
         } catch {
             return rowError(line: line, field: error.field, reason: error.reason)
         }
@@ -100,7 +103,8 @@ final class ChunkProcessor {
             let target = matrix.baseAddress! + row * inputs
             for (slot, field) in plan.featureFields.enumerated() {
                 let text = parser.field(field)
-                guard let value = FloatParser.parse(text.baseAddress!, count: text.count) else {
+                let readable = parser.readableEnd.map { $0 - text.baseAddress! } ?? text.count
+                guard let value = FloatParser.parse(text.baseAddress!, count: text.count, readable: readable) else {
                     return rowError(line: line, field: field + 1, reason: FloatParser.problem(text.baseAddress!, count: text.count))
                 }
                 target[slot] = value

@@ -48,7 +48,7 @@ public final class PipelineRunner {
         let fields: [String]
         do throws(CSVRecordParser.Problem) {
             fields = try first.bytes.withUnsafeBufferPointer { bytes throws(CSVRecordParser.Problem) in
-                try parser.parse(bytes.baseAddress!, count: bytes.count)
+                try parser.parse(bytes.baseAddress!, count: first.range(of: 0).count)
                 return (0..<parser.fieldCount).map { String(decoding: parser.field($0), as: UTF8.self) }
             }
         } catch {
