@@ -38,14 +38,14 @@ public enum Activation: String, Sendable, CaseIterable {
         }
     }
 
-    /// The logistic function, stable for large |x|.
+    /// The logistic function, stable for large |x|: `1/(1+e^-x)` for x ≥ 0, `e^x/(1+e^x)` below,
+    /// written as one division with the numerator selected, so the sign of x (random in real
+    /// data) costs no mispredicted branch.
     @inlinable
     public static func sigmoid(_ x: Double) -> Double {
-        if x >= 0 {
-            return 1 / (1 + exp(-x))
-        }
-        let e = exp(x)
-        return e / (1 + e)
+        let e = exp(-abs(x))
+        let numerator = x >= 0 ? 1 : e
+        return numerator / (1 + e)
     }
 
     /// Softmax of one row, in place: `exp(x - max) / sum(exp(x - max))`.
