@@ -7,30 +7,21 @@ import CZlib
 /// reset and reading goes on. The end of the input inside a member is a truncated file: an
 /// error, never a short successful read.
 public final class GzipReader: ByteSource {
-    private let source: ByteSource
-    private let name: String
+    private let input: CompressedInput
     /// zlib keeps pointers into its stream state, so it lives at a fixed heap address.
     private let stream: UnsafeMutablePointer<z_stream>
-    private let input: UnsafeMutablePointer<UInt8>
-    private let inputCapacity = 256 * 1024
     private var memberInProgress = false
-    private var sourceExhausted = false
     private var finished = false
-    /// Decompressed bytes produced so far, for messages.
-    private var produced = 0
 
-    public var bytesConsumed: Int { source.bytesConsumed - Int(stream.pointee.avail_in) }
+    public var bytesConsumed: Int { input.source.bytesConsumed - Int(stream.pointee.avail_in) }
 
     init(source: ByteSource, name: String) throws {
-        self.source = source
-        self.name = name
+        input = CompressedInput(source: source, name: name)
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
-        input = .allocate(capacity: inputCapacity)
         // 15 + 16: a 32 KiB window, gzip wrapper only (the magic was checked by the opener).
         let status = CZlib_inflateInit2(stream, 15 + 16)
         guard status == Z_OK else {
-            input.deallocate()
             stream.deallocate()
             throw InputError(.unreadable, file: name, problem: "zlib could not start inflating (code \(status))")
         }
@@ -39,7 +30,6 @@ public final class GzipReader: ByteSource {
     deinit {
         inflateEnd(stream)
         stream.deallocate()
-        input.deallocate()
     }
 
     public func read(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int {
@@ -49,17 +39,10 @@ public final class GzipReader: ByteSource {
         let requested = Int(stream.pointee.avail_out)
         while Int(stream.pointee.avail_out) == requested {
             if stream.pointee.avail_in == 0 {
-                if !sourceExhausted {
-                    let count = try source.read(into: input, capacity: inputCapacity)
-                    if count == 0 { sourceExhausted = true }
-                    stream.pointee.next_in = input
-                    stream.pointee.avail_in = UInt32(count)
-                }
+                stream.pointee.avail_in = UInt32(try input.refill())
+                stream.pointee.next_in = input.buffer
                 if stream.pointee.avail_in == 0 {
-                    if memberInProgress {
-                        throw InputError(.badData, file: name, byteOffset: bytesConsumed,
-                                         problem: "truncated gzip file: the stream ends inside a member (interrupted copy or upload?)")
-                    }
+                    if memberInProgress { throw input.truncated(at: bytesConsumed) }
                     finished = true
                     break
                 }
@@ -73,17 +56,13 @@ public final class GzipReader: ByteSource {
                 memberInProgress = false
                 inflateReset(stream)
             case Z_DATA_ERROR, Z_NEED_DICT:
-                let detail = stream.pointee.msg.map { String(cString: $0) } ?? "invalid data"
-                throw InputError(.badData, file: name, byteOffset: bytesConsumed,
-                                 problem: "corrupt gzip data (\(detail))")
+                throw input.corrupt(stream.pointee.msg.map { String(cString: $0) } ?? "invalid data", at: bytesConsumed)
             case Z_MEM_ERROR:
-                throw InputError(.unreadable, file: name, problem: "out of memory while inflating")
+                throw InputError(.unreadable, file: input.name, problem: "out of memory while inflating")
             default:
-                throw InputError(.badData, file: name, byteOffset: bytesConsumed, problem: "gzip error (zlib code \(status))")
+                throw input.corrupt("zlib code \(status)", at: bytesConsumed)
             }
         }
-        let count = requested - Int(stream.pointee.avail_out)
-        produced += count
-        return count
+        return requested - Int(stream.pointee.avail_out)
     }
 }

@@ -7,31 +7,22 @@ import CISAL
 /// files are read whole, the CRC of each member is checked, and input that ends inside a member
 /// is a truncated file.
 public final class IsalGzipReader: ByteSource {
-    private let source: ByteSource
-    private let name: String
+    private let input: CompressedInput
     /// ISA-L's state is large (~85 KB) and holds pointers into itself: one heap allocation.
     private let state: UnsafeMutablePointer<inflate_state>
-    private let input: UnsafeMutablePointer<UInt8>
-    private let inputCapacity = 256 * 1024
     private var memberInProgress = false
-    private var sourceExhausted = false
     private var finished = false
 
-    public var bytesConsumed: Int { source.bytesConsumed - Int(state.pointee.avail_in) }
+    public var bytesConsumed: Int { input.source.bytesConsumed - Int(state.pointee.avail_in) }
 
     init(source: ByteSource, name: String) {
-        self.source = source
-        self.name = name
+        input = CompressedInput(source: source, name: name)
         state = .allocate(capacity: 1)
         isal_inflate_init(state)
         state.pointee.crc_flag = UInt32(ISAL_GZIP)
-        input = .allocate(capacity: inputCapacity)
     }
 
-    deinit {
-        state.deallocate()
-        input.deallocate()
-    }
+    deinit { state.deallocate() }
 
     public func read(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int {
         guard !finished, capacity > 0 else { return 0 }
@@ -40,21 +31,16 @@ public final class IsalGzipReader: ByteSource {
         let requested = Int(state.pointee.avail_out)
         while Int(state.pointee.avail_out) == requested {
             if state.pointee.avail_in == 0 {
-                if !sourceExhausted {
-                    let count = try source.read(into: input, capacity: inputCapacity)
-                    if count == 0 { sourceExhausted = true }
-                    state.pointee.next_in = input
-                    state.pointee.avail_in = UInt32(count)
-                }
-                if state.pointee.avail_in == 0 && sourceExhausted {
+                state.pointee.avail_in = UInt32(try input.refill())
+                state.pointee.next_in = input.buffer
+                if state.pointee.avail_in == 0 {
                     if memberInProgress {
                         // Let ISA-L hand over what it still holds before calling the file short.
                         let before = state.pointee.avail_out
                         _ = isal_inflate(state)
                         if state.pointee.block_state == ISAL_BLOCK_FINISH { finishMember(); continue }
                         if state.pointee.avail_out != before { break }
-                        throw InputError(.badData, file: name, byteOffset: bytesConsumed,
-                                         problem: "truncated gzip file: the stream ends inside a member (interrupted copy or upload?)")
+                        throw input.truncated(at: bytesConsumed)
                     }
                     finished = true
                     break
@@ -62,7 +48,7 @@ public final class IsalGzipReader: ByteSource {
             }
             memberInProgress = true
             let status = isal_inflate(state)
-            if status < 0 { throw corrupt(status) }
+            if status < 0 { throw input.corrupt(Self.describe(status), at: bytesConsumed) }
             if state.pointee.block_state == ISAL_BLOCK_FINISH { finishMember() }
         }
         // ISA-L's AVX code leaves the upper vector state dirty; clear it so the SSE code that
@@ -84,8 +70,8 @@ public final class IsalGzipReader: ByteSource {
         state.pointee.avail_out = availOut
     }
 
-    private func corrupt(_ status: Int32) -> InputError {
-        let detail = switch status {
+    private static func describe(_ status: Int32) -> String {
+        switch status {
         case ISAL_INVALID_BLOCK: "invalid block"
         case ISAL_INVALID_SYMBOL: "invalid symbol"
         case ISAL_INVALID_LOOKBACK: "invalid distance"
@@ -94,7 +80,6 @@ public final class IsalGzipReader: ByteSource {
         case ISAL_UNSUPPORTED_METHOD: "unsupported method"
         default: "ISA-L code \(status)"
         }
-        return InputError(.badData, file: name, byteOffset: bytesConsumed, problem: "corrupt gzip data (\(detail))")
     }
 }
 #endif
