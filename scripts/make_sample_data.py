@@ -1,29 +1,65 @@
 #!/usr/bin/env python3
-"""Writes sample-data/seed-samples.csv.gz: the seed network's example input.
+"""Writes the sample inputs and models in sample-data/ (seeded, byte-identical on every run).
 
-The first row is the seed's own input (200, 17); the rest are seeded random samples with
-7 significant digits, like the benchmark's. Run from the repository root:
+- seed-samples.csv.gz: the seed network's example input. The first row is the seed's own input
+  (200, 17); the rest are random samples with 7 significant digits, like the benchmark's.
+- sensor-model.json and sensor-readings.csv.gz: a small classifier (8 inputs, relu 16, softmax 4)
+  over sensor readings with a quoted free-text column and a few bad rows ("N/A", a missing
+  field), for pipelines/sensor-classes.yaml.
+
+Run from the repository root:
     python3 scripts/make_sample_data.py
 """
 import gzip
+import json
 import random
 
-ROWS = 1000
+import numpy as np
 
 
-def main() -> None:
-    rng = random.Random(20261125)
-    lines = ["id,x1,x2", "1,200,17"]
-    for i in range(2, ROWS + 1):
-        x1 = float(f"{rng.gauss(0, 3):.7g}")
-        x2 = float(f"{rng.gauss(0, 3):.7g}")
-        lines.append(f"{i},{x1!r},{x2!r}")
+def write_gzip(path: str, lines: list[str]) -> None:
     data = ("\n".join(lines) + "\n").encode()
     # mtime=0 keeps the file byte-identical from run to run.
-    with open("sample-data/seed-samples.csv.gz", "wb") as raw:
+    with open(path, "wb") as raw:
         with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0) as out:
             out.write(data)
 
 
+def seed_samples() -> None:
+    rng = random.Random(20261125)
+    lines = ["id,x1,x2", "1,200,17"]
+    for i in range(2, 1001):
+        x1 = float(f"{rng.gauss(0, 3):.7g}")
+        x2 = float(f"{rng.gauss(0, 3):.7g}")
+        lines.append(f"{i},{x1!r},{x2!r}")
+    write_gzip("sample-data/seed-samples.csv.gz", lines)
+
+
+def sensor_samples() -> None:
+    rng = np.random.default_rng(7)
+    layers = []
+    for fan_in, units, activation in [(8, 16, "relu"), (16, 4, "softmax")]:
+        weights = np.round(rng.normal(0, 1 / np.sqrt(fan_in), size=(fan_in, units)), 6)
+        bias = np.round(rng.normal(0, 0.1, size=units), 6)
+        layers.append({"weights": weights.tolist(), "bias": bias.tolist(), "activation": activation})
+    with open("sample-data/sensor-model.json", "w") as f:
+        json.dump({"layers": layers}, f, indent=1)
+        f.write("\n")
+    notes = ["ok", "door open, checked", 'operator said "fine"', "", "multi-line\nnote"]
+    lines = ["reading_id,recorded_at,note," + ",".join(f"s{i}" for i in range(8))]
+    for i in range(1, 501):
+        values = [f"{v:.7g}" for v in rng.normal(20, 5, size=8)]
+        if i == 137:
+            values[3] = "N/A"  # a bad row: not a number
+        note = notes[i % len(notes)]
+        quoted = '"' + note.replace('"', '""') + '"' if any(c in note for c in ',"\n') else note
+        row = [f"r{i:05d}", f"2026-11-24T{i % 24:02d}:{i % 60:02d}:00Z", quoted] + values
+        if i == 401:
+            row = row[:-1]  # a bad row: a field missing
+        lines.append(",".join(row))
+    write_gzip("sample-data/sensor-readings.csv.gz", lines)
+
+
 if __name__ == "__main__":
-    main()
+    seed_samples()
+    sensor_samples()
