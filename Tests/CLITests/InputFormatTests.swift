@@ -196,3 +196,30 @@ struct GzipOutputTests {
         #expect(try Shell.run("python3 -c 'import gzip,sys; sys.stdout.buffer.write(gzip.open(\"out.csv.gz\").read())'", in: dir.url) == plain)
     }
 }
+
+@Suite("Output paths")
+struct OutputPathTests {
+    @Test("a missing output folder is created")
+    func createsFolders() throws {
+        let dir = try WorkDir()
+        try dir.write("in.csv", "id,x1,x2\na,1,2\n")
+        try dir.write("m.json", sumModel)
+        try dir.write("p.yaml", pipelineYAML(input: "in.csv", model: "m.json", features: ["x1", "x2"], output: "out/2026-11-25/scores.csv"))
+        let result = try dir.nnpipe("run", "p.yaml")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try dir.text("out/2026-11-25/scores.csv") == "id,y0,y1\na,5.0,1.0\n")
+    }
+
+    @Test("an output that cannot be created: status 73, one line naming it")
+    func cannotCreate() throws {
+        let dir = try WorkDir()
+        try dir.write("in.csv", "id,x1,x2\na,1,2\n")
+        try dir.write("m.json", sumModel)
+        try dir.write("p.yaml", pipelineYAML(input: "in.csv", model: "m.json", features: ["x1", "x2"], output: "in.csv/out.csv"))
+        let result = try dir.nnpipe("run", "p.yaml", "--quiet")
+        #expect(result.status == 73)
+        #expect(result.stderr.hasPrefix("nnpipe: in.csv/out.csv: cannot create"), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(try dir.listing() == ["in.csv", "m.json", "p.yaml"])
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 
 /// An output: standard output, or a file written atomically.
@@ -44,6 +45,16 @@ public final class OutputFile: @unchecked Sendable {
         } else {
             folder = "."
             base = path
+        }
+        // A missing output folder is made, as `mkdir -p` would (a nightly run writing into a
+        // new dated folder needs no separate step).
+        var isFolder: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw OutputError(.cannotCreate, file: path, problem: "cannot create the folder \(folder)")
+            }
         }
         var template = Array("\(folder)/.\(base).nnpipe-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
