@@ -343,9 +343,8 @@ struct BadInputTests {
             else { text += "r\(row),1,nan\n" }
         }
         try dir.write("in.csv", text)
-        try dir.write("m.json", sumModel)
-        try dir.write("p.yaml", pipelineYAML(input: "in.csv", model: "m.json", features: ["x1", "x2"], output: "out.csv",
-                                              execution: "execution:\n  chunk_rows: 1\n  workers: 3"))
+        try dir.writeSumPipeline(input: "in.csv", output: "out.csv",
+                                              execution: "execution:\n  chunk_rows: 1\n  workers: 3")
         // Row 1500 (line 1501) is `r1500,bad1500,1`.
         for attempt in 1...8 {
             let result = try dir.nnpipe("run", "p.yaml")
@@ -373,9 +372,8 @@ struct BadInputTests {
             }
         }
         try dir.write("in.csv", text)
-        try dir.write("m.json", sumModel)
-        try dir.write("p.yaml", pipelineYAML(input: "in.csv", model: "m.json", features: ["x1", "x2"], output: "out.csv",
-                                              execution: "execution:\n  chunk_rows: 1\n  workers: 3\nerrors:\n  policy: reject\n  rejects: rej.csv"))
+        try dir.writeSumPipeline(input: "in.csv", output: "out.csv",
+                                              execution: "execution:\n  chunk_rows: 1\n  workers: 3\nerrors:\n  policy: reject\n  rejects: rej.csv")
         for attempt in 1...4 {
             let result = try dir.nnpipe("run", "p.yaml", "--stats-json", "stats.json")
             #expect(result.status == 0, "attempt \(attempt): \(result.stderr)")

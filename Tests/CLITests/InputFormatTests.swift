@@ -50,8 +50,7 @@ struct InputFormatTests {
     @Test("standard input and standard output")
     func stdinStdout() throws {
         let dir = try WorkDir()
-        try dir.write("m.json", sumModel)
-        try dir.write("p.yaml", pipelineYAML(input: "unused.csv", model: "m.json", features: ["x1", "x2"], output: "unused-out.csv"))
+        try dir.writeSumPipeline(input: "unused.csv", output: "unused-out.csv")
         let result = try dir.nnpipe("run", "p.yaml", "--input", "-", "--output", "-", stdin: Data("id,x1,x2\nq,0.5,0.25\n".utf8))
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdoutText == "id,y0,y1\nq,1.0,0.5\n")
@@ -143,9 +142,8 @@ struct InputFormatTests {
     func decimals() throws {
         let dir = try WorkDir()
         try dir.write("in.csv", "id,x1,x2\na,0.123456,0\n")
-        try dir.write("m.json", sumModel)
-        try dir.write("p.yaml", pipelineYAML(input: "in.csv", model: "m.json", features: ["x1", "x2"], output: "-",
-                                              extraWrite: "      decimals: 3"))
+        try dir.writeSumPipeline(input: "in.csv", output: "-",
+                                              extraWrite: "      decimals: 3")
         let result = try dir.nnpipe("run", "p.yaml")
         #expect(result.stdoutText == "id,y0,y1\na,0.123,0.123\n")
     }
@@ -203,8 +201,7 @@ struct OutputPathTests {
     func createsFolders() throws {
         let dir = try WorkDir()
         try dir.write("in.csv", "id,x1,x2\na,1,2\n")
-        try dir.write("m.json", sumModel)
-        try dir.write("p.yaml", pipelineYAML(input: "in.csv", model: "m.json", features: ["x1", "x2"], output: "out/2026-11-25/scores.csv"))
+        try dir.writeSumPipeline(input: "in.csv", output: "out/2026-11-25/scores.csv")
         let result = try dir.nnpipe("run", "p.yaml")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try dir.text("out/2026-11-25/scores.csv") == "id,y0,y1\na,5.0,1.0\n")
@@ -214,8 +211,7 @@ struct OutputPathTests {
     func cannotCreate() throws {
         let dir = try WorkDir()
         try dir.write("in.csv", "id,x1,x2\na,1,2\n")
-        try dir.write("m.json", sumModel)
-        try dir.write("p.yaml", pipelineYAML(input: "in.csv", model: "m.json", features: ["x1", "x2"], output: "in.csv/out.csv"))
+        try dir.writeSumPipeline(input: "in.csv", output: "in.csv/out.csv")
         let result = try dir.nnpipe("run", "p.yaml", "--quiet")
         #expect(result.status == 73)
         #expect(result.stderr.hasPrefix("nnpipe: in.csv/out.csv: cannot create"), "\(result.stderr)")

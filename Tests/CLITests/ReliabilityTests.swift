@@ -115,9 +115,8 @@ struct ReliabilityTests {
     func atomicity(_ failure: FailureCase, output: String) throws {
         let dir = try WorkDir()
         try Shell.run("set -e; " + failure.makeInput, in: dir.url)
-        try dir.write("m.json", sumModel)
-        try dir.write("p.yaml", pipelineYAML(input: failure.inputName, model: "m.json", features: ["x1", "x2"], output: output,
-                                              execution: "execution:\n  chunk_rows: 1000\n  workers: 2\n" + failure.errors))
+        try dir.writeSumPipeline(input: failure.inputName, output: output,
+                                              execution: "execution:\n  chunk_rows: 1000\n  workers: 2\n" + failure.errors)
         var earlier = Data("earlier output: keep me\n".utf8)
         earlier.append(contentsOf: [0x00, 0xFF, 0x1F, 0x8B, 0x0A])
         try dir.write(output, earlier)
@@ -164,9 +163,8 @@ struct ReliabilityTests {
         let dir = try WorkDir()
         let output = target.hasSuffix(".gz") ? "out.csv.gz" : "out.csv"
         let rejecting = target.hasSuffix("rejects")
-        try dir.write("m.json", sumModel)
-        try dir.write("p.yaml", pipelineYAML(input: "big.csv", model: "m.json", features: ["x1", "x2"], output: output,
-                                              execution: rejecting ? "errors:\n  policy: reject\n  rejects: rej.csv" : ""))
+        try dir.writeSumPipeline(input: "big.csv", output: output,
+                                              execution: rejecting ? "errors:\n  policy: reject\n  rejects: rej.csv" : "")
         let earlier = Data("earlier output\n".utf8)
         try dir.write(output, earlier)
         let earlierRejects = Data("line,reason,record\n1,earlier,rejects\n".utf8)
@@ -223,8 +221,7 @@ struct ReliabilityTests {
     @Test("a signal while waiting on standard input", arguments: signalCases)
     func signalWhileReadingStdin(_ s: SignalCase) throws {
         let dir = try WorkDir()
-        try dir.write("m.json", sumModel)
-        try dir.write("p.yaml", pipelineYAML(input: "-", model: "m.json", features: ["x1", "x2"], output: "out.csv"))
+        try dir.writeSumPipeline(input: "-", output: "out.csv")
         let earlier = Data("earlier output\n".utf8)
         try dir.write("out.csv", earlier)
         let input = Pipe()
@@ -266,8 +263,7 @@ struct ReliabilityTests {
     func closedPipe(reader: String, expected: String) throws {
         let dir = try WorkDir()
         try writeBigInput(dir, rows: 300_000)
-        try dir.write("m.json", sumModel)
-        try dir.write("p.yaml", pipelineYAML(input: "big.csv", model: "m.json", features: ["x1", "x2"], output: "-"))
+        try dir.writeSumPipeline(input: "big.csv", output: "-")
         let before = try dir.listing()
         let stdout = try Shell.run("\(shellQuoted(CLI.binary.path)) run p.yaml --output - 2>err.txt | \(reader); echo \"${PIPESTATUS[0]}\" > status.txt",
                                    in: dir.url)
@@ -291,8 +287,7 @@ struct ReliabilityTests {
     func fullStdout(rows: Int, quiet: Bool) throws {
         let dir = try WorkDir()
         try writeBigInput(dir, rows: rows)
-        try dir.write("m.json", sumModel)
-        try dir.write("p.yaml", pipelineYAML(input: "big.csv", model: "m.json", features: ["x1", "x2"], output: "out.csv"))
+        try dir.writeSumPipeline(input: "big.csv", output: "out.csv")
         try Shell.run("\(shellQuoted(CLI.binary.path)) run p.yaml --output - \(quiet ? "--quiet" : "") > /dev/full 2>err.txt; echo $? > status.txt",
                       in: dir.url)
         let stderr = try dir.text("err.txt")
@@ -341,8 +336,7 @@ struct ReliabilityTests {
     func deviceOutput(name: String, minor: Int, status: Int32) throws {
         let dir = try WorkDir()
         try dir.write("in.csv", "id,x1,x2\na,1,2\n")
-        try dir.write("m.json", sumModel)
-        try dir.write("p.yaml", pipelineYAML(input: "in.csv", model: "m.json", features: ["x1", "x2"], output: name))
+        try dir.writeSumPipeline(input: "in.csv", output: name)
         try Shell.run("mknod -m 666 \(name) c 1 \(minor)", in: dir.url)
         try #require(DeviceNodes.isCharacterDevice(dir.path(name)), "mknod made no device")
         let result = try dir.nnpipe("run", "p.yaml")
@@ -360,9 +354,8 @@ struct ReliabilityTests {
         var text = "id,x1,x2\n"
         for row in 1...5000 { text += row % 1000 == 0 ? "r\(row),N/A,1\n" : "r\(row),\(row % 7),\(row % 5)\n" }
         try dir.write("in.csv", text)
-        try dir.write("m.json", sumModel)
-        try dir.write("p.yaml", pipelineYAML(input: "in.csv", model: "m.json", features: ["x1", "x2"], output: "out.csv",
-                                              execution: "execution:\n  chunk_rows: 700\nerrors:\n  policy: skip"))
+        try dir.writeSumPipeline(input: "in.csv", output: "out.csv",
+                                              execution: "execution:\n  chunk_rows: 700\nerrors:\n  policy: skip")
         for (policy, skipped, rejected) in [("skip", 5, 0), ("reject", 0, 5)] {
             var arguments = ["run", "p.yaml", "--on-error", policy, "--stats-json", "stats.json"]
             if policy == "reject" {
@@ -399,8 +392,7 @@ struct ReliabilityTests {
     func statsJSONWithStdout() throws {
         let dir = try WorkDir()
         try dir.write("in.csv", "id,x1,x2\na,1,2\nb,3,4\n")
-        try dir.write("m.json", sumModel)
-        try dir.write("p.yaml", pipelineYAML(input: "in.csv", model: "m.json", features: ["x1", "x2"], output: "-"))
+        try dir.writeSumPipeline(input: "in.csv", output: "-")
         let result = try dir.nnpipe("run", "p.yaml", "--stats-json", "stats.json")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdoutText == "id,y0,y1\na,5.0,1.0\nb,11.0,3.0\n")

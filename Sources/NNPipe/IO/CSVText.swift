@@ -23,8 +23,7 @@ public enum CSVText {
 
     /// Appends a text field.
     public static func appendField(_ field: String, delimiter: UInt8, to buffer: inout [UInt8]) {
-        var bytes = Array(field.utf8)
-        bytes.withUnsafeMutableBufferPointer { appendField(UnsafeBufferPointer($0), delimiter: delimiter, to: &buffer) }
+        Array(field.utf8).withUnsafeBufferPointer { appendField($0, delimiter: delimiter, to: &buffer) }
     }
 
     /// One CSV line of text fields, with its line feed.

@@ -89,6 +89,7 @@ public struct PipelinePlan: Sendable {
 
 /// The machine's processors.
 public enum ProcessorInfo {
-    /// Processors available to this process.
+    /// The machine's active processors (Foundation's count; it does not narrow to a `taskset`
+    /// affinity mask, so pass `--workers` under one).
     public static var activeProcessors: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 }

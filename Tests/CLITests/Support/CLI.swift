@@ -92,6 +92,13 @@ final class WorkDir {
     /// Names in the folder (to check that no temporary file was left behind).
     func listing() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: url.path).sorted() }
 
+    /// Writes the sum model (`m.json`) and a pipeline (`p.yaml`) feeding it x1, x2 from `input`.
+    func writeSumPipeline(input: String, output: String, extraWrite: String = "", execution: String = "") throws {
+        try write("m.json", sumModel)
+        try write("p.yaml", pipelineYAML(input: input, model: "m.json", features: ["x1", "x2"], output: output,
+                                          extraWrite: extraWrite, execution: execution))
+    }
+
     /// Runs `nnpipe` here.
     @discardableResult
     func nnpipe(_ arguments: String..., stdin: Data? = nil) throws -> CLIResult {
