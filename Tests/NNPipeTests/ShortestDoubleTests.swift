@@ -1,0 +1,165 @@
+import Foundation
+import Testing
+@testable import NNPipe
+
+/// `FloatFormatter.appendShortest` (ShortestDouble) against the standard library's
+/// `Double.description`, byte for byte. NaNs are the exception: they keep the text
+/// `Double.write(to:)` gives them (`nan`, `-nan`, `snan`, `nan(0x1234)`), as before ShortestDouble,
+/// where `description` says `nan` for all. `NNPIPE_FUZZ_ITERATIONS` scales the random bit
+/// patterns (10,000 per iteration; default 300, so 3,000,000); `NNPIPE_FUZZ_SEED` replays a seed.
+@Suite("ShortestDouble against Double.description")
+struct ShortestDoubleTests {
+    static let randomPatterns = max(1, FuzzTests.iterations) * 10_000
+    static let seed = FuzzTests.seed
+
+    /// The formatter's bytes for `value`.
+    static func formatted(_ value: Double) -> [UInt8] {
+        var buffer: [UInt8] = []
+        FloatFormatter.appendShortest(value, to: &buffer)
+        return buffer
+    }
+
+    /// `Double.write(to:)`'s text, which differs from `description` only for NaNs.
+    static func writeText(_ value: Double) -> String {
+        var text = ""
+        value.write(to: &text)
+        return text
+    }
+
+    /// Values whose texts differ from the standard library's (at most `limit` of them, for the
+    /// message). The oracle is `Double.write(to:)`, the path `appendShortest` took before
+    /// ShortestDouble, into bytes; with `alsoDescription`, `description` is checked as well.
+    static func mismatches(_ values: some Sequence<Double>, alsoDescription: Bool = true, limit: Int = 10) -> [String] {
+        var found: [String] = []
+        var buffer: [UInt8] = []
+        var expected: [UInt8] = []
+        buffer.reserveCapacity(64)
+        expected.reserveCapacity(64)
+        for value in values {
+            buffer.removeAll(keepingCapacity: true)
+            expected.removeAll(keepingCapacity: true)
+            FloatFormatter.appendShortest(value, to: &buffer)
+            FloatFormatter.appendDescription(value, to: &expected)
+            var same = buffer == expected
+            if alsoDescription && !value.isNaN { same = same && buffer.elementsEqual(value.description.utf8) }
+            if !same {
+                found.append("\(value.description) (0x\(String(value.bitPattern, radix: 16))): got \(String(decoding: buffer, as: UTF8.self))")
+                if found.count >= limit { break }
+            }
+        }
+        return found
+    }
+
+    /// Values that do not read back to themselves (NaN aside).
+    static func roundTripFailures(_ values: some Sequence<Double>) -> [String] {
+        values.compactMap { value in
+            guard !value.isNaN else { return nil }
+            let text = String(decoding: formatted(value), as: UTF8.self)
+            return Double(text)?.bitPattern == value.bitPattern ? nil : "\(text) (0x\(String(value.bitPattern, radix: 16)))"
+        }
+    }
+
+    static var edgeCases: [Double] {
+        var values: [Double] = [
+            0, -0.0, .infinity, -.infinity, .leastNonzeroMagnitude, -.leastNonzeroMagnitude,
+            .leastNormalMagnitude, Double.leastNormalMagnitude.nextDown, Double.leastNormalMagnitude.nextUp,
+            .greatestFiniteMagnitude, -.greatestFiniteMagnitude, Double.greatestFiniteMagnitude.nextDown,
+            0.1, 0.2, 0.3, 0.1 + 0.2, 1.0 / 3, 2.0 / 3, -1.0 / 3, 9007199254740993, 0x1p53, 0x1p54,
+            Double(0x1p53).nextUp, Double(0x1p53).nextDown, Double(0x1p54).nextDown, Double(0x1p54).nextUp,
+            1e15, 1e16, 1e17, 1e22, 1e23, 5e-324, 1e-323, 2.2250738585072014e-308, 1.7976931348623157e308,
+            0.0001, 0.00001, 0.00011, 0.000099999, 0.00009999999999999999, 123456789012345.67,
+            1234567890123456.7, 0.9630988349234587, 1e-05, 5e-5, 4.9406564584124654e-324, 2.5e-324,
+            100, 1000, 12300, 0.5, 0.25, 0.125, 1.5, 2.5, 999999999999999.9, 9999999999999998,
+            4503599627370496.5, 4503599627370497, 0.30000000000000004, 1.7976931348623157e308 / 3,
+            Double(Float.greatestFiniteMagnitude), Double(Float.leastNonzeroMagnitude), Double(Float(0.1)),
+        ]
+        for exponent in -1074...1023 {
+            let power = Double(sign: .plus, exponent: exponent, significand: 1)
+            values += [power, power.nextUp, power.nextDown, -power]
+        }
+        for exponent in -323...308 {
+            guard let power = Double("1e\(exponent)") else { continue }
+            values += [power, power.nextUp, power.nextDown, -power, power * 1.5, power * 9.999999999999998]
+        }
+        for integer in -1000...1000 { values.append(Double(integer)) }
+        // Every subnormal significand width, and a run of the smallest subnormals.
+        for bit in 0..<52 { values.append(Double(bitPattern: 1 << bit)); values.append(Double(bitPattern: (1 << bit) - 1)) }
+        for pattern in UInt64(1)...2000 { values.append(Double(bitPattern: pattern)) }
+        // The point after each of the first sixteen digits, and integers of every length.
+        var scaled = 1.2345678901234567
+        var integer = 7.0
+        for _ in 0..<17 {
+            values += [scaled, -scaled, integer, integer + 0.5]
+            scaled *= 10
+            integer = integer * 10 + 3
+        }
+        return values
+    }
+
+    @Test("edge cases: powers of two and ten, subnormals, extremes, notation thresholds")
+    func edgeCasesMatch() {
+        let values = Self.edgeCases
+        #expect(values.count > 10_000)
+        #expect(Self.mismatches(values) == [])
+        #expect(Self.roundTripFailures(values) == [])
+    }
+
+    @Test("spelled as description", arguments: [
+        (0.9630988349234587, "0.9630988349234587"), (1e-05, "1e-05"), (1.0, "1.0"), (5e-324, "5e-324"),
+        (1.7976931348623157e308, "1.7976931348623157e+308"), (-0.0, "-0.0"), (.infinity, "inf"),
+        (-.infinity, "-inf"), (1e16, "1e+16"), (0.0001, "0.0001"), (0x1p53, "9007199254740992.0"),
+        (0.000123, "0.000123"), (-123.456, "-123.456"), (1.5e-300, "1.5e-300"), (0.1, "0.1"),
+    ])
+    func spelling(_ value: Double, _ text: String) {
+        #expect(String(decoding: Self.formatted(value), as: UTF8.self) == text)
+    }
+
+    @Test("NaNs as Double.write(to:) writes them", arguments: [
+        (Double.nan, "nan"), (-Double.nan, "-nan"), (.signalingNaN, "snan"),
+        (Double(bitPattern: 0x7FF8_0000_0000_1234), "nan(0x1234)"), (0.0 * -Double.infinity, "-nan"),
+    ])
+    func nans(_ value: Double, _ text: String) {
+        #expect(String(decoding: Self.formatted(value), as: UTF8.self) == text)
+        #expect(Self.writeText(value) == text)
+    }
+
+    @Test("random bit patterns")
+    func randomBitPatterns() {
+        var rng = FuzzTests.SplitMix(state: Self.seed)
+        let values = (0..<Self.randomPatterns).lazy.map { _ in Double(bitPattern: rng.next()) }
+        #expect(Self.mismatches(values, alsoDescription: false) == [])
+        var roundTrip = FuzzTests.SplitMix(state: Self.seed &+ 1)
+        #expect(Self.roundTripFailures((0..<100_000).map { _ in Double(bitPattern: roundTrip.next()) }) == [])
+    }
+
+    @Test("random values like a network's outputs: sigmoids, and 7-significant-digit values")
+    func typicalOutputs() {
+        var rng = FuzzTests.SplitMix(state: Self.seed &+ 2)
+        var values: [Double] = []
+        for _ in 0..<200_000 {
+            let x = Double.random(in: -40...40, using: &rng)
+            values.append(1 / (1 + exp(-x)))
+            values.append(Double.random(in: 0..<1, using: &rng))
+        }
+        for _ in 0..<200_000 {
+            let mantissa = Int.random(in: 1_000_000...9_999_999, using: &rng)
+            let exponent = Int.random(in: -14...10, using: &rng)
+            let value = Double("\(Bool.random(using: &rng) ? "-" : "")\(mantissa)e\(exponent)") ?? 0
+            values.append(value)
+        }
+        #expect(Self.mismatches(values) == [])
+        #expect(Self.roundTripFailures(values.prefix(100_000)) == [])
+    }
+
+    @Test("appends after what the buffer holds, growing it as needed")
+    func appends() {
+        var buffer = Array("id,".utf8)
+        var expected = "id,"
+        for value in [0.5, -1e-7, 12345.678, 0x1p60, 3.0] {
+            FloatFormatter.appendShortest(value, to: &buffer)
+            buffer.append(0x2C)
+            expected += value.description + ","
+        }
+        #expect(String(decoding: buffer, as: UTF8.self) == expected)
+    }
+}
