@@ -2,9 +2,10 @@ import Glibc
 
 /// Writes float64 values as CSV text into a reused byte buffer.
 ///
-/// The default form is the shortest text that reads back to the same double (Python's `repr`
-/// gives the same digits: `0.9630988349234587`, `1e-05`, `1.0`), so nothing is lost in the round
-/// trip. With `decimals` set, values are written with that many digits after the point (`%.Nf`).
+/// The default form is the shortest text that reads back to the same double, spelled as
+/// `Double.description` spells it (Python's `repr` gives the same digits: `0.9630988349234587`,
+/// `1e-05`, `1.0`), so nothing is lost in the round trip. With `decimals` set, values are written
+/// with that many digits after the point (`%.Nf`).
 public struct FloatFormatter: Sendable {
     /// Digits after the decimal point, or nil for the shortest round-trip form.
     public let decimals: Int?
@@ -13,32 +14,56 @@ public struct FloatFormatter: Sendable {
         self.decimals = decimals
     }
 
-    /// Appends `value` to `buffer`.
-    @inlinable
-    public func append(_ value: Double, to buffer: inout [UInt8]) {
-        if let decimals {
-            Self.appendFixed(value, decimals: decimals, to: &buffer)
-        } else {
-            Self.appendShortest(value, to: &buffer)
-        }
+    /// The most bytes `write` touches for one value.
+    public var maxLength: Int {
+        decimals == nil ? ShortestDouble.capacity : Self.fixedCapacity
     }
 
-    /// The shortest round-trip digits, byte for byte as `Double.description` gives them, written
-    /// straight into the buffer's spare capacity (see `ShortestDouble`).
-    @inlinable
-    public static func appendShortest(_ value: Double, to buffer: inout [UInt8]) {
-        guard !value.isNaN else { return appendDescription(value, to: &buffer) }
-        buffer.append(addingCapacity: ShortestDouble.capacity) { span in
+    /// `%.17f` of the largest double is 328 bytes; vsnprintf also writes a terminating NUL.
+    static let fixedCapacity = 360
+
+    /// Writes `value` at `destination`, which has `maxLength` writable bytes, and returns the
+    /// text's length.
+    @inline(__always)
+    public func write(_ value: Double, to destination: UnsafeMutablePointer<UInt8>) -> Int {
+        if let decimals {
+            return Self.writeFixed(value, decimals: decimals, to: destination)
+        }
+        return Self.writeShortest(value, to: destination)
+    }
+
+    /// Appends `value` to `buffer`.
+    public func append(_ value: Double, to buffer: inout [UInt8]) {
+        buffer.append(addingCapacity: maxLength) { span in
             span.withUnsafeMutableBufferPointer { bytes, initialized in
-                let written = ShortestDouble.write(value, to: UnsafeMutableRawPointer(bytes.baseAddress! + initialized))
-                initialized += written ?? 0
+                initialized += write(value, to: bytes.baseAddress! + initialized)
             }
         }
     }
 
-    /// The standard library's text for `value` (`Double.description`), without making a `String`:
-    /// `Double.write(to:)` hands its digits to the stream's `_writeASCII`.
-    @inlinable
+    /// The shortest round-trip text, byte for byte as `Double.description` gives it (see
+    /// `ShortestDouble`), at `destination` (`ShortestDouble.capacity` writable bytes). NaNs keep
+    /// the standard library's `Double.write(to:)` text (`nan`, `-nan`, `nan(0x…)`).
+    @inline(__always)
+    public static func writeShortest(_ value: Double, to destination: UnsafeMutablePointer<UInt8>) -> Int {
+        if let length = ShortestDouble.write(value, to: UnsafeMutableRawPointer(destination)) {
+            return length
+        }
+        var text: [UInt8] = []
+        appendDescription(value, to: &text)
+        let length = min(text.count, ShortestDouble.capacity)
+        destination.update(from: text, count: length)
+        return length
+    }
+
+    /// Appends the shortest round-trip text (`writeShortest`) to `buffer`.
+    public static func appendShortest(_ value: Double, to buffer: inout [UInt8]) {
+        FloatFormatter().append(value, to: &buffer)
+    }
+
+    /// The standard library's text for `value` (`Double.write(to:)`, the same as `description`
+    /// except for NaNs), without making a `String`: `write(to:)` hands its digits to the
+    /// stream's `_writeASCII`.
     public static func appendDescription(_ value: Double, to buffer: inout [UInt8]) {
         var stream = ByteStream()
         swap(&stream.bytes, &buffer)
@@ -46,29 +71,27 @@ public struct FloatFormatter: Sendable {
         swap(&stream.bytes, &buffer)
     }
 
-    /// `%.Nf`, through `vsnprintf`.
-    public static func appendFixed(_ value: Double, decimals: Int, to buffer: inout [UInt8]) {
-        var scratch = [CChar](repeating: 0, count: 360)
+    /// `%.Nf`, through `vsnprintf`, at `destination` (`fixedCapacity` writable bytes).
+    public static func writeFixed(_ value: Double, decimals: Int, to destination: UnsafeMutablePointer<UInt8>) -> Int {
         let written = withVaList([Int32(decimals), value]) { arguments in
-            scratch.withUnsafeMutableBufferPointer { vsnprintf($0.baseAddress!, 360, "%.*f", arguments) }
-        }
-        let length = min(Int(written), 359)
-        scratch.withUnsafeBufferPointer { chars in
-            chars.baseAddress!.withMemoryRebound(to: UInt8.self, capacity: length) {
-                buffer.append(contentsOf: UnsafeBufferPointer(start: $0, count: length))
+            destination.withMemoryRebound(to: CChar.self, capacity: fixedCapacity) {
+                vsnprintf($0, fixedCapacity, "%.*f", arguments)
             }
         }
+        return max(0, min(Int(written), fixedCapacity - 1))
+    }
+
+    /// Appends `%.Nf` (`writeFixed`) to `buffer`.
+    public static func appendFixed(_ value: Double, decimals: Int, to buffer: inout [UInt8]) {
+        FloatFormatter(decimals: decimals).append(value, to: &buffer)
     }
 }
 
 /// A text stream into a byte array; `_writeASCII` receives a formatted number's bytes directly.
-@usableFromInline
 struct ByteStream: TextOutputStream {
-    @usableFromInline var bytes: [UInt8] = []
+    var bytes: [UInt8] = []
 
-    @inlinable init() {}
+    mutating func write(_ string: String) { bytes.append(contentsOf: string.utf8) }
 
-    @inlinable mutating func write(_ string: String) { bytes.append(contentsOf: string.utf8) }
-
-    @inlinable mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
+    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
 }

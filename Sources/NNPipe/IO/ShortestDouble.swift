@@ -13,16 +13,15 @@
 ///   E < -4 or |value| > 2^53;
 /// - otherwise `0.000ddd`, `ddd.ddd`, or an integer with `.0` (`100.0`, `9007199254740992.0`);
 /// - `0.0`, `-0.0`, `inf`, `-inf`; a leading `-` when negative. NaN is left to the caller.
-@usableFromInline
 enum ShortestDouble {
     /// Bytes `write` may touch at its destination: the longest text is 24 bytes
     /// (`-2.2250738585072014e-308`) and the digits are stored eight bytes at a time past it.
-    @usableFromInline static let capacity = 40
+    static let capacity = 40
 
     /// Writes `value`'s text at `destination`, which has `capacity` writable bytes, and returns its
     /// length; nil (nothing meaningful written) when `value` is NaN.
     @inline(__always)
-    @usableFromInline static func write(_ value: Double, to destination: UnsafeMutableRawPointer) -> Int? {
+    static func write(_ value: Double, to destination: UnsafeMutableRawPointer) -> Int? {
         let bits = value.bitPattern
         let fraction = bits & (1 << 52 - 1)
         let biasedExponent = Int(truncatingIfNeeded: (bits >> 52) & 0x7FF)
@@ -49,8 +48,8 @@ enum ShortestDouble {
             exponent = biasedExponent - 1075
             // Integers below 2^53 need no scaling: their digits are the integer's.
             if exponent <= 0 && exponent > -53 {
-                let integer = significand >> UInt64(-exponent)
-                if integer << UInt64(-exponent) == significand {
+                let integer = significand &>> UInt64(-exponent)
+                if integer &<< UInt64(-exponent) == significand {
                     let count = digitCount(integer)
                     return out - destination + writeInteger(integer &* powersOfTenTo16[17 - count],
                                                             exponent: count - 1, to: out)
@@ -113,9 +112,9 @@ enum ShortestDouble {
         let index = 2 &* (0 &- k &- smallestPowerOfTen)
         let (high, low) = powersOfTen.withUnsafeBufferPointer { ($0[index], $0[index &+ 1]) }
         let shift = UInt64(truncatingIfNeeded: h)
-        let scaledLower = multiplyRoundingToOdd(high, low, lowerEnd << shift)
-        let scaled = multiplyRoundingToOdd(high, low, center << shift)
-        let scaledUpper = multiplyRoundingToOdd(high, low, upperEnd << shift)
+        let scaledLower = multiplyRoundingToOdd(high, low, lowerEnd &<< shift)
+        let scaled = multiplyRoundingToOdd(high, low, center &<< shift)
+        let scaledUpper = multiplyRoundingToOdd(high, low, upperEnd &<< shift)
         // Inclusive bounds in the same quarter units of 10^k.
         let lower = isEven ? scaledLower : scaledLower &+ 1
         let upper = isEven ? scaledUpper : scaledUpper &- 1

@@ -155,19 +155,34 @@ final class ChunkProcessor {
                 plan.network.forward(matrix.baseAddress!, rows: rows, into: y.baseAddress!, scratch: &scratch)
             }
         }
+        // Each row is written straight into the output's spare capacity: room for the carried
+        // text, every value at its longest, the delimiters and the newline.
+        let valueRoom = formatter.maxLength + 1
         activations.withUnsafeBufferPointer { y in
             carried.withUnsafeBufferPointer { carriedBytes in
                 var previousEnd = 0
                 for row in 0..<rows {
                     let end = carriedEnds[row]
-                    output.append(contentsOf: UnsafeBufferPointer(rebasing: carriedBytes[previousEnd..<end]))
+                    let carriedCount = end - previousEnd
+                    let carriedStart = carriedBytes.baseAddress! + previousEnd
                     previousEnd = end
                     let values = y.baseAddress! + row * units
-                    for unit in 0..<units {
-                        if unit > 0 { output.append(delimiter) }
-                        formatter.append(values[unit], to: &output)
+                    output.append(addingCapacity: carriedCount + units * valueRoom + 1) { span in
+                        span.withUnsafeMutableBufferPointer { bytes, initialized in
+                            let start = bytes.baseAddress! + initialized
+                            start.initialize(from: carriedStart, count: carriedCount)
+                            var next = start + carriedCount
+                            for unit in 0..<units {
+                                if unit > 0 {
+                                    next.initialize(to: delimiter)
+                                    next += 1
+                                }
+                                next += formatter.write(values[unit], to: next)
+                            }
+                            next.initialize(to: 0x0A)
+                            initialized += next + 1 - start
+                        }
                     }
-                    output.append(0x0A)
                 }
             }
         }
