@@ -242,7 +242,7 @@ public enum PipelineLoader {
                 guard let rows = keys["weights"]?.sequence(), let bias = keys["bias"].flatMap(numbers),
                       let activationCursor = keys["activation"], let name = activationCursor.string() else { continue }
                 guard let activation = Activation.named(name) else {
-                    activationCursor.report("unknown activation '\(name)'; known: \(Activation.allCases.map(\.rawValue).joined(separator: ", "))")
+                    activationCursor.report("unknown activation '\(name)'; known: \(Activation.knownNames)")
                     continue
                 }
                 let weights = rows.compactMap(numbers)

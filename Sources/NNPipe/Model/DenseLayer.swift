@@ -9,15 +9,19 @@ public struct DenseLayer: Sendable {
     /// `bias`: units.
     public let bias: [Double]
     public let activation: Activation
+    /// The layer's name in its model file (`fc1`, `0`, `W1`), for messages and for picking a
+    /// hidden layer's activations; nil when the file gives none.
+    public let name: String?
 
     /// Creates a layer; `weights` must hold `inputs * units` values and `bias` `units`.
-    public init(inputs: Int, units: Int, weights: [Double], bias: [Double], activation: Activation) {
+    public init(inputs: Int, units: Int, weights: [Double], bias: [Double], activation: Activation, name: String? = nil) {
         precondition(weights.count == inputs * units && bias.count == units, "layer shape checked by the loader")
         self.inputs = inputs
         self.units = units
         self.weights = weights
         self.bias = bias
         self.activation = activation
+        self.name = name
     }
 
     /// Runs the layer on a batch.

@@ -12,7 +12,7 @@ public enum PlanDescription {
             lines.append("          carry: \(plan.carryFields.map(columnName).joined(separator: ", "))")
         }
         for case .forward(let forward) in config.transforms {
-            let shapes = forward.network.layers.map { "\($0.inputs)→\($0.units) \($0.activation.rawValue)" }
+            let shapes = forward.network.layers.map { "\($0.inputs)→\($0.units) \($0.activation.name)" }
             lines.append("  forward \(forward.source): \(shapes.joined(separator: ", "))")
         }
         let write = config.write
