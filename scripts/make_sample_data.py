@@ -6,6 +6,9 @@
 - sensor-model.json and sensor-readings.csv.gz: a small classifier (8 inputs, relu 16, softmax 4)
   over sensor readings with a quoted free-text column and a few bad rows ("N/A", a missing
   field), for pipelines/sensor-classes.yaml.
+- sensor-scaler.json, sensor-logits-model.json and sensor-labels.txt: a classifier over
+  standardized readings whose last layer is linear (logits), for pipelines/sensor-labels.yaml
+  (scale, forward, softmax, argmax with labels).
 
 Run from the repository root:
     python3 scripts/make_sample_data.py
@@ -60,6 +63,25 @@ def sensor_samples() -> None:
     write_gzip("sample-data/sensor-readings.csv.gz", lines)
 
 
+def sensor_labels() -> None:
+    rng = np.random.default_rng(11)
+    with open("sample-data/sensor-scaler.json", "w") as f:
+        # as scikit-learn's StandardScaler would give: mean_ and scale_ of the readings
+        json.dump({"mean": [20.0] * 8, "scale": [5.0] * 8}, f)
+        f.write("\n")
+    layers = []
+    for fan_in, units, activation in [(8, 12, "gelu"), (12, 4, "identity")]:
+        weights = np.round(rng.normal(0, 1.5 / np.sqrt(fan_in), size=(fan_in, units)), 6)
+        bias = np.round(rng.normal(0, 0.1, size=units), 6)
+        layers.append({"weights": weights.tolist(), "bias": bias.tolist(), "activation": activation})
+    with open("sample-data/sensor-logits-model.json", "w") as f:
+        json.dump({"layers": layers}, f, indent=1)
+        f.write("\n")
+    with open("sample-data/sensor-labels.txt", "w") as f:
+        f.write("idle\nnormal\nbusy\nfault\n")
+
+
 if __name__ == "__main__":
     seed_samples()
     sensor_samples()
+    sensor_labels()
