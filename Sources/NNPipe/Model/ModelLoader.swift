@@ -76,7 +76,7 @@ public enum ModelLoader {
         }
         guard let activation = Activation.named(name) else {
             throw ModelError(file: file, path: "\(path).activation",
-                             problem: "unknown activation '\(name)'; known: \(Activation.allCases.map(\.rawValue).joined(separator: ", "))")
+                             problem: "unknown activation '\(name)'; known: \(Activation.knownNames)")
         }
         return RawLayer(weights: weights, bias: bias, activation: activation, path: path)
     }

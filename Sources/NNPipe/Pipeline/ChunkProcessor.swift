@@ -1,11 +1,11 @@
 import CCPU
 
-/// One worker's state: parses a chunk's records, runs the network on the whole chunk, and
+/// One worker's state: parses a chunk's records, runs the transforms on the whole chunk, and
 /// encodes the output. Each worker owns one, reused for every chunk, so nothing is allocated per
 /// row on the hot path.
 ///
 /// ```
-/// RawChunk ──fields──▶ features (rows × inputs) ──network──▶ activations (rows × outputs)
+/// RawChunk ──fields──▶ features (rows × inputs) ──transforms──▶ value columns
 ///          └──────────▶ carried fields (pre-quoted CSV text)  ──┴──▶ CSV bytes (▶ gzip member)
 /// ```
 final class ChunkProcessor {
@@ -15,15 +15,16 @@ final class ChunkProcessor {
     private let formatter: FloatFormatter
     private let compressor: ChunkCompressor?
     private let rejectsCompressor: ChunkCompressor?
-    /// features: rows × inputs, row-major.
-    private var features: [Double] = []
-    private var scratch = ForwardScratch()
-    /// activations: rows × outputs, row-major.
-    private var activations: [Double] = []
+    /// Features (rows × inputs, row-major) and the transforms' buffers.
+    private let workspace = TransformWorkspace()
     /// Carried fields of each good row, already CSV-quoted and followed by the delimiter.
     private var carried: [UInt8] = []
     private var carriedEnds: [Int] = []
     private var output: [UInt8] = []
+    /// The rank stage's labels, CSV-quoted for the output's delimiter.
+    private let quotedLabels: [[UInt8]]?
+    /// Bytes a rank label may take: the longest quoted label, or an index (Int32) in digits.
+    private let labelRoom: Int
 
     init(plan: PipelinePlan, inputName: String, rejectsCompressed: Bool) {
         self.plan = plan
@@ -33,6 +34,12 @@ final class ChunkProcessor {
         let write = plan.config.write
         compressor = write.isCompressed ? ChunkCompressors.make(level: write.gzipLevel) : nil
         rejectsCompressor = rejectsCompressed ? ChunkCompressors.make(level: write.gzipLevel) : nil
+        quotedLabels = plan.chain.labels?.map { label in
+            var field: [UInt8] = []
+            CSVText.appendField(label, delimiter: write.delimiter, to: &field)
+            return field
+        }
+        labelRoom = max(11, quotedLabels?.map(\.count).max() ?? 0)
     }
 
     /// Processes one chunk.
@@ -42,10 +49,7 @@ final class ChunkProcessor {
         // emits and libm's AVX code then pays a penalty (4× slower sigmoid layers, measured).
         CCPU_clear_upper_vector_state()
         var result = ChunkResult(index: chunk.index)
-        let inputs = plan.featureFields.count
-        if features.count < chunk.count * inputs {
-            features = [Double](repeating: 0, count: chunk.count * inputs)
-        }
+        let features = workspace.features.reserve(chunk.count * plan.featureFields.count)
         carried.removeAll(keepingCapacity: true)
         carriedEnds.removeAll(keepingCapacity: true)
         var rejects: [UInt8] = []
@@ -57,7 +61,9 @@ final class ChunkProcessor {
                 let range = chunk.range(of: record)
                 let start = bytes.baseAddress! + range.lowerBound
                 let readableEnd = UnsafePointer(bytes.baseAddress! + bytes.count)
-                if let problem = parseRecord(start, count: range.count, readableEnd: readableEnd, row: goodRows,
+                if let problem = parseRecord(start, count: range.count, readableEnd: readableEnd,
+                                             into: features + goodRows * plan.featureFields.count,
+                                             file: chunk.source.isEmpty ? inputName : chunk.source,
                                              line: chunk.recordLines[record]) {
                     result.badRows.append(problem)
                     switch policy {
@@ -86,32 +92,26 @@ final class ChunkProcessor {
         return result
     }
 
-    /// Parses one record into feature row `row` and the carried text; returns why it is bad, if it is.
+    /// Parses one record into a feature row and the carried text; returns why it is bad, if it is.
     private func parseRecord(_ start: UnsafePointer<UInt8>, count: Int, readableEnd: UnsafePointer<UInt8>,
-                             row: Int, line: Int) -> RowError? {
+                             into target: UnsafeMutablePointer<Double>, file: String, line: Int) -> RowError? {
         do {
             try parser.parse(start, count: count, readableEnd: readableEnd)
         } catch {
-            return rowError(line: line, field: error.field, reason: error.reason)
+            return rowError(file: file, line: line, field: error.field, reason: error.reason)
         }
         guard parser.fieldCount == plan.fieldCount else {
-            return rowError(line: line, field: nil,
+            return rowError(file: file, line: line, field: nil,
                             reason: "expected \(plan.fieldCount) fields, found \(parser.fieldCount)")
         }
-        let inputs = plan.featureFields.count
-        let problem: RowError? = features.withUnsafeMutableBufferPointer { matrix in
-            let target = matrix.baseAddress! + row * inputs
-            for (slot, field) in plan.featureFields.enumerated() {
-                let text = parser.field(field)
-                let readable = parser.readableEnd.map { $0 - text.baseAddress! } ?? text.count
-                guard let value = FloatParser.parse(text.baseAddress!, count: text.count, readable: readable) else {
-                    return rowError(line: line, field: field + 1, reason: FloatParser.problem(text.baseAddress!, count: text.count))
-                }
-                target[slot] = value
+        for (slot, field) in plan.featureFields.enumerated() {
+            let text = parser.field(field)
+            let readable = parser.readableEnd.map { $0 - text.baseAddress! } ?? text.count
+            guard let value = FloatParser.parse(text.baseAddress!, count: text.count, readable: readable) else {
+                return rowError(file: file, line: line, field: field + 1, reason: FloatParser.problem(text.baseAddress!, count: text.count))
             }
-            return nil
+            target[slot] = value
         }
-        if let problem { return problem }
         let delimiter = plan.config.write.delimiter
         for field in plan.carryFields {
             CSVText.appendField(parser.field(field), delimiter: delimiter, to: &carried)
@@ -121,15 +121,20 @@ final class ChunkProcessor {
         return nil
     }
 
-    private func rowError(line: Int, field: Int?, reason: String) -> RowError {
+    private func rowError(file: String, line: Int, field: Int?, reason: String) -> RowError {
         let name = field.flatMap { f in plan.columnNames.flatMap { f - 1 < $0.count ? $0[f - 1] : nil } }
-        return RowError(file: inputName, line: line, field: field, columnName: name, reason: reason)
+        return RowError(file: file, line: line, field: field, columnName: name, reason: reason)
     }
 
-    /// A rejects-file line: the line number, the reason, and the record as read (one CSV field).
+    /// A rejects-file line: the input file (when the run reads several), the line number, the
+    /// reason, and the record as read (one CSV field).
     private func appendReject(_ problem: RowError, record: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8]) {
         var length = record.count
         while length > 0, record[length - 1] == 0x0A || record[length - 1] == 0x0D { length -= 1 }
+        if plan.rejectsNameFile {
+            CSVText.appendField(problem.file, delimiter: 0x2C, to: &buffer)
+            buffer.append(0x2C)
+        }
         buffer.append(contentsOf: String(problem.line).utf8)
         buffer.append(0x2C)
         let reason = problem.field.map { field in
@@ -141,50 +146,85 @@ final class ChunkProcessor {
         buffer.append(0x0A)
     }
 
-    /// Runs the network on the good rows and writes their CSV lines into `output`.
+    /// Runs the transforms on the good rows and writes their CSV lines into `output`.
     private func encode(rows: Int) {
         output.removeAll(keepingCapacity: true)
         guard rows > 0 else { return }
-        let units = plan.network.outputCount
         let delimiter = plan.config.write.delimiter
-        if activations.count < rows * units {
-            activations = [Double](repeating: 0, count: rows * units)
-        }
-        features.withUnsafeBufferPointer { matrix in
-            activations.withUnsafeMutableBufferPointer { y in
-                plan.network.forward(matrix.baseAddress!, rows: rows, into: y.baseAddress!, scratch: &scratch)
+        let transformed = plan.chain.run(rows: rows, in: workspace)
+        let groups = transformed.groups
+        // Each row is written straight into the output's spare capacity, reserved for the row at
+        // its longest: the carried text, every field at its longest, the delimiters, the newline.
+        let valueRoom = formatter.maxLength + 1
+        var fieldsRoom = 1
+        for group in groups {
+            switch group {
+            case .values(_, let width): fieldsRoom += width * valueRoom
+            case .ranks(_, _, let k): fieldsRoom += k * (labelRoom + 1 + valueRoom)
             }
         }
-        // Each row is written straight into the output's spare capacity: room for the carried
-        // text, every value at its longest, the delimiters and the newline.
-        let valueRoom = formatter.maxLength + 1
-        activations.withUnsafeBufferPointer { y in
-            carried.withUnsafeBufferPointer { carriedBytes in
-                var previousEnd = 0
-                for row in 0..<rows {
-                    let end = carriedEnds[row]
-                    let carriedCount = end - previousEnd
-                    let carriedStart = carriedBytes.baseAddress! + previousEnd
-                    previousEnd = end
-                    let values = y.baseAddress! + row * units
-                    output.append(addingCapacity: carriedCount + units * valueRoom + 1) { span in
-                        span.withUnsafeMutableBufferPointer { bytes, initialized in
-                            let start = bytes.baseAddress! + initialized
-                            start.initialize(from: carriedStart, count: carriedCount)
-                            var next = start + carriedCount
-                            for unit in 0..<units {
-                                if unit > 0 {
+        carried.withUnsafeBufferPointer { carriedBytes in
+            var previousEnd = 0
+            for row in 0..<rows {
+                let end = carriedEnds[row]
+                let carriedCount = end - previousEnd
+                let carriedStart = carriedBytes.baseAddress! + previousEnd
+                previousEnd = end
+                output.append(addingCapacity: carriedCount + fieldsRoom) { span in
+                    span.withUnsafeMutableBufferPointer { bytes, initialized in
+                        let start = bytes.baseAddress! + initialized
+                        start.initialize(from: carriedStart, count: carriedCount)
+                        var next = start + carriedCount
+                        var first = true
+                        for group in groups {
+                            switch group {
+                            case .values(let values, let width):
+                                let rowValues = values + row * width
+                                for unit in 0..<width {
+                                    if !first {
+                                        next.initialize(to: delimiter)
+                                        next += 1
+                                    }
+                                    first = false
+                                    next += formatter.write(rowValues[unit], to: next)
+                                }
+                            case .ranks(let indices, let values, let k):
+                                for slot in (row * k)..<(row * k + k) {
+                                    if !first {
+                                        next.initialize(to: delimiter)
+                                        next += 1
+                                    }
+                                    first = false
+                                    next = writeLabel(Int(indices[slot]), to: next)
                                     next.initialize(to: delimiter)
                                     next += 1
+                                    next += formatter.write(values[slot], to: next)
                                 }
-                                next += formatter.write(values[unit], to: next)
                             }
-                            next.initialize(to: 0x0A)
-                            initialized += next + 1 - start
                         }
+                        next.initialize(to: 0x0A)
+                        initialized += next + 1 - start
                     }
                 }
             }
         }
+    }
+
+    /// Writes rank label `index` (its quoted label, or the index itself) at `destination`, which
+    /// has `labelRoom` bytes; returns the byte after it.
+    private func writeLabel(_ index: Int, to destination: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        var next = destination
+        if let quotedLabels {
+            for byte in quotedLabels[index] {
+                next.initialize(to: byte)
+                next += 1
+            }
+        } else {
+            for byte in String(index).utf8 {
+                next.initialize(to: byte)
+                next += 1
+            }
+        }
+        return next
     }
 }
