@@ -50,6 +50,11 @@ public final class RecordSplitter {
     private let readSize = 1 << 20
     /// The size of the last chunk, to reserve the next one's bytes at once.
     private var lastChunkBytes = 0
+    /// While `nextChunk` runs: the chunk's bytes so far, and where in the window the records not
+    /// yet copied into them begin (they run up to `start`).
+    private var collecting = false
+    private var chunkBytes: [UInt8] = []
+    private var copiedUpTo = 0
 
     public init(source: ByteSource, name: String, delimiter: UInt8, maxRecordBytes: Int) {
         self.source = source
@@ -66,25 +71,45 @@ public final class RecordSplitter {
     /// least one record, and stops at the first record that reaches `maxBytes`), or nil at the end
     /// of the input.
     public func nextChunk(maxRecords: Int, maxBytes: Int = .max) throws -> RawChunk? {
-        var bytes: [UInt8] = []
         let bytesLimit = maxBytes < (1 << 40) ? maxBytes + maxBytes / 8 : Int.max
-        bytes.reserveCapacity(min(lastChunkBytes + lastChunkBytes / 8, bytesLimit))
+        chunkBytes = []
+        chunkBytes.reserveCapacity(min(lastChunkBytes + lastChunkBytes / 8, bytesLimit))
         var ends: [Int] = []
         var lines: [Int] = []
         ends.reserveCapacity(maxRecords)
         lines.reserveCapacity(maxRecords)
-        while ends.count < maxRecords && bytes.count < maxBytes {
+        // Records follow each other in the window, so they are copied in runs: when the window
+        // is refilled, at a blank line, and at the end of the chunk (see `copyRecords`).
+        collecting = true
+        copiedUpTo = start
+        defer { collecting = false }
+        while ends.count < maxRecords && chunkBytes.count + (start - copiedUpTo) < maxBytes {
             guard let record = try nextRecordRange() else { break }
-            if record.isBlank { continue }
-            bytes.append(contentsOf: UnsafeBufferPointer(start: window + record.range.lowerBound, count: record.range.count))
-            ends.append(bytes.count)
+            if record.isBlank {
+                copyRecords(upTo: record.range.lowerBound)
+                copiedUpTo = record.range.upperBound
+                continue
+            }
+            ends.append(chunkBytes.count + (record.range.upperBound - copiedUpTo))
             lines.append(record.line)
         }
+        copyRecords(upTo: start)
         if ends.isEmpty { return nil }
+        var bytes: [UInt8] = []
+        swap(&bytes, &chunkBytes)
         bytes.append(contentsOf: repeatElement(0, count: RawChunk.padding))
         lastChunkBytes = bytes.count
         defer { nextIndex += 1 }
         return RawChunk(index: nextIndex, bytes: bytes, recordEnds: ends, recordLines: lines, source: name)
+    }
+
+    /// Appends the records consumed since the last copy (`window[copiedUpTo..<end]`) to the
+    /// chunk being cut.
+    private func copyRecords(upTo end: Int) {
+        if end > copiedUpTo {
+            chunkBytes.append(contentsOf: UnsafeBufferPointer(start: window + copiedUpTo, count: end - copiedUpTo))
+        }
+        copiedUpTo = end
     }
 
     private struct RecordRange {
@@ -186,6 +211,9 @@ public final class RecordSplitter {
 
     /// Moves the unconsumed bytes to the front of the window and reads more after them.
     private func refill() throws {
+        // The records consumed so far leave the window here: copy them into the chunk first.
+        if collecting { copyRecords(upTo: start) }
+        defer { copiedUpTo = start }
         if start > 0 {
             (window).update(from: window + start, count: end - start)
             end -= start
