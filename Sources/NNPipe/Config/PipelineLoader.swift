@@ -24,7 +24,8 @@ public enum PipelineLoader {
     static let topKeys = ["stages", "execution", "errors"]
     static let stageKinds = ["read", "forward", "write"]
     static let readKeys = ["path", "header", "delimiter", "features", "carry", "max_record_bytes"]
-    static let forwardKeys = ["model", "layers"]
+    static let forwardKeys = ["model", "layers", "activations", "tensors"]
+    static let tensorMappingKeys = ["weights", "bias", "transpose"]
     static let layerKeys = ["weights", "bias", "activation"]
     static let writeKeys = ["path", "header", "columns", "compression", "gzip_level", "decimals", "delimiter"]
     static let executionKeys = ["chunk_rows", "chunk_bytes", "workers", "max_chunks_in_flight"]
@@ -214,16 +215,11 @@ public enum PipelineLoader {
             switch (keys["model"], keys["layers"]) {
             case (let model?, nil):
                 guard let path = model.nonEmptyString() else { return nil }
-                do {
-                    let network = try ModelLoader.load(jsonFile: resolve(path), displayName: resolve(path))
-                    return ForwardStageConfig(network: network, source: resolve(path))
-                } catch let error as ModelError {
-                    model.report("cannot load the model: \(error.message)")
-                } catch {
-                    model.report("cannot load the model: \(error)")
-                }
-                return nil
+                return modelFile(resolve(path), cursor: model, activations: keys["activations"], tensors: keys["tensors"])
             case (nil, let layers?):
+                for key in ["activations", "tensors"] where keys[key] != nil {
+                    keys[key]?.report("\(key) goes with a model file; inline layers give their own activation")
+                }
                 return inlineModel(layers)
             case (.some, .some):
                 cursor.report("give either model (a file) or layers (inline), not both")
@@ -232,6 +228,71 @@ public enum PipelineLoader {
                 cursor.report("missing required key 'model' (a model file) or 'layers' (inline)")
                 return nil
             }
+        }
+
+        /// A model file (npz, safetensors, ONNX, JSON) with the stage's `activations` and `tensors`.
+        func modelFile(_ path: String, cursor: YAMLCursor, activations: YAMLCursor?, tensors: YAMLCursor?) -> ForwardStageConfig? {
+            let chosen = activations.flatMap(activationList)
+            let mapping = tensors.flatMap(tensorMapping)
+            if activations != nil && chosen == nil || tensors != nil && mapping == nil { return nil }
+            do {
+                let file = try ModelFile.load(path: path)
+                if file.givesActivations, let activations {
+                    activations.report("the model (\(file.format.rawValue)) gives its own activations; remove activations")
+                    return nil
+                }
+                if file.givesActivations, let tensors {
+                    tensors.report("the model (\(file.format.rawValue)) gives its own layers; tensors: is for npz and safetensors files")
+                    return nil
+                }
+                let layers = try file.layers(mapping: mapping)
+                if !file.givesActivations {
+                    let found = layers.map { "\($0.name ?? "?") (\($0.inputs)→\($0.units))" }.joined(separator: ", ")
+                    guard let chosen else {
+                        cursor.report("the model (\(file.format.rawValue)) holds no activations; give one per layer with activations: [...] (layers found: \(found))")
+                        return nil
+                    }
+                    guard chosen.count == layers.count else {
+                        activations?.report("lists \(chosen.count) activations but the model has \(layers.count) layers: \(found)")
+                        return nil
+                    }
+                }
+                return ForwardStageConfig(network: try file.network(activations: chosen, mapping: mapping), source: path)
+            } catch {
+                cursor.report("cannot load the model: \(error.message)")
+            }
+            return nil
+        }
+
+        func activationList(_ cursor: YAMLCursor) -> [Activation]? {
+            guard let elements = cursor.sequence() else { return nil }
+            var result: [Activation] = []
+            for element in elements {
+                guard let name = element.string() else { continue }
+                guard let activation = Activation.named(name) else {
+                    element.report("unknown activation '\(name)'; known: \(Activation.knownNames)")
+                    continue
+                }
+                result.append(activation)
+            }
+            return result.count == elements.count ? result : nil
+        }
+
+        /// `tensors: [{weights: NAME, bias: NAME, transpose: BOOL}, …]`, one entry per layer.
+        func tensorMapping(_ cursor: YAMLCursor) -> [TensorMapping]? {
+            guard let elements = cursor.sequence() else { return nil }
+            if elements.isEmpty { cursor.report("must list at least one layer") }
+            var result: [TensorMapping] = []
+            for element in elements {
+                guard let keys = element.mapping(allowed: PipelineLoader.tensorMappingKeys, required: ["weights"]),
+                      let weights = keys["weights"]?.nonEmptyString() else { continue }
+                let bias = keys["bias"].flatMap { $0.nonEmptyString() }
+                if keys["bias"] != nil && bias == nil { continue }
+                let transpose = keys["transpose"].map { $0.bool() } ?? false
+                guard let transpose else { continue }
+                result.append(TensorMapping(weights: weights, bias: bias, transpose: transpose))
+            }
+            return result.count == elements.count && !elements.isEmpty ? result : nil
         }
 
         func inlineModel(_ cursor: YAMLCursor) -> ForwardStageConfig? {
