@@ -48,18 +48,6 @@ public struct ReadStageConfig: Sendable {
     public var maxRecordBytes: Int = 1 << 20
 }
 
-/// A transform stage between `read` and `write`.
-public enum TransformStageConfig: Sendable {
-    case forward(ForwardStageConfig)
-}
-
-/// The `forward` stage: a dense network, from a model file or written inline.
-public struct ForwardStageConfig: Sendable {
-    public var network: Network
-    /// Where the model came from (`sample-data/seed-model.json`, or `inline`).
-    public var source: String
-}
-
 /// How output files are compressed.
 public enum OutputCompression: String, Sendable {
     /// gzip when the path ends in `.gz`, none otherwise.
@@ -74,7 +62,8 @@ public struct WriteStageConfig: Sendable {
     public var path: String
     /// Whether to write a header row.
     public var header: Bool = true
-    /// Names for the output activation columns (default `y0`, `y1`, …).
+    /// Names for the output's value columns, everything after the carried ones (default: see
+    /// ``TransformChain/valueColumnNames``).
     public var columns: [String]?
     public var compression: OutputCompression = .auto
     /// gzip level, 1 (fastest) to 9 (smallest); 1–3 use ISA-L when built in (see ``ChunkCompressors``).

@@ -22,9 +22,9 @@ import Yams
 /// together, before any input is read.
 public enum PipelineLoader {
     static let topKeys = ["stages", "execution", "errors"]
-    static let stageKinds = ["read", "forward", "write"]
+    static let stageKinds = ["read", "scale", "forward", "softmax", "argmax", "top_k", "write"]
     static let readKeys = ["path", "header", "delimiter", "features", "carry", "max_record_bytes"]
-    static let forwardKeys = ["model", "layers", "activations", "tensors"]
+    static let forwardKeys = ["model", "layers", "activations", "tensors", "precision", "hidden", "final"]
     static let tensorMappingKeys = ["weights", "bias", "transpose"]
     static let layerKeys = ["weights", "bias", "activation"]
     static let writeKeys = ["path", "header", "columns", "compression", "gzip_level", "decimals", "delimiter"]
@@ -85,7 +85,7 @@ public enum PipelineLoader {
     }
 
     /// Walks the document; each method reports problems and returns nil where a value is unusable.
-    private struct Context {
+    struct Context {
         let folder: String
         let diagnostics: ConfigDiagnostics
 
@@ -108,7 +108,7 @@ public enum PipelineLoader {
                 guard let entries = stage.mapping(allowed: PipelineLoader.stageKinds) else { continue }
                 guard entries.count == 1, let (kind, body) = entries.first else {
                     if entries.count > 1 {
-                        stage.report("a stage has exactly one kind (read, forward or write), found \(entries.keys.sorted().joined(separator: ", "))")
+                        stage.report("a stage has exactly one kind (\(PipelineLoader.stageKinds.joined(separator: ", "))), found \(entries.keys.sorted().joined(separator: ", "))")
                     }
                     continue
                 }
@@ -123,7 +123,7 @@ public enum PipelineLoader {
                     write = writeStage(body)
                 default:
                     transformCursors.append(body)
-                    if let forward = forwardStage(body) { transforms.append(.forward(forward)) }
+                    if let transform = transformStage(kind: kind, body) { transforms.append(transform) }
                 }
             }
             if !kinds.contains("read") { stagesCursor.report("the first stage must be a read stage") }
@@ -140,20 +140,41 @@ public enum PipelineLoader {
                                   execution: execution, errors: errors)
         }
 
-        /// Features feed the first model; each model's outputs feed the next; names fit the outputs.
+        /// Features feed the first stage, each stage's values the next; names fit the columns written.
         func checkShapes(read: ReadStageConfig?, transforms: [TransformStageConfig], cursors: [YAMLCursor], write: WriteStageConfig?) {
             var width = read?.features.count
-            for (stage, cursor) in zip(transforms, cursors) {
-                guard case .forward(let forward) = stage else { continue }
-                if let width, width != forward.network.inputCount {
-                    let what = width == read?.features.count ? "read.features lists \(width) columns" : "the stage before gives \(width) values"
-                    cursor.report("the model (\(forward.source)) takes \(forward.network.inputCount) inputs but \(what)")
+            for (index, (stage, cursor)) in zip(transforms, cursors).enumerated() {
+                let what = index == 0 ? "read.features lists \(width ?? 0) columns" : "the stage before gives \(width ?? 0) values"
+                let isLast = index == transforms.count - 1
+                switch stage {
+                case .scale(let scale):
+                    if let width, width != scale.offset.count {
+                        cursor.report("scales \(scale.offset.count) values but \(what)")
+                    }
+                case .forward(let forward):
+                    if let width, width != forward.network.inputCount {
+                        cursor.report("the model (\(forward.source)) takes \(forward.network.inputCount) inputs but \(what)")
+                    }
+                    width = forward.network.outputCount
+                    if !forward.keepsFinal, !isLast {
+                        cursor.report("a forward stage with final: false writes only hidden layers, so it must be the last stage before write")
+                    }
+                case .softmax:
+                    break
+                case .rank(let rank):
+                    if !isLast { cursor.report("\(stage.kind) must be the last stage before write") }
+                    if let width, rank.k > width { cursor.report("k is \(rank.k) but \(what)") }
+                    if let width, let labels = rank.labels, labels.count != width {
+                        cursor.report("\(labels.count) labels for \(width) classes (\(what.replacingOccurrences(of: "the stage before gives", with: "the values")))")
+                    }
                 }
-                width = forward.network.outputCount
             }
-            if let width, let columns = write?.columns, columns.count != width {
-                diagnostics.report(ConfigError(file: diagnostics.file, keyPath: "write.columns",
-                                               problem: "names \(columns.count) columns but the model gives \(width) outputs"))
+            if let read, let columns = write?.columns, width != nil {
+                let chain = TransformChain(stages: transforms, inputWidth: read.features.count)
+                if columns.count != chain.valueColumnNames.count {
+                    diagnostics.report(ConfigError(file: diagnostics.file, keyPath: "write.columns",
+                                                   problem: "names \(columns.count) columns but the pipeline writes \(chain.valueColumnNames.count) after the carried ones (\(chain.valueColumnNames.joined(separator: ",")))"))
+                }
             }
         }
 
@@ -215,12 +236,16 @@ public enum PipelineLoader {
             switch (keys["model"], keys["layers"]) {
             case (let model?, nil):
                 guard let path = model.nonEmptyString() else { return nil }
-                return modelFile(resolve(path), cursor: model, activations: keys["activations"], tensors: keys["tensors"])
+                guard var forward = modelFile(resolve(path), cursor: model, activations: keys["activations"], tensors: keys["tensors"]) else {
+                    return nil
+                }
+                return applyForwardOptions(keys, to: &forward) ? forward : nil
             case (nil, let layers?):
                 for key in ["activations", "tensors"] where keys[key] != nil {
                     keys[key]?.report("\(key) goes with a model file; inline layers give their own activation")
                 }
-                return inlineModel(layers)
+                guard var forward = inlineModel(layers) else { return nil }
+                return applyForwardOptions(keys, to: &forward) ? forward : nil
             case (.some, .some):
                 cursor.report("give either model (a file) or layers (inline), not both")
                 return nil
@@ -228,71 +253,6 @@ public enum PipelineLoader {
                 cursor.report("missing required key 'model' (a model file) or 'layers' (inline)")
                 return nil
             }
-        }
-
-        /// A model file (npz, safetensors, ONNX, JSON) with the stage's `activations` and `tensors`.
-        func modelFile(_ path: String, cursor: YAMLCursor, activations: YAMLCursor?, tensors: YAMLCursor?) -> ForwardStageConfig? {
-            let chosen = activations.flatMap(activationList)
-            let mapping = tensors.flatMap(tensorMapping)
-            if activations != nil && chosen == nil || tensors != nil && mapping == nil { return nil }
-            do {
-                let file = try ModelFile.load(path: path)
-                if file.givesActivations, let activations {
-                    activations.report("the model (\(file.format.rawValue)) gives its own activations; remove activations")
-                    return nil
-                }
-                if file.givesActivations, let tensors {
-                    tensors.report("the model (\(file.format.rawValue)) gives its own layers; tensors: is for npz and safetensors files")
-                    return nil
-                }
-                let layers = try file.layers(mapping: mapping)
-                if !file.givesActivations {
-                    let found = layers.map { "\($0.name ?? "?") (\($0.inputs)→\($0.units))" }.joined(separator: ", ")
-                    guard let chosen else {
-                        cursor.report("the model (\(file.format.rawValue)) holds no activations; give one per layer with activations: [...] (layers found: \(found))")
-                        return nil
-                    }
-                    guard chosen.count == layers.count else {
-                        activations?.report("lists \(chosen.count) activations but the model has \(layers.count) layers: \(found)")
-                        return nil
-                    }
-                }
-                return ForwardStageConfig(network: try file.network(activations: chosen, mapping: mapping), source: path)
-            } catch {
-                cursor.report("cannot load the model: \(error.message)")
-            }
-            return nil
-        }
-
-        func activationList(_ cursor: YAMLCursor) -> [Activation]? {
-            guard let elements = cursor.sequence() else { return nil }
-            var result: [Activation] = []
-            for element in elements {
-                guard let name = element.string() else { continue }
-                guard let activation = Activation.named(name) else {
-                    element.report("unknown activation '\(name)'; known: \(Activation.knownNames)")
-                    continue
-                }
-                result.append(activation)
-            }
-            return result.count == elements.count ? result : nil
-        }
-
-        /// `tensors: [{weights: NAME, bias: NAME, transpose: BOOL}, …]`, one entry per layer.
-        func tensorMapping(_ cursor: YAMLCursor) -> [TensorMapping]? {
-            guard let elements = cursor.sequence() else { return nil }
-            if elements.isEmpty { cursor.report("must list at least one layer") }
-            var result: [TensorMapping] = []
-            for element in elements {
-                guard let keys = element.mapping(allowed: PipelineLoader.tensorMappingKeys, required: ["weights"]),
-                      let weights = keys["weights"]?.nonEmptyString() else { continue }
-                let bias = keys["bias"].flatMap { $0.nonEmptyString() }
-                if keys["bias"] != nil && bias == nil { continue }
-                let transpose = keys["transpose"].map { $0.bool() } ?? false
-                guard let transpose else { continue }
-                result.append(TensorMapping(weights: weights, bias: bias, transpose: transpose))
-            }
-            return result.count == elements.count && !elements.isEmpty ? result : nil
         }
 
         func inlineModel(_ cursor: YAMLCursor) -> ForwardStageConfig? {
