@@ -16,6 +16,7 @@ Writes, under Tests/Fixtures/models/:
   net-custom.safetensors     names no convention covers (mapped by the pipeline's tensors:)
   net-gemm.onnx              Gemm transB=1 (PyTorch's export of nn.Linear), raw_data float64
   net-matmul.onnx            MatMul + Add, double_data fields, Flatten and Identity in between
+  net-transpose.onnx         MatMul(x, Transpose(W)) + Add(bias, ·)
   net-f32.onnx               Gemm transB=0, float32 weights
   activations.onnx           Gemm layers with Gelu, Sigmoid+Mul (SiLU), LeakyRelu, Elu, Softplus, LogSoftmax
   bad/*                      malformed files, each with its own problem (see BAD below)
@@ -155,6 +156,23 @@ def matmul_onnx(weights, biases, activations):
     return onnx_model(nodes, inits, "x", "y", weights[0].shape[0], weights[-1].shape[1])
 
 
+def transpose_onnx(weights, biases, activations):
+    """MatMul(x, Transpose(W.T)) + Add, as exporters write a linear layer on inputs of rank > 2."""
+    ops = {"relu": "Relu", "tanh": "Tanh", "sigmoid": "Sigmoid"}
+    nodes, inits = [], []
+    current = "x"
+    for k, (W, b, act) in enumerate(zip(weights, biases, activations)):
+        inits.append(numpy_helper.from_array(np.ascontiguousarray(W.T), f"layers.{k}.weight"))
+        inits.append(numpy_helper.from_array(b, f"layers.{k}.bias"))
+        nodes.append(helper.make_node("Transpose", [f"layers.{k}.weight"], [f"Wt{k}"], name=f"t{k}", perm=[1, 0]))
+        nodes.append(helper.make_node("MatMul", [current, f"Wt{k}"], [f"mm{k}"], name=f"layers.{k}/MatMul"))
+        nodes.append(helper.make_node("Add", [f"layers.{k}.bias", f"mm{k}"], [f"z{k}"], name=f"layers.{k}/Add"))
+        out = "y" if k == len(weights) - 1 else f"a{k}"
+        nodes.append(helper.make_node(ops[act], [f"z{k}"], [out], name=f"layers.{k}/{ops[act]}"))
+        current = out
+    return onnx_model(nodes, inits, "x", "y", weights[0].shape[0], weights[-1].shape[1])
+
+
 def npy_bytes(header_dict_text, data=b"", version=1):
     """A .npy file with the header text as given (for malformed headers)."""
     header = header_dict_text.encode("latin1")
@@ -167,7 +185,7 @@ def zip_of(members, compression=zipfile.ZIP_STORED):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=compression) as z:
         for name, data in members.items():
-            z.writestr(name, data)
+            z.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), data, compress_type=compression)
     return buffer.getvalue()
 
 
@@ -222,6 +240,8 @@ def main():
         f.write(gemm_onnx(weights, biases, ACTIVATIONS, transB=True))
     with open(f"{OUT}/net-matmul.onnx", "wb") as f:
         f.write(matmul_onnx(weights, biases, ACTIVATIONS))
+    with open(f"{OUT}/net-transpose.onnx", "wb") as f:
+        f.write(transpose_onnx(weights, biases, ACTIVATIONS))
     with open(f"{OUT}/net-f32.onnx", "wb") as f:
         f.write(gemm_onnx(w32, b32, ACTIVATIONS, transB=False, elem=np.float32))
 

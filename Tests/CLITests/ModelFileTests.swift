@@ -42,6 +42,7 @@ struct ModelFileTests {
             """),
         ModelFileCase(file: "net-gemm.onnx", activations: nil),
         ModelFileCase(file: "net-matmul.onnx", activations: nil),
+        ModelFileCase(file: "net-transpose.onnx", activations: nil),
         ModelFileCase(file: "net-f32.onnx", activations: nil, expected: "expected-f32.csv"),
         ModelFileCase(file: "activations.onnx", activations: nil, expected: "expected-activations.csv"),
     ]
@@ -119,14 +120,14 @@ struct ModelFileTests {
         let dir = try WorkDir()
         var outputs: [String: Data] = [:]
         for (file, activations) in [("net.npz", "[relu, tanh, sigmoid]"), ("net-torch.safetensors", "[relu, tanh, sigmoid]"),
-                                    ("net-gemm.onnx", nil), ("net-matmul.onnx", nil)] {
+                                    ("net-gemm.onnx", nil), ("net-matmul.onnx", nil), ("net-transpose.onnx", nil)] {
             try dir.write("p.yaml", Self.pipeline(model: Self.folder.appendingPathComponent(file).path, activations: activations))
             let result = try dir.nnpipe("run", "p.yaml")
             #expect(result.status == 0, "\(file): \(result.stderr)")
             outputs[file] = try dir.read("out.csv")
         }
         #expect(outputs["net.npz"]?.isEmpty == false)
-        for file in ["net-torch.safetensors", "net-gemm.onnx", "net-matmul.onnx"] {
+        for file in ["net-torch.safetensors", "net-gemm.onnx", "net-matmul.onnx", "net-transpose.onnx"] {
             #expect(outputs[file] == outputs["net.npz"], "\(file)")
         }
     }

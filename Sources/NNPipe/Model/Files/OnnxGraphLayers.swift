@@ -6,10 +6,11 @@
 /// `LogSoftmax` (last axis), `LeakyRelu`, `Elu`, `Gelu` (exact or tanh), `Softplus`, or
 /// `Sigmoid` then `Mul` by the layer's own output (SiLU). A layer with no activation before the
 /// next layer or the output is linear. `Identity`, `Dropout` (inference) and `Flatten` (axis 1,
-/// a no-op on rows) pass values through. Weights come from initializers or `Constant` nodes.
+/// a no-op on rows) pass values through. Weights come from initializers or `Constant` nodes,
+/// possibly through a `Transpose`.
 /// Any other operator is a problem naming it and its node.
 enum OnnxGraphLayers {
-    static let supportedOperators = "Gemm, MatMul, Add, Relu, Sigmoid, Tanh, Softmax, LogSoftmax, LeakyRelu, Elu, Gelu, Softplus, Sigmoid+Mul (SiLU), Identity, Dropout, Flatten, Constant"
+    static let supportedOperators = "Gemm, MatMul, Add, Relu, Sigmoid, Tanh, Softmax, LogSoftmax, LeakyRelu, Elu, Gelu, Softplus, Sigmoid+Mul (SiLU), Identity, Dropout, Flatten, Constant, Transpose (of a weight)"
 
     static func layers(_ model: OnnxModel) throws(ModelFileProblem) -> [FileLayer] {
         var constants: [String: Tensor] = [:]
@@ -52,6 +53,11 @@ enum OnnxGraphLayers {
                     throw ModelFileProblem("\(node.label): only Constant nodes with a tensor value are read")
                 }
                 constants[name] = Tensor(name: name, shape: tensor.shape, dtype: tensor.dtype, values: tensor.values)
+                continue
+            }
+            // A Transpose of a weight (the exporter's `MatMul(x, Transpose(W))`) is a transposed weight.
+            if node.opType == "Transpose", let source = node.inputs.first, let tensor = constants[source], let name = node.outputs.first {
+                constants[name] = try transposed(tensor, perm: node.attribute("perm")?.ints, node: node)
                 continue
             }
             // Every other node continues the chain: its first data input is the running value.
@@ -116,6 +122,17 @@ enum OnnxGraphLayers {
         }
         guard !layers.isEmpty else { throw ModelFileProblem("the ONNX graph has no Gemm or MatMul layer") }
         return layers
+    }
+
+    /// A 2-D weight with its axes swapped (`perm` absent or [1, 0]).
+    private static func transposed(_ tensor: Tensor, perm: [Int64]?, node: OnnxModel.Node) throws(ModelFileProblem) -> Tensor {
+        guard tensor.shape.count == 2, perm == nil || perm! == [] || perm! == [1, 0] else {
+            throw ModelFileProblem("\(node.label) transposes '\(tensor.name)' (shape \(tensor.shapeText)) other than as a 2-D matrix")
+        }
+        let (rows, columns) = (tensor.shape[0], tensor.shape[1])
+        var values = tensor.values
+        for r in 0..<rows { for c in 0..<columns { values[c * rows + r] = tensor.values[r * columns + c] } }
+        return Tensor(name: tensor.name, shape: [columns, rows], dtype: tensor.dtype, values: values)
     }
 
     private static func layerName(_ node: OnnxModel.Node, _ weights: Tensor) -> String {
