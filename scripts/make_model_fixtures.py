@@ -11,6 +11,7 @@ Writes, under Tests/Fixtures/models/:
   expected-activations.csv   the activations network (gelu, silu, leaky_relu, elu, softplus, log_softmax)
   net.npz                    np.savez, numpy names W0, b0, … (inputs × units)
   net-compressed.npz         np.savez_compressed, names w0, bias_0, … and one Fortran-order array
+  net-zip64.npz              np.savez with every ZIP64 structure (as for archives past 4 GiB)
   net-torch.safetensors      PyTorch state_dict names net.0.weight, … (units × inputs), F64
   net-f32.safetensors        fc1.weight, … float32
   net-custom.safetensors     names no convention covers (mapped by the pipeline's tensors:)
@@ -222,6 +223,14 @@ def main():
         compressed[f"w{k}"] = np.asfortranarray(W) if k == 1 else W
         compressed[f"bias_{k}"] = b
     np.savez_compressed(f"{OUT}/net-compressed.npz", **compressed)
+    # ZIP64 throughout (sizes and offsets in the central directory's ZIP64 fields, the ZIP64 end
+    # record), as zipfile writes archives past 4 GiB: forced here by lowering its limits.
+    limits = zipfile.ZIP64_LIMIT, zipfile.ZIP_FILECOUNT_LIMIT
+    zipfile.ZIP64_LIMIT, zipfile.ZIP_FILECOUNT_LIMIT = 0, 0
+    try:
+        np.savez(f"{OUT}/net-zip64.npz", **{f"W{k}": W for k, W in enumerate(weights)}, **{f"b{k}": b for k, b in enumerate(biases)})
+    finally:
+        zipfile.ZIP64_LIMIT, zipfile.ZIP_FILECOUNT_LIMIT = limits
 
     # safetensors, as safetensors.torch.save_file(model.state_dict()) writes nn.Sequential /
     # named nn.Linear layers: units × inputs.

@@ -32,6 +32,7 @@ struct ModelFileTests {
     static let goodCases: [ModelFileCase] = [
         ModelFileCase(file: "net.npz"),
         ModelFileCase(file: "net-compressed.npz"),
+        ModelFileCase(file: "net-zip64.npz"),
         ModelFileCase(file: "net-torch.safetensors"),
         ModelFileCase(file: "net-f32.safetensors", expected: "expected-f32.csv"),
         ModelFileCase(file: "net-custom.safetensors", extraForward: """

@@ -9,7 +9,7 @@ import Testing
 struct ModelFileFuzzTests {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/models")
-    static let files = ["net.npz", "net-compressed.npz", "net-torch.safetensors", "net-f32.safetensors",
+    static let files = ["net.npz", "net-compressed.npz", "net-zip64.npz", "net-torch.safetensors", "net-f32.safetensors",
                         "net-gemm.onnx", "net-matmul.onnx", "activations.onnx"]
 
     /// Decodes and builds the layers; true when the file was usable.
