@@ -185,9 +185,26 @@ public enum PipelineLoader {
             let maxRecordBytes = keys["max_record_bytes"]?.int(in: 16...(1 << 30)) ?? (1 << 20)
             let features = keys["features"].flatMap { columns($0, header: header, allowEmpty: false) }
             let carry = keys["carry"].flatMap { columns($0, header: header, allowEmpty: true) } ?? []
-            guard let path = keys["path"]?.nonEmptyString(), let features else { return nil }
-            return ReadStageConfig(path: resolve(path), header: header, delimiter: delimiter, features: features,
+            guard let inputs = keys["path"].flatMap(inputPaths), let features else { return nil }
+            return ReadStageConfig(inputs: inputs.map(resolve), header: header, delimiter: delimiter, features: features,
                                    carry: carry, maxRecordBytes: maxRecordBytes)
+        }
+
+        /// `path`: one path or glob pattern, or a list of them.
+        func inputPaths(_ cursor: YAMLCursor) -> [String]? {
+            if case .sequence = cursor.node {
+                guard let elements = cursor.sequence(), !elements.isEmpty else {
+                    cursor.report("must list at least one input")
+                    return nil
+                }
+                let paths = elements.compactMap { $0.nonEmptyString() }
+                if elements.count > 1, let stdin = elements.first(where: { $0.string() == "-" }) {
+                    stdin.report("standard input (\"-\") cannot be one of several inputs")
+                    return nil
+                }
+                return paths.count == elements.count ? paths : nil
+            }
+            return cursor.nonEmptyString().map { [$0] }
         }
 
         func columns(_ cursor: YAMLCursor, header: Bool, allowEmpty: Bool) -> [ColumnSelector]? {
@@ -300,7 +317,11 @@ public enum PipelineLoader {
             if let level = keys["gzip_level"]?.int(in: 1...9) { write.gzipLevel = level }
             if let decimals = keys["decimals"]?.int(in: 0...17) { write.decimals = decimals }
             if let delimiter = keys["delimiter"].flatMap(delimiterByte) { write.delimiter = delimiter }
-            guard let path = keys["path"]?.nonEmptyString() else { return nil }
+            guard let pathCursor = keys["path"], let path = pathCursor.nonEmptyString() else { return nil }
+            if let problem = OutputNameTemplate.problem(in: path) {
+                pathCursor.report(problem)
+                return nil
+            }
             write.path = resolve(path)
             return write
         }

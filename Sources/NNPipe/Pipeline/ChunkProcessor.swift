@@ -60,6 +60,7 @@ final class ChunkProcessor {
                 let readableEnd = UnsafePointer(bytes.baseAddress! + bytes.count)
                 if let problem = parseRecord(start, count: range.count, readableEnd: readableEnd,
                                              into: features + goodRows * plan.featureFields.count,
+                                             file: chunk.source.isEmpty ? inputName : chunk.source,
                                              line: chunk.recordLines[record]) {
                     result.badRows.append(problem)
                     switch policy {
@@ -90,21 +91,21 @@ final class ChunkProcessor {
 
     /// Parses one record into a feature row and the carried text; returns why it is bad, if it is.
     private func parseRecord(_ start: UnsafePointer<UInt8>, count: Int, readableEnd: UnsafePointer<UInt8>,
-                             into target: UnsafeMutablePointer<Double>, line: Int) -> RowError? {
+                             into target: UnsafeMutablePointer<Double>, file: String, line: Int) -> RowError? {
         do {
             try parser.parse(start, count: count, readableEnd: readableEnd)
         } catch {
-            return rowError(line: line, field: error.field, reason: error.reason)
+            return rowError(file: file, line: line, field: error.field, reason: error.reason)
         }
         guard parser.fieldCount == plan.fieldCount else {
-            return rowError(line: line, field: nil,
+            return rowError(file: file, line: line, field: nil,
                             reason: "expected \(plan.fieldCount) fields, found \(parser.fieldCount)")
         }
         for (slot, field) in plan.featureFields.enumerated() {
             let text = parser.field(field)
             let readable = parser.readableEnd.map { $0 - text.baseAddress! } ?? text.count
             guard let value = FloatParser.parse(text.baseAddress!, count: text.count, readable: readable) else {
-                return rowError(line: line, field: field + 1, reason: FloatParser.problem(text.baseAddress!, count: text.count))
+                return rowError(file: file, line: line, field: field + 1, reason: FloatParser.problem(text.baseAddress!, count: text.count))
             }
             target[slot] = value
         }
@@ -117,15 +118,20 @@ final class ChunkProcessor {
         return nil
     }
 
-    private func rowError(line: Int, field: Int?, reason: String) -> RowError {
+    private func rowError(file: String, line: Int, field: Int?, reason: String) -> RowError {
         let name = field.flatMap { f in plan.columnNames.flatMap { f - 1 < $0.count ? $0[f - 1] : nil } }
-        return RowError(file: inputName, line: line, field: field, columnName: name, reason: reason)
+        return RowError(file: file, line: line, field: field, columnName: name, reason: reason)
     }
 
-    /// A rejects-file line: the line number, the reason, and the record as read (one CSV field).
+    /// A rejects-file line: the input file (when the run reads several), the line number, the
+    /// reason, and the record as read (one CSV field).
     private func appendReject(_ problem: RowError, record: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8]) {
         var length = record.count
         while length > 0, record[length - 1] == 0x0A || record[length - 1] == 0x0D { length -= 1 }
+        if plan.rejectsNameFile {
+            CSVText.appendField(problem.file, delimiter: 0x2C, to: &buffer)
+            buffer.append(0x2C)
+        }
         buffer.append(contentsOf: String(problem.line).utf8)
         buffer.append(0x2C)
         let reason = problem.field.map { field in
