@@ -7,7 +7,7 @@ struct InspectCommand: ParsableCommand {
         abstract: "Show a model file's format, tensors and the layers nnpipe builds from it.",
         discussion: """
             Examples:
-              nnpipe inspect sample-data/iris-model.npz
+              nnpipe inspect sample-data/sensor-model.npz
               nnpipe inspect model.onnx
 
             Reads npz, npy, safetensors, ONNX and nnpipe's JSON models (told
