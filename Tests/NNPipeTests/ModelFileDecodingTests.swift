@@ -81,6 +81,20 @@ struct ModelFileDecodingTests {
         #expect(tensors.first?.values == [1, -3])
     }
 
+    @Test(".npy versions 2 and 3 have a 4-byte header length")
+    func npyVersions() throws {
+        for version: UInt8 in [2, 3] {
+            var header = Array("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }".utf8)
+            while (12 + header.count + 1) % 64 != 0 { header.append(0x20) }
+            header.append(0x0A)
+            var npy: [UInt8] = [0x93] + Array("NUMPY".utf8) + [version, 0]
+            npy += withUnsafeBytes(of: UInt32(header.count).littleEndian, Array.init) + header
+            for value: Float in [1, 3, 2, 4] { npy += withUnsafeBytes(of: value.bitPattern.littleEndian, Array.init) }
+            let tensor = try npy.withUnsafeBytes { raw in Result { () throws(ModelFileProblem) in try NpyArray.decode(raw, name: "w") } }.get()
+            #expect(tensor.values == [1, 2, 3, 4], "version \(version), Fortran order")
+        }
+    }
+
     @Test("formats are told apart by their first bytes")
     func detect() {
         func format(_ bytes: [UInt8]) -> ModelFileFormat? { bytes.withUnsafeBytes { ModelFile.detect($0) } }
