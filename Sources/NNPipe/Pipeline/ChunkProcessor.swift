@@ -52,6 +52,7 @@ final class ChunkProcessor {
         var rejects: [UInt8] = []
         var goodRows = 0
         let policy = plan.config.errors.policy
+        let file = chunk.source.isEmpty ? inputName : chunk.source
         chunk.bytes.withUnsafeBufferPointer { bytes in
             for record in 0..<chunk.count {
                 result.rowsRead += 1
@@ -60,7 +61,7 @@ final class ChunkProcessor {
                 let readableEnd = UnsafePointer(bytes.baseAddress! + bytes.count)
                 if let problem = parseRecord(start, count: range.count, readableEnd: readableEnd,
                                              into: features + goodRows * plan.featureFields.count,
-                                             file: chunk.source.isEmpty ? inputName : chunk.source,
+                                             file: file,
                                              line: chunk.recordLines[record]) {
                     result.badRows.append(problem)
                     switch policy {
@@ -149,6 +150,10 @@ final class ChunkProcessor {
         guard rows > 0 else { return }
         let delimiter = plan.config.write.delimiter
         let transformed = plan.chain.run(rows: rows, in: workspace)
+        if transformed.groups.count == 1, case .values(let values, let width) = transformed.groups[0] {
+            encodeValues(values, width: width, rows: rows)
+            return
+        }
         carried.withUnsafeBufferPointer { carriedBytes in
             var previousEnd = 0
             for row in 0..<rows {
@@ -179,6 +184,25 @@ final class ChunkProcessor {
                             formatter.append(values[slot], to: &output)
                         }
                     }
+                }
+                output.append(0x0A)
+            }
+        }
+    }
+
+    /// The common case, one group of values per row (the network's outputs), in a tighter loop.
+    private func encodeValues(_ values: UnsafePointer<Double>, width: Int, rows: Int) {
+        let delimiter = plan.config.write.delimiter
+        carried.withUnsafeBufferPointer { carriedBytes in
+            var previousEnd = 0
+            for row in 0..<rows {
+                let end = carriedEnds[row]
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: carriedBytes[previousEnd..<end]))
+                previousEnd = end
+                let rowValues = values + row * width
+                for unit in 0..<width {
+                    if unit > 0 { output.append(delimiter) }
+                    formatter.append(rowValues[unit], to: &output)
                 }
                 output.append(0x0A)
             }
