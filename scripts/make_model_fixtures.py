@@ -38,39 +38,19 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 from safetensors.numpy import save_file
 
+import make_golden as golden
+
 OUT = "Tests/Fixtures/models"
 SIZES = [4, 8, 6, 3]
 ACTIVATIONS = ["relu", "tanh", "sigmoid"]
 ROWS = 200
 
 
-def sigmoid(x):
-    out = np.empty_like(x)
-    pos = x >= 0
-    out[pos] = 1.0 / (1.0 + np.exp(-x[pos]))
-    e = np.exp(x[~pos])
-    out[~pos] = e / (1.0 + e)
-    return out
-
-
-def log_softmax(x):
-    shifted = x - x.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-
-
-REFERENCE = {
-    "relu": lambda x: np.maximum(x, 0.0),
-    "tanh": np.tanh,
-    "sigmoid": sigmoid,
-    "identity": lambda x: x,
-    "gelu": lambda x: 0.5 * x * (1 + np.vectorize(math.erf)(x * 0.7071067811865476)),
-    "silu": lambda x: x * sigmoid(x),
-    # ONNX stores attributes as float32: the slopes are float32 values, as PyTorch runs them.
-    "leaky_relu": lambda x: np.where(x < 0, float(np.float32(0.2)) * x, x),
-    "elu": lambda x: np.where(x <= 0, float(np.float32(0.5)) * np.expm1(np.minimum(x, 0)), x),
-    "softplus": lambda x: np.where(x <= 20, np.log1p(np.exp(np.minimum(x, 20))), x),
-    "log_softmax": log_softmax,
-}
+# The reference activations are make_golden.py's (numpy float64, PyTorch's definitions). ONNX
+# stores attributes as float32: the slopes are float32 values, as PyTorch runs them.
+REFERENCE = dict(golden.ACTIVATIONS)
+REFERENCE["leaky_relu"] = golden.leaky_relu(float(np.float32(0.2)))
+REFERENCE["elu"] = golden.elu(float(np.float32(0.5)))
 
 
 def forward(x, weights, biases, activations):
