@@ -151,61 +151,57 @@ final class ChunkProcessor {
         let delimiter = plan.config.write.delimiter
         let transformed = plan.chain.run(rows: rows, in: workspace)
         if transformed.groups.count == 1, case .values(let values, let width) = transformed.groups[0] {
-            encodeValues(values, width: width, rows: rows)
-            return
-        }
-        carried.withUnsafeBufferPointer { carriedBytes in
-            var previousEnd = 0
-            for row in 0..<rows {
-                let end = carriedEnds[row]
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: carriedBytes[previousEnd..<end]))
-                previousEnd = end
-                var first = true
-                for group in transformed.groups {
-                    switch group {
-                    case .values(let values, let width):
-                        let rowValues = values + row * width
-                        for unit in 0..<width {
-                            if !first { output.append(delimiter) }
-                            first = false
-                            formatter.append(rowValues[unit], to: &output)
-                        }
-                    case .ranks(let indices, let values, let k):
-                        for slot in (row * k)..<(row * k + k) {
-                            if !first { output.append(delimiter) }
-                            first = false
-                            let index = Int(indices[slot])
-                            if let labels = quotedLabels {
-                                output.append(contentsOf: labels[index])
-                            } else {
-                                output.append(contentsOf: String(index).utf8)
-                            }
-                            output.append(delimiter)
-                            formatter.append(values[slot], to: &output)
-                        }
-                    }
-                }
-                output.append(0x0A)
-            }
-        }
-    }
-
-    /// The common case, one group of values per row (the network's outputs), in a tighter loop.
-    private func encodeValues(_ values: UnsafePointer<Double>, width: Int, rows: Int) {
-        let delimiter = plan.config.write.delimiter
-        carried.withUnsafeBufferPointer { carriedBytes in
-            var previousEnd = 0
-            for row in 0..<rows {
-                let end = carriedEnds[row]
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: carriedBytes[previousEnd..<end]))
-                previousEnd = end
+            // The common case, the network's outputs only, in the tightest loop.
+            forEachLine(rows: rows) { row in
                 let rowValues = values + row * width
                 for unit in 0..<width {
                     if unit > 0 { output.append(delimiter) }
                     formatter.append(rowValues[unit], to: &output)
                 }
-                output.append(0x0A)
             }
+            return
+        }
+        forEachLine(rows: rows) { row in
+            var first = true
+            for group in transformed.groups {
+                switch group {
+                case .values(let values, let width):
+                    let rowValues = values + row * width
+                    for unit in 0..<width {
+                        if !first { output.append(delimiter) }
+                        first = false
+                        formatter.append(rowValues[unit], to: &output)
+                    }
+                case .ranks(let indices, let values, let k):
+                    for slot in (row * k)..<(row * k + k) {
+                        if !first { output.append(delimiter) }
+                        first = false
+                        let index = Int(indices[slot])
+                        if let labels = quotedLabels {
+                            output.append(contentsOf: labels[index])
+                        } else {
+                            output.append(contentsOf: String(index).utf8)
+                        }
+                        output.append(delimiter)
+                        formatter.append(values[slot], to: &output)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Writes each row's line: its carried fields, what `values` appends, a line feed.
+    @inline(__always)
+    private func forEachLine(rows: Int, values: (Int) -> Void) {
+        var previousEnd = 0
+        for row in 0..<rows {
+            let end = carriedEnds[row]
+            carried.withUnsafeBufferPointer { carriedBytes in
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: carriedBytes[previousEnd..<end]))
+            }
+            previousEnd = end
+            values(row)
+            output.append(0x0A)
         }
     }
 }
