@@ -24,7 +24,8 @@ public enum PipelineLoader {
     static let topKeys = ["stages", "execution", "errors"]
     static let stageKinds = ["read", "scale", "forward", "softmax", "argmax", "top_k", "write"]
     static let readKeys = ["path", "header", "delimiter", "features", "carry", "max_record_bytes"]
-    static let forwardKeys = ["model", "layers", "precision", "hidden", "final"]
+    static let forwardKeys = ["model", "layers", "activations", "tensors", "precision", "hidden", "final"]
+    static let tensorMappingKeys = ["weights", "bias", "transpose"]
     static let layerKeys = ["weights", "bias", "activation"]
     static let writeKeys = ["path", "header", "columns", "compression", "gzip_level", "decimals", "delimiter"]
     static let executionKeys = ["chunk_rows", "chunk_bytes", "workers", "max_chunks_in_flight"]
@@ -252,17 +253,14 @@ public enum PipelineLoader {
             switch (keys["model"], keys["layers"]) {
             case (let model?, nil):
                 guard let path = model.nonEmptyString() else { return nil }
-                do {
-                    let network = try ModelLoader.load(jsonFile: resolve(path), displayName: resolve(path))
-                    var forward = ForwardStageConfig(network: network, source: resolve(path))
-                    return applyForwardOptions(keys, to: &forward) ? forward : nil
-                } catch let error as ModelError {
-                    model.report("cannot load the model: \(error.message)")
-                } catch {
-                    model.report("cannot load the model: \(error)")
+                guard var forward = modelFile(resolve(path), cursor: model, activations: keys["activations"], tensors: keys["tensors"]) else {
+                    return nil
                 }
-                return nil
+                return applyForwardOptions(keys, to: &forward) ? forward : nil
             case (nil, let layers?):
+                for key in ["activations", "tensors"] where keys[key] != nil {
+                    keys[key]?.report("\(key) goes with a model file; inline layers give their own activation")
+                }
                 guard var forward = inlineModel(layers) else { return nil }
                 return applyForwardOptions(keys, to: &forward) ? forward : nil
             case (.some, .some):

@@ -55,6 +55,7 @@ final class ChunkProcessor {
         var rejects: [UInt8] = []
         var goodRows = 0
         let policy = plan.config.errors.policy
+        let file = chunk.source.isEmpty ? inputName : chunk.source
         chunk.bytes.withUnsafeBufferPointer { bytes in
             for record in 0..<chunk.count {
                 result.rowsRead += 1
@@ -63,7 +64,7 @@ final class ChunkProcessor {
                 let readableEnd = UnsafePointer(bytes.baseAddress! + bytes.count)
                 if let problem = parseRecord(start, count: range.count, readableEnd: readableEnd,
                                              into: features + goodRows * plan.featureFields.count,
-                                             file: chunk.source.isEmpty ? inputName : chunk.source,
+                                             file: file,
                                              line: chunk.recordLines[record]) {
                     result.badRows.append(problem)
                     switch policy {
@@ -152,17 +153,64 @@ final class ChunkProcessor {
         guard rows > 0 else { return }
         let delimiter = plan.config.write.delimiter
         let transformed = plan.chain.run(rows: rows, in: workspace)
-        let groups = transformed.groups
-        // Each row is written straight into the output's spare capacity, reserved for the row at
-        // its longest: the carried text, every field at its longest, the delimiters, the newline.
         let valueRoom = formatter.maxLength + 1
-        var fieldsRoom = 1
-        for group in groups {
+        if transformed.groups.count == 1, case .values(let values, let width) = transformed.groups[0] {
+            // The common case, the network's outputs only, in the tightest loop.
+            forEachLine(rows: rows, fieldsRoom: width * valueRoom) { row, next in
+                let rowValues = values + row * width
+                for unit in 0..<width {
+                    if unit > 0 {
+                        next.initialize(to: delimiter)
+                        next += 1
+                    }
+                    next += formatter.write(rowValues[unit], to: next)
+                }
+            }
+            return
+        }
+        var fieldsRoom = 0
+        for group in transformed.groups {
             switch group {
             case .values(_, let width): fieldsRoom += width * valueRoom
             case .ranks(_, _, let k): fieldsRoom += k * (labelRoom + 1 + valueRoom)
             }
         }
+        forEachLine(rows: rows, fieldsRoom: fieldsRoom) { row, next in
+            var first = true
+            for group in transformed.groups {
+                switch group {
+                case .values(let values, let width):
+                    let rowValues = values + row * width
+                    for unit in 0..<width {
+                        if !first {
+                            next.initialize(to: delimiter)
+                            next += 1
+                        }
+                        first = false
+                        next += formatter.write(rowValues[unit], to: next)
+                    }
+                case .ranks(let indices, let values, let k):
+                    for slot in (row * k)..<(row * k + k) {
+                        if !first {
+                            next.initialize(to: delimiter)
+                            next += 1
+                        }
+                        first = false
+                        next = writeLabel(Int(indices[slot]), to: next)
+                        next.initialize(to: delimiter)
+                        next += 1
+                        next += formatter.write(values[slot], to: next)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Writes each row's line straight into the output's spare capacity, reserved for the line at
+    /// its longest: its carried fields, what `fields` writes (at most `fieldsRoom` bytes, advancing
+    /// the pointer it is given), a line feed.
+    @inline(__always)
+    private func forEachLine(rows: Int, fieldsRoom: Int, fields: (Int, inout UnsafeMutablePointer<UInt8>) -> Void) {
         carried.withUnsafeBufferPointer { carriedBytes in
             var previousEnd = 0
             for row in 0..<rows {
@@ -170,38 +218,12 @@ final class ChunkProcessor {
                 let carriedCount = end - previousEnd
                 let carriedStart = carriedBytes.baseAddress! + previousEnd
                 previousEnd = end
-                output.append(addingCapacity: carriedCount + fieldsRoom) { span in
+                output.append(addingCapacity: carriedCount + fieldsRoom + 1) { span in
                     span.withUnsafeMutableBufferPointer { bytes, initialized in
                         let start = bytes.baseAddress! + initialized
                         start.initialize(from: carriedStart, count: carriedCount)
                         var next = start + carriedCount
-                        var first = true
-                        for group in groups {
-                            switch group {
-                            case .values(let values, let width):
-                                let rowValues = values + row * width
-                                for unit in 0..<width {
-                                    if !first {
-                                        next.initialize(to: delimiter)
-                                        next += 1
-                                    }
-                                    first = false
-                                    next += formatter.write(rowValues[unit], to: next)
-                                }
-                            case .ranks(let indices, let values, let k):
-                                for slot in (row * k)..<(row * k + k) {
-                                    if !first {
-                                        next.initialize(to: delimiter)
-                                        next += 1
-                                    }
-                                    first = false
-                                    next = writeLabel(Int(indices[slot]), to: next)
-                                    next.initialize(to: delimiter)
-                                    next += 1
-                                    next += formatter.write(values[slot], to: next)
-                                }
-                            }
-                        }
+                        fields(row, &next)
                         next.initialize(to: 0x0A)
                         initialized += next + 1 - start
                     }
