@@ -6,10 +6,10 @@ import Testing
 /// `Double.description`, byte for byte. NaNs are the exception: they keep the text
 /// `Double.write(to:)` gives them (`nan`, `-nan`, `snan`, `nan(0x1234)`), as before ShortestDouble,
 /// where `description` says `nan` for all. `NNPIPE_FUZZ_ITERATIONS` scales the random bit
-/// patterns (10,000 per iteration; default 300, so 3,000,000); `NNPIPE_FUZZ_SEED` replays a seed.
+/// patterns (7,000 per iteration; default 300, so 2,100,000); `NNPIPE_FUZZ_SEED` replays a seed.
 @Suite("ShortestDouble against Double.description")
 struct ShortestDoubleTests {
-    static let randomPatterns = max(1, FuzzTests.iterations) * 10_000
+    static let randomPatterns = max(1, FuzzTests.iterations) * 7_000
     static let seed = FuzzTests.seed
 
     /// The formatter's bytes for `value`.

@@ -52,7 +52,7 @@ public struct FloatFormatter: Sendable {
         var text: [UInt8] = []
         appendDescription(value, to: &text)
         let length = min(text.count, ShortestDouble.capacity)
-        destination.update(from: text, count: length)
+        text.withUnsafeBufferPointer { destination.initialize(from: $0.baseAddress!, count: length) }
         return length
     }
 
