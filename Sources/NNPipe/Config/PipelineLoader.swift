@@ -30,8 +30,8 @@ public enum PipelineLoader {
     static let executionKeys = ["chunk_rows", "chunk_bytes", "workers", "max_chunks_in_flight"]
     static let errorsKeys = ["policy", "max_errors", "rejects"]
 
-    /// Loads the pipeline file at `path`.
-    public static func load(path: String) throws -> PipelineConfig {
+    /// Loads the pipeline file at `path`, expanding `${NAME}` in its values from `environment`.
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PipelineConfig {
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             throw ConfigError(file: path, keyPath: "", problem: exists ? "cannot read the pipeline file" : "pipeline file not found")
@@ -40,11 +40,13 @@ public enum PipelineLoader {
             throw ConfigError(file: path, keyPath: "", problem: "the pipeline file is not UTF-8 text")
         }
         let folder = (path as NSString).deletingLastPathComponent
-        return try parse(yaml: text, file: path, folder: folder.isEmpty ? "." : folder)
+        return try parse(yaml: text, file: path, folder: folder.isEmpty ? "." : folder, environment: environment)
     }
 
-    /// Parses pipeline YAML; relative paths in it resolve against `folder`.
-    public static func parse(yaml: String, file: String, folder: String) throws -> PipelineConfig {
+    /// Parses pipeline YAML; relative paths in it resolve against `folder`, and `${NAME}` in its
+    /// values expands from `environment`.
+    public static func parse(yaml: String, file: String, folder: String,
+                             environment: [String: String] = [:]) throws -> PipelineConfig {
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: yaml) else {
@@ -54,7 +56,7 @@ public enum PipelineLoader {
         } catch let error as YamlError {
             throw yamlSyntaxError(error, file: file)
         }
-        let diagnostics = ConfigDiagnostics(file: file)
+        let diagnostics = ConfigDiagnostics(file: file, environment: environment)
         let context = Context(folder: folder, diagnostics: diagnostics)
         let cursor = YAMLCursor(node: root, path: "", diagnostics: diagnostics)
         let config = context.pipeline(cursor)
@@ -177,17 +179,18 @@ public enum PipelineLoader {
             var selectors: [ColumnSelector] = []
             var seen: Set<String> = []
             for element in elements {
-                guard case .scalar(let scalar) = element.node else {
+                guard element.isScalar else {
                     element.report("expected a column name or index, found \(element.kindName)")
                     continue
                 }
+                guard let scalar = element.scalarValue() else { continue }
                 let ref: ColumnRef
                 if header {
-                    ref = .name(scalar.string)
-                } else if scalar.style == .plain, let index = Int(scalar.string), index >= 0 {
+                    ref = .name(scalar.text)
+                } else if scalar.typed, let index = Int(scalar.text), index >= 0 {
                     ref = .index(index)
                 } else {
-                    element.report("the input has no header (header: false), so columns are 0-based indices; found '\(scalar.string)'")
+                    element.report("the input has no header (header: false), so columns are 0-based indices; found '\(scalar.text)'")
                     continue
                 }
                 if !seen.insert(ref.description).inserted {
@@ -290,9 +293,10 @@ public enum PipelineLoader {
             if let rows = keys["chunk_rows"]?.int(in: 1...10_000_000) { execution.chunkRows = rows }
             if let bytes = keys["chunk_bytes"]?.int(in: 1...(1 << 30)) { execution.chunkBytes = bytes }
             if let workers = keys["workers"] {
-                if case .scalar(let scalar) = workers.node, scalar.string == "auto" {
+                let text = workers.scalarValue()?.text  // a failed expansion is reported here
+                if text == "auto" {
                     execution.workers = nil
-                } else if let count = workers.int(in: 1...1024) {
+                } else if text != nil || !workers.isScalar, let count = workers.int(in: 1...1024) {
                     execution.workers = count
                 }
             }
