@@ -6,12 +6,17 @@ import NNPipe
 /// Messages to standard error and the mapping of errors to exit statuses, in one place.
 enum Terminal {
     /// Writes one line to standard error (standard output carries only data).
-    static func message(_ text: String) {
+    static func message(_ text: String) { writeLine(text, to: 2) }
+
+    /// Writes one line of a command's report to standard output.
+    static func output(_ text: String) { writeLine(text, to: 1) }
+
+    static func writeLine(_ text: String, to descriptor: Int32) {
         var bytes = Array((text + "\n").utf8)
         bytes.withUnsafeMutableBytes { raw in
             var offset = 0
             while offset < raw.count {
-                let written = write(2, raw.baseAddress! + offset, raw.count - offset)
+                let written = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
                 if written <= 0 { if errno == EINTR { continue }; return }
                 offset += written
             }

@@ -21,7 +21,7 @@ import Yams
 /// that do not load, shapes that do not chain) is reported with the key path and line, all
 /// together, before any input is read.
 public enum PipelineLoader {
-    static let topKeys = ["stages", "execution", "errors"]
+    static let topKeys = ["stages", "execution", "errors", "tests"]
     static let stageKinds = ["read", "forward", "write"]
     static let readKeys = ["path", "header", "delimiter", "features", "carry", "max_record_bytes"]
     static let forwardKeys = ["model", "layers"]
@@ -130,19 +130,22 @@ public enum PipelineLoader {
             if !kinds.contains("read") { stagesCursor.report("the first stage must be a read stage") }
             if !kinds.contains("write") { stagesCursor.report("the last stage must be a write stage") }
             if !kinds.contains("forward") { stagesCursor.report("at least one forward stage is needed between read and write") }
+            var outputs: Int?
             if transforms.count == transformCursors.count {
-                checkShapes(read: read, transforms: transforms, cursors: transformCursors, write: write)
+                outputs = checkShapes(read: read, transforms: transforms, cursors: transformCursors, write: write)
             }
+            let tests = top["tests"].map { PipelineTestsReader(features: read?.features, outputs: outputs).tests($0) } ?? []
             if errors.policy == .reject, errors.rejectsPath == nil {
                 (top["errors"] ?? cursor).report("the reject policy needs a rejects file (errors.rejects)")
             }
             guard let read, let write, !transforms.isEmpty else { return nil }
             return PipelineConfig(file: diagnostics.file, read: read, transforms: transforms, write: write,
-                                  execution: execution, errors: errors)
+                                  execution: execution, errors: errors, tests: tests)
         }
 
         /// Features feed the first model; each model's outputs feed the next; names fit the outputs.
-        func checkShapes(read: ReadStageConfig?, transforms: [TransformStageConfig], cursors: [YAMLCursor], write: WriteStageConfig?) {
+        /// Returns the number of activations written.
+        func checkShapes(read: ReadStageConfig?, transforms: [TransformStageConfig], cursors: [YAMLCursor], write: WriteStageConfig?) -> Int? {
             var width = read?.features.count
             for (stage, cursor) in zip(transforms, cursors) {
                 guard case .forward(let forward) = stage else { continue }
@@ -156,6 +159,7 @@ public enum PipelineLoader {
                 diagnostics.report(ConfigError(file: diagnostics.file, keyPath: "write.columns",
                                                problem: "names \(columns.count) columns but the model gives \(width) outputs"))
             }
+            return width
         }
 
         func readStage(_ cursor: YAMLCursor) -> ReadStageConfig? {
