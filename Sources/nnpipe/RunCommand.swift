@@ -28,6 +28,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print no summary line.")
     var quiet = false
 
+    @Flag(name: .customLong("hadoop-counters"), help: "At the end, report the row counts as Hadoop Streaming counters on standard error (reporter:counter:nnpipe,ROWS_READ,N).")
+    var hadoopCounters = false
+
     func run() throws {
         Terminal.installSignalHandlers()
         let runner: PipelineRunner
@@ -48,6 +51,9 @@ struct RunCommand: ParsableCommand {
         let exitCode = failure.map(Terminal.exitCode(for:))
         let brokenPipe = (failure as? OutputError)?.kind == .brokenPipe
         if !quiet && !brokenPipe { Terminal.message(summary.line) }
+        if hadoopCounters {
+            for line in summary.hadoopCounters { Terminal.message(line) }
+        }
         if let statsJSON {
             do {
                 let stats = try OutputFile(path: statsJSON)

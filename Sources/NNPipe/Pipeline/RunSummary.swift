@@ -37,6 +37,13 @@ public struct RunSummary: Sendable, Codable, Equatable {
             + "\(rowsSkipped) skipped, \(rowsRejected) rejected in \(String(format: "%.3f", seconds)) s (\(rate) rows/s)"
     }
 
+    /// The row counts as Hadoop Streaming counter lines (`reporter:counter:GROUP,NAME,VALUE`),
+    /// which a streaming task writes on standard error for the job's counters.
+    public var hadoopCounters: [String] {
+        [("ROWS_READ", rowsRead), ("ROWS_WRITTEN", rowsWritten), ("ROWS_SKIPPED", rowsSkipped), ("ROWS_REJECTED", rowsRejected)]
+            .map { "reporter:counter:nnpipe,\($0.0),\($0.1)" }
+    }
+
     /// The same figures as JSON, for monitoring.
     public var json: String {
         let rate = (rowsPerSecond * 10).rounded() / 10
