@@ -21,11 +21,14 @@ struct TestCommand: ParsableCommand {
     @Argument(help: "Pipeline files (YAML) with a tests: section.")
     var pipelines: [String]
 
+    @OptionGroup var logging: LoggingOptions
+
     func validate() throws {
         if pipelines.isEmpty { throw ValidationError("give at least one pipeline file") }
     }
 
     func run() throws {
+        logging.bootstrap()
         var worst: Int32 = 0
         for path in pipelines {
             do {
@@ -36,7 +39,8 @@ struct TestCommand: ParsableCommand {
                 let outcomes = try PipelineTester.run(config)
                 for outcome in outcomes { Terminal.output(outcome.line) }
                 let failed = outcomes.filter { !$0.passed }.count
-                Terminal.message("nnpipe: \(path): \(outcomes.count - failed) passed, \(failed) failed")
+                Terminal.message("\(path): \(outcomes.count - failed) passed, \(failed) failed",
+                                 metadata: ["passed": .stringConvertible(outcomes.count - failed), "failed": .stringConvertible(failed)])
                 if failed > 0 { worst = max(worst, 1) }
             } catch {
                 worst = max(worst, Terminal.exitCode(for: error).rawValue)

@@ -19,6 +19,7 @@ public final class PipelineRunner {
 
     public init(config: PipelineConfig) {
         self.config = config
+        progress.start(bytesTotal: RunProgress.regularFileSize(config.read.path))
     }
 
     /// The input's display name for messages.
@@ -28,6 +29,7 @@ public final class PipelineRunner {
     /// Returns the plan and the reader positioned after the header (or at the first record).
     public func prepare() throws -> (plan: PipelinePlan, splitter: RecordSplitter, firstChunk: RawChunk?) {
         let read = config.read
+        progress.start(bytesTotal: RunProgress.regularFileSize(read.path))
         let source = try InputOpener.open(path: read.path, name: inputName)
         let splitter = RecordSplitter(source: source, name: inputName, delimiter: read.delimiter,
                                       maxRecordBytes: read.maxRecordBytes)
@@ -96,6 +98,9 @@ public final class PipelineRunner {
     /// The figures of the last run, complete or not.
     public private(set) var summary = RunSummary()
 
+    /// How far the current run has got, for a progress display on another thread.
+    public let progress = RunProgress()
+
     private func writeHeaders(plan: PipelinePlan, output: OutputFile, rejects: OutputFile?) throws {
         let write = config.write
         if write.header {
@@ -139,6 +144,7 @@ public final class PipelineRunner {
                 }
                 chunk.index = nextIndex
                 nextIndex += 1
+                progress.advance(rows: chunk.count, bytesRead: splitter.bytesConsumed)
                 inFlight.wait()
                 let processor = processors.take()
                 group.enter()
