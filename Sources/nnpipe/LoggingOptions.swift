@@ -17,6 +17,7 @@ struct LoggingOptions: ParsableArguments {
     func bootstrap() {
         let level = level, format = format
         Terminal.format = format
+        Terminal.bootstrapped = true
         LoggingSystem.bootstrap { _ in LogRecordHandler(format: format, logLevel: level) }
     }
 }

@@ -13,8 +13,18 @@ enum Terminal {
     /// The format chosen by ``LoggingOptions/bootstrap()``.
     nonisolated(unsafe) static var format = LogFormat.text
 
-    /// nnpipe's logger; made at first use, after ``LoggingOptions/bootstrap()``.
-    static let logger = Logger(label: "nnpipe")
+    /// Whether ``LoggingOptions/bootstrap()`` has run.
+    nonisolated(unsafe) static var bootstrapped = false
+
+    /// nnpipe's logger; made at first use, after ``LoggingOptions/bootstrap()`` (or, in a command
+    /// without logging options, with the text format at the notice level).
+    static let logger: Logger = {
+        if !bootstrapped {
+            bootstrapped = true
+            LoggingSystem.bootstrap { _ in LogRecordHandler(format: .text, logLevel: .notice) }
+        }
+        return Logger(label: "nnpipe")
+    }()
 
     /// Logs one message (standard output carries only data). In text format a notice or an
     /// error reads `nnpipe: TEXT`.

@@ -122,7 +122,7 @@ let configCases: [ConfigCase] = [
 
           - forward: {model: m.json}
           - write: {path: out.csv, columns: [a, b, c]}
-        """, expected: ["write.columns", "names 3 columns but the model gives 2 outputs"]),
+        """, expected: ["write.columns", "names 3 columns but the pipeline writes 2 after the carried ones"]),
     ConfigCase(name: "column listed twice", yaml: """
         stages:
           - read: {path: in.csv, features: [x1, x1]}

@@ -52,7 +52,7 @@ struct EnvironmentTests {
               - forward:
                   model: ${NNT_MODEL:?set NNT_MODEL}
               - write:
-                  path: ${NNT_OUT?}/out-$${NNT_DIR}.csv
+                  path: ${NNT_OUT?}/out-$$NNT_DIR.csv
                   columns: ["${NNT_ODD}", "y${NNT_EMPTY-1}${NNT_UNSET-2}"]
             execution:
               chunk_rows: ${NNT_ROWS:-1}
@@ -62,8 +62,8 @@ struct EnvironmentTests {
                            "NNT_MODEL": "m.json", "NNT_OUT": "out", "NNT_ODD": "we: \"odd\", #name"]
         let result = try dir.nnpipe("run", "p.yaml", environment: environment)
         #expect(result.status == 0, "\(result.stderr)")
-        // `$${NNT_DIR}` is the literal text `${NNT_DIR}`; x1 + 2·x2 and x1 through the sum model.
-        #expect(try dir.text("out/out-${NNT_DIR}.csv") == "id,\"we: \"\"odd\"\", #name\",y2\na,5.0,1.0\nb,11.0,3.0\n")
+        // `$$NNT_DIR` is the literal text `$NNT_DIR`; x1 + 2·x2 and x1 through the sum model.
+        #expect(try dir.text("out/out-$NNT_DIR.csv") == "id,\"we: \"\"odd\"\", #name\",y2\na,5.0,1.0\nb,11.0,3.0\n")
     }
 
     @Test("an integer from a variable is checked like one written in the file")

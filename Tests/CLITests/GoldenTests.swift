@@ -5,7 +5,8 @@ import Testing
 /// Tolerance: |nnpipe - numpy| ≤ 1e-12 + 1e-12·|numpy| for every value.
 @Suite("numpy golden files")
 struct GoldenTests {
-    static let cases = ["seed-like", "relu-softmax", "tanh-identity", "wide", "deep-mixed", "blas-wide"]
+    static let cases = ["seed-like", "relu-softmax", "tanh-identity", "wide", "deep-mixed", "blas-wide",
+                        "pytorch-activations", "leaky-default-elu"]
 
     @Test("nnpipe matches numpy float64", arguments: cases)
     func matchesNumpy(name: String) throws {

@@ -25,7 +25,7 @@ let testsSectionCases: [TestsSectionCase] = [
             rows: [[1, 2]]
             expect:
               - [5, 1, 0]
-        """, expected: ["tests[0].expect[0]", "has 3 values but the pipeline writes 2 outputs"], line: 5),
+        """, expected: ["tests[0].expect[0]", "has 3 values but the pipeline writes 2 columns after the carried ones"], line: 5),
     TestsSectionCase(name: "fewer expectations than rows", yaml: """
         tests:
           - name: count
@@ -147,6 +147,25 @@ struct SelfTestTests {
         let result = try dir.nnpipe("test", "p.yaml")
         #expect(result.status == 1)
         #expect(result.stdoutText.hasPrefix("PASS by index\nFAIL named output: row 1 column 2 (first) expected 0.0 got 1.0 "))
+    }
+
+    @Test("class labels are compared as text; numbers beside them within the tolerance")
+    func labels() throws {
+        let dir = try WorkDir()
+        try dir.write("m.json", sumModel)
+        try dir.write("p.yaml", """
+            stages:
+              - read: {path: in.csv, features: [x1, x2]}
+              - forward: {model: m.json}
+              - argmax: {labels: [big, small]}
+              - write: {path: out.csv}
+            tests:
+              - {name: right, rows: [[1, 2], [2, -1]], expect: [[big, 5], ["small", 2]]}
+              - {name: wrong label, rows: [[1, 2], [2, -1]], expect: [[big, 5], [big, 2]]}
+            """)
+        let result = try dir.nnpipe("test", "p.yaml")
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stdoutText == "PASS right\nFAIL wrong label: row 2 column 1 (class) expected \"big\" got \"small\"\n")
     }
 
     @Test("a wrong tests section is a config error (78) from test, validate and run", arguments: testsSectionCases)

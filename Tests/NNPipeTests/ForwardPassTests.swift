@@ -38,7 +38,7 @@ struct ForwardPassTests {
 
     @Test("layers match the naive reference for every activation", arguments: [(1, 1, 1), (7, 3, 5), (13, 32, 64), (4, 256, 10)])
     func layerEqualsNaive(rows: Int, inputs: Int, units: Int) {
-        for activation in Activation.allCases {
+        for activation in ActivationTests.all {
             let layer = DenseLayer(inputs: inputs, units: units,
                                    weights: (0..<inputs * units).map { _ in Double.random(in: -1...1) },
                                    bias: (0..<units).map { _ in Double.random(in: -1...1) }, activation: activation)
@@ -125,7 +125,7 @@ struct ModelFileTests {
         ("{\"layers\": []}", "m.json: layers: a model needs at least one layer"),
         (#"{"layers": [{"weights": [[1, 2], [3]], "bias": [0, 0], "activation": "relu"}]}"#, "m.json: layers[0].weights[1]: row has 1 values but row 0 has 2"),
         (#"{"layers": [{"weights": [[1, "x"]], "bias": [0, 0], "activation": "relu"}]}"#, "m.json: layers[0].weights[0][1]: expected a number, found a string"),
-        (#"{"layers": [{"weights": [[1, 2]], "bias": [0, 0], "activation": "swish"}]}"#, "m.json: layers[0].activation: unknown activation 'swish'"),
+        (#"{"layers": [{"weights": [[1, 2]], "bias": [0, 0], "activation": "swishy"}]}"#, "m.json: layers[0].activation: unknown activation 'swishy'"),
         (#"{"layers": [{"weights": [[1, 2]], "bias": [0, 0], "activation": "relu"}, {"weights": [[1]], "bias": [0], "activation": "relu"}]}"#,
          "m.json: layers[1].weights: takes 1 inputs (rows) but the layer before has 2 units"),
         ("", "m.json:1:1: not valid JSON: unexpected end of file"),

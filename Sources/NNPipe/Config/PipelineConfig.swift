@@ -37,8 +37,14 @@ public struct ColumnSelector: Sendable {
 
 /// The `read` stage: the input and its columns.
 public struct ReadStageConfig: Sendable {
-    /// The input path resolved against the pipeline's folder, or `-` for standard input.
-    public var path: String
+    /// The inputs as written, resolved against the pipeline's folder: paths, glob patterns
+    /// (`part-*.csv.gz`), or `-` for standard input. Read one after the other (see ``InputFiles``).
+    public var inputs: [String]
+    /// The first input; setting it replaces them all (`--input`).
+    public var path: String {
+        get { inputs[0] }
+        set { inputs = [newValue] }
+    }
     /// Whether the first record is a header of column names.
     public var header: Bool = true
     public var delimiter: UInt8 = 0x2C
@@ -48,18 +54,6 @@ public struct ReadStageConfig: Sendable {
     public var carry: [ColumnSelector]
     /// A record longer than this is an error (protects memory from a missing closing quote).
     public var maxRecordBytes: Int = 1 << 20
-}
-
-/// A transform stage between `read` and `write`.
-public enum TransformStageConfig: Sendable {
-    case forward(ForwardStageConfig)
-}
-
-/// The `forward` stage: a dense network, from a model file or written inline.
-public struct ForwardStageConfig: Sendable {
-    public var network: Network
-    /// Where the model came from (`sample-data/seed-model.json`, or `inline`).
-    public var source: String
 }
 
 /// How output files are compressed.
@@ -72,11 +66,13 @@ public enum OutputCompression: String, Sendable {
 
 /// The `write` stage: the output and its format.
 public struct WriteStageConfig: Sendable {
-    /// The output path resolved against the pipeline's folder, or `-` for standard output.
+    /// The output path resolved against the pipeline's folder, or `-` for standard output; or a
+    /// name template with `{stem}` or `{name}` for one output per input (see ``OutputNameTemplate``).
     public var path: String
     /// Whether to write a header row.
     public var header: Bool = true
-    /// Names for the output activation columns (default `y0`, `y1`, …).
+    /// Names for the output's value columns, everything after the carried ones (default: see
+    /// ``TransformChain/valueColumnNames``).
     public var columns: [String]?
     public var compression: OutputCompression = .auto
     /// gzip level, 1 (fastest) to 9 (smallest); 1–3 use ISA-L when built in (see ``ChunkCompressors``).

@@ -22,9 +22,10 @@ import Yams
 /// together, before any input is read.
 public enum PipelineLoader {
     static let topKeys = ["stages", "execution", "errors", "tests"]
-    static let stageKinds = ["read", "forward", "write"]
+    static let stageKinds = ["read", "scale", "forward", "softmax", "argmax", "top_k", "write"]
     static let readKeys = ["path", "header", "delimiter", "features", "carry", "max_record_bytes"]
-    static let forwardKeys = ["model", "layers"]
+    static let forwardKeys = ["model", "layers", "activations", "tensors", "precision", "hidden", "final"]
+    static let tensorMappingKeys = ["weights", "bias", "transpose"]
     static let layerKeys = ["weights", "bias", "activation"]
     static let writeKeys = ["path", "header", "columns", "compression", "gzip_level", "decimals", "delimiter"]
     static let executionKeys = ["chunk_rows", "chunk_bytes", "workers", "max_chunks_in_flight"]
@@ -86,7 +87,7 @@ public enum PipelineLoader {
     }
 
     /// Walks the document; each method reports problems and returns nil where a value is unusable.
-    private struct Context {
+    struct Context {
         let folder: String
         let diagnostics: ConfigDiagnostics
 
@@ -109,7 +110,7 @@ public enum PipelineLoader {
                 guard let entries = stage.mapping(allowed: PipelineLoader.stageKinds) else { continue }
                 guard entries.count == 1, let (kind, body) = entries.first else {
                     if entries.count > 1 {
-                        stage.report("a stage has exactly one kind (read, forward or write), found \(entries.keys.sorted().joined(separator: ", "))")
+                        stage.report("a stage has exactly one kind (\(PipelineLoader.stageKinds.joined(separator: ", "))), found \(entries.keys.sorted().joined(separator: ", "))")
                     }
                     continue
                 }
@@ -124,17 +125,16 @@ public enum PipelineLoader {
                     write = writeStage(body)
                 default:
                     transformCursors.append(body)
-                    if let forward = forwardStage(body) { transforms.append(.forward(forward)) }
+                    if let transform = transformStage(kind: kind, body) { transforms.append(transform) }
                 }
             }
             if !kinds.contains("read") { stagesCursor.report("the first stage must be a read stage") }
             if !kinds.contains("write") { stagesCursor.report("the last stage must be a write stage") }
             if !kinds.contains("forward") { stagesCursor.report("at least one forward stage is needed between read and write") }
-            var outputs: Int?
             if transforms.count == transformCursors.count {
-                outputs = checkShapes(read: read, transforms: transforms, cursors: transformCursors, write: write)
+                checkShapes(read: read, transforms: transforms, cursors: transformCursors, write: write)
             }
-            let tests = top["tests"].map { PipelineTestsReader(features: read?.features, outputs: outputs).tests($0) } ?? []
+            let tests = top["tests"].map { PipelineTestsReader(read: read, transforms: transforms, diagnostics: diagnostics).tests($0) } ?? []
             if errors.policy == .reject, errors.rejectsPath == nil {
                 (top["errors"] ?? cursor).report("the reject policy needs a rejects file (errors.rejects)")
             }
@@ -143,23 +143,42 @@ public enum PipelineLoader {
                                   execution: execution, errors: errors, tests: tests)
         }
 
-        /// Features feed the first model; each model's outputs feed the next; names fit the outputs.
-        /// Returns the number of activations written.
-        func checkShapes(read: ReadStageConfig?, transforms: [TransformStageConfig], cursors: [YAMLCursor], write: WriteStageConfig?) -> Int? {
+        /// Features feed the first stage, each stage's values the next; names fit the columns written.
+        func checkShapes(read: ReadStageConfig?, transforms: [TransformStageConfig], cursors: [YAMLCursor], write: WriteStageConfig?) {
             var width = read?.features.count
-            for (stage, cursor) in zip(transforms, cursors) {
-                guard case .forward(let forward) = stage else { continue }
-                if let width, width != forward.network.inputCount {
-                    let what = width == read?.features.count ? "read.features lists \(width) columns" : "the stage before gives \(width) values"
-                    cursor.report("the model (\(forward.source)) takes \(forward.network.inputCount) inputs but \(what)")
+            for (index, (stage, cursor)) in zip(transforms, cursors).enumerated() {
+                let what = index == 0 ? "read.features lists \(width ?? 0) columns" : "the stage before gives \(width ?? 0) values"
+                let isLast = index == transforms.count - 1
+                switch stage {
+                case .scale(let scale):
+                    if let width, width != scale.offset.count {
+                        cursor.report("scales \(scale.offset.count) values but \(what)")
+                    }
+                case .forward(let forward):
+                    if let width, width != forward.network.inputCount {
+                        cursor.report("the model (\(forward.source)) takes \(forward.network.inputCount) inputs but \(what)")
+                    }
+                    width = forward.network.outputCount
+                    if !forward.keepsFinal, !isLast {
+                        cursor.report("a forward stage with final: false writes only hidden layers, so it must be the last stage before write")
+                    }
+                case .softmax:
+                    break
+                case .rank(let rank):
+                    if !isLast { cursor.report("\(stage.kind) must be the last stage before write") }
+                    if let width, rank.k > width { cursor.report("k is \(rank.k) but \(what)") }
+                    if let width, let labels = rank.labels, labels.count != width {
+                        cursor.report("\(labels.count) labels for \(width) classes (\(what.replacingOccurrences(of: "the stage before gives", with: "the values")))")
+                    }
                 }
-                width = forward.network.outputCount
             }
-            if let width, let columns = write?.columns, columns.count != width {
-                diagnostics.report(ConfigError(file: diagnostics.file, keyPath: "write.columns",
-                                               problem: "names \(columns.count) columns but the model gives \(width) outputs"))
+            if let read, let columns = write?.columns, width != nil {
+                let chain = TransformChain(stages: transforms, inputWidth: read.features.count)
+                if columns.count != chain.valueColumnNames.count {
+                    diagnostics.report(ConfigError(file: diagnostics.file, keyPath: "write.columns",
+                                                   problem: "names \(columns.count) columns but the pipeline writes \(chain.valueColumnNames.count) after the carried ones (\(chain.valueColumnNames.joined(separator: ",")))"))
+                }
             }
-            return width
         }
 
         func readStage(_ cursor: YAMLCursor) -> ReadStageConfig? {
@@ -169,9 +188,26 @@ public enum PipelineLoader {
             let maxRecordBytes = keys["max_record_bytes"]?.int(in: 16...(1 << 30)) ?? (1 << 20)
             let features = keys["features"].flatMap { columns($0, header: header, allowEmpty: false) }
             let carry = keys["carry"].flatMap { columns($0, header: header, allowEmpty: true) } ?? []
-            guard let path = keys["path"]?.nonEmptyString(), let features else { return nil }
-            return ReadStageConfig(path: resolve(path), header: header, delimiter: delimiter, features: features,
+            guard let inputs = keys["path"].flatMap(inputPaths), let features else { return nil }
+            return ReadStageConfig(inputs: inputs.map(resolve), header: header, delimiter: delimiter, features: features,
                                    carry: carry, maxRecordBytes: maxRecordBytes)
+        }
+
+        /// `path`: one path or glob pattern, or a list of them.
+        func inputPaths(_ cursor: YAMLCursor) -> [String]? {
+            if case .sequence = cursor.node {
+                guard let elements = cursor.sequence(), !elements.isEmpty else {
+                    cursor.report("must list at least one input")
+                    return nil
+                }
+                let paths = elements.compactMap { $0.nonEmptyString() }
+                if elements.count > 1, paths.count == elements.count, let stdin = paths.firstIndex(of: "-") {
+                    elements[stdin].report("standard input (\"-\") cannot be one of several inputs")
+                    return nil
+                }
+                return paths.count == elements.count ? paths : nil
+            }
+            return cursor.nonEmptyString().map { [$0] }
         }
 
         func columns(_ cursor: YAMLCursor, header: Bool, allowEmpty: Bool) -> [ColumnSelector]? {
@@ -221,17 +257,16 @@ public enum PipelineLoader {
             switch (keys["model"], keys["layers"]) {
             case (let model?, nil):
                 guard let path = model.nonEmptyString() else { return nil }
-                do {
-                    let network = try ModelLoader.load(jsonFile: resolve(path), displayName: resolve(path))
-                    return ForwardStageConfig(network: network, source: resolve(path))
-                } catch let error as ModelError {
-                    model.report("cannot load the model: \(error.message)")
-                } catch {
-                    model.report("cannot load the model: \(error)")
+                guard var forward = modelFile(resolve(path), cursor: model, activations: keys["activations"], tensors: keys["tensors"]) else {
+                    return nil
                 }
-                return nil
+                return applyForwardOptions(keys, to: &forward) ? forward : nil
             case (nil, let layers?):
-                return inlineModel(layers)
+                for key in ["activations", "tensors"] where keys[key] != nil {
+                    keys[key]?.report("\(key) goes with a model file; inline layers give their own activation")
+                }
+                guard var forward = inlineModel(layers) else { return nil }
+                return applyForwardOptions(keys, to: &forward) ? forward : nil
             case (.some, .some):
                 cursor.report("give either model (a file) or layers (inline), not both")
                 return nil
@@ -249,7 +284,7 @@ public enum PipelineLoader {
                 guard let rows = keys["weights"]?.sequence(), let bias = keys["bias"].flatMap(numbers),
                       let activationCursor = keys["activation"], let name = activationCursor.string() else { continue }
                 guard let activation = Activation.named(name) else {
-                    activationCursor.report("unknown activation '\(name)'; known: \(Activation.allCases.map(\.rawValue).joined(separator: ", "))")
+                    activationCursor.report("unknown activation '\(name)'; known: \(Activation.knownNames)")
                     continue
                 }
                 let weights = rows.compactMap(numbers)
@@ -286,7 +321,11 @@ public enum PipelineLoader {
             if let level = keys["gzip_level"]?.int(in: 1...9) { write.gzipLevel = level }
             if let decimals = keys["decimals"]?.int(in: 0...17) { write.decimals = decimals }
             if let delimiter = keys["delimiter"].flatMap(delimiterByte) { write.delimiter = delimiter }
-            guard let path = keys["path"]?.nonEmptyString() else { return nil }
+            guard let pathCursor = keys["path"], let path = pathCursor.nonEmptyString() else { return nil }
+            if let problem = OutputNameTemplate.problem(in: path) {
+                pathCursor.report(problem)
+                return nil
+            }
             write.path = resolve(path)
             return write
         }

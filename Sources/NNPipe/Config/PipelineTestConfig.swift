@@ -4,8 +4,8 @@ public struct PipelineTestConfig: Sendable {
     public var name: String
     /// Feature values, one row per entry, in `read.features` order: rows × features.
     public var rows: [[Double]]
-    /// The activations expected for each row: rows × outputs.
-    public var expect: [[Double]]
+    /// The values expected in each row's written columns (after the carried ones): rows × columns.
+    public var expect: [[ExpectedValue]]
     public var tolerance: Tolerance
     /// Where the test is written, for messages (`tests[1]`).
     public var keyPath: String
@@ -32,4 +32,18 @@ public struct Tolerance: Sendable, Equatable {
 
     /// Whether `got` is close enough to `expected` (never when either is NaN).
     public func allows(_ got: Double, expected: Double) -> Bool { abs(got - expected) <= bound(for: expected) }
+}
+
+/// One expected value: a number, compared within the test's tolerance, or a text (a class label,
+/// or any value written in quotes), compared exactly.
+public enum ExpectedValue: Sendable, Equatable, CustomStringConvertible {
+    case number(Double)
+    case text(String)
+
+    public var description: String {
+        switch self {
+        case .number(let value): "\(value)"
+        case .text(let text): "\"\(text)\""
+        }
+    }
 }

@@ -1,5 +1,6 @@
 /// Reads the pipeline file's optional `tests:` section and checks its shapes against the pipeline:
-/// each row gives one value per feature, each expectation one value per output.
+/// each row gives one value per feature, each expectation one value per column written after the
+/// carried ones.
 ///
 /// ```yaml
 /// tests:
@@ -14,8 +15,18 @@ struct PipelineTestsReader {
 
     /// The read stage's features, when they could be read.
     let features: [ColumnSelector]?
-    /// The number of activations the pipeline writes, when its stages could be read.
+    /// The number of columns the pipeline writes after the carried ones, when its stages could
+    /// be read and chain.
     let outputs: Int?
+
+    init(read: ReadStageConfig?, transforms: [TransformStageConfig], diagnostics: ConfigDiagnostics) {
+        features = read?.features
+        if let read, !transforms.isEmpty, diagnostics.errors.isEmpty {
+            outputs = TransformChain(stages: transforms, inputWidth: read.features.count).valueColumnNames.count
+        } else {
+            outputs = nil
+        }
+    }
 
     func tests(_ cursor: YAMLCursor) -> [PipelineTestConfig] {
         guard let elements = cursor.sequence() else { return [] }
@@ -73,17 +84,30 @@ struct PipelineTestsReader {
         return values.count == keys.count ? values : nil
     }
 
-    private func expectations(_ cursor: YAMLCursor) -> [[Double]]? {
+    private func expectations(_ cursor: YAMLCursor) -> [[ExpectedValue]]? {
         guard let elements = cursor.sequence() else { return nil }
-        let rows = elements.compactMap { element -> [Double]? in
-            guard let values = numbers(element) else { return nil }
+        let rows = elements.compactMap { element -> [ExpectedValue]? in
+            guard let entries = element.sequence() else { return nil }
+            let values = entries.compactMap(expectedValue)
+            guard values.count == entries.count else { return nil }
             if let outputs, values.count != outputs {
-                element.report("has \(values.count) values but the pipeline writes \(outputs) outputs")
+                element.report("has \(values.count) values but the pipeline writes \(outputs) columns after the carried ones")
                 return nil
             }
             return values
         }
         return rows.count == elements.count ? rows : nil
+    }
+
+    /// A number when written unquoted as one, otherwise text (a class label).
+    private func expectedValue(_ cursor: YAMLCursor) -> ExpectedValue? {
+        guard cursor.isScalar else {
+            cursor.report("expected a number or a text value, found \(cursor.kindName)")
+            return nil
+        }
+        guard let scalar = cursor.scalarValue() else { return nil }
+        if scalar.typed, let number = FloatParser.parse(Array(scalar.text.utf8)) { return .number(number) }
+        return .text(scalar.text)
     }
 
     /// One number for both bounds, or a map with `absolute` and `relative`.

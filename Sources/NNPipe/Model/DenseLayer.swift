@@ -9,15 +9,23 @@ public struct DenseLayer: Sendable {
     /// `bias`: units.
     public let bias: [Double]
     public let activation: Activation
+    /// The layer's name in its model file (`fc1`, `0`, `W1`), for messages and for picking a
+    /// hidden layer's activations; nil when the file gives none.
+    public let name: String?
+    /// Whether pre-activations and activations are rounded to float32 (a float32 model).
+    public let roundsToFloat32: Bool
 
     /// Creates a layer; `weights` must hold `inputs * units` values and `bias` `units`.
-    public init(inputs: Int, units: Int, weights: [Double], bias: [Double], activation: Activation) {
+    public init(inputs: Int, units: Int, weights: [Double], bias: [Double], activation: Activation, name: String? = nil,
+                roundsToFloat32: Bool = false) {
         precondition(weights.count == inputs * units && bias.count == units, "layer shape checked by the loader")
         self.inputs = inputs
         self.units = units
         self.weights = weights
         self.bias = bias
         self.activation = activation
+        self.name = name
+        self.roundsToFloat32 = roundsToFloat32
     }
 
     /// Runs the layer on a batch.
@@ -34,7 +42,13 @@ public struct DenseLayer: Sendable {
                 for r in 0..<rows {
                     let row = y + r * units
                     for u in 0..<units { row[u] += b[u] }
-                    activation.apply(row, count: units)
+                    if roundsToFloat32 {
+                        for u in 0..<units { row[u] = Double(Float(row[u])) }
+                        activation.apply(row, count: units)
+                        for u in 0..<units { row[u] = Double(Float(row[u])) }
+                    } else {
+                        activation.apply(row, count: units)
+                    }
                 }
             }
         }

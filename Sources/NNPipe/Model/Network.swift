@@ -22,11 +22,28 @@ public struct Network: Sendable {
     /// cache between layers, large enough to amortize loading each weight row.
     public static let blockRows = 256
 
+    /// The first layers, up to and including layer `last`.
+    public func prefix(through last: Int) -> Network {
+        Network(layers: Array(layers[...last]))
+    }
+
+    /// The same network with its weights and biases rounded to float32, and every layer rounding
+    /// its pre-activations and activations to float32, as a float32 model computes them.
+    public func roundedToFloat32() -> Network {
+        Network(layers: layers.map { layer in
+            DenseLayer(inputs: layer.inputs, units: layer.units,
+                       weights: layer.weights.map { Double(Float($0)) }, bias: layer.bias.map { Double(Float($0)) },
+                       activation: layer.activation, name: layer.name, roundsToFloat32: true)
+        })
+    }
+
     /// Runs every layer on `rows` rows of `x` (rows × inputCount, row-major) and writes the last
     /// layer's activations to `y` (rows × outputCount, row-major), ``blockRows`` rows at a time,
-    /// using `scratch` for the layers in between.
+    /// using `scratch` for the layers in between. The activations of the layers in `captures`
+    /// are copied out too (rows × that layer's units each).
     public func forward(
-        _ x: UnsafePointer<Double>, rows: Int, into y: UnsafeMutablePointer<Double>, scratch: inout ForwardScratch
+        _ x: UnsafePointer<Double>, rows: Int, into y: UnsafeMutablePointer<Double>,
+        captures: [(layer: Int, into: UnsafeMutablePointer<Double>)] = [], scratch: inout ForwardScratch
     ) {
         let blockRows = Self.blockRows
         scratch.reserve(blockRows * widestLayer)
@@ -41,6 +58,9 @@ public struct Network: Sendable {
                     for (index, layer) in layers.enumerated() {
                         let target = index == layers.count - 1 ? y + first * outputCount : output
                         layer.forward(input, rows: count, into: target)
+                        for capture in captures where capture.layer == index {
+                            (capture.into + first * layer.units).update(from: target, count: count * layer.units)
+                        }
                         input = UnsafePointer(target)
                         swap(&output, &spare)
                     }

@@ -15,10 +15,12 @@ public struct PipelinePlan: Sendable {
     public let featureFields: [Int]
     /// 0-based input field index of each carried column, in output order.
     public let carryFields: [Int]
-    /// All forward stages' layers, in order, as one network.
-    public let network: Network
+    /// The transform stages, ready to run.
+    public let chain: TransformChain
     /// The output header's names: carried columns, then activations.
     public let outputNames: [String]
+    /// Whether rejects lines start with the input file (the run reads more than one).
+    public var rejectsNameFile = false
 
     /// Resolves the pipeline's columns against the input's first record.
     ///
@@ -66,9 +68,7 @@ public struct PipelinePlan: Sendable {
         featureFields = try resolve(read.features, role: "feature")
         carryFields = try resolve(read.carry, role: "carried")
 
-        var layers: [DenseLayer] = []
-        for case .forward(let forward) in config.transforms { layers += forward.network.layers }
-        network = Network(layers: layers)
+        chain = TransformChain(stages: config.transforms, inputWidth: featureFields.count)
 
         let carryNames = read.header
             ? carryFields.map { firstRecord[$0] }
@@ -76,8 +76,7 @@ public struct PipelinePlan: Sendable {
                 if case .index(let index) = selector.ref { return "c\(index)" }
                 return selector.ref.description
             }
-        let activationNames = config.write.columns ?? (0..<network.outputCount).map { "y\($0)" }
-        outputNames = carryNames + activationNames
+        outputNames = carryNames + (config.write.columns ?? chain.valueColumnNames)
     }
 
     /// The number of worker threads.

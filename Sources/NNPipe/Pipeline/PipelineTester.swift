@@ -3,17 +3,18 @@
 /// and encodes exactly as it does the input's, and the activations it writes are compared with
 /// the expected ones.
 public enum PipelineTester {
-    /// The first value of a test outside its tolerance.
+    /// The first value of a test outside its tolerance (or, for text, not equal).
     public struct Mismatch: Sendable, Equatable {
         /// 1-based row and output column.
         public var row: Int
         public var column: Int
         public var columnName: String
-        public var expected: Double
-        public var got: Double
-        /// The difference allowed for this value.
-        public var allowed: Double
-        /// Values outside their tolerance in the whole test.
+        public var expected: ExpectedValue
+        /// The value written, as text.
+        public var got: String
+        /// The difference allowed for this value (numbers only).
+        public var allowed: Double?
+        /// Values that differ in the whole test.
         public var count: Int
     }
 
@@ -26,8 +27,10 @@ public enum PipelineTester {
         /// `PASS name`, or `FAIL name: row r column c (name) expected X got Y (tolerance T)`.
         public var line: String {
             guard let m = mismatch else { return "PASS \(name)" }
+            let got = if case .text = m.expected { "\"\(m.got)\"" } else { m.got }
+            let tolerance = m.allowed.map { " (tolerance \($0))" } ?? ""
             let more = m.count > 1 ? "; \(m.count - 1) more value\(m.count > 2 ? "s" : "") differ" : ""
-            return "FAIL \(name): row \(m.row) column \(m.column) (\(m.columnName)) expected \(m.expected) got \(m.got) (tolerance \(m.allowed))\(more)"
+            return "FAIL \(name): row \(m.row) column \(m.column) (\(m.columnName)) expected \(m.expected) got \(got)\(tolerance)\(more)"
         }
     }
 
@@ -59,23 +62,45 @@ public enum PipelineTester {
         let processor = ChunkProcessor(plan: plan, inputName: inputName, rejectsCompressed: false)
         let result = processor.process(chunk(test.rows))
         if let failure = result.failure { throw failure }
-        let outputs = String(decoding: result.output, as: UTF8.self)
-            .split(separator: "\n").map { $0.split(separator: ",").map { Double(String($0)) ?? .nan } }
+        let lines = result.output.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast()
+        let parser = CSVRecordParser(delimiter: 0x2C)
 
         var mismatch: Mismatch?
         var count = 0
         for (row, expected) in test.expect.enumerated() {
-            let got = row < outputs.count ? outputs[row] : []
+            var got: [String] = []
+            if row < lines.count {
+                let line = Array(lines[lines.startIndex + row]) + [0x0A]
+                do throws(CSVRecordParser.Problem) {
+                    got = try line.withUnsafeBufferPointer { bytes throws(CSVRecordParser.Problem) in
+                        try parser.parse(bytes.baseAddress!, count: bytes.count)
+                        return (0..<parser.fieldCount).map { String(decoding: parser.field($0), as: UTF8.self) }
+                    }
+                } catch {
+                    got = []
+                }
+            }
             guard got.count == expected.count else {
                 throw ConfigError(file: config.file, line: test.line, keyPath: "\(test.keyPath).expect[\(row)]",
-                                  problem: "has \(expected.count) values but the pipeline writes \(got.count) outputs")
+                                  problem: "has \(expected.count) values but the pipeline writes \(got.count) columns after the carried ones")
             }
-            for (column, value) in got.enumerated() where !test.tolerance.allows(value, expected: expected[column]) {
+            for (column, text) in got.enumerated() {
+                let allowed: Double?
+                let matches: Bool
+                switch expected[column] {
+                case .number(let value):
+                    allowed = test.tolerance.bound(for: value)
+                    matches = FloatParser.parse(Array(text.utf8)).map { test.tolerance.allows($0, expected: value) } ?? false
+                case .text(let value):
+                    allowed = nil
+                    matches = text == value
+                }
+                if matches { continue }
                 count += 1
                 if mismatch == nil {
                     let name = column < plan.outputNames.count ? plan.outputNames[column] : "y\(column)"
                     mismatch = Mismatch(row: row + 1, column: column + 1, columnName: name, expected: expected[column],
-                                        got: value, allowed: test.tolerance.bound(for: expected[column]), count: 0)
+                                        got: text, allowed: allowed, count: 0)
                 }
             }
         }

@@ -12,21 +12,39 @@ public final class RunProgress: Sendable {
         public var rowsRead = 0
     }
 
-    private let state = Locked(Snapshot())
+    /// The snapshot, and the bytes read by the input sequences before the current one (each
+    /// output of an output name template reads its own).
+    private let state = Locked((snapshot: Snapshot(), bytesOfEarlierSequences: 0))
 
     public init() {}
 
-    public var snapshot: Snapshot { state.withLock { $0 } }
+    public var snapshot: Snapshot { state.withLock { $0.snapshot } }
 
     func start(bytesTotal: Int?) {
-        state.withLock { $0 = Snapshot(bytesRead: 0, bytesTotal: bytesTotal, rowsRead: 0) }
+        state.withLock { $0 = (Snapshot(bytesRead: 0, bytesTotal: bytesTotal, rowsRead: 0), 0) }
     }
 
+    /// A new sequence of inputs starts counting its bytes from 0.
+    func beginInputs() {
+        state.withLock { $0.bytesOfEarlierSequences = $0.snapshot.bytesRead }
+    }
+
+    /// `rows` more records handed out; `bytesRead` read so far by the current input sequence.
     func advance(rows: Int, bytesRead: Int) {
         state.withLock {
-            $0.rowsRead += rows
-            $0.bytesRead = bytesRead
+            $0.snapshot.rowsRead += rows
+            $0.snapshot.bytesRead = $0.bytesOfEarlierSequences + bytesRead
         }
+    }
+
+    /// The inputs' total size, when every one is a regular file.
+    static func totalSize(_ paths: [String]) -> Int? {
+        var total = 0
+        for path in paths {
+            guard let size = regularFileSize(path) else { return nil }
+            total += size
+        }
+        return total
     }
 
     /// The size of the file at `path` (`-`: standard input) when it is a regular file.
