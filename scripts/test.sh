@@ -9,4 +9,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift test
 NNPIPE_INFLATE=zlib swift test --skip-build --filter 'InputFormat|BadInput|Reliability|Fuzz|Determinism'
+[ "${NNPIPE_SPARK_CHECK:-1}" = 0 ] || NNPIPE_BIN="$(swift build --show-bin-path)/nnpipe" python3 examples/spark/check.py  # nnpipe in Spark local mode equals nnpipe run (installs pyspark, Java 17 when missing; about 1 minute); NNPIPE_SPARK_CHECK=0 skips it
 NNPIPE_SANITIZED=thread swift test --sanitize=thread --scratch-path .build-tsan
