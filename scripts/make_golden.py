@@ -109,16 +109,22 @@ def seven_digits(values):
     return np.array([float(f"{v:.7g}") for v in values.ravel()]).reshape(values.shape)
 
 
+def random_layers(rng, sizes, activations):
+    """Dense layers (inputs × units weights, 7 significant digits) for the given sizes."""
+    layers = []
+    for fan_in, units, activation in zip(sizes, sizes[1:], activations):
+        weights = seven_digits(rng.normal(0.0, 1.0 / np.sqrt(fan_in), size=(fan_in, units)))
+        bias = seven_digits(rng.normal(0.0, 0.5, size=units))
+        layers.append({"weights": weights.tolist(), "bias": bias.tolist(), "activation": activation})
+    return layers
+
+
 def main() -> None:
     rng = np.random.default_rng(20261125)
     for name, (sizes, activations, rows) in CASES.items():
         folder = os.path.join(OUT, name)
         os.makedirs(folder, exist_ok=True)
-        layers = []
-        for fan_in, units, activation in zip(sizes, sizes[1:], activations):
-            weights = seven_digits(rng.normal(0.0, 1.0 / np.sqrt(fan_in), size=(fan_in, units)))
-            bias = seven_digits(rng.normal(0.0, 0.5, size=units))
-            layers.append({"weights": weights.tolist(), "bias": bias.tolist(), "activation": activation})
+        layers = random_layers(rng, sizes, activations)
         with open(os.path.join(folder, "model.json"), "w") as f:
             json.dump({"layers": layers}, f)
 
@@ -161,11 +167,7 @@ def write_csv(path, header, rows):
 def stage_cases(rng):
     os.makedirs(STAGES, exist_ok=True)
     sizes, activations = [4, 16, 8, 5], ["relu", "tanh", "identity"]
-    layers = []
-    for fan_in, units, activation in zip(sizes, sizes[1:], activations):
-        weights = seven_digits(rng.normal(0.0, 1.0 / np.sqrt(fan_in), size=(fan_in, units)))
-        bias = seven_digits(rng.normal(0.0, 0.5, size=units))
-        layers.append({"weights": weights.tolist(), "bias": bias.tolist(), "activation": activation})
+    layers = random_layers(rng, sizes, activations)
     with open(os.path.join(STAGES, "model.json"), "w") as f:
         json.dump({"layers": layers}, f)
     rows = 800

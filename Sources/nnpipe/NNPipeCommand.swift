@@ -23,6 +23,6 @@ struct NNPipeCommand: ParsableCommand {
               130  interrupted (SIGINT); 143 terminated (SIGTERM)
               141  the reader of standard output went away (| head)
             """,
-        subcommands: [RunCommand.self, ValidateCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, InspectCommand.self]
     )
 }

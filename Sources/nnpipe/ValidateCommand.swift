@@ -22,7 +22,7 @@ struct ValidateCommand: ParsableCommand {
         do {
             let config = try pipeline.loadConfig()
             let runner = PipelineRunner(config: config)
-            let (plan, _, _) = try runner.prepare()
+            let (plan, _) = try runner.prepare()
             for line in PlanDescription.lines(plan, inputName: runner.inputName) { Terminal.message(line) }
         } catch {
             throw Terminal.exitCode(for: error)

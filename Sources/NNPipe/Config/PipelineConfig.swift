@@ -35,8 +35,14 @@ public struct ColumnSelector: Sendable {
 
 /// The `read` stage: the input and its columns.
 public struct ReadStageConfig: Sendable {
-    /// The input path resolved against the pipeline's folder, or `-` for standard input.
-    public var path: String
+    /// The inputs as written, resolved against the pipeline's folder: paths, glob patterns
+    /// (`part-*.csv.gz`), or `-` for standard input. Read one after the other (see ``InputFiles``).
+    public var inputs: [String]
+    /// The first input; setting it replaces them all (`--input`).
+    public var path: String {
+        get { inputs[0] }
+        set { inputs = [newValue] }
+    }
     /// Whether the first record is a header of column names.
     public var header: Bool = true
     public var delimiter: UInt8 = 0x2C
@@ -58,7 +64,8 @@ public enum OutputCompression: String, Sendable {
 
 /// The `write` stage: the output and its format.
 public struct WriteStageConfig: Sendable {
-    /// The output path resolved against the pipeline's folder, or `-` for standard output.
+    /// The output path resolved against the pipeline's folder, or `-` for standard output; or a
+    /// name template with `{stem}` or `{name}` for one output per input (see ``OutputNameTemplate``).
     public var path: String
     /// Whether to write a header row.
     public var header: Bool = true

@@ -24,7 +24,8 @@ public enum PipelineLoader {
     static let topKeys = ["stages", "execution", "errors"]
     static let stageKinds = ["read", "scale", "forward", "softmax", "argmax", "top_k", "write"]
     static let readKeys = ["path", "header", "delimiter", "features", "carry", "max_record_bytes"]
-    static let forwardKeys = ["model", "layers", "precision", "hidden", "final"]
+    static let forwardKeys = ["model", "layers", "activations", "tensors", "precision", "hidden", "final"]
+    static let tensorMappingKeys = ["weights", "bias", "transpose"]
     static let layerKeys = ["weights", "bias", "activation"]
     static let writeKeys = ["path", "header", "columns", "compression", "gzip_level", "decimals", "delimiter"]
     static let executionKeys = ["chunk_rows", "chunk_bytes", "workers", "max_chunks_in_flight"]
@@ -184,9 +185,26 @@ public enum PipelineLoader {
             let maxRecordBytes = keys["max_record_bytes"]?.int(in: 16...(1 << 30)) ?? (1 << 20)
             let features = keys["features"].flatMap { columns($0, header: header, allowEmpty: false) }
             let carry = keys["carry"].flatMap { columns($0, header: header, allowEmpty: true) } ?? []
-            guard let path = keys["path"]?.nonEmptyString(), let features else { return nil }
-            return ReadStageConfig(path: resolve(path), header: header, delimiter: delimiter, features: features,
+            guard let inputs = keys["path"].flatMap(inputPaths), let features else { return nil }
+            return ReadStageConfig(inputs: inputs.map(resolve), header: header, delimiter: delimiter, features: features,
                                    carry: carry, maxRecordBytes: maxRecordBytes)
+        }
+
+        /// `path`: one path or glob pattern, or a list of them.
+        func inputPaths(_ cursor: YAMLCursor) -> [String]? {
+            if case .sequence = cursor.node {
+                guard let elements = cursor.sequence(), !elements.isEmpty else {
+                    cursor.report("must list at least one input")
+                    return nil
+                }
+                let paths = elements.compactMap { $0.nonEmptyString() }
+                if elements.count > 1, let stdin = elements.first(where: { $0.string() == "-" }) {
+                    stdin.report("standard input (\"-\") cannot be one of several inputs")
+                    return nil
+                }
+                return paths.count == elements.count ? paths : nil
+            }
+            return cursor.nonEmptyString().map { [$0] }
         }
 
         func columns(_ cursor: YAMLCursor, header: Bool, allowEmpty: Bool) -> [ColumnSelector]? {
@@ -235,17 +253,14 @@ public enum PipelineLoader {
             switch (keys["model"], keys["layers"]) {
             case (let model?, nil):
                 guard let path = model.nonEmptyString() else { return nil }
-                do {
-                    let network = try ModelLoader.load(jsonFile: resolve(path), displayName: resolve(path))
-                    var forward = ForwardStageConfig(network: network, source: resolve(path))
-                    return applyForwardOptions(keys, to: &forward) ? forward : nil
-                } catch let error as ModelError {
-                    model.report("cannot load the model: \(error.message)")
-                } catch {
-                    model.report("cannot load the model: \(error)")
+                guard var forward = modelFile(resolve(path), cursor: model, activations: keys["activations"], tensors: keys["tensors"]) else {
+                    return nil
                 }
-                return nil
+                return applyForwardOptions(keys, to: &forward) ? forward : nil
             case (nil, let layers?):
+                for key in ["activations", "tensors"] where keys[key] != nil {
+                    keys[key]?.report("\(key) goes with a model file; inline layers give their own activation")
+                }
                 guard var forward = inlineModel(layers) else { return nil }
                 return applyForwardOptions(keys, to: &forward) ? forward : nil
             case (.some, .some):
@@ -302,7 +317,11 @@ public enum PipelineLoader {
             if let level = keys["gzip_level"]?.int(in: 1...9) { write.gzipLevel = level }
             if let decimals = keys["decimals"]?.int(in: 0...17) { write.decimals = decimals }
             if let delimiter = keys["delimiter"].flatMap(delimiterByte) { write.delimiter = delimiter }
-            guard let path = keys["path"]?.nonEmptyString() else { return nil }
+            guard let pathCursor = keys["path"], let path = pathCursor.nonEmptyString() else { return nil }
+            if let problem = OutputNameTemplate.problem(in: path) {
+                pathCursor.report(problem)
+                return nil
+            }
             write.path = resolve(path)
             return write
         }

@@ -12,6 +12,8 @@ public struct RawChunk: Sendable {
     public var recordEnds: [Int]
     /// The 1-based physical line on which each record starts.
     public var recordLines: [Int]
+    /// The input the records come from, for messages.
+    public var source: String = ""
     /// Number of records in the chunk.
     public var count: Int { recordEnds.count }
 
@@ -82,7 +84,7 @@ public final class RecordSplitter {
         bytes.append(contentsOf: repeatElement(0, count: RawChunk.padding))
         lastChunkBytes = bytes.count
         defer { nextIndex += 1 }
-        return RawChunk(index: nextIndex, bytes: bytes, recordEnds: ends, recordLines: lines)
+        return RawChunk(index: nextIndex, bytes: bytes, recordEnds: ends, recordLines: lines, source: name)
     }
 
     private struct RecordRange {

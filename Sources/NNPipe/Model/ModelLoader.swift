@@ -26,9 +26,14 @@ public enum ModelLoader {
             let exists = FileManager.default.fileExists(atPath: path)
             throw ModelError(file: name, problem: exists ? "cannot read the model file" : "model file not found")
         }
+        return try load(jsonBytes: [UInt8](data), name: name)
+    }
+
+    /// Loads a JSON model from its bytes; `name` is the file for messages.
+    public static func load(jsonBytes: [UInt8], name: String) throws -> Network {
         let root: JSONValue
         do {
-            root = try JSONValue.parse([UInt8](data))
+            root = try JSONValue.parse(jsonBytes)
         } catch {
             throw ModelError(file: "\(name):\(error.line):\(error.column)", problem: "not valid JSON: \(error.problem)")
         }

@@ -52,6 +52,7 @@ final class ChunkProcessor {
         var rejects: [UInt8] = []
         var goodRows = 0
         let policy = plan.config.errors.policy
+        let file = chunk.source.isEmpty ? inputName : chunk.source
         chunk.bytes.withUnsafeBufferPointer { bytes in
             for record in 0..<chunk.count {
                 result.rowsRead += 1
@@ -60,6 +61,7 @@ final class ChunkProcessor {
                 let readableEnd = UnsafePointer(bytes.baseAddress! + bytes.count)
                 if let problem = parseRecord(start, count: range.count, readableEnd: readableEnd,
                                              into: features + goodRows * plan.featureFields.count,
+                                             file: file,
                                              line: chunk.recordLines[record]) {
                     result.badRows.append(problem)
                     switch policy {
@@ -90,21 +92,21 @@ final class ChunkProcessor {
 
     /// Parses one record into a feature row and the carried text; returns why it is bad, if it is.
     private func parseRecord(_ start: UnsafePointer<UInt8>, count: Int, readableEnd: UnsafePointer<UInt8>,
-                             into target: UnsafeMutablePointer<Double>, line: Int) -> RowError? {
+                             into target: UnsafeMutablePointer<Double>, file: String, line: Int) -> RowError? {
         do {
             try parser.parse(start, count: count, readableEnd: readableEnd)
         } catch {
-            return rowError(line: line, field: error.field, reason: error.reason)
+            return rowError(file: file, line: line, field: error.field, reason: error.reason)
         }
         guard parser.fieldCount == plan.fieldCount else {
-            return rowError(line: line, field: nil,
+            return rowError(file: file, line: line, field: nil,
                             reason: "expected \(plan.fieldCount) fields, found \(parser.fieldCount)")
         }
         for (slot, field) in plan.featureFields.enumerated() {
             let text = parser.field(field)
             let readable = parser.readableEnd.map { $0 - text.baseAddress! } ?? text.count
             guard let value = FloatParser.parse(text.baseAddress!, count: text.count, readable: readable) else {
-                return rowError(line: line, field: field + 1, reason: FloatParser.problem(text.baseAddress!, count: text.count))
+                return rowError(file: file, line: line, field: field + 1, reason: FloatParser.problem(text.baseAddress!, count: text.count))
             }
             target[slot] = value
         }
@@ -117,15 +119,20 @@ final class ChunkProcessor {
         return nil
     }
 
-    private func rowError(line: Int, field: Int?, reason: String) -> RowError {
+    private func rowError(file: String, line: Int, field: Int?, reason: String) -> RowError {
         let name = field.flatMap { f in plan.columnNames.flatMap { f - 1 < $0.count ? $0[f - 1] : nil } }
-        return RowError(file: inputName, line: line, field: field, columnName: name, reason: reason)
+        return RowError(file: file, line: line, field: field, columnName: name, reason: reason)
     }
 
-    /// A rejects-file line: the line number, the reason, and the record as read (one CSV field).
+    /// A rejects-file line: the input file (when the run reads several), the line number, the
+    /// reason, and the record as read (one CSV field).
     private func appendReject(_ problem: RowError, record: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8]) {
         var length = record.count
         while length > 0, record[length - 1] == 0x0A || record[length - 1] == 0x0D { length -= 1 }
+        if plan.rejectsNameFile {
+            CSVText.appendField(problem.file, delimiter: 0x2C, to: &buffer)
+            buffer.append(0x2C)
+        }
         buffer.append(contentsOf: String(problem.line).utf8)
         buffer.append(0x2C)
         let reason = problem.field.map { field in
@@ -143,39 +150,58 @@ final class ChunkProcessor {
         guard rows > 0 else { return }
         let delimiter = plan.config.write.delimiter
         let transformed = plan.chain.run(rows: rows, in: workspace)
-        carried.withUnsafeBufferPointer { carriedBytes in
-            var previousEnd = 0
-            for row in 0..<rows {
-                let end = carriedEnds[row]
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: carriedBytes[previousEnd..<end]))
-                previousEnd = end
-                var first = true
-                for group in transformed.groups {
-                    switch group {
-                    case .values(let values, let width):
-                        let rowValues = values + row * width
-                        for unit in 0..<width {
-                            if !first { output.append(delimiter) }
-                            first = false
-                            formatter.append(rowValues[unit], to: &output)
+        if transformed.groups.count == 1, case .values(let values, let width) = transformed.groups[0] {
+            // The common case, the network's outputs only, in the tightest loop.
+            forEachLine(rows: rows) { row in
+                let rowValues = values + row * width
+                for unit in 0..<width {
+                    if unit > 0 { output.append(delimiter) }
+                    formatter.append(rowValues[unit], to: &output)
+                }
+            }
+            return
+        }
+        forEachLine(rows: rows) { row in
+            var first = true
+            for group in transformed.groups {
+                switch group {
+                case .values(let values, let width):
+                    let rowValues = values + row * width
+                    for unit in 0..<width {
+                        if !first { output.append(delimiter) }
+                        first = false
+                        formatter.append(rowValues[unit], to: &output)
+                    }
+                case .ranks(let indices, let values, let k):
+                    for slot in (row * k)..<(row * k + k) {
+                        if !first { output.append(delimiter) }
+                        first = false
+                        let index = Int(indices[slot])
+                        if let labels = quotedLabels {
+                            output.append(contentsOf: labels[index])
+                        } else {
+                            output.append(contentsOf: String(index).utf8)
                         }
-                    case .ranks(let indices, let values, let k):
-                        for slot in (row * k)..<(row * k + k) {
-                            if !first { output.append(delimiter) }
-                            first = false
-                            let index = Int(indices[slot])
-                            if let labels = quotedLabels {
-                                output.append(contentsOf: labels[index])
-                            } else {
-                                output.append(contentsOf: String(index).utf8)
-                            }
-                            output.append(delimiter)
-                            formatter.append(values[slot], to: &output)
-                        }
+                        output.append(delimiter)
+                        formatter.append(values[slot], to: &output)
                     }
                 }
-                output.append(0x0A)
             }
+        }
+    }
+
+    /// Writes each row's line: its carried fields, what `values` appends, a line feed.
+    @inline(__always)
+    private func forEachLine(rows: Int, values: (Int) -> Void) {
+        var previousEnd = 0
+        for row in 0..<rows {
+            let end = carriedEnds[row]
+            carried.withUnsafeBufferPointer { carriedBytes in
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: carriedBytes[previousEnd..<end]))
+            }
+            previousEnd = end
+            values(row)
+            output.append(0x0A)
         }
     }
 }

@@ -19,6 +19,8 @@ public struct PipelinePlan: Sendable {
     public let chain: TransformChain
     /// The output header's names: carried columns, then activations.
     public let outputNames: [String]
+    /// Whether rejects lines start with the input file (the run reads more than one).
+    public var rejectsNameFile = false
 
     /// Resolves the pipeline's columns against the input's first record.
     ///

@@ -21,76 +21,102 @@ public final class PipelineRunner {
         self.config = config
     }
 
-    /// The input's display name for messages.
+    /// The input's display name for messages (the first input's, when there are several).
     public var inputName: String { InputOpener.displayName(config.read.path) }
 
-    /// Opens the input and reads its first record, checking the columns against the pipeline.
-    /// Returns the plan and the reader positioned after the header (or at the first record).
-    public func prepare() throws -> (plan: PipelinePlan, splitter: RecordSplitter, firstChunk: RawChunk?) {
+    /// Opens the inputs (glob patterns expanded) and reads the first record, checking the columns
+    /// against the pipeline. Returns the plan and the inputs positioned after the header.
+    public func prepare() throws -> (plan: PipelinePlan, inputs: InputSequence) {
+        try prepare(files: InputFiles.expand(config.read.inputs))
+    }
+
+    func prepare(files: [String]) throws -> (plan: PipelinePlan, inputs: InputSequence) {
         let read = config.read
-        let source = try InputOpener.open(path: read.path, name: inputName)
-        let splitter = RecordSplitter(source: source, name: inputName, delimiter: read.delimiter,
-                                      maxRecordBytes: read.maxRecordBytes)
-        let first = try splitter.nextChunk(maxRecords: 1)
-        guard let first else {
-            if read.header {
-                throw InputError(.badData, file: inputName, line: 1, problem: "the input is empty: no header row")
-            }
+        let inputs = try InputSequence(files: files, read: read)
+        let name = InputOpener.displayName(files[0])
+        var plan: PipelinePlan
+        if let fields = inputs.firstRecord {
+            plan = try PipelinePlan(config: config, firstRecord: fields, inputName: name)
+        } else {
             // No header and no rows: nothing to check the indices against; an empty run.
             let width = (read.features + read.carry).compactMap { selector -> Int? in
                 if case .index(let index) = selector.ref { return index }
                 return nil
             }.max() ?? 0
-            let plan = try PipelinePlan(config: config, firstRecord: Array(repeating: "", count: width + 1), inputName: inputName)
-            return (plan, splitter, nil)
+            plan = try PipelinePlan(config: config, firstRecord: Array(repeating: "", count: width + 1), inputName: name)
         }
-        let parser = CSVRecordParser(delimiter: read.delimiter)
-        let fields: [String]
-        do throws(CSVRecordParser.Problem) {
-            fields = try first.bytes.withUnsafeBufferPointer { bytes throws(CSVRecordParser.Problem) in
-                try parser.parse(bytes.baseAddress!, count: first.range(of: 0).count)
-                return (0..<parser.fieldCount).map { String(decoding: parser.field($0), as: UTF8.self) }
-            }
-        } catch {
-            throw InputError(.badData, file: inputName, line: first.recordLines[0],
-                             problem: "\(read.header ? "header" : "first record"): field \(error.field): \(error.reason)")
-        }
-        let plan = try PipelinePlan(config: config, firstRecord: fields, inputName: inputName)
-        return (plan, splitter, read.header ? nil : first)
+        plan.rejectsNameFile = files.count > 1 || OutputNameTemplate.isTemplate(config.write.path)
+        return (plan, inputs)
     }
 
     /// Runs the pipeline to the end. On success the outputs are renamed into place; on any error
     /// they are removed, earlier files at the targets stay as they were, and the error is thrown
     /// with ``summary`` holding the figures up to the failure.
+    ///
+    /// With an output name template, each input has its own output, renamed into place when that
+    /// input is done: a failure leaves the outputs of the inputs before it.
     public func run() throws -> RunSummary {
         let started = DispatchTime.now()
         summary = RunSummary()
         defer { summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9 }
-        let (plan, splitter, firstChunk) = try prepare()
-        let output = try OutputFile(path: config.write.path)
+        let files = try InputFiles.expand(config.read.inputs)
         var rejects: OutputFile?
         if config.errors.policy == .reject, let path = config.errors.rejectsPath {
-            do {
-                rejects = try OutputFile(path: path)
-            } catch {
-                output.discard()
-                throw error
-            }
+            rejects = try OutputFile(path: path)
         }
+        var total = RunSummary()
         do {
-            try writeHeaders(plan: plan, output: output, rejects: rejects)
-            try process(plan: plan, splitter: splitter, firstChunk: firstChunk, output: output, rejects: rejects)
+            if OutputNameTemplate.isTemplate(config.write.path) {
+                if files.contains("-") {
+                    throw ConfigError(file: config.file, keyPath: "write.path",
+                                      problem: "an output name template needs input files, not standard input")
+                }
+                var outputs: [String: String] = [:]
+                for file in files {
+                    let path = OutputNameTemplate.path(config.write.path, for: file)
+                    if let earlier = outputs.updateValue(file, forKey: path) {
+                        throw ConfigError(file: config.file, keyPath: "write.path",
+                                          problem: "\(earlier) and \(file) would both be written to \(path)")
+                    }
+                }
+                for (index, file) in files.enumerated() {
+                    try runOne(files: [file], outputPath: OutputNameTemplate.path(config.write.path, for: file),
+                               rejects: rejects, rejectsHeader: index == 0, total: &total)
+                }
+            } else {
+                try runOne(files: files, outputPath: config.write.path, rejects: rejects, rejectsHeader: true, total: &total)
+            }
             try rejects?.commit()
-            try output.commit()
+            summary = total
             summary.succeeded = true
         } catch {
             rejects?.discard()
-            output.discard()
             throw error
         }
         // The defer above times failed runs; the value returned here needs its time now.
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         return summary
+    }
+
+    /// Reads `files` into one output; adds its figures to `total` (and sets ``summary`` to the
+    /// figures so far, also on failure).
+    private func runOne(files: [String], outputPath: String, rejects: OutputFile?, rejectsHeader: Bool,
+                        total: inout RunSummary) throws {
+        let before = total
+        summary = RunSummary()
+        defer { summary = total }
+        let (plan, inputs) = try prepare(files: files)
+        let output = try OutputFile(path: outputPath)
+        do {
+            try writeHeaders(plan: plan, output: output, rejects: rejectsHeader ? rejects : nil)
+            try process(plan: plan, inputs: inputs, output: output, rejects: rejects)
+            total = before.adding(summary)
+            try output.commit()
+        } catch {
+            total = before.adding(summary)
+            output.discard()
+            throw error
+        }
     }
 
     /// The figures of the last run, complete or not.
@@ -103,14 +129,12 @@ public final class PipelineRunner {
             try output.write(write.isCompressed ? ChunkCompressors.make(level: write.gzipLevel).member(line) : line)
         }
         if let rejects, let path = config.errors.rejectsPath {
-            let line = CSVText.line(["line", "reason", "record"], delimiter: 0x2C)
+            let line = CSVText.line((plan.rejectsNameFile ? ["file"] : []) + ["line", "reason", "record"], delimiter: 0x2C)
             try rejects.write(path.hasSuffix(".gz") ? ChunkCompressors.make(level: write.gzipLevel).member(line) : line)
         }
     }
 
-    private func process(
-        plan: PipelinePlan, splitter: RecordSplitter, firstChunk: RawChunk?, output: OutputFile, rejects: OutputFile?
-    ) throws {
+    private func process(plan: PipelinePlan, inputs: InputSequence, output: OutputFile, rejects: OutputFile?) throws {
         let inFlight = DispatchSemaphore(value: plan.maxChunksInFlight)
         let stop = StopFlag()
         let writer = OrderedWriter(output: output, rejects: rejects, maxErrors: config.errors.maxErrors,
@@ -122,21 +146,12 @@ public final class PipelineRunner {
         let workQueue = DispatchQueue(label: "nnpipe.workers", attributes: .concurrent)
         let writeQueue = DispatchQueue(label: "nnpipe.writer")
         let group = DispatchGroup()
-        var pendingFirst = firstChunk
         var nextIndex = 0
         var readError: Error?
         do {
             while !stop.isSet {
-                var chunk: RawChunk
-                if let first = pendingFirst {
-                    chunk = first
-                    pendingFirst = nil
-                } else if let next = try splitter.nextChunk(maxRecords: config.execution.chunkRows,
-                                                                 maxBytes: config.execution.chunkBytes) {
-                    chunk = next
-                } else {
-                    break
-                }
+                guard var chunk = try inputs.nextChunk(maxRecords: config.execution.chunkRows,
+                                                       maxBytes: config.execution.chunkBytes) else { break }
                 chunk.index = nextIndex
                 nextIndex += 1
                 inFlight.wait()

@@ -28,6 +28,16 @@ public struct RunSummary: Sendable, Codable, Equatable {
         if getrusage(RUSAGE_SELF.rawValue, &usage) == 0 { peakRSSBytes = usage.ru_maxrss * 1024 }
     }
 
+    /// These figures plus another run's rows (for runs over several inputs).
+    public func adding(_ other: RunSummary) -> RunSummary {
+        var sum = self
+        sum.rowsRead += other.rowsRead
+        sum.rowsWritten += other.rowsWritten
+        sum.rowsSkipped += other.rowsSkipped
+        sum.rowsRejected += other.rowsRejected
+        return sum
+    }
+
     public var rowsPerSecond: Double { seconds > 0 ? Double(rowsRead) / seconds : 0 }
 
     /// The one-line summary printed on standard error.

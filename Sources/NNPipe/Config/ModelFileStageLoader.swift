@@ -1,0 +1,70 @@
+/// The forward stage's model-file keys: `model` (npz, safetensors, ONNX or JSON, told apart by
+/// their bytes), `activations` (one per layer, for npz and safetensors) and `tensors` (which
+/// tensors make each layer, for files whose names follow no convention).
+extension PipelineLoader.Context {
+    /// A model file (npz, safetensors, ONNX, JSON) with the stage's `activations` and `tensors`.
+    func modelFile(_ path: String, cursor: YAMLCursor, activations: YAMLCursor?, tensors: YAMLCursor?) -> ForwardStageConfig? {
+        let chosen = activations.flatMap(activationList)
+        let mapping = tensors.flatMap(tensorMapping)
+        if activations != nil && chosen == nil || tensors != nil && mapping == nil { return nil }
+        do {
+            let file = try ModelFile.load(path: path)
+            if file.givesActivations, let activations {
+                activations.report("the model (\(file.format.rawValue)) gives its own activations; remove activations")
+                return nil
+            }
+            if file.givesActivations, let tensors {
+                tensors.report("the model (\(file.format.rawValue)) gives its own layers; tensors: is for npz and safetensors files")
+                return nil
+            }
+            let layers = try file.layers(mapping: mapping)
+            if !file.givesActivations {
+                let found = layers.map { "\($0.name ?? "?") (\($0.inputs)→\($0.units))" }.joined(separator: ", ")
+                guard let chosen else {
+                    cursor.report("the model (\(file.format.rawValue)) holds no activations; give one per layer with activations: [...] (layers found: \(found))")
+                    return nil
+                }
+                guard chosen.count == layers.count else {
+                    activations?.report("lists \(chosen.count) activations but the model has \(layers.count) layers: \(found)")
+                    return nil
+                }
+            }
+            return ForwardStageConfig(network: try file.network(activations: chosen, mapping: mapping), source: path)
+        } catch {
+            cursor.report("cannot load the model: \(error.message)")
+        }
+        return nil
+    }
+
+    func activationList(_ cursor: YAMLCursor) -> [Activation]? {
+        guard let elements = cursor.sequence() else { return nil }
+        var result: [Activation] = []
+        for element in elements {
+            guard let name = element.string() else { continue }
+            guard let activation = Activation.named(name) else {
+                element.report("unknown activation '\(name)'; known: \(Activation.knownNames)")
+                continue
+            }
+            result.append(activation)
+        }
+        return result.count == elements.count ? result : nil
+    }
+
+    /// `tensors: [{weights: NAME, bias: NAME, transpose: BOOL}, …]`, one entry per layer.
+    func tensorMapping(_ cursor: YAMLCursor) -> [TensorMapping]? {
+        guard let elements = cursor.sequence() else { return nil }
+        if elements.isEmpty { cursor.report("must list at least one layer") }
+        var result: [TensorMapping] = []
+        for element in elements {
+            guard let keys = element.mapping(allowed: PipelineLoader.tensorMappingKeys, required: ["weights"]),
+                  let weights = keys["weights"]?.nonEmptyString() else { continue }
+            let bias = keys["bias"].flatMap { $0.nonEmptyString() }
+            if keys["bias"] != nil && bias == nil { continue }
+            let transpose = keys["transpose"].map { $0.bool() } ?? false
+            guard let transpose else { continue }
+            result.append(TensorMapping(weights: weights, bias: bias, transpose: transpose))
+        }
+        return result.count == elements.count && !elements.isEmpty ? result : nil
+    }
+
+}

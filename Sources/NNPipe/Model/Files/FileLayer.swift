@@ -1,0 +1,72 @@
+/// A dense layer as found in a model file, before the pipeline's activations are applied.
+public struct FileLayer: Sendable {
+    /// The layer's name in the file (`fc1`, `0`, `W1`, an ONNX node's name).
+    public var name: String?
+    public var inputs: Int
+    public var units: Int
+    /// inputs × units, row-major (already transposed when the file stores units × inputs).
+    public var weights: [Double]
+    /// units values (zeros when the file has no bias).
+    public var bias: [Double]
+    /// The activation the file gives (ONNX, JSON), or nil when the pipeline must give it (npz, safetensors).
+    public var activation: Activation?
+    /// The tensors the layer came from, for `nnpipe inspect`.
+    public var weightsTensor: String?
+    public var biasTensor: String?
+    /// Whether the stored weights were units × inputs (PyTorch's `nn.Linear`, ONNX `Gemm transB=1`).
+    public var transposed: Bool
+
+    public init(name: String?, inputs: Int, units: Int, weights: [Double], bias: [Double], activation: Activation?,
+                weightsTensor: String? = nil, biasTensor: String? = nil, transposed: Bool = false) {
+        self.name = name
+        self.inputs = inputs
+        self.units = units
+        self.weights = weights
+        self.bias = bias
+        self.activation = activation
+        self.weightsTensor = weightsTensor
+        self.biasTensor = biasTensor
+        self.transposed = transposed
+    }
+
+    /// Builds a layer from a 2-D weight tensor and an optional 1-D bias tensor, checking shapes
+    /// and values; `transpose` reads the weights as units × inputs.
+    static func from(weights: Tensor, bias: Tensor?, transpose: Bool, name: String?, activation: Activation? = nil,
+                     scale: Double = 1, biasScale: Double = 1) throws(ModelFileProblem) -> FileLayer {
+        guard weights.shape.count == 2, weights.shape[0] > 0, weights.shape[1] > 0 else {
+            throw ModelFileProblem("weights '\(weights.name)' have shape \(weights.shapeText); a dense layer's weights are a non-empty 2-D matrix")
+        }
+        try checkFinite(weights)
+        let (rows, columns) = (weights.shape[0], weights.shape[1])
+        let (inputs, units) = transpose ? (columns, rows) : (rows, columns)
+        var matrix = weights.values
+        if transpose {
+            for i in 0..<inputs { for u in 0..<units { matrix[i * units + u] = weights.values[u * inputs + i] } }
+        }
+        if scale != 1 { matrix = matrix.map { $0 * scale } }
+        var biasValues = [Double](repeating: 0, count: units)
+        if let bias {
+            try checkFinite(bias)
+            biasValues = try biasVector(bias, units: units, weights: weights.name, transposed: transpose)
+            if biasScale != 1 { biasValues = biasValues.map { $0 * biasScale } }
+        }
+        return FileLayer(name: name, inputs: inputs, units: units, weights: matrix, bias: biasValues, activation: activation,
+                         weightsTensor: weights.name, biasTensor: bias?.name, transposed: transpose)
+    }
+
+    /// A bias tensor's `units` values: 1-D (units), or (1, units) as some exporters keep it; a
+    /// single value broadcasts.
+    static func biasVector(_ bias: Tensor, units: Int, weights: String, transposed: Bool) throws(ModelFileProblem) -> [Double] {
+        try checkFinite(bias)
+        let isRow = bias.shape.count == 1 || (bias.shape.count == 2 && bias.shape[0] == 1)
+        if isRow && bias.values.count == units { return bias.values }
+        if bias.values.count == 1 && bias.shape.count <= 1 { return [Double](repeating: bias.values[0], count: units) }
+        throw ModelFileProblem("bias '\(bias.name)' has shape \(bias.shapeText) but weights '\(weights)' (\(transposed ? "units × inputs" : "inputs × units")) have \(units) units")
+    }
+
+    private static func checkFinite(_ tensor: Tensor) throws(ModelFileProblem) {
+        if let index = tensor.values.firstIndex(where: { !$0.isFinite }) {
+            throw ModelFileProblem("tensor '\(tensor.name)' holds \(tensor.values[index]) at flat index \(index); weights must be finite")
+        }
+    }
+}

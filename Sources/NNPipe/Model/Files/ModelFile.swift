@@ -1,0 +1,153 @@
+import Foundation
+
+/// A model file of any format nnpipe reads, told apart by its first bytes (never its name):
+///
+/// | format | first bytes |
+/// |---|---|
+/// | npz (`np.savez`, `np.savez_compressed`) | `PK\x03\x04` (ZIP) |
+/// | npy (`np.save`, one array) | `\x93NUMPY` |
+/// | safetensors | 8-byte little-endian header length, then `{` |
+/// | JSON (nnpipe's own) | `{` after white space |
+/// | ONNX | protobuf `ModelProto` with a graph (usually `0x08`, its `ir_version`) |
+///
+/// npz and safetensors files hold named tensors and no activations: their layers come from the
+/// tensor names (``TensorLayers``) or from an explicit ``TensorMapping``, and the pipeline gives
+/// the activations. ONNX and JSON files give their layers and activations themselves. Every
+/// problem is a ``ModelError`` naming the file (exit status 78).
+public struct ModelFile: Sendable {
+    /// The file as the user named it.
+    public let name: String
+    public let format: ModelFileFormat
+    /// The file's tensors, in file order (for JSON, each layer's weights and bias).
+    public let tensors: [Tensor]
+    /// The layers the file defines with their activations (ONNX, JSON); nil for tensor files.
+    public let definedLayers: [FileLayer]?
+
+    /// Whether the file gives its own activations (ONNX, JSON).
+    public var givesActivations: Bool { definedLayers != nil }
+
+    /// Reads and checks the model file at `path`.
+    public static func load(path: String, displayName: String? = nil) throws(ModelError) -> ModelFile {
+        let name = displayName ?? path
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw ModelError(file: name, problem: exists ? "cannot read the model file" : "model file not found")
+        }
+        let bytes = [UInt8](data)
+        let result = bytes.withUnsafeBytes { raw in Result { () throws(ModelError) in try decode(raw, name: name) } }
+        return try result.get()
+    }
+
+    /// Decodes a model file's bytes.
+    public static func decode(_ bytes: UnsafeRawBufferPointer, name: String) throws(ModelError) -> ModelFile {
+        guard !bytes.isEmpty else { throw ModelError(file: name, problem: "the model file is empty") }
+        do {
+            switch detect(bytes) {
+            case .npz:
+                return ModelFile(name: name, format: .npz, tensors: try NpzFile.tensors(bytes), definedLayers: nil)
+            case .npy:
+                let stem = ((name as NSString).lastPathComponent as NSString).deletingPathExtension
+                return ModelFile(name: name, format: .npy, tensors: [try NpyArray.decode(bytes, name: stem)], definedLayers: nil)
+            case .safetensors:
+                return ModelFile(name: name, format: .safetensors, tensors: try SafetensorsFile.tensors(bytes), definedLayers: nil)
+            case .json:
+                let network = try ModelLoader.load(jsonBytes: Array(bytes), name: name)
+                return fromJSON(network, name: name)
+            case .onnx:
+                return try onnx(OnnxModel.parse(bytes), name: name)
+            case nil:
+                // No signature: ONNX if it reads as a ModelProto with a graph of nodes.
+                if let model = try? OnnxModel.parse(bytes), !model.nodes.isEmpty {
+                    return try onnx(model, name: name)
+                }
+                let start = bytes.prefix(8).map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }
+                throw ModelFileProblem("not a model file nnpipe reads (it starts with bytes \(start.joined(separator: " "))); expected .npz (ZIP), .npy, safetensors, ONNX or nnpipe's JSON")
+            }
+        } catch let problem as ModelFileProblem {
+            throw ModelError(file: name, problem: problem.problem)
+        } catch let error as ModelError {
+            throw error
+        } catch {
+            throw ModelError(file: name, problem: "\(error)")
+        }
+    }
+
+    private static func onnx(_ model: OnnxModel, name: String) throws(ModelFileProblem) -> ModelFile {
+        ModelFile(name: name, format: .onnx, tensors: model.initializers, definedLayers: try OnnxGraphLayers.layers(model))
+    }
+
+    private static func fromJSON(_ network: Network, name: String) -> ModelFile {
+        var tensors: [Tensor] = []
+        var layers: [FileLayer] = []
+        for (index, layer) in network.layers.enumerated() {
+            let weights = "layers[\(index)].weights", bias = "layers[\(index)].bias"
+            tensors.append(Tensor(name: weights, shape: [layer.inputs, layer.units], dtype: "number", values: layer.weights))
+            tensors.append(Tensor(name: bias, shape: [layer.units], dtype: "number", values: layer.bias))
+            layers.append(FileLayer(name: layer.name, inputs: layer.inputs, units: layer.units, weights: layer.weights, bias: layer.bias,
+                                    activation: layer.activation, weightsTensor: weights, biasTensor: bias))
+        }
+        return ModelFile(name: name, format: .json, tensors: tensors, definedLayers: layers)
+    }
+
+    /// The format the first bytes announce, or nil when none does.
+    public static func detect(_ bytes: UnsafeRawBufferPointer) -> ModelFileFormat? {
+        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) || bytes.starts(with: [0x50, 0x4B, 0x05, 0x06]) { return .npz }
+        if bytes.starts(with: NpyArray.magic) { return .npy }
+        // A header length below 2^40 has zero top bytes, which no JSON text has.
+        if bytes.count >= 9, bytes[8] == UInt8(ascii: "{"), bytes[5] == 0, bytes[6] == 0, bytes[7] == 0 { return .safetensors }
+        if let first = bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }), first == UInt8(ascii: "{") { return .json }
+        // ModelProto field 1 (ir_version, a varint) comes first in every exporter's output.
+        if bytes.first == 0x08 { return .onnx }
+        return nil
+    }
+
+    /// The dense layers, in order, with shapes checked to chain: the file's own (ONNX, JSON),
+    /// or found from the tensor names or `mapping` (npz, safetensors).
+    public func layers(mapping: [TensorMapping]? = nil) throws(ModelError) -> [FileLayer] {
+        let layers: [FileLayer]
+        do {
+            if let definedLayers {
+                if mapping != nil {
+                    throw ModelFileProblem("an \(format.rawValue) model gives its own layers; tensors: is for npz and safetensors files")
+                }
+                layers = definedLayers
+            } else {
+                layers = try TensorLayers.layers(tensors, mapping: mapping)
+            }
+            for (previous, next) in zip(layers, layers.dropFirst()) where previous.units != next.inputs {
+                throw ModelFileProblem("shapes do not chain: layer '\(next.name ?? "?")' takes \(next.inputs) inputs but layer '\(previous.name ?? "?")' before it gives \(previous.units) units")
+            }
+        } catch let problem as ModelFileProblem {
+            throw ModelError(file: name, problem: problem.problem)
+        } catch {
+            throw ModelError(file: name, problem: "\(error)")
+        }
+        return layers
+    }
+
+    /// The network to run: ``layers(mapping:)`` with their activations, the file's own or
+    /// `activations` (one per layer; required for npz and safetensors, refused for ONNX and JSON).
+    public func network(activations: [Activation]?, mapping: [TensorMapping]? = nil) throws(ModelError) -> Network {
+        let layers = try layers(mapping: mapping)
+        let describe = layers.map { "\($0.name ?? "?") (\($0.inputs)→\($0.units))" }.joined(separator: ", ")
+        var chosen: [Activation] = []
+        if givesActivations {
+            if let activations {
+                throw ModelError(file: name, problem: "an \(format.rawValue) model gives its own activations (\(layers.map { $0.activation?.name ?? "?" }.joined(separator: ", "))); remove activations: \(activations.map(\.name))")
+            }
+            chosen = layers.map { $0.activation ?? .identity }
+        } else {
+            guard let activations else {
+                throw ModelError(file: name, problem: "an \(format.rawValue) file holds no activations; give one per layer with activations: [...] (layers: \(describe))")
+            }
+            guard activations.count == layers.count else {
+                throw ModelError(file: name, problem: "activations lists \(activations.count) but the model has \(layers.count) layers: \(describe)")
+            }
+            chosen = activations
+        }
+        return Network(layers: zip(layers, chosen).map { layer, activation in
+            DenseLayer(inputs: layer.inputs, units: layer.units, weights: layer.weights, bias: layer.bias,
+                       activation: activation, name: layer.name)
+        })
+    }
+}

@@ -1,0 +1,45 @@
+/// A readable account of a model file, printed by `nnpipe inspect`: its format, its tensors
+/// and the layers nnpipe builds from them.
+public enum ModelFileDescription {
+    /// The header and tensor lines, which need nothing but a readable file.
+    public static func tensorLines(_ file: ModelFile) -> [String] {
+        var lines = ["\(file.name): \(formatName(file.format)), \(file.tensors.count) tensor\(file.tensors.count == 1 ? "" : "s")"]
+        lines.append("tensors:")
+        let nameWidth = file.tensors.map(\.name.count).max() ?? 0
+        let typeWidth = file.tensors.map(\.dtype.count).max() ?? 0
+        for tensor in file.tensors {
+            lines.append("  \(pad(tensor.name, nameWidth))  \(pad(tensor.dtype, typeWidth))  \(tensor.shapeText)")
+        }
+        return lines
+    }
+
+    /// The layer lines: shapes, names, where the weights came from, the activation.
+    public static func layerLines(_ layers: [FileLayer]) -> [String] {
+        var lines = ["layers (inputs→units):"]
+        let names = layers.map { $0.name ?? "-" }
+        let shapes = layers.map { "\($0.inputs)→\($0.units)" }
+        let nameWidth = names.map(\.count).max() ?? 0, shapeWidth = shapes.map(\.count).max() ?? 0
+        for (index, layer) in layers.enumerated() {
+            var source = "weights \(layer.weightsTensor ?? "-")"
+            source += layer.transposed ? " (units × inputs, transposed)" : " (inputs × units)"
+            source += layer.biasTensor.map { ", bias \($0)" } ?? ", no bias"
+            let activation = layer.activation.map { "activation: \($0.name)" } ?? "activation: from the pipeline"
+            lines.append("  \(index)  \(pad(names[index], nameWidth))  \(pad(shapes[index], shapeWidth))  \(activation); \(source)")
+        }
+        return lines
+    }
+
+    static func formatName(_ format: ModelFileFormat) -> String {
+        switch format {
+        case .json: "nnpipe JSON model"
+        case .npz: "numpy .npz"
+        case .npy: "numpy .npy"
+        case .safetensors: "safetensors"
+        case .onnx: "ONNX"
+        }
+    }
+
+    private static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
+}

@@ -1,0 +1,71 @@
+/// One named array from a model file, decoded to float64.
+///
+/// `values` are in C order (the last index varies fastest), whatever order the file stored
+/// them in; float32, float16 and bfloat16 values convert to float64 exactly.
+public struct Tensor: Sendable {
+    /// The name in the file (`W0`, `fc1.weight`, an ONNX initializer's name).
+    public var name: String
+    /// Dimensions, outermost first; empty for a scalar.
+    public var shape: [Int]
+    /// The element type as the file stores it (`<f8`, `F32`, `FLOAT`).
+    public var dtype: String
+    /// product(shape) values, C order.
+    public var values: [Double]
+
+    public init(name: String, shape: [Int], dtype: String, values: [Double]) {
+        self.name = name
+        self.shape = shape
+        self.dtype = dtype
+        self.values = values
+    }
+
+    /// The shape as written in messages: `(3, 4)`.
+    public var shapeText: String {
+        shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
+    }
+}
+
+/// The kinds of model file nnpipe reads, told apart by their first bytes.
+public enum ModelFileFormat: String, Sendable {
+    /// nnpipe's own JSON model: `{"layers": [...]}`.
+    case json
+    /// numpy's `np.savez` / `np.savez_compressed`: a ZIP of `.npy` arrays.
+    case npz
+    /// One numpy array (`np.save`): no layers by itself.
+    case npy
+    /// Hugging Face safetensors (`safetensors.torch.save_file`, `safetensors.numpy.save_file`).
+    case safetensors
+    /// An ONNX model (protobuf `ModelProto`).
+    case onnx
+}
+
+/// A problem found while decoding a model file's bytes; ``ModelFile`` adds the file's name.
+struct ModelFileProblem: Error {
+    var problem: String
+    init(_ problem: String) { self.problem = problem }
+}
+
+/// Element counts and byte sizes, computed with overflow checks so a header claiming absurd
+/// dimensions is an error rather than a crash or a huge allocation.
+enum ShapeArithmetic {
+    /// product(shape), or a problem when a dimension is negative or the product overflows.
+    static func elementCount(_ shape: [Int], what: String) throws(ModelFileProblem) -> Int {
+        var count = 1
+        for dimension in shape {
+            guard dimension >= 0 else { throw ModelFileProblem("\(what) has a negative dimension \(dimension)") }
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            guard !overflow, product <= 1 << 48 else {
+                throw ModelFileProblem("\(what) has an impossible shape \(shape) (more elements than any file holds)")
+            }
+            count = product
+        }
+        return count
+    }
+
+    /// `count × itemSize`, checked.
+    static func byteCount(_ count: Int, itemSize: Int, what: String) throws(ModelFileProblem) -> Int {
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: itemSize)
+        guard !overflow else { throw ModelFileProblem("\(what) is too large") }
+        return bytes
+    }
+}

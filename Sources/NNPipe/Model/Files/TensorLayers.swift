@@ -1,0 +1,138 @@
+/// One layer named in a forward stage's `tensors:` list: which tensors hold its weights and
+/// bias, and whether the weights are stored units × inputs.
+public struct TensorMapping: Sendable {
+    public var weights: String
+    public var bias: String?
+    public var transpose: Bool
+
+    public init(weights: String, bias: String?, transpose: Bool) {
+        self.weights = weights
+        self.bias = bias
+        self.transpose = transpose
+    }
+}
+
+/// Finds the dense layers among a file's named tensors (npz, safetensors), which carry no
+/// activations.
+///
+/// By name, when every tensor follows one convention:
+/// - numpy: `W0`, `b0`, `W1`, `b1`, … (also `w0`, `weights_0`, `weight0`, `bias_0`, `biases0`),
+///   stored inputs × units, in order of the number;
+/// - PyTorch `state_dict`: `PREFIX.weight` and `PREFIX.bias` (`0.weight`, `net.2.weight`,
+///   `fc1.weight`), stored units × inputs (`nn.Linear`) and transposed on load, in natural
+///   order of the prefix (numbers compared as numbers: `net.2` before `net.10`).
+/// A missing bias is zero. Otherwise the pipeline lists the layers (``TensorMapping``).
+enum TensorLayers {
+    static func layers(_ tensors: [Tensor], mapping: [TensorMapping]?) throws(ModelFileProblem) -> [FileLayer] {
+        var byName: [String: Tensor] = [:]
+        for tensor in tensors { byName[tensor.name] = tensor }
+        if let mapping { return try mapped(mapping, byName: byName, tensors: tensors) }
+        if let layers = try numpyStyle(tensors, byName: byName) { return layers }
+        if let layers = try pytorchStyle(tensors, byName: byName) { return layers }
+        let names = tensors.prefix(6).map { "'\($0.name)'" }.joined(separator: ", ") + (tensors.count > 6 ? ", …" : "")
+        throw ModelFileProblem("cannot tell the layers from the tensor names (\(names)); name them W0, b0, W1, … (inputs × units) or fc1.weight, fc1.bias, … (units × inputs), or list them in the forward stage's tensors: [{weights: NAME, bias: NAME, transpose: BOOL}, …]")
+    }
+
+    private static func mapped(_ mapping: [TensorMapping], byName: [String: Tensor], tensors: [Tensor]) throws(ModelFileProblem) -> [FileLayer] {
+        func tensor(_ name: String) throws(ModelFileProblem) -> Tensor {
+            guard let tensor = byName[name] else {
+                let names = tensors.map(\.name).joined(separator: ", ")
+                throw ModelFileProblem("no tensor named '\(name)' in the file; it holds: \(names)")
+            }
+            return tensor
+        }
+        var layers: [FileLayer] = []
+        for entry in mapping {
+            let weights = try tensor(entry.weights)
+            let bias: Tensor?
+            if let name = entry.bias { bias = try tensor(name) } else { bias = nil }
+            layers.append(try FileLayer.from(weights: weights, bias: bias, transpose: entry.transpose, name: entry.weights))
+        }
+        return layers
+    }
+
+    /// `W0`/`b0`-style names, or nil when some tensor does not follow them.
+    private static func numpyStyle(_ tensors: [Tensor], byName: [String: Tensor]) throws(ModelFileProblem) -> [FileLayer]? {
+        var weights: [Int: Tensor] = [:], biases: [Int: Tensor] = [:]
+        for tensor in tensors {
+            guard let (role, index) = numpyName(tensor.name) else { return nil }
+            if role == "weights" {
+                if let other = weights[index] { throw ModelFileProblem("tensors '\(other.name)' and '\(tensor.name)' are both weights of layer \(index)") }
+                weights[index] = tensor
+            } else {
+                if let other = biases[index] { throw ModelFileProblem("tensors '\(other.name)' and '\(tensor.name)' are both biases of layer \(index)") }
+                biases[index] = tensor
+            }
+        }
+        for (index, bias) in biases where weights[index] == nil {
+            throw ModelFileProblem("bias '\(bias.name)' has no weights of layer \(index)")
+        }
+        var layers: [FileLayer] = []
+        for index in weights.keys.sorted() {
+            let tensor = weights[index]!
+            layers.append(try FileLayer.from(weights: tensor, bias: biases[index], transpose: false, name: tensor.name))
+        }
+        return layers.isEmpty ? nil : layers
+    }
+
+    /// ("weights" or "bias", N) for `W3`, `w3`, `weights_3`, `weight3`, `b3`, `bias_3`, `biases3`.
+    static func numpyName(_ name: String) -> (String, Int)? {
+        let digits = name.reversed().prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, digits.count < 10, let index = Int(String(digits.reversed())) else { return nil }
+        var prefix = name.dropLast(digits.count)
+        if prefix.hasSuffix("_") { prefix = prefix.dropLast() }
+        switch prefix.lowercased() {
+        case "w", "weight", "weights": return ("weights", index)
+        case "b", "bias", "biases": return ("bias", index)
+        default: return nil
+        }
+    }
+
+    /// `PREFIX.weight`/`PREFIX.bias` names, or nil when some tensor does not follow them.
+    private static func pytorchStyle(_ tensors: [Tensor], byName: [String: Tensor]) throws(ModelFileProblem) -> [FileLayer]? {
+        var prefixes: [String] = []
+        for tensor in tensors {
+            if tensor.name.hasSuffix(".weight") {
+                prefixes.append(String(tensor.name.dropLast(7)))
+            } else if !tensor.name.hasSuffix(".bias") {
+                return nil
+            }
+        }
+        for tensor in tensors where tensor.name.hasSuffix(".bias") && byName[String(tensor.name.dropLast(5)) + ".weight"] == nil {
+            throw ModelFileProblem("bias '\(tensor.name)' has no matching '\(tensor.name.dropLast(5)).weight'")
+        }
+        var layers: [FileLayer] = []
+        for prefix in prefixes.sorted(by: naturalOrder) {
+            guard let weights = byName[prefix + ".weight"] else { continue }
+            layers.append(try FileLayer.from(weights: weights, bias: byName[prefix + ".bias"], transpose: true, name: prefix))
+        }
+        return layers.isEmpty ? nil : layers
+    }
+
+    /// Compares names piece by piece, runs of digits as numbers: `net.2` < `net.10`, `fc2` < `fc10`.
+    static func naturalOrder(_ a: String, _ b: String) -> Bool {
+        let x = pieces(a), y = pieces(b)
+        for (p, q) in zip(x, y) where p != q {
+            if let m = Int(p), let n = Int(q) { return m < n }
+            return p < q
+        }
+        return x.count < y.count
+    }
+
+    private static func pieces(_ name: String) -> [String] {
+        var result: [String] = []
+        var current = ""
+        var inDigits = false
+        for character in name {
+            let isDigit = character.isASCII && character.isNumber
+            if !current.isEmpty && isDigit != inDigits {
+                result.append(current)
+                current = ""
+            }
+            inDigits = isDigit
+            current.append(character)
+        }
+        if !current.isEmpty { result.append(current) }
+        return result
+    }
+}

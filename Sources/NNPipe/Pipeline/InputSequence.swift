@@ -1,0 +1,77 @@
+/// A run's input files read one after another as one stream of chunks.
+///
+/// Opening a file reads its first record: the header (which must equal the first file's, field
+/// for field) or, without a header, the first data record, handed out first. A chunk never spans
+/// two files, and names the file its records come from.
+public final class InputSequence {
+    public let files: [String]
+    private let read: ReadStageConfig
+    private var nextFile = 0
+    private var splitter: RecordSplitter?
+    private var pending: RawChunk?
+    /// The first file's header fields (or first record's, without a header); nil when it is empty.
+    private(set) var firstRecord: [String]?
+
+    /// Opens the first file.
+    init(files: [String], read: ReadStageConfig) throws {
+        self.files = files
+        self.read = read
+        try openNext()
+    }
+
+    /// The next chunk of the current file, moving on to the next file at the end of one.
+    func nextChunk(maxRecords: Int, maxBytes: Int) throws -> RawChunk? {
+        if let first = pending {
+            pending = nil
+            return first
+        }
+        while let current = splitter {
+            if let chunk = try current.nextChunk(maxRecords: maxRecords, maxBytes: maxBytes) { return chunk }
+            if nextFile == files.count { return nil }
+            try openNext()
+        }
+        return nil
+    }
+
+    private func openNext() throws {
+        let path = files[nextFile]
+        let name = InputOpener.displayName(path)
+        nextFile += 1
+        let source = try InputOpener.open(path: path, name: name)
+        let opened = RecordSplitter(source: source, name: name, delimiter: read.delimiter, maxRecordBytes: read.maxRecordBytes)
+        splitter = opened
+        guard let first = try opened.nextChunk(maxRecords: 1) else {
+            if read.header {
+                throw InputError(.badData, file: name, line: 1, problem: "the input is empty: no header row")
+            }
+            return
+        }
+        let fields = try Self.fields(of: first, read: read, name: name)
+        if !read.header {
+            pending = first
+            if firstRecord == nil { firstRecord = fields }
+        } else if let expected = firstRecord {
+            if fields != expected {
+                throw InputError(.badData, file: name, line: 1,
+                                 problem: "the header differs from the first input's (\(InputOpener.displayName(files[0]))): "
+                                    + "found \(fields.joined(separator: ",")), expected \(expected.joined(separator: ","))")
+            }
+        } else {
+            firstRecord = fields
+        }
+    }
+
+    /// The fields of a chunk's first record.
+    private static func fields(of chunk: RawChunk, read: ReadStageConfig, name: String) throws -> [String] {
+        let parser = CSVRecordParser(delimiter: read.delimiter)
+        do throws(CSVRecordParser.Problem) {
+            return try chunk.bytes.withUnsafeBufferPointer { bytes throws(CSVRecordParser.Problem) in
+                try parser.parse(bytes.baseAddress!, count: chunk.range(of: 0).count)
+                return (0..<parser.fieldCount).map { String(decoding: parser.field($0), as: UTF8.self) }
+            }
+        } catch {
+            throw InputError(.badData, file: name, line: chunk.recordLines[0],
+                             problem: "\(read.header ? "header" : "first record"): field \(error.field): \(error.reason)")
+        }
+    }
+}

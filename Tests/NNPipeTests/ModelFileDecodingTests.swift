@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+@testable import NNPipe
+
+/// The pieces of the model-file readers that the fixtures exercise only in part.
+@Suite("Model-file decoding")
+struct ModelFileDecodingTests {
+    static let halves: [(UInt16, Double)] = [
+        (0x3C00, 1.0), (0xC000, -2.0), (0x7BFF, 65504.0), (0x0001, 0x1p-24), (0x0400, 0x1p-14),
+        (0x3555, 0.333251953125), (0x8000, -0.0), (0x7C00, Double.infinity),
+    ]
+
+    @Test("float16 bits decode exactly")
+    func half() {
+        for (bits, value) in Self.halves {
+            #expect(ElementType.half(bits) == value, "\(bits)")
+            #expect(ElementType.half(bits).sign == value.sign)
+            #expect(ElementType.half(bits) == Double(Float16(bitPattern: bits)))
+        }
+    }
+
+    @Test("bfloat16 is the top half of a float32")
+    func bfloat() {
+        #expect(ElementType.bfloat(0x3F80) == 1)
+        #expect(ElementType.bfloat(0xC040) == -3)
+        #expect(ElementType.bfloat(0x3EAB) == Double(Float(bitPattern: 0x3EAB_0000)))
+    }
+
+    @Test("Fortran order becomes C order")
+    func fortran() {
+        // [[1, 2, 3], [4, 5, 6]] stored column by column.
+        #expect(NpyArray.cOrder(fromFortran: [1, 4, 2, 5, 3, 6], shape: [2, 3]) == [1, 2, 3, 4, 5, 6])
+        // A 2×2×2 array a[i][j][k] = 100i + 10j + k.
+        var fortran: [Double] = []
+        for k in 0..<2 { for j in 0..<2 { for i in 0..<2 { fortran.append(Double(100 * i + 10 * j + k)) } } }
+        #expect(NpyArray.cOrder(fromFortran: fortran, shape: [2, 2, 2]) == [0, 1, 10, 11, 100, 101, 110, 111])
+    }
+
+    @Test(".npy header dicts are parsed as Python literals")
+    func pythonLiteral() throws {
+        let header = "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), }          \n"
+        let parsed = try PythonLiteral.parse(Array(header.utf8))
+        #expect(parsed == .dict([(.string("descr"), .string("<f8")), (.string("fortran_order"), .bool(false)),
+                                 (.string("shape"), .tuple([.integer(3), .integer(4)]))]))
+        #expect(try PythonLiteral.parse(Array("{\"shape\": (7,), 'x': [None, True]}".utf8))
+            == .dict([(.string("shape"), .tuple([.integer(7)])), (.string("x"), .list([.none, .bool(true)]))]))
+        #expect(try PythonLiteral.parse(Array("{'shape': ()}".utf8)) == .dict([(.string("shape"), .tuple([]))]))
+        for bad in ["{'shape': (3, 4}", "{'descr' '<f8'}", "{'shape': (99999999999999999999,)}", "{'a': b}", "{'a': 1} x", "{'a': 'open"] {
+            #expect(throws: ModelFileProblem.self, "\(bad)") { try PythonLiteral.parse(Array(bad.utf8)) }
+        }
+    }
+
+    @Test("layer names sort naturally and numpy names are recognized")
+    func names() {
+        #expect(["net.10", "net.2", "net.0", "fc10", "fc2"].sorted(by: TensorLayers.naturalOrder) == ["fc2", "fc10", "net.0", "net.2", "net.10"])
+        #expect(TensorLayers.numpyName("W0")! == ("weights", 0))
+        #expect(TensorLayers.numpyName("weights_12")! == ("weights", 12))
+        #expect(TensorLayers.numpyName("bias_3")! == ("bias", 3))
+        #expect(TensorLayers.numpyName("b7")! == ("bias", 7))
+        #expect(TensorLayers.numpyName("arr_0") == nil)
+        #expect(TensorLayers.numpyName("W") == nil)
+    }
+
+    @Test("a float16 npy array and a bfloat16 safetensors tensor read as float64")
+    func halfFiles() throws {
+        // np.save of np.array([[1.5, -2], [0.25, 65504]], dtype='<f2')
+        var npy: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0]
+        var header = Array("{'descr': '<f2', 'fortran_order': False, 'shape': (2, 2), }".utf8)
+        while (10 + header.count + 1) % 64 != 0 { header.append(0x20) }
+        header.append(0x0A)
+        npy += [UInt8(header.count & 0xFF), UInt8(header.count >> 8)] + header
+        for bits: UInt16 in [0x3E00, 0xC000, 0x3400, 0x7BFF] { npy += [UInt8(bits & 0xFF), UInt8(bits >> 8)] }
+        let tensor = try npy.withUnsafeBytes { raw in Result { () throws(ModelFileProblem) in try NpyArray.decode(raw, name: "W0") } }.get()
+        #expect(tensor.shape == [2, 2])
+        #expect(tensor.values == [1.5, -2, 0.25, 65504])
+
+        let json = Array(#"{"w": {"dtype": "BF16", "shape": [2], "data_offsets": [0, 4]}}"#.utf8)
+        var file: [UInt8] = withUnsafeBytes(of: UInt64(json.count).littleEndian, Array.init) + json
+        file += [0x80, 0x3F, 0x40, 0xC0]
+        let tensors = try file.withUnsafeBytes { raw in Result { () throws(ModelFileProblem) in try SafetensorsFile.tensors(raw) } }.get()
+        #expect(tensors.first?.values == [1, -3])
+    }
+
+    @Test(".npy versions 2 and 3 have a 4-byte header length")
+    func npyVersions() throws {
+        for version: UInt8 in [2, 3] {
+            var header = Array("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }".utf8)
+            while (12 + header.count + 1) % 64 != 0 { header.append(0x20) }
+            header.append(0x0A)
+            var npy: [UInt8] = [0x93] + Array("NUMPY".utf8) + [version, 0]
+            npy += withUnsafeBytes(of: UInt32(header.count).littleEndian, Array.init) + header
+            for value: Float in [1, 3, 2, 4] { npy += withUnsafeBytes(of: value.bitPattern.littleEndian, Array.init) }
+            let tensor = try npy.withUnsafeBytes { raw in Result { () throws(ModelFileProblem) in try NpyArray.decode(raw, name: "w") } }.get()
+            #expect(tensor.values == [1, 2, 3, 4], "version \(version), Fortran order")
+        }
+    }
+
+    @Test("formats are told apart by their first bytes")
+    func detect() {
+        func format(_ bytes: [UInt8]) -> ModelFileFormat? { bytes.withUnsafeBytes { ModelFile.detect($0) } }
+        #expect(format(Array("PK\u{3}\u{4}rest".utf8)) == .npz)
+        #expect(format([0x93] + Array("NUMPY".utf8) + [1, 0]) == .npy)
+        #expect(format([16, 0, 0, 0, 0, 0, 0, 0] + Array("{\"a\": 1}".utf8)) == .safetensors)
+        #expect(format(Array("  \n{\"layers\": []}".utf8)) == .json)
+        #expect(format([0x08, 0x07, 0x12]) == .onnx)
+        #expect(format(Array("hello".utf8)) == nil)
+    }
+}
