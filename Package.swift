@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // Debian's libcsv-dev ships no pkg-config file; the module map links `csv` itself.
@@ -38,7 +39,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "nnpipe",
-            dependencies: ["NNPipe", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "NNPipe",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(name: "NNPipeTests", dependencies: ["NNPipe"]),
         .testTarget(name: "CLITests", dependencies: ["nnpipe"]),

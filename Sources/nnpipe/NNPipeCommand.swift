@@ -9,10 +9,12 @@ struct NNPipeCommand: ParsableCommand {
             A pipeline file (YAML) says what to read, which model to run and
             where to write:
               nnpipe run pipelines/seed.yaml
+              nnpipe test pipelines/seed.yaml
               zcat x.csv.gz | nnpipe run p.yaml --input - --output - | head
 
             Exit statuses:
               0    success
+              1    nnpipe test: a test failed
               64   usage: a bad command-line option
               65   bad data: a bad row under the fail policy, max_errors
                    exceeded, corrupt or truncated gzip, a bad header
@@ -23,6 +25,6 @@ struct NNPipeCommand: ParsableCommand {
               130  interrupted (SIGINT); 143 terminated (SIGTERM)
               141  the reader of standard output went away (| head)
             """,
-        subcommands: [RunCommand.self, ValidateCommand.self, InspectCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, TestCommand.self, InspectCommand.self]
     )
 }

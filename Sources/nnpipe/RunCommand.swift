@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import NNPipe
 
 struct RunCommand: ParsableCommand {
@@ -16,6 +17,7 @@ struct RunCommand: ParsableCommand {
             renamed into place only when the run succeeds; on failure or
             interruption an earlier file is left untouched. One summary
             line goes to standard error at the end (--quiet hides it).
+            On a terminal a progress line shows while the run goes on.
             Exit statuses: see nnpipe --help.
             """
     )
@@ -25,10 +27,19 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("stats-json"), help: ArgumentHelp("Also write the run's figures as JSON to this file.", valueName: "path"))
     var statsJSON: String?
 
-    @Flag(name: .shortAndLong, help: "Print no summary line.")
+    @Flag(name: .shortAndLong, help: "Print no summary line and no progress line.")
     var quiet = false
 
+    @Flag(help: "Show the progress line even when standard error is not a terminal.")
+    var progress = false
+
+    @Flag(name: .customLong("hadoop-counters"), help: "At the end, report the row counts as Hadoop Streaming counters on standard error (reporter:counter:nnpipe,ROWS_READ,N).")
+    var hadoopCounters = false
+
+    @OptionGroup var logging: LoggingOptions
+
     func run() throws {
+        logging.bootstrap()
         Terminal.installSignalHandlers()
         let runner: PipelineRunner
         do {
@@ -36,18 +47,32 @@ struct RunCommand: ParsableCommand {
         } catch {
             throw Terminal.exitCode(for: error)
         }
+        let config = runner.config
+        Terminal.message("running \(config.file)", level: .info, metadata: [
+            "input": .string(runner.inputName), "output": .string(config.write.path == "-" ? "<stdout>" : config.write.path),
+            "workers": .stringConvertible(config.execution.workers ?? ProcessorInfo.activeProcessors),
+            "chunk_rows": .stringConvertible(config.execution.chunkRows), "on_error": .string(config.errors.policy.rawValue),
+        ])
+        let showProgress = progress || (!quiet && Terminal.standardError.isTerminal && logging.format == .text)
+        let progressLine = showProgress ? ProgressLine(progress: runner.progress) : nil
+        progressLine?.start()
         var failure: Error?
         do {
             _ = try runner.run()
         } catch {
             failure = error
         }
+        progressLine?.stop()
         var summary = runner.summary
         summary.measurePeakMemory()
         // The error first, then the figures: a cron log reads top down.
         let exitCode = failure.map(Terminal.exitCode(for:))
         let brokenPipe = (failure as? OutputError)?.kind == .brokenPipe
-        if !quiet && !brokenPipe { Terminal.message(summary.line) }
+        if !quiet && !brokenPipe { Terminal.message(summary.text, metadata: summary.metadata) }
+        if hadoopCounters {
+            // Hadoop reads these exact lines, whatever the log format.
+            for line in summary.hadoopCounters { Terminal.standardError.writeLine(line) }
+        }
         if let statsJSON {
             do {
                 let stats = try OutputFile(path: statsJSON)
@@ -59,5 +84,16 @@ struct RunCommand: ParsableCommand {
             }
         }
         if let exitCode { throw exitCode }
+    }
+}
+
+extension RunSummary {
+    /// The figures as log metadata (the JSON log format's `metadata` object).
+    var metadata: Logger.Metadata {
+        ["succeeded": .stringConvertible(succeeded), "rows_read": .stringConvertible(rowsRead),
+         "rows_written": .stringConvertible(rowsWritten), "rows_skipped": .stringConvertible(rowsSkipped),
+         "rows_rejected": .stringConvertible(rowsRejected), "seconds": .stringConvertible(seconds),
+         "rows_per_second": .stringConvertible((rowsPerSecond * 10).rounded() / 10),
+         "peak_rss_bytes": .stringConvertible(peakRSSBytes)]
     }
 }

@@ -18,12 +18,15 @@ struct ValidateCommand: ParsableCommand {
 
     @OptionGroup var pipeline: PipelineOptions
 
+    @OptionGroup var logging: LoggingOptions
+
     func run() throws {
+        logging.bootstrap()
         do {
             let config = try pipeline.loadConfig()
             let runner = PipelineRunner(config: config)
             let (plan, _) = try runner.prepare()
-            for line in PlanDescription.lines(plan, inputName: runner.inputName) { Terminal.message(line) }
+            for line in PlanDescription.lines(plan, inputName: runner.inputName) { Terminal.report(line) }
         } catch {
             throw Terminal.exitCode(for: error)
         }

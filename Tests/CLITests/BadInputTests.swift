@@ -161,6 +161,10 @@ let badInputCases: [BadInputCase] = [
                  words: ["duplicate", "\"z\""], at: .input(1)),
     BadInputCase(name: "requested feature column missing", input: .text("id,x1,x3\na,1,2\n"), status: 65,
                  words: ["\"x2\"", "not in the input", "columns present: \"id\", \"x1\", \"x3\""], at: .input(1)),
+    BadInputCase(name: "feature index beyond the fields of a headerless record",
+                 input: .text("a,1\nb,3\n"), features: ["1", "2"], carry: ["0"], extraRead: "      header: false",
+                 status: 65, words: ["feature column 2 (", "not in the input", "records have 2 fields (indices 0-1)"],
+                 at: .input(1)),
     BadInputCase(name: "carried column missing", input: .text("x1,x2\n1,2\n"), status: 65,
                  words: ["\"id\"", "not in the input", "columns present: \"x1\", \"x2\""], at: .input(1)),
 

@@ -138,6 +138,37 @@ struct InputFormatTests {
         #expect(try dir.read("out.csv.gz").prefix(2) == Data([0x1F, 0x8B]))
     }
 
+    /// A pipeline as a stage of a line-oriented host (a Spark partition through RDD.pipe, `xargs`,
+    /// a shell loop): headerless records on standard input, headerless results on standard output.
+    static let headerlessStdioPipeline = """
+        stages:
+          - read: {path: "-", header: false, features: [1, 2], carry: [0]}
+          - forward: {model: m.json}
+          - write: {path: "-", header: false}
+        """
+
+    @Test("no header, standard input to standard output: bare lines in, bare lines out, the last line without a line end")
+    func headerlessStdio() throws {
+        let dir = try WorkDir()
+        try dir.write("m.json", sumModel)
+        try dir.write("p.yaml", Self.headerlessStdioPipeline)
+        let result = try dir.nnpipe("run", "p.yaml", "--workers", "1", stdin: Data("a,1,2\nb,3,4".utf8))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdoutText == "a,5.0,1.0\nb,11.0,3.0\n")
+    }
+
+    @Test("no header, standard input to standard output: an empty input (an empty Spark partition) or blank lines give an empty output and status 0",
+          arguments: ["", "\n", "\r\n\n"])
+    func headerlessEmptyStdin(input: String) throws {
+        let dir = try WorkDir()
+        try dir.write("m.json", sumModel)
+        try dir.write("p.yaml", Self.headerlessStdioPipeline)
+        let result = try dir.nnpipe("run", "p.yaml", "--workers", "1", stdin: Data(input.utf8))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("0 rows read, 0 written"), "\(result.stderr)")
+    }
+
     @Test("fixed decimals")
     func decimals() throws {
         let dir = try WorkDir()

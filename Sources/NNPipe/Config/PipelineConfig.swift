@@ -10,6 +10,8 @@ public struct PipelineConfig: Sendable {
     public var write: WriteStageConfig
     public var execution: ExecutionConfig
     public var errors: ErrorPolicyConfig
+    /// The `tests:` section: rows and the activations expected for them (``PipelineTester``).
+    public var tests: [PipelineTestConfig] = []
 }
 
 /// A column picked by header name, or by 0-based index when the input has no header.

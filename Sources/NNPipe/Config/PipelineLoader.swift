@@ -21,7 +21,7 @@ import Yams
 /// that do not load, shapes that do not chain) is reported with the key path and line, all
 /// together, before any input is read.
 public enum PipelineLoader {
-    static let topKeys = ["stages", "execution", "errors"]
+    static let topKeys = ["stages", "execution", "errors", "tests"]
     static let stageKinds = ["read", "scale", "forward", "softmax", "argmax", "top_k", "write"]
     static let readKeys = ["path", "header", "delimiter", "features", "carry", "max_record_bytes"]
     static let forwardKeys = ["model", "layers", "activations", "tensors", "precision", "hidden", "final"]
@@ -31,8 +31,8 @@ public enum PipelineLoader {
     static let executionKeys = ["chunk_rows", "chunk_bytes", "workers", "max_chunks_in_flight"]
     static let errorsKeys = ["policy", "max_errors", "rejects"]
 
-    /// Loads the pipeline file at `path`.
-    public static func load(path: String) throws -> PipelineConfig {
+    /// Loads the pipeline file at `path`, expanding `${NAME}` in its values from `environment`.
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PipelineConfig {
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             throw ConfigError(file: path, keyPath: "", problem: exists ? "cannot read the pipeline file" : "pipeline file not found")
@@ -41,11 +41,13 @@ public enum PipelineLoader {
             throw ConfigError(file: path, keyPath: "", problem: "the pipeline file is not UTF-8 text")
         }
         let folder = (path as NSString).deletingLastPathComponent
-        return try parse(yaml: text, file: path, folder: folder.isEmpty ? "." : folder)
+        return try parse(yaml: text, file: path, folder: folder.isEmpty ? "." : folder, environment: environment)
     }
 
-    /// Parses pipeline YAML; relative paths in it resolve against `folder`.
-    public static func parse(yaml: String, file: String, folder: String) throws -> PipelineConfig {
+    /// Parses pipeline YAML; relative paths in it resolve against `folder`, and `${NAME}` in its
+    /// values expands from `environment`.
+    public static func parse(yaml: String, file: String, folder: String,
+                             environment: [String: String] = [:]) throws -> PipelineConfig {
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: yaml) else {
@@ -55,7 +57,7 @@ public enum PipelineLoader {
         } catch let error as YamlError {
             throw yamlSyntaxError(error, file: file)
         }
-        let diagnostics = ConfigDiagnostics(file: file)
+        let diagnostics = ConfigDiagnostics(file: file, environment: environment)
         let context = Context(folder: folder, diagnostics: diagnostics)
         let cursor = YAMLCursor(node: root, path: "", diagnostics: diagnostics)
         let config = context.pipeline(cursor)
@@ -132,12 +134,13 @@ public enum PipelineLoader {
             if transforms.count == transformCursors.count {
                 checkShapes(read: read, transforms: transforms, cursors: transformCursors, write: write)
             }
+            let tests = top["tests"].map { PipelineTestsReader(read: read, transforms: transforms, diagnostics: diagnostics).tests($0) } ?? []
             if errors.policy == .reject, errors.rejectsPath == nil {
                 (top["errors"] ?? cursor).report("the reject policy needs a rejects file (errors.rejects)")
             }
             guard let read, let write, !transforms.isEmpty else { return nil }
             return PipelineConfig(file: diagnostics.file, read: read, transforms: transforms, write: write,
-                                  execution: execution, errors: errors)
+                                  execution: execution, errors: errors, tests: tests)
         }
 
         /// Features feed the first stage, each stage's values the next; names fit the columns written.
@@ -198,8 +201,8 @@ public enum PipelineLoader {
                     return nil
                 }
                 let paths = elements.compactMap { $0.nonEmptyString() }
-                if elements.count > 1, let stdin = elements.first(where: { $0.string() == "-" }) {
-                    stdin.report("standard input (\"-\") cannot be one of several inputs")
+                if elements.count > 1, paths.count == elements.count, let stdin = paths.firstIndex(of: "-") {
+                    elements[stdin].report("standard input (\"-\") cannot be one of several inputs")
                     return nil
                 }
                 return paths.count == elements.count ? paths : nil
@@ -216,17 +219,18 @@ public enum PipelineLoader {
             var selectors: [ColumnSelector] = []
             var seen: Set<String> = []
             for element in elements {
-                guard case .scalar(let scalar) = element.node else {
+                guard element.isScalar else {
                     element.report("expected a column name or index, found \(element.kindName)")
                     continue
                 }
+                guard let scalar = element.scalarValue() else { continue }
                 let ref: ColumnRef
                 if header {
-                    ref = .name(scalar.string)
-                } else if scalar.style == .plain, let index = Int(scalar.string), index >= 0 {
+                    ref = .name(scalar.text)
+                } else if scalar.typed, let index = Int(scalar.text), index >= 0 {
                     ref = .index(index)
                 } else {
-                    element.report("the input has no header (header: false), so columns are 0-based indices; found '\(scalar.string)'")
+                    element.report("the input has no header (header: false), so columns are 0-based indices; found '\(scalar.text)'")
                     continue
                 }
                 if !seen.insert(ref.description).inserted {
@@ -332,9 +336,10 @@ public enum PipelineLoader {
             if let rows = keys["chunk_rows"]?.int(in: 1...10_000_000) { execution.chunkRows = rows }
             if let bytes = keys["chunk_bytes"]?.int(in: 1...(1 << 30)) { execution.chunkBytes = bytes }
             if let workers = keys["workers"] {
-                if case .scalar(let scalar) = workers.node, scalar.string == "auto" {
+                let text = workers.scalarValue()?.text  // a failed expansion is reported here
+                if text == "auto" {
                     execution.workers = nil
-                } else if let count = workers.int(in: 1...1024) {
+                } else if text != nil || !workers.isScalar, let count = workers.int(in: 1...1024) {
                     execution.workers = count
                 }
             }

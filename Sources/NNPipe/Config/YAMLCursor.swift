@@ -4,9 +4,14 @@ import Yams
 /// together rather than one per run.
 final class ConfigDiagnostics {
     let file: String
+    /// The variables that `${NAME}` in values expands from (see ``EnvironmentExpansion``).
+    let environment: [String: String]
     private(set) var errors: [ConfigError] = []
 
-    init(file: String) { self.file = file }
+    init(file: String, environment: [String: String] = [:]) {
+        self.file = file
+        self.environment = environment
+    }
 
     func report(_ error: ConfigError) { errors.append(error) }
 
@@ -78,13 +83,33 @@ struct YAMLCursor {
         return sequence.enumerated().map { element($0.element, index: $0.offset) }
     }
 
+    /// A scalar's value with environment variables expanded (``EnvironmentExpansion``), and
+    /// whether it may be read as a number or boolean: written unquoted, or made by an expansion
+    /// (so `"${ROWS:-8192}"` may be quoted as flow collections require). Nil when the node is not
+    /// a scalar, or when an expansion fails (reported here).
+    func scalarValue() -> (text: String, typed: Bool)? {
+        guard case .scalar(let scalar) = node else { return nil }
+        guard EnvironmentExpansion.needsExpansion(scalar.string) else { return (scalar.string, scalar.style == .plain) }
+        do {
+            return (try EnvironmentExpansion.expand(scalar.string, environment: diagnostics.environment), true)
+        } catch {
+            report(error.reason)
+            return nil
+        }
+    }
+
+    var isScalar: Bool {
+        if case .scalar = node { return true }
+        return false
+    }
+
     /// A scalar as text.
     func string() -> String? {
-        guard case .scalar(let scalar) = node else {
+        guard isScalar else {
             report("expected a text value, found \(kindName)")
             return nil
         }
-        return scalar.string
+        return scalarValue()?.text
     }
 
     /// A non-empty string.
@@ -99,8 +124,13 @@ struct YAMLCursor {
 
     /// An integer within `range`.
     func int(in range: ClosedRange<Int>) -> Int? {
-        guard case .scalar(let scalar) = node, scalar.style == .plain, let value = Int(scalar.string) else {
+        guard isScalar else {
             report("expected an integer, found \(describeValue)")
+            return nil
+        }
+        guard let scalar = scalarValue() else { return nil }
+        guard scalar.typed, let value = Int(scalar.text) else {
+            report("expected an integer, found '\(scalar.text)'")
             return nil
         }
         guard range.contains(value) else {
@@ -112,24 +142,33 @@ struct YAMLCursor {
 
     /// A boolean (`true`/`false`, also `yes`/`no`).
     func bool() -> Bool? {
-        guard case .scalar(let scalar) = node, scalar.style == .plain else {
+        guard isScalar else {
             report("expected true or false, found \(describeValue)")
             return nil
         }
-        switch scalar.string.lowercased() {
+        guard let scalar = scalarValue() else { return nil }
+        guard scalar.typed else {
+            report("expected true or false, found '\(scalar.text)'")
+            return nil
+        }
+        switch scalar.text.lowercased() {
         case "true", "yes", "on": return true
         case "false", "no", "off": return false
         default:
-            report("expected true or false, found \(describeValue)")
+            report("expected true or false, found '\(scalar.text)'")
             return nil
         }
     }
 
     /// A float64 number.
     func double() -> Double? {
-        guard case .scalar(let scalar) = node, scalar.style == .plain,
-              let value = FloatParser.parse(Array(scalar.string.utf8)) else {
+        guard isScalar else {
             report("expected a number, found \(describeValue)")
+            return nil
+        }
+        guard let scalar = scalarValue() else { return nil }
+        guard scalar.typed, let value = FloatParser.parse(Array(scalar.text.utf8)) else {
+            report("expected a number, found '\(scalar.text)'")
             return nil
         }
         return value

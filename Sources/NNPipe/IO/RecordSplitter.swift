@@ -67,6 +67,10 @@ public final class RecordSplitter {
 
     deinit { window.deallocate() }
 
+    /// Bytes read from the input as stored (compressed bytes for gzip), read ahead of the records
+    /// handed out by at most one read.
+    public var bytesConsumed: Int { source.bytesConsumed }
+
     /// The next chunk of up to `maxRecords` records and about `maxBytes` bytes (a chunk holds at
     /// least one record, and stops at the first record that reaches `maxBytes`), or nil at the end
     /// of the input.

@@ -11,6 +11,11 @@ public final class InputSequence {
     private var pending: RawChunk?
     /// The first file's header fields (or first record's, without a header); nil when it is empty.
     private(set) var firstRecord: [String]?
+    /// Bytes read from the files before the current one.
+    private var bytesOfEarlierFiles = 0
+
+    /// Bytes read from the files as stored (compressed bytes for gzip), for progress.
+    var bytesConsumed: Int { bytesOfEarlierFiles + (splitter?.bytesConsumed ?? 0) }
 
     /// Opens the first file.
     init(files: [String], read: ReadStageConfig) throws {
@@ -37,6 +42,7 @@ public final class InputSequence {
         let path = files[nextFile]
         let name = InputOpener.displayName(path)
         nextFile += 1
+        bytesOfEarlierFiles += splitter?.bytesConsumed ?? 0
         let source = try InputOpener.open(path: path, name: name)
         let opened = RecordSplitter(source: source, name: name, delimiter: read.delimiter, maxRecordBytes: read.maxRecordBytes)
         splitter = opened

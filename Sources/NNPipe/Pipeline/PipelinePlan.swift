@@ -56,7 +56,11 @@ public struct PipelinePlan: Sendable {
                 }
             }
             guard let first = missing.first else { return indices }
-            let names = missing.map(\.ref.description).joined(separator: ", ")
+            // An index is named by its number alone: "feature column 2", "carried columns 0, 5".
+            let names = missing.map { selector in
+                if case .index(let index) = selector.ref { return "\(index)" }
+                return selector.ref.description
+            }.joined(separator: ", ")
             let present = read.header
                 ? "columns present: " + firstRecord.map { "\"\($0)\"" }.joined(separator: ", ")
                 : "records have \(firstRecord.count) fields (indices 0-\(firstRecord.count - 1))"

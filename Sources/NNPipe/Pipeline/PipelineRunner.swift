@@ -19,7 +19,11 @@ public final class PipelineRunner {
 
     public init(config: PipelineConfig) {
         self.config = config
+        progress.start(bytesTotal: (try? InputFiles.expand(config.read.inputs)).flatMap(RunProgress.totalSize))
     }
+
+    /// How far the current run has got, for a progress display on another thread.
+    public let progress = RunProgress()
 
     /// The input's display name for messages (the first input's, when there are several).
     public var inputName: String { InputOpener.displayName(config.read.path) }
@@ -106,6 +110,7 @@ public final class PipelineRunner {
         summary = RunSummary()
         defer { summary = total }
         let (plan, inputs) = try prepare(files: files)
+        progress.beginInputs()
         let output = try OutputFile(path: outputPath)
         do {
             try writeHeaders(plan: plan, output: output, rejects: rejectsHeader ? rejects : nil)
@@ -154,6 +159,7 @@ public final class PipelineRunner {
                                                        maxBytes: config.execution.chunkBytes) else { break }
                 chunk.index = nextIndex
                 nextIndex += 1
+                progress.advance(rows: chunk.count, bytesRead: inputs.bytesConsumed)
                 inFlight.wait()
                 let processor = processors.take()
                 group.enter()

@@ -33,6 +33,9 @@ public enum PlanDescription {
         let compression = write.isCompressed
             ? ", gzip level \(write.gzipLevel) (\(ChunkCompressors.engine(level: write.gzipLevel)))" : ""
         lines.append("  write   \(target)\(compression): \(plan.outputNames.joined(separator: ","))")
+        if !config.tests.isEmpty {
+            lines.append("  tests   \(config.tests.count) (nnpipe test runs them): \(config.tests.map(\.name).joined(separator: ", "))")
+        }
         lines.append("  execution: \(config.execution.chunkRows) rows per chunk, \(plan.workers) workers, at most \(plan.maxChunksInFlight) chunks in flight")
         return lines
     }

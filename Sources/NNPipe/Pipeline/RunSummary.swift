@@ -41,10 +41,20 @@ public struct RunSummary: Sendable, Codable, Equatable {
     public var rowsPerSecond: Double { seconds > 0 ? Double(rowsRead) / seconds : 0 }
 
     /// The one-line summary printed on standard error.
-    public var line: String {
+    public var line: String { "nnpipe: \(text)" }
+
+    /// The summary without the program's name: `done: 1000 rows read, …`.
+    public var text: String {
         let rate = rowsPerSecond >= 1 ? String(format: "%.0f", rowsPerSecond) : "0"
-        return "nnpipe: \(succeeded ? "done" : "stopped"): \(rowsRead) rows read, \(rowsWritten) written, "
+        return "\(succeeded ? "done" : "stopped"): \(rowsRead) rows read, \(rowsWritten) written, "
             + "\(rowsSkipped) skipped, \(rowsRejected) rejected in \(String(format: "%.3f", seconds)) s (\(rate) rows/s)"
+    }
+
+    /// The row counts as Hadoop Streaming counter lines (`reporter:counter:GROUP,NAME,VALUE`),
+    /// which a streaming task writes on standard error for the job's counters.
+    public var hadoopCounters: [String] {
+        [("ROWS_READ", rowsRead), ("ROWS_WRITTEN", rowsWritten), ("ROWS_SKIPPED", rowsSkipped), ("ROWS_REJECTED", rowsRejected)]
+            .map { "reporter:counter:nnpipe,\($0.0),\($0.1)" }
     }
 
     /// The same figures as JSON, for monitoring.

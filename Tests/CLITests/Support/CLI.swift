@@ -22,9 +22,11 @@ enum CLI {
 
     static func fixture(_ path: String) -> URL { repoRoot.appendingPathComponent("Tests/Fixtures/\(path)") }
 
-    /// Runs `nnpipe ARGS` in `directory`, feeding `stdin` (or the file at `stdinFile`).
+    /// Runs `nnpipe ARGS` in `directory`, feeding `stdin` (or the file at `stdinFile`), with
+    /// `environment` added to this process's environment.
     @discardableResult
-    static func run(_ arguments: [String], in directory: URL, stdin: Data? = nil, stdinFile: URL? = nil) throws -> CLIResult {
+    static func run(_ arguments: [String], in directory: URL, stdin: Data? = nil, stdinFile: URL? = nil,
+                    environment: [String: String] = [:]) throws -> CLIResult {
         let id = UUID().uuidString
         let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("nnpipe-out-\(id)")
         let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("nnpipe-err-\(id)")
@@ -38,6 +40,9 @@ enum CLI {
         process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         process.standardError = try FileHandle(forWritingTo: errURL)
         var inputURL: URL?
@@ -101,8 +106,8 @@ final class WorkDir {
 
     /// Runs `nnpipe` here.
     @discardableResult
-    func nnpipe(_ arguments: String..., stdin: Data? = nil) throws -> CLIResult {
-        try CLI.run(arguments, in: url, stdin: stdin)
+    func nnpipe(_ arguments: String..., stdin: Data? = nil, environment: [String: String] = [:]) throws -> CLIResult {
+        try CLI.run(arguments, in: url, stdin: stdin, environment: environment)
     }
 }
 

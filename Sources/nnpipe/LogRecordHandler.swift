@@ -1,0 +1,86 @@
+import Foundation
+import Logging
+
+/// nnpipe's swift-log handler: every record becomes one line on standard error, as text a person
+/// reads in a cron mail, or as JSON a log collector reads.
+struct LogRecordHandler: LogHandler {
+    let format: LogFormat
+    var logLevel: Logger.Level
+    var metadata: Logger.Metadata = [:]
+    var metadataProvider: Logger.MetadataProvider?
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var merged = metadata
+        if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
+        if let extra = event.metadata { merged.merge(extra) { $1 } }
+        let line = switch format {
+        case .text: Self.text(level: event.level, message: event.message.description, metadata: merged)
+        case .json: Self.json(level: event.level, message: event.message.description, metadata: merged)
+        }
+        Terminal.standardError.writeLine(line)
+    }
+
+    /// Notices and errors read as nnpipe always wrote them (`nnpipe: done: …`, `nnpipe: FILE:LINE: …`);
+    /// other levels say their level and their metadata.
+    static func text(level: Logger.Level, message: String, metadata: Logger.Metadata) -> String {
+        switch level {
+        case .notice, .error, .critical:
+            return "nnpipe: \(message)"
+        default:
+            let fields = metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            return (["nnpipe: \(level): \(message)"] + fields).joined(separator: " ")
+        }
+    }
+
+    static func json(level: Logger.Level, message: String, metadata: Logger.Metadata) -> String {
+        let timestamp = Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(Date())
+        var fields = ["\"timestamp\":\(quoted(timestamp))", "\"level\":\(quoted(level.rawValue))",
+                      "\"message\":\(quoted(message))"]
+        fields.append("\"metadata\":\(json(.dictionary(metadata)))")
+        return "{" + fields.joined(separator: ",") + "}"
+    }
+
+    /// Metadata as JSON; integers, floating-point numbers and booleans given as such stay numbers.
+    static func json(_ value: Logger.Metadata.Value) -> String {
+        switch value {
+        case .string(let text):
+            return quoted(text)
+        case .stringConvertible(let value):
+            switch value {
+            case let number as Int: return String(number)
+            case let number as Double where number.isFinite: return String(number)
+            case let flag as Bool: return String(flag)
+            default: return quoted(value.description)
+            }
+        case .array(let values):
+            return "[" + values.map(json).joined(separator: ",") + "]"
+        case .dictionary(let entries):
+            return "{" + entries.sorted { $0.key < $1.key }.map { "\(quoted($0.key)):\(json($0.value))" }
+                .joined(separator: ",") + "}"
+        }
+    }
+
+    /// `text` as a JSON string.
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+                    + String(scalar.value, radix: 16)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Logging
+
+/// `--log-level` and `--log-format`, shared by every command.
+struct LoggingOptions: ParsableArguments {
+    @Option(name: .customLong("log-level"), help: ArgumentHelp(
+        "Least important messages shown: trace, debug, info, notice (the summary), warning, error or critical.",
+        valueName: "level"))
+    var level: Logger.Level = .notice
+
+    @Option(name: .customLong("log-format"), help: ArgumentHelp(
+        "text (nnpipe: MESSAGE) or json (one object per line: timestamp, level, message, metadata).",
+        valueName: "format"))
+    var format: LogFormat = .text
+
+    /// Sends every log record through nnpipe's handler; call once, before anything is logged.
+    func bootstrap() {
+        let level = level, format = format
+        Terminal.format = format
+        Terminal.bootstrapped = true
+        LoggingSystem.bootstrap { _ in LogRecordHandler(format: format, logLevel: level) }
+    }
+}
+
+/// How log records are written on standard error.
+enum LogFormat: String, CaseIterable, ExpressibleByArgument {
+    /// `nnpipe: MESSAGE` (below notice and for warnings, `nnpipe: LEVEL: MESSAGE key=value …`).
+    case text
+    /// One JSON object per line: `timestamp`, `level`, `message`, `metadata`.
+    case json
+}
+
+/// `--log-level trace` … `critical`.
+extension Logger.Level: @retroactive ExpressibleByArgument {}
