@@ -42,18 +42,22 @@ public struct FloatFormatter: Sendable {
     }
 
     /// The shortest round-trip text, byte for byte as `Double.description` gives it (see
-    /// `ShortestDouble`), at `destination` (`ShortestDouble.capacity` writable bytes). NaNs keep
-    /// the standard library's `Double.write(to:)` text (`nan`, `-nan`, `nan(0x…)`).
+    /// `ShortestDouble`), at `destination` (`ShortestDouble.capacity` writable bytes). Every NaN
+    /// is `nan`, as in `description` and Python's `repr` (whatever its sign or payload).
     @inline(__always)
     public static func writeShortest(_ value: Double, to destination: UnsafeMutablePointer<UInt8>) -> Int {
         if let length = ShortestDouble.write(value, to: UnsafeMutableRawPointer(destination)) {
             return length
         }
-        var text: [UInt8] = []
-        appendDescription(value, to: &text)
-        let length = min(text.count, ShortestDouble.capacity)
-        text.withUnsafeBufferPointer { destination.initialize(from: $0.baseAddress!, count: length) }
-        return length
+        return writeNaN(to: destination)
+    }
+
+    /// `nan`.
+    static func writeNaN(to destination: UnsafeMutablePointer<UInt8>) -> Int {
+        destination[0] = UInt8(ascii: "n")
+        destination[1] = UInt8(ascii: "a")
+        destination[2] = UInt8(ascii: "n")
+        return 3
     }
 
     /// Appends the shortest round-trip text (`writeShortest`) to `buffer`.
@@ -73,6 +77,7 @@ public struct FloatFormatter: Sendable {
 
     /// `%.Nf`, through `vsnprintf`, at `destination` (`fixedCapacity` writable bytes).
     public static func writeFixed(_ value: Double, decimals: Int, to destination: UnsafeMutablePointer<UInt8>) -> Int {
+        if value.isNaN { return writeNaN(to: destination) }
         let written = withVaList([Int32(decimals), value]) { arguments in
             destination.withMemoryRebound(to: CChar.self, capacity: fixedCapacity) {
                 vsnprintf($0, fixedCapacity, "%.*f", arguments)
