@@ -68,8 +68,7 @@ enum TensorLayers {
             throw ModelFileProblem("bias '\(bias.name)' has no weights of layer \(index)")
         }
         var layers: [FileLayer] = []
-        for index in weights.keys.sorted() {
-            let tensor = weights[index]!
+        for (index, tensor) in weights.sorted(by: { $0.key < $1.key }) {
             layers.append(try FileLayer.from(weights: tensor, bias: biases[index], transpose: false, name: tensor.name))
         }
         return layers.isEmpty ? nil : layers
