@@ -24,10 +24,11 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib"),
         .systemLibrary(name: "CISAL", path: "Sources/CISAL"),
         .systemLibrary(name: "CCPU", path: "Sources/CCPU"),
+        .systemLibrary(name: "CFileSync", path: "Sources/CFileSync"),
         .target(
             name: "NNPipe",
             dependencies: [
-                "CCSV", "CZlib", "CCPU", .target(name: "CISAL", condition: .when(traits: ["ISAL"])),
+                "CCSV", "CZlib", "CCPU", "CFileSync", .target(name: "CISAL", condition: .when(traits: ["ISAL"])),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: [

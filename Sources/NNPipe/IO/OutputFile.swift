@@ -1,3 +1,4 @@
+import CFileSync
 import Foundation
 import Glibc
 
@@ -73,8 +74,26 @@ public final class OutputFile: @unchecked Sendable {
         if !finished { discard() }
     }
 
+    /// Bytes written to the temporary file, and how many of them have been handed to writeback.
+    private var bytesWritten = 0
+    private var bytesSubmitted = 0
+    /// Writeback is started every this many bytes of a temporary file, so the disk writes while
+    /// nnpipe works and the fsync at the end has little left to do (46 ms of a 0.45 s run on an
+    /// 86 MB output, measured with strace, without it).
+    static let writebackInterval = 8 << 20
+
     /// Writes all of `bytes`.
     public func write(_ bytes: [UInt8]) throws {
+        defer {
+            if temporaryPath != nil {
+                bytesWritten += bytes.count
+                if bytesWritten - bytesSubmitted >= Self.writebackInterval {
+                    // Only a hint: a failure here shows up again, and is reported, at fsync.
+                    _ = CFileSync_start_writeback(descriptor, Int64(bytesSubmitted), Int64(bytesWritten - bytesSubmitted))
+                    bytesSubmitted = bytesWritten
+                }
+            }
+        }
         try bytes.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
