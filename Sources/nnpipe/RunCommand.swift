@@ -58,7 +58,7 @@ struct RunCommand: ParsableCommand {
         progressLine?.start()
         var failure: Error?
         do {
-            _ = try runner.run()
+            _ = try runner.run(statsFile: statsJSON)
         } catch {
             failure = error
         }
@@ -73,9 +73,10 @@ struct RunCommand: ParsableCommand {
             // Hadoop reads these exact lines, whatever the log format.
             for line in summary.hadoopCounters { Terminal.standardError.writeLine(line) }
         }
-        if let statsJSON {
+        // Not when the paths failed their check: the stats path may be the very file in question.
+        if let stats = runner.checkedLayout?.stats {
             do {
-                let stats = try OutputFile(path: statsJSON)
+                let stats = try OutputFile(path: stats.path, target: stats.target)
                 try stats.write(Array(summary.json.utf8))
                 try stats.commit()
             } catch {
@@ -92,7 +93,9 @@ extension RunSummary {
     var metadata: Logger.Metadata {
         ["succeeded": .stringConvertible(succeeded), "rows_read": .stringConvertible(rowsRead),
          "rows_written": .stringConvertible(rowsWritten), "rows_skipped": .stringConvertible(rowsSkipped),
-         "rows_rejected": .stringConvertible(rowsRejected), "seconds": .stringConvertible(seconds),
+         "rows_rejected": .stringConvertible(rowsRejected), "rows_discarded": .stringConvertible(rowsDiscarded),
+         "outputs_kept": .array(outputsKept.map { .string($0) }), "outputs_removed": .array(outputsRemoved.map { .string($0) }),
+         "seconds": .stringConvertible(seconds),
          "rows_per_second": .stringConvertible((rowsPerSecond * 10).rounded() / 10),
          "peak_rss_bytes": .stringConvertible(peakRSSBytes)]
     }

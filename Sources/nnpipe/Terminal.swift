@@ -71,15 +71,16 @@ enum Terminal {
     private nonisolated(unsafe) static var signalSources: [DispatchSourceSignal] = []
 
     /// SIGPIPE becomes an EPIPE write error (a quiet stop); SIGINT and SIGTERM remove the
-    /// temporary outputs, so earlier files at the targets stay as they were, and exit 130 / 143.
+    /// unfinished temporary outputs (waiting for a commit under way to finish), so earlier files
+    /// at the targets stay as they were, say what is on disk, and exit 130 / 143.
     static func installSignalHandlers() {
         signal(SIGPIPE, SIG_IGN)
         for (number, status) in [(SIGINT, ExitStatus.interrupted), (SIGTERM, ExitStatus.terminated)] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
-                TemporaryFiles.removeAll()
-                message("\(number == SIGINT ? "interrupted" : "terminated"); no output written", level: .error,
+                let outcome = OutputRegistry.abandonAll()
+                message("\(number == SIGINT ? "interrupted" : "terminated"); \(outcome.text)", level: .error,
                         metadata: ["exit_status": .stringConvertible(Int(status.rawValue))])
                 _exit(status.rawValue)
             }

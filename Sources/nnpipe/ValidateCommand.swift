@@ -26,6 +26,7 @@ struct ValidateCommand: ParsableCommand {
             let config = try pipeline.loadConfig()
             let runner = PipelineRunner(config: config)
             let (plan, _) = try runner.prepare()
+            _ = try runner.layout()
             for line in PlanDescription.lines(plan, inputName: runner.inputName) { Terminal.report(line) }
         } catch {
             throw Terminal.exitCode(for: error)

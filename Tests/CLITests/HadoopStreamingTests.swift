@@ -42,6 +42,7 @@ struct HadoopStreamingTests {
             reporter:counter:nnpipe,ROWS_WRITTEN,2
             reporter:counter:nnpipe,ROWS_SKIPPED,1
             reporter:counter:nnpipe,ROWS_REJECTED,0
+            reporter:counter:nnpipe,ROWS_DISCARDED,0
 
             """)
     }
@@ -53,7 +54,8 @@ struct HadoopStreamingTests {
         let result = try dir.nnpipe("run", "p.yaml", "--hadoop-counters", stdin: Data("a\t1\t2\nb\t1\nc\t3\t4\n".utf8))
         #expect(result.status == 0, "\(result.stderr)")
         #expect(counters(result.stderr) == ["reporter:counter:nnpipe,ROWS_READ,3", "reporter:counter:nnpipe,ROWS_WRITTEN,2",
-                                            "reporter:counter:nnpipe,ROWS_SKIPPED,0", "reporter:counter:nnpipe,ROWS_REJECTED,1"])
+                                            "reporter:counter:nnpipe,ROWS_SKIPPED,0", "reporter:counter:nnpipe,ROWS_REJECTED,1",
+                                            "reporter:counter:nnpipe,ROWS_DISCARDED,0"])
         #expect(result.stderr.contains("nnpipe: done: 3 rows read"))
     }
 
@@ -66,6 +68,7 @@ struct HadoopStreamingTests {
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.first?.hasPrefix("nnpipe: <stdin>: line 2, field 2") == true, "\(result.stderr)")
         #expect(counters(result.stderr) == ["reporter:counter:nnpipe,ROWS_READ,2", "reporter:counter:nnpipe,ROWS_WRITTEN,1",
-                                            "reporter:counter:nnpipe,ROWS_SKIPPED,0", "reporter:counter:nnpipe,ROWS_REJECTED,0"])
+                                            "reporter:counter:nnpipe,ROWS_SKIPPED,0", "reporter:counter:nnpipe,ROWS_REJECTED,0",
+                                            "reporter:counter:nnpipe,ROWS_DISCARDED,0"])
     }
 }

@@ -65,7 +65,7 @@ struct ProgressAndLogTests {
         let lines = result.stderr.split(separator: "\n")
         let records = lines.filter { !$0.hasPrefix("reporter:counter:") }
             .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-        #expect(records.count == lines.count - 4, "\(result.stderr)")
+        #expect(records.count == lines.count - 5, "\(result.stderr)")
         #expect(records.allSatisfy { Set($0.keys) == ["timestamp", "level", "message", "metadata"] })
         #expect(records.first?["level"] as? String == "info")
         let summary = try #require(records.last)

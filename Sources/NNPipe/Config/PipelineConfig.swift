@@ -12,6 +12,28 @@ public struct PipelineConfig: Sendable {
     public var errors: ErrorPolicyConfig
     /// The `tests:` section: rows and the activations expected for them (``PipelineTester``).
     public var tests: [PipelineTestConfig] = []
+    /// The files loading the pipeline read besides the inputs (the pipeline file, model, scaler
+    /// and labels files): no output may replace them.
+    public var filesRead: [SettingFile] = []
+}
+
+/// Where a setting came from: a key of the pipeline file, or a command-line option.
+public enum SettingOrigin: Sendable, Equatable {
+    case pipeline(keyPath: String, line: Int?, column: Int?)
+    case commandLine(String)
+}
+
+/// A file a pipeline names, what it is for (`model file`), and where it was named.
+public struct SettingFile: Sendable {
+    public var path: String
+    public var role: String
+    public var origin: SettingOrigin
+
+    public init(path: String, role: String, origin: SettingOrigin) {
+        self.path = path
+        self.role = role
+        self.origin = origin
+    }
 }
 
 /// A column picked by header name, or by 0-based index when the input has no header.
@@ -54,6 +76,8 @@ public struct ReadStageConfig: Sendable {
     public var carry: [ColumnSelector]
     /// A record longer than this is an error (protects memory from a missing closing quote).
     public var maxRecordBytes: Int = 1 << 20
+    /// Where `path` was set.
+    public var pathOrigin = SettingOrigin.pipeline(keyPath: "read.path", line: nil, column: nil)
 }
 
 /// How output files are compressed.
@@ -80,6 +104,8 @@ public struct WriteStageConfig: Sendable {
     /// Digits after the decimal point, or nil for the shortest round-trip form.
     public var decimals: Int?
     public var delimiter: UInt8 = 0x2C
+    /// Where `path` was set.
+    public var pathOrigin = SettingOrigin.pipeline(keyPath: "write.path", line: nil, column: nil)
 
     /// Whether the output is gzip-compressed.
     public var isCompressed: Bool {
@@ -120,6 +146,9 @@ public struct ErrorPolicyConfig: Sendable {
     public var policy: ErrorPolicy = .fail
     /// Fail anyway after this many bad rows (skip and reject), or nil for no limit.
     public var maxErrors: Int?
-    /// The rejects file, required with the `reject` policy.
+    /// The rejects file, required with the `reject` policy; or a name template with `{stem}` or
+    /// `{name}` (with a `write.path` template): one rejects file per input, beside its output.
     public var rejectsPath: String?
+    /// Where `rejects` was set.
+    public var rejectsOrigin = SettingOrigin.pipeline(keyPath: "errors.rejects", line: nil, column: nil)
 }

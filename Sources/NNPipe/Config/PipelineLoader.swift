@@ -138,9 +138,16 @@ public enum PipelineLoader {
             if errors.policy == .reject, errors.rejectsPath == nil {
                 (top["errors"] ?? cursor).report("the reject policy needs a rejects file (errors.rejects)")
             }
+            if let rejects = errors.rejectsPath, OutputNameTemplate.isTemplate(rejects),
+               let write, !OutputNameTemplate.isTemplate(write.path) {
+                (top["errors"] ?? cursor).report("a rejects name template ({stem}, {name}) needs a write.path template: one rejects file per output")
+            }
             guard let read, let write, !transforms.isEmpty else { return nil }
-            return PipelineConfig(file: diagnostics.file, read: read, transforms: transforms, write: write,
-                                  execution: execution, errors: errors, tests: tests)
+            var config = PipelineConfig(file: diagnostics.file, read: read, transforms: transforms, write: write,
+                                        execution: execution, errors: errors, tests: tests)
+            config.filesRead = [SettingFile(path: diagnostics.file, role: "pipeline file", origin: .commandLine("the pipeline file"))]
+                + diagnostics.filesRead
+            return config
         }
 
         /// Features feed the first stage, each stage's values the next; names fit the columns written.
@@ -189,8 +196,10 @@ public enum PipelineLoader {
             let features = keys["features"].flatMap { columns($0, header: header, allowEmpty: false) }
             let carry = keys["carry"].flatMap { columns($0, header: header, allowEmpty: true) } ?? []
             guard let inputs = keys["path"].flatMap(inputPaths), let features else { return nil }
-            return ReadStageConfig(inputs: inputs.map(resolve), header: header, delimiter: delimiter, features: features,
-                                   carry: carry, maxRecordBytes: maxRecordBytes)
+            var read = ReadStageConfig(inputs: inputs.map(resolve), header: header, delimiter: delimiter, features: features,
+                                       carry: carry, maxRecordBytes: maxRecordBytes)
+            if let pathCursor = keys["path"] { read.pathOrigin = pathCursor.origin }
+            return read
         }
 
         /// `path`: one path or glob pattern, or a list of them.
@@ -257,6 +266,7 @@ public enum PipelineLoader {
             switch (keys["model"], keys["layers"]) {
             case (let model?, nil):
                 guard let path = model.nonEmptyString() else { return nil }
+                diagnostics.noteRead(resolve(path), role: "model file", at: model)
                 guard var forward = modelFile(resolve(path), cursor: model, activations: keys["activations"], tensors: keys["tensors"]) else {
                     return nil
                 }
@@ -327,6 +337,7 @@ public enum PipelineLoader {
                 return nil
             }
             write.path = resolve(path)
+            write.pathOrigin = pathCursor.origin
             return write
         }
 
@@ -354,7 +365,14 @@ public enum PipelineLoader {
                 config.policy = ErrorPolicy(rawValue: policy) ?? .fail
             }
             if let maxErrors = keys["max_errors"]?.int(in: 0...Int.max) { config.maxErrors = maxErrors }
-            if let rejects = keys["rejects"]?.nonEmptyString() { config.rejectsPath = resolve(rejects) }
+            if let rejectsCursor = keys["rejects"], let rejects = rejectsCursor.nonEmptyString() {
+                if let problem = OutputNameTemplate.problem(in: rejects) {
+                    rejectsCursor.report(problem)
+                } else {
+                    config.rejectsPath = resolve(rejects)
+                    config.rejectsOrigin = rejectsCursor.origin
+                }
+            }
             return config
         }
     }

@@ -22,8 +22,14 @@ extension PipelineConfig {
     /// Paths given on the command line are used as given (relative to the working folder).
     public func applying(_ overrides: PipelineOverrides) throws -> PipelineConfig {
         var config = self
-        if let input = overrides.input { config.read.path = input }
-        if let output = overrides.output { config.write.path = output }
+        if let input = overrides.input {
+            config.read.path = input
+            config.read.pathOrigin = .commandLine("--input")
+        }
+        if let output = overrides.output {
+            config.write.path = output
+            config.write.pathOrigin = .commandLine("--output")
+        }
         if let workers = overrides.workers { config.execution.workers = workers }
         if let chunkRows = overrides.chunkRows { config.execution.chunkRows = chunkRows }
         if let policy = overrides.errorPolicy {

@@ -47,6 +47,7 @@ extension PipelineLoader.Context {
                                names: ("min", "max - min"), report: cursor.report)
         case ["file"]:
             guard let fileCursor = keys["file"], let path = fileCursor.nonEmptyString() else { return nil }
+            diagnostics.noteRead(resolve(path), role: "scaler file", at: fileCursor)
             do {
                 return try scalerFile(resolve(path))
             } catch let error as ModelError {
@@ -194,6 +195,7 @@ extension PipelineLoader.Context {
             }
         case (nil, let file?):
             if let path = file.nonEmptyString() {
+                diagnostics.noteRead(resolve(path), role: "labels file", at: file)
                 if let data = FileManager.default.contents(atPath: resolve(path)), let text = String(data: data, encoding: .utf8) {
                     rank.labels = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
                     while rank.labels?.last?.isEmpty == true { rank.labels?.removeLast() }

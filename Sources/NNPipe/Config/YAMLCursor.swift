@@ -7,6 +7,13 @@ final class ConfigDiagnostics {
     /// The variables that `${NAME}` in values expands from (see ``EnvironmentExpansion``).
     let environment: [String: String]
     private(set) var errors: [ConfigError] = []
+    /// The files the pipeline names for reading (model, scaler, labels), as they are met.
+    var filesRead: [SettingFile] = []
+
+    /// Notes a file the pipeline reads at `cursor`'s key.
+    func noteRead(_ path: String, role: String, at cursor: YAMLCursor) {
+        filesRead.append(SettingFile(path: path, role: role, origin: cursor.origin))
+    }
 
     init(file: String, environment: [String: String] = [:]) {
         self.file = file
@@ -30,6 +37,9 @@ struct YAMLCursor {
 
     var line: Int? { node.mark?.line }
     var column: Int? { node.mark?.column }
+
+    /// This key as the origin of a setting.
+    var origin: SettingOrigin { .pipeline(keyPath: path, line: line, column: column) }
 
     func error(_ problem: String) -> ConfigError {
         ConfigError(file: diagnostics.file, line: line, column: column, keyPath: path, problem: problem)

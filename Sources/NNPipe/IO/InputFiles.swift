@@ -4,14 +4,19 @@ import Foundation
 ///
 /// A pattern (`*`, `?`, `[…]`) matches files in sorted order; a pattern that matches nothing is an
 /// error (status 66), as is a missing plain path. The inputs are read in the order listed, each
-/// pattern's matches in sorted order, a file named twice once.
+/// pattern's matches in sorted order, a file named twice once (also under another name: `x.csv`
+/// and `./x.csv`, or a symlink to it, are the same file by device and inode).
 public enum InputFiles {
     public static func expand(_ patterns: [String]) throws -> [String] {
         var files: [String] = []
         var seen: Set<String> = []
+        var seenFiles: Set<FileIdentity> = []
         for pattern in patterns {
             let matches = isPattern(pattern) ? try glob(pattern) : [pattern]
-            for match in matches where seen.insert(match).inserted { files.append(match) }
+            for match in matches where seen.insert(match).inserted {
+                if let identity = FileIdentity.of(match), !seenFiles.insert(identity).inserted { continue }
+                files.append(match)
+            }
         }
         return files
     }

@@ -2,80 +2,95 @@ import CFileSync
 import Foundation
 import Glibc
 
-/// An output: standard output, or a file written atomically.
+/// An output: a stream written as it goes, or a file written atomically.
 ///
-/// A file is written to a temporary file in the same folder (`.NAME.nnpipe-XXXXXX`), synced,
-/// and renamed over the target only by ``commit()``; ``discard()`` removes it, leaving any earlier
-/// file at the target untouched. Standard output, and a path naming a device or a named pipe,
-/// are written directly: they cannot be made atomic.
+/// A regular file is written to a temporary file beside it (`.NAME.nnpipe-XXXXXX`, beside the
+/// file a symlink leads to), synced, and renamed over it only by ``commit()``; ``discard()``
+/// removes it, leaving any earlier file at the target untouched. The replaced file's permission
+/// bits (and owner, when running as root) carry over, as `sed -i` keeps them. A stream (standard
+/// output, `/dev/stderr`, `/dev/fd/N`) and a device or FIFO are written directly: they cannot be
+/// made atomic (see ``OutputTarget``).
 public final class OutputFile: @unchecked Sendable {
-    // Unchecked: written only from the writer's serial queue, and discarded only after the
-    // pipeline has drained; the temporary path is immutable.
-    let name: String
+    // Unchecked: written only from the writer's serial queue, committed or discarded only after
+    // the pipeline has drained; a signal handler touches it only through ``OutputRegistry``,
+    // under its lock, and writes to a guarded file take the same lock.
+    /// The path as the user gave it (`<stdout>` for `-`), for messages.
+    public let name: String
+    /// Whether the output is written in place (a stream or a device) rather than committed.
+    public let isStream: Bool
     private let target: String?
     private let temporaryPath: String?
     private var descriptor: Int32
     private var finished = false
+    /// Whether each write takes ``OutputRegistry``'s lock, so a signal handler never cuts the
+    /// file while a write is under way (a rejects file shared by several outputs).
+    private let guarded: Bool
+    /// Set by ``checkpoint()``: the length that stays (and is committed) when the run stops.
+    private var keptLength: Int?
+    private var notedStreamWrite = false
 
     /// Opens `path` (`-` for standard output).
-    public init(path: String) throws {
+    public convenience init(path: String, guarded: Bool = false) throws {
+        try self.init(path: path, target: OutputTarget.resolve(path), guarded: guarded)
+    }
+
+    /// Opens the output `path` resolves to (see ``OutputTarget/resolve(_:)``).
+    public init(path: String, target resolved: OutputTarget, guarded: Bool = false) throws {
         name = path == "-" ? "<stdout>" : path
-        if path == "-" {
-            (target, temporaryPath, descriptor) = (nil, nil, 1)
-            return
-        }
-        var info = stat()
-        if stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
-            if (info.st_mode & S_IFMT) == S_IFDIR {
-                throw OutputError(.cannotCreate, file: path, problem: "is a folder")
-            }
-            // A device or a named pipe (/dev/null, a FIFO) is written to directly: renaming a
-            // temporary file over it would replace the device with a regular file.
-            let fd = open(path, O_WRONLY | O_CLOEXEC)
+        self.guarded = guarded
+        switch resolved {
+        case .descriptor(let number):
+            let fd = fcntl(number, F_DUPFD_CLOEXEC, 3)
             guard fd >= 0 else {
-                throw OutputError(.cannotCreate, file: path, operation: "cannot open", errno: errno)
+                throw OutputError(.cannotCreate, file: name, operation: "cannot write to descriptor \(number)", errno: errno)
             }
-            (target, temporaryPath, descriptor) = (nil, nil, fd)
-            return
-        }
-        let folder: String
-        let base: String
-        if let slash = path.lastIndex(of: "/") {
-            folder = String(path[..<slash]).isEmpty ? "/" : String(path[..<slash])
-            base = String(path[path.index(after: slash)...])
-        } else {
-            folder = "."
-            base = path
-        }
-        // A missing output folder is made, as `mkdir -p` would (a nightly run writing into a
-        // new dated folder needs no separate step).
-        var isFolder: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) {
-            do {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            } catch {
-                throw OutputError(.cannotCreate, file: path, problem: "cannot create the folder \(folder)")
+            (isStream, target, temporaryPath, descriptor) = (true, nil, nil, fd)
+        case .special(let device):
+            let fd = open(device, O_WRONLY | O_CLOEXEC)
+            guard fd >= 0 else {
+                throw OutputError(.cannotCreate, file: name, operation: "cannot open", errno: errno)
             }
+            (isStream, target, temporaryPath, descriptor) = (true, nil, nil, fd)
+        case .file(let file):
+            let slash = file.lastIndex(of: "/")!  // resolved paths are absolute
+            let folder = slash == file.startIndex ? "/" : String(file[..<slash])
+            let base = String(file[file.index(after: slash)...])
+            // A missing output folder is made, as `mkdir -p` would (a nightly run writing into a
+            // new dated folder needs no separate step).
+            if !FileManager.default.fileExists(atPath: folder) {
+                do {
+                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                } catch {
+                    throw OutputError(.cannotCreate, file: name, problem: "cannot create the folder \(folder)")
+                }
+            }
+            var template = Array("\(folder)/.\(base).nnpipe-XXXXXX".utf8CString)
+            let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+            guard fd >= 0 else {
+                throw OutputError(.cannotCreate, file: name, operation: "cannot create a file in \(folder)", errno: errno)
+            }
+            var existing = stat()
+            if stat(file, &existing) == 0 {
+                // The replaced file's permissions (and, as root, its owner) carry over.
+                fchmod(fd, existing.st_mode & 0o7777)
+                if geteuid() == 0 { _ = fchown(fd, existing.st_uid, existing.st_gid) }
+            } else {
+                let mask = umask(0)
+                umask(mask)
+                fchmod(fd, 0o666 & ~mask)
+            }
+            let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            (isStream, target, temporaryPath, descriptor) = (false, file, temporary, fd)
         }
-        var template = Array("\(folder)/.\(base).nnpipe-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else {
-            throw OutputError(.cannotCreate, file: path, operation: "cannot create a file in \(folder)", errno: errno)
-        }
-        let mask = umask(0)
-        umask(mask)
-        fchmod(fd, 0o666 & ~mask)
-        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        (target, temporaryPath, descriptor) = (path, temporary, fd)
-        TemporaryFiles.register(temporary)
+        OutputRegistry.register(self)
     }
 
     deinit {
         if !finished { discard() }
     }
 
-    /// Bytes written to the temporary file, and how many of them have been handed to writeback.
-    private var bytesWritten = 0
+    /// Bytes written so far, and how many of them have been handed to writeback.
+    public private(set) var bytesWritten = 0
     private var bytesSubmitted = 0
     /// Writeback is started every this many bytes of a temporary file, so the disk writes while
     /// nnpipe works and the fsync at the end has little left to do (46 ms of a 0.45 s run on an
@@ -84,14 +99,25 @@ public final class OutputFile: @unchecked Sendable {
 
     /// Writes all of `bytes`.
     public func write(_ bytes: [UInt8]) throws {
+        if guarded {
+            try OutputRegistry.committing { try writeAll(bytes) }
+        } else {
+            try writeAll(bytes)
+        }
+    }
+
+    private func writeAll(_ bytes: [UInt8]) throws {
+        guard !bytes.isEmpty else { return }
+        if isStream && !notedStreamWrite {
+            notedStreamWrite = true
+            OutputRegistry.noteStreamWritten()
+        }
         defer {
-            if temporaryPath != nil {
-                bytesWritten += bytes.count
-                if bytesWritten - bytesSubmitted >= Self.writebackInterval {
-                    // Only a hint: a failure here shows up again, and is reported, at fsync.
-                    _ = CFileSync_start_writeback(descriptor, Int64(bytesSubmitted), Int64(bytesWritten - bytesSubmitted))
-                    bytesSubmitted = bytesWritten
-                }
+            bytesWritten += bytes.count
+            if temporaryPath != nil, bytesWritten - bytesSubmitted >= Self.writebackInterval {
+                // Only a hint: a failure here shows up again, and is reported, at fsync.
+                _ = CFileSync_start_writeback(descriptor, Int64(bytesSubmitted), Int64(bytesWritten - bytesSubmitted))
+                bytesSubmitted = bytesWritten
             }
         }
         try bytes.withUnsafeBytes { raw in
@@ -108,46 +134,84 @@ public final class OutputFile: @unchecked Sendable {
         }
     }
 
-    /// Makes the output final: sync and rename over the target (a file); for standard output or a
+    /// Marks what has been written so far as belonging to committed outputs: if the run stops
+    /// later, the file is cut back to this length and committed (``discard()``) rather than removed.
+    func checkpoint() {
+        OutputRegistry.committing { keptLength = bytesWritten }
+    }
+
+    /// Makes the output final: sync and rename over the target (a file); for a stream or a
     /// device, nothing more to do.
     public func commit() throws {
-        guard let target, let temporaryPath else {
-            if descriptor > 2 { close(descriptor) }
+        try OutputRegistry.committing {
+            guard !finished else { return }
+            guard let target, let temporaryPath else {
+                close(descriptor)
+                descriptor = -1
+                finished = true
+                OutputRegistry.unregister(self)
+                return
+            }
+            if fsync(descriptor) != 0 {
+                let code = errno
+                removeTemporary()
+                throw OutputError(.writeFailed, file: name, operation: "sync failed", errno: code)
+            }
+            if close(descriptor) != 0 {
+                let code = errno
+                descriptor = -1
+                removeTemporary()
+                throw OutputError(.writeFailed, file: name, operation: "close failed", errno: code)
+            }
             descriptor = -1
+            if rename(temporaryPath, target) != 0 {
+                let code = errno
+                removeTemporary()
+                throw OutputError(.writeFailed, file: name, operation: "cannot rename the finished output into place", errno: code)
+            }
             finished = true
-            return
+            OutputRegistry.unregister(self)
+            OutputRegistry.noteKept(name)
         }
-        if fsync(descriptor) != 0 {
-            let code = errno
-            discard()
-            throw OutputError(.writeFailed, file: name, operation: "sync failed", errno: code)
-        }
-        if close(descriptor) != 0 {
-            let code = errno
-            descriptor = -1
-            discard()
-            throw OutputError(.writeFailed, file: name, operation: "close failed", errno: code)
-        }
-        descriptor = -1
-        if rename(temporaryPath, target) != 0 {
-            let code = errno
-            discard()
-            throw OutputError(.writeFailed, file: name, operation: "cannot rename the finished output into place", errno: code)
-        }
-        TemporaryFiles.unregister(temporaryPath)
-        finished = true
     }
 
-    /// Removes the temporary file; the target is left as it was.
-    public func discard() {
-        guard !finished else { return }
+    /// What ``abandon()`` did.
+    enum Abandoned { case kept, removed, nothing }
+
+    /// Ends the output after a failure: removes the temporary file (the target stays as it was),
+    /// or, after a ``checkpoint()``, cuts it back to the checkpoint and commits it.
+    @discardableResult
+    public func discard() -> Bool {
+        OutputRegistry.committing {
+            let outcome = abandon()
+            OutputRegistry.unregister(self)
+            if outcome == .kept { OutputRegistry.noteKept(name) }
+            return outcome == .kept
+        }
+    }
+
+    /// ``discard()``'s work, without the registry's book-keeping (for the signal handler, which
+    /// holds the registry's lock).
+    func abandon() -> Abandoned {
+        guard !finished else { return .nothing }
         finished = true
-        if temporaryPath == nil, descriptor > 2 { close(descriptor) }
-        if let temporaryPath {
+        guard let temporaryPath, let target else {
             if descriptor >= 0 { close(descriptor) }
-            unlink(temporaryPath)
-            TemporaryFiles.unregister(temporaryPath)
+            return .nothing
         }
+        if let keptLength, descriptor >= 0, ftruncate(descriptor, off_t(keptLength)) == 0, fsync(descriptor) == 0,
+           close(descriptor) == 0 {
+            descriptor = -1
+            if rename(temporaryPath, target) == 0 { return .kept }
+        }
+        removeTemporary()
+        return .removed
     }
 
+    private func removeTemporary() {
+        finished = true
+        if descriptor >= 0 { close(descriptor) }
+        descriptor = -1
+        if let temporaryPath { unlink(temporaryPath) }
+    }
 }

@@ -21,6 +21,9 @@ final class ChunkProcessor {
     private var carried: [UInt8] = []
     private var carriedEnds: [Int] = []
     private var output: [UInt8] = []
+    /// The end of each row's line in `output`, recorded only while `recordsLineEnds` is set.
+    private var lineEnds: [Int] = []
+    private var recordsLineEnds = false
     /// The rank stage's labels, CSV-quoted for the output's delimiter.
     private let quotedLabels: [[UInt8]]?
     /// Bytes a rank label may take: the longest quoted label, or an index (Int32) in digits.
@@ -67,10 +70,10 @@ final class ChunkProcessor {
                                              file: file,
                                              line: chunk.recordLines[record]) {
                     result.badRows.append(problem)
+                    result.badRowMarks.append(BadRowMark(record: record, goodRowsBefore: goodRows, rejectsBytesBefore: rejects.count))
                     switch policy {
                     case .fail:
                         result.failure = problem
-                        result.rowsWritten = goodRows  // the rows before it, for the summary
                         return
                     case .skip:
                         result.rowsSkipped += 1
@@ -83,12 +86,22 @@ final class ChunkProcessor {
                 goodRows += 1
             }
         }
-        if result.failure != nil { return result }
+        // Under fail, the rows before the bad one are encoded too: a stream output then holds exactly
+        // the rows before it, whatever the chunk size.
         result.rowsWritten = goodRows
+        // The writer may stop at one of this chunk's bad rows (max_errors): it then needs to cut
+        // the output and the rejects after the rows before that one.
+        let mayBeCut = plan.config.errors.maxErrors != nil && !result.badRows.isEmpty && result.failure == nil
+        recordsLineEnds = mayBeCut
         encode(rows: goodRows)
         result.output = compressor.map { $0.member(output) } ?? output
         if !rejects.isEmpty {
             result.rejects = rejectsCompressor.map { $0.member(rejects) } ?? rejects
+        }
+        if mayBeCut {
+            result.lineEnds = lineEnds
+            if compressor != nil { result.plainOutput = output }
+            if rejectsCompressor != nil { result.plainRejects = rejects }
         }
         return result
     }
@@ -150,6 +163,7 @@ final class ChunkProcessor {
     /// Runs the transforms on the good rows and writes their CSV lines into `output`.
     private func encode(rows: Int) {
         output.removeAll(keepingCapacity: true)
+        lineEnds.removeAll(keepingCapacity: true)
         guard rows > 0 else { return }
         let delimiter = plan.config.write.delimiter
         let transformed = plan.chain.run(rows: rows, in: workspace)
@@ -228,6 +242,7 @@ final class ChunkProcessor {
                         initialized += next + 1 - start
                     }
                 }
+                if recordsLineEnds { lineEnds.append(output.count) }
             }
         }
     }

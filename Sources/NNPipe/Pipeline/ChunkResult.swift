@@ -11,8 +11,25 @@ public struct ChunkResult: Sendable {
     public var rowsRejected = 0
     /// The chunk's bad rows, in input order (all of them under skip and reject; the first under fail).
     public var badRows: [RowError] = []
-    /// Under the fail policy, the bad row that stops the run.
+    /// Under the fail policy, the bad row that stops the run (``output`` then holds the rows
+    /// before it).
     public var failure: RowError?
+    /// Where each of ``badRows`` lies in the chunk, for a writer that must stop at one of them.
+    public var badRowMarks: [BadRowMark] = []
+    /// Kept only when the writer may have to stop inside this chunk (bad rows under `max_errors`):
+    /// the output before compression, the end of each good row's line in it, and the rejects
+    /// lines before compression.
+    public var plainOutput: [UInt8]?
+    public var lineEnds: [Int] = []
+    public var plainRejects: [UInt8]?
 
     public init(index: Int) { self.index = index }
+}
+
+/// Where a bad row lies in its chunk: its record index, and how many good rows and rejects-line
+/// bytes come before it.
+public struct BadRowMark: Sendable {
+    public var record: Int
+    public var goodRowsBefore: Int
+    public var rejectsBytesBefore: Int
 }

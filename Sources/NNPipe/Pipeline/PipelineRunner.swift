@@ -49,52 +49,54 @@ public final class PipelineRunner {
             }.max() ?? 0
             plan = try PipelinePlan(config: config, firstRecord: Array(repeating: "", count: width + 1), inputName: name)
         }
-        plan.rejectsNameFile = files.count > 1 || OutputNameTemplate.isTemplate(config.write.path)
+        // Rejects lines name their input when one rejects file gathers several inputs' rows.
+        let sharedRejects = !(config.errors.rejectsPath.map(OutputNameTemplate.isTemplate) ?? false)
+        plan.rejectsNameFile = files.count > 1 || (OutputNameTemplate.isTemplate(config.write.path) && sharedRejects)
         return (plan, inputs)
+    }
+
+    /// Every path the run writes, resolved and checked against each other and against what it
+    /// reads (``RunLayout``); `statsFile` is `--stats-json`'s.
+    public func layout(statsFile: String? = nil) throws -> RunLayout {
+        try RunLayout(config: config, files: InputFiles.expand(config.read.inputs), statsFile: statsFile)
     }
 
     /// Runs the pipeline to the end. On success the outputs are renamed into place; on any error
     /// they are removed, earlier files at the targets stay as they were, and the error is thrown
-    /// with ``summary`` holding the figures up to the failure.
+    /// with ``summary`` holding the figures up to the failure and what was kept and removed.
     ///
     /// With an output name template, each input has its own output, renamed into place when that
-    /// input is done: a failure leaves the outputs of the inputs before it.
-    public func run() throws -> RunSummary {
+    /// input is done: a failure leaves the outputs of the inputs before it, and their rejected
+    /// rows (their own rejects files, or a shared rejects file cut back to their rows).
+    public func run(statsFile: String? = nil) throws -> RunSummary {
         let started = DispatchTime.now()
         summary = RunSummary()
         defer { summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9 }
-        let files = try InputFiles.expand(config.read.inputs)
-        var rejects: OutputFile?
-        if config.errors.policy == .reject, let path = config.errors.rejectsPath {
-            rejects = try OutputFile(path: path)
-        }
+        checkedLayout = nil
+        let layout = try layout(statsFile: statsFile)
+        checkedLayout = layout
+        // A rejects file shared by several outputs takes each write under the registry's lock, so
+        // a signal handler can cut it back to the outputs kept.
+        let sharedRejects = try layout.sharedRejects.map { try OutputFile(path: $0.path, target: $0.target, guarded: layout.isTemplate) }
         var total = RunSummary()
         do {
-            if OutputNameTemplate.isTemplate(config.write.path) {
-                if files.contains("-") {
-                    throw ConfigError(file: config.file, keyPath: "write.path",
-                                      problem: "an output name template needs input files, not standard input")
-                }
-                var outputs: [String: String] = [:]
-                for file in files {
-                    let path = OutputNameTemplate.path(config.write.path, for: file)
-                    if let earlier = outputs.updateValue(file, forKey: path) {
-                        throw ConfigError(file: config.file, keyPath: "write.path",
-                                          problem: "\(earlier) and \(file) would both be written to \(path)")
-                    }
-                }
-                for (index, file) in files.enumerated() {
-                    try runOne(files: [file], outputPath: OutputNameTemplate.path(config.write.path, for: file),
-                               rejects: rejects, rejectsHeader: index == 0, total: &total)
-                }
-            } else {
-                try runOne(files: files, outputPath: config.write.path, rejects: rejects, rejectsHeader: true, total: &total)
+            for (index, part) in layout.parts.enumerated() {
+                try runPart(part, sharedRejects: sharedRejects, writesRejectsHeader: index == 0,
+                            commitsSharedRejects: !layout.isTemplate, total: &total)
             }
-            try rejects?.commit()
+            try sharedRejects?.commit()
+            if let sharedRejects, !sharedRejects.isStream { total.outputsKept.append(sharedRejects.name) }
             summary = total
             summary.succeeded = true
         } catch {
-            rejects?.discard()
+            if let sharedRejects {
+                // Cut back to the rows of the outputs kept (after a checkpoint), or removed.
+                let kept = sharedRejects.discard()
+                if !sharedRejects.isStream {
+                    if kept { total.outputsKept.append(sharedRejects.name) } else { total.outputsRemoved.append(sharedRejects.name) }
+                }
+            }
+            summary = total
             throw error
         }
         // The defer above times failed runs; the value returned here needs its time now.
@@ -102,27 +104,64 @@ public final class PipelineRunner {
         return summary
     }
 
-    /// Reads `files` into one output; adds its figures to `total` (and sets ``summary`` to the
-    /// figures so far, also on failure).
-    private func runOne(files: [String], outputPath: String, rejects: OutputFile?, rejectsHeader: Bool,
-                        total: inout RunSummary) throws {
-        let before = total
-        summary = RunSummary()
-        defer { summary = total }
-        let (plan, inputs) = try prepare(files: files)
+    /// Reads one part's inputs into its output; adds its figures to `total` (and sets ``summary``
+    /// to the figures so far, also on failure).
+    private func runPart(_ part: RunLayout.Part, sharedRejects: OutputFile?, writesRejectsHeader: Bool,
+                         commitsSharedRejects: Bool, total: inout RunSummary) throws {
+        summary = total
+        let (plan, inputs) = try prepare(files: part.files)
         progress.beginInputs()
-        let output = try OutputFile(path: outputPath)
+        let output = try OutputFile(path: part.output.path, target: part.output.target)
+        let ownRejects: OutputFile?
         do {
-            try writeHeaders(plan: plan, output: output, rejects: rejectsHeader ? rejects : nil)
-            try process(plan: plan, inputs: inputs, output: output, rejects: rejects)
-            total = before.adding(summary)
-            try output.commit()
+            ownRejects = try part.rejects.map { try OutputFile(path: $0.path, target: $0.target) }
         } catch {
-            total = before.adding(summary)
             output.discard()
             throw error
         }
+        let rejects = ownRejects ?? sharedRejects
+        var figures = RunSummary()
+        do {
+            try writeHeaders(plan: plan, output: output, rejects: ownRejects != nil || writesRejectsHeader ? rejects : nil)
+            defer { figures = summary }
+            try process(plan: plan, inputs: inputs, output: output, rejects: rejects)
+            try OutputRegistry.committing {
+                try output.commit()
+                try ownRejects?.commit()
+                if commitsSharedRejects { try sharedRejects?.commit() } else { sharedRejects?.checkpoint() }
+            }
+        } catch {
+            // Rows sent to a stream cannot be taken back: the rejects of those rows are kept too.
+            if output.isStream { (ownRejects ?? sharedRejects)?.checkpoint() }
+            output.discard()
+            let rejectsKept = ownRejects.map { $0.discard() || $0.isStream } ?? (output.isStream || sharedRejects?.isStream == true)
+            var part = RunSummary()
+            part.rowsRead = figures.rowsRead
+            part.rowsSkipped = figures.rowsSkipped
+            if output.isStream {
+                part.rowsWritten = figures.rowsWritten
+                part.rowsStreamed = figures.rowsWritten
+            } else {
+                part.rowsDiscarded = figures.rowsWritten
+                part.outputsRemoved.append(output.name)
+            }
+            if rejectsKept { part.rowsRejected = figures.rowsRejected } else { part.rowsDiscarded += figures.rowsRejected }
+            if let ownRejects, !ownRejects.isStream {
+                if rejectsKept { part.outputsKept.append(ownRejects.name) } else { part.outputsRemoved.append(ownRejects.name) }
+            }
+            total = total.adding(part)
+            summary = total
+            throw error
+        }
+        var part = figures
+        if output.isStream { part.rowsStreamed = figures.rowsWritten } else { part.outputsKept.append(output.name) }
+        if let ownRejects, !ownRejects.isStream { part.outputsKept.append(ownRejects.name) }
+        total = total.adding(part)
+        summary = total
     }
+
+    /// The last run's paths, once checked (nil when the check failed: nothing may be written).
+    public private(set) var checkedLayout: RunLayout?
 
     /// The figures of the last run, complete or not.
     public private(set) var summary = RunSummary()
@@ -142,9 +181,13 @@ public final class PipelineRunner {
     private func process(plan: PipelinePlan, inputs: InputSequence, output: OutputFile, rejects: OutputFile?) throws {
         let inFlight = DispatchSemaphore(value: plan.maxChunksInFlight)
         let stop = StopFlag()
-        let writer = OrderedWriter(output: output, rejects: rejects, maxErrors: config.errors.maxErrors,
-                                   inFlight: inFlight, stop: stop)
         let rejectsCompressed = config.errors.rejectsPath?.hasSuffix(".gz") ?? false
+        // max_errors counts the bad rows of the whole run, over every output of a template.
+        let writer = OrderedWriter(output: output, rejects: rejects, errors: config.errors,
+                                   badRowsBefore: summary.rowsSkipped + summary.rowsRejected,
+                                   outputLevel: config.write.isCompressed ? config.write.gzipLevel : nil,
+                                   rejectsLevel: rejectsCompressed ? config.write.gzipLevel : nil,
+                                   inFlight: inFlight, stop: stop)
         let processors = ProcessorPool((0..<plan.workers).map { _ in
             ChunkProcessor(plan: plan, inputName: inputName, rejectsCompressed: rejectsCompressed)
         })

@@ -1,11 +1,23 @@
 import Foundation
 
-/// The figures of a run: rows read = written + skipped + rejected (up to a failing row).
+/// The figures of a run, as they stand on disk: rows read = written + skipped + rejected +
+/// discarded (and, after a failing row, + 1 for it).
+///
+/// Written rows are in a committed output or were sent to a stream; rejected rows are in a
+/// committed rejects file or a stream; discarded rows were processed into an output or rejects
+/// file that was removed because the run failed.
 public struct RunSummary: Sendable, Codable, Equatable {
     public var rowsRead = 0
     public var rowsWritten = 0
     public var rowsSkipped = 0
     public var rowsRejected = 0
+    public var rowsDiscarded = 0
+    /// Output and rejects files committed (by the paths the user gave).
+    public var outputsKept: [String] = []
+    /// Unfinished output and rejects files removed after a failure.
+    public var outputsRemoved: [String] = []
+    /// Rows sent to a stream (standard output, a FIFO), which a failure cannot take back.
+    public var rowsStreamed = 0
     public var seconds = 0.0
     /// Whether the run completed (false when it stopped on an error).
     public var succeeded = false
@@ -35,7 +47,31 @@ public struct RunSummary: Sendable, Codable, Equatable {
         sum.rowsWritten += other.rowsWritten
         sum.rowsSkipped += other.rowsSkipped
         sum.rowsRejected += other.rowsRejected
+        sum.rowsDiscarded += other.rowsDiscarded
+        sum.rowsStreamed += other.rowsStreamed
+        sum.outputsKept += other.outputsKept
+        sum.outputsRemoved += other.outputsRemoved
         return sum
+    }
+
+    /// `a`, `a and b`, `a, b and c`, or the first few and a count.
+    public static func list(_ names: [String]) -> String {
+        let shown = names.count > 5 ? Array(names.prefix(4)) + ["\(names.count - 4) more"] : names
+        guard let last = shown.last else { return "" }
+        return shown.count == 1 ? last : shown.dropLast().joined(separator: ", ") + " and " + last
+    }
+
+    /// What a failed run left on disk: `part-001.csv and part-002.csv kept; part-003.csv removed
+    /// (40 rows discarded)`; empty for a run that succeeded.
+    public var outcome: String {
+        guard !succeeded else { return "" }
+        var parts: [String] = []
+        if !outputsKept.isEmpty { parts.append("\(Self.list(outputsKept)) kept") }
+        if !outputsRemoved.isEmpty {
+            parts.append("\(Self.list(outputsRemoved)) removed" + (rowsDiscarded > 0 ? " (\(rowsDiscarded) row\(rowsDiscarded == 1 ? "" : "s") discarded)" : ""))
+        }
+        if rowsStreamed > 0 { parts.append("\(rowsStreamed) rows sent to the output stream before the stop") }
+        return parts.isEmpty ? "no output written" : parts.joined(separator: "; ")
     }
 
     public var rowsPerSecond: Double { seconds > 0 ? Double(rowsRead) / seconds : 0 }
@@ -46,14 +82,17 @@ public struct RunSummary: Sendable, Codable, Equatable {
     /// The summary without the program's name: `done: 1000 rows read, …`.
     public var text: String {
         let rate = rowsPerSecond >= 1 ? String(format: "%.0f", rowsPerSecond) : "0"
+        let discarded = rowsDiscarded > 0 ? ", \(rowsDiscarded) discarded" : ""
         return "\(succeeded ? "done" : "stopped"): \(rowsRead) rows read, \(rowsWritten) written, "
-            + "\(rowsSkipped) skipped, \(rowsRejected) rejected in \(String(format: "%.3f", seconds)) s (\(rate) rows/s)"
+            + "\(rowsSkipped) skipped, \(rowsRejected) rejected\(discarded) in \(String(format: "%.3f", seconds)) s (\(rate) rows/s)"
+            + (succeeded ? "" : "; \(outcome)")
     }
 
     /// The row counts as Hadoop Streaming counter lines (`reporter:counter:GROUP,NAME,VALUE`),
     /// which a streaming task writes on standard error for the job's counters.
     public var hadoopCounters: [String] {
-        [("ROWS_READ", rowsRead), ("ROWS_WRITTEN", rowsWritten), ("ROWS_SKIPPED", rowsSkipped), ("ROWS_REJECTED", rowsRejected)]
+        [("ROWS_READ", rowsRead), ("ROWS_WRITTEN", rowsWritten), ("ROWS_SKIPPED", rowsSkipped), ("ROWS_REJECTED", rowsRejected),
+         ("ROWS_DISCARDED", rowsDiscarded)]
             .map { "reporter:counter:nnpipe,\($0.0),\($0.1)" }
     }
 
@@ -62,9 +101,25 @@ public struct RunSummary: Sendable, Codable, Equatable {
         let rate = (rowsPerSecond * 10).rounded() / 10
         return """
             {"succeeded": \(succeeded), "rows_read": \(rowsRead), "rows_written": \(rowsWritten), \
-            "rows_skipped": \(rowsSkipped), "rows_rejected": \(rowsRejected), \
+            "rows_skipped": \(rowsSkipped), "rows_rejected": \(rowsRejected), "rows_discarded": \(rowsDiscarded), \
+            "outputs_kept": \(jsonList(outputsKept)), "outputs_removed": \(jsonList(outputsRemoved)), \
             "seconds": \(String(format: "%.6f", seconds)), "rows_per_second": \(rate), \
             "peak_rss_bytes": \(peakRSSBytes)}
             """ + "\n"
+    }
+
+    private func jsonList(_ names: [String]) -> String {
+        "[" + names.map { name in
+            var text = "\""
+            for scalar in name.unicodeScalars {
+                switch scalar {
+                case "\"": text += "\\\""
+                case "\\": text += "\\\\"
+                case _ where scalar.value < 0x20: text += String(format: "\\u%04x", scalar.value)
+                default: text.unicodeScalars.append(scalar)
+                }
+            }
+            return text + "\""
+        }.joined(separator: ", ") + "]"
     }
 }

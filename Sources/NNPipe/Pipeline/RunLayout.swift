@@ -1,0 +1,171 @@
+import Foundation
+import Glibc
+
+/// Every path a run writes, resolved and checked before any row is read.
+///
+/// The outputs (one, or one per input with a name template), the rejects files and the stats
+/// file are resolved (``OutputTarget``) and compared, by device and inode (by resolved path for
+/// files that do not exist yet), with each other and with every file the run reads: the inputs,
+/// the pipeline file, the model, scaler and labels files. Any two that meet are refused, naming
+/// both, so no run writes over what it reads and no output replaces another. An output that an
+/// input pattern would match on the next run is refused too.
+public struct RunLayout {
+    /// One output and the inputs that feed it.
+    public struct Part {
+        public var files: [String]
+        public var output: Destination
+        /// Its own rejects file (a rejects name template), or nil for the shared one.
+        public var rejects: Destination?
+    }
+
+    /// An output path, where it leads, and where it was set.
+    public struct Destination {
+        public var path: String
+        public var target: OutputTarget
+        public var role: String
+        public var origin: SettingOrigin
+    }
+
+    public var parts: [Part]
+    /// The one rejects file of a run whose rejects path is not a template.
+    public var sharedRejects: Destination?
+    public var stats: Destination?
+
+    /// Whether each input has its own output (a `{stem}`/`{name}` template).
+    public var isTemplate: Bool
+
+    public init(config: PipelineConfig, files: [String], statsFile: String?) throws {
+        let write = config.write
+        isTemplate = OutputNameTemplate.isTemplate(write.path)
+        func destination(_ path: String, role: String, origin: SettingOrigin) throws -> Destination {
+            do {
+                return Destination(path: path, target: try OutputTarget.resolve(path), role: role, origin: origin)
+            } catch {
+                let flag: String
+                if case .commandLine(let option) = origin { flag = option + " " } else { flag = "" }
+                throw PathConflict(origin: origin, file: config.file, problem: flag + error.message, status: error.exitStatus)
+            }
+        }
+        let rejectsPath = config.errors.policy == .reject ? config.errors.rejectsPath : nil
+        let rejectsTemplate = rejectsPath.map(OutputNameTemplate.isTemplate) ?? false
+        if isTemplate {
+            if files.contains("-") {
+                throw ConfigError(file: config.file, keyPath: "write.path",
+                                  problem: "an output name template needs input files, not standard input")
+            }
+            var seen: [String: String] = [:]
+            parts = []
+            for file in files {
+                let path = OutputNameTemplate.path(write.path, for: file)
+                if let earlier = seen.updateValue(file, forKey: path) {
+                    throw ConfigError(file: config.file, keyPath: "write.path",
+                                      problem: "\(earlier) and \(file) would both be written to \(path)")
+                }
+                let rejects = try rejectsTemplate ? rejectsPath.map {
+                    try destination(OutputNameTemplate.path($0, for: file), role: "rejects file", origin: config.errors.rejectsOrigin)
+                } : nil
+                parts.append(Part(files: [file], output: try destination(path, role: "output", origin: write.pathOrigin), rejects: rejects))
+            }
+        } else {
+            parts = [Part(files: files, output: try destination(write.path, role: "output", origin: write.pathOrigin), rejects: nil)]
+        }
+        sharedRejects = try rejectsTemplate ? nil : rejectsPath.map {
+            try destination($0, role: "rejects file", origin: config.errors.rejectsOrigin)
+        }
+        stats = try statsFile.map { try destination($0, role: "stats file", origin: .commandLine("--stats-json")) }
+        try check(config: config, files: files)
+    }
+
+    /// Every output, rejects and stats path of the run.
+    public var destinations: [Destination] {
+        parts.flatMap { [$0.output] + ($0.rejects.map { [$0] } ?? []) } + [sharedRejects, stats].compactMap { $0 }
+    }
+
+    private func check(config: PipelineConfig, files: [String]) throws {
+        var reads: [(identity: FileIdentity, path: String, role: String, origin: SettingOrigin)] = []
+        for file in files {
+            let identity = file == "-" ? FileIdentity.standardInput : FileIdentity.of(file)
+            if let identity { reads.append((identity, file == "-" ? "standard input" : file, "input", config.read.pathOrigin)) }
+        }
+        for file in config.filesRead {
+            if let identity = FileIdentity.of(file.path) { reads.append((identity, file.path, file.role, file.origin)) }
+        }
+        var written: [FileIdentity: Destination] = [:]
+        for destination in destinations {
+            guard let identity = destination.target.identity else { continue }
+            if let read = reads.first(where: { $0.identity == identity }) {
+                throw conflict(destination, config: config, with: Self.describe(read.path, role: read.role, origin: read.origin, file: config.file),
+                               otherOrigin: read.origin, reason: "a run never writes over what it reads; choose another path")
+            }
+            if let other = written.updateValue(destination, forKey: identity) {
+                throw conflict(destination, config: config,
+                               with: Self.describe(other.path, role: other.role, origin: other.origin, file: config.file),
+                               otherOrigin: other.origin, reason: "one would replace the other; choose another path")
+            }
+        }
+        // An output inside an input pattern would be read back as an input by the next run.
+        for pattern in config.read.inputs where InputFiles.isPattern(pattern) {
+            let absolute = Self.anchored(pattern)
+            for destination in destinations {
+                guard case .file(let path) = destination.target, fnmatch(absolute, path, FNM_PATHNAME | FNM_PERIOD) == 0 else { continue }
+                throw conflict(destination, config: config,
+                               with: Self.describe(pattern, role: "input pattern", origin: config.read.pathOrigin, file: config.file),
+                               otherOrigin: config.read.pathOrigin,
+                               reason: "the next run would read it as an input; write it outside the pattern's folder",
+                               verb: "matches")
+            }
+        }
+    }
+
+    private func conflict(_ destination: Destination, config: PipelineConfig, with other: String, otherOrigin: SettingOrigin,
+                          reason: String, verb: String = "is the same file as") -> PathConflict {
+        let problem = "\(Self.describe(destination.path, role: destination.role, origin: destination.origin, file: config.file, placed: false)) \(verb) \(other): \(reason)"
+        let byOption = [destination.origin, otherOrigin].contains { if case .commandLine(let flag) = $0 { flag.hasPrefix("--") } else { false } }
+        return PathConflict(origin: destination.origin, file: config.file, problem: problem, status: byOption ? .usage : .config)
+    }
+
+    /// `--output x.csv`, `the input x.csv (p.yaml:3:13 stages[0].read.path)`.
+    static func describe(_ path: String, role: String, origin: SettingOrigin, file: String, placed: Bool = true) -> String {
+        switch origin {
+        case .commandLine(let flag) where flag.hasPrefix("--"):
+            return "\(flag) \(path)"
+        case .commandLine:
+            return "the \(role) \(path)"
+        case .pipeline(let keyPath, let line, let column):
+            var place = file
+            if let line { place += ":\(line)" }
+            if let column { place += ":\(column)" }
+            return keyPath.isEmpty || !placed ? "the \(role) \(path)" : "the \(role) \(path) (\(place) \(keyPath))"
+        }
+    }
+
+    /// A glob pattern made absolute, its folder part (up to the first glob character) with
+    /// symlinks resolved, so it compares with resolved output paths.
+    static func anchored(_ pattern: String) -> String {
+        let absolute = pattern.hasPrefix("/") ? pattern : FileManager.default.currentDirectoryPath + "/" + pattern
+        guard let firstGlob = absolute.firstIndex(where: { $0 == "*" || $0 == "?" || $0 == "[" }),
+              let slash = absolute[..<firstGlob].lastIndex(of: "/") else { return absolute }
+        let folder = String(absolute[..<slash])
+        let resolved = OutputTarget.realPath(folder.isEmpty ? "/" : folder) ?? OutputTarget.lexicallyNormalized(folder)
+        return (resolved == "/" ? "" : resolved) + String(absolute[slash...])
+    }
+}
+
+/// Two paths of a run that must differ and do not (an output that is an input, two outputs that
+/// are one file), or an output path that cannot be used. Status 64 when a command-line option
+/// named one of them, 78 when both come from the pipeline file.
+public struct PathConflict: NNPipeError {
+    public var origin: SettingOrigin
+    public var file: String
+    public var problem: String
+    public var status: ExitStatus
+
+    public var message: String {
+        if case .pipeline(let keyPath, let line, let column) = origin, !keyPath.isEmpty {
+            return ConfigError(file: file, line: line, column: column, keyPath: keyPath, problem: problem).message
+        }
+        return problem
+    }
+
+    public var exitStatus: ExitStatus { status }
+}
