@@ -14,8 +14,12 @@ struct InspectCommand: ParsableCommand {
             apart by their first bytes). Lists every tensor with its stored
             type and shape, then the dense layers: inputs→units, the
             activation (or "from the pipeline" for npz and safetensors, which
-            hold none), and the tensors used, transposed or not. Exits 78
-            with the problem when the file cannot be used.
+            hold none), and the tensors used, transposed or not, and how
+            their order was decided: the ONNX graph, the JSON file, the
+            numbers in the names (fc1, fc2, …) or the only chain of shapes.
+            Exits 78 with the problem when the file cannot be used, or when
+            neither names nor shapes tell the order (the message then gives
+            a tensors: block for the pipeline).
             """
     )
 
@@ -26,8 +30,7 @@ struct InspectCommand: ParsableCommand {
         do {
             let file = try ModelFile.load(path: model)
             for line in ModelFileDescription.tensorLines(file) { print(line) }
-            let layers = try file.layers()
-            for line in ModelFileDescription.layerLines(layers) { print(line) }
+            for line in ModelFileDescription.layerLines(try file.orderedLayers()) { print(line) }
         } catch {
             throw Terminal.exitCode(for: error)
         }

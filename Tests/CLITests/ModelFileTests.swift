@@ -182,6 +182,7 @@ struct ModelFileTests {
               0  net.0  4→8  activation: from the pipeline; weights net.0.weight (units × inputs, transposed), bias net.0.bias
               1  net.2  8→6  activation: from the pipeline; weights net.2.weight (units × inputs, transposed), bias net.2.bias
               2  net.4  6→3  activation: from the pipeline; weights net.4.weight (units × inputs, transposed), bias net.4.bias
+            order: by the numbers in the names (net.0, net.2, …)
 
             """)
         let onnx = try dir.nnpipe("inspect", Self.folder.appendingPathComponent("net-matmul.onnx").path)

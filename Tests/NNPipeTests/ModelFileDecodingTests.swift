@@ -50,9 +50,8 @@ struct ModelFileDecodingTests {
         }
     }
 
-    @Test("layer names sort naturally and numpy names are recognized")
+    @Test("numpy names are recognized")
     func names() {
-        #expect(["net.10", "net.2", "net.0", "fc10", "fc2"].sorted(by: TensorLayers.naturalOrder) == ["fc2", "fc10", "net.0", "net.2", "net.10"])
         #expect(TensorLayers.numpyName("W0")! == ("weights", 0))
         #expect(TensorLayers.numpyName("weights_12")! == ("weights", 12))
         #expect(TensorLayers.numpyName("bias_3")! == ("bias", 3))

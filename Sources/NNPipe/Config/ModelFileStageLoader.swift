@@ -17,7 +17,8 @@ extension PipelineLoader.Context {
                 tensors.report("the model (\(file.format.rawValue)) gives its own layers; tensors: is for npz and safetensors files")
                 return nil
             }
-            let layers = try file.layers(mapping: mapping)
+            let ordered = try file.orderedLayers(mapping: mapping)
+            let layers = ordered.layers
             if !file.givesActivations {
                 let found = layers.map { "\($0.name ?? "?") (\($0.inputs)→\($0.units))" }.joined(separator: ", ")
                 guard let chosen else {
@@ -29,7 +30,9 @@ extension PipelineLoader.Context {
                     return nil
                 }
             }
-            return ForwardStageConfig(network: try file.network(activations: chosen, mapping: mapping), source: path)
+            var forward = ForwardStageConfig(network: try file.network(of: layers, activations: chosen), source: path)
+            forward.layerOrder = ordered.order
+            return forward
         } catch {
             cursor.report("cannot load the model: \(error.message)")
         }

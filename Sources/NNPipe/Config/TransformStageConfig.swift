@@ -49,6 +49,8 @@ public struct ForwardStageConfig: Sendable {
     /// Whether the last layer's activations go on (to the next stage or the output). False when
     /// only hidden layers are wanted; the network then stops at the last of them.
     public var keepsFinal: Bool = true
+    /// How a model file's layer order was decided, for `validate`; nil for inline layers.
+    public var layerOrder: LayerOrder?
 
     public init(network: Network, source: String) {
         self.network = network

@@ -21,6 +21,7 @@ public enum PlanDescription {
                 if !forward.hiddenOutputs.isEmpty { options += ", hidden layers \(forward.hiddenOutputs.map(String.init).joined(separator: ", "))" }
                 if !forward.keepsFinal { options += ", hidden layers only" }
                 lines.append("  forward \(forward.source): \(shapes.joined(separator: ", "))\(options)")
+                if let order = forward.layerOrder { lines.append("          order: \(order.description)") }
             case .softmax:
                 lines.append("  softmax")
             case .rank(let rank):

@@ -11,8 +11,8 @@ import Foundation
 /// | ONNX | protobuf `ModelProto` with a graph (usually `0x08`, its `ir_version`) |
 ///
 /// npz and safetensors files hold named tensors and no activations: their layers come from the
-/// tensor names (``TensorLayers``) or from an explicit ``TensorMapping``, and the pipeline gives
-/// the activations. ONNX and JSON files give their layers and activations themselves. Every
+/// tensor names, in an order the names or shapes settle (``TensorLayers``, ``LayerOrder``), or
+/// from an explicit ``TensorMapping``, and the pipeline gives the activations. ONNX and JSON files give their layers and activations themselves. Every
 /// problem is a ``ModelError`` naming the file (exit status 78).
 public struct ModelFile: Sendable {
     /// The file as the user named it.
@@ -104,31 +104,42 @@ public struct ModelFile: Sendable {
     /// The dense layers, in order, with shapes checked to chain: the file's own (ONNX, JSON),
     /// or found from the tensor names or `mapping` (npz, safetensors).
     public func layers(mapping: [TensorMapping]? = nil) throws(ModelError) -> [FileLayer] {
-        let layers: [FileLayer]
+        try orderedLayers(mapping: mapping).layers
+    }
+
+    /// ``layers(mapping:)`` with how their order was decided (``LayerOrder``).
+    public func orderedLayers(mapping: [TensorMapping]? = nil) throws(ModelError) -> ModelLayers {
+        let found: ModelLayers
         do {
             if let definedLayers {
                 if mapping != nil {
                     throw ModelFileProblem("an \(format.rawValue) model gives its own layers; tensors: is for npz and safetensors files")
                 }
-                layers = definedLayers
+                found = ModelLayers(layers: definedLayers, order: format == .onnx ? .graph : .file)
             } else {
-                layers = try TensorLayers.layers(tensors, mapping: mapping)
+                found = try TensorLayers.layers(tensors, mapping: mapping)
             }
+            let layers = found.layers
             for (previous, next) in zip(layers, layers.dropFirst()) where previous.units != next.inputs {
-                throw ModelFileProblem("shapes do not chain: layer '\(next.name ?? "?")' takes \(next.inputs) inputs but layer '\(previous.name ?? "?")' before it gives \(previous.units) units")
+                let hint = found.order.isFromNames ? "; if the layers are not in the order of the numbers in their names, list them with tensors: in the forward stage" : ""
+                throw ModelFileProblem("shapes do not chain: layer '\(next.name ?? "?")' takes \(next.inputs) inputs but layer '\(previous.name ?? "?")' before it gives \(previous.units) units\(hint)")
             }
         } catch let problem as ModelFileProblem {
             throw ModelError(file: name, problem: problem.problem)
         } catch {
             throw ModelError(file: name, problem: "\(error)")
         }
-        return layers
+        return found
     }
 
     /// The network to run: ``layers(mapping:)`` with their activations, the file's own or
     /// `activations` (one per layer; required for npz and safetensors, refused for ONNX and JSON).
     public func network(activations: [Activation]?, mapping: [TensorMapping]? = nil) throws(ModelError) -> Network {
-        let layers = try layers(mapping: mapping)
+        try network(of: orderedLayers(mapping: mapping).layers, activations: activations)
+    }
+
+    /// The network to run over `layers` (from ``orderedLayers(mapping:)``), as ``network(activations:mapping:)``.
+    public func network(of layers: [FileLayer], activations: [Activation]?) throws(ModelError) -> Network {
         let describe = layers.map { "\($0.name ?? "?") (\($0.inputs)→\($0.units))" }.joined(separator: ", ")
         var chosen: [Activation] = []
         if givesActivations {

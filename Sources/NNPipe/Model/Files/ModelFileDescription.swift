@@ -13,6 +13,12 @@ public enum ModelFileDescription {
         return lines
     }
 
+    /// The layer lines: shapes, names, where the weights came from, the activation; then how
+    /// their order was decided.
+    public static func layerLines(_ found: ModelLayers) -> [String] {
+        layerLines(found.layers) + ["order: \(found.order.description)"]
+    }
+
     /// The layer lines: shapes, names, where the weights came from, the activation.
     public static func layerLines(_ layers: [FileLayer]) -> [String] {
         var lines = ["layers (inputs→units):"]

@@ -13,20 +13,25 @@ public struct TensorMapping: Sendable {
 }
 
 /// Finds the dense layers among a file's named tensors (npz, safetensors), which carry no
-/// activations.
+/// activations, and puts them in order without guessing.
 ///
-/// By name, when every tensor follows one convention:
+/// Layers, when every tensor follows one convention:
 /// - numpy: `W0`, `b0`, `W1`, `b1`, … (also `w0`, `weights_0`, `weight0`, `bias_0`, `biases0`),
-///   stored inputs × units, in order of the number;
+///   stored inputs × units;
 /// - PyTorch `state_dict`: `PREFIX.weight` and `PREFIX.bias` (`0.weight`, `net.2.weight`,
-///   `fc1.weight`), stored units × inputs (`nn.Linear`) and transposed on load, in natural
-///   order of the prefix (numbers compared as numbers: `net.2` before `net.10`).
+///   `fc1.weight`), stored units × inputs (`nn.Linear`) and transposed on load.
 /// A missing bias is zero. Otherwise the pipeline lists the layers (``TensorMapping``).
+///
+/// Order (``LayerOrder``): numpy names by their number; PyTorch prefixes by their numbers when
+/// they differ only in them (``LayerNumbering``: `fc1`, `fc2`; `net.0`, `net.2`), else by shape
+/// when exactly one order chains (``ShapeChain``: `encoder` 4→8, `decoder` 8→3). Names such as
+/// `input_layer`, `hidden`, `output` over square layers give neither, and are refused with a
+/// `tensors:` block to paste: sorting them by name would run them in the wrong order silently.
 enum TensorLayers {
-    static func layers(_ tensors: [Tensor], mapping: [TensorMapping]?) throws(ModelFileProblem) -> [FileLayer] {
+    static func layers(_ tensors: [Tensor], mapping: [TensorMapping]?) throws(ModelFileProblem) -> ModelLayers {
         var byName: [String: Tensor] = [:]
         for tensor in tensors { byName[tensor.name] = tensor }
-        if let mapping { return try mapped(mapping, byName: byName, tensors: tensors) }
+        if let mapping { return ModelLayers(layers: try mapped(mapping, byName: byName, tensors: tensors), order: .listed) }
         if let layers = try numpyStyle(tensors, byName: byName) { return layers }
         if let layers = try pytorchStyle(tensors, byName: byName) { return layers }
         let names = tensors.prefix(6).map { "'\($0.name)'" }.joined(separator: ", ") + (tensors.count > 6 ? ", …" : "")
@@ -52,7 +57,7 @@ enum TensorLayers {
     }
 
     /// `W0`/`b0`-style names, or nil when some tensor does not follow them.
-    private static func numpyStyle(_ tensors: [Tensor], byName: [String: Tensor]) throws(ModelFileProblem) -> [FileLayer]? {
+    private static func numpyStyle(_ tensors: [Tensor], byName: [String: Tensor]) throws(ModelFileProblem) -> ModelLayers? {
         var weights: [Int: Tensor] = [:], biases: [Int: Tensor] = [:]
         for tensor in tensors {
             guard let (role, index) = numpyName(tensor.name) else { return nil }
@@ -71,7 +76,8 @@ enum TensorLayers {
         for (index, tensor) in weights.sorted(by: { $0.key < $1.key }) {
             layers.append(try FileLayer.from(weights: tensor, bias: biases[index], transpose: false, name: tensor.name))
         }
-        return layers.isEmpty ? nil : layers
+        if layers.isEmpty { return nil }
+        return ModelLayers(layers: layers, order: layers.count == 1 ? .single : .numbered(layers.map { $0.name ?? "?" }))
     }
 
     /// ("weights" or "bias", N) for `W3`, `w3`, `weights_3`, `weight3`, `b3`, `bias_3`, `biases3`.
@@ -88,7 +94,7 @@ enum TensorLayers {
     }
 
     /// `PREFIX.weight`/`PREFIX.bias` names, or nil when some tensor does not follow them.
-    private static func pytorchStyle(_ tensors: [Tensor], byName: [String: Tensor]) throws(ModelFileProblem) -> [FileLayer]? {
+    private static func pytorchStyle(_ tensors: [Tensor], byName: [String: Tensor]) throws(ModelFileProblem) -> ModelLayers? {
         var prefixes: [String] = []
         for tensor in tensors {
             if tensor.name.hasSuffix(".weight") {
@@ -100,38 +106,36 @@ enum TensorLayers {
         for tensor in tensors where tensor.name.hasSuffix(".bias") && byName[String(tensor.name.dropLast(5)) + ".weight"] == nil {
             throw ModelFileProblem("bias '\(tensor.name)' has no matching '\(tensor.name.dropLast(5)).weight'")
         }
+        // In the file's order, for the listing if the order cannot be told.
         var layers: [FileLayer] = []
-        for prefix in prefixes.sorted(by: naturalOrder) {
+        for prefix in prefixes {
             guard let weights = byName[prefix + ".weight"] else { continue }
             layers.append(try FileLayer.from(weights: weights, bias: byName[prefix + ".bias"], transpose: true, name: prefix))
         }
-        return layers.isEmpty ? nil : layers
+        if layers.isEmpty { return nil }
+        if layers.count == 1 { return ModelLayers(layers: layers, order: .single) }
+        if let order = LayerNumbering.order(prefixes) {
+            let ordered = order.map { layers[$0] }
+            return ModelLayers(layers: ordered, order: .numbered(ordered.map { $0.name ?? "?" }))
+        }
+        let why: String
+        switch ShapeChain.chains(layers.map { ($0.inputs, $0.units) }) {
+        case .unique(let order): return ModelLayers(layers: order.map { layers[$0] }, order: .shapes)
+        case .ambiguous: why = "their shapes chain in more than one order"
+        case .none: why = "no order of their shapes chains"
+        case .tooMany: why = "\(layers.count) layers are too many to order by shape (at most \(ShapeChain.maxLayers))"
+        }
+        throw unordered(layers, why: why, byName: byName)
     }
 
-    /// Compares names piece by piece, runs of digits as numbers: `net.2` < `net.10`, `fc2` < `fc10`.
-    static func naturalOrder(_ a: String, _ b: String) -> Bool {
-        let x = pieces(a), y = pieces(b)
-        for (p, q) in zip(x, y) where p != q {
-            if let m = Int(p), let n = Int(q) { return m < n }
-            return p < q
-        }
-        return x.count < y.count
-    }
-
-    private static func pieces(_ name: String) -> [String] {
-        var result: [String] = []
-        var current = ""
-        var inDigits = false
-        for character in name {
-            let isDigit = character.isASCII && character.isNumber
-            if !current.isEmpty && isDigit != inDigits {
-                result.append(current)
-                current = ""
-            }
-            inDigits = isDigit
-            current.append(character)
-        }
-        if !current.isEmpty { result.append(current) }
-        return result
+    /// The refusal when neither the names nor the shapes give the order: the layers found and a
+    /// `tensors:` block to paste, in the file's order.
+    private static func unordered(_ layers: [FileLayer], why: String, byName: [String: Tensor]) -> ModelFileProblem {
+        let names = layers.map { $0.name ?? "?" }.joined(separator: ", ")
+        var lines = ["the layer names (\(names)) give no order (they differ in more than their numbers) and \(why); list the layers in the forward stage's tensors:, in the order of the model's forward(). Layers found (weights stored units × inputs):"]
+        lines += TensorsBlock.listing(layers, tensors: byName)
+        lines.append("In the file's order, which need not be the model's: check it against forward() before use:")
+        lines += TensorsBlock.yaml(layers)
+        return ModelFileProblem(lines.joined(separator: "\n"))
     }
 }
