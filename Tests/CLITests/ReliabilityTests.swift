@@ -144,16 +144,6 @@ struct ReliabilityTests {
 
     // MARK: Signals
 
-    /// Waits until `condition` holds or `seconds` pass; returns whether it held.
-    func wait(seconds: Double, until condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            usleep(5_000)
-        }
-        return try condition()
-    }
-
     /// A big input, a run started on it, and `signal` sent once the run is writing its temporary file (plus
     /// half a second). If a run ever finishes before the signal, the input grows; the test never passes on a
     /// run that was not interrupted.
@@ -185,7 +175,7 @@ struct ReliabilityTests {
             try process.run()
             defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
 
-            let writing = try wait(seconds: 30) { try !process.isRunning || !temporaryFiles(dir.listing()).isEmpty }
+            let writing = try poll(seconds: 30) { try !process.isRunning || !temporaryFiles(dir.listing()).isEmpty }
             #expect(writing, "no temporary output appeared within 30 s")
             usleep(500_000)
             guard process.isRunning else {
@@ -239,12 +229,12 @@ struct ReliabilityTests {
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
         input.fileHandleForWriting.write(Data("id,x1,x2\na,1,2\nb,3,4\n".utf8))
 
-        let writing = try wait(seconds: 20) { try !process.isRunning || !temporaryFiles(dir.listing()).isEmpty }
+        let writing = try poll(seconds: 20) { try !process.isRunning || !temporaryFiles(dir.listing()).isEmpty }
         #expect(writing, "no temporary output appeared within 20 s")
         usleep(300_000)
         try #require(process.isRunning, "nnpipe ended before the end of its input")
         #expect(kill(process.processIdentifier, s.signal) == 0)
-        let ended = wait(seconds: 10) { !process.isRunning }
+        let ended = poll(seconds: 10) { !process.isRunning }
         try? input.fileHandleForWriting.close()
         process.waitUntilExit()
         let stderr = String(decoding: try Data(contentsOf: errURL), as: UTF8.self)

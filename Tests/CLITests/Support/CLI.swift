@@ -155,3 +155,13 @@ func numericRows(_ text: String) -> [(id: String, values: [Double])] {
         return (String(fields[0]), fields.dropFirst().map { Double($0) ?? .nan })
     }
 }
+
+/// Waits until `condition` holds or `seconds` pass; returns whether it held.
+func poll(seconds: Double, until condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if try condition() { return true }
+        usleep(5_000)
+    }
+    return try condition()
+}
