@@ -32,8 +32,9 @@ public enum OutputTarget: Equatable, Sendable {
         for _ in 0..<40 {
             let (parent, base) = split(current)
             guard let realParent = realPath(parent) else {
-                // The folder does not exist yet: it is made before writing (mkdir -p).
-                return .file(lexicallyNormalized(current))
+                // The folder does not exist yet: it is made before writing (mkdir -p). Its nearest
+                // existing ancestor is resolved, so two spellings of one new path compare equal.
+                return .file(resolvingExistingAncestor(lexicallyNormalized(current)))
             }
             let candidate = realParent == "/" ? "/" + base : realParent + "/" + base
             if let number = streamNames[candidate] ?? descriptorNumber(candidate) { return .descriptor(number) }
@@ -55,6 +56,12 @@ public enum OutputTarget: Equatable, Sendable {
             }
         }
         throw OutputError(.cannotCreate, file: path, problem: "too many levels of symbolic links")
+    }
+
+    /// Whether the output is written in place (a descriptor or a device) rather than replaced.
+    public var isStream: Bool {
+        if case .file = self { return false }
+        return true
     }
 
     /// The file's identity, for telling whether two paths name the same file: device and inode
@@ -105,6 +112,20 @@ public enum OutputTarget: Equatable, Sendable {
         let count = readlink(path, &buffer, buffer.count - 1)
         guard count > 0 else { return nil }
         return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// `path` (absolute, normalized) with its longest existing leading folder resolved by `realpath`.
+    static func resolvingExistingAncestor(_ path: String) -> String {
+        var head = path
+        var tail: [Substring] = []
+        while let slash = head.lastIndex(of: "/"), head != "/" {
+            tail.insert(head[head.index(after: slash)...], at: 0)
+            head = slash == head.startIndex ? "/" : String(head[..<slash])
+            if let resolved = realPath(head) {
+                return (resolved == "/" ? "" : resolved) + "/" + tail.joined(separator: "/")
+            }
+        }
+        return path
     }
 
     /// `path` (absolute) with `.` and `..` and repeated slashes removed, as text: for paths whose

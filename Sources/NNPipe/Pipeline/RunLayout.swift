@@ -90,18 +90,22 @@ public struct RunLayout {
         for file in config.filesRead {
             if let identity = FileIdentity.of(file.path) { reads.append((identity, file.path, file.role, file.origin)) }
         }
-        var written: [FileIdentity: Destination] = [:]
+        var written: [(identity: FileIdentity, destination: Destination)] = []
         for destination in destinations {
             guard let identity = destination.target.identity else { continue }
             if let read = reads.first(where: { $0.identity == identity }) {
                 throw conflict(destination, config: config, with: Self.describe(read.path, role: read.role, origin: read.origin, file: config.file),
                                otherOrigin: read.origin, reason: "a run never writes over what it reads; choose another path")
             }
-            if let other = written.updateValue(destination, forKey: identity) {
+            // Two streams into one file (`--stats-json /dev/stderr` with rejects there too) only
+            // take turns; a file renamed over one that a stream writes to loses the stream's bytes.
+            let isStream = destination.target.isStream
+            if let other = written.first(where: { $0.identity == identity && !(isStream && $0.destination.target.isStream) })?.destination {
                 throw conflict(destination, config: config,
                                with: Self.describe(other.path, role: other.role, origin: other.origin, file: config.file),
                                otherOrigin: other.origin, reason: "one would replace the other; choose another path")
             }
+            written.append((identity, destination))
         }
         // An output inside an input pattern would be read back as an input by the next run.
         for pattern in config.read.inputs where InputFiles.isPattern(pattern) {
