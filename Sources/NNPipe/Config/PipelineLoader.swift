@@ -184,7 +184,7 @@ public enum PipelineLoader {
         func readStage(_ cursor: YAMLCursor) -> ReadStageConfig? {
             guard let keys = cursor.mapping(allowed: PipelineLoader.readKeys, required: ["path", "features"]) else { return nil }
             let header = keys["header"]?.bool() ?? true
-            let delimiter = keys["delimiter"].flatMap(delimiterByte) ?? 0x2C
+            let delimiter = keys["delimiter"].flatMap { delimiterByte($0, rule: .read) } ?? 0x2C
             let maxRecordBytes = keys["max_record_bytes"]?.int(in: 16...(1 << 30)) ?? (1 << 20)
             let features = keys["features"].flatMap { columns($0, header: header, allowEmpty: false) }
             let carry = keys["carry"].flatMap { columns($0, header: header, allowEmpty: true) } ?? []
@@ -242,11 +242,16 @@ public enum PipelineLoader {
             return selectors.count == elements.count ? selectors : nil
         }
 
-        func delimiterByte(_ cursor: YAMLCursor) -> UInt8? {
+        /// One ASCII character, allowed on its side by `rule`.
+        func delimiterByte(_ cursor: YAMLCursor, rule: DelimiterRule) -> UInt8? {
             guard let text = cursor.string() else { return nil }
             let value = text == "\\t" || text == "tab" ? "\t" : text
             guard value.utf8.count == 1, let byte = value.utf8.first, byte != 0x22, byte != 0x0A, byte != 0x0D else {
                 cursor.report("the delimiter must be one ASCII character other than a quote or line end (\"\\t\" for tab)")
+                return nil
+            }
+            if let problem = rule.problem(byte) {
+                cursor.report(problem)
                 return nil
             }
             return byte
@@ -320,7 +325,7 @@ public enum PipelineLoader {
             }
             if let level = keys["gzip_level"]?.int(in: 1...9) { write.gzipLevel = level }
             if let decimals = keys["decimals"]?.int(in: 0...17) { write.decimals = decimals }
-            if let delimiter = keys["delimiter"].flatMap(delimiterByte) { write.delimiter = delimiter }
+            if let delimiter = keys["delimiter"].flatMap({ delimiterByte($0, rule: .write) }) { write.delimiter = delimiter }
             guard let pathCursor = keys["path"], let path = pathCursor.nonEmptyString() else { return nil }
             if let problem = OutputNameTemplate.problem(in: path) {
                 pathCursor.report(problem)

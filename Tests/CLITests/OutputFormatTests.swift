@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+
+/// A pipeline over `in.csv` (`id,x1,x2`) and the sum model, with the given read and write options
+/// (flow-mapping entries, such as `delimiter: ";"`): the read stage is on line 2, write on line 4.
+private func sumPipeline(read: String = "", write: String = "", output: String = "out.csv") -> String {
+    """
+    stages:
+      - read: {path: in.csv, features: [x1, x2], carry: [id]\(read.isEmpty ? "" : ", \(read)")}
+      - forward: {model: m.json}
+      - write: {path: "\(output)"\(write.isEmpty ? "" : ", \(write)")}
+    """
+}
+
+/// Runs `run` and `validate` on a pipeline that must be refused at load: status 78, one line
+/// naming the pipeline file's line and key path, nothing written.
+private func expectRefused(_ yaml: String, input: String = "id,x1,x2\na,1,2\n", line: Int, words: [String]) throws {
+    let dir = try WorkDir()
+    try dir.write("in.csv", input)
+    try dir.write("m.json", sumModel)
+    try dir.write("p.yaml", yaml)
+    for command in ["run", "validate"] {
+        let result = try dir.nnpipe(command, "p.yaml")
+        #expect(result.status == 78, "\(command): \(result.stderr)")
+        #expect(result.stderr.hasPrefix("nnpipe: p.yaml:\(line):"), "\(command): \(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(command): \(result.stderr)")
+        for word in words {
+            #expect(result.stderr.contains(word), "\(command): missing '\(word)' in: \(result.stderr)")
+        }
+        #expect(result.stdout.isEmpty)
+        #expect(try dir.listing() == ["in.csv", "m.json", "p.yaml"], "\(command) left files behind")
+    }
+}
+
+@Suite("Output delimiters: the output always parses back")
+struct OutputDelimiterTests {
+    @Test("a write delimiter that can occur in a written number is refused at load",
+          arguments: ["0", "1", "9", ".", "+", "-", "e", "E", "n", "a", "i", "f"])
+    func refusedWriteDelimiter(delimiter: String) throws {
+        try expectRefused(sumPipeline(write: "delimiter: \"\(delimiter)\""), line: 4,
+                          words: ["stages[2].write.delimiter: '\(delimiter)' cannot be the output delimiter",
+                                  "can occur inside a written number", "the letters of nan and inf",
+                                  "could not be parsed back"])
+    }
+
+    @Test("an unquoted digit is a delimiter too")
+    func unquotedDigit() throws {
+        try expectRefused(sumPipeline(write: "delimiter: 1"), line: 4, words: ["stages[2].write.delimiter: '1'"])
+    }
+
+    @Test("a read delimiter that can occur in a number is refused at load",
+          arguments: ["0", "5", ".", "+", "-", "e", "E"])
+    func refusedReadDelimiter(delimiter: String) throws {
+        try expectRefused(sumPipeline(read: "delimiter: \"\(delimiter)\""), line: 2,
+                          words: ["stages[0].read.delimiter: '\(delimiter)' cannot be the input delimiter",
+                                  "can occur inside a number", "split apart"])
+    }
+
+    @Test("letters of nan and inf may separate input fields (the input's nan and inf are bad rows anyway)")
+    func letterReadDelimiter() throws {
+        let dir = try WorkDir()
+        try dir.write("in.csv", "idax1ax2\nq1a1a2\n")
+        try dir.write("m.json", sumModel)
+        try dir.write("p.yaml", sumPipeline(read: "delimiter: a", output: "-"))
+        let result = try dir.nnpipe("run", "p.yaml")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdoutText == "id,y0,y1\nq1,5.0,1.0\n")
+    }
+
+    /// Two inline layers: the first gives `x1 + x2` and `-(x1 + x2)` (inf and -inf for 1e308 and
+    /// 1e308), written as hidden layer 0; the second adds them (NaN from inf + -inf).
+    static let nonFinitePipeline = """
+        stages:
+          - read: {path: in.csv, features: [x1, x2], carry: [id, note]}
+          - forward:
+              hidden: [0]
+              layers:
+                - {weights: [[1, -1], [1, -1]], bias: [0, 0], activation: identity}
+                - {weights: [[1], [1]], bias: [0], activation: identity}
+          - write: {path: out.csv, delimiter: "DELIM"DECIMALS}
+        """
+
+    static let nonFiniteInput = "id,note,x1,x2\nr1,plain,1e308,1e308\nr2,\"a DELIM b\",0.00001,2e20\n\" lead\",\"trail \",-1.5,0.25\n"
+
+    @Test("other delimiters write numbers, nan and inf as they are and quote text holding the delimiter; Python's csv reads the fields back",
+          arguments: [";", "|", " ", "\t", "x", "N", "I", ":", "/"], [false, true])
+    func parsesBack(delimiter: String, decimals: Bool) throws {
+        let dir = try WorkDir()
+        try dir.write("in.csv", Self.nonFiniteInput.replacingOccurrences(of: "DELIM", with: delimiter))
+        let yamlDelimiter = delimiter == "\t" ? "\\t" : delimiter
+        try dir.write("p.yaml", Self.nonFinitePipeline.replacingOccurrences(of: "DELIM", with: yamlDelimiter)
+            .replacingOccurrences(of: "DECIMALS", with: decimals ? ", decimals: 3" : ""))
+        let result = try dir.nnpipe("run", "p.yaml")
+        #expect(result.status == 0, "\(result.stderr)")
+        // Each row read back by Python's csv module with the same delimiter, fields joined by "|".
+        let script = """
+            import csv, sys
+            for row in csv.reader(open("out.csv", newline=""), delimiter=sys.argv[1]):
+                print("|".join(row))
+            """
+        try dir.write("read.py", script)
+        let quotedDelimiter = delimiter == "\t" ? "$'\\t'" : "'\(delimiter)'"
+        let parsed = String(decoding: try Shell.run("python3 read.py \(quotedDelimiter)", in: dir.url), as: UTF8.self)
+        let expected = decimals
+            ? """
+                id|note|h0_0|h0_1|y0
+                r1|plain|inf|-inf|nan
+                r2|a \(delimiter) b|200000000000000000000.000|-200000000000000000000.000|0.000
+                 lead|trail |-1.250|1.250|0.000
+
+                """
+            : """
+                id|note|h0_0|h0_1|y0
+                r1|plain|inf|-inf|nan
+                r2|a \(delimiter) b|2e+20|-2e+20|0.0
+                 lead|trail |-1.25|1.25|0.0
+
+                """
+        let text = try dir.text("out.csv")
+        #expect(parsed == expected, "\(text)")
+        // Text that holds the delimiter is quoted; nothing else is.
+        #expect(text.contains("\"a \(delimiter) b\""))
+        #expect(text.filter { $0 == "\"" }.count == (delimiter == " " ? 6 : 2), "\(text)")
+    }
+}
