@@ -123,3 +123,102 @@ struct OutputDelimiterTests {
         #expect(text.filter { $0 == "\"" }.count == (delimiter == " " ? 6 : 2), "\(text)")
     }
 }
+
+@Suite("Output column names: the header names every column once")
+struct OutputColumnNameTests {
+    @Test("a carried column named like a default output column")
+    func carriedLikeDefault() throws {
+        try expectRefused("""
+            stages:
+              - read: {path: in.csv, features: [x1, x2], carry: [y0]}
+              - forward: {model: m.json}
+              - write: {path: out.csv}
+            """, input: "y0,x1,x2\na,1,2\n", line: 2,
+            words: ["stages[0].read.carry[0]: carried column \"y0\" has the same name as output column \"y0\" (a default name, from stages[1].forward, line 3)",
+                    "two columns named \"y0\"", "name the output columns with write.columns"])
+    }
+
+    @Test("write.columns repeating a carried name")
+    func columnsRepeatCarried() throws {
+        try expectRefused(sumPipeline(write: "columns: [id, total]"), line: 4,
+                          words: ["stages[2].write.columns[0]: output column \"id\" has the same name as carried column \"id\" (stages[0].read.carry[0], line 2)",
+                                  "two columns named \"id\""])
+    }
+
+    @Test("write.columns listing a name twice")
+    func columnsTwice() throws {
+        try expectRefused(sumPipeline(write: "columns: [total, total]"), line: 4,
+                          words: ["stages[2].write.columns[1]: output column \"total\" has the same name as output column \"total\" (stages[2].write.columns[0], line 4)"])
+    }
+
+    @Test("without an input header, carried columns are named cN, and clash as such")
+    func headerlessCarried() throws {
+        try expectRefused("""
+            stages:
+              - read: {path: in.csv, header: false, features: [1, 2], carry: [0]}
+              - forward: {model: m.json}
+              - write:
+                  path: out.csv
+                  columns: [c0, first]
+            """, input: "a,1,2\n", line: 6,
+            words: ["stages[2].write.columns[0]: output column \"c0\" has the same name as carried column \"c0\" (stages[0].read.carry[0], line 2)"])
+    }
+
+    @Test("two forward stages' unnamed hidden layers: one message for the group")
+    func defaultGroups() throws {
+        let layers = "[{weights: [[1, 1], [2, 0]], bias: [0, 0], activation: identity}, {weights: [[1, 1], [2, 0]], bias: [0, 0], activation: identity}]"
+        try expectRefused("""
+            stages:
+              - read: {path: in.csv, features: [x1, x2]}
+              - forward: {hidden: [0], layers: \(layers)}
+              - forward: {hidden: [0], layers: \(layers)}
+              - write: {path: out.csv}
+            """, line: 4,
+            words: ["stages[2].forward: output columns \"h0_0\", \"h0_1\" (default names) are also default names from stages[1].forward, line 3",
+                    "name the output columns with write.columns"])
+    }
+
+    @Test("argmax's class column and a carried column named class")
+    func carriedClass() throws {
+        try expectRefused("""
+            stages:
+              - read: {path: in.csv, features: [x1, x2], carry: [class]}
+              - forward: {model: m.json}
+              - argmax: {}
+              - write: {path: out.csv}
+            """, input: "class,x1,x2\na,1,2\n", line: 2,
+            words: ["stages[0].read.carry[0]: carried column \"class\"", "from stages[2].argmax, line 4"])
+    }
+
+    @Test("without an output header no name is written, so none clash", arguments: [
+        ("stages:\n  - read: {path: in.csv, features: [x1, x2], carry: [y0]}\n  - forward: {model: m.json}\n  - write: {path: out.csv, header: false}\n",
+         "y0,x1,x2\na,1,2\n", "a,5.0,1.0\n"),
+        ("stages:\n  - read: {path: in.csv, header: false, features: [1, 2], carry: [0]}\n  - forward: {model: m.json}\n  - write: {path: out.csv, header: false, columns: [c0, c0]}\n",
+         "a,1,2\n", "a,5.0,1.0\n"),
+    ])
+    func noHeader(yaml: String, input: String, output: String) throws {
+        let dir = try WorkDir()
+        try dir.write("in.csv", input)
+        try dir.write("m.json", sumModel)
+        try dir.write("p.yaml", yaml)
+        let result = try dir.nnpipe("run", "p.yaml")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try dir.text("out.csv") == output)
+    }
+
+    @Test("a feature may be carried under its own name, and renamed outputs may take the default names' places")
+    func distinctNames() throws {
+        let dir = try WorkDir()
+        try dir.write("in.csv", "id,x1,x2\na,1,2\n")
+        try dir.write("m.json", sumModel)
+        try dir.write("p.yaml", """
+            stages:
+              - read: {path: in.csv, features: [x1, x2], carry: [id, x1]}
+              - forward: {model: m.json}
+              - write: {path: out.csv, columns: [y1, y0]}
+            """)
+        let result = try dir.nnpipe("run", "p.yaml")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try dir.text("out.csv") == "id,x1,y1,y0\na,1,5.0,1.0\n")
+    }
+}

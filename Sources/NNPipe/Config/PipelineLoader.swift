@@ -103,6 +103,7 @@ public enum PipelineLoader {
             guard let stagesCursor = top["stages"], let stageList = stagesCursor.sequence() else { return nil }
             var read: ReadStageConfig?
             var write: WriteStageConfig?
+            var writeColumnCursors: [YAMLCursor] = []
             var transforms: [TransformStageConfig] = []
             var transformCursors: [YAMLCursor] = []
             var kinds: [String] = []
@@ -122,7 +123,7 @@ public enum PipelineLoader {
                     read = readStage(body)
                 case "write":
                     if !isLast { body.report("the write stage must be the last stage") }
-                    write = writeStage(body)
+                    write = writeStage(body, columnCursors: &writeColumnCursors)
                 default:
                     transformCursors.append(body)
                     if let transform = transformStage(kind: kind, body) { transforms.append(transform) }
@@ -133,6 +134,10 @@ public enum PipelineLoader {
             if !kinds.contains("forward") { stagesCursor.report("at least one forward stage is needed between read and write") }
             if transforms.count == transformCursors.count {
                 checkShapes(read: read, transforms: transforms, cursors: transformCursors, write: write)
+                if let read, let write, !transforms.isEmpty {
+                    checkOutputNames(read: read, transforms: transforms, cursors: transformCursors, write: write,
+                                     columnCursors: writeColumnCursors)
+                }
             }
             let tests = top["tests"].map { PipelineTestsReader(read: read, transforms: transforms, diagnostics: diagnostics).tests($0) } ?? []
             if errors.policy == .reject, errors.rejectsPath == nil {
@@ -313,12 +318,15 @@ public enum PipelineLoader {
             return values.count == elements.count ? values : nil
         }
 
-        func writeStage(_ cursor: YAMLCursor) -> WriteStageConfig? {
+        /// The write stage; `columnCursors` gets the elements of `columns`, when all of them are names.
+        func writeStage(_ cursor: YAMLCursor, columnCursors: inout [YAMLCursor]) -> WriteStageConfig? {
             guard let keys = cursor.mapping(allowed: PipelineLoader.writeKeys, required: ["path"]) else { return nil }
             var write = WriteStageConfig(path: "-")
             if let header = keys["header"]?.bool() { write.header = header }
-            if let columns = keys["columns"] {
-                if let names = columns.sequence()?.compactMap({ $0.nonEmptyString() }) { write.columns = names }
+            if let columns = keys["columns"], let elements = columns.sequence() {
+                let names = elements.compactMap { $0.nonEmptyString() }
+                write.columns = names
+                if names.count == elements.count { columnCursors = elements }
             }
             if let compression = keys["compression"]?.choice(["auto", "gzip", "none"]) {
                 write.compression = OutputCompression(rawValue: compression) ?? .auto
