@@ -222,3 +222,75 @@ struct OutputColumnNameTests {
         #expect(try dir.text("out.csv") == "id,x1,y1,y0\na,1,5.0,1.0\n")
     }
 }
+
+@Suite("Gzip or plain: the content decides, not the name")
+struct InputContentTests {
+    /// Runs the sum pipeline over the file `name` made by `make` (a bash command), to `out.csv`.
+    func run(_ name: String, make: String) throws -> (CLIResult, WorkDir) {
+        let dir = try WorkDir()
+        try dir.write("raw.csv", "id,x1,x2\na,1,2\nb,3,4\n")
+        try Shell.run(make, in: dir.url)
+        try dir.write("m.json", sumModel)
+        try dir.write("p.yaml", pipelineYAML(input: name, model: "m.json", features: ["x1", "x2"], output: "out.csv"))
+        return (try dir.nnpipe("run", "p.yaml", "--quiet"), dir)
+    }
+
+    @Test("a plain CSV named .gz (as curl saves a decoded body) is read as plain")
+    func plainNamedGz() throws {
+        let (result, dir) = try run("data.csv.gz", make: "cp raw.csv data.csv.gz")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try dir.text("out.csv") == "id,y0,y1\na,5.0,1.0\nb,11.0,3.0\n")
+    }
+
+    @Test("a plain CSV named .gz with a control character as its delimiter (Hive's \\x01)")
+    func plainNamedGzHiveDelimiter() throws {
+        let dir = try WorkDir()
+        try dir.write("data.gz", "id\u{1}x1\u{1}x2\na\u{1}1\u{1}2\n")
+        try dir.write("m.json", sumModel)
+        try dir.write("p.yaml", pipelineYAML(input: "data.gz", model: "m.json", features: ["x1", "x2"], output: "-",
+                                              extraRead: "      delimiter: \"\\x01\""))
+        let result = try dir.nnpipe("run", "p.yaml", "--quiet")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdoutText == "id,y0,y1\na,5.0,1.0\n")
+    }
+
+    @Test("gzip named .csv is read as gzip")
+    func gzipNamedCsv() throws {
+        let (result, dir) = try run("data.csv", make: "gzip -n -c raw.csv > data.csv")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try dir.text("out.csv") == "id,y0,y1\na,5.0,1.0\nb,11.0,3.0\n")
+    }
+
+    @Test("a file named .gz that is neither gzip nor text is refused, naming what it is", arguments: [
+        ("zstd -q -c raw.csv > in.csv.gz", "in.csv.gz (byte 0): named .gz but not gzip data (no gzip magic bytes 1f 8b) and not plain text: it starts as zstd data, which nnpipe does not read"),
+        ("xz -c raw.csv > in.csv.gz", "in.csv.gz (byte 0): named .gz but not gzip data (no gzip magic bytes 1f 8b) and not plain text: it starts as xz data"),
+        // A gzip file whose first byte was overwritten: its header's method byte (8) is a control byte.
+        ("gzip -n -c raw.csv | { printf x; tail -c +2; } > in.csv.gz", "in.csv.gz (byte 2): named .gz but not gzip data (no gzip magic bytes 1f 8b) and not plain text: byte 0x08 is a control character"),
+        // The first of gzip's magic bytes alone: a cut-off gzip file.
+        ("printf '\\037' > in.csv.gz", "in.csv.gz (byte 0): truncated gzip file: it holds only the first of gzip's two magic bytes"),
+        ("printf 'id,x1,x2\\na,1\\0002\\n' > in.csv.gz", "in.csv.gz (byte 12): named .gz but not gzip data"),
+    ])
+    func binaryNamedGz(make: String, message: String) throws {
+        let (result, dir) = try run("in.csv.gz", make: make)
+        #expect(result.status == 65)
+        #expect(result.stderr.hasPrefix("nnpipe: \(message)"), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(!dir.exists("out.csv"))
+        #expect(try temporaryFiles(dir.listing()).isEmpty)
+    }
+
+    @Test("a truncated or corrupt gzip is refused whatever its name, never read as plain text", arguments: [
+        ("in.csv.gz", "gzip -n -c raw.csv | head -c -6 > in.csv.gz", "truncated gzip file"),
+        ("in.csv", "gzip -n -c raw.csv | head -c -6 > in.csv", "truncated gzip file"),
+        ("in.csv", "printf '\\037\\213' > in.csv", "truncated gzip file"),
+        ("in.csv.gz", "gzip -n -c raw.csv > g && head -c 10 g > in.csv.gz && head -c 8 /dev/zero | tr '\\0' '\\377' >> in.csv.gz && tail -c +19 g >> in.csv.gz", "corrupt gzip data"),
+    ])
+    func brokenGzip(name: String, make: String, words: String) throws {
+        let (result, dir) = try run(name, make: make)
+        #expect(result.status == 65)
+        #expect(result.stderr.hasPrefix("nnpipe: \(name) (byte "), "\(result.stderr)")
+        #expect(result.stderr.contains(words), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(!dir.exists("out.csv"))
+    }
+}
