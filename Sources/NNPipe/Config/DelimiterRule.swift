@@ -5,8 +5,10 @@
 /// `a,1.0,12.0` into `a.1.0.12.0`). What nnpipe writes for a value: `FloatFormatter`'s shortest
 /// form (`ShortestDouble`: digits, `.`, `-`, `e`, `+` in the exponent, `inf`, `-inf`) or, with
 /// `decimals`, `%.Nf` (digits, `.`, `-`, `inf`); every NaN as `nan`; class indices as digits.
-/// `E` is refused too, so that the output also reads back in readers that write or expect it,
-/// and the rule is one set whatever `decimals` says. Labels, header names and carried fields are
+/// nnpipe never writes `E`, but it is refused too: the set is then a number's characters as the
+/// read side accepts them, plus `nan` and `inf`'s letters, one rule whatever `decimals` says
+/// (fixed decimals never write `e` or `+`, but a rule that changed with `decimals` would turn a
+/// working pipeline into a broken one when `decimals` is removed). Labels, header names and carried fields are
 /// quoted when they hold the delimiter (``CSVText/appendField(_:delimiter:to:)``), so they need
 /// no rule.
 ///
