@@ -136,8 +136,10 @@ let badInputCases: [BadInputCase] = [
 
     // The input as a whole.
     BadInputCase(name: "missing input file", input: .absent, status: 66, words: ["in.csv", "no such file"]),
-    BadInputCase(name: "a .gz path that is not gzip", input: .text("id,x1,x2\na,1,2\n"), inputName: "in.csv.gz",
-                 status: 65, words: ["in.csv.gz", "not gzip"]),
+    BadInputCase(name: "a .gz path that is neither gzip nor text", input: .bytes(bytes("id,x1,x2\na,1,") + [0x00] + bytes("2\n")),
+                 inputName: "in.csv.gz", status: 65, words: ["in.csv.gz", "(byte 13)", "not gzip", "not plain text"]),
+    BadInputCase(name: "a .gz path that is plain text is read as plain", input: .text("id,x1,x2\na,1,2\n"), inputName: "in.csv.gz",
+                 status: 0, output: bytes("id,y0,y1\na,5.0,1.0\n"), counts: RowCounts(read: 1, written: 1)),
     BadInputCase(name: "corrupt gzip (bytes overwritten in the middle)",
                  input: .shell(gzip2000 + """
                      && size=$(wc -c < good.gz) && cp good.gz in.csv.gz && rm good.gz \

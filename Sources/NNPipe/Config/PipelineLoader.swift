@@ -103,6 +103,7 @@ public enum PipelineLoader {
             guard let stagesCursor = top["stages"], let stageList = stagesCursor.sequence() else { return nil }
             var read: ReadStageConfig?
             var write: WriteStageConfig?
+            var writeColumnCursors: [YAMLCursor] = []
             var transforms: [TransformStageConfig] = []
             var transformCursors: [YAMLCursor] = []
             var kinds: [String] = []
@@ -122,7 +123,7 @@ public enum PipelineLoader {
                     read = readStage(body)
                 case "write":
                     if !isLast { body.report("the write stage must be the last stage") }
-                    write = writeStage(body)
+                    write = writeStage(body, columnCursors: &writeColumnCursors)
                 default:
                     transformCursors.append(body)
                     if let transform = transformStage(kind: kind, body) { transforms.append(transform) }
@@ -133,6 +134,10 @@ public enum PipelineLoader {
             if !kinds.contains("forward") { stagesCursor.report("at least one forward stage is needed between read and write") }
             if transforms.count == transformCursors.count {
                 checkShapes(read: read, transforms: transforms, cursors: transformCursors, write: write)
+                if let read, let write, !transforms.isEmpty {
+                    checkOutputNames(read: read, transforms: transforms, cursors: transformCursors, write: write,
+                                     columnCursors: writeColumnCursors)
+                }
             }
             let tests = top["tests"].map { PipelineTestsReader(read: read, transforms: transforms, diagnostics: diagnostics).tests($0) } ?? []
             if errors.policy == .reject, errors.rejectsPath == nil {
@@ -191,7 +196,7 @@ public enum PipelineLoader {
         func readStage(_ cursor: YAMLCursor) -> ReadStageConfig? {
             guard let keys = cursor.mapping(allowed: PipelineLoader.readKeys, required: ["path", "features"]) else { return nil }
             let header = keys["header"]?.bool() ?? true
-            let delimiter = keys["delimiter"].flatMap(delimiterByte) ?? 0x2C
+            let delimiter = keys["delimiter"].flatMap { delimiterByte($0, rule: .read) } ?? 0x2C
             let maxRecordBytes = keys["max_record_bytes"]?.int(in: 16...(1 << 30)) ?? (1 << 20)
             let features = keys["features"].flatMap { columns($0, header: header, allowEmpty: false) }
             let carry = keys["carry"].flatMap { columns($0, header: header, allowEmpty: true) } ?? []
@@ -251,11 +256,16 @@ public enum PipelineLoader {
             return selectors.count == elements.count ? selectors : nil
         }
 
-        func delimiterByte(_ cursor: YAMLCursor) -> UInt8? {
+        /// One ASCII character, allowed on its side by `rule`.
+        func delimiterByte(_ cursor: YAMLCursor, rule: DelimiterRule) -> UInt8? {
             guard let text = cursor.string() else { return nil }
             let value = text == "\\t" || text == "tab" ? "\t" : text
             guard value.utf8.count == 1, let byte = value.utf8.first, byte != 0x22, byte != 0x0A, byte != 0x0D else {
                 cursor.report("the delimiter must be one ASCII character other than a quote or line end (\"\\t\" for tab)")
+                return nil
+            }
+            if let problem = rule.problem(byte) {
+                cursor.report(problem)
                 return nil
             }
             return byte
@@ -318,19 +328,22 @@ public enum PipelineLoader {
             return values.count == elements.count ? values : nil
         }
 
-        func writeStage(_ cursor: YAMLCursor) -> WriteStageConfig? {
+        /// The write stage; `columnCursors` gets the elements of `columns`, when all of them are names.
+        func writeStage(_ cursor: YAMLCursor, columnCursors: inout [YAMLCursor]) -> WriteStageConfig? {
             guard let keys = cursor.mapping(allowed: PipelineLoader.writeKeys, required: ["path"]) else { return nil }
             var write = WriteStageConfig(path: "-")
             if let header = keys["header"]?.bool() { write.header = header }
-            if let columns = keys["columns"] {
-                if let names = columns.sequence()?.compactMap({ $0.nonEmptyString() }) { write.columns = names }
+            if let columns = keys["columns"], let elements = columns.sequence() {
+                let names = elements.compactMap { $0.nonEmptyString() }
+                write.columns = names
+                if names.count == elements.count { columnCursors = elements }
             }
             if let compression = keys["compression"]?.choice(["auto", "gzip", "none"]) {
                 write.compression = OutputCompression(rawValue: compression) ?? .auto
             }
             if let level = keys["gzip_level"]?.int(in: 1...9) { write.gzipLevel = level }
             if let decimals = keys["decimals"]?.int(in: 0...17) { write.decimals = decimals }
-            if let delimiter = keys["delimiter"].flatMap(delimiterByte) { write.delimiter = delimiter }
+            if let delimiter = keys["delimiter"].flatMap({ delimiterByte($0, rule: .write) }) { write.delimiter = delimiter }
             guard let pathCursor = keys["path"], let path = pathCursor.nonEmptyString() else { return nil }
             if let problem = OutputNameTemplate.problem(in: path) {
                 pathCursor.report(problem)

@@ -86,20 +86,36 @@ public final class FileSource: ByteSource {
     }
 }
 
-/// Opens inputs, choosing decompression by content: gzip's magic bytes `1f 8b`, whatever the name.
+/// Opens inputs, choosing decompression by content: gzip's magic bytes `1f 8b`, whatever the name
+/// (see ``InputContent``).
 public enum InputOpener {
-    /// Opens `path` (`-` for standard input) as a stream of CSV bytes.
-    public static func open(path: String, name: String) throws -> ByteSource {
+    /// Opens `path` (`-` for standard input) as a stream of CSV bytes; `delimiter` is the input's
+    /// (a byte that is not text elsewhere, such as Hive's `\u{1}`, is text when it is the delimiter).
+    public static func open(path: String, name: String, delimiter: UInt8 = 0x2C) throws -> ByteSource {
         let file = try FileSource(path: path, name: name)
-        let magic = try file.readUpTo(2)
-        file.unread(magic)
-        if magic == [0x1F, 0x8B] {
+        // Only a name ending in .gz needs more than the magic: the start must then look like text.
+        let namedGzip = path.hasSuffix(".gz")
+        let prefix = try file.readUpTo(namedGzip ? InputContent.sniffLength : 2)
+        file.unread(prefix)
+        switch InputContent(prefix: prefix, delimiter: delimiter) {
+        case .gzip:
             return try gzipReader(over: file, name: name)
+        case .binary(let offset, let byte) where namedGzip:
+            let notGzip = "named .gz but not gzip data (no gzip magic bytes 1f 8b) and not plain text"
+            if let format = InputContent.compressedFormat(prefix) {
+                throw InputError(.badData, file: name, byteOffset: 0,
+                                 problem: "\(notGzip): it starts as \(format) data, which nnpipe does not read")
+            }
+            if prefix == [0x1F] {
+                throw InputError(.badData, file: name, byteOffset: 0,
+                                 problem: "truncated gzip file: it holds only the first of gzip's two magic bytes")
+            }
+            let hex = String(byte, radix: 16)
+            throw InputError(.badData, file: name, byteOffset: offset,
+                             problem: "\(notGzip): byte 0x\(hex.count == 1 ? "0" : "")\(hex) is a control character")
+        case .binary, .text:
+            return file
         }
-        if path.hasSuffix(".gz"), !magic.isEmpty {
-            throw InputError(.badData, file: name, byteOffset: 0, problem: "named .gz but is not gzip data (no gzip magic bytes)")
-        }
-        return file
     }
 
     /// The gzip decoder: ISA-L when built in (the default), unless `NNPIPE_INFLATE=zlib` asks for

@@ -43,7 +43,7 @@ public final class InputSequence {
         let name = InputOpener.displayName(path)
         nextFile += 1
         bytesOfEarlierFiles += splitter?.bytesConsumed ?? 0
-        let source = try InputOpener.open(path: path, name: name)
+        let source = try InputOpener.open(path: path, name: name, delimiter: read.delimiter)
         let opened = RecordSplitter(source: source, name: name, delimiter: read.delimiter, maxRecordBytes: read.maxRecordBytes)
         splitter = opened
         guard let first = try opened.nextChunk(maxRecords: 1) else {

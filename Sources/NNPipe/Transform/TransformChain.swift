@@ -15,6 +15,8 @@ public struct TransformChain: Sendable {
     public let outputWidth: Int
     /// The columns written after the carried ones, by default.
     public let valueColumnNames: [String]
+    /// For each of ``valueColumnNames``, the index in `stages` of the stage that names it.
+    public let valueColumnStages: [Int]
 
     /// Where each written column group comes from.
     enum Group {
@@ -37,11 +39,13 @@ public struct TransformChain: Sendable {
         var width = inputWidth
         var groups: [Group] = []
         var names: [String] = []
+        var nameStages: [Int] = []
         var captureSlots: [[Int]] = []
         var slot = 0
         var tail: [Group] = []
         var tailNames: [String] = []
-        for stage in stages {
+        var tailStages: [Int] = []
+        for (stageIndex, stage) in stages.enumerated() {
             var slots: [Int] = []
             switch stage {
             case .scale, .softmax:
@@ -52,6 +56,7 @@ public struct TransformChain: Sendable {
                     groups.append(.hidden(slot: slot, width: layer.units))
                     let prefix = layer.name ?? "h\(index)"
                     names += (0..<layer.units).map { "\(prefix)_\($0)" }
+                    nameStages += Array(repeating: stageIndex, count: layer.units)
                     slots.append(slot)
                     slot += 1
                 }
@@ -59,16 +64,20 @@ public struct TransformChain: Sendable {
                 if forward.keepsFinal {
                     tail = [.final(width: width)]
                     tailNames = (0..<width).map { "y\($0)" }
+                    tailStages = Array(repeating: stageIndex, count: width)
                 } else {
                     tail = []
                     tailNames = []
+                    tailStages = []
                 }
             case .rank(let rank):
                 tail = rank.keepValues ? tail : []
                 tailNames = rank.keepValues ? tailNames : []
+                tailStages = rank.keepValues ? tailStages : []
                 tail.append(.ranks(k: rank.k))
                 tailNames += rank.k == 1 ? ["class", "probability"]
                     : (1...rank.k).flatMap { ["class_\($0)", "probability_\($0)"] }
+                tailStages += Array(repeating: stageIndex, count: 2 * rank.k)
             }
             captureSlots.append(slots)
         }
@@ -76,6 +85,7 @@ public struct TransformChain: Sendable {
         self.captureSlots = captureSlots
         outputWidth = width
         valueColumnNames = names + tailNames
+        valueColumnStages = nameStages + tailStages
     }
 
     /// The layers of every forward stage, in order.
