@@ -14,7 +14,8 @@ struct InspectCommand: ParsableCommand {
             apart by their first bytes). Lists every tensor with its stored
             type and shape, then the dense layers: inputs→units, the
             activation (or "from the pipeline" for npz and safetensors, which
-            hold none), and the tensors used, transposed or not, and how
+            hold none), the tensors used, transposed or not (tensors no layer
+            uses are marked unused; a batch norm folded in is named), and how
             their order was decided: the ONNX graph, the JSON file, the
             numbers in the names (fc1, fc2, …) or the only chain of shapes.
             Exits 78 with the problem when the file cannot be used, or when
@@ -29,8 +30,10 @@ struct InspectCommand: ParsableCommand {
     func run() throws {
         do {
             let file = try ModelFile.load(path: model)
-            for line in ModelFileDescription.tensorLines(file) { print(line) }
-            for line in ModelFileDescription.layerLines(try file.orderedLayers()) { print(line) }
+            // The tensors are listed even when no layers can be built from them.
+            let found = Result { () throws(ModelError) in try file.orderedLayers() }
+            for line in ModelFileDescription.tensorLines(file, layers: try? found.get().layers) { print(line) }
+            for line in ModelFileDescription.layerLines(try found.get()) { print(line) }
         } catch {
             throw Terminal.exitCode(for: error)
         }

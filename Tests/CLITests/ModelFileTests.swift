@@ -61,7 +61,7 @@ struct ModelFileTests {
         BadModelCase(file: "not-chaining.npz", phrase: "shapes do not chain: layer 'W1' takes 7 inputs but layer 'W0' before it gives 8 units"),
         BadModelCase(file: "bias-mismatch.npz", phrase: "bias 'b0' has shape (5,) but weights 'W0' (inputs × units) have 8 units"),
         BadModelCase(file: "nan-weight.npz", phrase: "tensor 'W0' holds nan at flat index 5"),
-        BadModelCase(file: "no-layer-names.npz", phrase: "cannot tell the layers from the tensor names ('alpha', 'beta')"),
+        BadModelCase(file: "no-layer-names.npz", phrase: "cannot tell the layers from the tensor names ('alpha' <f8 (4, 8), 'beta' <f8 (8,))"),
         BadModelCase(file: "bad-json-header.safetensors", phrase: "the safetensors header is not valid JSON"),
         BadModelCase(file: "header-too-large.safetensors", phrase: "header length 8589934592 bytes is too large"),
         BadModelCase(file: "header-past-end.safetensors", phrase: "header length 5000 bytes runs past the end of the file"),

@@ -65,7 +65,9 @@ extension PipelineLoader.Context {
             if keys["bias"] != nil && bias == nil { continue }
             let transpose = keys["transpose"].map { $0.bool() } ?? false
             guard let transpose else { continue }
-            result.append(TensorMapping(weights: weights, bias: bias, transpose: transpose))
+            let batchNorm = keys["batch_norm"].flatMap { $0.nonEmptyString() }, epsilon = keys["eps"].flatMap { $0.double() }
+            if (keys["batch_norm"] != nil && batchNorm == nil) || (keys["eps"] != nil && epsilon == nil) { continue }
+            result.append(TensorMapping(weights: weights, bias: bias, transpose: transpose, batchNorm: batchNorm, epsilon: epsilon))
         }
         return result.count == elements.count && !elements.isEmpty ? result : nil
     }

@@ -25,7 +25,7 @@ public enum PipelineLoader {
     static let stageKinds = ["read", "scale", "forward", "softmax", "argmax", "top_k", "write"]
     static let readKeys = ["path", "header", "delimiter", "features", "carry", "max_record_bytes"]
     static let forwardKeys = ["model", "layers", "activations", "tensors", "precision", "hidden", "final"]
-    static let tensorMappingKeys = ["weights", "bias", "transpose"]
+    static let tensorMappingKeys = ["weights", "bias", "transpose", "batch_norm", "eps"]
     static let layerKeys = ["weights", "bias", "activation"]
     static let writeKeys = ["path", "header", "columns", "compression", "gzip_level", "decimals", "delimiter"]
     static let executionKeys = ["chunk_rows", "chunk_bytes", "workers", "max_chunks_in_flight"]

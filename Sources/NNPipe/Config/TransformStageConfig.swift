@@ -19,7 +19,9 @@ public enum TransformStageConfig: Sendable {
 
 /// The `scale` stage: `(x - offset) / divisor` per value, which is standardization
 /// (`mean`, `scale`, as scikit-learn's `StandardScaler` stores them) or min-max scaling
-/// (`offset` = min, `divisor` = max - min).
+/// (`offset` = min, `divisor` = max - min); or, with `factor`, `x * factor + offset`, in that
+/// order, as scikit-learn's `MinMaxScaler.transform` computes it from `scale_` and `min_`, then
+/// clipped to `clip` when given (`clip=True`).
 public struct ScaleStageConfig: Sendable {
     public var offset: [Double]
     public var divisor: [Double]
@@ -27,6 +29,20 @@ public struct ScaleStageConfig: Sendable {
     public var method: String
     /// Where the numbers came from (`inline` or the file).
     public var source: String
+    /// When set, values become `x * factor + offset` (and `divisor` is unused).
+    public var factor: [Double]?
+    /// The range results are clipped to (`MinMaxScaler(clip=True)`), if any.
+    public var clip: ClosedRange<Double>?
+
+    public init(offset: [Double], divisor: [Double], method: String, source: String,
+                factor: [Double]? = nil, clip: ClosedRange<Double>? = nil) {
+        self.offset = offset
+        self.divisor = divisor
+        self.method = method
+        self.source = source
+        self.factor = factor
+        self.clip = clip
+    }
 }
 
 /// Arithmetic precision of a forward stage.

@@ -43,7 +43,7 @@ extension PipelineLoader.Context {
                 cursor.report("min has \(low.count) values but max has \(high.count)")
                 return nil
             }
-            return scaleConfig(offset: low, divisor: zip(low, high).map { $1 - $0 }, method: "min-max", source: "inline",
+            return scaleConfig(offset: low, divisor: Self.ranges(low, high), method: "min-max", source: "inline",
                                names: ("min", "max - min"), report: cursor.report)
         case ["file"]:
             guard let fileCursor = keys["file"], let path = fileCursor.nonEmptyString() else { return nil }
@@ -63,6 +63,12 @@ extension PipelineLoader.Context {
         }
     }
 
+    /// max - min per value, and 1 where they are equal (a constant feature), as scikit-learn's
+    /// `MinMaxScaler` divides by 1 there.
+    static func ranges(_ low: [Double], _ high: [Double]) -> [Double] {
+        zip(low, high).map { low, high in high == low ? 1 : high - low }
+    }
+
     private func scaleConfig(offset: [Double], divisor: [Double], method: String, source: String,
                              names: (String, String), report: (String) -> Void) -> ScaleStageConfig? {
         guard !offset.isEmpty, offset.count == divisor.count else {
@@ -80,7 +86,8 @@ extension PipelineLoader.Context {
         return ScaleStageConfig(offset: offset, divisor: divisor, method: method, source: source)
     }
 
-    /// A scaler file: JSON `{"mean": [...], "scale": [...]}` or `{"min": [...], "max": [...]}`.
+    /// A scaler file: JSON `{"mean": [...], "scale": [...]}` or `{"min": [...], "max": [...]}`, or
+    /// scikit-learn's own attributes (``ScikitLearnScaler``).
     private func scalerFile(_ path: String) throws -> ScaleStageConfig {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ModelError(file: path, problem: FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "file not found")
@@ -94,6 +101,7 @@ extension PipelineLoader.Context {
         guard case .object(let members) = root else {
             throw ModelError(file: path, problem: "expected a JSON object with mean and scale, or min and max")
         }
+        if ScikitLearnScaler.isScikitLearn(members) { return try ScikitLearnScaler.config(members, path: path) }
         var lists: [String: [Double]] = [:]
         for (key, value) in members {
             guard Self.scaleKeys.dropLast().contains(key) else {
@@ -114,7 +122,7 @@ extension PipelineLoader.Context {
             config = scaleConfig(offset: mean, divisor: scale, method: "standard", source: path,
                                  names: ("mean", "scale"), report: { problem = $0 })
         case (nil, nil, let low?, let high?) where low.count == high.count:
-            config = scaleConfig(offset: low, divisor: zip(low, high).map { $1 - $0 }, method: "min-max", source: path,
+            config = scaleConfig(offset: low, divisor: Self.ranges(low, high), method: "min-max", source: path,
                                  names: ("min", "max - min"), report: { problem = $0 })
         default:
             throw ModelError(file: path, problem: "expected mean and scale, or min and max, with the same number of values")

@@ -29,34 +29,67 @@ public enum Activation: Sendable, Equatable {
     case softplus
     /// `x · sigmoid(x)` (also called swish).
     case silu
+    /// `e^x` (`MLPRegressor(loss="poisson")`'s output).
+    case exponential
+    /// `min(max(x, low), high)` (PyTorch's `Hardtanh`, default -1 and 1; `relu6` is 0 and 6).
+    case hardtanh(low: Double, high: Double)
+    /// `min(max(x + 3, 0), 6) / 6`.
+    case hardsigmoid
+    /// `x · min(max(x + 3, 0), 6) / 6`.
+    case hardswish
+    /// `x · tanh(log(1 + e^x))`.
+    case mish
+    /// `scale · x` for x > 0, `scale · α · (e^x - 1)` below, with PyTorch's α and scale.
+    case selu
+    /// `x` for x > 0, `alpha · (e^(x/alpha) - 1)` below (default alpha 1).
+    case celu(alpha: Double)
+    /// `x / (1 + |x|)`.
+    case softsign
+    /// `log(sigmoid(x))`, computed as `min(x, 0) - log(1 + e^-|x|)`.
+    case logSigmoid
 
     /// The names accepted, for messages.
     public static let knownNames = "identity (linear), sigmoid, relu, tanh, softmax, log_softmax, leaky_relu(slope), "
-        + "elu(alpha), gelu, gelu_tanh, softplus, silu"
+        + "elu(alpha), gelu, gelu_tanh, softplus, silu, exp, relu6, hardtanh(min, max), hardsigmoid, hardswish, mish, "
+        + "selu, celu(alpha), softsign, logsigmoid"
 
-    /// The activation a pipeline or model file names (case-insensitive), or nil.
+    /// The activation a pipeline or model file names (case-insensitive), or nil. Parameters
+    /// follow in parentheses, separated by commas: `leaky_relu(0.2)`, `hardtanh(-2, 2)`.
     public static func named(_ text: String) -> Activation? {
         var name = text.lowercased().filter { $0 != " " }
-        var parameter: Double?
+        var parameters: [Double] = []
         if name.hasSuffix(")"), let open = name.firstIndex(of: "(") {
-            guard let value = Double(name[name.index(after: open)..<name.index(before: name.endIndex)]),
-                  value.isFinite else { return nil }
-            parameter = value
+            for part in name[name.index(after: open)..<name.index(before: name.endIndex)].split(separator: ",", omittingEmptySubsequences: false) {
+                guard let value = Double(part), value.isFinite else { return nil }
+                parameters.append(value)
+            }
             name = String(name[..<open])
         }
-        switch (name, parameter) {
-        case ("identity", nil), ("linear", nil), ("none", nil): return .identity
-        case ("sigmoid", nil): return .sigmoid
-        case ("relu", nil): return .relu
-        case ("tanh", nil): return .tanh
-        case ("softmax", nil): return .softmax
-        case ("log_softmax", nil), ("logsoftmax", nil): return .logSoftmax
-        case ("leaky_relu", let slope), ("leakyrelu", let slope): return .leakyRelu(slope: slope ?? 0.01)
-        case ("elu", let alpha): return .elu(alpha: alpha ?? 1)
-        case ("gelu", nil): return .gelu
-        case ("gelu_tanh", nil): return .geluTanh
-        case ("softplus", nil): return .softplus
-        case ("silu", nil), ("swish", nil): return .silu
+        let parameter = parameters.count == 1 ? parameters[0] : nil
+        switch (name, parameters.count) {
+        case ("identity", 0), ("linear", 0), ("none", 0): return .identity
+        case ("sigmoid", 0): return .sigmoid
+        case ("relu", 0): return .relu
+        case ("tanh", 0): return .tanh
+        case ("softmax", 0): return .softmax
+        case ("log_softmax", 0), ("logsoftmax", 0): return .logSoftmax
+        case ("leaky_relu", 0...1), ("leakyrelu", 0...1): return .leakyRelu(slope: parameter ?? 0.01)
+        case ("elu", 0...1): return .elu(alpha: parameter ?? 1)
+        case ("gelu", 0): return .gelu
+        case ("gelu_tanh", 0): return .geluTanh
+        case ("softplus", 0): return .softplus
+        case ("silu", 0), ("swish", 0): return .silu
+        case ("exp", 0): return .exponential
+        case ("relu6", 0): return .hardtanh(low: 0, high: 6)
+        case ("hardtanh", 0): return .hardtanh(low: -1, high: 1)
+        case ("hardtanh", 2) where parameters[0] <= parameters[1]: return .hardtanh(low: parameters[0], high: parameters[1])
+        case ("hardsigmoid", 0): return .hardsigmoid
+        case ("hardswish", 0): return .hardswish
+        case ("mish", 0): return .mish
+        case ("selu", 0): return .selu
+        case ("celu", 0...1) where parameter != 0: return .celu(alpha: parameter ?? 1)
+        case ("softsign", 0): return .softsign
+        case ("logsigmoid", 0), ("log_sigmoid", 0): return .logSigmoid
         default: return nil
         }
     }
@@ -76,6 +109,16 @@ public enum Activation: Sendable, Equatable {
         case .geluTanh: "gelu_tanh"
         case .softplus: "softplus"
         case .silu: "silu"
+        case .exponential: "exp"
+        case .hardtanh(0, 6): "relu6"
+        case .hardtanh(let low, let high): "hardtanh(\(low), \(high))"
+        case .hardsigmoid: "hardsigmoid"
+        case .hardswish: "hardswish"
+        case .mish: "mish"
+        case .selu: "selu"
+        case .celu(let alpha): "celu(\(alpha))"
+        case .softsign: "softsign"
+        case .logSigmoid: "logsigmoid"
         }
     }
 
@@ -111,6 +154,8 @@ public enum Activation: Sendable, Equatable {
             for u in 0..<count where row[u] <= 20 { row[u] = log1p(exp(row[u])) }
         case .silu:
             for u in 0..<count { row[u] = row[u] * Activation.sigmoid(row[u]) }
+        case .exponential, .hardtanh, .hardsigmoid, .hardswish, .mish, .selu, .celu, .softsign, .logSigmoid:
+            applyPointwise(row, count: count)
         }
     }
 

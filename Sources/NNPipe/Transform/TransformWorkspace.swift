@@ -78,10 +78,30 @@ extension TransformChain {
     }
 }
 
-/// The `scale` stage on a chunk: `(x - offset) / divisor`, value by value.
+/// The `scale` stage on a chunk: `(x - offset) / divisor`, or `x * factor + offset` (then
+/// clipped), value by value, in scikit-learn's order of operations so results are its own.
 enum FeatureScaling {
     static func apply(_ scale: ScaleStageConfig, to values: UnsafeMutablePointer<Double>, rows: Int) {
         let width = scale.offset.count
+        if let factor = scale.factor {
+            factor.withUnsafeBufferPointer { factor in
+                scale.offset.withUnsafeBufferPointer { offset in
+                    for r in 0..<rows {
+                        let row = values + r * width
+                        // Two roundings, as numpy's `X *= scale_; X += min_` (no fused multiply-add).
+                        for c in 0..<width {
+                            let product = row[c] * factor[c]
+                            row[c] = product + offset[c]
+                        }
+                    }
+                }
+            }
+            if let clip = scale.clip {
+                // np.clip: NaN stays NaN.
+                for i in 0..<rows * width where !values[i].isNaN { values[i] = min(max(values[i], clip.lowerBound), clip.upperBound) }
+            }
+            return
+        }
         scale.offset.withUnsafeBufferPointer { offset in
             scale.divisor.withUnsafeBufferPointer { divisor in
                 for r in 0..<rows {

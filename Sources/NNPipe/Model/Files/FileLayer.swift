@@ -15,6 +15,15 @@ public struct FileLayer: Sendable {
     public var biasTensor: String?
     /// Whether the stored weights were units × inputs (PyTorch's `nn.Linear`, ONNX `Gemm transB=1`).
     public var transposed: Bool
+    /// The batch norm folded into the layer's weights and bias (its prefix, `net.1`), if any.
+    public var batchNorm: String?
+    /// The tensors of that batch norm the fold used, for `nnpipe inspect`.
+    public var batchNormTensors: [String] = []
+
+    /// Every tensor the layer was built from.
+    public var usedTensors: [String] {
+        [weightsTensor, biasTensor].compactMap { $0 } + batchNormTensors
+    }
 
     public init(name: String?, inputs: Int, units: Int, weights: [Double], bias: [Double], activation: Activation?,
                 weightsTensor: String? = nil, biasTensor: String? = nil, transposed: Bool = false) {
@@ -36,6 +45,7 @@ public struct FileLayer: Sendable {
         guard weights.shape.count == 2, weights.shape[0] > 0, weights.shape[1] > 0 else {
             throw ModelFileProblem("weights '\(weights.name)' have shape \(weights.shapeText); a dense layer's weights are a non-empty 2-D matrix")
         }
+        try weights.checkUsable()
         try checkFinite(weights)
         let (rows, columns) = (weights.shape[0], weights.shape[1])
         let (inputs, units) = transpose ? (columns, rows) : (rows, columns)
@@ -46,7 +56,6 @@ public struct FileLayer: Sendable {
         if scale != 1 { matrix = matrix.map { $0 * scale } }
         var biasValues = [Double](repeating: 0, count: units)
         if let bias {
-            try checkFinite(bias)
             biasValues = try biasVector(bias, units: units, weights: weights.name, transposed: transpose)
             if biasScale != 1 { biasValues = biasValues.map { $0 * biasScale } }
         }
@@ -57,6 +66,7 @@ public struct FileLayer: Sendable {
     /// A bias tensor's `units` values: 1-D (units), or (1, units) as some exporters keep it; a
     /// single value broadcasts.
     static func biasVector(_ bias: Tensor, units: Int, weights: String, transposed: Bool) throws(ModelFileProblem) -> [Double] {
+        try bias.checkUsable()
         try checkFinite(bias)
         let isRow = bias.shape.count == 1 || (bias.shape.count == 2 && bias.shape[0] == 1)
         if isRow && bias.values.count == units { return bias.values }
@@ -64,7 +74,7 @@ public struct FileLayer: Sendable {
         throw ModelFileProblem("bias '\(bias.name)' has shape \(bias.shapeText) but weights '\(weights)' (\(transposed ? "units × inputs" : "inputs × units")) have \(units) units")
     }
 
-    private static func checkFinite(_ tensor: Tensor) throws(ModelFileProblem) {
+    static func checkFinite(_ tensor: Tensor) throws(ModelFileProblem) {
         if let index = tensor.values.firstIndex(where: { !$0.isFinite }) {
             throw ModelFileProblem("tensor '\(tensor.name)' holds \(tensor.values[index]) at flat index \(index); weights must be finite")
         }

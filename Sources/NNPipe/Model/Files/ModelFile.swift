@@ -56,6 +56,7 @@ public struct ModelFile: Sendable {
             case .onnx:
                 return try onnx(OnnxModel.parse(bytes), name: name)
             case nil:
+                if TorchPickle.isBarePickle(bytes) { throw TorchPickle.problem("the file") }
                 // No signature: ONNX if it reads as a ModelProto with a graph of nodes.
                 if let model = try? OnnxModel.parse(bytes), !model.nodes.isEmpty {
                     return try onnx(model, name: name)

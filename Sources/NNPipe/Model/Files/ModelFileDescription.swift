@@ -1,14 +1,21 @@
 /// A readable account of a model file, printed by `nnpipe inspect`: its format, its tensors
 /// and the layers nnpipe builds from them.
 public enum ModelFileDescription {
-    /// The header and tensor lines, which need nothing but a readable file.
-    public static func tensorLines(_ file: ModelFile) -> [String] {
+    /// The header and tensor lines, which need nothing but a readable file. With `layers` (the
+    /// layers built from the file), tensors none of them uses are marked `unused`.
+    public static func tensorLines(_ file: ModelFile, layers: [FileLayer]? = nil) -> [String] {
         var lines = ["\(file.name): \(formatName(file.format)), \(file.tensors.count) tensor\(file.tensors.count == 1 ? "" : "s")"]
         lines.append("tensors:")
+        let used = layers.map { Set($0.flatMap(\.usedTensors)) }
         let nameWidth = file.tensors.map(\.name.count).max() ?? 0
         let typeWidth = file.tensors.map(\.dtype.count).max() ?? 0
+        let shapeWidth = file.tensors.map(\.shapeText.count).max() ?? 0
         for tensor in file.tensors {
-            lines.append("  \(pad(tensor.name, nameWidth))  \(pad(tensor.dtype, typeWidth))  \(tensor.shapeText)")
+            var line = "  \(pad(tensor.name, nameWidth))  \(pad(tensor.dtype, typeWidth))  \(tensor.shapeText)"
+            if let used, !used.contains(tensor.name), file.definedLayers == nil {
+                line = pad(line, 6 + nameWidth + typeWidth + shapeWidth) + "  unused"
+            }
+            lines.append(line)
         }
         return lines
     }
@@ -29,6 +36,7 @@ public enum ModelFileDescription {
             var source = "weights \(layer.weightsTensor ?? "-")"
             source += layer.transposed ? " (units × inputs, transposed)" : " (inputs × units)"
             source += layer.biasTensor.map { ", bias \($0)" } ?? ", no bias"
+            source += layer.batchNorm.map { ", batch norm \($0) folded in" } ?? ""
             let activation = layer.activation.map { "activation: \($0.name)" } ?? "activation: from the pipeline"
             lines.append("  \(index)  \(pad(names[index], nameWidth))  \(pad(shapes[index], shapeWidth))  \(activation); \(source)")
         }

@@ -3,8 +3,9 @@
 /// Layout: the magic `\x93NUMPY`, a major and minor version byte, the header's length (2 bytes
 /// little-endian in version 1, 4 bytes in versions 2 and 3), the header (a Python dict literal
 /// with `descr`, `fortran_order` and `shape`), then the raw elements. Little-endian float64,
-/// float32 and float16 are read, in C or Fortran order; object arrays (pickles), big-endian and
-/// other element types are refused.
+/// float32 and float16 are read, in C or Fortran order; object arrays (pickles, never
+/// unpickled), big-endian, structured and other element types are listed with their type and
+/// shape but not decoded (``Tensor/unusable``), and refused only where the network needs them.
 enum NpyArray {
     static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
 
@@ -25,8 +26,20 @@ enum NpyArray {
         }
         let header = Array(try cursor.take(headerLength))
         let (descr, fortran, shape) = try fields(PythonLiteral.parse(header), what: what)
-        let type = try elementType(descr, what: what)
         let count = try ShapeArithmetic.elementCount(shape, what: what)
+        let type: ElementType
+        switch elementType(descr, what: what) {
+        case .success(let found): type = found
+        case .failure(let unusable):
+            // Listed, not decoded: only a tensor the network needs must be a float array.
+            if let itemSize = itemSize(descr) {
+                let size = try ShapeArithmetic.byteCount(count, itemSize: itemSize, what: what)
+                guard size <= cursor.remaining else {
+                    throw ModelFileProblem("\(what) is truncated: shape \(shape) of \(descr) needs \(size) bytes, \(cursor.remaining) are there")
+                }
+            }
+            return Tensor(name: name, shape: shape, dtype: descr, unusable: unusable.problem)
+        }
         let size = try ShapeArithmetic.byteCount(count, itemSize: type.size, what: what)
         guard size <= cursor.remaining else {
             throw ModelFileProblem("\(what) is truncated: shape \(shape) of \(descr) needs \(size) bytes, \(cursor.remaining) are there")
@@ -39,6 +52,15 @@ enum NpyArray {
         return Tensor(name: name, shape: shape, dtype: descr, values: values)
     }
 
+    /// Bytes per element of a plain numpy type string (`<i8`: 8, `<U5`: 20), or nil for object
+    /// and structured arrays, whose size the header does not settle.
+    static func itemSize(_ descr: String) -> Int? {
+        var text = Substring(descr)
+        if let first = text.first, "<>|=".contains(first) { text = text.dropFirst() }
+        guard let kind = text.first, kind != "O", let width = Int(text.dropFirst()), width > 0, width < 1 << 20 else { return nil }
+        return kind == "U" ? 4 * width : width
+    }
+
     /// `descr`, `fortran_order` and `shape` from the header dict.
     private static func fields(_ header: PythonLiteral, what: String) throws(ModelFileProblem) -> (String, Bool, [Int]) {
         guard case .dict(let members) = header else { throw ModelFileProblem("\(what): the .npy header is not a dict") }
@@ -46,7 +68,7 @@ enum NpyArray {
         for (key, value) in members {
             switch (key, value) {
             case (.string("descr"), .string(let text)): descr = text
-            case (.string("descr"), .list): throw ModelFileProblem("\(what) is a structured array (record dtype); save plain float arrays")
+            case (.string("descr"), .list): descr = "structured"
             case (.string("fortran_order"), .bool(let flag)): fortran = flag
             case (.string("shape"), .tuple(let dims)):
                 var result: [Int] = []
@@ -64,18 +86,21 @@ enum NpyArray {
         return (descr, fortran, shape)
     }
 
-    private static func elementType(_ descr: String, what: String) throws(ModelFileProblem) -> ElementType {
+    /// The element type of a float array, or why the array cannot be weights.
+    private static func elementType(_ descr: String, what: String) -> Result<ElementType, ModelFileProblem> {
         switch descr {
-        case "<f8": return .float64
-        case "<f4": return .float32
-        case "<f2": return .float16
+        case "<f8": return .success(.float64)
+        case "<f4": return .success(.float32)
+        case "<f2": return .success(.float16)
+        case "structured":
+            return .failure(ModelFileProblem("\(what) is a structured array (record dtype); save plain float arrays"))
         case "|O", "<O", ">O", "O":
-            throw ModelFileProblem("\(what) is an object array (pickled Python objects, dtype \(descr)); nnpipe reads float arrays only")
+            return .failure(ModelFileProblem("\(what) is an object array (pickled Python objects, dtype \(descr)); nnpipe reads float arrays only"))
         default:
             if descr.hasPrefix(">") {
-                throw ModelFileProblem("\(what) is big-endian (dtype \(descr)); save it little-endian, e.g. W.astype('<f8')")
+                return .failure(ModelFileProblem("\(what) is big-endian (dtype \(descr)); save it little-endian, e.g. W.astype('<f8')"))
             }
-            throw ModelFileProblem("\(what) has dtype \(descr); nnpipe reads float64 (<f8), float32 (<f4) and float16 (<f2)")
+            return .failure(ModelFileProblem("\(what) has dtype \(descr); nnpipe reads float64 (<f8), float32 (<f4) and float16 (<f2) weights"))
         }
     }
 

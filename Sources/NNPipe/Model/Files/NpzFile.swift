@@ -3,6 +3,9 @@
 enum NpzFile {
     static func tensors(_ bytes: UnsafeRawBufferPointer) throws(ModelFileProblem) -> [Tensor] {
         let archive = try ZipArchive(bytes)
+        if let pickle = archive.members.first(where: { TorchPickle.isPickleMember($0.name) }) {
+            throw TorchPickle.problem("the file (a ZIP holding '\(pickle.name)')")
+        }
         var tensors: [Tensor] = []
         for member in archive.members where !member.name.hasSuffix("/") {
             guard member.name.hasSuffix(".npy") else {

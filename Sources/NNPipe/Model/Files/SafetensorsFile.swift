@@ -4,11 +4,16 @@
 /// Layout: an 8-byte little-endian header length N, N bytes of JSON
 /// `{"NAME": {"dtype": "F32", "shape": [4, 3], "data_offsets": [BEGIN, END]}, …, "__metadata__": {…}}`,
 /// then the data, which the offsets index (relative to the end of the header). F64, F32, F16
-/// and BF16 are read; every offset is checked to lie in the file, the byte count to match the
+/// and BF16 are read; other types (`I64`, `BOOL`, …) are listed but not decoded
+/// (``Tensor/unusable``); every offset is checked to lie in the file, the byte count to match the
 /// shape, and no two tensors to overlap. Tensors are listed in the order of their data.
 enum SafetensorsFile {
     /// A header longer than this is refused before it is read (real headers are kilobytes).
     static let maxHeaderBytes = 100 << 20
+
+    /// Bytes per element of the types listed but not read, for the size check.
+    static let otherItemSizes = ["I64": 8, "U64": 8, "I32": 4, "U32": 4, "I16": 2, "U16": 2, "I8": 1, "U8": 1, "BOOL": 1,
+                                 "F8_E4M3": 1, "F8_E5M2": 1]
 
     static func tensors(_ bytes: UnsafeRawBufferPointer) throws(ModelFileProblem) -> [Tensor] {
         var cursor = ByteCursor(bytes, what: "the safetensors header")
@@ -46,18 +51,28 @@ enum SafetensorsFile {
             let shape = try shapeValues.map { (value) throws(ModelFileProblem) in try integer(value, what: "\(what): shape") }
             let begin = try integer(offsetValues[0], what: "\(what): data_offsets")
             let end = try integer(offsetValues[1], what: "\(what): data_offsets")
+            guard begin <= end, end <= dataSize else {
+                throw ModelFileProblem("\(what): data_offsets [\(begin), \(end)] lie outside the \(dataSize) data bytes")
+            }
+            let count = try ShapeArithmetic.elementCount(shape, what: what)
             let type: ElementType
             switch dtype {
             case "F64": type = .float64
             case "F32": type = .float32
             case "F16": type = .float16
             case "BF16": type = .bfloat16
-            default: throw ModelFileProblem("\(what) has dtype \(dtype); nnpipe reads F64, F32, F16 and BF16")
+            default:
+                // Listed, not decoded (an I64 num_batches_tracked): refused only if the network needs it.
+                if let itemSize = otherItemSizes[dtype] {
+                    let size = try ShapeArithmetic.byteCount(count, itemSize: itemSize, what: what)
+                    guard size == end - begin else {
+                        throw ModelFileProblem("\(what): shape \(shape) of \(dtype) needs \(size) bytes but data_offsets give \(end - begin)")
+                    }
+                }
+                let unusable = "\(what) has dtype \(dtype); nnpipe reads F64, F32, F16 and BF16 weights"
+                found.append((begin, end, Tensor(name: name, shape: shape, dtype: dtype, unusable: unusable)))
+                continue
             }
-            guard begin <= end, end <= dataSize else {
-                throw ModelFileProblem("\(what): data_offsets [\(begin), \(end)] lie outside the \(dataSize) data bytes")
-            }
-            let count = try ShapeArithmetic.elementCount(shape, what: what)
             let size = try ShapeArithmetic.byteCount(count, itemSize: type.size, what: what)
             guard size == end - begin else {
                 throw ModelFileProblem("\(what): shape \(shape) of \(dtype) needs \(size) bytes but data_offsets give \(end - begin)")

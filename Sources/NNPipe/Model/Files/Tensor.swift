@@ -2,6 +2,11 @@
 ///
 /// `values` are in C order (the last index varies fastest), whatever order the file stored
 /// them in; float32, float16 and bfloat16 values convert to float64 exactly.
+///
+/// A tensor nnpipe cannot use as weights (an integer, boolean, string or object array:
+/// scikit-learn's `classes_`, a batch norm's `num_batches_tracked`) is still listed, with its
+/// stored type and shape, no values, and ``unusable`` saying why: it stops a load only when the
+/// network needs it (``checkUsable()``).
 public struct Tensor: Sendable {
     /// The name in the file (`W0`, `fc1.weight`, an ONNX initializer's name).
     public var name: String
@@ -12,11 +17,32 @@ public struct Tensor: Sendable {
     /// product(shape) values, C order.
     public var values: [Double]
 
+    /// Why the tensor cannot serve as weights (its element type), or nil when ``values`` hold it.
+    public var unusable: String?
+
     public init(name: String, shape: [Int], dtype: String, values: [Double]) {
         self.name = name
         self.shape = shape
         self.dtype = dtype
         self.values = values
+        self.unusable = nil
+    }
+
+    /// A tensor listed but not decoded: `unusable` says why it cannot be weights.
+    public init(name: String, shape: [Int], dtype: String, unusable: String) {
+        self.name = name
+        self.shape = shape
+        self.dtype = dtype
+        self.values = []
+        self.unusable = unusable
+    }
+
+    /// Whether ``values`` hold the tensor (a float type nnpipe reads).
+    public var isUsable: Bool { unusable == nil }
+
+    /// Throws ``unusable`` for a tensor the network needs but cannot use.
+    func checkUsable() throws(ModelFileProblem) {
+        if let unusable { throw ModelFileProblem(unusable) }
     }
 
     /// The shape as written in messages: `(3, 4)`.

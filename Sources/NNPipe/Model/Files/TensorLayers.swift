@@ -1,14 +1,20 @@
 /// One layer named in a forward stage's `tensors:` list: which tensors hold its weights and
-/// bias, and whether the weights are stored units × inputs.
+/// bias, whether the weights are stored units × inputs, and the batch norm after it, if any.
 public struct TensorMapping: Sendable {
     public var weights: String
     public var bias: String?
     public var transpose: Bool
+    /// The prefix of a `BatchNorm1d` right after the layer (`bn1`), folded into it.
+    public var batchNorm: String?
+    /// That batch norm's `eps` (PyTorch's default 1e-5 when nil).
+    public var epsilon: Double?
 
-    public init(weights: String, bias: String?, transpose: Bool) {
+    public init(weights: String, bias: String?, transpose: Bool, batchNorm: String? = nil, epsilon: Double? = nil) {
         self.weights = weights
         self.bias = bias
         self.transpose = transpose
+        self.batchNorm = batchNorm
+        self.epsilon = epsilon
     }
 }
 
@@ -21,6 +27,10 @@ public struct TensorMapping: Sendable {
 /// - PyTorch `state_dict`: `PREFIX.weight` and `PREFIX.bias` (`0.weight`, `net.2.weight`,
 ///   `fc1.weight`), stored units × inputs (`nn.Linear`) and transposed on load.
 /// A missing bias is zero. Otherwise the pipeline lists the layers (``TensorMapping``).
+/// Tensors that cannot be weights (integer, boolean, string: scikit-learn's `classes_`) are
+/// ignored unless their names make them weights; a `BatchNorm1d`'s tensors
+/// (`PREFIX.running_mean`, …) are folded into the layer before it when the names pair them
+/// (``BatchNormPairing``).
 ///
 /// Order (``LayerOrder``): numpy names by their number; PyTorch prefixes by their numbers when
 /// they differ only in them (``LayerNumbering``: `fc1`, `fc2`; `net.0`, `net.2`), else by shape
@@ -34,7 +44,7 @@ enum TensorLayers {
         if let mapping { return ModelLayers(layers: try mapped(mapping, byName: byName, tensors: tensors), order: .listed) }
         if let layers = try numpyStyle(tensors, byName: byName) { return layers }
         if let layers = try pytorchStyle(tensors, byName: byName) { return layers }
-        let names = tensors.prefix(6).map { "'\($0.name)'" }.joined(separator: ", ") + (tensors.count > 6 ? ", …" : "")
+        let names = tensors.map { "'\($0.name)' \($0.dtype) \($0.shapeText)" }.joined(separator: ", ")
         throw ModelFileProblem("cannot tell the layers from the tensor names (\(names)); name them W0, b0, W1, … (inputs × units) or fc1.weight, fc1.bias, … (units × inputs), or list them in the forward stage's tensors: [{weights: NAME, bias: NAME, transpose: BOOL}, …]")
     }
 
@@ -51,7 +61,12 @@ enum TensorLayers {
             let weights = try tensor(entry.weights)
             let bias: Tensor?
             if let name = entry.bias { bias = try tensor(name) } else { bias = nil }
-            layers.append(try FileLayer.from(weights: weights, bias: bias, transpose: entry.transpose, name: entry.weights))
+            var layer = try FileLayer.from(weights: weights, bias: bias, transpose: entry.transpose, name: entry.weights)
+            if let prefix = entry.batchNorm {
+                layer = try BatchNormFold.read(prefix: prefix, byName: byName)
+                    .folded(into: layer, epsilon: entry.epsilon ?? BatchNormFold.defaultEpsilon)
+            }
+            layers.append(layer)
         }
         return layers
     }
@@ -60,7 +75,11 @@ enum TensorLayers {
     private static func numpyStyle(_ tensors: [Tensor], byName: [String: Tensor]) throws(ModelFileProblem) -> ModelLayers? {
         var weights: [Int: Tensor] = [:], biases: [Int: Tensor] = [:]
         for tensor in tensors {
-            guard let (role, index) = numpyName(tensor.name) else { return nil }
+            guard let (role, index) = numpyName(tensor.name) else {
+                // Not weights by name or by type (an integer classes_): not part of the network.
+                if !tensor.isUsable { continue }
+                return nil
+            }
             if role == "weights" {
                 if let other = weights[index] { throw ModelFileProblem("tensors '\(other.name)' and '\(tensor.name)' are both weights of layer \(index)") }
                 weights[index] = tensor
@@ -95,14 +114,19 @@ enum TensorLayers {
 
     /// `PREFIX.weight`/`PREFIX.bias` names, or nil when some tensor does not follow them.
     private static func pytorchStyle(_ tensors: [Tensor], byName: [String: Tensor]) throws(ModelFileProblem) -> ModelLayers? {
-        var prefixes: [String] = []
+        var prefixes: [String] = [], norms: [String] = []
         for tensor in tensors {
-            if tensor.name.hasSuffix(".weight") {
+            if let suffix = BatchNormFold.statisticSuffixes.first(where: { tensor.name.hasSuffix($0) }) {
+                let prefix = String(tensor.name.dropLast(suffix.count))
+                if !norms.contains(prefix) { norms.append(prefix) }
+            } else if tensor.name.hasSuffix(".weight") {
                 prefixes.append(String(tensor.name.dropLast(7)))
             } else if !tensor.name.hasSuffix(".bias") {
+                if !tensor.isUsable { continue }
                 return nil
             }
         }
+        prefixes.removeAll { norms.contains($0) }
         for tensor in tensors where tensor.name.hasSuffix(".bias") && byName[String(tensor.name.dropLast(5)) + ".weight"] == nil {
             throw ModelFileProblem("bias '\(tensor.name)' has no matching '\(tensor.name.dropLast(5)).weight'")
         }
@@ -113,6 +137,7 @@ enum TensorLayers {
             layers.append(try FileLayer.from(weights: weights, bias: byName[prefix + ".bias"], transpose: true, name: prefix))
         }
         if layers.isEmpty { return nil }
+        if !norms.isEmpty { return try BatchNormPairing.fold(layers, norms: norms, byName: byName) }
         if layers.count == 1 { return ModelLayers(layers: layers, order: .single) }
         if let order = LayerNumbering.order(prefixes) {
             let ordered = order.map { layers[$0] }

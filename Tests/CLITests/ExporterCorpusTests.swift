@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+
+/// A file from `scripts/make_exporter_fixtures.py`, the stages that run it, and the framework's
+/// own predictions.
+struct CorpusCase: CustomTestStringConvertible, Sendable {
+    var name: String
+    /// The input CSV in the corpus folder, and its feature count (columns f0, f1, …).
+    var input: String
+    var features: Int
+    /// The stages between read and write, indented as list items of `stages:`.
+    var stages: String
+    var expected: String
+    /// |nnpipe - framework| ≤ tolerance · (1 + |framework|).
+    var tolerance = 1e-12
+    var testDescription: String { name }
+}
+
+/// Models trained and saved by scikit-learn, PyTorch and Keras as their documentation shows,
+/// run through `nnpipe run` and compared with the framework's own predictions: within 1e-12
+/// (absolute + relative) where the framework computes in float64, 1e-15 for scalers (the same
+/// operations in the same order), 1e-5 for PyTorch in float32 (`precision: float32`).
+@Suite("Exporter corpus: scikit-learn, PyTorch, Keras files")
+struct ExporterCorpusTests {
+    static let folder = CLI.fixture("models/exporters-misc")
+
+    static func forward(_ model: String, _ activations: String, extra: String = "") -> String {
+        "  - forward:\n      model: \(folder.appendingPathComponent(model).path)\n      activations: \(activations)\n" + extra
+    }
+
+    static func scale(_ file: String) -> String {
+        "  - scale: {file: \(folder.appendingPathComponent(file).path)}\n"
+    }
+
+    /// A forward stage that passes the scaled values through unchanged (x · I + 0 is exact),
+    /// since a pipeline needs one; the test writes `identity.json`.
+    static let identity = "  - forward: {model: identity.json}\n"
+
+    static let cases: [CorpusCase] = [
+        CorpusCase(name: "MLPClassifier npz with integer classes_", input: "iris.csv", features: 4,
+                   stages: forward("iris-mlp-classifier.npz", "[relu, softmax]"), expected: "iris-mlp-classifier.expected.csv"),
+        CorpusCase(name: "MLPRegressor npz", input: "diabetes.csv", features: 10,
+                   stages: forward("diabetes-mlp-regressor.npz", "[tanh, identity]"), expected: "diabetes-mlp-regressor.expected.csv"),
+        CorpusCase(name: "MLPRegressor(loss=poisson) ends in exp", input: "diabetes.csv", features: 10,
+                   stages: forward("diabetes-mlp-poisson.npz", "[relu, exp]"), expected: "diabetes-mlp-poisson.expected.csv"),
+        CorpusCase(name: "StandardScaler in scikit-learn's words", input: "digits.csv", features: 64,
+                   stages: scale("digits-standard.json") + identity, expected: "digits-standard.expected.csv", tolerance: 1e-15),
+        CorpusCase(name: "MinMaxScaler with constant columns", input: "digits.csv", features: 64,
+                   stages: scale("digits-minmax.json") + identity, expected: "digits-minmax.expected.csv", tolerance: 1e-15),
+        CorpusCase(name: "Pipeline(MinMaxScaler((-1, 1)), MLPClassifier)", input: "digits.csv", features: 64,
+                   stages: scale("digits-pipeline-minmax.json") + forward("digits-pipeline-mlp.npz", "[relu, softmax]"),
+                   expected: "digits-pipeline.expected.csv"),
+        CorpusCase(name: "torch Sequential with BatchNorm1d, safetensors float64", input: "iris.csv", features: 4,
+                   stages: forward("iris-torch-batchnorm.safetensors", "[relu, identity]"), expected: "iris-torch-batchnorm.expected.csv"),
+        CorpusCase(name: "torch Sequential with BatchNorm1d, safetensors float32", input: "iris.csv", features: 4,
+                   stages: forward("iris-torch-batchnorm-f32.safetensors", "[relu, identity]", extra: "      precision: float32\n"),
+                   expected: "iris-torch-batchnorm-f32.expected.csv", tolerance: 1e-5),
+        CorpusCase(name: "Keras leaky_relu (slope 0.2), relu, softmax via get_weights", input: "iris.csv", features: 4,
+                   stages: forward("iris-keras.npz", "[leaky_relu(0.2), relu, softmax]"), expected: "iris-keras.expected.csv"),
+        CorpusCase(name: "Keras gelu (exact), elu, linear via get_weights", input: "iris.csv", features: 4,
+                   stages: forward("iris-keras-gelu.npz", "[gelu, elu, identity]"), expected: "iris-keras-gelu.expected.csv"),
+    ]
+
+    static func pipeline(_ test: CorpusCase) -> String {
+        let features = (0..<test.features).map { "f\($0)" }.joined(separator: ", ")
+        return """
+            stages:
+              - read:
+                  path: \(folder.appendingPathComponent(test.input).path)
+                  features: [\(features)]
+                  carry: [id]
+            \(test.stages)  - write:
+                  path: out.csv
+
+            """
+    }
+
+    @Test("each file gives its framework's predictions", arguments: cases)
+    func matchesFramework(_ test: CorpusCase) throws {
+        let dir = try WorkDir()
+        try dir.write("p.yaml", Self.pipeline(test))
+        let rows = (0..<test.features).map { i in "[" + (0..<test.features).map { $0 == i ? "1" : "0" }.joined(separator: ",") + "]" }
+        try dir.write("identity.json", "{\"layers\": [{\"weights\": [\(rows.joined(separator: ","))], \"bias\": [\((0..<test.features).map { _ in "0" }.joined(separator: ","))], \"activation\": \"identity\"}]}")
+        let result = try dir.nnpipe("run", "p.yaml")
+        try #require(result.status == 0, "\(result.stderr)")
+        let actual = numericRows(try dir.text("out.csv"))
+        let expected = numericRows(try String(contentsOf: Self.folder.appendingPathComponent(test.expected), encoding: .utf8))
+        try #require(actual.count == expected.count && !actual.isEmpty)
+        var largest = 0.0
+        for (a, e) in zip(actual, expected) {
+            #expect(a.id == e.id)
+            try #require(a.values.count == e.values.count)
+            for (x, y) in zip(a.values, e.values) {
+                largest = max(largest, abs(x - y) / (1 + abs(y)))
+                #expect(abs(x - y) <= test.tolerance * (1 + abs(y)), "row \(a.id): nnpipe \(x), framework \(y)")
+            }
+        }
+        print("\(test.name): largest difference \(largest)")
+    }
+
+    @Test("inspect lists every corpus model, integer tensors marked unused and the batch norm folded")
+    func inspect() throws {
+        let dir = try WorkDir()
+        let models = ["iris-mlp-classifier.npz", "diabetes-mlp-regressor.npz", "diabetes-mlp-poisson.npz", "digits-pipeline-mlp.npz",
+                      "iris-torch-batchnorm.safetensors", "iris-torch-batchnorm-f32.safetensors", "iris-keras.npz", "iris-keras-gelu.npz"]
+        for model in models {
+            let result = try dir.nnpipe("inspect", Self.folder.appendingPathComponent(model).path)
+            #expect(result.status == 0, "\(model): \(result.stderr)")
+        }
+        let classifier = try dir.nnpipe("inspect", Self.folder.appendingPathComponent("iris-mlp-classifier.npz").path)
+        #expect(classifier.stdoutText.contains("  classes  <i8  (3,)    unused"), "\(classifier.stdoutText)")
+        let torch = try dir.nnpipe("inspect", Self.folder.appendingPathComponent("iris-torch-batchnorm.safetensors").path)
+        #expect(torch.stdoutText.contains("1.num_batches_tracked  I64  ()      unused"), "\(torch.stdoutText)")
+        #expect(torch.stdoutText.contains("bias 0.bias, batch norm 1 folded in"))
+        #expect(!torch.stdoutText.contains("1.running_mean         F64  (8,)    unused"))
+    }
+
+    @Test("a torch.save file (ZIP or bare pickle) is refused with the two exports that work", arguments: ["iris-torch.pt", "iris-torch-legacy.pt"])
+    func torchPickle(_ file: String) throws {
+        let dir = try WorkDir()
+        let result = try dir.nnpipe("inspect", Self.folder.appendingPathComponent(file).path)
+        #expect(result.status == 78)
+        #expect(result.stderr.contains("is a PyTorch pickle (torch.save, .pt/.pth), which nnpipe does not read"), "\(result.stderr)")
+        #expect(result.stderr.contains("save_file(model.state_dict(), \"model.safetensors\")"))
+        #expect(result.stderr.contains("torch.onnx.export(model.eval()"))
+    }
+}
