@@ -39,11 +39,21 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func run() throws {
+        // Before any other thread starts: the signal mask is inherited by every thread.
+        StandardStreams.occupyClosed()
         logging.bootstrap()
-        Terminal.installSignalHandlers()
+        do {
+            try SignalWatcher.install()
+            try ProcessResources.ensureOpenFiles()
+        } catch {
+            throw Terminal.exitCode(for: error)
+        }
         let runner: PipelineRunner
         do {
-            runner = PipelineRunner(config: try pipeline.loadConfig())
+            let config = try pipeline.loadConfig()
+            // The workers, the writer and the progress timer, alive at once.
+            try ProcessResources.ensureThreads((config.execution.workers ?? ProcessorInfo.activeProcessors) + 2)
+            runner = PipelineRunner(config: config)
         } catch {
             throw Terminal.exitCode(for: error)
         }
@@ -76,7 +86,7 @@ struct RunCommand: ParsableCommand {
         // Not when the paths failed their check: the stats path may be the very file in question.
         if let stats = runner.checkedLayout?.stats {
             do {
-                let stats = try OutputFile(path: stats.path, target: stats.target)
+                let stats = try OutputFile(path: stats.path, target: stats.target, brokenPipeIsQuiet: false)
                 try stats.write(Array(summary.json.utf8))
                 try stats.commit()
             } catch {

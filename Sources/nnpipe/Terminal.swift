@@ -67,27 +67,6 @@ enum Terminal {
         message("\(error)", level: .error, metadata: ["exit_status": .stringConvertible(Int(ExitStatus.ioError.rawValue))])
         return ExitCode(ExitStatus.ioError.rawValue)
     }
-
-    private nonisolated(unsafe) static var signalSources: [DispatchSourceSignal] = []
-
-    /// SIGPIPE becomes an EPIPE write error (a quiet stop); SIGINT and SIGTERM remove the
-    /// unfinished temporary outputs (waiting for a commit under way to finish), so earlier files
-    /// at the targets stay as they were, say what is on disk, and exit 130 / 143.
-    static func installSignalHandlers() {
-        signal(SIGPIPE, SIG_IGN)
-        for (number, status) in [(SIGINT, ExitStatus.interrupted), (SIGTERM, ExitStatus.terminated)] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                let outcome = OutputRegistry.abandonAll()
-                message("\(number == SIGINT ? "interrupted" : "terminated"); \(outcome.text)", level: .error,
-                        metadata: ["exit_status": .stringConvertible(Int(status.rawValue))])
-                _exit(status.rawValue)
-            }
-            source.resume()
-            signalSources.append(source)
-        }
-    }
 }
 
 /// Standard error, shared by log records and the progress line: a record first clears the

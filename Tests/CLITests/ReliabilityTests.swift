@@ -106,6 +106,15 @@ let signalCases = [
     SignalCase(name: "SIGINT", signal: SIGINT, status: 130, word: "interrupted"),
 ]
 
+/// The other signals that would end the process: each cleans up like SIGTERM, with 128 + N.
+let otherSignalCases = [
+    SignalCase(name: "SIGHUP", signal: SIGHUP, status: 129, word: "hung up"),
+    SignalCase(name: "SIGQUIT", signal: SIGQUIT, status: 131, word: "quit"),
+    SignalCase(name: "SIGUSR1", signal: SIGUSR1, status: 138, word: "SIGUSR1"),
+    SignalCase(name: "SIGUSR2", signal: SIGUSR2, status: 140, word: "SIGUSR2"),
+    SignalCase(name: "SIGALRM", signal: SIGALRM, status: 142, word: "SIGALRM"),
+]
+
 @Suite("Reliability: atomic outputs, signals, closed pipes, full disks")
 struct ReliabilityTests {
     // MARK: Atomic output
@@ -208,7 +217,7 @@ struct ReliabilityTests {
 
     /// nnpipe waits on standard input (a pipe kept open), its temporary file already created: the signal must
     /// still end it at once, with the same status and clean-up.
-    @Test("a signal while waiting on standard input", arguments: signalCases)
+    @Test("a signal while waiting on standard input", arguments: signalCases + otherSignalCases)
     func signalWhileReadingStdin(_ s: SignalCase) throws {
         let dir = try WorkDir()
         try dir.writeSumPipeline(input: "-", output: "out.csv")

@@ -25,6 +25,11 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case dataError = 65
     /// An input file is missing or unreadable (EX_NOINPUT).
     case noInput = 66
+    /// nnpipe itself failed (the Swift runtime stopped on a fatal error, such as memory that
+    /// could not be allocated under a low `ulimit -v`) (EX_SOFTWARE).
+    case software = 70
+    /// The system refused a resource: a thread, or open files past `ulimit -n` (EX_OSERR).
+    case osError = 71
     /// An output file cannot be created (EX_CANTCREAT).
     case cannotCreate = 73
     /// Reading or writing failed part way (EX_IOERR).

@@ -22,6 +22,9 @@ public final class FileSource: ByteSource {
     public init(path: String, name: String) throws {
         self.name = name
         if path == "-" {
+            if StandardStreams.closed.contains(0) {
+                throw InputError(.missing, file: name, problem: "standard input is closed")
+            }
             descriptor = 0
             ownsDescriptor = false
             return
@@ -29,6 +32,7 @@ public final class FileSource: ByteSource {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let code = errno
+            if code == EMFILE || code == ENFILE { throw ResourceError("\(name): cannot open: too many open files (ulimit -n)") }
             let problem = code == ENOENT ? "no such file" : "cannot open: \(String(cString: strerror(code)))"
             throw InputError(.missing, file: name, problem: problem)
         }

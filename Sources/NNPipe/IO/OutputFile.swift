@@ -28,18 +28,25 @@ public final class OutputFile: @unchecked Sendable {
     /// Set by ``checkpoint()``: the length that stays (and is committed) when the run stops.
     private var keptLength: Int?
     private var notedStreamWrite = false
+    /// Whether a reader that went away is a quiet stop (the main output: `| head`) rather than
+    /// an error (a rejects or stats FIFO whose reader died).
+    private let brokenPipeIsQuiet: Bool
 
     /// Opens `path` (`-` for standard output).
-    public convenience init(path: String, guarded: Bool = false) throws {
-        try self.init(path: path, target: OutputTarget.resolve(path), guarded: guarded)
+    public convenience init(path: String, guarded: Bool = false, brokenPipeIsQuiet: Bool = true) throws {
+        try self.init(path: path, target: OutputTarget.resolve(path), guarded: guarded, brokenPipeIsQuiet: brokenPipeIsQuiet)
     }
 
     /// Opens the output `path` resolves to (see ``OutputTarget/resolve(_:)``).
-    public init(path: String, target resolved: OutputTarget, guarded: Bool = false) throws {
+    public init(path: String, target resolved: OutputTarget, guarded: Bool = false, brokenPipeIsQuiet: Bool = true) throws {
         name = path == "-" ? "<stdout>" : path
         self.guarded = guarded
+        self.brokenPipeIsQuiet = brokenPipeIsQuiet
         switch resolved {
         case .descriptor(let number):
+            if StandardStreams.closed.contains(number) {
+                throw OutputError(.cannotCreate, file: name, problem: "\(StandardStreams.name(number)) is closed")
+            }
             let fd = fcntl(number, F_DUPFD_CLOEXEC, 3)
             guard fd >= 0 else {
                 throw OutputError(.cannotCreate, file: name, operation: "cannot write to descriptor \(number)", errno: errno)
@@ -64,7 +71,9 @@ public final class OutputFile: @unchecked Sendable {
                     throw OutputError(.cannotCreate, file: name, problem: "cannot create the folder \(folder)")
                 }
             }
-            var template = Array("\(folder)/.\(base).nnpipe-XXXXXX".utf8CString)
+            Self.removeLeftovers(folder: folder, base: base)
+            // The process id in the name tells a later run whether the file's writer is gone.
+            var template = Array("\(folder)/.\(base).nnpipe-\(getpid())-XXXXXX".utf8CString)
             let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
             guard fd >= 0 else {
                 throw OutputError(.cannotCreate, file: name, operation: "cannot create a file in \(folder)", errno: errno)
@@ -126,7 +135,10 @@ public final class OutputFile: @unchecked Sendable {
                 let count = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
                 if count < 0 {
                     if errno == EINTR { continue }
-                    if errno == EPIPE { throw OutputError(.brokenPipe, file: name, problem: "the reader went away") }
+                    if errno == EPIPE {
+                        if brokenPipeIsQuiet { throw OutputError(.brokenPipe, file: name, problem: "the reader went away") }
+                        throw OutputError(.writeFailed, file: name, problem: "the reader of this pipe went away before the run ended")
+                    }
                     throw OutputError(.writeFailed, file: name, operation: "write failed", errno: errno)
                 }
                 offset += count
@@ -206,6 +218,18 @@ public final class OutputFile: @unchecked Sendable {
         }
         removeTemporary()
         return .removed
+    }
+
+    /// Removes the temporary files that runs killed outright (SIGKILL, power loss) left beside
+    /// `folder/base`: `.BASE.nnpipe-PID-XXXXXX` whose process no longer exists.
+    static func removeLeftovers(folder: String, base: String) {
+        let prefix = ".\(base).nnpipe-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            let rest = name.dropFirst(prefix.count)
+            guard let dash = rest.firstIndex(of: "-"), let pid = pid_t(rest[..<dash]), pid > 0, pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink(folder + "/" + name) }
+        }
     }
 
     private func removeTemporary() {

@@ -77,7 +77,9 @@ public final class PipelineRunner {
         checkedLayout = layout
         // A rejects file shared by several outputs takes each write under the registry's lock, so
         // a signal handler can cut it back to the outputs kept.
-        let sharedRejects = try layout.sharedRejects.map { try OutputFile(path: $0.path, target: $0.target, guarded: layout.isTemplate) }
+        let sharedRejects = try layout.sharedRejects.map {
+            try OutputFile(path: $0.path, target: $0.target, guarded: layout.isTemplate, brokenPipeIsQuiet: false)
+        }
         var total = RunSummary()
         do {
             for (index, part) in layout.parts.enumerated() {
@@ -114,7 +116,7 @@ public final class PipelineRunner {
         let output = try OutputFile(path: part.output.path, target: part.output.target)
         let ownRejects: OutputFile?
         do {
-            ownRejects = try part.rejects.map { try OutputFile(path: $0.path, target: $0.target) }
+            ownRejects = try part.rejects.map { try OutputFile(path: $0.path, target: $0.target, brokenPipeIsQuiet: false) }
         } catch {
             output.discard()
             throw error

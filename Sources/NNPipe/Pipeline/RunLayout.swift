@@ -74,6 +74,7 @@ public struct RunLayout {
         }
         stats = try statsFile.map { try destination($0, role: "stats file", origin: .commandLine("--stats-json")) }
         try check(config: config, files: files)
+        for destination in destinations { try Self.checkCreatable(destination, file: config.file) }
     }
 
     /// Every output, rejects and stats path of the run.
@@ -126,6 +127,31 @@ public struct RunLayout {
         let problem = "\(Self.describe(destination.path, role: destination.role, origin: destination.origin, file: config.file, placed: false)) \(verb) \(other): \(reason)"
         let byOption = [destination.origin, otherOrigin].contains { if case .commandLine(let flag) = $0 { flag.hasPrefix("--") } else { false } }
         return PathConflict(origin: destination.origin, file: config.file, problem: problem, status: byOption ? .usage : .config)
+    }
+
+    /// Whether a file output can be made: its nearest existing folder is a folder nnpipe may
+    /// create files in (the rest of the way is made as `mkdir -p` would). Checked for every output
+    /// before any row is read, so a stats file that cannot be written does not surface after the
+    /// output was committed.
+    static func checkCreatable(_ destination: Destination, file: String) throws {
+        guard case .file(let path) = destination.target else { return }
+        var folder = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+        var info = stat()
+        while !folder.isEmpty, stat(folder, &info) != 0 {
+            folder = String(folder[..<(folder.lastIndex(of: "/") ?? folder.startIndex)])
+        }
+        if folder.isEmpty { folder = "/" }
+        let problem: String?
+        if (info.st_mode & S_IFMT) != S_IFDIR {
+            problem = "cannot create its folder: \(folder) is not a folder"
+        } else if access(folder, W_OK | X_OK) != 0 {
+            problem = "cannot create files in \(folder): \(String(cString: strerror(errno)))"
+        } else {
+            problem = nil
+        }
+        guard let problem else { return }
+        let what = describe(destination.path, role: destination.role, origin: destination.origin, file: file, placed: false)
+        throw PathConflict(origin: destination.origin, file: file, problem: "\(what): \(problem)", status: .cannotCreate)
     }
 
     /// `--output x.csv`, `the input x.csv (p.yaml:3:13 stages[0].read.path)`.

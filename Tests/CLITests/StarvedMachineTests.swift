@@ -1,0 +1,100 @@
+import Foundation
+import Glibc
+import Testing
+
+/// Issue 14: resource limits, closed streams, leftover temporary files and outputs that cannot be
+/// made. Each run goes through bash under `timeout`, so a hang fails the test instead of hanging CI.
+@Suite("Starved machines: resource limits and closed streams end with the real reason")
+struct StarvedMachineTests {
+    /// Runs `script` with bash in `dir` (nnpipe is `$NNPIPE`); returns its stdout.
+    func bash(_ script: String, in dir: WorkDir) throws -> String {
+        String(decoding: try Shell.run("NNPIPE=\(shellQuoted(CLI.binary.path)); " + script, in: dir.url), as: UTF8.self)
+    }
+
+    func sumDir() throws -> WorkDir {
+        let dir = try WorkDir()
+        try writeBigInput(dir, rows: 20000)
+        try dir.writeSumPipeline(input: "big.csv", output: "out.csv")
+        return dir
+    }
+
+    /// Sanitizers reserve terabytes of address space: a virtual memory limit stops them first.
+    @Test("a low virtual memory limit never hangs: done, or 70/71 with the limit named, and no file left",
+          .enabled(if: ProcessInfo.processInfo.environment["NNPIPE_SANITIZED"] == nil),
+          arguments: [100_000, 130_000, 400_000])
+    func virtualMemoryLimit(kilobytes: Int) throws {
+        let dir = try sumDir()
+        let out = try bash("(ulimit -v \(kilobytes); timeout -k 5 60 \"$NNPIPE\" run p.yaml 2> err.txt); echo \"status $?\"", in: dir)
+        let status = Int(out.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? -1
+        let stderr = try dir.text("err.txt")
+        #expect([0, 70, 71].contains(status), "status \(status) under ulimit -v \(kilobytes): \(stderr)")
+        if status == 71 { #expect(stderr.contains("ulimit -v"), "\(stderr)") }
+        if status != 0 { #expect(!dir.exists("out.csv")) }
+        #expect(temporaryFiles(try dir.listing()).isEmpty)
+    }
+
+    @Test("too few open files (ulimit -n) is status 71 naming the limit", arguments: [4, 8])
+    func openFileLimit(files: Int) throws {
+        let dir = try sumDir()
+        let out = try bash("(ulimit -n \(files); timeout -k 5 60 \"$NNPIPE\" run p.yaml 2> err.txt); echo \"status $?\"", in: dir)
+        let stderr = try dir.text("err.txt")
+        #expect(out.contains("status 71"), "\(out) \(stderr)")
+        #expect(stderr.contains("the limit (ulimit -n) is \(files)"))
+    }
+
+    @Test("a closed standard output or input is named as closed")
+    func closedStreams() throws {
+        let dir = try sumDir()
+        let output = try bash("timeout -k 5 60 \"$NNPIPE\" run p.yaml --output - >&- 2> err.txt; echo \"status $?\"", in: dir)
+        #expect(output.contains("status 73"), "\(output)")
+        #expect(try dir.text("err.txt").contains("<stdout>: standard output is closed"))
+        let input = try bash("timeout -k 5 60 \"$NNPIPE\" run p.yaml --input - <&- 2> err.txt; echo \"status $?\"", in: dir)
+        #expect(input.contains("status 66"), "\(input)")
+        #expect(try dir.text("err.txt").contains("<stdin>: standard input is closed"))
+        #expect(!dir.exists("out.csv"))
+    }
+
+    @Test("a rejects FIFO whose reader goes away is an error naming it, not a quiet 141")
+    func rejectsFIFOClosed() throws {
+        let dir = try WorkDir()
+        // Every other row is bad: rejects lines keep coming after the reader has gone.
+        try Shell.run(#"awk 'BEGIN { print "id,x1,x2"; for (i = 1; i <= 50000; i++) print i "," (i % 2 ? "x" : 1) ",2" }' > big.csv"#, in: dir.url)
+        try dir.writeSumPipeline(input: "big.csv", output: "out.csv")
+        try dir.write("p.yaml", try dir.text("p.yaml") + "\nerrors: {policy: reject, rejects: rej.fifo}\n")
+        #expect(mkfifo(dir.path("rej.fifo"), 0o600) == 0)
+        let out = try bash("(head -c 1 < rej.fifo > /dev/null &); timeout -k 5 60 \"$NNPIPE\" run p.yaml 2> err.txt; echo \"status $?\"", in: dir)
+        let stderr = try dir.text("err.txt")
+        #expect(out.contains("status 74"), "\(out) \(stderr)")
+        #expect(stderr.contains("rej.fifo: the reader of this pipe went away"), "\(stderr)")
+        #expect(!dir.exists("out.csv"))
+    }
+
+    @Test("a stats file that cannot be made stops the run before any row, with nothing created")
+    func statsNotCreatable() throws {
+        let dir = try sumDir()
+        try dir.write("afile", "")
+        let result = try dir.nnpipe("run", "p.yaml", "--stats-json", "afile/s.json")
+        #expect(result.status == 73, "\(result.stderr)")
+        #expect(result.stderr.contains("--stats-json afile/s.json: cannot create its folder"), "\(result.stderr)")
+        #expect(result.stderr.contains("0 rows read"))
+        #expect(!dir.exists("out.csv"))
+    }
+
+    @Test("a later run removes the temporary files a killed run left, when their process is gone")
+    func leftoverTemporaryFiles() throws {
+        let dir = try sumDir()
+        // A process id that is gone: a child that has exited and been reaped.
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/true")
+        try child.run()
+        child.waitUntilExit()
+        let gone = ".out.csv.nnpipe-\(child.processIdentifier)-Ab12Cd"
+        let alive = ".out.csv.nnpipe-\(getpid())-Ef34Gh"
+        try dir.write(gone, "half an output")
+        try dir.write(alive, "another run's output, still being written")
+        let result = try dir.nnpipe("run", "p.yaml")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!dir.exists(gone))
+        #expect(dir.exists(alive))
+    }
+}
