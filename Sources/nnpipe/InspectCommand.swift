@@ -26,10 +26,14 @@ struct InspectCommand: ParsableCommand {
     @Argument(help: "The model file.")
     var model: String
 
+    @Option(help: "The output to run, for an ONNX graph with several (the forward stage's output:).")
+    var output: String?
+
     func run() throws {
         do {
-            let file = try ModelFile.load(path: model)
+            let file = try ModelFile.load(path: model, output: output)
             for line in ModelFileDescription.tensorLines(file) { print(line) }
+            for line in ModelFileDescription.stepLines(file) { print(line) }
             for line in ModelFileDescription.layerLines(try file.orderedLayers()) { print(line) }
         } catch {
             throw Terminal.exitCode(for: error)

@@ -8,8 +8,10 @@ public enum ModelFileDescription {
         let nameWidth = file.tensors.map(\.name.count).max() ?? 0
         let typeWidth = file.tensors.map(\.dtype.count).max() ?? 0
         for tensor in file.tensors {
-            lines.append("  \(pad(tensor.name, nameWidth))  \(pad(tensor.dtype, typeWidth))  \(tensor.shapeText)")
+            let unused = file.unusedTensors.contains(tensor.name) ? "  (unused)" : ""
+            lines.append("  \(pad(tensor.name, nameWidth))  \(pad(tensor.dtype, typeWidth))  \(tensor.shapeText)\(unused)")
         }
+        if file.outputs.count > 1 { lines.append("outputs: \(file.outputs.joined(separator: ", "))") }
         return lines
     }
 
@@ -17,6 +19,11 @@ public enum ModelFileDescription {
     /// their order was decided.
     public static func layerLines(_ found: ModelLayers) -> [String] {
         layerLines(found.layers) + ["order: \(found.order.description)"]
+    }
+
+    /// The steps a model applies to its inputs before the first layer (an ONNX graph's scaler).
+    public static func stepLines(_ file: ModelFile) -> [String] {
+        file.inputSteps.isEmpty ? [] : ["input steps (before the first layer):"] + file.inputSteps.map { "  \($0.description)" }
     }
 
     /// The layer lines: shapes, names, where the weights came from, the activation.
