@@ -10,8 +10,9 @@ import Foundation
 ///   `(b − mean)·γ/√(var+ε) + β`), then its activation (``OnnxActivationPattern``);
 /// - `Sigmoid`, then `Sub` from 1 and `Concat` of `[1 - p, p]` (a binary classifier's two
 ///   columns, as scikit-learn's `predict_proba`), as a last 1→2 layer;
-/// - no-ops: `Identity`, `Dropout`, `Flatten` (axis 1), `Cast` to float or double, and `Reshape`
-///   to (N, k) after the first layer; weights come from initializers or `Constant` nodes,
+/// - no-ops: `Identity`, `Dropout`, `Flatten` (axis 1), `Cast` to float or double, `Reshape`
+///   to (N, k) after the first layer, and `ZipMap` (a classifier's probabilities as a
+///   `{class: probability}` per row: written as one column per class, in the order of its classes); weights come from initializers or `Constant` nodes,
 ///   possibly through a `Transpose` or `Cast`.
 struct OnnxChainBuilder {
     let nodes: [OnnxModel.Node]
@@ -83,7 +84,7 @@ struct OnnxChainBuilder {
     private var width: Int? { open?.units ?? layers.last?.units }
 
     private mutating func step(_ node: OnnxModel.Node) throws(ModelFileProblem) {
-        let known = node.domain.isEmpty || node.domain == "ai.onnx" || (node.domain == "ai.onnx.ml" && node.opType == "Scaler")
+        let known = node.domain.isEmpty || node.domain == "ai.onnx" || (node.domain == "ai.onnx.ml" && ["Scaler", "ZipMap"].contains(node.opType))
         guard known else { throw OnnxOperatorHints.refusal(node) }
         if node.opType == "Constant" {
             guard Self.constantValue(node) != nil, node.outputs.first != nil else {
@@ -125,6 +126,9 @@ struct OnnxChainBuilder {
             try foldBatchNormalization(node)
         case "Identity", "Dropout":
             break
+        case "ZipMap":
+            // skl2onnx's {class: probability} per row: the same numbers, one column per class in the order of classes.
+            guard width != nil else { throw OnnxOperatorHints.refusal(node) }
         case "Cast":
             let to = node.attribute("to")?.int ?? 0
             guard to == 1 || to == 11 else {
@@ -227,7 +231,7 @@ struct OnnxChainBuilder {
         }
         let shape = try constants.tensor(node.inputs[1], for: node, allowIntegers: true).values
         guard shape.count == 2, shape[0] == -1 || shape[0] == 0, shape[1] == -1 || shape[1] == Double(width) else {
-            throw ModelFileProblem("\(node.label) reshapes the rows of \(width) values to \(shape.map { String(Int($0)) }); nnpipe reads Reshape to (N, \(width)) only (a no-op)")
+            throw ModelFileProblem("\(node.label) reshapes the rows of \(width) values to [\(shape.map { String(Int($0)) }.joined(separator: ", "))]; nnpipe reads Reshape to (N, \(width)) only (a no-op)")
         }
     }
 

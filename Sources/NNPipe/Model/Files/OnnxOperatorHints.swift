@@ -2,13 +2,11 @@
 /// avoids them, for messages that say what to do.
 enum OnnxOperatorHints {
     /// The operators and patterns nnpipe runs, for messages.
-    static let supported = "Gemm, MatMul, Add (bias), BatchNormalization (inference, after a layer), Relu, Sigmoid, Tanh, Softmax, LogSoftmax, LeakyRelu, Elu, Gelu, Softplus, SiLU/GELU/Softplus written out, Sigmoid with Sub from 1 and Concat ([1-p, p]), Sub/Add/Mul/Div by constants and ai.onnx.ml Scaler before the first layer, Cast to float or double, Reshape of the output to (N, k), Identity, Dropout, Flatten, Constant, Transpose of a weight"
+    static let supported = "Gemm, MatMul, Add (bias), BatchNormalization (inference, after a layer), Relu, Sigmoid, Tanh, Softmax, LogSoftmax, LeakyRelu, Elu, Gelu, Softplus, SiLU/GELU/Softplus written out, Sigmoid with Sub from 1 and Concat ([1-p, p]), Sub/Add/Mul/Div by constants and ai.onnx.ml Scaler before the first layer, Cast to float or double, Reshape of the output to (N, k), ZipMap (as one column per class), Identity, Dropout, Flatten, Constant, Transpose of a weight"
 
     /// The exporter option that avoids operator `opType`, when one does.
     static func hint(for opType: String) -> String? {
         switch opType {
-        case "ZipMap":
-            return "skl2onnx writes ZipMap (a list of dictionaries) for classifiers unless converted with options={id(model): {'zipmap': False}}; or run the probabilities tensor with output: in the forward stage"
         case "ArgMax", "ArrayFeatureExtractor", "LabelEncoder":
             return "this output gives class labels; run the probabilities output (output: in the forward stage) and add an argmax stage with labels"
         case "Erf", "Pow":
