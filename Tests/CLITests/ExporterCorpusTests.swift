@@ -17,9 +17,10 @@ struct ExporterCase: CustomTestStringConvertible, Sendable {
 }
 
 /// Real exports through `nnpipe run` and `inspect`, compared with the framework's predictions:
-/// within 1e-12 (absolute + relative) where the framework computes in float64; where it computes
-/// in float32 (torch float32 nets, run with `precision: float32`) within 1e-5, and for
-/// skl2onnx's FLOAT graphs (float32 weights, scikit-learn's predictions in float64) within 1e-4.
+/// within 1e-12 (absolute + relative) where the framework computes in float64, and within 1e-5
+/// for float32 graphs, run with `precision: float32` (torch float32 nets, whose predictions are
+/// float32; skl2onnx FLOAT graphs, whose weights are float32 while scikit-learn predicts in
+/// float64). Largest differences measured: 1.1e-14 in float64, 2.9e-6 in float32.
 @Suite("Models as exporters write them (skl2onnx, torch.onnx)")
 struct ExporterCorpusTests {
     static let folder = CLI.fixture("models/exporters")
