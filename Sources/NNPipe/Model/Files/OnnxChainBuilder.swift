@@ -40,24 +40,6 @@ struct OnnxChainBuilder {
         }
     }
 
-    /// A `Constant` node's value: a tensor, or one of the `value_float(s)`/`value_int(s)` forms.
-    static func constantValue(_ node: OnnxModel.Node) -> OnnxTensor? {
-        if let tensor = node.attribute("value")?.tensor { return tensor }
-        var tensor = OnnxTensor()
-        if let value = node.attribute("value_float")?.float {
-            (tensor.dataType, tensor.typed) = (1, [value])
-        } else if let values = node.attribute("value_floats")?.floats, node.attribute("value_floats") != nil {
-            (tensor.dataType, tensor.typed, tensor.dims) = (1, values, [Int64(values.count)])
-        } else if let value = node.attribute("value_int")?.int {
-            (tensor.dataType, tensor.integers) = (7, [value])
-        } else if let values = node.attribute("value_ints")?.ints, node.attribute("value_ints") != nil {
-            (tensor.dataType, tensor.integers, tensor.dims) = (7, values, [Int64(values.count)])
-        } else {
-            return nil
-        }
-        return tensor
-    }
-
     mutating func build(output: String) throws(ModelFileProblem) -> (steps: [InputStep], layers: [FileLayer]) {
         while index < nodes.count {
             let node = nodes[index]
@@ -96,7 +78,7 @@ struct OnnxChainBuilder {
         if !node.inputs.isEmpty, node.inputs.allSatisfy({ constants.contains($0) }), let name = node.outputs.first {
             switch node.opType {
             case "Transpose":
-                constants.set(try transposed(try constants.tensor(node.inputs[0], for: node), node: node), as: name)
+                constants.set(try Self.transposed(try constants.tensor(node.inputs[0], for: node), node: node), as: name)
                 return
             case "Cast", "Identity":
                 var tensor = try constants.tensor(node.inputs[0], for: node)
@@ -112,7 +94,7 @@ struct OnnxChainBuilder {
         }
         guard let next = node.outputs.first, !next.isEmpty else { throw ModelFileProblem("\(node.label) has no output") }
         if ["Sub", "Add", "Mul", "Div", "Scaler"].contains(node.opType), layers.isEmpty, open == nil {
-            steps += try inputSteps(node)
+            steps += try Self.inputSteps(node, current: current, constants: &constants)
             current = next
             return
         }
@@ -123,7 +105,7 @@ struct OnnxChainBuilder {
         case "Add" where open != nil && open?.biasTensor == nil && node.inputs.count == 2:
             try addBias(node)
         case "BatchNormalization" where open != nil:
-            try foldBatchNormalization(node)
+            if let layer = open { open = try Self.folded(layer, by: node, current: current, constants: &constants) }
         case "Identity", "Dropout":
             break
         case "ZipMap":
@@ -140,7 +122,7 @@ struct OnnxChainBuilder {
                 throw ModelFileProblem("\(node.label) has axis=\(axis); only Flatten with axis 1 (a no-op on rows) is read")
             }
         case "Reshape":
-            try checkReshape(node)
+            try Self.checkReshape(node, width: width, current: current, constants: &constants)
         default:
             try activation(node)
             return
@@ -174,65 +156,6 @@ struct OnnxChainBuilder {
         for u in 0..<layer.units { layer.bias[u] += values[u] }
         layer.biasTensor = bias.name
         open = layer
-    }
-
-    /// `Sub`/`Add`/`Mul`/`Div` of the input by a constant, or `Scaler`, before the first layer.
-    private mutating func inputSteps(_ node: OnnxModel.Node) throws(ModelFileProblem) -> [InputStep] {
-        if node.opType == "Scaler" {
-            let offset = node.attribute("offset")?.floats ?? [0], scale = node.attribute("scale")?.floats ?? [1]
-            guard !offset.isEmpty, !scale.isEmpty else { throw ModelFileProblem("\(node.label) has an empty offset or scale") }
-            return [InputStep(operation: .subtract, values: offset, source: node.label),
-                    InputStep(operation: .multiply, values: scale, source: node.label)]
-        }
-        guard node.inputs.count == 2, node.inputs[0] == current || node.opType == "Add" || node.opType == "Mul" else {
-            throw ModelFileProblem("\(node.label) computes a constant \(node.opType == "Sub" ? "minus" : "divided by") the input; nnpipe reads the input \(node.opType == "Sub" ? "minus" : "divided by") a constant (a scaler)")
-        }
-        let other = node.inputs[0] == current ? node.inputs[1] : node.inputs[0]
-        guard other != current, constants.contains(other) else {
-            throw ModelFileProblem("\(node.label) before the first layer does not scale the input by a constant; nnpipe reads scalers written as Sub/Div by constant vectors")
-        }
-        let tensor = try constants.tensor(other, for: node)
-        guard tensor.shape.count <= 1 || (tensor.shape.count == 2 && tensor.shape[0] == 1), !tensor.values.isEmpty else {
-            throw ModelFileProblem("\(node.label): constant '\(tensor.name)' has shape \(tensor.shapeText); a scaler's constants have one value per input column")
-        }
-        let operation: InputStep.Operation = ["Sub": .subtract, "Add": .add, "Mul": .multiply][node.opType] ?? .divide
-        return [InputStep(operation: operation, values: tensor.values, source: node.label)]
-    }
-
-    private mutating func foldBatchNormalization(_ node: OnnxModel.Node) throws(ModelFileProblem) {
-        guard var layer = open, node.inputs.count == 5, node.inputs[0] == current else { return }
-        if (node.attribute("training_mode")?.int ?? 0) != 0 || node.outputs.count > 1 {
-            throw ModelFileProblem("\(node.label) is in training mode; \(OnnxOperatorHints.hint(for: "Dropout") ?? "")")
-        }
-        var parameters: [[Double]] = []
-        for name in node.inputs.dropFirst() {
-            let tensor = try constants.tensor(name, for: node)
-            guard tensor.values.count == layer.units, tensor.shape.count == 1 else {
-                throw ModelFileProblem("\(node.label): '\(name)' has shape \(tensor.shapeText) but the layer before has \(layer.units) units")
-            }
-            parameters.append(tensor.values)
-        }
-        // ONNX stores epsilon as float32; the exporter's value is the shortest decimal that rounds to it (1e-05).
-        let stored = Float(node.attribute("epsilon")?.float ?? 1e-5)
-        let epsilon = Double(stored.description) ?? Double(stored)
-        let (gamma, beta, mean, variance) = (parameters[0], parameters[1], parameters[2], parameters[3])
-        for u in 0..<layer.units {
-            let factor = gamma[u] / (variance[u] + epsilon).squareRoot()
-            for i in 0..<layer.inputs { layer.weights[i * layer.units + u] *= factor }
-            layer.bias[u] = (layer.bias[u] - mean[u]) * factor + beta[u]
-        }
-        layer.name = layer.name.map { "\($0)+\(node.name.isEmpty ? "BatchNormalization" : node.name)" }
-        open = layer
-    }
-
-    private mutating func checkReshape(_ node: OnnxModel.Node) throws(ModelFileProblem) {
-        guard let width, node.inputs.count == 2, node.inputs[0] == current else {
-            throw ModelFileProblem("\(node.label): nnpipe reads Reshape only after the first layer, to (N, k) (a no-op on rows)")
-        }
-        let shape = try constants.tensor(node.inputs[1], for: node, allowIntegers: true).values
-        guard shape.count == 2, shape[0] == -1 || shape[0] == 0, shape[1] == -1 || shape[1] == Double(width) else {
-            throw ModelFileProblem("\(node.label) reshapes the rows of \(width) values to [\(shape.map { String(Int($0)) }.joined(separator: ", "))]; nnpipe reads Reshape to (N, \(width)) only (a no-op)")
-        }
     }
 
     /// An activation: one operator, the `[1-p, p]` pattern, or a run of elementwise nodes.
@@ -296,17 +219,5 @@ struct OnnxChainBuilder {
               [1, -1].contains(nodes[concat].attribute("axis")?.int ?? 1),
               readers[q] == [concat] else { return nil }
         return (sub, concat)
-    }
-
-    /// A 2-D weight with its axes swapped (`perm` absent or [1, 0]).
-    private func transposed(_ tensor: Tensor, node: OnnxModel.Node) throws(ModelFileProblem) -> Tensor {
-        let perm = node.attribute("perm")?.ints ?? []
-        guard tensor.shape.count == 2, perm == [] || perm == [1, 0] else {
-            throw ModelFileProblem("\(node.label) transposes '\(tensor.name)' (shape \(tensor.shapeText)) other than as a 2-D matrix")
-        }
-        let (rows, columns) = (tensor.shape[0], tensor.shape[1])
-        var values = tensor.values
-        for r in 0..<rows { for c in 0..<columns { values[c * rows + r] = tensor.values[r * columns + c] } }
-        return Tensor(name: tensor.name, shape: [columns, rows], dtype: tensor.dtype, values: values)
     }
 }
