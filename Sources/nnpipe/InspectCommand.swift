@@ -27,12 +27,16 @@ struct InspectCommand: ParsableCommand {
     @Argument(help: "The model file.")
     var model: String
 
+    @Option(help: "The output to run, for an ONNX graph with several (the forward stage's output:).")
+    var output: String?
+
     func run() throws {
         do {
-            let file = try ModelFile.load(path: model)
+            let file = try ModelFile.load(path: model, output: output)
             // The tensors are listed even when no layers can be built from them.
             let found = Result { () throws(ModelError) in try file.orderedLayers() }
             for line in ModelFileDescription.tensorLines(file, layers: try? found.get().layers) { print(line) }
+            for line in ModelFileDescription.stepLines(file) { print(line) }
             for line in ModelFileDescription.layerLines(try found.get()) { print(line) }
         } catch {
             throw Terminal.exitCode(for: error)

@@ -1,14 +1,22 @@
 /// The forward stage's model-file keys: `model` (npz, safetensors, ONNX or JSON, told apart by
-/// their bytes), `activations` (one per layer, for npz and safetensors) and `tensors` (which
-/// tensors make each layer, for files whose names follow no convention).
+/// their bytes), `activations` (one per layer, for npz and safetensors), `tensors` (which
+/// tensors make each layer, for files whose names follow no convention) and `output` (which
+/// output of an ONNX graph with several to run).
 extension PipelineLoader.Context {
     /// A model file (npz, safetensors, ONNX, JSON) with the stage's `activations` and `tensors`.
-    func modelFile(_ path: String, cursor: YAMLCursor, activations: YAMLCursor?, tensors: YAMLCursor?) -> ForwardStageConfig? {
+    func modelFile(_ path: String, cursor: YAMLCursor, activations: YAMLCursor?, tensors: YAMLCursor?,
+                   output: YAMLCursor? = nil) -> ForwardStageConfig? {
+        let chosenOutput = output.flatMap { $0.nonEmptyString() }
+        if output != nil && chosenOutput == nil { return nil }
         let chosen = activations.flatMap(activationList)
         let mapping = tensors.flatMap(tensorMapping)
         if activations != nil && chosen == nil || tensors != nil && mapping == nil { return nil }
         do {
-            let file = try ModelFile.load(path: path)
+            let file = try ModelFile.load(path: path, output: chosenOutput)
+            if file.format != .onnx, let output {
+                output.report("output: chooses among an ONNX graph's outputs; the model (\(file.format.rawValue)) has one")
+                return nil
+            }
             if file.givesActivations, let activations {
                 activations.report("the model (\(file.format.rawValue)) gives its own activations; remove activations")
                 return nil
@@ -32,6 +40,7 @@ extension PipelineLoader.Context {
             }
             var forward = ForwardStageConfig(network: try file.network(of: layers, activations: chosen), source: path)
             forward.layerOrder = ordered.order
+            forward.inputSteps = file.inputSteps
             return forward
         } catch {
             cursor.report("cannot load the model: \(error.message)")

@@ -24,7 +24,7 @@ public enum PipelineLoader {
     static let topKeys = ["stages", "execution", "errors", "tests"]
     static let stageKinds = ["read", "scale", "forward", "softmax", "argmax", "top_k", "write"]
     static let readKeys = ["path", "header", "delimiter", "features", "carry", "max_record_bytes"]
-    static let forwardKeys = ["model", "layers", "activations", "tensors", "precision", "hidden", "final"]
+    static let forwardKeys = ["model", "layers", "activations", "tensors", "output", "precision", "hidden", "final"]
     static let tensorMappingKeys = ["weights", "bias", "transpose", "batch_norm", "eps"]
     static let layerKeys = ["weights", "bias", "activation"]
     static let writeKeys = ["path", "header", "columns", "compression", "gzip_level", "decimals", "delimiter"]
@@ -277,12 +277,13 @@ public enum PipelineLoader {
             case (let model?, nil):
                 guard let path = model.nonEmptyString() else { return nil }
                 diagnostics.noteRead(resolve(path), role: "model file", at: model)
-                guard var forward = modelFile(resolve(path), cursor: model, activations: keys["activations"], tensors: keys["tensors"]) else {
+                guard var forward = modelFile(resolve(path), cursor: model, activations: keys["activations"], tensors: keys["tensors"],
+                                              output: keys["output"]) else {
                     return nil
                 }
                 return applyForwardOptions(keys, to: &forward) ? forward : nil
             case (nil, let layers?):
-                for key in ["activations", "tensors"] where keys[key] != nil {
+                for key in ["activations", "tensors", "output"] where keys[key] != nil {
                     keys[key]?.report("\(key) goes with a model file; inline layers give their own activation")
                 }
                 guard var forward = inlineModel(layers) else { return nil }

@@ -67,6 +67,9 @@ public struct ForwardStageConfig: Sendable {
     public var keepsFinal: Bool = true
     /// How a model file's layer order was decided, for `validate`; nil for inline layers.
     public var layerOrder: LayerOrder?
+    /// Elementwise steps the model file applies to the inputs before its first layer (an ONNX
+    /// graph's scaler), in order.
+    public var inputSteps: [InputStep] = []
 
     public init(network: Network, source: String) {
         self.network = network

@@ -22,6 +22,7 @@ public enum PlanDescription {
                 if !forward.keepsFinal { options += ", hidden layers only" }
                 lines.append("  forward \(forward.source): \(shapes.joined(separator: ", "))\(options)")
                 if let order = forward.layerOrder { lines.append("          order: \(order.description)") }
+                for step in forward.inputSteps { lines.append("          input step: \(step.description)") }
             case .softmax:
                 lines.append("  softmax")
             case .rank(let rank):

@@ -43,6 +43,9 @@ extension TransformChain {
                 if forward.precision == .float32 {
                     for i in 0..<(rows * width) { current[i] = Double(Float(current[i])) }
                 }
+                for step in forward.inputSteps {
+                    step.apply(to: current, rows: rows, width: width, roundsToFloat32: forward.precision == .float32)
+                }
                 let network = forward.network
                 let target = (useA ? workspace.a : workspace.b).reserve(rows * network.outputCount)
                 useA.toggle()

@@ -22,24 +22,37 @@ public struct ModelFile: Sendable {
     public let tensors: [Tensor]
     /// The layers the file defines with their activations (ONNX, JSON); nil for tensor files.
     public let definedLayers: [FileLayer]?
+    /// Steps the model applies to its inputs before its first layer (an ONNX graph's scaler).
+    public var inputSteps: [InputStep] = []
+    /// Tensors the network does not read (listed by `inspect`, never checked for type).
+    public var unusedTensors: Set<String> = []
+    /// The graph outputs an ONNX file offers (`output:` chooses one).
+    public var outputs: [String] = []
+    /// Why the file's own layers cannot be built, kept so that its tensors can still be listed.
+    var layerProblem: String?
 
     /// Whether the file gives its own activations (ONNX, JSON).
     public var givesActivations: Bool { definedLayers != nil }
 
-    /// Reads and checks the model file at `path`.
-    public static func load(path: String, displayName: String? = nil) throws(ModelError) -> ModelFile {
+    /// Reads and checks the model file at `path`; `output` names the ONNX graph output to run.
+    public static func load(path: String, displayName: String? = nil, output: String? = nil) throws(ModelError) -> ModelFile {
         let name = displayName ?? path
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             throw ModelError(file: name, problem: exists ? "cannot read the model file" : "model file not found")
         }
         let bytes = [UInt8](data)
-        let result = bytes.withUnsafeBytes { raw in Result { () throws(ModelError) in try decode(raw, name: name) } }
+        let directory = (path as NSString).deletingLastPathComponent
+        let result = bytes.withUnsafeBytes { raw in
+            Result { () throws(ModelError) in try decode(raw, name: name, directory: directory.isEmpty ? "." : directory, output: output) }
+        }
         return try result.get()
     }
 
-    /// Decodes a model file's bytes.
-    public static func decode(_ bytes: UnsafeRawBufferPointer, name: String) throws(ModelError) -> ModelFile {
+    /// Decodes a model file's bytes; `directory` is the model's folder (for ONNX external data)
+    /// and `output` the ONNX graph output to run.
+    public static func decode(_ bytes: UnsafeRawBufferPointer, name: String, directory: String? = nil,
+                              output: String? = nil) throws(ModelError) -> ModelFile {
         guard !bytes.isEmpty else { throw ModelError(file: name, problem: "the model file is empty") }
         do {
             switch detect(bytes) {
@@ -54,12 +67,12 @@ public struct ModelFile: Sendable {
                 let network = try ModelLoader.load(jsonBytes: Array(bytes), name: name)
                 return fromJSON(network, name: name)
             case .onnx:
-                return try onnx(OnnxModel.parse(bytes), name: name)
+                return try onnx(OnnxModel.parse(bytes), bytes: bytes, name: name, directory: directory, output: output)
             case nil:
                 if TorchPickle.isBarePickle(bytes) { throw TorchPickle.problem("the file") }
                 // No signature: ONNX if it reads as a ModelProto with a graph of nodes.
                 if let model = try? OnnxModel.parse(bytes), !model.nodes.isEmpty {
-                    return try onnx(model, name: name)
+                    return try onnx(model, bytes: bytes, name: name, directory: directory, output: output)
                 }
                 let start = bytes.prefix(8).map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }
                 throw ModelFileProblem("not a model file nnpipe reads (it starts with bytes \(start.joined(separator: " "))); expected .npz (ZIP), .npy, safetensors, ONNX or nnpipe's JSON")
@@ -73,8 +86,27 @@ public struct ModelFile: Sendable {
         }
     }
 
-    private static func onnx(_ model: OnnxModel, name: String) throws(ModelFileProblem) -> ModelFile {
-        ModelFile(name: name, format: .onnx, tensors: model.initializers, definedLayers: try OnnxGraphLayers.layers(model))
+    /// An ONNX model: its initializers listed, and the layers that compute the chosen output
+    /// (or the problem that stops them, raised when the layers are asked for).
+    private static func onnx(_ model: OnnxModel, bytes: UnsafeRawBufferPointer, name: String, directory: String?,
+                             output: String?) throws(ModelFileProblem) -> ModelFile {
+        var constants = OnnxConstants(model, bytes: bytes, external: OnnxExternalData(directory: directory))
+        var built: OnnxGraphLayers.Result?
+        var problem: String?
+        do {
+            built = try OnnxGraphLayers.build(model, constants: &constants, output: output)
+        } catch {
+            problem = error.problem
+        }
+        let tensors = model.initializers.map { record in
+            constants.decoded(record.name) ?? Tensor(name: record.name, shape: record.listedShape, dtype: record.typeName, values: [])
+        }
+        var file = ModelFile(name: name, format: .onnx, tensors: tensors, definedLayers: built?.layers ?? [])
+        file.inputSteps = built?.steps ?? []
+        file.unusedTensors = built.map { used in Set(model.initializers.map(\.name)).subtracting(used.used) } ?? []
+        file.outputs = model.outputs
+        file.layerProblem = problem
+        return file
     }
 
     private static func fromJSON(_ network: Network, name: String) -> ModelFile {
@@ -112,6 +144,7 @@ public struct ModelFile: Sendable {
     public func orderedLayers(mapping: [TensorMapping]? = nil) throws(ModelError) -> ModelLayers {
         let found: ModelLayers
         do {
+            if let layerProblem { throw ModelFileProblem(layerProblem) }
             if let definedLayers {
                 if mapping != nil {
                     throw ModelFileProblem("an \(format.rawValue) model gives its own layers; tensors: is for npz and safetensors files")

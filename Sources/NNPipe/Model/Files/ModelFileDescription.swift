@@ -12,11 +12,14 @@ public enum ModelFileDescription {
         let shapeWidth = file.tensors.map(\.shapeText.count).max() ?? 0
         for tensor in file.tensors {
             var line = "  \(pad(tensor.name, nameWidth))  \(pad(tensor.dtype, typeWidth))  \(tensor.shapeText)"
-            if let used, !used.contains(tensor.name), file.definedLayers == nil {
+            // ONNX knows what its graph reads; for npz and safetensors, the layers built say.
+            let unusedByLayers = used.map { !$0.contains(tensor.name) && file.definedLayers == nil } ?? false
+            if file.format == .onnx ? file.unusedTensors.contains(tensor.name) : unusedByLayers {
                 line = pad(line, 6 + nameWidth + typeWidth + shapeWidth) + "  unused"
             }
             lines.append(line)
         }
+        if file.outputs.count > 1 { lines.append("outputs: \(file.outputs.joined(separator: ", "))") }
         return lines
     }
 
@@ -24,6 +27,11 @@ public enum ModelFileDescription {
     /// their order was decided.
     public static func layerLines(_ found: ModelLayers) -> [String] {
         layerLines(found.layers) + ["order: \(found.order.description)"]
+    }
+
+    /// The steps a model applies to its inputs before the first layer (an ONNX graph's scaler).
+    public static func stepLines(_ file: ModelFile) -> [String] {
+        file.inputSteps.isEmpty ? [] : ["input steps (before the first layer):"] + file.inputSteps.map { "  \($0.description)" }
     }
 
     /// The layer lines: shapes, names, where the weights came from, the activation.

@@ -5,9 +5,8 @@
 /// - `GraphProto`: node = 1, name = 2, initializer = 5, input = 11, output = 12 (`ValueInfoProto`: name = 1)
 /// - `NodeProto`: input = 1, output = 2, name = 3, op_type = 4, attribute = 5, domain = 7
 /// - `AttributeProto`: name = 1, f = 2, i = 3, s = 4, t = 5, floats = 7, ints = 8, type = 20
-/// - `TensorProto`: dims = 1, data_type = 2, float_data = 4, int32_data = 5, name = 8,
-///   raw_data = 9, double_data = 10, data_location = 14; data types FLOAT = 1, FLOAT16 = 10,
-///   DOUBLE = 11, BFLOAT16 = 16
+/// - `TensorProto`: see ``OnnxTensor``, which keeps where each tensor's data is and decodes it
+///   only when the network uses it
 ///
 /// Everything else is skipped.
 struct OnnxModel {
@@ -16,7 +15,7 @@ struct OnnxModel {
         var float: Double?
         var int: Int64?
         var string: String?
-        var tensor: Tensor?
+        var tensor: OnnxTensor?
         var ints: [Int64] = []
         var floats: [Double] = []
     }
@@ -36,7 +35,7 @@ struct OnnxModel {
     }
 
     var nodes: [Node] = []
-    var initializers: [Tensor] = []
+    var initializers: [OnnxTensor] = []
     var inputs: [String] = []
     var outputs: [String] = []
     /// The default-domain operator set version, when the file gives one.
@@ -82,7 +81,7 @@ struct OnnxModel {
                 nodes.append(node)
             case (5, .lengthDelimited):
                 var message = try reader.message("TensorProto")
-                initializers.append(try Self.readTensor(&message))
+                initializers.append(try OnnxTensor.read(&message))
             case (11, .lengthDelimited), (12, .lengthDelimited):
                 var message = try reader.message("ValueInfoProto")
                 var name = ""
@@ -126,79 +125,12 @@ struct OnnxModel {
             case (4, .lengthDelimited): attribute.string = try reader.string()
             case (5, .lengthDelimited):
                 var message = try reader.message("TensorProto")
-                attribute.tensor = try readTensor(&message)
+                attribute.tensor = try OnnxTensor.read(&message)
             case (7, _) where type != .varint: try reader.floats(type, into: &attribute.floats)
             case (8, _) where type == .varint || type == .lengthDelimited: try reader.int64s(type, into: &attribute.ints)
             default: try reader.skip(type)
             }
         }
         return attribute
-    }
-
-    /// A `TensorProto` as a ``Tensor``: float, double, float16 or bfloat16, from `raw_data`
-    /// (little-endian) or the typed fields.
-    static func readTensor(_ reader: inout ProtobufReader) throws(ModelFileProblem) -> Tensor {
-        var dims: [Int64] = []
-        var dataType: Int64 = 0
-        var name = ""
-        var raw: Range<Int>?
-        var typed: [Double] = []
-        var int32s: [Int64] = []
-        var external = false
-        while let (number, type) = try reader.nextField() {
-            switch (number, type) {
-            case (1, _) where type == .varint || type == .lengthDelimited: try reader.int64s(type, into: &dims)
-            case (2, .varint): dataType = try reader.int64()
-            case (3, _): throw ModelFileProblem("ONNX tensor '\(name)' is segmented, which nnpipe does not read")
-            case (4, _): try reader.floats(type, into: &typed)
-            case (5, _) where type == .varint || type == .lengthDelimited: try reader.int64s(type, into: &int32s)
-            case (8, .lengthDelimited): name = try reader.string()
-            case (9, .lengthDelimited): raw = try reader.lengthDelimited()
-            case (10, _): try reader.doubles(type, into: &typed)
-            case (14, .varint): external = try reader.varint() == 1
-            default: try reader.skip(type)
-            }
-        }
-        let what = "ONNX tensor '\(name)'"
-        guard !external else {
-            throw ModelFileProblem("\(what) keeps its data in an external file, which nnpipe does not read; export with the weights inside the model")
-        }
-        let dtype: String, element: ElementType
-        switch dataType {
-        case 1: (dtype, element) = ("FLOAT", .float32)
-        case 11: (dtype, element) = ("DOUBLE", .float64)
-        case 10: (dtype, element) = ("FLOAT16", .float16)
-        case 16: (dtype, element) = ("BFLOAT16", .bfloat16)
-        default:
-            throw ModelFileProblem("\(what) has data type \(dataType) (\(typeName(dataType))); nnpipe reads FLOAT, DOUBLE, FLOAT16 and BFLOAT16")
-        }
-        var shape: [Int] = []
-        for dim in dims {
-            guard dim >= 0, dim <= 1 << 48 else { throw ModelFileProblem("\(what) has an impossible dimension \(dim)") }
-            shape.append(Int(dim))
-        }
-        let count = try ShapeArithmetic.elementCount(shape, what: what)
-        let values: [Double]
-        if let raw {
-            let size = try ShapeArithmetic.byteCount(count, itemSize: element.size, what: what)
-            guard raw.count == size else {
-                throw ModelFileProblem("\(what): shape \(shape) of \(dtype) needs \(size) bytes of raw_data, found \(raw.count)")
-            }
-            values = element.decode(reader.bytes, offset: raw.lowerBound, count: count)
-        } else if element == .float16 || element == .bfloat16 {
-            values = int32s.map { element == .float16 ? ElementType.half(UInt16(truncatingIfNeeded: $0)) : ElementType.bfloat(UInt16(truncatingIfNeeded: $0)) }
-        } else {
-            values = typed
-        }
-        guard values.count == count else {
-            throw ModelFileProblem("\(what): shape \(shape) needs \(count) values, the file holds \(values.count)")
-        }
-        return Tensor(name: name, shape: shape, dtype: dtype, values: values)
-    }
-
-    private static func typeName(_ type: Int64) -> String {
-        let names = [0: "UNDEFINED", 2: "UINT8", 3: "INT8", 4: "UINT16", 5: "INT16", 6: "INT32", 7: "INT64", 8: "STRING",
-                     9: "BOOL", 12: "UINT32", 13: "UINT64", 14: "COMPLEX64", 15: "COMPLEX128"]
-        return names[Int(type)] ?? "unknown"
     }
 }

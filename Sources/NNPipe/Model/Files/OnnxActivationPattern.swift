@@ -1,0 +1,131 @@
+import Glibc
+
+/// Activations as ONNX graphs spell them: one operator (`Relu`, `Gelu`, …), or a run of
+/// elementwise nodes that exporters write for an activation the opset lacks: GELU below opset 20
+/// (`Div/Erf/Add/Mul/Mul`, or `Mul/Pow/Tanh/…` for the tanh form), SiLU (`Sigmoid` then `Mul`),
+/// and the dynamo exporter's Softplus (`Softplus`, `Greater` than 20, `Where`).
+///
+/// A run is recognised by what it computes, not by the order of its nodes: it is evaluated at
+/// probe points from -40 to 40 (both sides of Softplus' threshold of 20 included) and compared
+/// with each activation nnpipe knows; it is that activation when every point agrees within
+/// 1e-12 (1e-6 when its constants are float32), and refused otherwise.
+enum OnnxActivationPattern {
+    /// Operators a run may hold: elementwise, with scalar constants.
+    static let elementwise: Set<String> = ["Add", "Sub", "Mul", "Div", "Pow", "Sqrt", "Erf", "Tanh", "Sigmoid", "Exp", "Log",
+                                           "Softplus", "Neg", "Abs", "Relu", "Identity", "Cast", "Greater", "Less",
+                                           "GreaterOrEqual", "LessOrEqual", "Where", "Reciprocal", "Max", "Min"]
+
+    /// Activations a run of several nodes may compute.
+    static let candidates: [Activation] = [.gelu, .geluTanh, .silu, .softplus, .sigmoid, .tanh, .relu, .elu(alpha: 1)]
+
+    /// The activation one operator applies, or nil when it is not one.
+    static func single(_ node: OnnxModel.Node) throws(ModelFileProblem) -> Activation? {
+        switch node.opType {
+        case "Relu": return .relu
+        case "Tanh": return .tanh
+        case "Softplus": return .softplus
+        case "Sigmoid": return .sigmoid
+        case "Softmax", "LogSoftmax":
+            let axis = node.attribute("axis")?.int ?? -1
+            guard axis == -1 || axis == 1 else {
+                throw ModelFileProblem("\(node.label) has axis=\(axis); nnpipe applies \(node.opType) over each row (axis -1 or 1)")
+            }
+            return node.opType == "Softmax" ? .softmax : .logSoftmax
+        case "LeakyRelu": return .leakyRelu(slope: node.attribute("alpha")?.float ?? 0.01)
+        case "Elu": return .elu(alpha: node.attribute("alpha")?.float ?? 1)
+        case "Gelu":
+            switch node.attribute("approximate")?.string ?? "none" {
+            case "none": return .gelu
+            case "tanh": return .geluTanh
+            case let other: throw ModelFileProblem("\(node.label) has approximate='\(other)'; nnpipe reads 'none' and 'tanh'")
+            }
+        default: return nil
+        }
+    }
+
+    /// The activation the elementwise `run` computes from `input`, or a problem naming its nodes.
+    static func recognise(_ run: [OnnxModel.Node], input: String, constants: inout OnnxConstants) throws(ModelFileProblem) -> Activation {
+        if run.count == 1 {
+            guard let activation = try single(run[0]) else { throw OnnxOperatorHints.refusal(run[0]) }
+            return activation
+        }
+        let points: [Double] = [-40, -25, -20.5, -12, -7.5, -4, -3, -2.25, -1.5, -1, -0.75, -0.5, -0.25, -0.1, -1e-3, 0,
+                                1e-3, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2.25, 3, 4, 7.5, 12, 19.5, 20.5, 25, 40]
+        var values: [String: [Double]] = [input: points]
+        var singlePrecision = false
+        for node in run {
+            var operands: [[Double]] = []
+            for name in node.inputs {
+                if let known = values[name] {
+                    operands.append(known)
+                } else {
+                    guard let value = try constants.scalar(name, for: node) else {
+                        throw unrecognised(run, input: input, why: "\(node.label) reads '\(name)', which is neither the layer's value nor a single constant")
+                    }
+                    singlePrecision = singlePrecision || constants.isSinglePrecision(name)
+                    operands.append([Double](repeating: value, count: points.count))
+                }
+            }
+            guard let output = node.outputs.first,
+                  let result = evaluate(node, operands, count: points.count) else {
+                throw unrecognised(run, input: input, why: "\(node.label) is not read as an elementwise step")
+            }
+            values[output] = result
+        }
+        guard let last = run.last?.outputs.first, let computed = values[last] else {
+            throw unrecognised(run, input: input, why: "the run has no output")
+        }
+        let tolerance = singlePrecision ? 1e-6 : 1e-12
+        for candidate in candidates {
+            var expected = points
+            expected.withUnsafeMutableBufferPointer { candidate.apply($0.baseAddress!, count: points.count) }
+            if zip(computed, expected).allSatisfy({ abs($0 - $1) <= tolerance * (1 + abs($1)) }) { return candidate }
+        }
+        throw unrecognised(run, input: input, why: "what they compute is none of \(candidates.map(\.name).joined(separator: ", "))")
+    }
+
+    /// One node on the probe values; nil for an operator or arity it does not know.
+    private static func evaluate(_ node: OnnxModel.Node, _ x: [[Double]], count: Int) -> [Double]? {
+        func unary(_ f: (Double) -> Double) -> [Double]? { x.count == 1 ? x[0].map(f) : nil }
+        func binary(_ f: (Double, Double) -> Double) -> [Double]? { x.count == 2 ? zip(x[0], x[1]).map(f) : nil }
+        switch node.opType {
+        case "Add": return binary(+)
+        case "Sub": return binary(-)
+        case "Mul": return binary(*)
+        case "Div": return binary(/)
+        case "Pow": return binary { Glibc.pow($0, $1) }
+        case "Max": return binary { Swift.max($0, $1) }
+        case "Min": return binary { Swift.min($0, $1) }
+        case "Greater": return binary { $0 > $1 ? 1 : 0 }
+        case "Less": return binary { $0 < $1 ? 1 : 0 }
+        case "GreaterOrEqual": return binary { $0 >= $1 ? 1 : 0 }
+        case "LessOrEqual": return binary { $0 <= $1 ? 1 : 0 }
+        case "Sqrt": return unary { $0.squareRoot() }
+        case "Erf": return unary { erf($0) }
+        case "Tanh": return unary { Glibc.tanh($0) }
+        case "Sigmoid": return unary { Activation.sigmoid($0) }
+        case "Exp": return unary { exp($0) }
+        case "Log": return unary { log($0) }
+        case "Softplus": return unary { log1p(exp($0)) }
+        case "Neg": return unary { -$0 }
+        case "Abs": return unary { abs($0) }
+        case "Relu": return unary { $0 < 0 ? 0 : $0 }
+        case "Reciprocal": return unary { 1 / $0 }
+        case "Identity": return unary { $0 }
+        case "Cast":
+            guard let to = node.attribute("to")?.int, [1, 9, 10, 11, 16].contains(to) else { return nil }
+            return unary { $0 }
+        case "Where":
+            guard x.count == 3 else { return nil }
+            return (0..<count).map { x[0][$0] != 0 ? x[1][$0] : x[2][$0] }
+        default: return nil
+        }
+    }
+
+    private static func unrecognised(_ run: [OnnxModel.Node], input: String, why: String) -> ModelFileProblem {
+        let names = run.map(\.label).joined(separator: ", ")
+        var text = "nodes \(names) after '\(input)' compute an activation nnpipe does not recognise (\(why)); nnpipe recognises GELU (erf and tanh forms), SiLU and Softplus written out as elementwise nodes"
+        if let hint = OnnxOperatorHints.hint(forRun: run.map(\.opType)) { text += "; \(hint)" }
+        return ModelFileProblem(text)
+    }
+}
