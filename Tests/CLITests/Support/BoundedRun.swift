@@ -2,9 +2,11 @@ import Foundation
 
 extension WorkDir {
     /// Runs `nnpipe ARGS` here under `timeout -s KILL`, so a hang fails the test (status 137)
-    /// instead of hanging the suite. Standard error is kept whole, however long.
+    /// instead of hanging the suite. Standard error is kept whole, however long; standard input
+    /// is the file at `stdin`, or empty.
     @discardableResult
-    func nnpipe(within seconds: Int, _ arguments: String..., environment: [String: String] = [:]) throws -> CLIResult {
+    func nnpipe(within seconds: Int, _ arguments: String..., stdin: URL? = nil,
+                environment: [String: String] = [:]) throws -> CLIResult {
         let errURL = url.appendingPathComponent(".stderr-\(UUID().uuidString)")
         let outURL = url.appendingPathComponent(".stdout-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
@@ -20,7 +22,7 @@ extension WorkDir {
         if !environment.isEmpty {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         }
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput = try stdin.map { try FileHandle(forReadingFrom: $0) } ?? FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         process.standardError = try FileHandle(forWritingTo: errURL)
         try process.run()
