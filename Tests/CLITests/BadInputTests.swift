@@ -109,6 +109,12 @@ let badInputCases: [BadInputCase] = [
                  status: 65, words: ["malformed quoting"], at: .input(3)),
     BadInputCase(name: "unterminated quote at end of input", input: .text("id,x1,x2\na,1,2\nb,\"3,4\n"),
                  status: 65, words: ["unterminated quoted field"], at: .input(3)),
+    // A carriage return ends a row for libcsv: the field named is the one holding it, not one past the record.
+    BadInputCase(name: "carriage return in the last field of a 3-field record",
+                 input: .text("id,x1,x2\na,1,2\nb,1,2\rx\nc,3,4\n"),
+                 status: 65, words: ["field 3 (\"x2\")", "carriage return inside an unquoted field"], at: .input(3)),
+    BadInputCase(name: "carriage return in a middle field", input: .text("id,x1,x2\na,1,2\nb,1\r5,2\n"),
+                 status: 65, words: ["field 2 (\"x1\")", "carriage return inside an unquoted field"], at: .input(3)),
     BadInputCase(name: "record longer than max_record_bytes",
                  input: .text("id,x1,x2\na,1,2\n" + String(repeating: "b", count: 100) + ",3,4\nc,5,6\n"),
                  extraRead: "      max_record_bytes: 64", status: 65,

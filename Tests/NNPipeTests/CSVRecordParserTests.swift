@@ -43,7 +43,11 @@ struct CSVRecordParserTests {
         ("a,b\"c,d\n", CSVRecordParser.Problem.malformedQuote(field: 2)),
         ("\"a\"x,b\n", .malformedQuote(field: 1)),
         ("a,\"open\n", .unterminatedQuote(field: 2)),
-        ("a,b\rc,d\n", .strayCarriageReturn(field: 4)),
+        // The field holding a stray carriage return, not the count of fields libcsv saw around it.
+        ("a,b\rc,d\n", .strayCarriageReturn(field: 2)),
+        ("1,2,3\rx\n", .strayCarriageReturn(field: 3)),
+        ("1\r,2,3\n", .strayCarriageReturn(field: 1)),
+        ("1,\r2,3\n", .strayCarriageReturn(field: 2)),
     ])
     func malformed(_ text: String, _ problem: CSVRecordParser.Problem) {
         #expect(throws: problem) { try parse(text) }

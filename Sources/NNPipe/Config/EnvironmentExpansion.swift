@@ -13,7 +13,12 @@
 /// `word` and `message` may hold expansions themselves. Any other `$` is an error, so a typo such
 /// as `$HOME` (no braces) is caught rather than read literally. Expansion works on a scalar's
 /// value after YAML has read it, so quoting in the file is never affected by a variable's value.
+/// Expansions nest at most ``maxDepth`` deep: the scanner recurses once per level, so a hostile
+/// file of 50,000 nested `${A:-${A:-…}}` is refused instead of overflowing the stack.
 public enum EnvironmentExpansion {
+    /// The deepest nesting of `${…}` inside `${…}` a value may hold.
+    public static let maxDepth = 32
+
     /// Why a value could not be expanded.
     public struct Problem: Error, Equatable, Sendable {
         /// The variable concerned, when there is one.
@@ -37,6 +42,8 @@ public enum EnvironmentExpansion {
         let bytes: [UInt8]
         let environment: [String: String]
         var position = 0
+        /// How many `${` enclose the current position.
+        var depth = 0
 
         init(bytes: [UInt8], environment: [String: String]) {
             self.bytes = bytes
@@ -77,6 +84,11 @@ public enum EnvironmentExpansion {
 
         /// One `${…}`, after its `${`.
         mutating func expansion() throws(Problem) -> [UInt8] {
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= EnvironmentExpansion.maxDepth else {
+                throw Problem(variable: nil, reason: "more than \(EnvironmentExpansion.maxDepth) expansions nested inside one another (${A:-${B:-…}}): \(EnvironmentExpansion.maxDepth) is the limit")
+            }
             let nameStart = position
             while position < bytes.count, Self.isNameByte(bytes[position], first: position == nameStart) { position += 1 }
             let name = String(decoding: bytes[nameStart..<position], as: UTF8.self)

@@ -48,6 +48,12 @@ public enum PipelineLoader {
     /// values expands from `environment`.
     public static func parse(yaml: String, file: String, folder: String,
                              environment: [String: String] = [:]) throws -> PipelineConfig {
+        do {
+            try YAMLAliasBudget.check(yaml)
+        } catch {
+            throw ConfigError(file: file, line: error.line, column: error.column, keyPath: "",
+                              problem: "aliases (*name) expand the file past \(error.limit) YAML nodes, the limit for its size (\(YAMLAliasBudget.nodesPerByte) per byte, at least \(YAMLAliasBudget.minimumLimit))")
+        }
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: yaml) else {

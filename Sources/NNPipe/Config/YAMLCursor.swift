@@ -6,7 +6,10 @@ final class ConfigDiagnostics {
     let file: String
     /// The variables that `${NAME}` in values expands from (see ``EnvironmentExpansion``).
     let environment: [String: String]
+    /// The first problems found (at most ``ConfigErrors/shownLimit``: no more are printed).
     private(set) var errors: [ConfigError] = []
+    /// Problems found after ``errors`` was full, only counted.
+    private(set) var omitted = 0
     /// The files the pipeline names for reading (model, scaler, labels), as they are met.
     var filesRead: [SettingFile] = []
 
@@ -20,12 +23,18 @@ final class ConfigDiagnostics {
         self.environment = environment
     }
 
-    func report(_ error: ConfigError) { errors.append(error) }
+    func report(_ error: ConfigError) {
+        if errors.count < ConfigErrors.shownLimit {
+            errors.append(error)
+        } else {
+            omitted += 1
+        }
+    }
 
     /// Throws every collected problem, if there are any.
     func throwIfAny() throws {
         if errors.count == 1 { throw errors[0] }
-        if !errors.isEmpty { throw ConfigErrors(errors) }
+        if !errors.isEmpty { throw ConfigErrors(errors, omitted: omitted) }
     }
 }
 

@@ -28,10 +28,31 @@ public struct ConfigError: NNPipeError {
     public var exitStatus: ExitStatus { .config }
 }
 
-/// Several configuration problems found together, reported one per line.
+/// Several configuration problems found together, reported one per line: at most
+/// ``shownLimit`` of them, then one line counting the rest, so a file with a million mistakes
+/// (or an alias that repeats one a million times) gives a screenful, not a million lines.
 public struct ConfigErrors: NNPipeError {
+    /// The most problems listed one per line.
+    public static let shownLimit = 20
+    /// The problems kept, in the order found (at most ``shownLimit`` when built by the loader).
     public var errors: [ConfigError]
-    public init(_ errors: [ConfigError]) { self.errors = errors }
-    public var message: String { errors.map(\.message).joined(separator: "\n") }
+    /// Problems found beyond those kept.
+    public var omitted: Int
+
+    public init(_ errors: [ConfigError], omitted: Int = 0) {
+        self.errors = errors
+        self.omitted = omitted
+    }
+
+    /// All problems found, listed or not.
+    public var count: Int { errors.count + omitted }
+
+    public var message: String {
+        let shown = errors.prefix(Self.shownLimit)
+        let more = count - shown.count
+        let lines = shown.map(\.message) + (more > 0 ? ["and \(more) more problem\(more == 1 ? "" : "s")"] : [])
+        return lines.joined(separator: "\n")
+    }
+
     public var exitStatus: ExitStatus { .config }
 }

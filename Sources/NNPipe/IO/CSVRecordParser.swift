@@ -117,7 +117,9 @@ final class CSVRecordParser {
             throw .unterminatedQuote(field: field)
         }
         if arena.pointee.rows > 1 {
-            throw .strayCarriageReturn(field: arena.pointee.fieldCount)
+            // libcsv ends a row at the carriage return, so the field holding it is the last of
+            // the first row (the fields after it belong to the rows that follow).
+            throw .strayCarriageReturn(field: arena.pointee.firstRowFieldCount)
         }
         // The arena is final now: point the fields into it.
         readableEnd = UnsafePointer(arena.pointee.bytes) + arena.pointee.capacity
@@ -160,11 +162,14 @@ struct FieldArena {
     var endsCapacity = 64
     var fieldCount = 0
     var rows = 0
+    /// Fields in the first row libcsv ended (the record has more rows only at a stray carriage return).
+    var firstRowFieldCount = 0
 
     mutating func reset() {
         count = 0
         fieldCount = 0
         rows = 0
+        firstRowFieldCount = 0
     }
 
     mutating func append(_ source: UnsafeRawPointer, _ length: Int) {
@@ -207,5 +212,7 @@ private let fieldCallback: @convention(c) (UnsafeMutableRawPointer?, Int, Unsafe
 }
 
 private let rowCallback: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { _, context in
-    context!.assumingMemoryBound(to: FieldArena.self).pointee.rows += 1
+    let arena = context!.assumingMemoryBound(to: FieldArena.self)
+    if arena.pointee.rows == 0 { arena.pointee.firstRowFieldCount = arena.pointee.fieldCount }
+    arena.pointee.rows += 1
 }

@@ -5,7 +5,8 @@ import CZlib
 /// A gzip file may hold several members one after another (`cat a.gz b.gz`, pigz, bgzip);
 /// zlib's `inflate` stops at the end of each, so on `Z_STREAM_END` with more input the stream is
 /// reset and reading goes on. The end of the input inside a member is a truncated file: an
-/// error, never a short successful read.
+/// error, never a short successful read. After the last member only zero padding may follow
+/// (see ``CompressedInput/afterMember(next:available:endOffset:)``).
 public final class GzipReader: ByteSource {
     private let input: CompressedInput
     /// zlib keeps pointers into its stream state, so it lives at a fixed heap address.
@@ -37,7 +38,7 @@ public final class GzipReader: ByteSource {
         stream.pointee.next_out = buffer
         stream.pointee.avail_out = UInt32(min(capacity, Int(UInt32.max)))
         let requested = Int(stream.pointee.avail_out)
-        while Int(stream.pointee.avail_out) == requested {
+        while !finished, Int(stream.pointee.avail_out) == requested {
             if stream.pointee.avail_in == 0 {
                 stream.pointee.avail_in = UInt32(try input.refill())
                 stream.pointee.next_in = input.buffer
@@ -54,7 +55,13 @@ public final class GzipReader: ByteSource {
                 continue
             case Z_STREAM_END:
                 memberInProgress = false
-                inflateReset(stream)
+                let endOffset = bytesConsumed
+                var next: UnsafeMutablePointer<UInt8> = stream.pointee.next_in
+                var available = Int(stream.pointee.avail_in)
+                let after = try input.afterMember(next: &next, available: &available, endOffset: endOffset)
+                stream.pointee.next_in = next
+                stream.pointee.avail_in = UInt32(available)
+                if after == .end { finished = true } else { inflateReset(stream) }
             case Z_DATA_ERROR, Z_NEED_DICT:
                 throw input.corrupt(stream.pointee.msg.map { String(cString: $0) } ?? "invalid data", at: bytesConsumed)
             case Z_MEM_ERROR:
