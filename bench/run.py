@@ -191,6 +191,8 @@ class Result:
     workload: gen_data.Workload
     kind: str
     rows: int
+    digits: int = 7  # significant digits of the input's values
+    bytes_per_value: float = 0.0  # uncompressed input bytes / (rows x features)
     samples: dict[str, list[Sample]] = field(default_factory=dict)
     sizes: dict[str, int] = field(default_factory=dict)  # output bytes
     checks: dict[str, tuple[float, str | None]] = field(default_factory=dict)
@@ -224,9 +226,10 @@ def write_pipeline(path: Path, data: Path, model: Path, out: Path, features: int
 
 
 def run_case(workload: gen_data.Workload, kind: str, tools: list[str], nnpipe: list[str],
-             data: Path, model: Path, out_dir: Path, inflate: float, args) -> Result:
+             data: Path, model: Path, out_dir: Path, inflate: float, args, digits: int = 7,
+             bytes_per_value: float = 0.0) -> Result:
     rows = workload.row_count(args.quick)
-    res = Result(workload, kind, rows, inflate=inflate)
+    res = Result(workload, kind, rows, digits=digits, bytes_per_value=bytes_per_value, inflate=inflate)
     out_dir.mkdir(parents=True, exist_ok=True)
     gz = kind.endswith(".gz")
     outputs = {t: out_dir / f"{t}.{kind}" for t in tools}
@@ -248,7 +251,7 @@ def run_case(workload: gen_data.Workload, kind: str, tools: list[str], nnpipe: l
             outputs[t].unlink(missing_ok=True)
             s = timed(commands[t], f"{workload.name} {kind} {t}")
             res.samples[t].append(s)
-            log(f"  {workload.name} {kind:6} {t:8} run {rep + 1}/{args.repeat}: "
+            log(f"  {workload.name} d{digits} {kind:6} {t:8} run {rep + 1}/{args.repeat}: "
                 f"{s.wall:8.2f} s wall, {s.cpu:8.2f} s CPU, {s.rss_mib:8.1f} MiB")
     for t in tools:
         res.sizes[t] = outputs[t].stat().st_size
@@ -369,9 +372,9 @@ def render(results: list[Result], args, nnpipe: list[str], started: str,
 
     # Summary
     lines += ["## Summary", "",
-              "| workload | output | nnpipe (s) | fastest peer (s) | ratio | P3 floor (s) "
-              "| nnpipe / floor | check |",
-              "|---|---|---:|---:|---:|---:|---:|---|"]
+              "| workload | digits | input bytes/value | output | nnpipe (s) | fastest peer (s) "
+              "| ratio | P3 floor (s) | nnpipe / floor | check |",
+              "|---|---:|---:|---|---:|---:|---:|---:|---:|---|"]
     for r in results:
         peers = [t for t in r.samples if t != "nnpipe"]
         has_nn = "nnpipe" in r.samples
@@ -389,19 +392,20 @@ def render(results: list[Result], args, nnpipe: list[str], started: str,
             fl = vs = "-"
         bad = [t for t, (_, err) in r.checks.items() if err]
         check = ("FAIL: " + ", ".join(bad)) if bad else ("ok" if r.checks else "-")
-        lines.append(f"| {r.workload.name} | .{r.kind} | {nn} | {fast} | {ratio} | {fl} | {vs} "
-                     f"| {check} |")
+        lines.append(f"| {r.workload.name} | {r.digits} | {r.bytes_per_value:.1f} | .{r.kind} | {nn} "
+                     f"| {fast} | {ratio} | {fl} | {vs} | {check} |")
     lines.append("")
 
     # Details per workload
-    for name, group in itertools.groupby(results, key=lambda r: r.workload.name):
+    for (name, digits), group in itertools.groupby(results, key=lambda r: (r.workload.name, r.digits)):
         group = list(group)
         w = group[0].workload
-        data, _ = gen_data.paths(args.dir, name, args.quick)
-        lines += [f"## {name} ({w.label}): {group[0].rows:,} rows x {w.features} features, "
-                  f"net {_net_text(w)}", "",
-                  f"Input: {data.stat().st_size / MiB:.1f} MiB gzip; inflating it "
-                  f"(`gzip -dc`) takes {group[0].inflate:.2f} s.", ""]
+        data, _ = gen_data.paths(args.dir, name, args.quick, digits)
+        lines += [f"## {name} ({w.label}), {digits} significant digits: {group[0].rows:,} rows x "
+                  f"{w.features} features, net {_net_text(w)}", "",
+                  f"Input: {data.stat().st_size / MiB:.1f} MiB gzip, {group[0].bytes_per_value:.1f} "
+                  f"bytes per value uncompressed; inflating it (`gzip -dc`) takes "
+                  f"{group[0].inflate:.2f} s.", ""]
         for r in group:
             lines += [f"### Output .{r.kind}", "",
                       "| tool | median wall (s) | min-max (s) | rows/s | CPU (s) | peak RSS (MiB) "
@@ -445,6 +449,9 @@ def parse_args(argv: list[str] | None):
         description="Benchmark nnpipe against pandas, pyarrow and polars; writes bench/RESULTS.md.")
     ap.add_argument("--workloads", default="W1,W2,W3",
                     help=f"comma-separated, of {','.join(gen_data.WORKLOADS)} (default W1,W2,W3)")
+    ap.add_argument("--digits", default="7",
+                    help="comma-separated significant digits of the inputs' values, of 7 (%%.7g) "
+                         "and 17 (repr, as pandas' to_csv writes them) (default 7)")
     ap.add_argument("--big", action="store_true",
                     help=f"also run {BIG} (10M rows; {' and '.join(BIG_TOOLS)} only unless "
                          "--tools is given)")
@@ -479,6 +486,12 @@ def parse_args(argv: list[str] | None):
     unknown = [n for n in args.workload_names if n not in gen_data.WORKLOADS]
     if unknown:
         ap.error(f"unknown workload(s): {', '.join(unknown)}")
+    try:
+        args.digit_list = [int(d) for d in args.digits.split(",") if d.strip()]
+    except ValueError:
+        ap.error(f"--digits: not a list of numbers: {args.digits}")
+    if not args.digit_list or any(d not in gen_data.DIGITS for d in args.digit_list):
+        ap.error(f"--digits takes {' and '.join(map(str, gen_data.DIGITS))}")
     args.tools_given = args.tools is not None
     args.tool_list = [t.strip() for t in (args.tools or ",".join(TOOLS)).split(",") if t.strip()]
     bad = [t for t in args.tool_list if t not in TOOLS]
@@ -491,33 +504,52 @@ def parse_args(argv: list[str] | None):
     return args
 
 
+def input_bytes_per_value(args, name: str, digits: int, data: Path) -> float:
+    """Uncompressed input bytes per feature value, from input.json (counted by inflating the
+    input and written there when an older generator left none)."""
+    info = gen_data.input_info(args.dir, name, args.quick, digits)
+    if info is None:
+        workload = gen_data.WORKLOADS[name]
+        rows = workload.row_count(args.quick)
+        size = int(subprocess.run(["sh", "-c", f"gzip -dc {shlex.quote(str(data))} | wc -c"],
+                                  capture_output=True, text=True, check=True).stdout)
+        info = {"rows": rows, "features": workload.features, "digits": digits, "bytes": size,
+                "bytes_per_value": round(size / (rows * workload.features), 2)}
+        (data.parent / "input.json").write_text(json.dumps(info) + "\n")
+    return float(info["bytes_per_value"])
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")
     machine = machine_info()  # load average before we add to it
 
     ensure_gnu_time()
-    gen_data.generate(args.dir, args.workload_names, args.quick, log=log)
+    for digits in args.digit_list:
+        gen_data.generate(args.dir, args.workload_names, args.quick, log=log, digits=digits)
     ensure_peers(args.tool_list)
     nnpipe = ensure_nnpipe(args) if "nnpipe" in args.tool_list else []
 
     results: list[Result] = []
     failed = False
-    for name in args.workload_names:
+    for name, digits in itertools.product(args.workload_names, args.digit_list):
         workload = gen_data.WORKLOADS[name]
         tools = args.tool_list
         if name == BIG and not args.tools_given:
             tools = [t for t in tools if t in BIG_TOOLS]
-        data, model = gen_data.paths(args.dir, name, args.quick)
-        log(f"[bench] {name}: {workload.row_count(args.quick):,} rows, tools {', '.join(tools)}")
+        data, model = gen_data.paths(args.dir, name, args.quick, digits)
+        bytes_per_value = input_bytes_per_value(args, name, digits, data)
+        log(f"[bench] {name}, {digits} digits ({bytes_per_value:.1f} bytes/value): "
+            f"{workload.row_count(args.quick):,} rows, tools {', '.join(tools)}")
         inflate = statistics.median(
             timed(["sh", "-c", f"gzip -dc {shlex.quote(str(data))} > /dev/null"],
                   f"{name} inflate").wall
             for _ in range(args.repeat))
         log(f"  inflate (gzip -dc): {inflate:.2f} s")
-        out_dir = args.out / ("quick" if args.quick else "") / name
+        out_dir = args.out / ("quick" if args.quick else "") / (name if digits == 7 else f"{name}-d{digits}")
         for kind in KINDS:
-            r = run_case(workload, kind, tools, nnpipe, data, model, out_dir, inflate, args)
+            r = run_case(workload, kind, tools, nnpipe, data, model, out_dir, inflate, args,
+                         digits, bytes_per_value)
             failed |= any(err for _, err in r.checks.values())
             results.append(r)
 
