@@ -55,7 +55,7 @@ def scaler_json(name, s):
     # The README's recipe: scikit-learn's own attribute names.
     with open(os.path.join(OUT, name), "w") as f:
         json.dump({k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in vars(s).items()
-                   if k.endswith("_") or k == "feature_range"}, f)
+                   if k.endswith("_") or k in ("with_mean", "with_std", "feature_range", "clip")}, f)
 
 
 def mlp_npz(name, model, **extra):

@@ -39,13 +39,13 @@ struct ScalerFileTests {
     func minMax() throws {
         // MinMaxScaler(feature_range=(-1, 1)).fit([[2, 5], [-3, 5]]): b is constant.
         let scale = [2.0 / 5.0, 2.0], minimum = [-1 - (-3.0) * (2.0 / 5.0), -1 - 5.0 * 2.0]
-        let text = #"{"feature_range": [-1, 1], "n_features_in_": 2, "n_samples_seen_": 2, "scale_": [\#(scale[0]), \#(scale[1])], "min_": [\#(minimum[0]), \#(minimum[1])], "data_min_": [-3.0, 5.0], "data_max_": [2.0, 5.0], "data_range_": [5.0, 0.0]}"#
+        let text = #"{"feature_range": [-1, 1], "clip": false, "n_features_in_": 2, "n_samples_seen_": 2, "scale_": [\#(scale[0]), \#(scale[1])], "min_": [\#(minimum[0]), \#(minimum[1])], "data_min_": [-3.0, 5.0], "data_max_": [2.0, 5.0], "data_range_": [5.0, 0.0]}"#
         let fitted = try Self.run(text, rows: "1,2,5\n2,-3,5\n3,7,5\n")
         #expect(fitted.status == 0, "\(fitted.stderr)")
         let transformed = { (x: Double, column: Int) -> Double in x * scale[column] + minimum[column] }
         let expected: [[Double]] = [[transformed(2, 0), transformed(5, 1)], [transformed(-3, 0), transformed(5, 1)], [transformed(7, 0), transformed(5, 1)]]
         #expect(fitted.rows == expected)
-        let derived = try Self.run(#"{"feature_range": [-1, 1], "data_min_": [-3.0, 5.0], "data_max_": [2.0, 5.0]}"#, rows: "1,2,5\n")
+        let derived = try Self.run(#"{"feature_range": [-1, 1], "clip": false, "data_min_": [-3.0, 5.0], "data_max_": [2.0, 5.0]}"#, rows: "1,2,5\n")
         #expect(derived.rows == [expected[0]], "\(derived.stderr)")
         let clipped = try Self.run(#"{"feature_range": [-1, 1], "clip": true, "data_min_": [-3.0, 5.0], "data_max_": [2.0, 5.0]}"#, rows: "1,7,5\n")
         #expect(clipped.rows.first?.first == 1, "\(clipped.stderr)")
@@ -62,8 +62,11 @@ struct ScalerFileTests {
         let cases: [(String, String)] = [
             (#"{"center_": [0, 0], "scale_": [1, 1]}"#, "center_: not an attribute of StandardScaler or MinMaxScaler"),
             (#"{"min_": [0, 0], "scale_": [1, 1], "data_min_": [0, 0], "data_max_": [2, 2]}"#, "min_ and scale_ do not agree with data_min_"),
-            (#"{"mean_": [0, 0], "scale_": [1, 0]}"#, "scale_[1]: is 0"),
-            (#"{"mean_": [0, 0, 1], "scale_": [1, 1, 1]}"#, "scales 3 values"),
+            (#"{"with_mean": true, "mean_": [0, 0], "scale_": [1, 0]}"#, "scale_[1]: is 0"),
+            (#"{"with_mean": true, "mean_": [0, 0, 1], "scale_": [1, 1, 1]}"#, "scales 3 values"),
+            // Settings transform() depends on that the attributes alone do not tell.
+            (#"{"mean_": [0, 0], "var_": [1, 1], "scale_": [1, 1]}"#, "with_mean: missing: mean_ and scale_ are stored whether or not"),
+            (#"{"min_": [0, 0], "scale_": [1, 1], "feature_range": [0, 1]}"#, "clip: missing: transform() clips or not"),
             (#"{"mean_": [0, "x"], "scale_": [1, 1]}"#, "mean_[1]: expected a finite number"),
             (#"{"scale_": [1, 1], "n_features_in_": 3}"#, "n_features_in_: is 3.0 but the scaler holds 2 values"),
         ]

@@ -48,6 +48,11 @@ enum ScikitLearnScaler {
         if let mean, let scale, mean.count != scale.count {
             throw ModelError(file: path, problem: "mean_ has \(mean.count) values but scale_ has \(scale.count)")
         }
+        // StandardScaler(with_mean=False) still stores mean_ (with_std needs it), and transform()
+        // then does not subtract it: from the attributes alone the two cannot be told apart.
+        if mean != nil, scale != nil, fields["with_mean"] == nil {
+            throw ModelError(file: path, path: "with_mean", problem: "missing: mean_ and scale_ are stored whether or not transform() subtracts the mean; dump the settings too: {k: v for k, v in vars(scaler).items() if k.endswith(\"_\") or k in (\"with_mean\", \"with_std\", \"feature_range\", \"clip\")} (tolist() for arrays)")
+        }
         // sklearn subtracts mean_ only when with_mean (default True) and divides only when with_std.
         let offset = withMean ? (mean ?? [Double](repeating: 0, count: count)) : [Double](repeating: 0, count: count)
         let divisor = withStd ? (scale ?? [Double](repeating: 1, count: count)) : [Double](repeating: 1, count: count)
@@ -92,6 +97,11 @@ enum ScikitLearnScaler {
             (minimum, scale) = derived
         default:
             throw ModelError(file: path, problem: "a MinMaxScaler needs min_ and scale_, or data_min_ and data_max_")
+        }
+        // MinMaxScaler(clip=True) differs from the default only on values outside the fitted
+        // range, silently: the setting must be in the file.
+        guard fields["clip"] != nil else {
+            throw ModelError(file: path, path: "clip", problem: "missing: transform() clips or not by this setting, which is not an attribute; dump the settings too: {k: v for k, v in vars(scaler).items() if k.endswith(\"_\") or k in (\"with_mean\", \"with_std\", \"feature_range\", \"clip\")} (tolist() for arrays)")
         }
         let clip = try flag(fields, "clip", path: path, default: false)
         return ScaleStageConfig(offset: minimum, divisor: [Double](repeating: 1, count: minimum.count), method: "min-max (MinMaxScaler)",
