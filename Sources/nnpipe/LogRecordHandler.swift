@@ -6,6 +6,8 @@ import Logging
 struct LogRecordHandler: LogHandler {
     let format: LogFormat
     var logLevel: Logger.Level
+    /// Whether text lines start with their time.
+    var timestamps = false
     var metadata: Logger.Metadata = [:]
     var metadataProvider: Logger.MetadataProvider?
 
@@ -19,7 +21,7 @@ struct LogRecordHandler: LogHandler {
         if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
         if let extra = event.metadata { merged.merge(extra) { $1 } }
         let line = switch format {
-        case .text: Self.text(level: event.level, message: event.message.description, metadata: merged)
+        case .text: (timestamps ? Self.timestamp() + " " : "") + Self.text(level: event.level, message: event.message.description, metadata: merged)
         case .json: Self.json(level: event.level, message: event.message.description, metadata: merged)
         }
         Terminal.standardError.writeLine(line)
@@ -31,15 +33,20 @@ struct LogRecordHandler: LogHandler {
         switch level {
         case .notice, .error, .critical:
             return "nnpipe: \(message)"
+        case .warning:
+            // A warning is read by a person in a cron mail: the message says it all.
+            return "nnpipe: warning: \(message)"
         default:
             let fields = metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             return (["nnpipe: \(level): \(message)"] + fields).joined(separator: " ")
         }
     }
 
+    /// Now, in UTC, ISO 8601 with milliseconds.
+    static func timestamp() -> String { Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(Date()) }
+
     static func json(level: Logger.Level, message: String, metadata: Logger.Metadata) -> String {
-        let timestamp = Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(Date())
-        var fields = ["\"timestamp\":\(quoted(timestamp))", "\"level\":\(quoted(level.rawValue))",
+        var fields = ["\"timestamp\":\(quoted(timestamp()))", "\"level\":\(quoted(level.rawValue))",
                       "\"message\":\(quoted(message))"]
         fields.append("\"metadata\":\(json(.dictionary(metadata)))")
         return "{" + fields.joined(separator: ",") + "}"

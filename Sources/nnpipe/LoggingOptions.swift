@@ -13,12 +13,15 @@ struct LoggingOptions: ParsableArguments {
         valueName: "format"))
     var format: LogFormat = .text
 
+    @Flag(name: .customLong("log-timestamps"), help: "Start each text log line with its time (UTC, ISO 8601), as JSON lines always do.")
+    var timestamps = false
+
     /// Sends every log record through nnpipe's handler; call once, before anything is logged.
     func bootstrap() {
-        let level = level, format = format
+        let level = level, format = format, timestamps = timestamps
         Terminal.format = format
         Terminal.bootstrapped = true
-        LoggingSystem.bootstrap { _ in LogRecordHandler(format: format, logLevel: level) }
+        LoggingSystem.bootstrap { _ in LogRecordHandler(format: format, logLevel: level, timestamps: timestamps) }
     }
 }
 

@@ -64,6 +64,7 @@ struct RunCommand: ParsableCommand {
             "chunk_rows": .stringConvertible(config.execution.chunkRows), "on_error": .string(config.errors.policy.rawValue),
         ])
         let showProgress = progress || (!quiet && Terminal.standardError.isTerminal && logging.format == .text)
+        runner.inputDone = RunReport.inputDone
         let progressLine = showProgress ? ProgressLine(progress: runner.progress) : nil
         progressLine?.start()
         var failure: Error?
@@ -79,6 +80,7 @@ struct RunCommand: ParsableCommand {
         let exitCode = failure.map(Terminal.exitCode(for:))
         let brokenPipe = (failure as? OutputError)?.kind == .brokenPipe
         if !quiet && !brokenPipe { Terminal.message(summary.text, metadata: summary.metadata) }
+        if failure == nil { RunReport.warnAboutBadRows(summary, rejects: config.errors.rejectsPath) }
         if hadoopCounters {
             // Hadoop reads these exact lines, whatever the log format.
             for line in summary.hadoopCounters { Terminal.standardError.writeLine(line) }
@@ -95,18 +97,5 @@ struct RunCommand: ParsableCommand {
             }
         }
         if let exitCode { throw exitCode }
-    }
-}
-
-extension RunSummary {
-    /// The figures as log metadata (the JSON log format's `metadata` object).
-    var metadata: Logger.Metadata {
-        ["succeeded": .stringConvertible(succeeded), "rows_read": .stringConvertible(rowsRead),
-         "rows_written": .stringConvertible(rowsWritten), "rows_skipped": .stringConvertible(rowsSkipped),
-         "rows_rejected": .stringConvertible(rowsRejected), "rows_discarded": .stringConvertible(rowsDiscarded),
-         "outputs_kept": .array(outputsKept.map { .string($0) }), "outputs_removed": .array(outputsRemoved.map { .string($0) }),
-         "seconds": .stringConvertible(seconds),
-         "rows_per_second": .stringConvertible((rowsPerSecond * 10).rounded() / 10),
-         "peak_rss_bytes": .stringConvertible(peakRSSBytes)]
     }
 }

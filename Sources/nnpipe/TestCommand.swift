@@ -37,7 +37,7 @@ struct TestCommand: ParsableCommand {
                     throw ConfigError(file: path, keyPath: "tests", problem: "the pipeline has no tests (add a tests: section)")
                 }
                 let outcomes = try PipelineTester.run(config)
-                for outcome in outcomes { Terminal.output(outcome.line) }
+                for outcome in outcomes { Terminal.output(outcome.line(file: path)) }
                 let failed = outcomes.filter { !$0.passed }.count
                 Terminal.message("\(path): \(outcomes.count - failed) passed, \(failed) failed",
                                  metadata: ["passed": .stringConvertible(outcomes.count - failed), "failed": .stringConvertible(failed)])

@@ -25,9 +25,17 @@ struct ValidateCommand: ParsableCommand {
         do {
             let config = try pipeline.loadConfig()
             let runner = PipelineRunner(config: config)
-            let (plan, _) = try runner.prepare()
-            _ = try runner.layout()
+            let (plan, inputs) = try runner.prepare()
+            try inputs.checkEveryHeader()
+            let layout = try runner.layout()
             for line in PlanDescription.lines(plan, inputName: runner.inputName) { Terminal.report(line) }
+            if inputs.files.count > 1 || InputFiles.isPattern(config.read.path) {
+                Terminal.report("  inputs  \(inputs.files.count) file\(inputs.files.count == 1 ? "" : "s"), every header checked:")
+                for (file, part) in zip(inputs.files, layout.isTemplate ? layout.parts : []) {
+                    Terminal.report("          \(file) → \(part.output.path)")
+                }
+                if !layout.isTemplate { for file in inputs.files { Terminal.report("          \(file)") } }
+            }
         } catch {
             throw Terminal.exitCode(for: error)
         }

@@ -83,7 +83,8 @@ struct SelfTestTests {
         let result = try CLI.run(["test"] + paths, in: dir.url)
         #expect(result.status == 0, "\(result.stdoutText)\(result.stderr)")
         let lines = result.stdoutText.split(separator: "\n")
-        #expect(lines.contains("PASS the seed's own row"))
+        let seed = paths.first { $0.hasSuffix("/seed.yaml") } ?? "seed.yaml"
+        #expect(lines.contains("PASS \(seed): the seed's own row"), "\(result.stdoutText)")
         #expect(lines.count >= 2 * paths.count)
         #expect(lines.allSatisfy { $0.hasPrefix("PASS ") }, "\(result.stdoutText)")
         for path in paths {
@@ -108,8 +109,8 @@ struct SelfTestTests {
         let result = try dir.nnpipe("test", "p.yaml")
         #expect(result.status == 1, "\(result.stderr)")
         #expect(result.stdoutText == """
-            PASS right
-            FAIL wrong on purpose: row 2 column 2 (y1) expected 2.5 got 3.0 (tolerance \(1e-9 + 1e-9 * 2.5))
+            PASS p.yaml: right
+            FAIL p.yaml: wrong on purpose: row 2 column 2 (y1) expected 2.5 got 3.0 (tolerance \(1e-9 + 1e-9 * 2.5))
 
             """)
         #expect(result.stderr == "nnpipe: p.yaml: 1 passed, 1 failed\n")
@@ -126,8 +127,8 @@ struct SelfTestTests {
         let result = try dir.nnpipe("test", "p.yaml")
         #expect(result.status == 1)
         let lines = result.stdoutText.split(separator: "\n")
-        #expect(lines.first == "PASS loose")
-        #expect(lines.last?.hasPrefix("FAIL tight: row 1 column 1 (y0) expected 5.01 got 5.0 (tolerance ") == true)
+        #expect(lines.first == "PASS p.yaml: loose")
+        #expect(lines.last?.hasPrefix("FAIL p.yaml: tight: row 1 column 1 (y0) expected 5.01 got 5.0 (tolerance ") == true)
         #expect(lines.last?.hasSuffix("; 1 more value differ") == true, "\(result.stdoutText)")
     }
 
@@ -146,7 +147,7 @@ struct SelfTestTests {
             """)
         let result = try dir.nnpipe("test", "p.yaml")
         #expect(result.status == 1)
-        #expect(result.stdoutText.hasPrefix("PASS by index\nFAIL named output: row 1 column 2 (first) expected 0.0 got 1.0 "))
+        #expect(result.stdoutText.hasPrefix("PASS p.yaml: by index\nFAIL p.yaml: named output: row 1 column 2 (first) expected 0.0 got 1.0 "))
     }
 
     @Test("class labels are compared as text; numbers beside them within the tolerance")
@@ -165,7 +166,7 @@ struct SelfTestTests {
             """)
         let result = try dir.nnpipe("test", "p.yaml")
         #expect(result.status == 1, "\(result.stderr)")
-        #expect(result.stdoutText == "PASS right\nFAIL wrong label: row 2 column 1 (class) expected \"big\" got \"small\"\n")
+        #expect(result.stdoutText == "PASS p.yaml: right\nFAIL p.yaml: wrong label: row 2 column 1 (class) expected \"big\" got \"small\"\n")
     }
 
     @Test("a wrong tests section is a config error (78) from test, validate and run", arguments: testsSectionCases)

@@ -43,3 +43,53 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     /// Terminated by SIGTERM (128 + 15).
     case terminated = 143
 }
+
+/// A value of an error's location, for structured logs.
+public enum ErrorField: Sendable, Equatable {
+    case text(String)
+    case number(Int)
+}
+
+extension NNPipeError {
+    /// Where the error is, field by field (`file`, `line`, `field`, `column`, `byte`, `key_path`),
+    /// for structured (JSON) logs. Each error type that knows a place says it.
+    public var fields: [String: ErrorField] {
+        switch self {
+        case let error as ConfigError:
+            return ErrorField.collect(["file": error.file, "line": error.line, "column": error.column,
+                                       "key_path": error.keyPath.isEmpty ? nil : error.keyPath])
+        case let error as ModelError:
+            return ErrorField.collect(["file": error.file, "line": error.line, "key_path": error.path.isEmpty ? nil : error.path])
+        case let error as InputError:
+            return ErrorField.collect(["file": error.file, "line": error.line, "byte": error.byteOffset])
+        case let error as RowError:
+            return ErrorField.collect(["file": error.file, "line": error.line, "field": error.field, "column": error.columnName])
+        case let error as TooManyBadRows:
+            return error.row.fields.merging(["max_errors": .number(error.limit)]) { $1 }
+        case let error as OutputError:
+            return ["file": .text(error.file)]
+        case let error as PathConflict:
+            if case .pipeline(let keyPath, let line, let column) = error.origin, !keyPath.isEmpty {
+                return ErrorField.collect(["file": error.file, "line": line, "column": column, "key_path": keyPath])
+            }
+            return [:]
+        default:
+            return [:]
+        }
+    }
+}
+
+extension ErrorField {
+    /// The given values (strings and integers), without the missing ones.
+    static func collect(_ values: [String: Any?]) -> [String: ErrorField] {
+        var fields: [String: ErrorField] = [:]
+        for (key, value) in values {
+            switch value {
+            case let text as String: fields[key] = .text(text)
+            case let number as Int: fields[key] = .number(number)
+            default: break
+            }
+        }
+        return fields
+    }
+}

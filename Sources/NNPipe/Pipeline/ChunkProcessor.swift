@@ -59,6 +59,7 @@ final class ChunkProcessor {
         var goodRows = 0
         let policy = plan.config.errors.policy
         let file = chunk.source.isEmpty ? inputName : chunk.source
+        result.source = file
         chunk.bytes.withUnsafeBufferPointer { bytes in
             for record in 0..<chunk.count {
                 result.rowsRead += 1

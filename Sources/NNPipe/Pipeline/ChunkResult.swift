@@ -1,6 +1,8 @@
 /// What a worker made of one chunk: the encoded output, the rejected rows, and the counts.
 public struct ChunkResult: Sendable {
     public var index: Int
+    /// The input file the chunk's records come from, as messages name it.
+    public var source = ""
     /// CSV output (a gzip member when the output is compressed).
     public var output: [UInt8] = []
     /// Rejects-file lines (a gzip member when that file is compressed).

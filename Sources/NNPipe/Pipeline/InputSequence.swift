@@ -7,6 +7,8 @@ public final class InputSequence {
     public let files: [String]
     private let read: ReadStageConfig
     private var nextFile = 0
+    /// The files opened so far, as messages name them.
+    private(set) var opened: [String] = []
     private var splitter: RecordSplitter?
     private var pending: RawChunk?
     /// The first file's header fields (or first record's, without a header); nil when it is empty.
@@ -22,6 +24,13 @@ public final class InputSequence {
         self.files = files
         self.read = read
         try openNext()
+    }
+
+    /// Opens every remaining file and reads its first record only, checking each header against
+    /// the first file's (for `validate`: a changed header in the third file is found before a
+    /// run has written two outputs). The sequence cannot be read from afterwards.
+    public func checkEveryHeader() throws {
+        while nextFile < files.count { try openNext() }
     }
 
     /// The next chunk of the current file, moving on to the next file at the end of one.
@@ -41,6 +50,7 @@ public final class InputSequence {
     private func openNext() throws {
         let path = files[nextFile]
         let name = InputOpener.displayName(path)
+        opened.append(name)
         nextFile += 1
         bytesOfEarlierFiles += splitter?.bytesConsumed ?? 0
         let source = try InputOpener.open(path: path, name: name, delimiter: read.delimiter)

@@ -23,13 +23,22 @@ final class OrderedWriter: @unchecked Sendable {
     private var pending: [Int: ChunkResult] = [:]
     private var nextIndex = 0
     private(set) var summary = RunSummary()
+    /// The same figures for each input, in input order (inputs without a row have none).
+    private(set) var perInput: [InputFigures] = []
+    /// Called on the writer's queue when the last chunk of an input has been written.
+    /// (`inputStarted`: when the current input's time began: the writer's start, or the end of the
+    /// input before it.)
+    private let inputDone: (InputFigures) -> Void
+    private var inputStarted = DispatchTime.now()
     private(set) var failure: (any NNPipeError)?
     private var badRows = 0
 
     /// `badRowsBefore`: bad rows met before this writer's first chunk (earlier outputs of the run).
     init(output: OutputFile, rejects: OutputFile?, errors: ErrorPolicyConfig, badRowsBefore: Int, outputLevel: Int?,
-         rejectsLevel: Int?, inFlight: DispatchSemaphore, stop: StopFlag) {
+         rejectsLevel: Int?, inFlight: DispatchSemaphore, stop: StopFlag,
+         inputDone: @escaping (InputFigures) -> Void = { _ in }) {
         badRows = badRowsBefore
+        self.inputDone = inputDone
         self.output = output
         self.rejects = rejects
         maxErrors = errors.maxErrors
@@ -45,7 +54,10 @@ final class OrderedWriter: @unchecked Sendable {
         pending[result.index] = result
         while let next = pending.removeValue(forKey: nextIndex) {
             nextIndex += 1
-            if failure == nil { write(next) }
+            if failure == nil {
+                if perInput.last?.file != next.source { startInput(next.source) }
+                write(next)
+            }
             inFlight.signal()
         }
     }
@@ -67,9 +79,8 @@ final class OrderedWriter: @unchecked Sendable {
             let sent = send(output: outputLevel.map { ChunkCompressors.make(level: $0).member(outputPart) } ?? outputPart,
                             rejects: rejectsLevel.map { ChunkCompressors.make(level: $0).member(rejectsPart) } ?? rejectsPart)
             if sent {
-                summary.rowsRead += mark.record + 1
-                summary.rowsWritten += mark.goodRowsBefore
-                if policy == .reject { summary.rowsRejected += last } else { summary.rowsSkipped += last }
+                count(read: mark.record + 1, written: mark.goodRowsBefore, skipped: policy == .reject ? 0 : last,
+                      rejected: policy == .reject ? last : 0)
             }
             fail(TooManyBadRows(limit: maxErrors, row: result.badRows[last]))
             return
@@ -93,10 +104,34 @@ final class OrderedWriter: @unchecked Sendable {
     }
 
     private func count(_ result: ChunkResult) {
-        summary.rowsRead += result.rowsRead
-        summary.rowsWritten += result.rowsWritten
-        summary.rowsSkipped += result.rowsSkipped
-        summary.rowsRejected += result.rowsRejected
+        count(read: result.rowsRead, written: result.rowsWritten, skipped: result.rowsSkipped, rejected: result.rowsRejected)
+    }
+
+    private func count(read: Int, written: Int, skipped: Int, rejected: Int) {
+        summary.rowsRead += read
+        summary.rowsWritten += written
+        summary.rowsSkipped += skipped
+        summary.rowsRejected += rejected
+        guard !perInput.isEmpty else { return }
+        perInput[perInput.count - 1].rowsRead += read
+        perInput[perInput.count - 1].rowsWritten += written
+        perInput[perInput.count - 1].rowsSkipped += skipped
+        perInput[perInput.count - 1].rowsRejected += rejected
+    }
+
+    private func startInput(_ file: String) {
+        finishInput()
+        perInput.append(InputFigures(file: file))
+    }
+
+    /// Reports the current input as done (its last chunk written), once.
+    func finishInput() {
+        guard let last = perInput.last, last.seconds == nil else { return }
+        // From the end of the input before (or the writer's start) to this input's last row written.
+        let now = DispatchTime.now()
+        perInput[perInput.count - 1].seconds = Double(now.uptimeNanoseconds - inputStarted.uptimeNanoseconds) / 1e9
+        inputStarted = now
+        if failure == nil { inputDone(perInput[perInput.count - 1]) }
     }
 
     private func fail(_ error: any NNPipeError) {

@@ -148,6 +148,7 @@ public final class PipelineRunner {
                 part.outputsRemoved.append(output.name)
             }
             if rejectsKept { part.rowsRejected = figures.rowsRejected } else { part.rowsDiscarded += figures.rowsRejected }
+            part.inputs = figures.inputs.map { $0.removed(output: !output.isStream, rejects: !rejectsKept) }
             if let ownRejects, !ownRejects.isStream {
                 if rejectsKept { part.outputsKept.append(ownRejects.name) } else { part.outputsRemoved.append(ownRejects.name) }
             }
@@ -164,6 +165,10 @@ public final class PipelineRunner {
 
     /// The last run's paths, once checked (nil when the check failed: nothing may be written).
     public private(set) var checkedLayout: RunLayout?
+
+    /// Called (on the writer's thread) when an input's last row has been written: its figures
+    /// and the output they went to.
+    public var inputDone: (@Sendable (InputFigures) -> Void)?
 
     /// The figures of the last run, complete or not.
     public private(set) var summary = RunSummary()
@@ -189,7 +194,11 @@ public final class PipelineRunner {
                                    badRowsBefore: summary.rowsSkipped + summary.rowsRejected,
                                    outputLevel: config.write.isCompressed ? config.write.gzipLevel : nil,
                                    rejectsLevel: rejectsCompressed ? config.write.gzipLevel : nil,
-                                   inFlight: inFlight, stop: stop)
+                                   inFlight: inFlight, stop: stop, inputDone: { [inputDone] figures in
+                                       var figures = figures
+                                       figures.output = output.name
+                                       inputDone?(figures)
+                                   })
         let processors = ProcessorPool((0..<plan.workers).map { _ in
             ChunkProcessor(plan: plan, inputName: inputName, rejectsCompressed: rejectsCompressed)
         })
@@ -223,7 +232,15 @@ public final class PipelineRunner {
             readError = error
         }
         group.wait()
+        // The writer's queue is idle now.
+        if writer.failure == nil && readError == nil { writer.finishInput() }
         summary = writer.summary
+        // Every input opened, in order; one whose rows never came (a header alone) with zeros.
+        summary.inputs = inputs.opened.map { name in
+            var figures = writer.perInput.first { $0.file == name } ?? InputFigures(file: name)
+            figures.output = output.name
+            return figures
+        }
         // A bad row found by the writer lies before anything the reader failed on later.
         if let failure = writer.failure { throw failure }
         if let readError { throw readError }

@@ -25,12 +25,13 @@ public enum PipelineTester {
         public var passed: Bool { mismatch == nil }
 
         /// `PASS name`, or `FAIL name: row r column c (name) expected X got Y (tolerance T)`.
-        public var line: String {
-            guard let m = mismatch else { return "PASS \(name)" }
+        /// `PASS FILE: name` or `FAIL FILE: name: row … expected … got …`, naming the pipeline file.
+        public func line(file: String) -> String {
+            guard let m = mismatch else { return "PASS \(file): \(name)" }
             let got = if case .text = m.expected { "\"\(m.got)\"" } else { m.got }
             let tolerance = m.allowed.map { " (tolerance \($0))" } ?? ""
             let more = m.count > 1 ? "; \(m.count - 1) more value\(m.count > 2 ? "s" : "") differ" : ""
-            return "FAIL \(name): row \(m.row) column \(m.column) (\(m.columnName)) expected \(m.expected) got \(got)\(tolerance)\(more)"
+            return "FAIL \(file): \(name): row \(m.row) column \(m.column) (\(m.columnName)) expected \(m.expected) got \(got)\(tolerance)\(more)"
         }
     }
 

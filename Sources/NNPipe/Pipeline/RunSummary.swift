@@ -18,6 +18,8 @@ public struct RunSummary: Sendable, Codable, Equatable {
     public var outputsRemoved: [String] = []
     /// Rows sent to a stream (standard output, a FIFO), which a failure cannot take back.
     public var rowsStreamed = 0
+    /// The figures of each input read, in order.
+    public var inputs: [InputFigures] = []
     public var seconds = 0.0
     /// Whether the run completed (false when it stopped on an error).
     public var succeeded = false
@@ -51,6 +53,7 @@ public struct RunSummary: Sendable, Codable, Equatable {
         sum.rowsStreamed += other.rowsStreamed
         sum.outputsKept += other.outputsKept
         sum.outputsRemoved += other.outputsRemoved
+        sum.inputs += other.inputs
         return sum
     }
 
@@ -104,12 +107,24 @@ public struct RunSummary: Sendable, Codable, Equatable {
             "rows_skipped": \(rowsSkipped), "rows_rejected": \(rowsRejected), "rows_discarded": \(rowsDiscarded), \
             "outputs_kept": \(jsonList(outputsKept)), "outputs_removed": \(jsonList(outputsRemoved)), \
             "seconds": \(String(format: "%.6f", seconds)), "rows_per_second": \(rate), \
-            "peak_rss_bytes": \(peakRSSBytes)}
+            "peak_rss_bytes": \(peakRSSBytes), "inputs": [\(inputs.map(inputJSON).joined(separator: ", "))]}
             """ + "\n"
     }
 
+    private func inputJSON(_ input: InputFigures) -> String {
+        """
+        {"file": \(jsonString(input.file)), "rows_read": \(input.rowsRead), "rows_written": \(input.rowsWritten), \
+        "rows_skipped": \(input.rowsSkipped), "rows_rejected": \(input.rowsRejected), "rows_discarded": \(input.rowsDiscarded), \
+        "seconds": \(input.seconds.map { String(format: "%.6f", $0) } ?? "null"), "output": \(input.output.map(jsonString) ?? "null")}
+        """
+    }
+
     private func jsonList(_ names: [String]) -> String {
-        "[" + names.map { name in
+        "[" + names.map(jsonString).joined(separator: ", ") + "]"
+    }
+
+    private func jsonString(_ name: String) -> String {
+        [name].map { name in
             var text = "\""
             for scalar in name.unicodeScalars {
                 switch scalar {
@@ -120,6 +135,6 @@ public struct RunSummary: Sendable, Codable, Equatable {
                 }
             }
             return text + "\""
-        }.joined(separator: ", ") + "]"
+        }[0]
     }
 }
