@@ -58,15 +58,21 @@ enum Terminal {
         if let error = error as? any NNPipeError {
             // A closed output pipe is the reader's choice (`| head`): stop quietly.
             if error.exitStatus != .brokenPipe {
-                var metadata: Logger.Metadata = ["exit_status": .stringConvertible(Int(error.exitStatus.rawValue))]
-                for (key, field) in error.fields {
-                    switch field {
-                    case .text(let text): metadata[key] = .string(text)
-                    case .number(let number): metadata[key] = .stringConvertible(number)
+                // Several pipeline problems: each line with its own place.
+                let parts: [any NNPipeError] = (error as? ConfigErrors).map { many in
+                    many.errors + (many.omitted > 0 ? [ConfigErrors([], omitted: many.omitted)] : [])
+                } ?? [error]
+                for part in parts {
+                    var metadata: Logger.Metadata = ["exit_status": .stringConvertible(Int(error.exitStatus.rawValue))]
+                    for (key, field) in part.fields {
+                        switch field {
+                        case .text(let text): metadata[key] = .string(text)
+                        case .number(let number): metadata[key] = .stringConvertible(number)
+                        }
                     }
-                }
-                for line in error.message.split(separator: "\n", omittingEmptySubsequences: false) {
-                    message(String(line), level: .error, metadata: metadata)
+                    for line in part.message.split(separator: "\n", omittingEmptySubsequences: false) {
+                        message(String(line), level: .error, metadata: metadata)
+                    }
                 }
             }
             return ExitCode(error.exitStatus.rawValue)
