@@ -1,43 +1,120 @@
 import Dispatch
 import Foundation
+import Glibc
+import Logging
 import NNPipe
 
-/// The progress line shown on a terminal while a run goes on, redrawn four times a second:
+/// How a run's progress is shown while it goes on, redrawn or repeated at an interval:
 ///
-///     nnpipe: 12.4 MiB of 48.0 MiB (26%), 412000 rows, 398120 rows/s, 0:09 left
+///     nnpipe: in/part-3.csv.gz: 12.4 MiB of 48.0 MiB (26%), 412000 rows, 398120 rows/s, 0:09 left
 ///
-/// Bytes are the input's as stored (compressed bytes for gzip), so the share and the time left
-/// hold for gzip input too; without a size (a pipe) the line gives bytes and rows only.
+/// On a terminal, one line redrawn in place, cut to the terminal's width so it never wraps; in a
+/// file or a pipe (`--progress`), one plain line per interval, no escape codes; with
+/// `--log-format json`, one JSON record per interval (level `info`, message `progress`), so the
+/// log still parses. Bytes are the input's as stored (compressed bytes for gzip), so the share
+/// and the time left hold for gzip input too; without a size (a pipe) the line gives bytes and
+/// rows only.
 final class ProgressLine: @unchecked Sendable {
     // Unchecked: `timer` is set before the timer starts and cancelled once; the handler reads
     // only `progress` (thread-safe) and constants.
+    enum Mode {
+        /// Redrawn in place on standard error, a terminal.
+        case terminal
+        /// A new plain line each time.
+        case lines
+        /// A JSON log record each time.
+        case json
+    }
+
     private let progress: RunProgress
+    private let mode: Mode
+    private let interval: Double
     private let started = DispatchTime.now()
     private var timer: DispatchSourceTimer?
 
-    init(progress: RunProgress) {
+    init(progress: RunProgress, mode: Mode, interval: Double) {
         self.progress = progress
+        self.mode = mode
+        self.interval = interval
     }
 
-    /// Draws the line, then redraws it every quarter second until ``stop()``.
+    /// Shows the progress now, then every `interval` seconds until ``stop()``.
     func start() {
-        Terminal.standardError.drawProgress(line(progress.snapshot))
+        show()
         let timer = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
-        timer.schedule(deadline: .now() + .milliseconds(250), repeating: .milliseconds(250))
-        timer.setEventHandler { [self] in Terminal.standardError.drawProgress(line(progress.snapshot)) }
+        let milliseconds = max(50, Int(interval * 1000))
+        timer.schedule(deadline: .now() + .milliseconds(milliseconds), repeating: .milliseconds(milliseconds))
+        timer.setEventHandler { [self] in show() }
         self.timer = timer
         timer.resume()
     }
 
-    /// Stops redrawing and clears the line.
+    /// Stops showing it (and clears the terminal's line).
     func stop() {
         timer?.cancel()
         timer = nil
-        Terminal.standardError.clearProgress()
+        if mode == .terminal { Terminal.standardError.clearProgress() }
     }
 
-    func line(_ snapshot: RunProgress.Snapshot) -> String {
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+    private func show() {
+        let snapshot = progress.snapshot
+        switch mode {
+        case .terminal:
+            Terminal.standardError.drawProgress(line(snapshot, width: Self.terminalWidth()))
+        case .lines:
+            Terminal.standardError.writeLine(line(snapshot))
+        case .json:
+            Terminal.standardError.writeLine(LogRecordHandler.json(level: .info, message: "progress", metadata: metadata(snapshot)))
+        }
+    }
+
+    /// The terminal's columns (80 when it does not say).
+    static func terminalWidth() -> Int {
+        var size = winsize()
+        guard ioctl(2, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 80 }
+        return Int(size.ws_col)
+    }
+
+    /// `text` cut to `room` characters, the end replaced by `…`.
+    static func cut(_ text: String, to room: Int) -> String {
+        text.count > room ? String(text.prefix(max(0, room - 1))) + "…" : text
+    }
+
+    private var seconds: Double { Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9 }
+
+    private func metadata(_ snapshot: RunProgress.Snapshot) -> Logger.Metadata {
+        var fields: Logger.Metadata = ["bytes_read": .stringConvertible(snapshot.bytesRead), "rows_read": .stringConvertible(snapshot.rowsRead),
+                                       "seconds": .stringConvertible((seconds * 1000).rounded() / 1000)]
+        if let total = snapshot.bytesTotal { fields["bytes_total"] = .stringConvertible(total) }
+        if let file = snapshot.file { fields["file"] = .string(file) }
+        if let left = secondsLeft(snapshot) { fields["seconds_left"] = .stringConvertible(left.rounded()) }
+        return fields
+    }
+
+    private func secondsLeft(_ snapshot: RunProgress.Snapshot) -> Double? {
+        guard seconds >= 0.5, let total = snapshot.bytesTotal, snapshot.bytesRead > 0, total > snapshot.bytesRead else { return nil }
+        return Double(total - snapshot.bytesRead) / (Double(snapshot.bytesRead) / seconds)
+    }
+
+    /// The progress as one line; with `width`, fitted to that many columns less one (a line that
+    /// fills the last column makes some terminals wrap): the file name is shortened first, from
+    /// the left, then the figures are cut.
+    func line(_ snapshot: RunProgress.Snapshot, width: Int? = nil) -> String {
+        let figures = self.figures(snapshot)
+        guard let width else { return "nnpipe: " + (snapshot.file.map { "\($0): " } ?? "") + figures }
+        let room = max(10, width - 1)
+        let fixed = "nnpipe: ".count + figures.count
+        if let file = snapshot.file, fixed + 2 + file.count <= room {
+            return "nnpipe: \(file): \(figures)"
+        } else if let file = snapshot.file, room - fixed - 2 >= 8 {
+            return "nnpipe: …\(file.suffix(room - fixed - 3)): \(figures)"
+        }
+        return Self.cut("nnpipe: " + figures, to: room)
+    }
+
+    /// `12.4 MiB of 48.0 MiB (26%), 412000 rows, 398120 rows/s, 0:09 left`.
+    private func figures(_ snapshot: RunProgress.Snapshot) -> String {
+        let seconds = self.seconds
         var parts: [String] = []
         if let total = snapshot.bytesTotal, total > 0 {
             let share = min(100, snapshot.bytesRead * 100 / total)
@@ -48,12 +125,9 @@ final class ProgressLine: @unchecked Sendable {
         parts.append("\(snapshot.rowsRead) rows")
         if seconds >= 0.5 {
             parts.append("\(Int(Double(snapshot.rowsRead) / seconds)) rows/s")
-            if let total = snapshot.bytesTotal, snapshot.bytesRead > 0, total > snapshot.bytesRead {
-                let left = Double(total - snapshot.bytesRead) / (Double(snapshot.bytesRead) / seconds)
-                parts.append("\(Self.duration(left)) left")
-            }
+            if let left = secondsLeft(snapshot) { parts.append("\(Self.duration(left)) left") }
         }
-        return "nnpipe: " + parts.joined(separator: ", ")
+        return parts.joined(separator: ", ")
     }
 
     static func bytes(_ count: Int) -> String {

@@ -30,8 +30,11 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print no summary line and no progress line.")
     var quiet = false
 
-    @Flag(help: "Show the progress line even when standard error is not a terminal.")
+    @Flag(help: "Show progress even when standard error is not a terminal: a plain line (or, with --log-format json, a JSON record) every 10 seconds.")
     var progress = false
+
+    @Option(name: .customLong("progress-interval"), help: ArgumentHelp("Seconds between progress reports (default: 0.25 on a terminal, 10 otherwise).", valueName: "seconds"))
+    var progressInterval: Double?
 
     @Flag(name: .customLong("hadoop-counters"), help: "At the end, report the row counts as Hadoop Streaming counters on standard error (reporter:counter:nnpipe,ROWS_READ,N).")
     var hadoopCounters = false
@@ -65,7 +68,10 @@ struct RunCommand: ParsableCommand {
         ])
         let showProgress = progress || (!quiet && Terminal.standardError.isTerminal && logging.format == .text)
         runner.inputDone = RunReport.inputDone
-        let progressLine = showProgress ? ProgressLine(progress: runner.progress) : nil
+        let progressMode: ProgressLine.Mode = logging.format == .json ? .json : Terminal.standardError.isTerminal ? .terminal : .lines
+        let progressLine = showProgress
+            ? ProgressLine(progress: runner.progress, mode: progressMode, interval: progressInterval ?? (progressMode == .terminal ? 0.25 : 10))
+            : nil
         progressLine?.start()
         var failure: Error?
         do {

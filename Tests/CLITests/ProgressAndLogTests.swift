@@ -51,9 +51,40 @@ struct ProgressAndLogTests {
         #expect(plain.status == 0)
         #expect(plain.stderr == "nnpipe: done: 3 rows read, 3 written, 0 skipped, 0 rejected in " + plain.stderr.split(separator: " in ").last!)
         #expect(!plain.stderr.contains("\r"))
+        // Into a file: plain lines, no escape codes.
         let forced = try dir.nnpipe("run", "p.yaml", "--progress")
-        #expect(forced.stderr.hasPrefix(Self.clearLine + "nnpipe: 0 B of 30 B (0%), 0 rows"), "\(forced.stderr.debugDescription)")
-        #expect(forced.stderr.contains(Self.clearLine + "nnpipe: done: 3 rows read"))
+        #expect(forced.stderr.hasPrefix("nnpipe: 0 B of 30 B (0%), 0 rows\n"), "\(forced.stderr.debugDescription)")
+        #expect(forced.stderr.contains("\nnnpipe: done: 3 rows read"))
+        #expect(!forced.stderr.contains("\u{1B}") && !forced.stderr.contains("\r"), "\(forced.stderr.debugDescription)")
+    }
+
+    @Test("--progress with --log-format json: progress as JSON records, every line parses")
+    func jsonProgress() throws {
+        let dir = try WorkDir()
+        try writeBigInput(dir, rows: 300_000)
+        try dir.writeSumPipeline(input: "big.csv", output: "out.csv")
+        let result = try dir.nnpipe("run", "p.yaml", "--progress", "--progress-interval", "0.05", "--log-format", "json", "--workers", "1")
+        #expect(result.status == 0, "\(result.stderr)")
+        let records = result.stderr.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(records.allSatisfy { $0 != nil }, "\(result.stderr)")
+        let progress = records.compactMap { $0 }.filter { $0["message"] as? String == "progress" }
+        #expect(progress.count >= 2, "\(result.stderr)")
+        let last = try #require(progress.last?["metadata"] as? [String: Any])
+        #expect(last["file"] as? String == "big.csv")
+        #expect(last["bytes_total"] as? Int != nil && last["rows_read"] as? Int != nil)
+    }
+
+    @Test("on a narrow terminal the line fits its width and names the file", .enabled(if: hasScript))
+    func narrowTerminal() throws {
+        let dir = try WorkDir()
+        try writeBigInput(dir, name: "a-rather-long-input-file-name-for-a-narrow-terminal.csv", rows: 300_000)
+        try dir.writeSumPipeline(input: "a-rather-long-input-file-name-for-a-narrow-terminal.csv", output: "out.csv")
+        let command = "stty cols 60; '\(CLI.binary.path)' run p.yaml --progress-interval 0.05 --workers 1"
+        let screen = String(decoding: try Shell.run("script -qfec \"\(command)\" /dev/null", in: dir.url), as: UTF8.self)
+        let draws = screen.components(separatedBy: Self.clearLine).filter { $0.hasPrefix("nnpipe: ") && !$0.contains("done:") }
+        #expect(!draws.isEmpty, "\(screen.debugDescription)")
+        for draw in draws { #expect(draw.count <= 59, "\(draw.debugDescription) is wider than 59 columns") }
+        #expect(draws.contains { $0.contains("…terminal.csv: ") || $0.contains("-terminal.csv: ") }, "\(draws)")
     }
 
     @Test("--log-format json: every line on standard error is one JSON record")

@@ -213,7 +213,7 @@ public final class PipelineRunner {
                                                        maxBytes: config.execution.chunkBytes) else { break }
                 chunk.index = nextIndex
                 nextIndex += 1
-                progress.advance(rows: chunk.count, bytesRead: inputs.bytesConsumed)
+                progress.advance(rows: chunk.count, bytesRead: inputs.bytesConsumed, file: chunk.source)
                 inFlight.wait()
                 let processor = processors.take()
                 group.enter()

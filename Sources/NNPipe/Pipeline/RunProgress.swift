@@ -10,6 +10,8 @@ public final class RunProgress: Sendable {
         public var bytesTotal: Int?
         /// Records handed to the workers so far (the header not counted).
         public var rowsRead = 0
+        /// The input being read, as messages name it.
+        public var file: String?
     }
 
     /// The snapshot, and the bytes read by the input sequences before the current one (each
@@ -21,7 +23,7 @@ public final class RunProgress: Sendable {
     public var snapshot: Snapshot { state.withLock { $0.snapshot } }
 
     func start(bytesTotal: Int?) {
-        state.withLock { $0 = (Snapshot(bytesRead: 0, bytesTotal: bytesTotal, rowsRead: 0), 0) }
+        state.withLock { $0 = (Snapshot(bytesRead: 0, bytesTotal: bytesTotal, rowsRead: 0, file: nil), 0) }
     }
 
     /// A new sequence of inputs starts counting its bytes from 0.
@@ -30,8 +32,9 @@ public final class RunProgress: Sendable {
     }
 
     /// `rows` more records handed out; `bytesRead` read so far by the current input sequence.
-    func advance(rows: Int, bytesRead: Int) {
+    func advance(rows: Int, bytesRead: Int, file: String) {
         state.withLock {
+            $0.snapshot.file = file
             $0.snapshot.rowsRead += rows
             $0.snapshot.bytesRead = $0.bytesOfEarlierSequences + bytesRead
         }
