@@ -94,9 +94,14 @@ struct RunCommand: ParsableCommand {
         // Not when the paths failed their check: the stats path may be the very file in question.
         if let stats = runner.checkedLayout?.stats {
             do {
-                let stats = try OutputFile(path: stats.path, target: stats.target, brokenPipeIsQuiet: false)
-                try stats.write(Array(summary.json.utf8))
-                try stats.commit()
+                let file = try OutputFile(path: stats.path, target: stats.target, brokenPipeIsQuiet: false)
+                do {
+                    try file.write(Array(summary.json.utf8))
+                    try file.commit()
+                } catch {
+                    file.discard()
+                    throw error
+                }
             } catch {
                 let code = Terminal.exitCode(for: error)
                 if exitCode == nil { throw code }

@@ -73,6 +73,7 @@ public final class PipelineRunner {
         summary = RunSummary()
         defer { summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9 }
         checkedLayout = nil
+        OutputRegistry.reset()
         let layout = try layout(statsFile: statsFile)
         checkedLayout = layout
         // A rejects file shared by several outputs takes each write under the registry's lock, so
