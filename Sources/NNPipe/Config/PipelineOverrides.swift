@@ -33,7 +33,9 @@ public struct PipelineOverrides: Sendable {
         var all = settings
         if inputs.count == 1 { all.append(PipelineSetting(key: "read.path", value: .scalar(inputs[0], plain: false), option: "--input")) }
         if inputs.count > 1 { all.append(PipelineSetting(key: "read.path", value: .list(inputs, plain: false), option: "--input")) }
-        if let output { all.append(PipelineSetting(key: "write.path", value: .scalar(output, plain: false), option: "--output")) }
+        // An empty output is left to the run, which says it cannot be created (status 73), as a
+        // path that names a folder.
+        if let output, !output.isEmpty { all.append(PipelineSetting(key: "write.path", value: .scalar(output, plain: false), option: "--output")) }
         if let rejects { all.append(PipelineSetting(key: "errors.rejects", value: .scalar(rejects, plain: false), option: "--rejects")) }
         return all
     }
@@ -61,6 +63,10 @@ extension PipelineConfig {
     /// paths and `--set` values are already in it: ``PipelineLoader/load(path:environment:settings:)``).
     public func applying(_ overrides: PipelineOverrides) throws -> PipelineConfig {
         var config = self
+        if overrides.output == "" {
+            config.write.path = ""
+            config.write.pathOrigin = .commandLine("--output")
+        }
         switch overrides.workers {
         case .auto: config.execution.workers = nil
         case .count(let count): config.execution.workers = count
