@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import NNPipe
 
 @main
 struct NNPipeCommand: ParsableCommand {
@@ -25,6 +27,29 @@ struct NNPipeCommand: ParsableCommand {
               130  interrupted (SIGINT); 143 terminated (SIGTERM)
               141  the reader of standard output went away (| head)
             """,
+        version: NNPipeVersion.current,
         subcommands: [RunCommand.self, ValidateCommand.self, TestCommand.self, InspectCommand.self]
     )
+
+    /// Parses and runs the command; a command-line mistake is one `nnpipe: ` line on standard
+    /// error and status 64, as nnpipe's other errors read (not the parser's `Error:` and usage).
+    static func main() {
+        let command: ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            let code = exitCode(for: error)
+            let text = message(for: error)
+            guard code != .success, !text.isEmpty else { exit(withError: error) }
+            for line in text.split(separator: "\n") { FileHandle.standardError.write(Data("nnpipe: \(line)\n".utf8)) }
+            FileHandle.standardError.write(Data("nnpipe: see nnpipe --help, or nnpipe COMMAND --help\n".utf8))
+            Foundation.exit(code.rawValue)
+        }
+        do {
+            var command = command
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -11,7 +11,9 @@ struct RunCommand: ParsableCommand {
             Examples:
               nnpipe run pipelines/seed.yaml
               zcat x.csv.gz | nnpipe run p.yaml --input - --output - | sort
-              nnpipe run p.yaml --on-error reject --stats-json stats.json
+              nnpipe run p.yaml --on-error reject --rejects rejects.csv
+              nnpipe run p.yaml in/*.csv --set write.gzip_level=6 -o out.csv.gz
+              nnpipe run --model m.json --features x1,x2 --carry id in.csv
 
             A file output is written to a temporary file beside it and
             renamed into place only when the run succeeds; on failure or

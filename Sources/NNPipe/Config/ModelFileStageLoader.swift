@@ -43,7 +43,7 @@ extension PipelineLoader.Context {
             forward.inputSteps = file.inputSteps
             return forward
         } catch {
-            cursor.report("cannot load the model: \(error.message)")
+            cursor.report("cannot load the model: \(error.message)", status: .config)
         }
         return nil
     }

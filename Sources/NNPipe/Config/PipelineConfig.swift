@@ -74,6 +74,9 @@ public struct ReadStageConfig: Sendable {
     public var features: [ColumnSelector]
     /// Columns written through to the output unchanged, in order.
     public var carry: [ColumnSelector]
+    /// `carry: "*"`: every input column that is not a feature, in input order (``carry`` is
+    /// then empty; the columns are known from the header, or without one the first record).
+    public var carryAll = false
     /// A record longer than this is an error (protects memory from a missing closing quote).
     public var maxRecordBytes: Int = 1 << 20
     /// Where `path` was set.

@@ -31,23 +31,32 @@ public enum PipelineLoader {
     static let executionKeys = ["chunk_rows", "chunk_bytes", "workers", "max_chunks_in_flight"]
     static let errorsKeys = ["policy", "max_errors", "rejects"]
 
-    /// Loads the pipeline file at `path`, expanding `${NAME}` in its values from `environment`.
-    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PipelineConfig {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let exists = FileManager.default.fileExists(atPath: path)
-            throw ConfigError(file: path, keyPath: "", problem: exists ? "cannot read the pipeline file" : "pipeline file not found")
+    /// Loads the pipeline file at `path` (`-`: standard input; a named pipe such as
+    /// `<(printf ...)` works too), expanding `${NAME}` in its values from `environment`, with the
+    /// command line's `settings` in place of the file's values (see ``PipelineSetting``).
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+                            settings: [PipelineSetting] = []) throws -> PipelineConfig {
+        let (bytes, isStream) = try PipelineSource.bytes(at: path)
+        let file = path == "-" ? PipelineSource.standardInputName : path
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw ConfigError(file: file, keyPath: "", problem: "the pipeline file is not UTF-8 text")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ConfigError(file: path, keyPath: "", problem: "the pipeline file is not UTF-8 text")
+        let folder = isStream ? "" : (path as NSString).deletingLastPathComponent
+        let config = try parse(yaml: text, file: file, folder: folder.isEmpty ? "." : folder, environment: environment,
+                               settings: settings)
+        if path == "-", config.read.inputs.contains("-") {
+            let origin: String
+            if case .commandLine(let option) = config.read.pathOrigin { origin = option } else { origin = "read.path" }
+            throw ConfigError(file: file, keyPath: "", problem: "the pipeline is read from standard input, so the input (\(origin)) cannot be standard input too",
+                              status: origin.hasPrefix("-") ? .usage : .config)
         }
-        let folder = (path as NSString).deletingLastPathComponent
-        return try parse(yaml: text, file: path, folder: folder.isEmpty ? "." : folder, environment: environment)
+        return config
     }
 
     /// Parses pipeline YAML; relative paths in it resolve against `folder`, and `${NAME}` in its
-    /// values expands from `environment`.
+    /// values expands from `environment`; `settings` replace the file's values.
     public static func parse(yaml: String, file: String, folder: String,
-                             environment: [String: String] = [:]) throws -> PipelineConfig {
+                             environment: [String: String] = [:], settings: [PipelineSetting] = []) throws -> PipelineConfig {
         do {
             try YAMLAliasBudget.check(yaml)
         } catch {
@@ -63,14 +72,27 @@ public enum PipelineLoader {
         } catch let error as YamlError {
             throw yamlSyntaxError(error, file: file)
         }
+        return try read(root, file: file, folder: folder, environment: environment, settings: settings)
+    }
+
+    /// Reads a pipeline document, with `settings` in place of its values. `status` is that of
+    /// problems in keys the settings do not give: 78 for a file, 64 for a pipeline made of
+    /// options alone (`<command line>`, which is then no file that outputs must spare).
+    static func read(_ document: Node, file: String, folder: String, environment: [String: String],
+                     settings: [PipelineSetting], status: ExitStatus = .config,
+                     labels: [String: String] = [:]) throws -> PipelineConfig {
+        let (root, options) = try PipelineSettings.apply(settings, to: document)
         let diagnostics = ConfigDiagnostics(file: file, environment: environment)
+        diagnostics.commandLine = labels.merging(options) { $1 }
+        diagnostics.status = status
         let context = Context(folder: folder, diagnostics: diagnostics)
         let cursor = YAMLCursor(node: root, path: "", diagnostics: diagnostics)
-        let config = context.pipeline(cursor)
-        try diagnostics.throwIfAny()
-        guard let config else {
-            throw ConfigError(file: file, keyPath: "", problem: "the pipeline file could not be read")
+        guard var config = context.pipeline(cursor) else {
+            try diagnostics.throwIfAny()
+            throw ConfigError(file: file, keyPath: "", problem: "the pipeline file could not be read", status: status)
         }
+        try diagnostics.throwIfAny()
+        if status == .usage || file == PipelineSource.standardInputName { config.filesRead.removeFirst() }
         return config
     }
 
@@ -97,8 +119,10 @@ public enum PipelineLoader {
         let folder: String
         let diagnostics: ConfigDiagnostics
 
-        func resolve(_ path: String) -> String {
-            if path == "-" || path.hasPrefix("/") { return path }
+        /// `path` as written at `cursor`: relative to the pipeline's folder, or, when the command
+        /// line gave it, to the working folder (as the shell that gave it sees it).
+        func resolve(_ path: String, at cursor: YAMLCursor) -> String {
+            if path == "-" || path.hasPrefix("/") || cursor.option != nil { return path }
             return folder == "." ? path : "\(folder)/\(path)"
         }
 
@@ -205,11 +229,13 @@ public enum PipelineLoader {
             let delimiter = keys["delimiter"].flatMap { delimiterByte($0, rule: .read) } ?? 0x2C
             let maxRecordBytes = keys["max_record_bytes"]?.int(in: 16...(1 << 30)) ?? (1 << 20)
             let features = keys["features"].flatMap { columns($0, header: header, allowEmpty: false) }
-            let carry = keys["carry"].flatMap { columns($0, header: header, allowEmpty: true) } ?? []
-            guard let inputs = keys["path"].flatMap(inputPaths), let features else { return nil }
-            var read = ReadStageConfig(inputs: inputs.map(resolve), header: header, delimiter: delimiter, features: features,
+            let carryAll = keys["carry"]?.isScalar == true && keys["carry"]?.scalarValue()?.text == "*"
+            let carry = carryAll ? [] : keys["carry"].flatMap { columns($0, header: header, allowEmpty: true) } ?? []
+            guard let pathCursor = keys["path"], let inputs = inputPaths(pathCursor), let features else { return nil }
+            var read = ReadStageConfig(inputs: inputs.map { resolve($0, at: pathCursor) }, header: header, delimiter: delimiter, features: features,
                                        carry: carry, maxRecordBytes: maxRecordBytes)
-            if let pathCursor = keys["path"] { read.pathOrigin = pathCursor.origin }
+            read.pathOrigin = pathCursor.origin
+            read.carryAll = carryAll
             return read
         }
 
@@ -257,7 +283,9 @@ public enum PipelineLoader {
                     element.report("\(ref) is listed twice")
                     continue
                 }
-                selectors.append(ColumnSelector(ref: ref, keyPath: element.path, line: element.line, column: element.column))
+                // Messages name a column the command line gave by its option (`--features`).
+                selectors.append(ColumnSelector(ref: ref, keyPath: element.option ?? element.path,
+                                                line: element.option == nil ? element.line : nil, column: element.column))
             }
             return selectors.count == elements.count ? selectors : nil
         }
@@ -282,8 +310,8 @@ public enum PipelineLoader {
             switch (keys["model"], keys["layers"]) {
             case (let model?, nil):
                 guard let path = model.nonEmptyString() else { return nil }
-                diagnostics.noteRead(resolve(path), role: "model file", at: model)
-                guard var forward = modelFile(resolve(path), cursor: model, activations: keys["activations"], tensors: keys["tensors"],
+                diagnostics.noteRead(resolve(path, at: model), role: "model file", at: model)
+                guard var forward = modelFile(resolve(path, at: model), cursor: model, activations: keys["activations"], tensors: keys["tensors"],
                                               output: keys["output"]) else {
                     return nil
                 }
@@ -356,7 +384,7 @@ public enum PipelineLoader {
                 pathCursor.report(problem)
                 return nil
             }
-            write.path = resolve(path)
+            write.path = resolve(path, at: pathCursor)
             write.pathOrigin = pathCursor.origin
             return write
         }
@@ -389,7 +417,7 @@ public enum PipelineLoader {
                 if let problem = OutputNameTemplate.problem(in: rejects) {
                     rejectsCursor.report(problem)
                 } else {
-                    config.rejectsPath = resolve(rejects)
+                    config.rejectsPath = resolve(rejects, at: rejectsCursor)
                     config.rejectsOrigin = rejectsCursor.origin
                 }
             }

@@ -1,44 +1,93 @@
+import Foundation
+
 /// Settings from the command line that replace the pipeline file's, so one pipeline serves in a
 /// Unix chain (`--input - --output -`).
+///
+/// Paths and `--set` values become ``PipelineSetting``s, put into the document before it is
+/// read; the typed settings (workers, chunk rows, error policy) are applied after it is read.
 public struct PipelineOverrides: Sendable {
-    public var input: String?
+    /// Inputs in place of `read.path` (several: read one after the other, like a list there).
+    public var inputs: [String]
     public var output: String?
-    public var workers: Int?
+    /// The rejects file in place of `errors.rejects`.
+    public var rejects: String?
+    public var workers: WorkerCount?
     public var chunkRows: Int?
     public var errorPolicy: ErrorPolicy?
+    /// `--set KEY=VALUE` settings, in the order given (a later one wins).
+    public var settings: [PipelineSetting]
 
-    public init(input: String? = nil, output: String? = nil, workers: Int? = nil, chunkRows: Int? = nil,
-                errorPolicy: ErrorPolicy? = nil) {
-        self.input = input
+    public init(inputs: [String] = [], output: String? = nil, rejects: String? = nil, workers: WorkerCount? = nil,
+                chunkRows: Int? = nil, errorPolicy: ErrorPolicy? = nil, settings: [PipelineSetting] = []) {
+        self.inputs = inputs
         self.output = output
+        self.rejects = rejects
         self.workers = workers
         self.chunkRows = chunkRows
         self.errorPolicy = errorPolicy
+        self.settings = settings
+    }
+
+    /// The settings to put into the document: `--set`'s, then the options that stand for keys.
+    public var documentSettings: [PipelineSetting] {
+        var all = settings
+        if inputs.count == 1 { all.append(PipelineSetting(key: "read.path", value: .scalar(inputs[0], plain: false), option: "--input")) }
+        if inputs.count > 1 { all.append(PipelineSetting(key: "read.path", value: .list(inputs, plain: false), option: "--input")) }
+        // An empty output is left to the run, which says it cannot be created (status 73), as a
+        // path that names a folder.
+        if let output, !output.isEmpty { all.append(PipelineSetting(key: "write.path", value: .scalar(output, plain: false), option: "--output")) }
+        if let rejects { all.append(PipelineSetting(key: "errors.rejects", value: .scalar(rejects, plain: false), option: "--rejects")) }
+        return all
+    }
+}
+
+/// A worker count: `auto` (one per processor) or a number.
+public enum WorkerCount: Sendable, Equatable {
+    case auto
+    case count(Int)
+
+    /// `auto` or 1 to 1024.
+    public init?(_ text: String) {
+        if text == "auto" {
+            self = .auto
+        } else if let count = Int(text), (1...1024).contains(count) {
+            self = .count(count)
+        } else {
+            return nil
+        }
     }
 }
 
 extension PipelineConfig {
-    /// The configuration with the command line's settings in place of the file's.
-    /// Paths given on the command line are used as given (relative to the working folder).
+    /// The configuration with the command line's typed settings in place of the file's (the
+    /// paths and `--set` values are already in it: ``PipelineLoader/load(path:environment:settings:)``).
     public func applying(_ overrides: PipelineOverrides) throws -> PipelineConfig {
         var config = self
-        if let input = overrides.input {
-            config.read.path = input
-            config.read.pathOrigin = .commandLine("--input")
-        }
-        if let output = overrides.output {
-            config.write.path = output
+        if overrides.output == "" {
+            config.write.path = ""
             config.write.pathOrigin = .commandLine("--output")
         }
-        if let workers = overrides.workers { config.execution.workers = workers }
+        switch overrides.workers {
+        case .auto: config.execution.workers = nil
+        case .count(let count): config.execution.workers = count
+        case nil: break
+        }
         if let chunkRows = overrides.chunkRows { config.execution.chunkRows = chunkRows }
         if let policy = overrides.errorPolicy {
             config.errors.policy = policy
             if policy == .reject, config.errors.rejectsPath == nil {
-                throw ConfigError(file: file, keyPath: "errors.rejects",
-                                  problem: "--on-error reject needs a rejects file in the pipeline (errors.rejects)")
+                throw ConfigError(file: "--on-error reject", keyPath: "",
+                                  problem: "needs a rejects file: --rejects PATH, or errors.rejects in the pipeline", status: .usage)
             }
         }
         return config
+    }
+}
+
+extension PipelineLoader {
+    /// Loads the pipeline file at `path` with the command line's settings in place of its own.
+    public static func load(path: String, overrides: PipelineOverrides,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PipelineConfig {
+        try load(path: path, environment: environment, settings: overrides.documentSettings).applying(overrides)
     }
 }

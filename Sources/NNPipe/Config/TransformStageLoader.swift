@@ -47,13 +47,13 @@ extension PipelineLoader.Context {
                                names: ("min", "max - min"), report: cursor.report)
         case ["file"]:
             guard let fileCursor = keys["file"], let path = fileCursor.nonEmptyString() else { return nil }
-            diagnostics.noteRead(resolve(path), role: "scaler file", at: fileCursor)
+            diagnostics.noteRead(resolve(path, at: fileCursor), role: "scaler file", at: fileCursor)
             do {
-                return try scalerFile(resolve(path))
+                return try scalerFile(resolve(path, at: fileCursor))
             } catch let error as ModelError {
-                fileCursor.report("cannot load the scaler: \(error.message)")
+                fileCursor.report("cannot load the scaler: \(error.message)", status: .config)
             } catch {
-                fileCursor.report("cannot load the scaler: \(error)")
+                fileCursor.report("cannot load the scaler: \(error)", status: .config)
             }
             return nil
         default:
@@ -203,12 +203,12 @@ extension PipelineLoader.Context {
             }
         case (nil, let file?):
             if let path = file.nonEmptyString() {
-                diagnostics.noteRead(resolve(path), role: "labels file", at: file)
-                if let data = FileManager.default.contents(atPath: resolve(path)), let text = String(data: data, encoding: .utf8) {
+                diagnostics.noteRead(resolve(path, at: file), role: "labels file", at: file)
+                if let data = FileManager.default.contents(atPath: resolve(path, at: file)), let text = String(data: data, encoding: .utf8) {
                     rank.labels = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
                     while rank.labels?.last?.isEmpty == true { rank.labels?.removeLast() }
                 } else {
-                    file.report("cannot read the labels file \(resolve(path)) (one label per line, UTF-8)")
+                    file.report("cannot read the labels file \(resolve(path, at: file)) (one label per line, UTF-8)", status: .config)
                     ok = false
                 }
             } else {

@@ -12,6 +12,21 @@ final class ConfigDiagnostics {
     private(set) var omitted = 0
     /// The files the pipeline names for reading (model, scaler, labels), as they are met.
     var filesRead: [SettingFile] = []
+    /// Key paths (`stages[2].write.gzip_level`) whose values the command line gave, and the
+    /// option that gave each (`--set write.gzip_level`): see ``PipelineSettings``.
+    var commandLine: [String: String] = [:]
+    /// The exit status of problems in keys the command line did not give: 78, or 64 when the
+    /// whole pipeline comes from the command line.
+    var status = ExitStatus.config
+
+    /// The option that gave the value at `path` or a key above it (the most specific one).
+    func option(for path: String) -> String? {
+        var best: (key: String, option: String)?
+        for (key, option) in commandLine where path == key || path.hasPrefix(key + ".") || path.hasPrefix(key + "[") {
+            if best == nil || key.count > best!.key.count { best = (key, option) }
+        }
+        return best?.option
+    }
 
     /// Notes a file the pipeline reads at `cursor`'s key.
     func noteRead(_ path: String, role: String, at cursor: YAMLCursor) {
@@ -47,14 +62,27 @@ struct YAMLCursor {
     var line: Int? { node.mark?.line }
     var column: Int? { node.mark?.column }
 
-    /// This key as the origin of a setting.
-    var origin: SettingOrigin { .pipeline(keyPath: path, line: line, column: column) }
+    /// The command-line option that gave this value, if one did.
+    var option: String? { diagnostics.option(for: path) }
 
-    func error(_ problem: String) -> ConfigError {
-        ConfigError(file: diagnostics.file, line: line, column: column, keyPath: path, problem: problem)
+    /// This key as the origin of a setting.
+    var origin: SettingOrigin {
+        if let option { return .commandLine(option) }
+        return .pipeline(keyPath: path, line: line, column: column)
+    }
+
+    /// A problem in this value, named by the option that gave it (status 64) or by the file,
+    /// line, column and key path; `status` overrides the status (a model file that does not
+    /// load is 78 whoever named it).
+    func error(_ problem: String, status: ExitStatus? = nil) -> ConfigError {
+        if let option { return ConfigError(file: option, keyPath: "", problem: problem, status: status ?? .usage) }
+        return ConfigError(file: diagnostics.file, line: line, column: column, keyPath: path, problem: problem,
+                           status: status ?? diagnostics.status)
     }
 
     func report(_ problem: String) { diagnostics.report(error(problem)) }
+
+    func report(_ problem: String, status: ExitStatus) { diagnostics.report(error(problem, status: status)) }
 
     func child(_ node: Node, key: String) -> YAMLCursor {
         YAMLCursor(node: node, path: path.isEmpty ? key : "\(path).\(key)", diagnostics: diagnostics)
@@ -108,7 +136,8 @@ struct YAMLCursor {
     /// a scalar, or when an expansion fails (reported here).
     func scalarValue() -> (text: String, typed: Bool)? {
         guard case .scalar(let scalar) = node else { return nil }
-        guard EnvironmentExpansion.needsExpansion(scalar.string) else { return (scalar.string, scalar.style == .plain) }
+        // The shell has expanded what the command line gives.
+        guard option == nil, EnvironmentExpansion.needsExpansion(scalar.string) else { return (scalar.string, scalar.style == .plain) }
         do {
             return (try EnvironmentExpansion.expand(scalar.string, environment: diagnostics.environment), true)
         } catch {

@@ -8,8 +8,12 @@ public struct ConfigError: NNPipeError {
     /// The YAML key path, for example `stages[1].forward.model`.
     public var keyPath: String
     public var problem: String
+    /// 78, or 64 for a value the command line gave (then `file` names the option).
+    public var status: ExitStatus
 
-    public init(file: String, line: Int? = nil, column: Int? = nil, keyPath: String, problem: String) {
+    public init(file: String, line: Int? = nil, column: Int? = nil, keyPath: String, problem: String,
+                status: ExitStatus = .config) {
+        self.status = status
         self.file = file
         self.line = line
         self.column = column
@@ -25,7 +29,7 @@ public struct ConfigError: NNPipeError {
         return "\(location): \(path)\(problem)"
     }
 
-    public var exitStatus: ExitStatus { .config }
+    public var exitStatus: ExitStatus { status }
 }
 
 /// Several configuration problems found together, reported one per line: at most
@@ -54,5 +58,6 @@ public struct ConfigErrors: NNPipeError {
         return lines.joined(separator: "\n")
     }
 
-    public var exitStatus: ExitStatus { .config }
+    /// 64 when every problem is in what the command line gave, else 78.
+    public var exitStatus: ExitStatus { errors.allSatisfy { $0.status == .usage } ? .usage : .config }
 }

@@ -69,18 +69,24 @@ public struct PipelinePlan: Sendable {
             throw InputError(.badData, file: inputName, line: 1,
                              problem: "\(role) column\(missing.count > 1 ? "s" : "") \(names) (\(where_) \(first.keyPath)) not in the input; \(present)")
         }
-        featureFields = try resolve(read.features, role: "feature")
-        carryFields = try resolve(read.carry, role: "carried")
+        let features = try resolve(read.features, role: "feature")
+        featureFields = features
+        carryFields = read.carryAll
+            ? Array(0..<firstRecord.count).filter { !features.contains($0) }
+            : try resolve(read.carry, role: "carried")
 
         chain = TransformChain(stages: config.transforms, inputWidth: featureFields.count)
 
         let carryNames = read.header
             ? carryFields.map { firstRecord[$0] }
-            : read.carry.map { selector -> String in
-                if case .index(let index) = selector.ref { return "c\(index)" }
-                return selector.ref.description
-            }
-        outputNames = carryNames + (config.write.columns ?? chain.valueColumnNames)
+            : carryFields.map { "c\($0)" }
+        let valueNames = config.write.columns ?? chain.valueColumnNames
+        // The loader checks named carried columns against the output's; "*" names them here.
+        if read.carryAll, config.write.header, let clash = carryNames.first(where: valueNames.contains) {
+            throw InputError(.badData, file: inputName, line: 1,
+                             problem: "the input column \"\(clash)\", carried by carry: \"*\", has the name of an output column (\(valueNames.joined(separator: ","))); carry the columns by name, or name the outputs with write.columns")
+        }
+        outputNames = carryNames + valueNames
     }
 
     /// The number of worker threads.

@@ -51,6 +51,7 @@ public enum PipelineTester {
             ColumnSelector(ref: .index(index), keyPath: "\(test.keyPath).rows", line: test.line, column: nil)
         }
         testConfig.read.carry = []
+        testConfig.read.carryAll = false
         testConfig.write.header = false
         testConfig.write.compression = .none
         testConfig.write.decimals = nil
