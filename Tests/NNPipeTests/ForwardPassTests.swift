@@ -66,6 +66,27 @@ struct ForwardPassTests {
         #expect(output == [0.9630988349234587, 0.9999172054527852])
     }
 
+    /// Issue 14: the scratch buffers once took 256 rows of the widest layer, however few rows a
+    /// chunk had and even when only the last layer was wide (6 KiB per unit with OpenBLAS).
+    @Test("scratch holds a block's rows of the layers before the last only")
+    func scratchSize() {
+        let wide = DenseLayer(inputs: 5, units: 20_000, weights: [Double](repeating: 0.01, count: 100_000),
+                              bias: [Double](repeating: 0, count: 20_000), activation: .identity)
+        let first = DenseLayer(inputs: 3, units: 5, weights: [Double](repeating: 0.5, count: 15),
+                               bias: [Double](repeating: 0, count: 5), activation: .relu)
+        var y: [Double] = []
+        for (network, rows, expected) in [(Network(layers: [first, wide]), 2, 2 * 5), (Network(layers: [wide]), 2, 1),
+                                          (Network(layers: [first, wide]), 1000, Network.blockRows * 5)] {
+            var scratch = ForwardScratch()
+            var input = [Double](repeating: 1, count: rows * network.inputCount)
+            y = [Double](repeating: 0, count: rows * network.outputCount)
+            input.withUnsafeMutableBufferPointer { x in
+                y.withUnsafeMutableBufferPointer { network.forward(x.baseAddress!, rows: rows, into: $0.baseAddress!, scratch: &scratch) }
+            }
+            #expect(scratch.a.count == expected && scratch.b.count == expected, "\(network.layers.map(\.units)), \(rows) rows")
+        }
+    }
+
     func applied(_ activation: Activation, _ values: [Double]) -> [Double] {
         var row = values
         row.withUnsafeMutableBufferPointer { activation.apply($0.baseAddress!, count: $0.count) }
@@ -156,5 +177,32 @@ struct BLASTests {
             }
         }
         for (a, b) in zip(blas, own) { #expect(abs(a - b) <= 1e-12 * max(1, abs(b))) }
+    }
+
+    /// Layers wider than ``MatrixMultiply/panelUnits`` go through OpenBLAS in panels: a short
+    /// (padded) block and a full one must give every row the same bits, and agree with the kernel.
+    @Test("wide layers in panels: short and full blocks agree bit for bit", .enabled(if: MatrixMultiply.usesBLAS))
+    func panels() {
+        let (inputs, units, block) = (3, MatrixMultiply.panelUnits + 37, Network.blockRows)
+        let x = (0..<block * inputs).map { _ in Double.random(in: -2...2) }
+        let w = (0..<inputs * units).map { _ in Double.random(in: -1...1) }
+        var full = [Double](repeating: .nan, count: block * units)
+        var short = [Double](repeating: .nan, count: 5 * units)
+        var own = short
+        x.withUnsafeBufferPointer { x in
+            w.withUnsafeBufferPointer { w in
+                full.withUnsafeMutableBufferPointer {
+                    MatrixMultiply.multiply(x.baseAddress!, rows: block, inputs: inputs, weights: w.baseAddress!, units: units, into: $0.baseAddress!)
+                }
+                short.withUnsafeMutableBufferPointer {
+                    MatrixMultiply.multiply(x.baseAddress!, rows: 5, inputs: inputs, weights: w.baseAddress!, units: units, into: $0.baseAddress!)
+                }
+                own.withUnsafeMutableBufferPointer {
+                    DenseLayer.matmul(x.baseAddress!, rows: 5, inputs: inputs, weights: w.baseAddress!, units: units, into: $0.baseAddress!)
+                }
+            }
+        }
+        #expect(Array(full[0..<5 * units]) == short)
+        #expect(zip(short, own).allSatisfy { abs($0 - $1) <= 1e-12 * max(1, abs($1)) })
     }
 }

@@ -32,53 +32,66 @@ extension PipelineLoader.Context {
         let file = diagnostics.file
         func line(_ line: Int?) -> String { line.map { ", line \($0)" } ?? "" }
 
-        var columns: [NamedColumn] = read.carry.map { selector in
-            let name: String
-            switch selector.ref {
-            case .name(let header): name = header
-            case .index(let index): name = "c\(index)"
-            }
-            return NamedColumn(name: name, role: "carried column \"\(name)\"", place: selector.keyPath + line(selector.line),
-                               location: ConfigError(file: file, line: selector.line, column: selector.column,
-                                                     keyPath: selector.keyPath, problem: ""),
-                               isDefault: false)
-        }
+        // A million-unit layer has a million default names: each column is kept as its name and
+        // a way to describe it, and the description (strings, a ConfigError) is made only for the
+        // columns that clash.
+        let carried = read.carry.count
         let chain = TransformChain(stages: transforms, inputWidth: read.features.count)
-        if let names = write.columns {
+        var names: [String] = read.carry.map { selector in
+            switch selector.ref {
+            case .name(let header): header
+            case .index(let index): "c\(index)"
+            }
+        }
+        let namedByColumns: Bool
+        if let given = write.columns {
             // A count that differs from the pipeline's values is reported by checkShapes.
-            guard names.count == chain.valueColumnNames.count, names.count == columnCursors.count else { return }
-            columns += zip(names, columnCursors).map { name, cursor in
-                NamedColumn(name: name, role: "output column \"\(name)\"", place: cursor.path + line(cursor.line),
-                            location: cursor.error(""), isDefault: false)
-            }
+            guard given.count == chain.valueColumnNames.count, given.count == columnCursors.count else { return }
+            names += given
+            namedByColumns = true
         } else {
-            columns += zip(chain.valueColumnNames, chain.valueColumnStages).map { name, stage in
-                let cursor = cursors[stage]
-                return NamedColumn(name: name, role: "output column \"\(name)\"",
-                                   place: cursor.path + line(cursor.line),
-                                   location: cursor.error(""), isDefault: true)
+            names += chain.valueColumnNames
+            namedByColumns = false
+        }
+        func describe(_ index: Int) -> NamedColumn {
+            let name = names[index]
+            if index < carried {
+                let selector = read.carry[index]
+                return NamedColumn(name: name, role: "carried column \"\(name)\"", place: selector.keyPath + line(selector.line),
+                                   location: ConfigError(file: file, line: selector.line, column: selector.column,
+                                                         keyPath: selector.keyPath, problem: ""),
+                                   isDefault: false)
             }
+            if namedByColumns {
+                let cursor = columnCursors[index - carried]
+                return NamedColumn(name: name, role: "output column \"\(name)\"", place: cursor.path + line(cursor.line),
+                                   location: cursor.error(""), isDefault: false)
+            }
+            let cursor = cursors[chain.valueColumnStages[index - carried]]
+            return NamedColumn(name: name, role: "output column \"\(name)\"", place: cursor.path + line(cursor.line),
+                               location: cursor.error(""), isDefault: true)
         }
 
         var firstWithName: [String: Int] = [:]
         // Default names clash by whole groups (two forward stages' unnamed hidden layers give
         // `h0_0 … h0_15` twice): one message per pair of places, naming the columns.
         var clashes: [(earlier: Int, later: Int, names: [String])] = []
-        for (index, column) in columns.enumerated() {
-            guard let earlier = firstWithName[column.name] else {
-                firstWithName[column.name] = index
+        firstWithName.reserveCapacity(names.count)
+        for (index, name) in names.enumerated() {
+            guard let earlier = firstWithName[name] else {
+                firstWithName[name] = index
                 continue
             }
-            let previous = columns[earlier]
+            let column = describe(index), previous = describe(earlier)
             if column.isDefault, previous.isDefault,
-               let group = clashes.firstIndex(where: { columns[$0.earlier].origin == previous.origin && columns[$0.later].origin == column.origin }) {
+               let group = clashes.firstIndex(where: { describe($0.earlier).origin == previous.origin && describe($0.later).origin == column.origin }) {
                 clashes[group].names.append(column.name)
             } else {
                 clashes.append((earlier, index, [column.name]))
             }
         }
         for clash in clashes {
-            let earlier = columns[clash.earlier], later = columns[clash.later]
+            let earlier = describe(clash.earlier), later = describe(clash.later)
             // Reported where the user wrote a name: the later column, unless its name is a default.
             let (here, there) = later.isDefault && !earlier.isDefault ? (earlier, later) : (later, earlier)
             // The message starts at `here`'s key path; a default name also says where it comes from.

@@ -16,6 +16,12 @@ public enum MatrixMultiply {
     /// layer on OpenBLAS) 1.65 s, 1024 1.54 s, 256 (all three) 1.50 s.
     public static let blasThreshold = 256
 
+    /// Units per OpenBLAS product at most: wider layers are multiplied in panels of this many
+    /// units (the last one narrower), always the same ones, so a short block's padding costs
+    /// `Network.blockRows × panelUnits` values (16 MiB) however wide the layer is. Layers up
+    /// to this width are one product, as before.
+    public static let panelUnits = 8192
+
     typealias DGEMM = @convention(c) (
         Int32, Int32, Int32, Int32, Int32, Int32, Double, UnsafePointer<Double>?, Int32,
         UnsafePointer<Double>?, Int32, Double, UnsafeMutablePointer<Double>?, Int32
@@ -48,25 +54,35 @@ public enum MatrixMultiply {
     ) {
         if inputs * units >= blasThreshold, let dgemm {
             let block = Network.blockRows
-            if rows == block {
-                dgemm(rowMajor, noTranspose, noTranspose, Int32(rows), Int32(units), Int32(inputs),
-                      1.0, x, Int32(inputs), w, Int32(units), 0.0, y, Int32(units))
-                return
-            }
             // OpenBLAS picks kernels (and so summation orders) by the matrix sizes: a row must
             // always go through a product of the same shape, or output would depend on the chunk
-            // size. Short blocks (the last of a chunk) are padded with zero rows to a full one.
-            let paddedX = UnsafeMutablePointer<Double>.allocate(capacity: block * inputs)
-            let paddedY = UnsafeMutablePointer<Double>.allocate(capacity: block * units)
+            // size. So every block is a product of `block` rows, short ones (the last of a chunk)
+            // padded with zero rows, and wide layers are cut into the same panels of at most
+            // `panelUnits` units every time, which bounds the padded block's output at
+            // `block × panelUnits` values instead of `block × units` (2 KiB per unit).
+            let paddedX: UnsafeMutablePointer<Double>? = rows == block ? nil : .allocate(capacity: block * inputs)
+            let paddedY: UnsafeMutablePointer<Double>? = rows == block ? nil : .allocate(capacity: block * min(units, panelUnits))
             defer {
-                paddedX.deallocate()
-                paddedY.deallocate()
+                paddedX?.deallocate()
+                paddedY?.deallocate()
             }
-            paddedX.update(from: x, count: rows * inputs)
-            (paddedX + rows * inputs).update(repeating: 0, count: (block - rows) * inputs)
-            dgemm(rowMajor, noTranspose, noTranspose, Int32(block), Int32(units), Int32(inputs),
-                  1.0, paddedX, Int32(inputs), w, Int32(units), 0.0, paddedY, Int32(units))
-            y.update(from: paddedY, count: rows * units)
+            if let paddedX {
+                paddedX.update(from: x, count: rows * inputs)
+                (paddedX + rows * inputs).update(repeating: 0, count: (block - rows) * inputs)
+            }
+            var first = 0
+            while first < units {
+                let width = min(panelUnits, units - first)
+                if let paddedX, let paddedY {
+                    dgemm(rowMajor, noTranspose, noTranspose, Int32(block), Int32(width), Int32(inputs),
+                          1.0, paddedX, Int32(inputs), w + first, Int32(units), 0.0, paddedY, Int32(width))
+                    for r in 0..<rows { (y + r * units + first).update(from: paddedY + r * width, count: width) }
+                } else {
+                    dgemm(rowMajor, noTranspose, noTranspose, Int32(block), Int32(width), Int32(inputs),
+                          1.0, x, Int32(inputs), w + first, Int32(units), 0.0, y + first, Int32(units))
+                }
+                first += width
+            }
             return
         }
         DenseLayer.matmul(x, rows: rows, inputs: inputs, weights: w, units: units, into: y)

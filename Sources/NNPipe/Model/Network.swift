@@ -15,8 +15,11 @@ public struct Network: Sendable {
     public var inputCount: Int { layers[0].inputs }
     /// Number of outputs of the last layer.
     public var outputCount: Int { layers[layers.count - 1].units }
-    /// The widest layer, which sizes the scratch buffers.
+    /// The widest layer, inputs included: the most values a row holds during the forward pass.
     public var widestLayer: Int { layers.reduce(inputCount) { max($0, $1.units) } }
+    /// The widest layer before the last: the most values a row holds in the scratch buffers (the
+    /// last layer writes straight into the caller's output); 0 for a one-layer network.
+    public var widestInnerLayer: Int { layers.dropLast().reduce(0) { max($0, $1.units) } }
 
     /// Rows run through all the layers together: small enough that a block's activations stay in
     /// cache between layers, large enough to amortize loading each weight row.
@@ -46,7 +49,9 @@ public struct Network: Sendable {
         captures: [(layer: Int, into: UnsafeMutablePointer<Double>)] = [], scratch: inout ForwardScratch
     ) {
         let blockRows = Self.blockRows
-        scratch.reserve(blockRows * widestLayer)
+        // Sized by the rows of one block at most, and by the layers that go through scratch: a
+        // million-unit last layer needs none (it was 4 KiB per unit of the widest layer).
+        scratch.reserve(min(blockRows, rows) * widestInnerLayer)
         scratch.a.withUnsafeMutableBufferPointer { a in
             scratch.b.withUnsafeMutableBufferPointer { b in
                 var first = 0
@@ -79,6 +84,8 @@ public struct ForwardScratch {
     public init() {}
 
     mutating func reserve(_ count: Int) {
+        // Never empty, so the buffers always have a base address.
+        let count = max(count, 1)
         if a.count < count {
             a = [Double](repeating: 0, count: count)
             b = [Double](repeating: 0, count: count)

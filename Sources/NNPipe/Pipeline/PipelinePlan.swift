@@ -29,14 +29,15 @@ public struct PipelinePlan: Sendable {
     public init(config: PipelineConfig, firstRecord: [String], inputName: String) throws {
         self.config = config
         let read = config.read
+        // Each name's field, so that resolving F features costs F look-ups, not F scans of the header.
+        var fieldOfName: [String: Int] = [:]
         if read.header {
-            var seen: [String: Int] = [:]
+            fieldOfName.reserveCapacity(firstRecord.count)
             for (index, name) in firstRecord.enumerated() {
-                if let earlier = seen[name] {
+                if let earlier = fieldOfName.updateValue(index, forKey: name) {
                     throw InputError(.badData, file: inputName, line: 1,
                                      problem: "duplicate column name \"\(name)\" in the header (fields \(earlier + 1) and \(index + 1))")
                 }
-                seen[name] = index
             }
             columnNames = firstRecord
         } else {
@@ -50,7 +51,7 @@ public struct PipelinePlan: Sendable {
             for selector in selectors {
                 switch selector.ref {
                 case .name(let name):
-                    if let index = firstRecord.firstIndex(of: name) { indices.append(index) } else { missing.append(selector) }
+                    if let index = fieldOfName[name] { indices.append(index) } else { missing.append(selector) }
                 case .index(let index):
                     if index < firstRecord.count { indices.append(index) } else { missing.append(selector) }
                 }

@@ -41,9 +41,9 @@ public struct ModelFile: Sendable {
             let exists = FileManager.default.fileExists(atPath: path)
             throw ModelError(file: name, problem: exists ? "cannot read the model file" : "model file not found")
         }
-        let bytes = [UInt8](data)
         let directory = (path as NSString).deletingLastPathComponent
-        let result = bytes.withUnsafeBytes { raw in
+        // Decoded in place: a copy of the file's bytes would hold the model's size a second time.
+        let result = data.withUnsafeBytes { raw in
             Result { () throws(ModelError) in try decode(raw, name: name, directory: directory.isEmpty ? "." : directory, output: output) }
         }
         return try result.get()
