@@ -24,7 +24,7 @@ struct InspectCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The model file.")
+    @Argument(help: "The model file.", completion: .file())
     var model: String
 
     @Option(help: "The output to run, for an ONNX graph with several (the forward stage's output:).")

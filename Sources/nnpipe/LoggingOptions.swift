@@ -5,12 +5,12 @@ import Logging
 struct LoggingOptions: ParsableArguments {
     @Option(name: .customLong("log-level"), help: ArgumentHelp(
         "Least important messages shown: trace, debug, info, notice (the summary), warning, error or critical.",
-        valueName: "level"))
+        valueName: "level"), completion: .list(Logger.Level.allCases.map(\.rawValue)))
     var level: Logger.Level = .notice
 
     @Option(name: .customLong("log-format"), help: ArgumentHelp(
         "text (nnpipe: MESSAGE) or json (one object per line: timestamp, level, message, metadata).",
-        valueName: "format"))
+        valueName: "format"), completion: .list(LogFormat.allCases.map(\.rawValue)))
     var format: LogFormat = .text
 
     @Flag(name: .customLong("log-timestamps"), help: "Start each text log line with its time (UTC, ISO 8601), as JSON lines always do.")

@@ -6,25 +6,25 @@ import NNPipe
 struct PipelineOptions: ParsableArguments {
     @Argument(help: ArgumentHelp(
         "The pipeline file (YAML; - for standard input), then inputs in place of its read.path (paths or glob patterns). With --model: the inputs only (none: standard input).",
-        valueName: "pipeline-or-input"))
+        valueName: "pipeline-or-input"), completion: .file())
     var paths: [String] = []
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Read this input instead of the pipeline's (- for standard input); repeat it for several.", valueName: "path"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Read this input instead of the pipeline's (- for standard input); repeat it for several.", valueName: "path"), completion: .file())
     var input: [String] = []
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write here instead of the pipeline's output (- for standard output).", valueName: "path"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write here instead of the pipeline's output (- for standard output).", valueName: "path"), completion: .file())
     var output: String?
 
-    @Option(help: ArgumentHelp("Write rejected rows here (errors.rejects); with --on-error reject.", valueName: "path"))
+    @Option(help: ArgumentHelp("Write rejected rows here (errors.rejects); with --on-error reject.", valueName: "path"), completion: .file())
     var rejects: String?
 
-    @Option(help: ArgumentHelp("Worker threads, or auto for one per processor (default: the pipeline's execution.workers, else auto).", valueName: "n"))
+    @Option(help: ArgumentHelp("Worker threads, or auto for one per processor (default: the pipeline's execution.workers, else auto).", valueName: "n"), completion: .list(["auto"]))
     var workers: String?
 
     @Option(name: .customLong("chunk-rows"), help: ArgumentHelp("Rows per chunk (default: the pipeline's execution.chunk_rows, else 8192).", valueName: "n"))
     var chunkRows: Int?
 
-    @Option(name: .customLong("on-error"), help: ArgumentHelp("What to do with a bad row: fail, skip or reject (default: the pipeline's errors.policy, else fail).", valueName: "policy"))
+    @Option(name: .customLong("on-error"), help: ArgumentHelp("What to do with a bad row: fail, skip or reject (default: the pipeline's errors.policy, else fail).", valueName: "policy"), completion: .list(ErrorPolicy.allCases.map(\.rawValue)))
     var onError: String?
 
     @Option(name: .customLong("set"), help: ArgumentHelp(

@@ -26,7 +26,7 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var pipeline: PipelineOptions
 
-    @Option(name: .customLong("stats-json"), help: ArgumentHelp("Also write the run's figures as JSON to this file.", valueName: "path"))
+    @Option(name: .customLong("stats-json"), help: ArgumentHelp("Also write the run's figures as JSON to this file.", valueName: "path"), completion: .file())
     var statsJSON: String?
 
     @Flag(name: .shortAndLong, help: "Print no summary line and no progress line.")

@@ -18,7 +18,7 @@ struct TestCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Pipeline files (YAML) with a tests: section.")
+    @Argument(help: "Pipeline files (YAML) with a tests: section.", completion: .file(extensions: ["yaml", "yml"]))
     var pipelines: [String]
 
     @OptionGroup var logging: LoggingOptions
