@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 import NNPipe
 
 struct ValidateCommand: ParsableCommand {
@@ -25,6 +26,12 @@ struct ValidateCommand: ParsableCommand {
         do {
             let config = try pipeline.loadConfig()
             let runner = PipelineRunner(config: config)
+            // Never wait on a person at a terminal: the header is checked when one is piped in.
+            if config.read.inputs == ["-"], isatty(0) == 1 {
+                _ = try runner.layout()
+                Terminal.report("\(config.file): ok: the pipeline and its model; standard input is a terminal, so its header is not read (pipe the input in, or give --input, to check it)")
+                return
+            }
             let (plan, inputs) = try runner.prepare()
             try inputs.checkEveryHeader()
             let layout = try runner.layout()

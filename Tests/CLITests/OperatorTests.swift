@@ -102,6 +102,17 @@ struct OperatorTests {
         #expect(fields["line"] as? Int != nil)
     }
 
+    @Test("validate of a pipeline reading standard input never waits on a terminal",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    func validateOnTerminal() throws {
+        let dir = try WorkDir()
+        try dir.writeSumPipeline(input: "-", output: "-")
+        let command = "timeout -k 2 20 \(shellQuoted(CLI.binary.path)) validate p.yaml; echo status $?"
+        let screen = String(decoding: try Shell.run("script -qfec \(shellQuoted(command)) /dev/null", in: dir.url), as: UTF8.self)
+        #expect(screen.contains("status 0"), "\(screen)")
+        #expect(screen.contains("standard input is a terminal, so its header is not read"), "\(screen)")
+    }
+
     @Test("--log-timestamps starts each text line with its UTC time")
     func timestamps() throws {
         let dir = try WorkDir()
