@@ -36,7 +36,7 @@ public final class PipelineRunner {
 
     func prepare(files: [String]) throws -> (plan: PipelinePlan, inputs: InputSequence) {
         let read = config.read
-        let inputs = try InputSequence(files: files, read: read)
+        let inputs = try InputSequence(files: files, read: read, pipelineFile: config.file)
         let name = InputOpener.displayName(files[0])
         var plan: PipelinePlan
         if let fields = inputs.firstRecord {
