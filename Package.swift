@@ -23,12 +23,14 @@ let package = Package(
         .systemLibrary(name: "CCSV", path: "Sources/CCSV"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib"),
         .systemLibrary(name: "CISAL", path: "Sources/CISAL"),
+        // Debian's libzstd-dev: zstd input read natively, and zstd output (`write.compression: zstd`).
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd"),
         .systemLibrary(name: "CCPU", path: "Sources/CCPU"),
         .systemLibrary(name: "CFileSync", path: "Sources/CFileSync"),
         .target(
             name: "NNPipe",
             dependencies: [
-                "CCSV", "CZlib", "CCPU", "CFileSync", .target(name: "CISAL", condition: .when(traits: ["ISAL"])),
+                "CCSV", "CZlib", "CZstd", "CCPU", "CFileSync", .target(name: "CISAL", condition: .when(traits: ["ISAL"])),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: [

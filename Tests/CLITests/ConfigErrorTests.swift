@@ -117,7 +117,12 @@ let configCases: [ConfigCase] = [
 
           - forward: {model: m.json}
           - write: {path: out.csv, compression: gzp}
-        """, expected: ["write.compression", "'gzp' is not one of auto, gzip, none", "did you mean 'gzip'?"], line: 7),
+        """, expected: ["write.compression", "'gzp' is not one of auto, gzip, zstd, none", "did you mean 'gzip'?"], line: 7),
+    ConfigCase(name: "zstd level out of range", yaml: goodRead + """
+
+          - forward: {model: m.json}
+          - write: {path: out.csv.zst, zstd_level: 20}
+        """, expected: ["write.zstd_level", "20 is out of range 1...19"], line: 7),
     ConfigCase(name: "columns count does not fit the outputs", yaml: goodRead + """
 
           - forward: {model: m.json}

@@ -85,9 +85,10 @@ public struct ReadStageConfig: Sendable {
 
 /// How output files are compressed.
 public enum OutputCompression: String, Sendable {
-    /// gzip when the path ends in `.gz`, none otherwise.
+    /// gzip when the path ends in `.gz`, zstd when it ends in `.zst`, none otherwise.
     case auto
     case gzip
+    case zstd
     case none
 }
 
@@ -104,19 +105,35 @@ public struct WriteStageConfig: Sendable {
     public var compression: OutputCompression = .auto
     /// gzip level, 1 (fastest) to 9 (smallest); 1–3 use ISA-L when built in (see ``ChunkCompressors``).
     public var gzipLevel: Int = 3
+    /// zstd level, 1 (fastest) to 19 (smallest). 1 by default: on the benchmark's outputs it is
+    /// as fast as gzip's default (ISA-L, level 3) and writes smaller files; level 3 took 1.2–1.4×
+    /// as long (bench/RESULTS.md, 2026-11-29).
+    public var zstdLevel: Int = 1
     /// Digits after the decimal point, or nil for the shortest round-trip form.
     public var decimals: Int?
     public var delimiter: UInt8 = 0x2C
     /// Where `path` was set.
     public var pathOrigin = SettingOrigin.pipeline(keyPath: "write.path", line: nil, column: nil)
 
-    /// Whether the output is gzip-compressed.
-    public var isCompressed: Bool {
+    /// Whether the output is compressed.
+    public var isCompressed: Bool { codec != nil }
+
+    /// How the output is compressed, nil when it is not.
+    public var codec: OutputCodec? {
         switch compression {
-        case .gzip: true
-        case .none: false
-        case .auto: path.hasSuffix(".gz")
+        case .gzip: .gzip(level: gzipLevel)
+        case .zstd: .zstd(level: zstdLevel)
+        case .none: nil
+        case .auto: codec(forName: path)
         }
+    }
+
+    /// The compression a file named `name` gets from its suffix (the rejects file's, and the
+    /// output's with `compression: auto`), at this stage's levels.
+    public func codec(forName name: String) -> OutputCodec? {
+        if name.hasSuffix(".gz") { return .gzip(level: gzipLevel) }
+        if name.hasSuffix(".zst") { return .zstd(level: zstdLevel) }
+        return nil
     }
 }
 

@@ -27,7 +27,7 @@ public enum PipelineLoader {
     static let forwardKeys = ["model", "layers", "activations", "tensors", "output", "precision", "hidden", "final"]
     static let tensorMappingKeys = ["weights", "bias", "transpose", "batch_norm", "eps"]
     static let layerKeys = ["weights", "bias", "activation"]
-    static let writeKeys = ["path", "header", "columns", "compression", "gzip_level", "decimals", "delimiter"]
+    static let writeKeys = ["path", "header", "columns", "compression", "gzip_level", "zstd_level", "decimals", "delimiter"]
     static let executionKeys = ["chunk_rows", "chunk_bytes", "workers", "max_chunks_in_flight"]
     static let errorsKeys = ["policy", "max_errors", "rejects"]
 
@@ -373,10 +373,11 @@ public enum PipelineLoader {
                 write.columns = names
                 if names.count == elements.count { columnCursors = elements }
             }
-            if let compression = keys["compression"]?.choice(["auto", "gzip", "none"]) {
+            if let compression = keys["compression"]?.choice(["auto", "gzip", "zstd", "none"]) {
                 write.compression = OutputCompression(rawValue: compression) ?? .auto
             }
             if let level = keys["gzip_level"]?.int(in: 1...9) { write.gzipLevel = level }
+            if let level = keys["zstd_level"]?.int(in: 1...19) { write.zstdLevel = level }
             if let decimals = keys["decimals"]?.int(in: 0...17) { write.decimals = decimals }
             if let delimiter = keys["delimiter"].flatMap({ delimiterByte($0, rule: .write) }) { write.delimiter = delimiter }
             guard let pathCursor = keys["path"], let path = pathCursor.nonEmptyString() else { return nil }

@@ -90,26 +90,29 @@ public final class FileSource: ByteSource {
     }
 }
 
-/// Opens inputs, choosing decompression by content: gzip's magic bytes `1f 8b`, whatever the name
-/// (see ``InputContent``).
+/// Opens inputs, choosing decompression by content: gzip's magic bytes `1f 8b` and zstd's
+/// `28 b5 2f fd`, whatever the name; other compressors' magic bytes are refused (see
+/// ``InputContent``).
 public enum InputOpener {
     /// Opens `path` (`-` for standard input) as a stream of CSV bytes; `delimiter` is the input's
     /// (a byte that is not text elsewhere, such as Hive's `\u{1}`, is text when it is the delimiter).
-    public static func open(path: String, name: String, delimiter: UInt8 = 0x2C) throws -> ByteSource {
+    /// `pipelineFile` names the pipeline in the command a refusal suggests.
+    public static func open(path: String, name: String, delimiter: UInt8 = 0x2C,
+                            pipelineFile: String = "PIPELINE.yaml") throws -> ByteSource {
         let file = try FileSource(path: path, name: name)
         // Only a name ending in .gz needs more than the magic: the start must then look like text.
         let namedGzip = path.hasSuffix(".gz")
-        let prefix = try file.readUpTo(namedGzip ? InputContent.sniffLength : 2)
+        let prefix = try file.readUpTo(namedGzip ? InputContent.sniffLength : InputContent.magicLength)
         file.unread(prefix)
         switch InputContent(prefix: prefix, delimiter: delimiter) {
         case .gzip:
             return try gzipReader(over: file, name: name)
+        case .zstd:
+            return try ZstdReader(source: file, name: name)
+        case .unsupported(let format):
+            throw InputError(.badData, file: name, problem: refusal(format, path: path, pipelineFile: pipelineFile))
         case .binary(let offset, let byte) where namedGzip:
             let notGzip = "named .gz but not gzip data (no gzip magic bytes 1f 8b) and not plain text"
-            if let format = InputContent.compressedFormat(prefix) {
-                throw InputError(.badData, file: name, byteOffset: 0,
-                                 problem: "\(notGzip): it starts as \(format) data, which nnpipe does not read")
-            }
             if prefix == [0x1F] {
                 throw InputError(.badData, file: name, byteOffset: 0,
                                  problem: "truncated gzip file: it holds only the first of gzip's two magic bytes")
@@ -120,6 +123,24 @@ public enum InputOpener {
         case .binary, .text:
             return file
         }
+    }
+
+    /// Why an input in `format` is not read, and the command line that feeds it in decompressed.
+    static func refusal(_ format: ForeignFormat, path: String, pipelineFile: String) -> String {
+        let run = "nnpipe run \(shellWord(pipelineFile)) --input -"
+        if path == "-" {
+            return "\(format.what) is not read directly; decompress it on the way in: ... | \(format.command) | \(run)"
+        }
+        return "\(format.what) is not read directly; decompress it into nnpipe: \(format.command) \(shellWord(path)) | \(run)"
+    }
+
+    /// `word` as one shell word: unchanged when it holds only safe characters, else single-quoted.
+    static func shellWord(_ word: String) -> String {
+        let safe = !word.isEmpty && word.utf8.allSatisfy { byte in
+            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                || "/._-+=:,@%".utf8.contains(byte)
+        }
+        return safe ? word : "'" + word.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
     }
 
     /// The gzip decoder: ISA-L when built in (the default), unless `NNPIPE_INFLATE=zlib` asks for

@@ -1,10 +1,35 @@
-/// Compresses one chunk's bytes into a complete, independent gzip member.
+/// Compresses one chunk's bytes into a complete, independent gzip member or zstd frame.
 ///
 /// Members written one after another form one valid gzip file (gzip, zcat, Python's gzip and
-/// pigz read them all), so each worker compresses its own chunks in parallel and the writer only
-/// concatenates. Each worker owns one compressor, reused for every chunk.
+/// pigz read them all), and frames one valid zstd file (`zstd -d`, Python's zstandard), so each
+/// worker compresses its own chunks in parallel and the writer only concatenates. Each worker
+/// owns one compressor, reused for every chunk.
 public protocol ChunkCompressor: AnyObject {
     func member(_ input: [UInt8]) -> [UInt8]
+}
+
+/// An output's compression: the format and its level.
+public enum OutputCodec: Equatable, Sendable {
+    /// gzip at level 1–9 (see ``ChunkCompressors/make(level:)``).
+    case gzip(level: Int)
+    /// zstd at level 1–19.
+    case zstd(level: Int)
+
+    /// A compressor for one worker.
+    public func makeCompressor() -> ChunkCompressor {
+        switch self {
+        case .gzip(let level): ChunkCompressors.make(level: level)
+        case .zstd(let level): ZstdCompressor(level: level)
+        }
+    }
+
+    /// The format, level and library, for `validate`: "gzip level 3 (ISA-L)".
+    public var description: String {
+        switch self {
+        case .gzip(let level): "gzip level \(level) (\(ChunkCompressors.engine(level: level)))"
+        case .zstd(let level): "zstd level \(level)"
+        }
+    }
 }
 
 public enum ChunkCompressors {

@@ -70,7 +70,10 @@ public enum OutputNameTemplate {
     public static func path(_ template: String, for input: String) -> String {
         let name = input.split(separator: "/").last.map(String.init) ?? input
         var stem = name
-        if stem.hasSuffix(".gz") { stem.removeLast(3) }
+        for suffix in [".gz", ".zst"] where stem.hasSuffix(suffix) {
+            stem.removeLast(suffix.count)
+            break
+        }
         for suffix in [".csv", ".tsv", ".txt"] where stem.hasSuffix(suffix) {
             stem.removeLast(suffix.count)
             break

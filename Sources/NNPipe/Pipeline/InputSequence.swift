@@ -6,6 +6,8 @@
 public final class InputSequence {
     public let files: [String]
     private let read: ReadStageConfig
+    /// The pipeline file, named in the command a refused input's message suggests.
+    private let pipelineFile: String
     private var nextFile = 0
     /// The files opened so far, as messages name them.
     private(set) var opened: [String] = []
@@ -20,9 +22,10 @@ public final class InputSequence {
     var bytesConsumed: Int { bytesOfEarlierFiles + (splitter?.bytesConsumed ?? 0) }
 
     /// Opens the first file.
-    init(files: [String], read: ReadStageConfig) throws {
+    init(files: [String], read: ReadStageConfig, pipelineFile: String = "PIPELINE.yaml") throws {
         self.files = files
         self.read = read
+        self.pipelineFile = pipelineFile
         try openNext()
     }
 
@@ -53,7 +56,7 @@ public final class InputSequence {
         opened.append(name)
         nextFile += 1
         bytesOfEarlierFiles += splitter?.bytesConsumed ?? 0
-        let source = try InputOpener.open(path: path, name: name, delimiter: read.delimiter)
+        let source = try InputOpener.open(path: path, name: name, delimiter: read.delimiter, pipelineFile: pipelineFile)
         let opened = RecordSplitter(source: source, name: name, delimiter: read.delimiter, maxRecordBytes: read.maxRecordBytes)
         splitter = opened
         guard let first = try opened.nextChunk(maxRecords: 1) else {

@@ -14,10 +14,10 @@ final class OrderedWriter: @unchecked Sendable {
     private let rejects: OutputFile?
     private let maxErrors: Int?
     private let policy: ErrorPolicy
-    /// gzip levels of the output and the rejects file, nil when not compressed (for a chunk cut
+    /// Compression of the output and the rejects file, nil when not compressed (for a chunk cut
     /// short, compressed here).
-    private let outputLevel: Int?
-    private let rejectsLevel: Int?
+    private let outputCodec: OutputCodec?
+    private let rejectsCodec: OutputCodec?
     private let inFlight: DispatchSemaphore
     private let stop: StopFlag
     private var pending: [Int: ChunkResult] = [:]
@@ -34,8 +34,8 @@ final class OrderedWriter: @unchecked Sendable {
     private var badRows = 0
 
     /// `badRowsBefore`: bad rows met before this writer's first chunk (earlier outputs of the run).
-    init(output: OutputFile, rejects: OutputFile?, errors: ErrorPolicyConfig, badRowsBefore: Int, outputLevel: Int?,
-         rejectsLevel: Int?, inFlight: DispatchSemaphore, stop: StopFlag,
+    init(output: OutputFile, rejects: OutputFile?, errors: ErrorPolicyConfig, badRowsBefore: Int, outputCodec: OutputCodec?,
+         rejectsCodec: OutputCodec?, inFlight: DispatchSemaphore, stop: StopFlag,
          inputDone: @escaping (InputFigures) -> Void = { _ in }) {
         badRows = badRowsBefore
         self.inputDone = inputDone
@@ -43,8 +43,8 @@ final class OrderedWriter: @unchecked Sendable {
         self.rejects = rejects
         maxErrors = errors.maxErrors
         policy = errors.policy
-        self.outputLevel = outputLevel
-        self.rejectsLevel = rejectsLevel
+        self.outputCodec = outputCodec
+        self.rejectsCodec = rejectsCodec
         self.inFlight = inFlight
         self.stop = stop
     }
@@ -76,8 +76,8 @@ final class OrderedWriter: @unchecked Sendable {
             let lineEnd = mark.goodRowsBefore == 0 ? 0 : result.lineEnds[mark.goodRowsBefore - 1]
             let outputPart = Array((result.plainOutput ?? result.output)[..<lineEnd])
             let rejectsPart = Array((result.plainRejects ?? result.rejects)[..<mark.rejectsBytesBefore])
-            let sent = send(output: outputLevel.map { ChunkCompressors.make(level: $0).member(outputPart) } ?? outputPart,
-                            rejects: rejectsLevel.map { ChunkCompressors.make(level: $0).member(rejectsPart) } ?? rejectsPart)
+            let sent = send(output: outputCodec.map { $0.makeCompressor().member(outputPart) } ?? outputPart,
+                            rejects: rejectsCodec.map { $0.makeCompressor().member(rejectsPart) } ?? rejectsPart)
             if sent {
                 count(read: mark.record + 1, written: mark.goodRowsBefore, skipped: policy == .reject ? 0 : last,
                       rejected: policy == .reject ? last : 0)

@@ -36,7 +36,7 @@ public final class PipelineRunner {
 
     func prepare(files: [String]) throws -> (plan: PipelinePlan, inputs: InputSequence) {
         let read = config.read
-        let inputs = try InputSequence(files: files, read: read)
+        let inputs = try InputSequence(files: files, read: read, pipelineFile: config.file)
         let name = InputOpener.displayName(files[0])
         var plan: PipelinePlan
         if let fields = inputs.firstRecord {
@@ -178,30 +178,30 @@ public final class PipelineRunner {
         let write = config.write
         if write.header {
             let line = CSVText.line(plan.outputNames, delimiter: write.delimiter)
-            try output.write(write.isCompressed ? ChunkCompressors.make(level: write.gzipLevel).member(line) : line)
+            try output.write(write.codec.map { $0.makeCompressor().member(line) } ?? line)
         }
         if let rejects, let path = config.errors.rejectsPath {
             let line = CSVText.line((plan.rejectsNameFile ? ["file"] : []) + ["line", "reason", "record"], delimiter: 0x2C)
-            try rejects.write(path.hasSuffix(".gz") ? ChunkCompressors.make(level: write.gzipLevel).member(line) : line)
+            try rejects.write(write.codec(forName: path).map { $0.makeCompressor().member(line) } ?? line)
         }
     }
 
     private func process(plan: PipelinePlan, inputs: InputSequence, output: OutputFile, rejects: OutputFile?) throws {
         let inFlight = DispatchSemaphore(value: plan.maxChunksInFlight)
         let stop = StopFlag()
-        let rejectsCompressed = config.errors.rejectsPath?.hasSuffix(".gz") ?? false
+        let rejectsCodec = config.errors.rejectsPath.flatMap { config.write.codec(forName: $0) }
         // max_errors counts the bad rows of the whole run, over every output of a template.
         let writer = OrderedWriter(output: output, rejects: rejects, errors: config.errors,
                                    badRowsBefore: summary.rowsSkipped + summary.rowsRejected,
-                                   outputLevel: config.write.isCompressed ? config.write.gzipLevel : nil,
-                                   rejectsLevel: rejectsCompressed ? config.write.gzipLevel : nil,
+                                   outputCodec: config.write.codec,
+                                   rejectsCodec: rejectsCodec,
                                    inFlight: inFlight, stop: stop, inputDone: { [inputDone] figures in
                                        var figures = figures
                                        figures.output = output.name
                                        inputDone?(figures)
                                    })
         let processors = ProcessorPool((0..<plan.workers).map { _ in
-            ChunkProcessor(plan: plan, inputName: inputName, rejectsCompressed: rejectsCompressed)
+            ChunkProcessor(plan: plan, inputName: inputName, rejectsCodec: rejectsCodec)
         })
         let workQueue = DispatchQueue(label: "nnpipe.workers", attributes: .concurrent)
         let writeQueue = DispatchQueue(label: "nnpipe.writer")

@@ -32,8 +32,7 @@ public enum PlanDescription {
         }
         let write = config.write
         let target = write.path == "-" ? "<stdout>" : write.path
-        let compression = write.isCompressed
-            ? ", gzip level \(write.gzipLevel) (\(ChunkCompressors.engine(level: write.gzipLevel)))" : ""
+        let compression = write.codec.map { ", \($0.description)" } ?? ""
         lines.append("  write   \(target)\(compression): \(plan.outputNames.joined(separator: ","))")
         if !config.tests.isEmpty {
             lines.append("  tests   \(config.tests.count) (nnpipe test runs them): \(config.tests.map(\.name).joined(separator: ", "))")
