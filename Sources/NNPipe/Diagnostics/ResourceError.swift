@@ -42,20 +42,29 @@ public enum ProcessResources {
 
     /// Checks that `count` threads can run at once, as Dispatch will start them for the workers:
     /// under a low virtual memory or process limit they cannot, and Dispatch would wait for one
-    /// forever. Each probe thread waits in `pause()` until it is cancelled.
+    /// forever. Each probe thread waits to read a pipe whose writing end is closed once all have
+    /// started (no cancellation: ThreadSanitizer reports a thread cancelled inside a wait).
     public static func ensureThreads(_ count: Int) throws(ResourceError) {
+        var ends: [Int32] = [0, 0]
+        guard pipe(&ends) == 0 else {
+            throw ResourceError("cannot make a pipe: \(String(cString: strerror(errno))) (ulimit -n)")
+        }
         var threads: [pthread_t] = []
         defer {
-            for thread in threads {
-                pthread_cancel(thread)
-                pthread_join(thread, nil)
-            }
+            close(ends[1])
+            for thread in threads { pthread_join(thread, nil) }
+            close(ends[0])
         }
+        // The reading end travels as the thread's argument (plus one, so it is never null).
+        let argument = UnsafeMutableRawPointer(bitPattern: Int(ends[0]) + 1)
         for _ in 0..<count {
             var thread = pthread_t()
-            let status = pthread_create(&thread, nil, { _ in
-                while true { pause() }
-            }, nil)
+            let status = pthread_create(&thread, nil, { argument in
+                var byte: UInt8 = 0
+                let descriptor = Int32(Int(bitPattern: argument) - 1)
+                while read(descriptor, &byte, 1) < 0 && errno == EINTR {}
+                return nil
+            }, argument)
             guard status == 0 else { throw ResourceError.threads(errno: status) }
             threads.append(thread)
         }
