@@ -17,14 +17,19 @@ struct NNPipeCommand: ParsableCommand {
             Exit statuses:
               0    success
               1    nnpipe test: a test failed
-              64   usage: a bad command-line option
+              64   usage: a bad command-line option, or an option's path
+                   that is another path of the run (an input, say)
               65   bad data: a bad row under the fail policy, max_errors
-                   exceeded, corrupt or truncated gzip, a bad header
+                   exceeded, corrupt or truncated gzip or zstd, a bad header
               66   the input is missing or unreadable
+              70   nnpipe failed internally (memory under ulimit -v)
+              71   a thread or enough open files could not be had
               73   the output cannot be created
               74   I/O error while reading or writing
-              78   the pipeline file or a model file is wrong
-              130  interrupted (SIGINT); 143 terminated (SIGTERM)
+              78   the pipeline file or a model file is wrong, or two of
+                   its paths are the same file
+              128+N  stopped by signal N (130 SIGINT, 143 SIGTERM, 129
+                   SIGHUP...): unfinished outputs removed, kept ones named
               141  the reader of standard output went away (| head)
             """,
         version: NNPipeVersion.current,
