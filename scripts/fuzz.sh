@@ -15,7 +15,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 targets=(csv gzip onnx numpy safetensors json pipeline)
 
-usage() { echo "usage: scripts/fuzz.sh {${targets[*]// /|}|all} SECONDS [libFuzzer flags…]" >&2; exit 64; }
+usage() { (IFS="|"; echo "usage: scripts/fuzz.sh {${targets[*]}|all} SECONDS [libFuzzer flags…]" >&2); exit 64; }
 [ $# -ge 2 ] || usage
 target=$1 seconds=$2
 shift 2
