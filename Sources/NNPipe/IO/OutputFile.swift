@@ -202,9 +202,23 @@ public final class OutputFile: @unchecked Sendable {
         }
     }
 
-    /// ``discard()``'s work, without the registry's book-keeping (for the signal handler, which
-    /// holds the registry's lock).
-    func abandon() -> Abandoned {
+    /// What a signal handler does just before the process exits, under the registry's lock while
+    /// the writer may still be writing: it changes nothing the writer reads (the descriptor stays
+    /// open, so a write under way cannot fail and print a second message), it only removes the
+    /// temporary file, or cuts a checkpointed one back and renames it into place (its writes
+    /// take the same lock, so none is under way).
+    func abandonAtExit() -> Abandoned {
+        guard !finished, let temporaryPath, let target else { return .nothing }
+        if let keptLength, descriptor >= 0, ftruncate(descriptor, off_t(keptLength)) == 0, fsync(descriptor) == 0,
+           rename(temporaryPath, target) == 0 {
+            return .kept
+        }
+        unlink(temporaryPath)
+        return .removed
+    }
+
+    /// ``discard()``'s work, without the registry's book-keeping.
+    private func abandon() -> Abandoned {
         guard !finished else { return .nothing }
         finished = true
         guard let temporaryPath, let target else {

@@ -75,7 +75,7 @@ public enum OutputRegistry {
         defer { if locked { lock.unlock() } }
         var removed: [String] = []
         for file in open.values.sorted(by: { $0.name < $1.name }) {
-            switch file.abandon() {
+            switch file.abandonAtExit() {
             case .kept: kept.append(file.name)
             case .removed: removed.append(file.name)
             case .nothing: break
