@@ -1,29 +1,20 @@
 import Foundation
 import Testing
 
-/// One zstd fixture (Tests/Fixtures/zstd, written by its make.py) and what nnpipe must do with it.
-struct ZstdFixtureCase: CustomTestStringConvertible, Sendable {
-    var file: String
-    /// 0 with the rows of `in.csv`, or the failure's status and the words its message must hold.
-    var status: Int32 = 0
-    var words: [String] = []
-    var testDescription: String { file }
-}
-
-let zstdFixtureCases: [ZstdFixtureCase] = [
-    ZstdFixtureCase(file: "one-frame.csv.zst"),
-    ZstdFixtureCase(file: "three-frames.csv.zst"),
-    ZstdFixtureCase(file: "skippable-between.csv.zst"),
-    ZstdFixtureCase(file: "skippable-first.csv.zst"),
-    ZstdFixtureCase(file: "truncated.csv.zst", status: 65,
+let zstdFixtureCases: [CompressedFixtureCase] = [
+    CompressedFixtureCase(file: "one-frame.csv.zst"),
+    CompressedFixtureCase(file: "three-frames.csv.zst"),
+    CompressedFixtureCase(file: "skippable-between.csv.zst"),
+    CompressedFixtureCase(file: "skippable-first.csv.zst"),
+    CompressedFixtureCase(file: "truncated.csv.zst", status: 65,
                     words: ["(byte 29): truncated zstd file: the stream ends inside a frame"]),
-    ZstdFixtureCase(file: "truncated-second-frame.csv.zst", status: 65,
+    CompressedFixtureCase(file: "truncated-second-frame.csv.zst", status: 65,
                     words: ["(byte 44): truncated zstd file: the stream ends inside a frame"]),
-    ZstdFixtureCase(file: "corrupt-checksum.csv.zst", status: 65,
+    CompressedFixtureCase(file: "corrupt-checksum.csv.zst", status: 65,
                     words: ["corrupt zstd data (Restored data doesn't match checksum, zstd error 22)"]),
-    ZstdFixtureCase(file: "corrupt-header.csv.zst", status: 65,
+    CompressedFixtureCase(file: "corrupt-header.csv.zst", status: 65,
                     words: ["corrupt zstd data (Unsupported frame parameter, zstd error 14)"]),
-    ZstdFixtureCase(file: "trailing-garbage.csv.zst", status: 65,
+    CompressedFixtureCase(file: "trailing-garbage.csv.zst", status: 65,
                     words: ["corrupt zstd data (Unknown frame descriptor, zstd error 10)"]),
 ]
 
@@ -32,7 +23,7 @@ struct InputFormatZstdTests {
     static let rows = "id,y0,y1\na,5.0,1.0\nb,11.0,3.0\n"
 
     @Test("each fixture named .zst, named otherwise and on standard input", arguments: zstdFixtureCases)
-    func fixture(_ c: ZstdFixtureCase) throws {
+    func fixture(_ c: CompressedFixtureCase) throws {
         let dir = try WorkDir()
         let data = try Data(contentsOf: CLI.fixture("zstd/\(c.file)"))
         try dir.write("in.csv.zst", data)
@@ -44,19 +35,7 @@ struct InputFormatZstdTests {
                     try dir.nnpipe(within: 20, "run", "p.yaml", "--input", "in.csv.gz", "--quiet"),
                     try dir.nnpipe(within: 20, "run", "p.yaml", "--input", "-", "--quiet",
                                    stdin: dir.url.appendingPathComponent("in.bin"))]
-        for (index, result) in runs.enumerated() {
-            let what = "run \(index + 1)"
-            #expect(result.status == c.status, "\(what): \(result.stderr)")
-            if c.status == 0 {
-                #expect(result.stdoutText == Self.rows, "\(what)")
-                #expect(result.stderr.isEmpty, "\(what): \(result.stderr)")
-            } else {
-                #expect(result.stderrLines.count == 1, "\(what): \(result.stderr)")
-                for words in c.words {
-                    #expect(result.stderr.contains(words), "\(what): missing '\(words)' in \(result.stderr)")
-                }
-            }
-        }
+        for (index, result) in runs.enumerated() { c.expect(result, "run \(index + 1)", rows: Self.rows) }
     }
 
     @Test("many frames from the zstd command, cut into odd pieces on standard input, read whole")
