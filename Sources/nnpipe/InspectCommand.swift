@@ -9,6 +9,7 @@ struct InspectCommand: ParsableCommand {
             Examples:
               nnpipe inspect sample-data/sensor-model.npz
               nnpipe inspect model.onnx
+              nnpipe inspect model.onnx --json
 
             Reads npz, npy, safetensors, ONNX and nnpipe's JSON models (told
             apart by their first bytes). Lists every tensor with its stored
@@ -20,7 +21,9 @@ struct InspectCommand: ParsableCommand {
             numbers in the names (fc1, fc2, …) or the only chain of shapes.
             Exits 78 with the problem when the file cannot be used, or when
             neither names nor shapes tell the order (the message then gives
-            a tensors: block for the pipeline).
+            a tensors: block for the pipeline). --json prints the same as one
+            JSON object (file, format, tensors, outputs, input_steps, layers,
+            order; layers and order null when no layers can be built).
             """
     )
 
@@ -30,11 +33,19 @@ struct InspectCommand: ParsableCommand {
     @Option(help: "The output to run, for an ONNX graph with several (the forward stage's output:).")
     var output: String?
 
+    @Flag(help: "Print the report as one JSON object.")
+    var json = false
+
     func run() throws {
         do {
             let file = try ModelFile.load(path: model, output: output)
             // The tensors are listed even when no layers can be built from them.
             let found = Result { () throws(ModelError) in try file.orderedLayers() }
+            if json {
+                Terminal.output(ValidateReport.line(InspectReport.object(file, found: try? found.get())))
+                _ = try found.get()
+                return
+            }
             for line in ModelFileDescription.tensorLines(file, layers: try? found.get().layers) { print(line) }
             for line in ModelFileDescription.stepLines(file) { print(line) }
             for line in ModelFileDescription.layerLines(try found.get()) { print(line) }

@@ -32,12 +32,6 @@ enum Terminal {
         logger.log(level: level, "\(text)", metadata: metadata)
     }
 
-    /// A line of a command's report on standard error (`validate`'s plan): as is in text format,
-    /// a notice record in JSON.
-    static func report(_ text: String) {
-        if format == .json { message(text) } else { standardError.writeLine(text) }
-    }
-
     /// Writes one line of a command's report to standard output.
     static func output(_ text: String) { writeAll(Array((text + "\n").utf8), to: 1) }
 

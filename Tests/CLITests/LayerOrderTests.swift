@@ -101,7 +101,7 @@ struct LayerOrderTests {
         try dir.write("p.yaml", Self.pipeline(model: test.file, inputs: test.inputs, activations: test.activations))
         let validated = try dir.nnpipe("validate", "p.yaml")
         #expect(validated.status == 0, "\(validated.stderr)")
-        #expect(validated.stderr.contains("\n          order: \(test.order)\n"), "\(validated.stderr)")
+        #expect(validated.stdoutText.contains("\n          order: \(test.order)\n"), "\(validated.stdoutText)")
         let result = try dir.nnpipe("run", "p.yaml")
         #expect(result.status == 0, "\(result.stderr)")
         try Self.expectReference(dir, test.expected, test.file)
@@ -131,7 +131,7 @@ struct LayerOrderTests {
             """))
         let listed = try dir.nnpipe("validate", "p.yaml")
         #expect(listed.status == 0, "\(listed.stderr)")
-        #expect(listed.stderr.contains("\n          order: as listed in tensors:\n"), "\(listed.stderr)")
+        #expect(listed.stdoutText.contains("\n          order: as listed in tensors:\n"), "\(listed.stdoutText)")
     }
 
     @Test("names and shapes that give no order are refused with a tensors: block, nothing written", arguments: unordered)

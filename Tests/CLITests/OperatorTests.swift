@@ -67,13 +67,15 @@ struct OperatorTests {
         let good = try threeInputs()
         let ok = try good.nnpipe("validate", "p.yaml")
         #expect(ok.status == 0, "\(ok.stderr)")
-        #expect(ok.stderr.contains("inputs  3 files, every header checked:"), "\(ok.stderr)")
-        #expect(ok.stderr.contains("in/c.csv → out/c.csv"), "\(ok.stderr)")
+        #expect(ok.stdoutText.contains("inputs  3 files, every header checked:"), "\(ok.stdoutText)")
+        #expect(ok.stdoutText.contains("in/c.csv → out/c.csv"), "\(ok.stdoutText)")
+        #expect(ok.stderr.isEmpty, "the report is on standard output: \(ok.stderr)")
 
         let changed = try threeInputs(thirdHeader: "id,x1,x3")
         let refused = try changed.nnpipe("validate", "p.yaml")
         #expect(refused.status == 65)
         #expect(refused.stderr.contains("in/c.csv:1: the header differs from the first input's (in/a.csv)"), "\(refused.stderr)")
+        #expect(refused.stdout.isEmpty, "\(refused.stdoutText)")
     }
 
     @Test("JSON error lines carry where: file, line, field, column; key path for the pipeline")

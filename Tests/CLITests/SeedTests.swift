@@ -33,9 +33,10 @@ struct SeedTests {
         let result = try CLI.run(["validate", CLI.repoRoot.appendingPathComponent("pipelines/seed.yaml").path,
                                   "--output", dir.path("never.csv")], in: dir.url)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stderr.contains("features: \"x1\" (field 2), \"x2\" (field 3)"))
-        #expect(result.stderr.contains("2→3 sigmoid, 3→4 sigmoid, 4→2 sigmoid"))
+        #expect(result.stdoutText.contains("features: \"x1\" (field 2), \"x2\" (field 3)"), "\(result.stdoutText)")
+        #expect(result.stdoutText.contains("2→3 sigmoid, 3→4 sigmoid, 4→2 sigmoid"))
         #expect(!dir.exists("never.csv"))
-        #expect(result.stdout.isEmpty)
+        // The report is the command's output: standard output; nothing on standard error.
+        #expect(result.stderr.isEmpty, "\(result.stderr)")
     }
 }
