@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import NNPipe
 
 @main
@@ -37,7 +38,8 @@ struct NNPipeCommand: ParsableCommand {
     )
 
     /// Parses and runs the command; a command-line mistake is one `nnpipe: ` line on standard
-    /// error and status 64, as nnpipe's other errors read (not the parser's `Error:` and usage).
+    /// error and status 64, as nnpipe's other errors read (not the parser's `Error:` and usage),
+    /// through the same logger: with `--log-format json`, one JSON record with `exit_status`.
     static func main() {
         let command: ParsableCommand
         do {
@@ -46,8 +48,7 @@ struct NNPipeCommand: ParsableCommand {
             let code = exitCode(for: error)
             let text = message(for: error)
             guard code != .success, !text.isEmpty else { exit(withError: error) }
-            for line in text.split(separator: "\n") { FileHandle.standardError.write(Data("nnpipe: \(line)\n".utf8)) }
-            FileHandle.standardError.write(Data("nnpipe: see nnpipe --help, or nnpipe COMMAND --help\n".utf8))
+            reportUsageError(text, status: code.rawValue, arguments: Array(CommandLine.arguments.dropFirst()))
             Foundation.exit(code.rawValue)
         }
         do {
@@ -55,6 +56,26 @@ struct NNPipeCommand: ParsableCommand {
             try command.run()
         } catch {
             exit(withError: error)
+        }
+    }
+
+    /// Logs a usage error. The command line did not parse, so the logging options are read from
+    /// the words themselves: `--log-format json` (or `=json`) and `--log-timestamps`, before `--`.
+    static func reportUsageError(_ text: String, status: Int32, arguments: [String]) {
+        let words = arguments.prefix { $0 != "--" }
+        let asksJSON = words.enumerated().contains { index, word in
+            word == "--log-format=json" || (word == "--log-format" && words.dropFirst(index + 1).first == "json")
+        }
+        let format = asksJSON ? LogFormat.json : .text
+        let timestamps = words.contains("--log-timestamps")
+        Terminal.format = format
+        Terminal.bootstrapped = true
+        LoggingSystem.bootstrap { _ in LogRecordHandler(format: format, logLevel: .notice, timestamps: timestamps) }
+        let lines = text.split(separator: "\n").map(String.init) + ["see nnpipe --help, or nnpipe COMMAND --help"]
+        let metadata: Logger.Metadata = ["exit_status": .stringConvertible(Int(status))]
+        switch format {
+        case .text: for line in lines { Terminal.message(line, level: .error, metadata: metadata) }
+        case .json: Terminal.message(lines.joined(separator: "; "), level: .error, metadata: metadata)
         }
     }
 }
