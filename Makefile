@@ -1,5 +1,5 @@
-# Builds and installs nnpipe: one binary with the Swift runtime linked in, its man page, and
-# shell completions.
+# Builds and installs nnpipe: one binary with the Swift runtime linked in, its man pages
+# (nnpipe(1) and the pipeline file's nnpipe-pipeline(5)), and shell completions.
 #
 #   make install                      # into /usr/local (run as root, or with sudo)
 #   make install PREFIX=$HOME/.local  # into a home folder
@@ -11,7 +11,7 @@
 PREFIX ?= /usr/local
 DESTDIR ?=
 BINDIR = $(DESTDIR)$(PREFIX)/bin
-MANDIR = $(DESTDIR)$(PREFIX)/share/man/man1
+MANDIR = $(DESTDIR)$(PREFIX)/share/man
 BASHDIR = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 ZSHDIR = $(DESTDIR)$(PREFIX)/share/zsh/site-functions
 FISHDIR = $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
@@ -22,23 +22,15 @@ SWIFT_BUILD_FLAGS ?=
 STRIP ?= -s
 
 BIN = .build/release/nnpipe
-MAN = .build/man/nnpipe.1
 COMPLETIONS = .build/completions
 
-.PHONY: all build man completions install uninstall clean
+.PHONY: all build completions install uninstall clean
 
-all: build man completions
+all: build completions
 
 # The Swift standard library and Foundation linked in: no Swift toolchain needed where it runs.
 build:
 	$(SWIFT) build -c release --static-swift-stdlib $(SWIFT_BUILD_FLAGS)
-
-# swift-argument-parser's generate-manual plugin, from the commands' own help. It runs on the
-# debug build so that it does not replace the release binary built above with a dynamic one.
-man:
-	mkdir -p .build/man
-	$(SWIFT) package plugin --allow-writing-to-directory .build/man generate-manual \
-		--configuration debug --output-directory .build/man
 
 completions: build
 	mkdir -p $(COMPLETIONS)
@@ -46,16 +38,19 @@ completions: build
 	$(BIN) --generate-completion-script zsh > $(COMPLETIONS)/_nnpipe
 	$(BIN) --generate-completion-script fish > $(COMPLETIONS)/nnpipe.fish
 
-install: build man completions
-	install -d $(BINDIR) $(MANDIR) $(BASHDIR) $(ZSHDIR) $(FISHDIR)
+# One build: the binary above, which also writes the completions. The man pages are written
+# in man/ (mdoc), beside the commands' --help that a test compares them with.
+install: build completions
+	install -d $(BINDIR) $(MANDIR)/man1 $(MANDIR)/man5 $(BASHDIR) $(ZSHDIR) $(FISHDIR)
 	install -m 755 $(STRIP) $(BIN) $(BINDIR)/nnpipe
-	install -m 644 $(MAN) $(MANDIR)/nnpipe.1
+	install -m 644 man/nnpipe.1 $(MANDIR)/man1/nnpipe.1
+	install -m 644 man/nnpipe-pipeline.5 $(MANDIR)/man5/nnpipe-pipeline.5
 	install -m 644 $(COMPLETIONS)/nnpipe.bash $(BASHDIR)/nnpipe
 	install -m 644 $(COMPLETIONS)/_nnpipe $(ZSHDIR)/_nnpipe
 	install -m 644 $(COMPLETIONS)/nnpipe.fish $(FISHDIR)/nnpipe.fish
 
 uninstall:
-	rm -f $(BINDIR)/nnpipe $(MANDIR)/nnpipe.1 $(BASHDIR)/nnpipe $(ZSHDIR)/_nnpipe $(FISHDIR)/nnpipe.fish
+	rm -f $(BINDIR)/nnpipe $(MANDIR)/man1/nnpipe.1 $(MANDIR)/man5/nnpipe-pipeline.5 $(BASHDIR)/nnpipe $(ZSHDIR)/_nnpipe $(FISHDIR)/nnpipe.fish
 
 clean:
-	rm -rf .build/man $(COMPLETIONS)
+	rm -rf $(COMPLETIONS)
