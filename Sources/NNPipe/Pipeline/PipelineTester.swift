@@ -59,8 +59,8 @@ public enum PipelineTester {
         testConfig.errors.policy = .fail
         testConfig.execution.workers = 1
         let inputName = "\(config.file): \(test.keyPath) (\(test.name))"
-        let plan = try PipelinePlan(config: testConfig, firstRecord: Array(repeating: "", count: featureCount),
-                                    inputName: inputName)
+        // Without a header and with features 0…n−1, records have n fields.
+        let plan = try PipelinePlan(config: testConfig, firstRecord: nil, inputName: inputName)
         let processor = ChunkProcessor(plan: plan, inputName: inputName, rejectsCodec: nil)
         let result = processor.process(chunk(test.rows))
         if let failure = result.failure { throw failure }
