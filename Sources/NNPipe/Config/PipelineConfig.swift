@@ -18,19 +18,6 @@ public struct PipelineConfig: Sendable {
     public var filesRead: [SettingFile] = []
 }
 
-/// Where a setting came from: a key of the pipeline file, or a command-line option.
-public enum SettingOrigin: Sendable, Equatable {
-    case pipeline(keyPath: String, line: Int?, column: Int?)
-    case commandLine(String)
-}
-
-/// A file a pipeline names, what it is for (`model file`), and where it was named.
-public struct SettingFile: Sendable {
-    public var path: String
-    public var role: String
-    public var origin: SettingOrigin
-}
-
 /// A column picked by header name, or by 0-based index when the input has no header.
 public enum ColumnRef: Sendable, Equatable, CustomStringConvertible {
     case name(String)
