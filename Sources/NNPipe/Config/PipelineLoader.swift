@@ -32,8 +32,9 @@ public enum PipelineLoader {
     /// Loads the pipeline file at `path` (`-`: standard input; a named pipe such as
     /// `<(printf ...)` works too), expanding `${NAME}` in its values from `environment`, with the
     /// command line's `settings` in place of the file's values (see ``PipelineSetting``).
+    /// `requiringTests`: a pipeline without a `tests:` section is refused (for `nnpipe test`).
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
-                            settings: [PipelineSetting] = []) throws -> PipelineConfig {
+                            settings: [PipelineSetting] = [], requiringTests: Bool = false) throws -> PipelineConfig {
         let (bytes, isStream) = try PipelineSource.bytes(at: path)
         let file = path == "-" ? PipelineSource.standardInputName : path
         guard let text = String(validating: bytes, as: UTF8.self) else {
@@ -47,6 +48,9 @@ public enum PipelineLoader {
             if case .commandLine(let option) = config.read.pathOrigin { origin = option } else { origin = "read.path" }
             throw ConfigError(file: file, keyPath: "", problem: "the pipeline is read from standard input, so the input (\(origin)) cannot be standard input too",
                               status: origin.hasPrefix("-") ? .usage : .config)
+        }
+        if requiringTests, config.tests.isEmpty {
+            throw ConfigError(file: path, keyPath: "tests", problem: "the pipeline has no tests (add a tests: section)")
         }
         return config
     }
