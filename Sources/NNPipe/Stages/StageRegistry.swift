@@ -14,6 +14,7 @@ enum StageRegistry {
         Kind(name: "softmax", load: SoftmaxStage.load),
         Kind(name: "argmax", load: { RankStage.load($0, $1, isArgmax: true) }),
         Kind(name: "top_k", load: { RankStage.load($0, $1, isArgmax: false) }),
+        Kind(name: "threshold", load: ThresholdStage.load),
     ]
 
     /// The kind named `name`.
