@@ -50,7 +50,9 @@ extension PipelineLoader.Context {
     /// The one check of the stages together, once each has been read: the stages' widths
     /// chain from the features (``StageChain``), `write.columns` names every column written, no
     /// two output columns share a name, the tests' rows and expectations fit, and the error
-    /// policy's rejects file and name templates go together. `stages` is nil when one of them
+    /// policy's rejects file, the name templates and the inputs go together. (Whether two
+    /// inputs' names give one output is known only once the patterns are expanded: the run's
+    /// ``RunLayout`` checks that.) `stages` is nil when one of them
     /// could not be read (reported already): only the tests are read then.
     private func check(read: ReadStageConfig?, stages: [any Stage]?, cursors: [YAMLCursor],
                        write: WriteStageConfig?, columnCursors: [YAMLCursor], tests: YAMLCursor?,
@@ -74,6 +76,10 @@ extension PipelineLoader.Context {
         if let rejects = errors.rejectsPath, OutputNameTemplate.isTemplate(rejects),
            let write, !OutputNameTemplate.isTemplate(write.path) {
             errorsCursor.report("a rejects name template ({stem}, {name}) needs a write.path template: one rejects file per output")
+        }
+        if let read, let write, OutputNameTemplate.isTemplate(write.path), read.inputs.contains("-") {
+            diagnostics.report(ConfigError(file: diagnostics.file, keyPath: "write.path",
+                                           problem: "an output name template needs input files, not standard input"))
         }
         return (chain, testConfigs)
     }
