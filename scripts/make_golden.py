@@ -240,6 +240,18 @@ def stage_cases(rng):
     case("float32", "  - forward: {model: ../model.json, precision: float32}\n",
          [f"y{i}" for i in range(5)], [list(map(float, y32[r])) for r in range(rows)], tolerance=1e-5)
 
+    # threshold: class 1's probability against a cut-off; no probability may lie so near it
+    # that the last bits could change the label.
+    y, _ = forward(standard)
+    p = softmax(y)
+    cutoff = 0.25
+    assert np.min(np.abs(p[:, 1] - cutoff)) > 1e-9
+    label = np.where(p[:, 1] >= cutoff, "versicolor", "other")
+    case("threshold",
+         "  - scale: {file: ../scaler.json}\n  - forward: {model: ../model.json}\n  - softmax:\n"
+         f"  - threshold: {{column: 1, cutoff: {cutoff}, labels: [other, versicolor], keep_activations: true}}\n",
+         [f"y{i}" for i in range(5)] + ["label"], [list(p[r]) + [label[r]] for r in range(rows)])
+
 
 if __name__ == "__main__":
     main()

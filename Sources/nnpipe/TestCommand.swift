@@ -32,10 +32,7 @@ struct TestCommand: ParsableCommand {
         var worst: Int32 = 0
         for path in pipelines {
             do {
-                let config = try PipelineLoader.load(path: path)
-                guard !config.tests.isEmpty else {
-                    throw ConfigError(file: path, keyPath: "tests", problem: "the pipeline has no tests (add a tests: section)")
-                }
+                let config = try PipelineLoader.load(path: path, requiringTests: true)
                 let outcomes = try PipelineTester.run(config)
                 for outcome in outcomes { Terminal.output(outcome.line(file: path)) }
                 let failed = outcomes.filter { !$0.passed }.count

@@ -169,6 +169,24 @@ struct SelfTestTests {
         #expect(result.stdoutText == "PASS p.yaml: right\nFAIL p.yaml: wrong label: row 2 column 1 (class) expected \"big\" got \"small\"\n")
     }
 
+    @Test("a label holding a line break is one value of its row, as in a run's output")
+    func labelWithLineBreak() throws {
+        let dir = try WorkDir()
+        try dir.write("m.json", sumModel)
+        try dir.write("p.yaml", """
+            stages:
+              - read: {path: in.csv, features: [x1, x2]}
+              - forward: {model: m.json}
+              - argmax: {labels: ["two\\nlines", small]}
+              - write: {path: out.csv}
+            tests:
+              - {name: break, rows: [[1, 2], [2, -1]], expect: [["two\\nlines", 5], [small, 2]]}
+            """)
+        let result = try dir.nnpipe("test", "p.yaml")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdoutText == "PASS p.yaml: break\n")
+    }
+
     @Test("a wrong tests section is a config error (78) from test, validate and run", arguments: testsSectionCases)
     func wrongSection(_ c: TestsSectionCase) throws {
         let dir = try WorkDir()

@@ -1,12 +1,13 @@
-/// A pipeline file, read and checked: what to read, the transforms, what to write, how to run.
+/// A pipeline file, read and checked: what to read, the transform stages, what to write, how to run.
 ///
 /// Built by ``PipelineLoader`` from YAML; everything that can be checked without the input's
-/// header has been checked (types, ranges, model files and their shapes).
+/// header has been checked (types, ranges, model files, the stages' widths, the output's names).
 public struct PipelineConfig: Sendable {
     /// The pipeline file as the user named it, for messages.
     public var file: String
     public var read: ReadStageConfig
-    public var transforms: [TransformStageConfig]
+    /// The transform stages between read and write, checked against each other.
+    public var stages: StageChain
     public var write: WriteStageConfig
     public var execution: ExecutionConfig
     public var errors: ErrorPolicyConfig
@@ -15,25 +16,6 @@ public struct PipelineConfig: Sendable {
     /// The files loading the pipeline read besides the inputs (the pipeline file, model, scaler
     /// and labels files): no output may replace them.
     public var filesRead: [SettingFile] = []
-}
-
-/// Where a setting came from: a key of the pipeline file, or a command-line option.
-public enum SettingOrigin: Sendable, Equatable {
-    case pipeline(keyPath: String, line: Int?, column: Int?)
-    case commandLine(String)
-}
-
-/// A file a pipeline names, what it is for (`model file`), and where it was named.
-public struct SettingFile: Sendable {
-    public var path: String
-    public var role: String
-    public var origin: SettingOrigin
-
-    public init(path: String, role: String, origin: SettingOrigin) {
-        self.path = path
-        self.role = role
-        self.origin = origin
-    }
 }
 
 /// A column picked by header name, or by 0-based index when the input has no header.
@@ -100,7 +82,7 @@ public struct WriteStageConfig: Sendable {
     /// Whether to write a header row.
     public var header: Bool = true
     /// Names for the output's value columns, everything after the carried ones (default: see
-    /// ``TransformChain/valueColumnNames``).
+    /// ``StageChain/valueColumnNames``).
     public var columns: [String]?
     public var compression: OutputCompression = .auto
     /// gzip level, 1 (fastest) to 9 (smallest); 1–3 use ISA-L when built in (see ``ChunkCompressors``).

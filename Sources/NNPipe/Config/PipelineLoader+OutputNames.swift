@@ -26,7 +26,7 @@ extension PipelineLoader.Context {
     /// output columns' names come from `write.columns` or the stages. So the check belongs to
     /// loading (status 78, with key path and line), not to the input's header. Without an output
     /// header (`write.header: false`) no name is written, and none is checked.
-    func checkOutputNames(read: ReadStageConfig, transforms: [TransformStageConfig], cursors: [YAMLCursor],
+    func checkOutputNames(read: ReadStageConfig, chain: StageChain, cursors: [YAMLCursor],
                           write: WriteStageConfig, columnCursors: [YAMLCursor]) {
         guard write.header else { return }
         let file = diagnostics.file
@@ -36,7 +36,6 @@ extension PipelineLoader.Context {
         // a way to describe it, and the description (strings, a ConfigError) is made only for the
         // columns that clash.
         let carried = read.carry.count
-        let chain = TransformChain(stages: transforms, inputWidth: read.features.count)
         var names: [String] = read.carry.map { selector in
             switch selector.ref {
             case .name(let header): header
@@ -45,7 +44,7 @@ extension PipelineLoader.Context {
         }
         let namedByColumns: Bool
         if let given = write.columns {
-            // A count that differs from the pipeline's values is reported by checkShapes.
+            // A count that differs from the pipeline's values is reported by the check before.
             guard given.count == chain.valueColumnNames.count, given.count == columnCursors.count else { return }
             names += given
             namedByColumns = true

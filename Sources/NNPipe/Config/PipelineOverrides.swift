@@ -60,8 +60,9 @@ public enum WorkerCount: Sendable, Equatable {
 
 extension PipelineConfig {
     /// The configuration with the command line's typed settings in place of the file's (the
-    /// paths and `--set` values are already in it: ``PipelineLoader/load(path:environment:settings:)``).
-    public func applying(_ overrides: PipelineOverrides) throws -> PipelineConfig {
+    /// paths and `--set` values are already in it: ``PipelineLoader/load(path:environment:settings:requiringTests:)``).
+    /// Part of loading: the last check of a pipeline given on the command line.
+    func applying(_ overrides: PipelineOverrides) throws -> PipelineConfig {
         var config = self
         if overrides.output == "" {
             config.write.path = ""

@@ -19,15 +19,6 @@ struct PipelineTestsReader {
     /// be read and chain.
     let outputs: Int?
 
-    init(read: ReadStageConfig?, transforms: [TransformStageConfig], diagnostics: ConfigDiagnostics) {
-        features = read?.features
-        if let read, !transforms.isEmpty, diagnostics.errors.isEmpty {
-            outputs = TransformChain(stages: transforms, inputWidth: read.features.count).valueColumnNames.count
-        } else {
-            outputs = nil
-        }
-    }
-
     func tests(_ cursor: YAMLCursor) -> [PipelineTestConfig] {
         guard let elements = cursor.sequence() else { return [] }
         var tests: [PipelineTestConfig] = []
@@ -60,7 +51,7 @@ struct PipelineTestsReader {
         }
         let rows = elements.compactMap { element -> [Double]? in
             if case .mapping = element.node { return namedRow(element) }
-            guard let values = numbers(element) else { return nil }
+            guard let values = element.numbers() else { return nil }
             if let features, values.count != features.count {
                 element.report("has \(values.count) values but read.features lists \(features.count) columns")
                 return nil
@@ -130,11 +121,5 @@ struct PipelineTestsReader {
             return nil
         }
         return value
-    }
-
-    private func numbers(_ cursor: YAMLCursor) -> [Double]? {
-        guard let elements = cursor.sequence() else { return nil }
-        let values = elements.compactMap { $0.double() }
-        return values.count == elements.count ? values : nil
     }
 }

@@ -15,8 +15,8 @@ final class ChunkProcessor {
     private let formatter: FloatFormatter
     private let compressor: ChunkCompressor?
     private let rejectsCompressor: ChunkCompressor?
-    /// Features (rows × inputs, row-major) and the transforms' buffers.
-    private let workspace = TransformWorkspace()
+    /// Features (rows × inputs, row-major) and the stages' workers.
+    private let workspace: StageChainWorkspace
     /// Carried fields of each good row, already CSV-quoted and followed by the delimiter.
     private var carried: [UInt8] = []
     private var carriedEnds: [Int] = []
@@ -24,10 +24,6 @@ final class ChunkProcessor {
     /// The end of each row's line in `output`, recorded only while `recordsLineEnds` is set.
     private var lineEnds: [Int] = []
     private var recordsLineEnds = false
-    /// The rank stage's labels, CSV-quoted for the output's delimiter.
-    private let quotedLabels: [[UInt8]]?
-    /// Bytes a rank label may take: the longest quoted label, or an index (Int32) in digits.
-    private let labelRoom: Int
 
     init(plan: PipelinePlan, inputName: String, rejectsCodec: OutputCodec?) {
         self.plan = plan
@@ -37,12 +33,7 @@ final class ChunkProcessor {
         let write = plan.config.write
         compressor = write.codec?.makeCompressor()
         rejectsCompressor = rejectsCodec?.makeCompressor()
-        quotedLabels = plan.chain.labels?.map { label in
-            var field: [UInt8] = []
-            CSVText.appendField(label, delimiter: write.delimiter, to: &field)
-            return field
-        }
-        labelRoom = max(11, quotedLabels?.map(\.count).max() ?? 0)
+        workspace = StageChainWorkspace(plan.chain, delimiter: write.delimiter)
     }
 
     /// Processes one chunk.
@@ -167,9 +158,9 @@ final class ChunkProcessor {
         lineEnds.removeAll(keepingCapacity: true)
         guard rows > 0 else { return }
         let delimiter = plan.config.write.delimiter
-        let transformed = plan.chain.run(rows: rows, in: workspace)
+        let groups = workspace.run(plan.chain, rows: rows)
         let valueRoom = formatter.maxLength + 1
-        if transformed.groups.count == 1, case .values(let values, let width) = transformed.groups[0] {
+        if groups.count == 1, case .values(let values, let width) = groups[0] {
             // The common case, the network's outputs only, in the tightest loop.
             forEachLine(rows: rows, fieldsRoom: width * valueRoom) { row, next in
                 let rowValues = values + row * width
@@ -184,15 +175,15 @@ final class ChunkProcessor {
             return
         }
         var fieldsRoom = 0
-        for group in transformed.groups {
+        for group in groups {
             switch group {
             case .values(_, let width): fieldsRoom += width * valueRoom
-            case .ranks(_, _, let k): fieldsRoom += k * (labelRoom + 1 + valueRoom)
+            case .classes(_, let scores, let k, let labels): fieldsRoom += k * (labels.room + 1 + (scores == nil ? 0 : valueRoom))
             }
         }
         forEachLine(rows: rows, fieldsRoom: fieldsRoom) { row, next in
             var first = true
-            for group in transformed.groups {
+            for group in groups {
                 switch group {
                 case .values(let values, let width):
                     let rowValues = values + row * width
@@ -204,17 +195,19 @@ final class ChunkProcessor {
                         first = false
                         next += formatter.write(rowValues[unit], to: next)
                     }
-                case .ranks(let indices, let values, let k):
+                case .classes(let indices, let scores, let k, let labels):
                     for slot in (row * k)..<(row * k + k) {
                         if !first {
                             next.initialize(to: delimiter)
                             next += 1
                         }
                         first = false
-                        next = writeLabel(Int(indices[slot]), to: next)
-                        next.initialize(to: delimiter)
-                        next += 1
-                        next += formatter.write(values[slot], to: next)
+                        next = labels.write(Int(indices[slot]), to: next)
+                        if let scores {
+                            next.initialize(to: delimiter)
+                            next += 1
+                            next += formatter.write(scores[slot], to: next)
+                        }
                     }
                 }
             }
@@ -246,23 +239,5 @@ final class ChunkProcessor {
                 if recordsLineEnds { lineEnds.append(output.count) }
             }
         }
-    }
-
-    /// Writes rank label `index` (its quoted label, or the index itself) at `destination`, which
-    /// has `labelRoom` bytes; returns the byte after it.
-    private func writeLabel(_ index: Int, to destination: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
-        var next = destination
-        if let quotedLabels {
-            for byte in quotedLabels[index] {
-                next.initialize(to: byte)
-                next += 1
-            }
-        } else {
-            for byte in String(index).utf8 {
-                next.initialize(to: byte)
-                next += 1
-            }
-        }
-        return next
     }
 }

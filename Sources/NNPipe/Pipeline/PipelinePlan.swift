@@ -1,10 +1,11 @@
 import Foundation
 
 /// Everything a run needs, resolved against the input's header: which field feeds which model
-/// input, which fields are carried, the network, and the output's header.
+/// input, which fields are carried, the stages, and the output's header.
 ///
-/// Made by ``PipelinePlan/init(config:header:)`` after the header (or, without one, the first
-/// record) is read and before any row is processed.
+/// Made by ``PipelinePlan/init(config:firstRecord:inputName:rejectsNameFile:)`` after the header
+/// (or, without one, the first record) is read and before any row is processed. The pipeline
+/// itself was checked when it was loaded: what can go wrong here is the input's (status 65).
 public struct PipelinePlan: Sendable {
     public let config: PipelineConfig
     /// The input's column names (from its header), or nil without a header.
@@ -15,35 +16,44 @@ public struct PipelinePlan: Sendable {
     public let featureFields: [Int]
     /// 0-based input field index of each carried column, in output order.
     public let carryFields: [Int]
-    /// The transform stages, ready to run.
-    public let chain: TransformChain
-    /// The output header's names: carried columns, then activations.
+    /// The output header's names: carried columns, then the stages' columns.
     public let outputNames: [String]
-    /// Whether rejects lines start with the input file (the run reads more than one).
-    public var rejectsNameFile = false
+    /// Whether rejects lines start with the input file (one rejects file gathers the rows of
+    /// several inputs).
+    public let rejectsNameFile: Bool
+
+    /// The transform stages, ready to run.
+    public var chain: StageChain { config.stages }
 
     /// Resolves the pipeline's columns against the input's first record.
     ///
-    /// - Parameter header: the fields of the first record (the header, or the first data record
-    ///   when `read.header` is false).
-    public init(config: PipelineConfig, firstRecord: [String], inputName: String) throws {
+    /// - Parameter firstRecord: the fields of the first record (the header, or the first data
+    ///   record when `read.header` is false); nil for an input without a header and without
+    ///   rows, which then has as many fields as the largest column index asks for.
+    public init(config: PipelineConfig, firstRecord: [String]?, inputName: String, rejectsNameFile: Bool = false) throws {
         self.config = config
+        self.rejectsNameFile = rejectsNameFile
         let read = config.read
         // Each name's field, so that resolving F features costs F look-ups, not F scans of the header.
         var fieldOfName: [String: Int] = [:]
+        let header = read.header ? firstRecord ?? [] : []
         if read.header {
-            fieldOfName.reserveCapacity(firstRecord.count)
-            for (index, name) in firstRecord.enumerated() {
+            fieldOfName.reserveCapacity(header.count)
+            for (index, name) in header.enumerated() {
                 if let earlier = fieldOfName.updateValue(index, forKey: name) {
                     throw InputError(.badData, file: inputName, line: 1,
                                      problem: "duplicate column name \"\(name)\" in the header (fields \(earlier + 1) and \(index + 1))")
                 }
             }
-            columnNames = firstRecord
+            columnNames = header
         } else {
             columnNames = nil
         }
-        fieldCount = firstRecord.count
+        let fieldCount = firstRecord?.count ?? (read.features + read.carry).reduce(0) { width, selector in
+            if case .index(let index) = selector.ref { return max(width, index + 1) }
+            return width
+        }
+        self.fieldCount = fieldCount
 
         func resolve(_ selectors: [ColumnSelector], role: String) throws -> [Int] {
             var missing: [ColumnSelector] = []
@@ -53,7 +63,7 @@ public struct PipelinePlan: Sendable {
                 case .name(let name):
                     if let index = fieldOfName[name] { indices.append(index) } else { missing.append(selector) }
                 case .index(let index):
-                    if index < firstRecord.count { indices.append(index) } else { missing.append(selector) }
+                    if index < fieldCount { indices.append(index) } else { missing.append(selector) }
                 }
             }
             guard let first = missing.first else { return indices }
@@ -63,8 +73,8 @@ public struct PipelinePlan: Sendable {
                 return selector.ref.description
             }.joined(separator: ", ")
             let present = read.header
-                ? "columns present: " + firstRecord.map { "\"\($0)\"" }.joined(separator: ", ")
-                : "records have \(firstRecord.count) fields (indices 0-\(firstRecord.count - 1))"
+                ? "columns present: " + header.map { "\"\($0)\"" }.joined(separator: ", ")
+                : "records have \(fieldCount) fields (indices 0-\(fieldCount - 1))"
             var where_ = config.file
             if let line = first.line { where_ += ":\(line)" }
             throw InputError(.badData, file: inputName, line: 1,
@@ -73,15 +83,13 @@ public struct PipelinePlan: Sendable {
         let features = try resolve(read.features, role: "feature")
         featureFields = features
         carryFields = read.carryAll
-            ? Array(0..<firstRecord.count).filter { !features.contains($0) }
+            ? Array(0..<fieldCount).filter { !features.contains($0) }
             : try resolve(read.carry, role: "carried")
 
-        chain = TransformChain(stages: config.transforms, inputWidth: featureFields.count)
-
         let carryNames = read.header
-            ? carryFields.map { firstRecord[$0] }
+            ? carryFields.map { header[$0] }
             : carryFields.map { "c\($0)" }
-        let valueNames = config.write.columns ?? chain.valueColumnNames
+        let valueNames = config.write.columns ?? config.stages.valueColumnNames
         // The loader checks named carried columns against the output's; "*" names them here.
         if read.carryAll, config.write.header, let clash = carryNames.first(where: valueNames.contains) {
             throw InputError(.badData, file: inputName, line: 1,

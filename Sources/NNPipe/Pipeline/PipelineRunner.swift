@@ -38,20 +38,10 @@ public final class PipelineRunner {
         let read = config.read
         let inputs = try InputSequence(files: files, read: read, pipelineFile: config.file)
         let name = InputOpener.displayName(files[0])
-        var plan: PipelinePlan
-        if let fields = inputs.firstRecord {
-            plan = try PipelinePlan(config: config, firstRecord: fields, inputName: name)
-        } else {
-            // No header and no rows: nothing to check the indices against; an empty run.
-            let width = (read.features + read.carry).compactMap { selector -> Int? in
-                if case .index(let index) = selector.ref { return index }
-                return nil
-            }.max() ?? 0
-            plan = try PipelinePlan(config: config, firstRecord: Array(repeating: "", count: width + 1), inputName: name)
-        }
         // Rejects lines name their input when one rejects file gathers several inputs' rows.
         let sharedRejects = !(config.errors.rejectsPath.map(OutputNameTemplate.isTemplate) ?? false)
-        plan.rejectsNameFile = files.count > 1 || (OutputNameTemplate.isTemplate(config.write.path) && sharedRejects)
+        let plan = try PipelinePlan(config: config, firstRecord: inputs.firstRecord, inputName: name,
+                                    rejectsNameFile: files.count > 1 || (OutputNameTemplate.isTemplate(config.write.path) && sharedRejects))
         return (plan, inputs)
     }
 

@@ -11,25 +11,7 @@ public enum PlanDescription {
         if !plan.carryFields.isEmpty {
             lines.append("          carry: \(plan.carryFields.map(columnName).joined(separator: ", "))")
         }
-        for stage in config.transforms {
-            switch stage {
-            case .scale(let scale):
-                lines.append("  scale   \(scale.method), \(scale.offset.count) values (\(scale.source))")
-            case .forward(let forward):
-                let shapes = forward.network.layers.map { "\($0.inputs)→\($0.units) \($0.activation.name)" }
-                var options = forward.precision == .float32 ? ", float32" : ""
-                if !forward.hiddenOutputs.isEmpty { options += ", hidden layers \(forward.hiddenOutputs.map(String.init).joined(separator: ", "))" }
-                if !forward.keepsFinal { options += ", hidden layers only" }
-                lines.append("  forward \(forward.source): \(shapes.joined(separator: ", "))\(options)")
-                if let order = forward.layerOrder { lines.append("          order: \(order.description)") }
-                for step in forward.inputSteps { lines.append("          input step: \(step.description)") }
-            case .softmax:
-                lines.append("  softmax")
-            case .rank(let rank):
-                let labels = rank.labels.map { "labels " + $0.map { $0.contains(",") ? "\"\($0)\"" : $0 }.joined(separator: ", ") } ?? "class indices"
-                lines.append("  \(stage.kind)\(rank.isArgmax ? " " : "   ")k \(rank.k), \(labels)\(rank.keepValues ? ", values kept" : "")")
-            }
-        }
+        for stage in plan.chain.stages { lines += stage.descriptionLines }
         let write = config.write
         let target = write.path == "-" ? "<stdout>" : write.path
         let compression = write.codec.map { ", \($0.description)" } ?? ""

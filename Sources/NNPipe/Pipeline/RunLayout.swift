@@ -49,10 +49,6 @@ public struct RunLayout {
         let rejectsPath = config.errors.policy == .reject ? config.errors.rejectsPath : nil
         let rejectsTemplate = rejectsPath.map(OutputNameTemplate.isTemplate) ?? false
         if isTemplate {
-            if files.contains("-") {
-                throw ConfigError(file: config.file, keyPath: "write.path",
-                                  problem: "an output name template needs input files, not standard input")
-            }
             var seen: [String: String] = [:]
             parts = []
             for file in files {

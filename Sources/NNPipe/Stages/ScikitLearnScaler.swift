@@ -24,7 +24,7 @@ enum ScikitLearnScaler {
     }
 
     /// The scale stage the attributes define.
-    static func config(_ members: [(key: String, value: JSONValue)], path: String) throws(ModelError) -> ScaleStageConfig {
+    static func config(_ members: [(key: String, value: JSONValue)], path: String) throws(ModelError) -> ScaleStage {
         var fields: [String: JSONValue] = [:]
         for (key, value) in members { fields[key] = value }
         let known = ignored.union(standardKeys).union(minMaxKeys)
@@ -39,7 +39,7 @@ enum ScikitLearnScaler {
         return config
     }
 
-    private static func standard(_ fields: [String: JSONValue], path: String) throws(ModelError) -> ScaleStageConfig {
+    private static func standard(_ fields: [String: JSONValue], path: String) throws(ModelError) -> ScaleStage {
         let withMean = try flag(fields, "with_mean", path: path), withStd = try flag(fields, "with_std", path: path)
         let mean = try numbers(fields, "mean_", path: path), scale = try numbers(fields, "scale_", path: path)
         guard let count = mean?.count ?? scale?.count else {
@@ -59,10 +59,10 @@ enum ScikitLearnScaler {
         if let zero = divisor.firstIndex(of: 0) {
             throw ModelError(file: path, path: "scale_[\(zero)]", problem: "is 0: it would divide by zero (scikit-learn writes 1 there)")
         }
-        return ScaleStageConfig(offset: offset, divisor: divisor, method: "standard (StandardScaler)", source: path)
+        return ScaleStage(offset: offset, divisor: divisor, method: "standard (StandardScaler)", source: path)
     }
 
-    private static func minMax(_ fields: [String: JSONValue], path: String) throws(ModelError) -> ScaleStageConfig {
+    private static func minMax(_ fields: [String: JSONValue], path: String) throws(ModelError) -> ScaleStage {
         let range = try numbers(fields, "feature_range", path: path) ?? [0, 1]
         guard range.count == 2, range[0] < range[1] else {
             throw ModelError(file: path, path: "feature_range", problem: "expected two numbers, the smaller first")
@@ -104,7 +104,7 @@ enum ScikitLearnScaler {
             throw ModelError(file: path, path: "clip", problem: "missing: transform() clips or not by this setting, which is not an attribute; dump the settings too: {k: v for k, v in vars(scaler).items() if k.endswith(\"_\") or k in (\"with_mean\", \"with_std\", \"feature_range\", \"clip\")} (tolist() for arrays)")
         }
         let clip = try flag(fields, "clip", path: path, default: false)
-        return ScaleStageConfig(offset: minimum, divisor: [Double](repeating: 1, count: minimum.count), method: "min-max (MinMaxScaler)",
+        return ScaleStage(offset: minimum, divisor: [Double](repeating: 1, count: minimum.count), method: "min-max (MinMaxScaler)",
                                 source: path, factor: scale, clip: clip ? range[0]...range[1] : nil)
     }
 

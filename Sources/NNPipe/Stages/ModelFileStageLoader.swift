@@ -2,10 +2,10 @@
 /// their bytes), `activations` (one per layer, for npz and safetensors), `tensors` (which
 /// tensors make each layer, for files whose names follow no convention) and `output` (which
 /// output of an ONNX graph with several to run).
-extension PipelineLoader.Context {
+extension LoadContext {
     /// A model file (npz, safetensors, ONNX, JSON) with the stage's `activations` and `tensors`.
     func modelFile(_ path: String, cursor: YAMLCursor, activations: YAMLCursor?, tensors: YAMLCursor?,
-                   output: YAMLCursor? = nil) -> ForwardStageConfig? {
+                   output: YAMLCursor? = nil) -> ForwardStage? {
         let chosenOutput = output.flatMap { $0.nonEmptyString() }
         if output != nil && chosenOutput == nil { return nil }
         let chosen = activations.flatMap(activationList)
@@ -38,7 +38,7 @@ extension PipelineLoader.Context {
                     return nil
                 }
             }
-            var forward = ForwardStageConfig(network: try file.network(of: layers, activations: chosen), source: path)
+            var forward = ForwardStage(network: try file.network(of: layers, activations: chosen), source: path)
             forward.layerOrder = ordered.order
             forward.inputSteps = file.inputSteps
             return forward
@@ -68,7 +68,7 @@ extension PipelineLoader.Context {
         if elements.isEmpty { cursor.report("must list at least one layer") }
         var result: [TensorMapping] = []
         for element in elements {
-            guard let keys = element.mapping(allowed: PipelineLoader.tensorMappingKeys, required: ["weights"]),
+            guard let keys = element.mapping(allowed: ForwardStage.tensorMappingKeys, required: ["weights"]),
                   let weights = keys["weights"]?.nonEmptyString() else { continue }
             let bias = keys["bias"].flatMap { $0.nonEmptyString() }
             if keys["bias"] != nil && bias == nil { continue }

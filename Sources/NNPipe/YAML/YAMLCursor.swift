@@ -172,13 +172,9 @@ struct YAMLCursor {
 
     /// An integer within `range`.
     func int(in range: ClosedRange<Int>) -> Int? {
-        guard isScalar else {
-            report("expected an integer, found \(describeValue)")
-            return nil
-        }
-        guard let scalar = scalarValue() else { return nil }
-        guard scalar.typed, let value = Int(scalar.text) else {
-            report("expected an integer, found '\(scalar.text)'")
+        guard let text = typedScalar(expected: "an integer") else { return nil }
+        guard let value = Int(text) else {
+            report("expected an integer, found '\(text)'")
             return nil
         }
         guard range.contains(value) else {
@@ -190,36 +186,52 @@ struct YAMLCursor {
 
     /// A boolean (`true`/`false`, also `yes`/`no`).
     func bool() -> Bool? {
-        guard isScalar else {
-            report("expected true or false, found \(describeValue)")
-            return nil
-        }
-        guard let scalar = scalarValue() else { return nil }
-        guard scalar.typed else {
-            report("expected true or false, found '\(scalar.text)'")
-            return nil
-        }
-        switch scalar.text.lowercased() {
+        guard let text = typedScalar(expected: "true or false") else { return nil }
+        switch text.lowercased() {
         case "true", "yes", "on": return true
         case "false", "no", "off": return false
         default:
-            report("expected true or false, found '\(scalar.text)'")
+            report("expected true or false, found '\(text)'")
             return nil
         }
     }
 
     /// A float64 number.
     func double() -> Double? {
-        guard isScalar else {
-            report("expected a number, found \(describeValue)")
-            return nil
-        }
-        guard let scalar = scalarValue() else { return nil }
-        guard scalar.typed, let value = FloatParser.parse(Array(scalar.text.utf8)) else {
-            report("expected a number, found '\(scalar.text)'")
+        guard let text = typedScalar(expected: "a number") else { return nil }
+        guard let value = FloatParser.parse(Array(text.utf8)) else {
+            report("expected a number, found '\(text)'")
             return nil
         }
         return value
+    }
+
+    /// A list of float64 numbers.
+    func numbers() -> [Double]? {
+        guard let elements = sequence() else { return nil }
+        let values = elements.compactMap { $0.double() }
+        return values.count == elements.count ? values : nil
+    }
+
+    /// A scalar that may be read as a number or boolean (see ``scalarValue()``), or nil with
+    /// "expected `expected`" reported.
+    private func typedScalar(expected: String) -> String? {
+        guard isScalar else {
+            report("expected \(expected), found \(describeValue)")
+            return nil
+        }
+        guard let scalar = scalarValue() else { return nil }
+        guard scalar.typed else {
+            report("expected \(expected), found '\(scalar.text)'")
+            return nil
+        }
+        return scalar.text
+    }
+
+    /// An empty value: `- softmax:`, `~` or `null`.
+    var isNull: Bool {
+        guard case .scalar(let scalar) = node else { return false }
+        return scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null"
     }
 
     /// One of the given words.
