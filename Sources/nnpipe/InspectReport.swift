@@ -41,7 +41,7 @@ enum InspectReport {
         return [
             "file": file.name, "format": file.format.rawValue, "tensors": tensors, "outputs": file.outputs,
             "input_steps": file.inputSteps.map(\.description), "layers": layers,
-            "order": found.map { ValidateReport.order($0.order) as Any } ?? NSNull(),
+            "order": found.map { $0.order.reportFields as Any } ?? NSNull(),
         ]
     }
 }

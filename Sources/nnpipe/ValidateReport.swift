@@ -53,51 +53,15 @@ enum ValidateReport {
         // The written value columns are the last of the output's names, each from one stage.
         let valueNames = Array(plan.outputNames.suffix(chain.valueColumnStages.count))
         var width = chain.inputWidth
-        return chain.stages.enumerated().map { index, stage in
-            var entry: [String: Any] = ["kind": stage.kind, "inputs": width]
-            switch stage {
-            case .scale(let scale):
-                entry["method"] = scale.method
-                entry["source"] = scale.source
-            case .forward(let forward):
-                entry["model"] = forward.source
-                entry["precision"] = forward.precision.rawValue
-                entry["layers"] = forward.network.layers.map { layer -> [String: Any] in
-                    var entry: [String: Any] = ["inputs": layer.inputs, "units": layer.units, "activation": layer.activation.name]
-                    if let name = layer.name { entry["name"] = name }
-                    return entry
-                }
-                entry["order"] = forward.layerOrder.map(order) ?? NSNull()
-                entry["input_steps"] = forward.inputSteps.map(\.description)
-                entry["hidden_outputs"] = forward.hiddenOutputs
-                entry["keeps_final"] = forward.keepsFinal
-                width = forward.network.outputCount
-            case .softmax:
-                break
-            case .rank(let rank):
-                entry["k"] = rank.k
-                entry["labels"] = rank.labels.map { $0 as Any } ?? NSNull()
-                entry["keep_values"] = rank.keepValues
-            }
+        return chain.reports.enumerated().map { index, report in
+            var entry = report.fields
+            entry["kind"] = report.kind
+            entry["inputs"] = width
+            width = chain.widths[index]
             entry["outputs"] = width
             entry["columns"] = zip(valueNames, chain.valueColumnStages).filter { $0.1 == index }.map(\.0)
             return entry
         }
-    }
-
-    /// How a model's layer order was decided: a short rule name, the names it used, and the text
-    /// `validate` and `inspect` print.
-    static func order(_ order: LayerOrder) -> [String: Any] {
-        var entry: [String: Any] = ["description": order.description]
-        switch order {
-        case .graph: entry["rule"] = "graph"
-        case .file: entry["rule"] = "file"
-        case .listed: entry["rule"] = "listed"
-        case .numbered(let names): entry["rule"] = "numbered"; entry["names"] = names
-        case .shapes: entry["rule"] = "shapes"
-        case .single: entry["rule"] = "single"
-        }
-        return entry
     }
 
     /// `object` as one line of JSON, keys sorted. (Serializing fails only on a value JSON cannot

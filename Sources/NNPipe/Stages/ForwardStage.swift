@@ -1,3 +1,5 @@
+import Foundation
+
 /// The `forward` stage: a dense network, from a model file or written inline, on the values
 /// each row brings; it may write hidden layers' activations beside its own.
 ///
@@ -58,6 +60,17 @@ struct ForwardStage: Stage {
         if let layerOrder { lines.append("          order: \(layerOrder.description)") }
         for step in inputSteps { lines.append("          input step: \(step.description)") }
         return lines
+    }
+
+    var reportFields: [String: Any] {
+        let layers = network.layers.map { layer -> [String: Any] in
+            var fields: [String: Any] = ["inputs": layer.inputs, "units": layer.units, "activation": layer.activation.name]
+            if let name = layer.name { fields["name"] = name }
+            return fields
+        }
+        return ["model": source, "precision": precision.rawValue, "layers": layers,
+                "order": layerOrder?.reportFields ?? NSNull(), "input_steps": inputSteps.map(\.description),
+                "hidden_outputs": hiddenOutputs, "keeps_final": keepsFinal]
     }
 
     func makeWorker(delimiter: UInt8) -> any StageWorker { Worker(stage: self) }

@@ -39,6 +39,10 @@ struct RankStage: Stage {
         return ["  \(kind)\(isArgmax ? " " : "   ")k \(k), \(labels)\(keepValues ? ", values kept" : "")"]
     }
 
+    var reportFields: [String: Any] {
+        ["k": k, "labels": labels.map { $0 as Any } ?? NSNull(), "keep_values": keepValues]
+    }
+
     func makeWorker(delimiter: UInt8) -> any StageWorker { Worker(k: k, labels: ClassLabels(labels, delimiter: delimiter)) }
 
     private final class Worker: StageWorker {

@@ -33,6 +33,8 @@ struct ScaleStage: Stage {
 
     var descriptionLines: [String] { ["  scale   \(method), \(offset.count) values (\(source))"] }
 
+    var reportFields: [String: Any] { ["method": method, "source": source] }
+
     func makeWorker(delimiter: UInt8) -> any StageWorker { Worker(stage: self) }
 
     /// Works in place, value by value, in scikit-learn's order of operations so results are its own.

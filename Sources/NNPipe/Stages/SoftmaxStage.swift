@@ -11,6 +11,8 @@ struct SoftmaxStage: Stage {
 
     var descriptionLines: [String] { ["  softmax"] }
 
+    var reportFields: [String: Any] { [:] }
+
     func makeWorker(delimiter: UInt8) -> any StageWorker { Worker() }
 
     private final class Worker: StageWorker {

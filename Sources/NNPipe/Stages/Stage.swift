@@ -4,7 +4,7 @@
 /// Each kind (`scale`, `forward`, `softmax`, `argmax`/`top_k`, `threshold`) is one file that owns
 /// its whole story: its YAML keys and their checks (a `load` function that ``StageRegistry``
 /// names), what it does to the width of the values and to the columns written (``link(_:)``),
-/// its lines in `validate`'s description, and its work on a chunk (a ``StageWorker``).
+/// its lines in `validate`'s description (and its fields in `validate --json`), and its work on a chunk (a ``StageWorker``).
 ///
 /// ```
 /// features ─scale─▶ values ─forward─▶ values ─softmax─▶ values ─argmax─▶ classes
@@ -18,6 +18,8 @@ protocol Stage: Sendable {
     func link(_ link: inout StageLink)
     /// Its lines in `validate`'s description (`  scale   standard, 4 values (inline)`).
     var descriptionLines: [String] { get }
+    /// What it adds to its entry in `validate --json` beside its kind and widths (JSON values).
+    var reportFields: [String: Any] { get }
     /// One worker's state for running the stage on chunks; `delimiter` is the output's, for
     /// the labels a stage writes.
     func makeWorker(delimiter: UInt8) -> any StageWorker

@@ -19,6 +19,9 @@ public struct StageChain: Sendable {
     /// Where each written column group comes from, in output order.
     let sources: [ColumnSource]
 
+    /// Each stage's kind and what it adds to its entry in `validate --json`, in stage order.
+    public var reports: [(kind: String, fields: [String: Any])] { stages.map { ($0.kind, $0.reportFields) } }
+
     /// Checks `stages` (read at `cursors`) in order, from `inputWidth` values per row (nil when
     /// the read stage could not be read: only what the stages say of themselves is checked).
     /// Problems go to the cursors' diagnostics; the chain is returned whenever the input width

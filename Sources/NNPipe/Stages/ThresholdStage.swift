@@ -41,6 +41,10 @@ struct ThresholdStage: Stage {
         return ["  threshold value \(column ?? 0) >= \(cutoff): \(shown[1]), else \(shown[0])\(keepValues ? ", values kept" : "")"]
     }
 
+    var reportFields: [String: Any] {
+        ["column": column ?? 0, "cutoff": cutoff, "labels": labels, "keep_values": keepValues]
+    }
+
     func makeWorker(delimiter: UInt8) -> any StageWorker {
         Worker(column: column ?? 0, cutoff: cutoff, labels: ClassLabels(labels, delimiter: delimiter))
     }

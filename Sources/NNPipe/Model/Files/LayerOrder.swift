@@ -29,6 +29,21 @@ public enum LayerOrder: Sendable, Equatable {
         }
     }
 
+    /// The order in `validate --json` and `inspect --json`: a short rule name, the names it
+    /// used, and the text above.
+    public var reportFields: [String: Any] {
+        var fields: [String: Any] = ["description": description]
+        switch self {
+        case .graph: fields["rule"] = "graph"
+        case .file: fields["rule"] = "file"
+        case .listed: fields["rule"] = "listed"
+        case .numbered(let names): fields["rule"] = "numbered"; fields["names"] = names
+        case .shapes: fields["rule"] = "shapes"
+        case .single: fields["rule"] = "single"
+        }
+        return fields
+    }
+
     /// Whether the order came from the names alone, so a shape mismatch may mean the names
     /// mislead rather than the file being broken.
     var isFromNames: Bool {
