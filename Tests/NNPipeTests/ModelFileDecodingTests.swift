@@ -19,6 +19,29 @@ struct ModelFileDecodingTests {
         }
     }
 
+    /// The decoding by hand that ``ElementType/half(_:)`` once did: sign, exponent, fraction.
+    static func referenceHalf(_ bits: UInt16) -> Double {
+        let sign: Double = bits & 0x8000 != 0 ? -1 : 1
+        let exponent = Int((bits >> 10) & 0x1F)
+        let fraction = Double(bits & 0x3FF)
+        switch exponent {
+        case 0: return sign * fraction * 0x1p-24
+        case 31: return fraction == 0 ? sign * .infinity : .nan
+        default: return sign * (1 + fraction / 1024) * Double(sign: .plus, exponent: exponent - 15, significand: 1)
+        }
+    }
+
+    @Test("every float16 bit pattern decodes to the hand decoder's float64 bits, subnormals and NaNs included")
+    func halfEveryPattern() {
+        var mismatches: [UInt16] = []
+        for bits in UInt16.min...UInt16.max where ElementType.half(bits).bitPattern != Self.referenceHalf(bits).bitPattern {
+            mismatches.append(bits)
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(8).map { String($0, radix: 16) })")
+        #expect(ElementType.half(0x03FF) == 0x3FF * 0x1p-24)
+        #expect(ElementType.half(0xFE01).bitPattern == Double.nan.bitPattern)
+    }
+
     @Test("bfloat16 is the top half of a float32")
     func bfloat() {
         #expect(ElementType.bfloat(0x3F80) == 1)
