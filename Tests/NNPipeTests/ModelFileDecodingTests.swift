@@ -69,7 +69,7 @@ struct ModelFileDecodingTests {
             == .dict([(.string("shape"), .tuple([.integer(7)])), (.string("x"), .list([.none, .bool(true)]))]))
         #expect(try PythonLiteral.parse(Array("{'shape': ()}".utf8)) == .dict([(.string("shape"), .tuple([]))]))
         for bad in ["{'shape': (3, 4}", "{'descr' '<f8'}", "{'shape': (99999999999999999999,)}", "{'a': b}", "{'a': 1} x", "{'a': 'open"] {
-            #expect(throws: ModelFileProblem.self, "\(bad)") { try PythonLiteral.parse(Array(bad.utf8)) }
+            #expect(throws: ModelError.self, "\(bad)") { try PythonLiteral.parse(Array(bad.utf8)) }
         }
     }
 
@@ -92,14 +92,14 @@ struct ModelFileDecodingTests {
         header.append(0x0A)
         npy += [UInt8(header.count & 0xFF), UInt8(header.count >> 8)] + header
         for bits: UInt16 in [0x3E00, 0xC000, 0x3400, 0x7BFF] { npy += [UInt8(bits & 0xFF), UInt8(bits >> 8)] }
-        let tensor = try npy.withUnsafeBytes { raw in Result { () throws(ModelFileProblem) in try NpyArray.decode(raw, name: "W0") } }.get()
+        let tensor = try npy.withUnsafeBytes { raw in Result { () throws(ModelError) in try NpyArray.decode(raw, name: "W0") } }.get()
         #expect(tensor.shape == [2, 2])
         #expect(tensor.values == [1.5, -2, 0.25, 65504])
 
         let json = Array(#"{"w": {"dtype": "BF16", "shape": [2], "data_offsets": [0, 4]}}"#.utf8)
         var file: [UInt8] = withUnsafeBytes(of: UInt64(json.count).littleEndian, Array.init) + json
         file += [0x80, 0x3F, 0x40, 0xC0]
-        let tensors = try file.withUnsafeBytes { raw in Result { () throws(ModelFileProblem) in try SafetensorsFile.tensors(raw) } }.get()
+        let tensors = try file.withUnsafeBytes { raw in Result { () throws(ModelError) in try SafetensorsFile.tensors(raw) } }.get()
         #expect(tensors.first?.values == [1, -3])
     }
 
@@ -112,7 +112,7 @@ struct ModelFileDecodingTests {
             var npy: [UInt8] = [0x93] + Array("NUMPY".utf8) + [version, 0]
             npy += withUnsafeBytes(of: UInt32(header.count).littleEndian, Array.init) + header
             for value: Float in [1, 3, 2, 4] { npy += withUnsafeBytes(of: value.bitPattern.littleEndian, Array.init) }
-            let tensor = try npy.withUnsafeBytes { raw in Result { () throws(ModelFileProblem) in try NpyArray.decode(raw, name: "w") } }.get()
+            let tensor = try npy.withUnsafeBytes { raw in Result { () throws(ModelError) in try NpyArray.decode(raw, name: "w") } }.get()
             #expect(tensor.values == [1, 2, 3, 4], "version \(version), Fortran order")
         }
     }

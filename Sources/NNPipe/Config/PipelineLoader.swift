@@ -333,7 +333,7 @@ public enum PipelineLoader {
 
         func inlineModel(_ cursor: YAMLCursor) -> ForwardStageConfig? {
             guard let elements = cursor.sequence() else { return nil }
-            var raw: [ModelLoader.RawLayer] = []
+            var raw: [WrittenLayer] = []
             for element in elements {
                 guard let keys = element.mapping(allowed: PipelineLoader.layerKeys, required: PipelineLoader.layerKeys) else { continue }
                 guard let rows = keys["weights"]?.sequence(), let bias = keys["bias"].flatMap(numbers),
@@ -348,7 +348,7 @@ public enum PipelineLoader {
             }
             guard raw.count == elements.count else { return nil }
             do {
-                return ForwardStageConfig(network: try ModelLoader.network(from: raw, file: diagnostics.file), source: "inline layers")
+                return ForwardStageConfig(network: try WrittenLayer.network(raw, file: diagnostics.file), source: "inline layers")
             } catch let error as ModelError {
                 diagnostics.report(ConfigError(file: diagnostics.file, line: error.line, keyPath: error.path, problem: error.problem))
             } catch {

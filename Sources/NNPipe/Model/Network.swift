@@ -2,7 +2,7 @@
 public struct Network: Sendable {
     public let layers: [DenseLayer]
 
-    /// Creates a network; the layers' shapes must chain (checked by ``ModelLoader``).
+    /// Creates a network; the layers' shapes must chain (checked by ``ModelFile`` and ``WrittenLayer``).
     public init(layers: [DenseLayer]) {
         precondition(!layers.isEmpty, "a network has at least one layer")
         self.layers = layers
