@@ -22,12 +22,7 @@ enum JSONModelFile {
 
     /// The layers as written, before their shapes are checked.
     static func written(_ bytes: [UInt8], name: String) throws(ModelError) -> [WrittenLayer] {
-        let root: JSONValue
-        do {
-            root = try JSONValue.parse(bytes)
-        } catch {
-            throw ModelError(file: "\(name):\(error.line):\(error.column)", problem: "not valid JSON: \(error.problem)")
-        }
+        let root = try FileContents.json(bytes, name: name)
         guard case .object(let members) = root else {
             throw ModelError(file: name, problem: "expected a JSON object with a \"layers\" list, found \(root.kindName)")
         }
