@@ -42,6 +42,36 @@ struct ModelFileDecodingTests {
         #expect(ElementType.half(0xFE01).bitPattern == Double.nan.bitPattern)
     }
 
+    @Test("a reader's problem is named by its file once the file is known, and only then")
+    func located() {
+        let bare = ModelError("the ZIP archive is truncated (3 bytes)")
+        #expect(bare.message == "the ZIP archive is truncated (3 bytes)")
+        #expect(bare.located(in: "m.npz").message == "m.npz: the ZIP archive is truncated (3 bytes)")
+        let json = ModelError(file: "m.json:3:1", problem: "not valid JSON: unexpected end of file")
+        #expect(json.located(in: "other.json").message == "m.json:3:1: not valid JSON: unexpected end of file")
+    }
+
+    /// What a forward stage asks of a file that cannot give it names the stage's key.
+    @Test("the forward stage's activations, tensors and output are checked against the file, naming the key",
+          arguments: [
+              ("sensor-model.npz", false, false, false, ModelError.StageKey.model),
+              ("sensor-model.npz", true, false, true, .output),
+              ("sensor-model.json", true, false, false, .activations),
+              ("sensor-model.onnx", false, true, false, .tensors),
+          ])
+    func stageKeys(file: String, activations: Bool, tensors: Bool, output: Bool, key: ModelError.StageKey) throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("sample-data/\(file)").path
+        do {
+            _ = try ModelFile.loadNetwork(path: path, activations: activations ? [.relu] : nil,
+                                          mapping: tensors ? [TensorMapping(weights: "W0", bias: nil, transpose: false)] : nil,
+                                          output: output ? "probabilities" : nil)
+            Issue.record("\(file) loaded")
+        } catch {
+            #expect(error.stageKey == key, "\(error.message)")
+        }
+    }
+
     @Test("bfloat16 is the top half of a float32")
     func bfloat() {
         #expect(ElementType.bfloat(0x3F80) == 1)

@@ -62,7 +62,7 @@ extension ModelFile {
     /// The network to run over `layers` (from ``orderedLayers(mapping:)``) with their activations:
     /// the file's own, or `activations` (one per layer; required for npz and safetensors,
     /// refused for ONNX and JSON).
-    public func network(of layers: [FileLayer], activations: [Activation]?) throws(ModelError) -> Network {
+    func network(of layers: [FileLayer], activations: [Activation]?) throws(ModelError) -> Network {
         try refuseActivations(activations)
         if !givesActivations {
             let found = layers.map { "\($0.name ?? "?") (\($0.inputs)→\($0.units))" }.joined(separator: ", ")

@@ -10,10 +10,14 @@ import Foundation
 /// | JSON (nnpipe's own) | `{` after white space |
 /// | ONNX | protobuf `ModelProto` with a graph (usually `0x08`, its `ir_version`) |
 ///
-/// npz and safetensors files hold named tensors and no activations: their layers come from the
-/// tensor names, in an order the names or shapes settle (``TensorLayers``, ``LayerOrder``), or
-/// from an explicit ``TensorMapping``, and the pipeline gives the activations. ONNX and JSON files give their layers and activations themselves. Every
-/// problem is a ``ModelError`` naming the file (exit status 78).
+/// Each format has one reader, and every reader gives the same list of ``Tensor``s (``NpzFile``,
+/// ``NpyArray``, ``SafetensorsFile``, ``OnnxConstants``, ``JSONModelFile``). npz and safetensors
+/// files hold named tensors and no activations: their layers come from the tensor names, in an
+/// order the names or shapes settle (``TensorLayers``, ``LayerOrder``), or from an explicit
+/// ``TensorMapping``, and the pipeline gives the activations. ONNX and JSON files give their
+/// layers and activations themselves. The layers become a network in one place,
+/// ``loadNetwork(path:activations:mapping:output:)``. Every problem is a ``ModelError`` naming
+/// the file (exit status 78).
 public struct ModelFile: Sendable {
     /// The file as the user named it.
     public let name: String
