@@ -57,7 +57,7 @@ struct ForwardPassTests {
     func seed() throws {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("sample-data/seed-model.json")
-        let network = try ModelLoader.load(jsonFile: url.path)
+        let network = try ModelFile.loadNetwork(path: url.path, activations: nil, mapping: nil, output: nil).network
         var scratch = ForwardScratch()
         var output = [0.0, 0.0]
         [200.0, 17.0].withUnsafeBufferPointer { x in
@@ -111,13 +111,10 @@ struct ForwardPassTests {
     }
 }
 
-@Suite("Model files")
-struct ModelFileTests {
+@Suite("nnpipe's JSON model files")
+struct JSONModelFileTests {
     func load(_ json: String) throws -> Network {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("model-\(UUID().uuidString).json").path
-        try json.write(toFile: path, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        return try ModelLoader.load(jsonFile: path, displayName: "m.json")
+        ModelFile.network(try JSONModelFile.read(Array(json.utf8), name: "m.json").layers, activations: nil)
     }
 
     func message(_ json: String) -> String {

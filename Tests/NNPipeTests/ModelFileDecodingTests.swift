@@ -19,6 +19,59 @@ struct ModelFileDecodingTests {
         }
     }
 
+    /// The decoding by hand that ``ElementType/half(_:)`` once did: sign, exponent, fraction.
+    static func referenceHalf(_ bits: UInt16) -> Double {
+        let sign: Double = bits & 0x8000 != 0 ? -1 : 1
+        let exponent = Int((bits >> 10) & 0x1F)
+        let fraction = Double(bits & 0x3FF)
+        switch exponent {
+        case 0: return sign * fraction * 0x1p-24
+        case 31: return fraction == 0 ? sign * .infinity : .nan
+        default: return sign * (1 + fraction / 1024) * Double(sign: .plus, exponent: exponent - 15, significand: 1)
+        }
+    }
+
+    @Test("every float16 bit pattern decodes to the hand decoder's float64 bits, subnormals and NaNs included")
+    func halfEveryPattern() {
+        var mismatches: [UInt16] = []
+        for bits in UInt16.min...UInt16.max where ElementType.half(bits).bitPattern != Self.referenceHalf(bits).bitPattern {
+            mismatches.append(bits)
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(8).map { String($0, radix: 16) })")
+        #expect(ElementType.half(0x03FF) == 0x3FF * 0x1p-24)
+        #expect(ElementType.half(0xFE01).bitPattern == Double.nan.bitPattern)
+    }
+
+    @Test("a reader's problem is named by its file once the file is known, and only then")
+    func located() {
+        let bare = ModelError("the ZIP archive is truncated (3 bytes)")
+        #expect(bare.message == "the ZIP archive is truncated (3 bytes)")
+        #expect(bare.located(in: "m.npz").message == "m.npz: the ZIP archive is truncated (3 bytes)")
+        let json = ModelError(file: "m.json:3:1", problem: "not valid JSON: unexpected end of file")
+        #expect(json.located(in: "other.json").message == "m.json:3:1: not valid JSON: unexpected end of file")
+    }
+
+    /// What a forward stage asks of a file that cannot give it names the stage's key.
+    @Test("the forward stage's activations, tensors and output are checked against the file, naming the key",
+          arguments: [
+              ("sensor-model.npz", false, false, false, ModelError.StageKey.model),
+              ("sensor-model.npz", true, false, true, .output),
+              ("sensor-model.json", true, false, false, .activations),
+              ("sensor-model.onnx", false, true, false, .tensors),
+          ])
+    func stageKeys(file: String, activations: Bool, tensors: Bool, output: Bool, key: ModelError.StageKey) throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("sample-data/\(file)").path
+        do {
+            _ = try ModelFile.loadNetwork(path: path, activations: activations ? [.relu] : nil,
+                                          mapping: tensors ? [TensorMapping(weights: "W0", bias: nil, transpose: false)] : nil,
+                                          output: output ? "probabilities" : nil)
+            Issue.record("\(file) loaded")
+        } catch {
+            #expect(error.stageKey == key, "\(error.message)")
+        }
+    }
+
     @Test("bfloat16 is the top half of a float32")
     func bfloat() {
         #expect(ElementType.bfloat(0x3F80) == 1)
@@ -46,7 +99,7 @@ struct ModelFileDecodingTests {
             == .dict([(.string("shape"), .tuple([.integer(7)])), (.string("x"), .list([.none, .bool(true)]))]))
         #expect(try PythonLiteral.parse(Array("{'shape': ()}".utf8)) == .dict([(.string("shape"), .tuple([]))]))
         for bad in ["{'shape': (3, 4}", "{'descr' '<f8'}", "{'shape': (99999999999999999999,)}", "{'a': b}", "{'a': 1} x", "{'a': 'open"] {
-            #expect(throws: ModelFileProblem.self, "\(bad)") { try PythonLiteral.parse(Array(bad.utf8)) }
+            #expect(throws: ModelError.self, "\(bad)") { try PythonLiteral.parse(Array(bad.utf8)) }
         }
     }
 
@@ -69,14 +122,14 @@ struct ModelFileDecodingTests {
         header.append(0x0A)
         npy += [UInt8(header.count & 0xFF), UInt8(header.count >> 8)] + header
         for bits: UInt16 in [0x3E00, 0xC000, 0x3400, 0x7BFF] { npy += [UInt8(bits & 0xFF), UInt8(bits >> 8)] }
-        let tensor = try npy.withUnsafeBytes { raw in Result { () throws(ModelFileProblem) in try NpyArray.decode(raw, name: "W0") } }.get()
+        let tensor = try npy.withUnsafeBytes { raw in Result { () throws(ModelError) in try NpyArray.decode(raw, name: "W0") } }.get()
         #expect(tensor.shape == [2, 2])
         #expect(tensor.values == [1.5, -2, 0.25, 65504])
 
         let json = Array(#"{"w": {"dtype": "BF16", "shape": [2], "data_offsets": [0, 4]}}"#.utf8)
         var file: [UInt8] = withUnsafeBytes(of: UInt64(json.count).littleEndian, Array.init) + json
         file += [0x80, 0x3F, 0x40, 0xC0]
-        let tensors = try file.withUnsafeBytes { raw in Result { () throws(ModelFileProblem) in try SafetensorsFile.tensors(raw) } }.get()
+        let tensors = try file.withUnsafeBytes { raw in Result { () throws(ModelError) in try SafetensorsFile.tensors(raw) } }.get()
         #expect(tensors.first?.values == [1, -3])
     }
 
@@ -89,7 +142,7 @@ struct ModelFileDecodingTests {
             var npy: [UInt8] = [0x93] + Array("NUMPY".utf8) + [version, 0]
             npy += withUnsafeBytes(of: UInt32(header.count).littleEndian, Array.init) + header
             for value: Float in [1, 3, 2, 4] { npy += withUnsafeBytes(of: value.bitPattern.littleEndian, Array.init) }
-            let tensor = try npy.withUnsafeBytes { raw in Result { () throws(ModelFileProblem) in try NpyArray.decode(raw, name: "w") } }.get()
+            let tensor = try npy.withUnsafeBytes { raw in Result { () throws(ModelError) in try NpyArray.decode(raw, name: "w") } }.get()
             #expect(tensor.values == [1, 2, 3, 4], "version \(version), Fortran order")
         }
     }

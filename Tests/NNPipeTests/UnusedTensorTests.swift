@@ -15,7 +15,7 @@ struct UnusedTensorTests {
     }
 
     static func problem(_ body: () throws -> Void) -> String? {
-        do { try body() } catch let error as ModelFileProblem { return error.problem } catch { return "\(error)" }
+        do { try body() } catch let error as ModelError { return error.problem } catch { return "\(error)" }
         return nil
     }
 
@@ -66,7 +66,7 @@ struct UnusedTensorTests {
         for unit in 0..<2 {
             let linear = zip(weights[unit], x).map(*).reduce(0, +) + bias[unit]
             let expected = (linear - mean[unit]) / (variance[unit] + 1e-5).squareRoot() * gamma[unit] + beta[unit]
-            let folded = (0..<3).map { x[$0] * layer.weights[$0 * 2 + unit] }.reduce(0, +) + layer.bias[unit]
+            let folded = (0..<3).map { x[$0] * layer.dense.weights[$0 * 2 + unit] }.reduce(0, +) + layer.dense.bias[unit]
             #expect(abs(folded - expected) <= 1e-14 * max(1, abs(expected)), "unit \(unit): \(folded) vs \(expected)")
         }
     }
@@ -89,6 +89,6 @@ struct UnusedTensorTests {
         #expect(found.layers[0].batchNorm == "bn1")
         // unit 0: a = 2/√(4.001); bias' = 0.5·a + 0.25 - 1·a.
         let a = 2 / (4.001).squareRoot()
-        #expect(abs(found.layers[0].bias[0] - (0.5 * a + (0.25 - 1 * a))) < 1e-15)
+        #expect(abs(found.layers[0].dense.bias[0] - (0.5 * a + (0.25 - 1 * a))) < 1e-15)
     }
 }

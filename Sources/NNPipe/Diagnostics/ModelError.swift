@@ -1,11 +1,23 @@
-/// A model file (or inline model) that cannot be used: malformed, or shapes that do not chain.
+/// A model file (or inline model, or scaler file) that cannot be used: missing, malformed, or
+/// shapes that do not chain.
+///
+/// The readers of a model file's bytes do not know its name: they throw the problem alone
+/// (``init(_:)``), and ``ModelFile`` names the file (``located(in:)``) before anyone sees it.
 public struct ModelError: NNPipeError {
-    /// The model file, or the pipeline file for an inline model.
+    /// The model file, or the pipeline file for an inline model; empty until the file is known.
     public var file: String
     public var line: Int?
     /// Where in the model, for example `layers[1].weights`.
     public var path: String
     public var problem: String
+    /// The forward stage's key the problem is about (`activations`, `tensors`, `output`), when
+    /// it is about what the pipeline asks of the file rather than the file itself.
+    public var stageKey: StageKey?
+
+    /// The forward stage's keys that ask something of a model file.
+    public enum StageKey: String, Sendable {
+        case model, activations, tensors, output
+    }
 
     public init(file: String, line: Int? = nil, path: String = "", problem: String) {
         self.file = file
@@ -14,9 +26,22 @@ public struct ModelError: NNPipeError {
         self.problem = problem
     }
 
+    /// A problem found in a file's bytes, before the file is named.
+    init(_ problem: String) {
+        self.init(file: "", problem: problem)
+    }
+
+    /// The same error naming `file`, unless it already names one.
+    func located(in file: String) -> ModelError {
+        var error = self
+        if error.file.isEmpty { error.file = file }
+        return error
+    }
+
     public var message: String {
         let location = line.map { "\(file):\($0)" } ?? file
-        return path.isEmpty ? "\(location): \(problem)" : "\(location): \(path): \(problem)"
+        let place = path.isEmpty ? location : location.isEmpty ? path : "\(location): \(path)"
+        return place.isEmpty ? problem : "\(place): \(problem)"
     }
 
     public var exitStatus: ExitStatus { .config }

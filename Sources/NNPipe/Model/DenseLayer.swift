@@ -4,14 +4,15 @@ public struct DenseLayer: Sendable {
     public let inputs: Int
     /// Number of units (columns of `weights`, length of `bias`).
     public let units: Int
-    /// `weights`: inputs × units, row-major.
-    public let weights: [Double]
+    /// `weights`: inputs × units, row-major. Changed in place only by the model-file readers
+    /// (folding a batch norm or a scale into the layer), which keep its size.
+    public internal(set) var weights: [Double]
     /// `bias`: units.
-    public let bias: [Double]
-    public let activation: Activation
+    public internal(set) var bias: [Double]
+    public internal(set) var activation: Activation
     /// The layer's name in its model file (`fc1`, `0`, `W1`), for messages and for picking a
     /// hidden layer's activations; nil when the file gives none.
-    public let name: String?
+    public internal(set) var name: String?
     /// Whether pre-activations and activations are rounded to float32 (a float32 model).
     public let roundsToFloat32: Bool
 

@@ -2,7 +2,7 @@
 public struct Network: Sendable {
     public let layers: [DenseLayer]
 
-    /// Creates a network; the layers' shapes must chain (checked by ``ModelLoader``).
+    /// Creates a network; the layers' shapes must chain (checked by ``ModelFile`` and ``WrittenLayer``).
     public init(layers: [DenseLayer]) {
         precondition(!layers.isEmpty, "a network has at least one layer")
         self.layers = layers
@@ -76,7 +76,11 @@ public struct Network: Sendable {
     }
 }
 
-/// Two buffers a worker reuses for every chunk, so the forward pass allocates nothing per chunk.
+/// Two buffers a worker reuses for every chunk, so that nnpipe's own kernel allocates nothing
+/// per chunk. A layer on OpenBLAS does allocate, for a chunk's last block when it is shorter than
+/// ``Network/blockRows``: its zero-padded input and output (``MatrixMultiply/multiply``), two
+/// buffers of `blockRows` × inputs and `blockRows` × min(units, ``MatrixMultiply/panelUnits``)
+/// values, once per layer per chunk, beside the chunk's rows × inputs × units multiply-adds.
 public struct ForwardScratch {
     var a: [Double] = []
     var b: [Double] = []

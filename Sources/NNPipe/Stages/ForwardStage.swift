@@ -147,7 +147,7 @@ extension ForwardStage {
 
     private static func inlineModel(_ cursor: YAMLCursor, context: LoadContext) -> ForwardStage? {
         guard let elements = cursor.sequence() else { return nil }
-        var raw: [ModelLoader.RawLayer] = []
+        var raw: [WrittenLayer] = []
         for element in elements {
             guard let keys = element.mapping(allowed: Self.layerKeys, required: Self.layerKeys) else { continue }
             guard let rows = keys["weights"]?.sequence(), let bias = keys["bias"]?.numbers(),
@@ -163,7 +163,7 @@ extension ForwardStage {
         guard raw.count == elements.count else { return nil }
         let file = context.diagnostics.file
         do {
-            return ForwardStage(network: try ModelLoader.network(from: raw, file: file), source: "inline layers")
+            return ForwardStage(network: try WrittenLayer.network(raw, file: file), source: "inline layers")
         } catch let error as ModelError {
             context.diagnostics.report(ConfigError(file: file, line: error.line, keyPath: error.path, problem: error.problem))
         } catch {

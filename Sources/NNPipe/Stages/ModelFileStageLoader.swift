@@ -11,39 +11,21 @@ extension LoadContext {
         let chosen = activations.flatMap(activationList)
         let mapping = tensors.flatMap(tensorMapping)
         if activations != nil && chosen == nil || tensors != nil && mapping == nil { return nil }
-        do {
-            let file = try ModelFile.load(path: path, output: chosenOutput)
-            if file.format != .onnx, let output {
-                output.report("output: chooses among an ONNX graph's outputs; the model (\(file.format.rawValue)) has one")
-                return nil
-            }
-            if file.givesActivations, let activations {
-                activations.report("the model (\(file.format.rawValue)) gives its own activations; remove activations")
-                return nil
-            }
-            if file.givesActivations, let tensors {
-                tensors.report("the model (\(file.format.rawValue)) gives its own layers; tensors: is for npz and safetensors files")
-                return nil
-            }
-            let ordered = try file.orderedLayers(mapping: mapping)
-            let layers = ordered.layers
-            if !file.givesActivations {
-                let found = layers.map { "\($0.name ?? "?") (\($0.inputs)→\($0.units))" }.joined(separator: ", ")
-                guard let chosen else {
-                    cursor.report("the model (\(file.format.rawValue)) holds no activations; give one per layer with activations: [...] (layers found: \(found))")
-                    return nil
-                }
-                guard chosen.count == layers.count else {
-                    activations?.report("lists \(chosen.count) activations but the model has \(layers.count) layers: \(found)")
-                    return nil
-                }
-            }
-            var forward = ForwardStage(network: try file.network(of: layers, activations: chosen), source: path)
-            forward.layerOrder = ordered.order
-            forward.inputSteps = file.inputSteps
+        do throws(ModelError) {
+            let loaded = try ModelFile.loadNetwork(path: path, activations: chosen, mapping: mapping, output: chosenOutput)
+            var forward = ForwardStage(network: loaded.network, source: path)
+            forward.layerOrder = loaded.order
+            forward.inputSteps = loaded.inputSteps
             return forward
         } catch {
-            cursor.report("cannot load the model: \(error.message)", status: .config)
+            // What the stage asks of the file is wrong at its key; a file that does not load is 78.
+            switch error.stageKey {
+            case .model?: cursor.report(error.problem)
+            case .activations?: (activations ?? cursor).report(error.problem)
+            case .tensors?: (tensors ?? cursor).report(error.problem)
+            case .output?: (output ?? cursor).report(error.problem)
+            case nil: cursor.report("cannot load the model: \(error.message)", status: .config)
+            }
         }
         return nil
     }

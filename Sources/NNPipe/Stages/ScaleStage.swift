@@ -143,15 +143,7 @@ struct ScaleStage: Stage {
     /// A scaler file: JSON `{"mean": [...], "scale": [...]}` or `{"min": [...], "max": [...]}`, or
     /// scikit-learn's own attributes (``ScikitLearnScaler``).
     private static func scalerFile(_ path: String) throws -> ScaleStage {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ModelError(file: path, problem: FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "file not found")
-        }
-        let root: JSONValue
-        do {
-            root = try JSONValue.parse([UInt8](data))
-        } catch {
-            throw ModelError(file: "\(path):\(error.line):\(error.column)", problem: "not valid JSON: \(error.problem)")
-        }
+        let root = try FileContents.json(path, name: path, what: "file")
         guard case .object(let members) = root else {
             throw ModelError(file: path, problem: "expected a JSON object with mean and scale, or min and max")
         }

@@ -23,29 +23,29 @@ struct BatchNormFold {
     static let statisticSuffixes = [".running_mean", ".running_var", ".num_batches_tracked"]
 
     /// Reads the batch norm `prefix` from `byName`, checking that its vectors agree in length.
-    static func read(prefix: String, byName: [String: Tensor]) throws(ModelFileProblem) -> BatchNormFold {
-        func vector(_ suffix: String, required: Bool) throws(ModelFileProblem) -> Tensor? {
+    static func read(prefix: String, byName: [String: Tensor]) throws(ModelError) -> BatchNormFold {
+        func vector(_ suffix: String, required: Bool) throws(ModelError) -> Tensor? {
             guard let tensor = byName[prefix + suffix] else {
-                if required { throw ModelFileProblem("batch norm '\(prefix)' has no tensor '\(prefix + suffix)'") }
+                if required { throw ModelError("batch norm '\(prefix)' has no tensor '\(prefix + suffix)'") }
                 return nil
             }
             try tensor.checkUsable()
             guard tensor.shape.count == 1 else {
-                throw ModelFileProblem("batch norm tensor '\(tensor.name)' has shape \(tensor.shapeText); expected one value per feature")
+                throw ModelError("batch norm tensor '\(tensor.name)' has shape \(tensor.shapeText); expected one value per feature")
             }
             try FileLayer.checkFinite(tensor)
             return tensor
         }
         guard let mean = try vector(".running_mean", required: true), let variance = try vector(".running_var", required: true) else {
-            throw ModelFileProblem("batch norm '\(prefix)' lacks running_mean or running_var")
+            throw ModelError("batch norm '\(prefix)' lacks running_mean or running_var")
         }
         let gamma = try vector(".weight", required: false), beta = try vector(".bias", required: false)
         let count = mean.values.count
         for tensor in [variance, gamma, beta].compactMap({ $0 }) where tensor.values.count != count {
-            throw ModelFileProblem("batch norm tensor '\(tensor.name)' has \(tensor.values.count) values but '\(mean.name)' has \(count)")
+            throw ModelError("batch norm tensor '\(tensor.name)' has \(tensor.values.count) values but '\(mean.name)' has \(count)")
         }
         if let index = variance.values.firstIndex(where: { $0 < 0 }) {
-            throw ModelFileProblem("batch norm tensor '\(variance.name)' holds a negative variance \(variance.values[index]) at index \(index)")
+            throw ModelError("batch norm tensor '\(variance.name)' holds a negative variance \(variance.values[index]) at index \(index)")
         }
         return BatchNormFold(prefix: prefix, mean: mean.values, variance: variance.values,
                              gamma: gamma?.values ?? [Double](repeating: 1, count: count),
@@ -54,16 +54,16 @@ struct BatchNormFold {
     }
 
     /// `layer` followed by this batch norm, as one dense layer.
-    func folded(into layer: FileLayer, epsilon: Double = defaultEpsilon) throws(ModelFileProblem) -> FileLayer {
+    func folded(into layer: FileLayer, epsilon: Double = defaultEpsilon) throws(ModelError) -> FileLayer {
         guard mean.count == layer.units else {
-            throw ModelFileProblem("batch norm '\(prefix)' normalizes \(mean.count) features but layer '\(layer.name ?? "?")' before it gives \(layer.units) units")
+            throw ModelError("batch norm '\(prefix)' normalizes \(mean.count) features but layer '\(layer.name ?? "?")' before it gives \(layer.units) units")
         }
         var result = layer
         for unit in 0..<layer.units {
             let a = gamma[unit] / (variance[unit] + epsilon).squareRoot()
             let shift = beta[unit] - mean[unit] * a
-            for input in 0..<layer.inputs { result.weights[input * layer.units + unit] *= a }
-            result.bias[unit] = layer.bias[unit] * a + shift
+            for input in 0..<layer.inputs { result.dense.weights[input * layer.units + unit] *= a }
+            result.dense.bias[unit] = layer.dense.bias[unit] * a + shift
         }
         result.batchNorm = prefix
         result.batchNormTensors = tensors

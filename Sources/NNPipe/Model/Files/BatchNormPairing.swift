@@ -9,7 +9,7 @@
 /// names the batch norm.
 enum BatchNormPairing {
     /// `layers` (named by their prefixes) in order with `norms` folded in.
-    static func fold(_ layers: [FileLayer], norms: [String], byName: [String: Tensor]) throws(ModelFileProblem) -> ModelLayers {
+    static func fold(_ layers: [FileLayer], norms: [String], byName: [String: Tensor]) throws(ModelError) -> ModelLayers {
         let prefixes = layers.map { $0.name ?? "?" }
         let all = prefixes + norms
         guard let order = LayerNumbering.order(all) else {
@@ -42,11 +42,11 @@ enum BatchNormPairing {
         return numbers.dropLast() == previous.dropLast() && last == previousLast + 1
     }
 
-    private static func refusal(_ layers: [FileLayer], norms: [String], byName: [String: Tensor], why: String) -> ModelFileProblem {
+    private static func refusal(_ layers: [FileLayer], norms: [String], byName: [String: Tensor], why: String) -> ModelError {
         var lines = ["the file holds batch norms (\(norms.joined(separator: ", "))) and \(why), so nnpipe cannot tell which layer each follows; list the layers in the forward stage's tensors:, in the order of the model's forward(), with batch_norm: PREFIX on the layer each batch norm follows (eps: 1e-5 unless given). Layers found (weights stored units × inputs):"]
         lines += TensorsBlock.listing(layers, tensors: byName)
         lines.append("In the file's order, which need not be the model's: check it against forward() before use:")
         lines += TensorsBlock.yaml(layers)
-        return ModelFileProblem(lines.joined(separator: "\n"))
+        return ModelError(lines.joined(separator: "\n"))
     }
 }

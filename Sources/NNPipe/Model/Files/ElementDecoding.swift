@@ -33,16 +33,13 @@ enum ElementType: Sendable {
         }
     }
 
-    /// An IEEE half-precision value from its bits (exact in float64).
+    /// An IEEE half-precision value from its bits (exact in float64, subnormals included).
+    /// Every NaN becomes float64's `.nan`: a converted NaN would keep the half's sign and
+    /// payload, and a weight that is not finite is named in a message, which prints `-nan` for
+    /// a negative one.
     static func half(_ bits: UInt16) -> Double {
-        let sign: Double = bits & 0x8000 != 0 ? -1 : 1
-        let exponent = Int((bits >> 10) & 0x1F)
-        let fraction = Double(bits & 0x3FF)
-        switch exponent {
-        case 0: return sign * fraction * 0x1p-24
-        case 31: return fraction == 0 ? sign * .infinity : .nan
-        default: return sign * (1 + fraction / 1024) * Double(sign: .plus, exponent: exponent - 15, significand: 1)
-        }
+        let value = Float16(bitPattern: bits)
+        return value.isNaN ? .nan : Double(value)
     }
 
     /// A bfloat16 value from its bits: the top half of a float32.

@@ -1,15 +1,12 @@
-/// A dense layer as found in a model file, before the pipeline's activations are applied.
+/// A dense layer as a model file defines it, with where its numbers came from (for `nnpipe
+/// inspect` and the `tensors:` block a refusal offers).
 public struct FileLayer: Sendable {
-    /// The layer's name in the file (`fc1`, `0`, `W1`, an ONNX node's name).
-    public var name: String?
-    public var inputs: Int
-    public var units: Int
-    /// inputs × units, row-major (already transposed when the file stores units × inputs).
-    public var weights: [Double]
-    /// units values (zeros when the file has no bias).
-    public var bias: [Double]
-    /// The activation the file gives (ONNX, JSON), or nil when the pipeline must give it (npz, safetensors).
-    public var activation: Activation?
+    /// The layer: shapes, weights (inputs × units, row-major, already transposed when the file
+    /// stores units × inputs), bias (zeros when the file has none) and name (`fc1`, `0`, `W1`,
+    /// an ONNX node's name). Its activation counts only when the file gives one (``activation``).
+    public internal(set) var dense: DenseLayer
+    /// Whether the file gives the layer's activation (ONNX, JSON); npz and safetensors do not.
+    private var givesActivation: Bool
     /// The tensors the layer came from, for `nnpipe inspect`.
     public var weightsTensor: String?
     public var biasTensor: String?
@@ -20,30 +17,43 @@ public struct FileLayer: Sendable {
     /// The tensors of that batch norm the fold used, for `nnpipe inspect`.
     public var batchNormTensors: [String] = []
 
-    /// Every tensor the layer was built from.
-    public var usedTensors: [String] {
-        [weightsTensor, biasTensor].compactMap { $0 } + batchNormTensors
-    }
-
-    public init(name: String?, inputs: Int, units: Int, weights: [Double], bias: [Double], activation: Activation?,
-                weightsTensor: String? = nil, biasTensor: String? = nil, transposed: Bool = false) {
-        self.name = name
-        self.inputs = inputs
-        self.units = units
-        self.weights = weights
-        self.bias = bias
-        self.activation = activation
+    /// `dense` as the file defines it; `givesActivation` says whether its activation is the
+    /// file's own or a placeholder for the pipeline's.
+    init(_ dense: DenseLayer, givesActivation: Bool, weightsTensor: String? = nil, biasTensor: String? = nil,
+         transposed: Bool = false) {
+        self.dense = dense
+        self.givesActivation = givesActivation
         self.weightsTensor = weightsTensor
         self.biasTensor = biasTensor
         self.transposed = transposed
     }
 
+    /// The activation the file gives (ONNX, JSON), or nil when the pipeline must give it (npz, safetensors).
+    public var activation: Activation? {
+        get { givesActivation ? dense.activation : nil }
+        set {
+            dense.activation = newValue ?? .identity
+            givesActivation = newValue != nil
+        }
+    }
+
+    /// The layer's name in the file.
+    public var name: String? { dense.name }
+    /// The layer's inputs (rows of its weights) and units (columns).
+    public var inputs: Int { dense.inputs }
+    public var units: Int { dense.units }
+
+    /// Every tensor the layer was built from.
+    public var usedTensors: [String] {
+        [weightsTensor, biasTensor].compactMap { $0 } + batchNormTensors
+    }
+
     /// Builds a layer from a 2-D weight tensor and an optional 1-D bias tensor, checking shapes
     /// and values; `transpose` reads the weights as units × inputs.
     static func from(weights: Tensor, bias: Tensor?, transpose: Bool, name: String?, activation: Activation? = nil,
-                     scale: Double = 1, biasScale: Double = 1) throws(ModelFileProblem) -> FileLayer {
+                     scale: Double = 1, biasScale: Double = 1) throws(ModelError) -> FileLayer {
         guard weights.shape.count == 2, weights.shape[0] > 0, weights.shape[1] > 0 else {
-            throw ModelFileProblem("weights '\(weights.name)' have shape \(weights.shapeText); a dense layer's weights are a non-empty 2-D matrix")
+            throw ModelError("weights '\(weights.name)' have shape \(weights.shapeText); a dense layer's weights are a non-empty 2-D matrix")
         }
         try weights.checkUsable()
         try checkFinite(weights)
@@ -59,24 +69,24 @@ public struct FileLayer: Sendable {
             biasValues = try biasVector(bias, units: units, weights: weights.name, transposed: transpose)
             if biasScale != 1 { biasValues = biasValues.map { $0 * biasScale } }
         }
-        return FileLayer(name: name, inputs: inputs, units: units, weights: matrix, bias: biasValues, activation: activation,
-                         weightsTensor: weights.name, biasTensor: bias?.name, transposed: transpose)
+        let dense = DenseLayer(inputs: inputs, units: units, weights: matrix, bias: biasValues, activation: activation ?? .identity, name: name)
+        return FileLayer(dense, givesActivation: activation != nil, weightsTensor: weights.name, biasTensor: bias?.name, transposed: transpose)
     }
 
     /// A bias tensor's `units` values: 1-D (units), or (1, units) as some exporters keep it; a
     /// single value broadcasts.
-    static func biasVector(_ bias: Tensor, units: Int, weights: String, transposed: Bool) throws(ModelFileProblem) -> [Double] {
+    static func biasVector(_ bias: Tensor, units: Int, weights: String, transposed: Bool) throws(ModelError) -> [Double] {
         try bias.checkUsable()
         try checkFinite(bias)
         let isRow = bias.shape.count == 1 || (bias.shape.count == 2 && bias.shape[0] == 1)
         if isRow && bias.values.count == units { return bias.values }
         if bias.values.count == 1 && bias.shape.count <= 1 { return [Double](repeating: bias.values[0], count: units) }
-        throw ModelFileProblem("bias '\(bias.name)' has shape \(bias.shapeText) but weights '\(weights)' (\(transposed ? "units × inputs" : "inputs × units")) have \(units) units")
+        throw ModelError("bias '\(bias.name)' has shape \(bias.shapeText) but weights '\(weights)' (\(transposed ? "units × inputs" : "inputs × units")) have \(units) units")
     }
 
-    static func checkFinite(_ tensor: Tensor) throws(ModelFileProblem) {
+    static func checkFinite(_ tensor: Tensor) throws(ModelError) {
         if let index = tensor.values.firstIndex(where: { !$0.isFinite }) {
-            throw ModelFileProblem("tensor '\(tensor.name)' holds \(tensor.values[index]) at flat index \(index); weights must be finite")
+            throw ModelError("tensor '\(tensor.name)' holds \(tensor.values[index]) at flat index \(index); weights must be finite")
         }
     }
 }

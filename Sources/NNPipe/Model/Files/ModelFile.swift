@@ -10,10 +10,14 @@ import Foundation
 /// | JSON (nnpipe's own) | `{` after white space |
 /// | ONNX | protobuf `ModelProto` with a graph (usually `0x08`, its `ir_version`) |
 ///
-/// npz and safetensors files hold named tensors and no activations: their layers come from the
-/// tensor names, in an order the names or shapes settle (``TensorLayers``, ``LayerOrder``), or
-/// from an explicit ``TensorMapping``, and the pipeline gives the activations. ONNX and JSON files give their layers and activations themselves. Every
-/// problem is a ``ModelError`` naming the file (exit status 78).
+/// Each format has one reader, and every reader gives the same list of ``Tensor``s (``NpzFile``,
+/// ``NpyArray``, ``SafetensorsFile``, ``OnnxConstants``, ``JSONModelFile``). npz and safetensors
+/// files hold named tensors and no activations: their layers come from the tensor names, in an
+/// order the names or shapes settle (``TensorLayers``, ``LayerOrder``), or from an explicit
+/// ``TensorMapping``, and the pipeline gives the activations. ONNX and JSON files give their
+/// layers and activations themselves. The layers become a network in one place,
+/// ``loadNetwork(path:activations:mapping:output:)``. Every problem is a ``ModelError`` naming
+/// the file (exit status 78).
 public struct ModelFile: Sendable {
     /// The file as the user named it.
     public let name: String
@@ -37,10 +41,7 @@ public struct ModelFile: Sendable {
     /// Reads and checks the model file at `path`; `output` names the ONNX graph output to run.
     public static func load(path: String, displayName: String? = nil, output: String? = nil) throws(ModelError) -> ModelFile {
         let name = displayName ?? path
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let exists = FileManager.default.fileExists(atPath: path)
-            throw ModelError(file: name, problem: exists ? "cannot read the model file" : "model file not found")
-        }
+        let data = try FileContents.read(path, name: name, what: "model file")
         let directory = (path as NSString).deletingLastPathComponent
         // Decoded in place: a copy of the file's bytes would hold the model's size a second time.
         let result = data.withUnsafeBytes { raw in
@@ -64,8 +65,8 @@ public struct ModelFile: Sendable {
             case .safetensors:
                 return ModelFile(name: name, format: .safetensors, tensors: try SafetensorsFile.tensors(bytes), definedLayers: nil)
             case .json:
-                let network = try ModelLoader.load(jsonBytes: Array(bytes), name: name)
-                return fromJSON(network, name: name)
+                let json = try JSONModelFile.read(Array(bytes), name: name)
+                return ModelFile(name: name, format: .json, tensors: json.tensors, definedLayers: json.layers)
             case .onnx:
                 return try onnx(OnnxModel.parse(bytes), bytes: bytes, name: name, directory: directory, output: output)
             case nil:
@@ -75,12 +76,10 @@ public struct ModelFile: Sendable {
                     return try onnx(model, bytes: bytes, name: name, directory: directory, output: output)
                 }
                 let start = bytes.prefix(8).map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }
-                throw ModelFileProblem("not a model file nnpipe reads (it starts with bytes \(start.joined(separator: " "))); expected .npz (ZIP), .npy, safetensors, ONNX or nnpipe's JSON")
+                throw ModelError("not a model file nnpipe reads (it starts with bytes \(start.joined(separator: " "))); expected .npz (ZIP), .npy, safetensors, ONNX or nnpipe's JSON")
             }
-        } catch let problem as ModelFileProblem {
-            throw ModelError(file: name, problem: problem.problem)
         } catch let error as ModelError {
-            throw error
+            throw error.located(in: name)
         } catch {
             throw ModelError(file: name, problem: "\(error)")
         }
@@ -89,7 +88,7 @@ public struct ModelFile: Sendable {
     /// An ONNX model: its initializers listed, and the layers that compute the chosen output
     /// (or the problem that stops them, raised when the layers are asked for).
     private static func onnx(_ model: OnnxModel, bytes: UnsafeRawBufferPointer, name: String, directory: String?,
-                             output: String?) throws(ModelFileProblem) -> ModelFile {
+                             output: String?) throws(ModelError) -> ModelFile {
         var constants = OnnxConstants(model, bytes: bytes, external: OnnxExternalData(directory: directory))
         var built: OnnxGraphLayers.Result?
         var problem: String?
@@ -109,19 +108,6 @@ public struct ModelFile: Sendable {
         return file
     }
 
-    private static func fromJSON(_ network: Network, name: String) -> ModelFile {
-        var tensors: [Tensor] = []
-        var layers: [FileLayer] = []
-        for (index, layer) in network.layers.enumerated() {
-            let weights = "layers[\(index)].weights", bias = "layers[\(index)].bias"
-            tensors.append(Tensor(name: weights, shape: [layer.inputs, layer.units], dtype: "number", values: layer.weights))
-            tensors.append(Tensor(name: bias, shape: [layer.units], dtype: "number", values: layer.bias))
-            layers.append(FileLayer(name: layer.name, inputs: layer.inputs, units: layer.units, weights: layer.weights, bias: layer.bias,
-                                    activation: layer.activation, weightsTensor: weights, biasTensor: bias))
-        }
-        return ModelFile(name: name, format: .json, tensors: tensors, definedLayers: layers)
-    }
-
     /// The format the first bytes announce, or nil when none does.
     public static func detect(_ bytes: UnsafeRawBufferPointer) -> ModelFileFormat? {
         if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) || bytes.starts(with: [0x50, 0x4B, 0x05, 0x06]) { return .npz }
@@ -132,67 +118,5 @@ public struct ModelFile: Sendable {
         // ModelProto field 1 (ir_version, a varint) comes first in every exporter's output.
         if bytes.first == 0x08 { return .onnx }
         return nil
-    }
-
-    /// The dense layers, in order, with shapes checked to chain: the file's own (ONNX, JSON),
-    /// or found from the tensor names or `mapping` (npz, safetensors).
-    public func layers(mapping: [TensorMapping]? = nil) throws(ModelError) -> [FileLayer] {
-        try orderedLayers(mapping: mapping).layers
-    }
-
-    /// ``layers(mapping:)`` with how their order was decided (``LayerOrder``).
-    public func orderedLayers(mapping: [TensorMapping]? = nil) throws(ModelError) -> ModelLayers {
-        let found: ModelLayers
-        do {
-            if let layerProblem { throw ModelFileProblem(layerProblem) }
-            if let definedLayers {
-                if mapping != nil {
-                    throw ModelFileProblem("an \(format.rawValue) model gives its own layers; tensors: is for npz and safetensors files")
-                }
-                found = ModelLayers(layers: definedLayers, order: format == .onnx ? .graph : .file)
-            } else {
-                found = try TensorLayers.layers(tensors, mapping: mapping)
-            }
-            let layers = found.layers
-            for (previous, next) in zip(layers, layers.dropFirst()) where previous.units != next.inputs {
-                let hint = found.order.isFromNames ? "; if the layers are not in the order of the numbers in their names, list them with tensors: in the forward stage" : ""
-                throw ModelFileProblem("shapes do not chain: layer '\(next.name ?? "?")' takes \(next.inputs) inputs but layer '\(previous.name ?? "?")' before it gives \(previous.units) units\(hint)")
-            }
-        } catch let problem as ModelFileProblem {
-            throw ModelError(file: name, problem: problem.problem)
-        } catch {
-            throw ModelError(file: name, problem: "\(error)")
-        }
-        return found
-    }
-
-    /// The network to run: ``layers(mapping:)`` with their activations, the file's own or
-    /// `activations` (one per layer; required for npz and safetensors, refused for ONNX and JSON).
-    public func network(activations: [Activation]?, mapping: [TensorMapping]? = nil) throws(ModelError) -> Network {
-        try network(of: orderedLayers(mapping: mapping).layers, activations: activations)
-    }
-
-    /// The network to run over `layers` (from ``orderedLayers(mapping:)``), as ``network(activations:mapping:)``.
-    public func network(of layers: [FileLayer], activations: [Activation]?) throws(ModelError) -> Network {
-        let describe = layers.map { "\($0.name ?? "?") (\($0.inputs)→\($0.units))" }.joined(separator: ", ")
-        var chosen: [Activation] = []
-        if givesActivations {
-            if let activations {
-                throw ModelError(file: name, problem: "an \(format.rawValue) model gives its own activations (\(layers.map { $0.activation?.name ?? "?" }.joined(separator: ", "))); remove activations: \(activations.map(\.name))")
-            }
-            chosen = layers.map { $0.activation ?? .identity }
-        } else {
-            guard let activations else {
-                throw ModelError(file: name, problem: "an \(format.rawValue) file holds no activations; give one per layer with activations: [...] (layers: \(describe))")
-            }
-            guard activations.count == layers.count else {
-                throw ModelError(file: name, problem: "activations lists \(activations.count) but the model has \(layers.count) layers: \(describe)")
-            }
-            chosen = activations
-        }
-        return Network(layers: zip(layers, chosen).map { layer, activation in
-            DenseLayer(inputs: layer.inputs, units: layer.units, weights: layer.weights, bias: layer.bias,
-                       activation: activation, name: layer.name)
-        })
     }
 }

@@ -9,11 +9,11 @@
 enum NpyArray {
     static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
 
-    static func decode(_ bytes: UnsafeRawBufferPointer, name: String) throws(ModelFileProblem) -> Tensor {
+    static func decode(_ bytes: UnsafeRawBufferPointer, name: String) throws(ModelError) -> Tensor {
         let what = "array '\(name)'"
         var cursor = ByteCursor(bytes, what: "the .npy data of \(what)")
         guard bytes.count >= 8, Array(bytes[0..<6]) == magic else {
-            throw ModelFileProblem("\(what) is not a .npy array (no \\x93NUMPY magic)")
+            throw ModelError("\(what) is not a .npy array (no \\x93NUMPY magic)")
         }
         try cursor.skip(6)
         let major = try cursor.u8()
@@ -22,7 +22,7 @@ enum NpyArray {
         switch major {
         case 1: headerLength = Int(try cursor.u16())
         case 2, 3: headerLength = Int(try cursor.u32())
-        default: throw ModelFileProblem("\(what) has .npy format version \(major); versions 1, 2 and 3 are read")
+        default: throw ModelError("\(what) has .npy format version \(major); versions 1, 2 and 3 are read")
         }
         let header = Array(try cursor.take(headerLength))
         let (descr, fortran, shape) = try fields(PythonLiteral.parse(header), what: what)
@@ -35,17 +35,17 @@ enum NpyArray {
             if let itemSize = itemSize(descr) {
                 let size = try ShapeArithmetic.byteCount(count, itemSize: itemSize, what: what)
                 guard size <= cursor.remaining else {
-                    throw ModelFileProblem("\(what) is truncated: shape \(shape) of \(descr) needs \(size) bytes, \(cursor.remaining) are there")
+                    throw ModelError("\(what) is truncated: shape \(shape) of \(descr) needs \(size) bytes, \(cursor.remaining) are there")
                 }
             }
             return Tensor(name: name, shape: shape, dtype: descr, unusable: unusable.problem)
         }
         let size = try ShapeArithmetic.byteCount(count, itemSize: type.size, what: what)
         guard size <= cursor.remaining else {
-            throw ModelFileProblem("\(what) is truncated: shape \(shape) of \(descr) needs \(size) bytes, \(cursor.remaining) are there")
+            throw ModelError("\(what) is truncated: shape \(shape) of \(descr) needs \(size) bytes, \(cursor.remaining) are there")
         }
         guard size == cursor.remaining else {
-            throw ModelFileProblem("\(what) has \(cursor.remaining - size) bytes after its \(count) elements")
+            throw ModelError("\(what) has \(cursor.remaining - size) bytes after its \(count) elements")
         }
         var values = type.decode(bytes, offset: cursor.position, count: count)
         if fortran && shape.count > 1 { values = cOrder(fromFortran: values, shape: shape) }
@@ -62,8 +62,8 @@ enum NpyArray {
     }
 
     /// `descr`, `fortran_order` and `shape` from the header dict.
-    private static func fields(_ header: PythonLiteral, what: String) throws(ModelFileProblem) -> (String, Bool, [Int]) {
-        guard case .dict(let members) = header else { throw ModelFileProblem("\(what): the .npy header is not a dict") }
+    private static func fields(_ header: PythonLiteral, what: String) throws(ModelError) -> (String, Bool, [Int]) {
+        guard case .dict(let members) = header else { throw ModelError("\(what): the .npy header is not a dict") }
         var descr: String?, fortran: Bool?, shape: [Int]?
         for (key, value) in members {
             switch (key, value) {
@@ -73,34 +73,34 @@ enum NpyArray {
             case (.string("shape"), .tuple(let dims)):
                 var result: [Int] = []
                 for dim in dims {
-                    guard case .integer(let n) = dim, n >= 0 else { throw ModelFileProblem("\(what): the .npy shape holds something other than sizes") }
+                    guard case .integer(let n) = dim, n >= 0 else { throw ModelError("\(what): the .npy shape holds something other than sizes") }
                     result.append(n)
                 }
                 shape = result
-            default: throw ModelFileProblem("\(what): unexpected .npy header entry \(key) (with descr, fortran_order and shape expected)")
+            default: throw ModelError("\(what): unexpected .npy header entry \(key) (with descr, fortran_order and shape expected)")
             }
         }
         guard let descr, let fortran, let shape else {
-            throw ModelFileProblem("\(what): the .npy header lacks descr, fortran_order or shape")
+            throw ModelError("\(what): the .npy header lacks descr, fortran_order or shape")
         }
         return (descr, fortran, shape)
     }
 
     /// The element type of a float array, or why the array cannot be weights.
-    private static func elementType(_ descr: String, what: String) -> Result<ElementType, ModelFileProblem> {
+    private static func elementType(_ descr: String, what: String) -> Result<ElementType, ModelError> {
         switch descr {
         case "<f8": return .success(.float64)
         case "<f4": return .success(.float32)
         case "<f2": return .success(.float16)
         case "structured":
-            return .failure(ModelFileProblem("\(what) is a structured array (record dtype); save plain float arrays"))
+            return .failure(ModelError("\(what) is a structured array (record dtype); save plain float arrays"))
         case "|O", "<O", ">O", "O":
-            return .failure(ModelFileProblem("\(what) is an object array (pickled Python objects, dtype \(descr)); nnpipe reads float arrays only"))
+            return .failure(ModelError("\(what) is an object array (pickled Python objects, dtype \(descr)); nnpipe reads float arrays only"))
         default:
             if descr.hasPrefix(">") {
-                return .failure(ModelFileProblem("\(what) is big-endian (dtype \(descr)); save it little-endian, e.g. W.astype('<f8')"))
+                return .failure(ModelError("\(what) is big-endian (dtype \(descr)); save it little-endian, e.g. W.astype('<f8')"))
             }
-            return .failure(ModelFileProblem("\(what) has dtype \(descr); nnpipe reads float64 (<f8), float32 (<f4) and float16 (<f2) weights"))
+            return .failure(ModelError("\(what) has dtype \(descr); nnpipe reads float64 (<f8), float32 (<f4) and float16 (<f2) weights"))
         }
     }
 

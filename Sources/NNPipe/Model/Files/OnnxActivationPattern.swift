@@ -19,7 +19,7 @@ enum OnnxActivationPattern {
     static let candidates: [Activation] = [.gelu, .geluTanh, .silu, .softplus, .sigmoid, .tanh, .relu, .elu(alpha: 1)]
 
     /// The activation one operator applies, or nil when it is not one.
-    static func single(_ node: OnnxModel.Node) throws(ModelFileProblem) -> Activation? {
+    static func single(_ node: OnnxModel.Node) throws(ModelError) -> Activation? {
         switch node.opType {
         case "Relu": return .relu
         case "Tanh": return .tanh
@@ -28,7 +28,7 @@ enum OnnxActivationPattern {
         case "Softmax", "LogSoftmax":
             let axis = node.attribute("axis")?.int ?? -1
             guard axis == -1 || axis == 1 else {
-                throw ModelFileProblem("\(node.label) has axis=\(axis); nnpipe applies \(node.opType) over each row (axis -1 or 1)")
+                throw ModelError("\(node.label) has axis=\(axis); nnpipe applies \(node.opType) over each row (axis -1 or 1)")
             }
             return node.opType == "Softmax" ? .softmax : .logSoftmax
         case "LeakyRelu": return .leakyRelu(slope: node.attribute("alpha")?.float ?? 0.01)
@@ -37,14 +37,14 @@ enum OnnxActivationPattern {
             switch node.attribute("approximate")?.string ?? "none" {
             case "none": return .gelu
             case "tanh": return .geluTanh
-            case let other: throw ModelFileProblem("\(node.label) has approximate='\(other)'; nnpipe reads 'none' and 'tanh'")
+            case let other: throw ModelError("\(node.label) has approximate='\(other)'; nnpipe reads 'none' and 'tanh'")
             }
         default: return nil
         }
     }
 
     /// The activation the elementwise `run` computes from `input`, or a problem naming its nodes.
-    static func recognise(_ run: [OnnxModel.Node], input: String, constants: inout OnnxConstants) throws(ModelFileProblem) -> Activation {
+    static func recognise(_ run: [OnnxModel.Node], input: String, constants: inout OnnxConstants) throws(ModelError) -> Activation {
         if run.count == 1 {
             guard let activation = try single(run[0]) else { throw OnnxOperatorHints.refusal(run[0]) }
             return activation
@@ -122,10 +122,10 @@ enum OnnxActivationPattern {
         }
     }
 
-    private static func unrecognised(_ run: [OnnxModel.Node], input: String, why: String) -> ModelFileProblem {
+    private static func unrecognised(_ run: [OnnxModel.Node], input: String, why: String) -> ModelError {
         let names = run.map(\.label).joined(separator: ", ")
         var text = "nodes \(names) after '\(input)' compute an activation nnpipe does not recognise (\(why)); nnpipe recognises GELU (erf and tanh forms), SiLU and Softplus written out as elementwise nodes"
         if let hint = OnnxOperatorHints.hint(forRun: run.map(\.opType)) { text += "; \(hint)" }
-        return ModelFileProblem(text)
+        return ModelError(text)
     }
 }

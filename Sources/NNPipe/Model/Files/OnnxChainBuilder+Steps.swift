@@ -20,23 +20,23 @@ extension OnnxChainBuilder {
     }
 
     /// `Sub`/`Add`/`Mul`/`Div` of the input by a constant, or `Scaler`, before the first layer.
-    static func inputSteps(_ node: OnnxModel.Node, current: String, constants: inout OnnxConstants) throws(ModelFileProblem) -> [InputStep] {
+    static func inputSteps(_ node: OnnxModel.Node, current: String, constants: inout OnnxConstants) throws(ModelError) -> [InputStep] {
         if node.opType == "Scaler" {
             let offset = node.attribute("offset")?.floats ?? [0], scale = node.attribute("scale")?.floats ?? [1]
-            guard !offset.isEmpty, !scale.isEmpty else { throw ModelFileProblem("\(node.label) has an empty offset or scale") }
+            guard !offset.isEmpty, !scale.isEmpty else { throw ModelError("\(node.label) has an empty offset or scale") }
             return [InputStep(operation: .subtract, values: offset, source: node.label),
                     InputStep(operation: .multiply, values: scale, source: node.label)]
         }
         guard node.inputs.count == 2, node.inputs[0] == current || node.opType == "Add" || node.opType == "Mul" else {
-            throw ModelFileProblem("\(node.label) computes a constant \(node.opType == "Sub" ? "minus" : "divided by") the input; nnpipe reads the input \(node.opType == "Sub" ? "minus" : "divided by") a constant (a scaler)")
+            throw ModelError("\(node.label) computes a constant \(node.opType == "Sub" ? "minus" : "divided by") the input; nnpipe reads the input \(node.opType == "Sub" ? "minus" : "divided by") a constant (a scaler)")
         }
         let other = node.inputs[0] == current ? node.inputs[1] : node.inputs[0]
         guard other != current, constants.contains(other) else {
-            throw ModelFileProblem("\(node.label) before the first layer does not scale the input by a constant; nnpipe reads scalers written as Sub/Div by constant vectors")
+            throw ModelError("\(node.label) before the first layer does not scale the input by a constant; nnpipe reads scalers written as Sub/Div by constant vectors")
         }
         let tensor = try constants.tensor(other, for: node)
         guard tensor.shape.count <= 1 || (tensor.shape.count == 2 && tensor.shape[0] == 1), !tensor.values.isEmpty else {
-            throw ModelFileProblem("\(node.label): constant '\(tensor.name)' has shape \(tensor.shapeText); a scaler's constants have one value per input column")
+            throw ModelError("\(node.label): constant '\(tensor.name)' has shape \(tensor.shapeText); a scaler's constants have one value per input column")
         }
         let operation: InputStep.Operation = ["Sub": .subtract, "Add": .add, "Mul": .multiply][node.opType] ?? .divide
         return [InputStep(operation: operation, values: tensor.values, source: node.label)]
@@ -44,20 +44,20 @@ extension OnnxChainBuilder {
 
     /// `layer` with BatchNormalization `node` folded into it.
     static func folded(_ layer: FileLayer, by node: OnnxModel.Node, current: String, constants: inout OnnxConstants)
-        throws(ModelFileProblem) -> FileLayer
+        throws(ModelError) -> FileLayer
     {
         var layer = layer
         guard node.inputs.count == 5, node.inputs[0] == current else {
-            throw ModelFileProblem("\(node.label) needs the layer's value and four parameters (scale, B, mean, var)")
+            throw ModelError("\(node.label) needs the layer's value and four parameters (scale, B, mean, var)")
         }
         if (node.attribute("training_mode")?.int ?? 0) != 0 || node.outputs.count > 1 {
-            throw ModelFileProblem("\(node.label) is in training mode; \(OnnxOperatorHints.hint(for: "Dropout") ?? "")")
+            throw ModelError("\(node.label) is in training mode; \(OnnxOperatorHints.hint(for: "Dropout") ?? "")")
         }
         var parameters: [[Double]] = []
         for name in node.inputs.dropFirst() {
             let tensor = try constants.tensor(name, for: node)
             guard tensor.values.count == layer.units, tensor.shape.count == 1 else {
-                throw ModelFileProblem("\(node.label): '\(name)' has shape \(tensor.shapeText) but the layer before has \(layer.units) units")
+                throw ModelError("\(node.label): '\(name)' has shape \(tensor.shapeText) but the layer before has \(layer.units) units")
             }
             parameters.append(tensor.values)
         }
@@ -67,29 +67,29 @@ extension OnnxChainBuilder {
         let (gamma, beta, mean, variance) = (parameters[0], parameters[1], parameters[2], parameters[3])
         for u in 0..<layer.units {
             let factor = gamma[u] / (variance[u] + epsilon).squareRoot()
-            for i in 0..<layer.inputs { layer.weights[i * layer.units + u] *= factor }
-            layer.bias[u] = (layer.bias[u] - mean[u]) * factor + beta[u]
+            for i in 0..<layer.inputs { layer.dense.weights[i * layer.units + u] *= factor }
+            layer.dense.bias[u] = (layer.dense.bias[u] - mean[u]) * factor + beta[u]
         }
-        layer.name = layer.name.map { "\($0)+\(node.name.isEmpty ? "BatchNormalization" : node.name)" }
+        layer.dense.name = layer.name.map { "\($0)+\(node.name.isEmpty ? "BatchNormalization" : node.name)" }
         return layer
     }
 
     /// Checks that Reshape `node` only restates rows of `width` values (nil: before the first layer).
-    static func checkReshape(_ node: OnnxModel.Node, width: Int?, current: String, constants: inout OnnxConstants) throws(ModelFileProblem) {
+    static func checkReshape(_ node: OnnxModel.Node, width: Int?, current: String, constants: inout OnnxConstants) throws(ModelError) {
         guard let width, node.inputs.count == 2, node.inputs[0] == current else {
-            throw ModelFileProblem("\(node.label): nnpipe reads Reshape only after the first layer, to (N, k) (a no-op on rows)")
+            throw ModelError("\(node.label): nnpipe reads Reshape only after the first layer, to (N, k) (a no-op on rows)")
         }
         let shape = try constants.tensor(node.inputs[1], for: node, allowIntegers: true).values
         guard shape.count == 2, shape[0] == -1 || shape[0] == 0, shape[1] == -1 || shape[1] == Double(width) else {
-            throw ModelFileProblem("\(node.label) reshapes the rows of \(width) values to [\(shape.map { String(Int($0)) }.joined(separator: ", "))]; nnpipe reads Reshape to (N, \(width)) only (a no-op)")
+            throw ModelError("\(node.label) reshapes the rows of \(width) values to [\(shape.map { String(Int($0)) }.joined(separator: ", "))]; nnpipe reads Reshape to (N, \(width)) only (a no-op)")
         }
     }
 
     /// A 2-D weight with its axes swapped (`perm` absent or [1, 0]).
-    static func transposed(_ tensor: Tensor, node: OnnxModel.Node) throws(ModelFileProblem) -> Tensor {
+    static func transposed(_ tensor: Tensor, node: OnnxModel.Node) throws(ModelError) -> Tensor {
         let perm = node.attribute("perm")?.ints ?? []
         guard tensor.shape.count == 2, perm == [] || perm == [1, 0] else {
-            throw ModelFileProblem("\(node.label) transposes '\(tensor.name)' (shape \(tensor.shapeText)) other than as a 2-D matrix")
+            throw ModelError("\(node.label) transposes '\(tensor.name)' (shape \(tensor.shapeText)) other than as a 2-D matrix")
         }
         let (rows, columns) = (tensor.shape[0], tensor.shape[1])
         var values = tensor.values

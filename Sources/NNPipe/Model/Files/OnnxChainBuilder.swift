@@ -40,7 +40,7 @@ struct OnnxChainBuilder {
         }
     }
 
-    mutating func build(output: String) throws(ModelFileProblem) -> (steps: [InputStep], layers: [FileLayer]) {
+    mutating func build(output: String) throws(ModelError) -> (steps: [InputStep], layers: [FileLayer]) {
         while index < nodes.count {
             let node = nodes[index]
             index += 1
@@ -48,9 +48,9 @@ struct OnnxChainBuilder {
         }
         close(.identity)
         guard current == output else {
-            throw ModelFileProblem("the ONNX graph's output '\(output)' is not the end of the chain ('\(current)')")
+            throw ModelError("the ONNX graph's output '\(output)' is not the end of the chain ('\(current)')")
         }
-        guard !layers.isEmpty else { throw ModelFileProblem("the ONNX graph has no Gemm or MatMul layer before output '\(output)'") }
+        guard !layers.isEmpty else { throw ModelError("the ONNX graph has no Gemm or MatMul layer before output '\(output)'") }
         return (steps, layers)
     }
 
@@ -65,12 +65,12 @@ struct OnnxChainBuilder {
     /// The width of the running value after the first layer, nil before it.
     private var width: Int? { open?.units ?? layers.last?.units }
 
-    private mutating func step(_ node: OnnxModel.Node) throws(ModelFileProblem) {
+    private mutating func step(_ node: OnnxModel.Node) throws(ModelError) {
         let known = node.domain.isEmpty || node.domain == "ai.onnx" || (node.domain == "ai.onnx.ml" && ["Scaler", "ZipMap"].contains(node.opType))
         guard known else { throw OnnxOperatorHints.refusal(node) }
         if node.opType == "Constant" {
             guard Self.constantValue(node) != nil, node.outputs.first != nil else {
-                throw ModelFileProblem("\(node.label): only Constant nodes with a tensor, float or integer value are read")
+                throw ModelError("\(node.label): only Constant nodes with a tensor, float or integer value are read")
             }
             return
         }
@@ -86,13 +86,13 @@ struct OnnxChainBuilder {
                 constants.set(tensor, as: name)
                 return
             default:
-                throw ModelFileProblem("\(node.label) computes from constants only, which nnpipe does not fold; nnpipe runs \(OnnxOperatorHints.supported)")
+                throw ModelError("\(node.label) computes from constants only, which nnpipe does not fold; nnpipe runs \(OnnxOperatorHints.supported)")
             }
         }
         guard node.inputs.contains(current) else {
-            throw ModelFileProblem("\(node.label) does not take the previous node's output ('\(current)'); nnpipe runs graphs that are one chain of layers")
+            throw ModelError("\(node.label) does not take the previous node's output ('\(current)'); nnpipe runs graphs that are one chain of layers")
         }
-        guard let next = node.outputs.first, !next.isEmpty else { throw ModelFileProblem("\(node.label) has no output") }
+        guard let next = node.outputs.first, !next.isEmpty else { throw ModelError("\(node.label) has no output") }
         if ["Sub", "Add", "Mul", "Div", "Scaler"].contains(node.opType), layers.isEmpty, open == nil {
             steps += try Self.inputSteps(node, current: current, constants: &constants)
             current = next
@@ -114,12 +114,12 @@ struct OnnxChainBuilder {
         case "Cast":
             let to = node.attribute("to")?.int ?? 0
             guard to == 1 || to == 11 else {
-                throw ModelFileProblem("\(node.label) casts to type \(to); nnpipe reads Cast to FLOAT (1) or DOUBLE (11) only, as a no-op")
+                throw ModelError("\(node.label) casts to type \(to); nnpipe reads Cast to FLOAT (1) or DOUBLE (11) only, as a no-op")
             }
         case "Flatten":
             let axis = node.attribute("axis")?.int ?? 1
             guard axis == 1 || axis == -1 else {
-                throw ModelFileProblem("\(node.label) has axis=\(axis); only Flatten with axis 1 (a no-op on rows) is read")
+                throw ModelError("\(node.label) has axis=\(axis); only Flatten with axis 1 (a no-op on rows) is read")
             }
         case "Reshape":
             try Self.checkReshape(node, width: width, current: current, constants: &constants)
@@ -130,46 +130,48 @@ struct OnnxChainBuilder {
         current = next
     }
 
-    private mutating func layer(_ node: OnnxModel.Node) throws(ModelFileProblem) -> FileLayer {
+    private mutating func layer(_ node: OnnxModel.Node) throws(ModelError) -> FileLayer {
         guard node.inputs.count >= 2, node.inputs[0] == current else {
-            throw ModelFileProblem("\(node.label) needs the running value as input A and a weight as input B")
+            throw ModelError("\(node.label) needs the running value as input A and a weight as input B")
         }
         let weights = try constants.tensor(node.inputs[1], for: node)
         let name = node.name.isEmpty ? weights.name : node.name
         if node.opType == "MatMul" {
-            guard node.inputs.count == 2 else { throw ModelFileProblem("\(node.label) needs two inputs") }
+            guard node.inputs.count == 2 else { throw ModelError("\(node.label) needs two inputs") }
             return try FileLayer.from(weights: weights, bias: nil, transpose: false, name: name)
         }
         if let transA = node.attribute("transA")?.int, transA != 0 {
-            throw ModelFileProblem("\(node.label) has transA=\(transA); nnpipe reads Gemm with transA=0 only")
+            throw ModelError("\(node.label) has transA=\(transA); nnpipe reads Gemm with transA=0 only")
         }
         let bias = node.inputs.count > 2 && !node.inputs[2].isEmpty ? try constants.tensor(node.inputs[2], for: node) : nil
         return try FileLayer.from(weights: weights, bias: bias, transpose: (node.attribute("transB")?.int ?? 0) != 0, name: name,
                                   scale: node.attribute("alpha")?.float ?? 1, biasScale: node.attribute("beta")?.float ?? 1)
     }
 
-    private mutating func addBias(_ node: OnnxModel.Node) throws(ModelFileProblem) {
+    private mutating func addBias(_ node: OnnxModel.Node) throws(ModelError) {
         guard var layer = open else { return }
         let other = node.inputs[0] == current ? node.inputs[1] : node.inputs[0]
         let bias = try constants.tensor(other, for: node)
         let values = try FileLayer.biasVector(bias, units: layer.units, weights: layer.weightsTensor ?? "", transposed: layer.transposed)
-        for u in 0..<layer.units { layer.bias[u] += values[u] }
+        for u in 0..<layer.units { layer.dense.bias[u] += values[u] }
         layer.biasTensor = bias.name
         open = layer
     }
 
     /// An activation: one operator, the `[1-p, p]` pattern, or a run of elementwise nodes.
-    private mutating func activation(_ node: OnnxModel.Node) throws(ModelFileProblem) {
+    private mutating func activation(_ node: OnnxModel.Node) throws(ModelError) {
         let isElementwise = OnnxActivationPattern.elementwise.contains(node.opType)
         let single = try OnnxActivationPattern.single(node)
         guard isElementwise || single != nil else { throw OnnxOperatorHints.refusal(node) }
         guard let layer = open else {
-            throw ModelFileProblem("\(node.label) does not follow a Gemm or MatMul layer; nnpipe layers have one activation each")
+            throw ModelError("\(node.label) does not follow a Gemm or MatMul layer; nnpipe layers have one activation each")
         }
         if node.opType == "Sigmoid", layer.units == 1, let (sub, concat) = try complementPattern(node) {
             close(.sigmoid)
-            layers.append(FileLayer(name: "\(node.outputs[0]) as [1-p, p]", inputs: 1, units: 2, weights: [-1, 1], bias: [1, 0],
-                                    activation: .identity, weightsTensor: "[1-p, p] from \(nodes[sub].label) and \(nodes[concat].label)"))
+            let complement = DenseLayer(inputs: 1, units: 2, weights: [-1, 1], bias: [1, 0], activation: .identity,
+                                        name: "\(node.outputs[0]) as [1-p, p]")
+            layers.append(FileLayer(complement, givesActivation: true,
+                                    weightsTensor: "[1-p, p] from \(nodes[sub].label) and \(nodes[concat].label)"))
             current = nodes[concat].outputs[0]
             consumed.formUnion([sub, concat])
             return
@@ -200,14 +202,14 @@ struct OnnxChainBuilder {
         // Only the run's last value may be read after it.
         let last = run[run.count - 1]
         if values.subtracting([last.outputs[0]]).contains(where: { value in (readers[value] ?? []).contains { !runIndices.contains($0) } }) {
-            throw ModelFileProblem("\(last.label): the values between '\(current)' and '\(last.outputs[0])' are read by nodes outside an activation; nnpipe runs graphs that are one chain of layers")
+            throw ModelError("\(last.label): the values between '\(current)' and '\(last.outputs[0])' are read by nodes outside an activation; nnpipe runs graphs that are one chain of layers")
         }
         close(try OnnxActivationPattern.recognise(run, input: current, constants: &constants))
         current = run[run.count - 1].outputs[0]
     }
 
     /// The `Sub(1, p)` and `Concat([1 - p, p], axis 1)` nodes after Sigmoid `node`, if they are all that reads p.
-    private mutating func complementPattern(_ node: OnnxModel.Node) throws(ModelFileProblem) -> (Int, Int)? {
+    private mutating func complementPattern(_ node: OnnxModel.Node) throws(ModelError) -> (Int, Int)? {
         let p = node.outputs[0]
         let reading = readers[p] ?? []
         guard reading.count == 2,

@@ -43,10 +43,10 @@ struct OnnxConstants {
     }
 
     /// The constant `name`, decoded: floating point, or also INT32/INT64 with `allowIntegers`.
-    mutating func tensor(_ name: String, for node: OnnxModel.Node, allowIntegers: Bool = false) throws(ModelFileProblem) -> Tensor {
+    mutating func tensor(_ name: String, for node: OnnxModel.Node, allowIntegers: Bool = false) throws(ModelError) -> Tensor {
         if let tensor = folded[name] { return tensor }
         guard let record = records[name] else {
-            throw ModelFileProblem("\(node.label): input '\(name)' is not a weight (an initializer or Constant); nnpipe runs chains of dense layers only")
+            throw ModelError("\(node.label): input '\(name)' is not a weight (an initializer or Constant); nnpipe runs chains of dense layers only")
         }
         if initializerNames.contains(name) { used.insert(name) }
         let tensor = try record.decode(bytes, external: &external, allowIntegers: allowIntegers)
@@ -60,7 +60,7 @@ struct OnnxConstants {
     }
 
     /// The single value of a one-element constant, or nil when `name` is not one.
-    mutating func scalar(_ name: String, for node: OnnxModel.Node) throws(ModelFileProblem) -> Double? {
+    mutating func scalar(_ name: String, for node: OnnxModel.Node) throws(ModelError) -> Double? {
         guard contains(name) else { return nil }
         let tensor = try tensor(name, for: node)
         return tensor.values.count == 1 ? tensor.values[0] : nil

@@ -18,59 +18,59 @@ struct OnnxExternalData {
     }
 
     /// The `size` bytes of tensor `name`'s data, as its `external_data` `entries` locate them.
-    mutating func bytes(for name: String, entries: [String: String], size: Int) throws(ModelFileProblem) -> Data {
+    mutating func bytes(for name: String, entries: [String: String], size: Int) throws(ModelError) -> Data {
         let what = "ONNX tensor '\(name)' keeps its data in an external file"
         guard let location = entries["location"], !location.isEmpty else {
-            throw ModelFileProblem("\(what) but names none (no external_data location)")
+            throw ModelError("\(what) but names none (no external_data location)")
         }
         let offset = try number(entries["offset"], key: "offset", what: what) ?? 0
         let length = try number(entries["length"], key: "length", what: what) ?? UInt64(size)
         guard length == UInt64(size) else {
-            throw ModelFileProblem("\(what) ('\(location)'): its length is \(length) bytes but its shape and type need \(size)")
+            throw ModelError("\(what) ('\(location)'): its length is \(length) bytes but its shape and type need \(size)")
         }
         let file = try open(location, what: what)
         let (end, overflow) = offset.addingReportingOverflow(length)
         guard !overflow, end <= file.size else {
-            throw ModelFileProblem("\(what) ('\(location)'), bytes \(offset)..<\(offset &+ length), but that file has \(file.size) bytes: truncated, or not the data file written with this model")
+            throw ModelError("\(what) ('\(location)'), bytes \(offset)..<\(offset &+ length), but that file has \(file.size) bytes: truncated, or not the data file written with this model")
         }
         do {
             try file.handle.seek(toOffset: offset)
             let data = try file.handle.read(upToCount: size) ?? Data()
             guard data.count == size else {
-                throw ModelFileProblem("\(what) ('\(location)'): read \(data.count) of \(size) bytes at offset \(offset)")
+                throw ModelError("\(what) ('\(location)'): read \(data.count) of \(size) bytes at offset \(offset)")
             }
             return data
-        } catch let problem as ModelFileProblem {
+        } catch let problem as ModelError {
             throw problem
         } catch {
-            throw ModelFileProblem("\(what) ('\(location)') that cannot be read: \(error.localizedDescription)")
+            throw ModelError("\(what) ('\(location)') that cannot be read: \(error.localizedDescription)")
         }
     }
 
-    private func number(_ text: String?, key: String, what: String) throws(ModelFileProblem) -> UInt64? {
+    private func number(_ text: String?, key: String, what: String) throws(ModelError) -> UInt64? {
         guard let text else { return nil }
-        guard let value = UInt64(text) else { throw ModelFileProblem("\(what) with \(key) '\(text)', which is not a byte count") }
+        guard let value = UInt64(text) else { throw ModelError("\(what) with \(key) '\(text)', which is not a byte count") }
         return value
     }
 
     /// Opens `location` after checking that it stays inside the model's folder.
-    private mutating func open(_ location: String, what: String) throws(ModelFileProblem) -> (handle: FileHandle, size: UInt64) {
+    private mutating func open(_ location: String, what: String) throws(ModelError) -> (handle: FileHandle, size: UInt64) {
         if let open = handles[location] { return open }
         guard let directory else {
-            throw ModelFileProblem("\(what) ('\(location)'), but the model's folder is unknown; load it from a file")
+            throw ModelError("\(what) ('\(location)'), but the model's folder is unknown; load it from a file")
         }
         let parts = location.split(separator: "/", omittingEmptySubsequences: false)
         guard !location.hasPrefix("/"), !location.contains("\0"), !location.contains("\\"), !parts.contains("..") else {
-            throw ModelFileProblem("\(what) at '\(location)', outside the model's folder; nnpipe reads external data only from files beside the model (a relative path without '..')")
+            throw ModelError("\(what) at '\(location)', outside the model's folder; nnpipe reads external data only from files beside the model (a relative path without '..')")
         }
         let folder = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path
         let path = URL(fileURLWithPath: directory).appendingPathComponent(location).path
         guard FileManager.default.fileExists(atPath: path) else {
-            throw ModelFileProblem("\(what) '\(location)', which is not there (looked for \(path)); copy it beside the model, or export with the weights inside the model (torch.onnx.export(..., external_data=False))")
+            throw ModelError("\(what) '\(location)', which is not there (looked for \(path)); copy it beside the model, or export with the weights inside the model (torch.onnx.export(..., external_data=False))")
         }
         let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
         guard resolved.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/") else {
-            throw ModelFileProblem("\(what) '\(location)', a link that leads outside the model's folder (to \(resolved)); nnpipe reads external data only from files inside it")
+            throw ModelError("\(what) '\(location)', a link that leads outside the model's folder (to \(resolved)); nnpipe reads external data only from files inside it")
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory), !isDirectory.boolValue,
@@ -78,7 +78,7 @@ struct OnnxExternalData {
               (attributes[.type] as? FileAttributeType) == .typeRegular,
               let size = (attributes[.size] as? NSNumber)?.uint64Value,
               let handle = FileHandle(forReadingAtPath: resolved) else {
-            throw ModelFileProblem("\(what) '\(location)', which is not a readable regular file")
+            throw ModelError("\(what) '\(location)', which is not a readable regular file")
         }
         handles[location] = (handle, size)
         return (handle, size)

@@ -13,7 +13,7 @@ enum OnnxGraphLayers {
         var used: Set<String>
     }
 
-    static func build(_ model: OnnxModel, constants: inout OnnxConstants, output chosen: String?) throws(ModelFileProblem) -> Result {
+    static func build(_ model: OnnxModel, constants: inout OnnxConstants, output chosen: String?) throws(ModelError) -> Result {
         let output = try chooseOutput(model, chosen: chosen)
         // The nodes that feed the output, in file order (which ONNX requires to be topological).
         var producer: [String: Int] = [:]
@@ -35,7 +35,7 @@ enum OnnxGraphLayers {
         let inputs = model.inputs.filter { sources.contains($0) }
         guard inputs.count == 1, let input = inputs.first, sources.count == 1 else {
             let names = sources.sorted().joined(separator: ", ")
-            throw ModelFileProblem("output '\(output)' depends on \(sources.count) graph inputs (\(names.isEmpty ? "none" : names)) besides its weights; nnpipe runs graphs with one input")
+            throw ModelError("output '\(output)' depends on \(sources.count) graph inputs (\(names.isEmpty ? "none" : names)) besides its weights; nnpipe runs graphs with one input")
         }
         var builder = OnnxChainBuilder(nodes: nodes, input: input, constants: constants)
         let result = try builder.build(output: output)
@@ -45,18 +45,18 @@ enum OnnxGraphLayers {
 
     /// The output to run: `chosen`, or the only one; several without a choice are a problem
     /// that lists them.
-    static func chooseOutput(_ model: OnnxModel, chosen: String?) throws(ModelFileProblem) -> String {
+    static func chooseOutput(_ model: OnnxModel, chosen: String?) throws(ModelError) -> String {
         let names = model.outputs.map { "'\($0)'" }.joined(separator: ", ")
         if let chosen {
             guard model.outputs.contains(chosen) else {
-                throw ModelFileProblem("the ONNX graph has no output '\(chosen)'; its outputs are \(names)")
+                throw ModelError("the ONNX graph has no output '\(chosen)'; its outputs are \(names)")
             }
             return chosen
         }
         guard model.outputs.count == 1, let only = model.outputs.first else {
-            guard !model.outputs.isEmpty else { throw ModelFileProblem("the ONNX graph has no outputs") }
+            guard !model.outputs.isEmpty else { throw ModelError("the ONNX graph has no outputs") }
             let example = model.outputs.first { $0.lowercased().contains("prob") } ?? model.outputs[model.outputs.count - 1]
-            throw ModelFileProblem("the ONNX graph has \(model.outputs.count) outputs (\(names)); name the one to run with output: in the forward stage (for example output: \(example); nnpipe inspect --output \(example))")
+            throw ModelError("the ONNX graph has \(model.outputs.count) outputs (\(names)); name the one to run with output: in the forward stage (for example output: \(example); nnpipe inspect --output \(example))")
         }
         return only
     }

@@ -42,7 +42,7 @@ struct OnnxModel {
     var opsetVersion: Int64?
 
     /// Parses a `ModelProto`; a file without a graph is a problem.
-    static func parse(_ bytes: UnsafeRawBufferPointer) throws(ModelFileProblem) -> OnnxModel {
+    static func parse(_ bytes: UnsafeRawBufferPointer) throws(ModelError) -> OnnxModel {
         var model = OnnxModel()
         var reader = ProtobufReader(bytes, what: "ModelProto")
         var sawGraph = false
@@ -67,11 +67,11 @@ struct OnnxModel {
                 try reader.skip(type)
             }
         }
-        guard sawGraph else { throw ModelFileProblem("the ONNX model has no graph") }
+        guard sawGraph else { throw ModelError("the ONNX model has no graph") }
         return model
     }
 
-    private mutating func readGraph(_ reader: inout ProtobufReader) throws(ModelFileProblem) {
+    private mutating func readGraph(_ reader: inout ProtobufReader) throws(ModelError) {
         while let (number, type) = try reader.nextField() {
             switch (number, type) {
             case (1, .lengthDelimited):
@@ -90,14 +90,14 @@ struct OnnxModel {
                 }
                 if number == 11 { inputs.append(name) } else { outputs.append(name) }
             case (15, _):
-                throw ModelFileProblem("the ONNX graph has sparse initializers, which nnpipe does not read")
+                throw ModelError("the ONNX graph has sparse initializers, which nnpipe does not read")
             default:
                 try reader.skip(type)
             }
         }
     }
 
-    private static func readNode(_ reader: inout ProtobufReader) throws(ModelFileProblem) -> Node {
+    private static func readNode(_ reader: inout ProtobufReader) throws(ModelError) -> Node {
         var node = Node()
         while let (number, type) = try reader.nextField() {
             switch (number, type) {
@@ -115,7 +115,7 @@ struct OnnxModel {
         return node
     }
 
-    private static func readAttribute(_ reader: inout ProtobufReader) throws(ModelFileProblem) -> Attribute {
+    private static func readAttribute(_ reader: inout ProtobufReader) throws(ModelError) -> Attribute {
         var attribute = Attribute()
         while let (number, type) = try reader.nextField() {
             switch (number, type) {

@@ -28,9 +28,9 @@ enum OnnxOperatorHints {
     }
 
     /// The refusal of `node`'s operator, with the hint when there is one.
-    static func refusal(_ node: OnnxModel.Node) -> ModelFileProblem {
+    static func refusal(_ node: OnnxModel.Node) -> ModelError {
         var text = "\(node.label): operator '\(node.opType)'\(node.domain.isEmpty ? "" : " (domain \(node.domain))") is not supported"
         if let hint = hint(for: node.opType) { text += "; \(hint)" } else { text += "; nnpipe runs \(supported)" }
-        return ModelFileProblem(text)
+        return ModelError(text)
     }
 }

@@ -32,7 +32,7 @@ struct OnnxTensor {
     var isFloatingPoint: Bool { [1, 10, 11, 16].contains(dataType) }
 
     /// Reads one `TensorProto`, keeping where its data is.
-    static func read(_ reader: inout ProtobufReader) throws(ModelFileProblem) -> OnnxTensor {
+    static func read(_ reader: inout ProtobufReader) throws(ModelError) -> OnnxTensor {
         var tensor = OnnxTensor()
         var location: Int64 = 0
         var entries: [String: String] = [:]
@@ -40,7 +40,7 @@ struct OnnxTensor {
             switch (number, type) {
             case (1, _) where type == .varint || type == .lengthDelimited: try reader.int64s(type, into: &tensor.dims)
             case (2, .varint): tensor.dataType = try reader.int64()
-            case (3, _): throw ModelFileProblem("ONNX tensor '\(tensor.name)' is segmented, which nnpipe does not read")
+            case (3, _): throw ModelError("ONNX tensor '\(tensor.name)' is segmented, which nnpipe does not read")
             case (4, _): try reader.floats(type, into: &tensor.typed)
             case (5, _) where type == .varint || type == .lengthDelimited: try reader.int64s(type, into: &tensor.integers)
             case (7, _) where type == .varint || type == .lengthDelimited: try reader.int64s(type, into: &tensor.integers)
@@ -70,7 +70,7 @@ struct OnnxTensor {
     /// file. `allowIntegers` admits INT64 and INT32 (a `Reshape`'s shape); otherwise only the
     /// floating-point types are read.
     func decode(_ bytes: UnsafeRawBufferPointer, external data: inout OnnxExternalData, allowIntegers: Bool = false)
-        throws(ModelFileProblem) -> Tensor
+        throws(ModelError) -> Tensor
     {
         let what = "ONNX tensor '\(name)'"
         /// The element type, or for integers their byte size.
@@ -84,12 +84,12 @@ struct OnnxTensor {
         case 7 where allowIntegers: (element, integerSize) = (nil, 8)
         default:
             let kinds = allowIntegers ? "FLOAT, DOUBLE, FLOAT16, BFLOAT16, INT32 and INT64" : "FLOAT, DOUBLE, FLOAT16 and BFLOAT16"
-            throw ModelFileProblem("\(what) has data type \(dataType) (\(typeName)); nnpipe reads \(kinds) for the tensors a network uses")
+            throw ModelError("\(what) has data type \(dataType) (\(typeName)); nnpipe reads \(kinds) for the tensors a network uses")
         }
         let itemSize = element?.size ?? integerSize
         var shape: [Int] = []
         for dim in dims {
-            guard dim >= 0, dim <= 1 << 48 else { throw ModelFileProblem("\(what) has an impossible dimension \(dim)") }
+            guard dim >= 0, dim <= 1 << 48 else { throw ModelError("\(what) has an impossible dimension \(dim)") }
             shape.append(Int(dim))
         }
         let count = try ShapeArithmetic.elementCount(shape, what: what)
@@ -101,7 +101,7 @@ struct OnnxTensor {
         } else if let raw {
             let size = try ShapeArithmetic.byteCount(count, itemSize: itemSize, what: what)
             guard raw.count == size else {
-                throw ModelFileProblem("\(what): shape \(shape) of \(typeName) needs \(size) bytes of raw_data, found \(raw.count)")
+                throw ModelError("\(what): shape \(shape) of \(typeName) needs \(size) bytes of raw_data, found \(raw.count)")
             }
             values = Self.decode(bytes, offset: raw.lowerBound, count: count, element: element, integerSize: integerSize)
         } else {
@@ -113,7 +113,7 @@ struct OnnxTensor {
             }
         }
         guard values.count == count else {
-            throw ModelFileProblem("\(what): shape \(shape) needs \(count) values, the file holds \(values.count)")
+            throw ModelError("\(what): shape \(shape) needs \(count) values, the file holds \(values.count)")
         }
         return Tensor(name: name, shape: shape, dtype: typeName, values: values)
     }

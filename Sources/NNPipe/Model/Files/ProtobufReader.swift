@@ -27,12 +27,12 @@ struct ProtobufReader {
 
     var isAtEnd: Bool { position >= end }
 
-    func problem(_ text: String) -> ModelFileProblem {
-        ModelFileProblem("ONNX \(what) at byte \(position): \(text)")
+    func problem(_ text: String) -> ModelError {
+        ModelError("ONNX \(what) at byte \(position): \(text)")
     }
 
     /// The next field's number and wire type, or nil at the end of the message.
-    mutating func nextField() throws(ModelFileProblem) -> (number: Int, type: WireType)? {
+    mutating func nextField() throws(ModelError) -> (number: Int, type: WireType)? {
         guard position < end else { return nil }
         let key = try varint()
         guard let type = WireType(rawValue: key & 7) else {
@@ -43,7 +43,7 @@ struct ProtobufReader {
         return (Int(number), type)
     }
 
-    mutating func varint() throws(ModelFileProblem) -> UInt64 {
+    mutating func varint() throws(ModelError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
@@ -58,22 +58,22 @@ struct ProtobufReader {
     }
 
     /// A varint read as a signed 64-bit integer (int64 fields: two's complement).
-    mutating func int64() throws(ModelFileProblem) -> Int64 { Int64(bitPattern: try varint()) }
+    mutating func int64() throws(ModelError) -> Int64 { Int64(bitPattern: try varint()) }
 
-    mutating func fixed32() throws(ModelFileProblem) -> UInt32 {
+    mutating func fixed32() throws(ModelError) -> UInt32 {
         guard end - position >= 4 else { throw problem("truncated 32-bit field") }
         defer { position += 4 }
         return UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt32.self))
     }
 
-    mutating func fixed64() throws(ModelFileProblem) -> UInt64 {
+    mutating func fixed64() throws(ModelError) -> UInt64 {
         guard end - position >= 8 else { throw problem("truncated 64-bit field") }
         defer { position += 8 }
         return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
     }
 
     /// The byte range of a length-delimited field's value.
-    mutating func lengthDelimited() throws(ModelFileProblem) -> Range<Int> {
+    mutating func lengthDelimited() throws(ModelError) -> Range<Int> {
         let length = try varint()
         guard length <= UInt64(end - position) else {
             throw problem("a field of \(length) bytes runs past the end of its message (\(end - position) bytes left): truncated?")
@@ -83,17 +83,17 @@ struct ProtobufReader {
         return range
     }
 
-    mutating func string() throws(ModelFileProblem) -> String {
+    mutating func string() throws(ModelError) -> String {
         let range = try lengthDelimited()
         return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
     }
 
     /// A nested message's reader.
-    mutating func message(_ name: String) throws(ModelFileProblem) -> ProtobufReader {
+    mutating func message(_ name: String) throws(ModelError) -> ProtobufReader {
         ProtobufReader(bytes, range: try lengthDelimited(), what: name)
     }
 
-    mutating func skip(_ type: WireType) throws(ModelFileProblem) {
+    mutating func skip(_ type: WireType) throws(ModelError) {
         switch type {
         case .varint: _ = try varint()
         case .fixed64: _ = try fixed64()
@@ -103,7 +103,7 @@ struct ProtobufReader {
     }
 
     /// Repeated int64 values, packed (one length-delimited run) or one per field.
-    mutating func int64s(_ type: WireType, into values: inout [Int64]) throws(ModelFileProblem) {
+    mutating func int64s(_ type: WireType, into values: inout [Int64]) throws(ModelError) {
         switch type {
         case .varint: values.append(try int64())
         case .lengthDelimited:
@@ -114,7 +114,7 @@ struct ProtobufReader {
     }
 
     /// Repeated float (type 5 / packed) values.
-    mutating func floats(_ type: WireType, into values: inout [Double]) throws(ModelFileProblem) {
+    mutating func floats(_ type: WireType, into values: inout [Double]) throws(ModelError) {
         switch type {
         case .fixed32: values.append(Double(Float(bitPattern: try fixed32())))
         case .lengthDelimited:
@@ -126,7 +126,7 @@ struct ProtobufReader {
     }
 
     /// Repeated double (type 1 / packed) values.
-    mutating func doubles(_ type: WireType, into values: inout [Double]) throws(ModelFileProblem) {
+    mutating func doubles(_ type: WireType, into values: inout [Double]) throws(ModelError) {
         switch type {
         case .fixed64: values.append(Double(bitPattern: try fixed64()))
         case .lengthDelimited:

@@ -25,7 +25,7 @@ indirect enum PythonLiteral: Equatable {
     }
 
     /// Parses one literal filling `text` (surrounding spaces and a final newline allowed).
-    static func parse(_ text: [UInt8]) throws(ModelFileProblem) -> PythonLiteral {
+    static func parse(_ text: [UInt8]) throws(ModelError) -> PythonLiteral {
         var parser = Parser(text: text)
         let value = try parser.value(depth: 0)
         parser.skipSpace()
@@ -37,15 +37,15 @@ indirect enum PythonLiteral: Equatable {
         let text: [UInt8]
         var position = 0
 
-        func problem(_ what: String) -> ModelFileProblem {
-            ModelFileProblem("bad .npy header at column \(position + 1): \(what)")
+        func problem(_ what: String) -> ModelError {
+            ModelError("bad .npy header at column \(position + 1): \(what)")
         }
 
         mutating func skipSpace() {
             while position < text.count, [0x20, 0x09, 0x0A, 0x0D].contains(text[position]) { position += 1 }
         }
 
-        mutating func value(depth: Int) throws(ModelFileProblem) -> PythonLiteral {
+        mutating func value(depth: Int) throws(ModelError) -> PythonLiteral {
             guard depth < 16 else { throw problem("nested too deeply") }
             skipSpace()
             guard position < text.count else { throw problem("unexpected end of the header") }
@@ -65,7 +65,7 @@ indirect enum PythonLiteral: Equatable {
             }
         }
 
-        mutating func string() throws(ModelFileProblem) -> String {
+        mutating func string() throws(ModelError) -> String {
             let quote = text[position]
             position += 1
             var bytes: [UInt8] = []
@@ -84,7 +84,7 @@ indirect enum PythonLiteral: Equatable {
             throw problem("unterminated string")
         }
 
-        mutating func integer() throws(ModelFileProblem) -> Int {
+        mutating func integer() throws(ModelError) -> Int {
             let start = position
             if text[position] == UInt8(ascii: "-") { position += 1 }
             while position < text.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(text[position]) { position += 1 }
@@ -95,7 +95,7 @@ indirect enum PythonLiteral: Equatable {
             return value
         }
 
-        mutating func elements(close: UInt8, depth: Int) throws(ModelFileProblem) -> [PythonLiteral] {
+        mutating func elements(close: UInt8, depth: Int) throws(ModelError) -> [PythonLiteral] {
             position += 1
             var result: [PythonLiteral] = []
             while true {
@@ -110,7 +110,7 @@ indirect enum PythonLiteral: Equatable {
             }
         }
 
-        mutating func dict(depth: Int) throws(ModelFileProblem) -> PythonLiteral {
+        mutating func dict(depth: Int) throws(ModelError) -> PythonLiteral {
             position += 1
             var members: [(key: PythonLiteral, value: PythonLiteral)] = []
             while true {

@@ -15,44 +15,44 @@ enum SafetensorsFile {
     static let otherItemSizes = ["I64": 8, "U64": 8, "I32": 4, "U32": 4, "I16": 2, "U16": 2, "I8": 1, "U8": 1, "BOOL": 1,
                                  "F8_E4M3": 1, "F8_E5M2": 1]
 
-    static func tensors(_ bytes: UnsafeRawBufferPointer) throws(ModelFileProblem) -> [Tensor] {
+    static func tensors(_ bytes: UnsafeRawBufferPointer) throws(ModelError) -> [Tensor] {
         var cursor = ByteCursor(bytes, what: "the safetensors header")
         let declared = try cursor.u64()
         guard declared <= UInt64(maxHeaderBytes) else {
-            throw ModelFileProblem("the safetensors header length \(declared) bytes is too large (at most \(maxHeaderBytes) bytes)")
+            throw ModelError("the safetensors header length \(declared) bytes is too large (at most \(maxHeaderBytes) bytes)")
         }
         let headerLength = Int(declared)
         guard headerLength <= cursor.remaining else {
-            throw ModelFileProblem("the safetensors header length \(headerLength) bytes runs past the end of the file (\(bytes.count) bytes): truncated?")
+            throw ModelError("the safetensors header length \(headerLength) bytes runs past the end of the file (\(bytes.count) bytes): truncated?")
         }
         let header: JSONValue
         do {
             header = try JSONValue.parse(Array(try cursor.take(headerLength)))
         } catch let error as JSONSyntaxError {
-            throw ModelFileProblem("the safetensors header is not valid JSON: line \(error.line), column \(error.column): \(error.problem)")
+            throw ModelError("the safetensors header is not valid JSON: line \(error.line), column \(error.column): \(error.problem)")
         } catch {
-            throw ModelFileProblem("\(error)")
+            throw ModelError("\(error)")
         }
         let dataStart = cursor.position
         let dataSize = bytes.count - dataStart
         guard case .object(let entries) = header else {
-            throw ModelFileProblem("the safetensors header is \(header.kindName), not an object of tensors")
+            throw ModelError("the safetensors header is \(header.kindName), not an object of tensors")
         }
         var found: [(begin: Int, end: Int, tensor: Tensor)] = []
         for (name, entry) in entries where name != "__metadata__" {
             let what = "tensor '\(name)'"
-            guard case .object(let fields) = entry else { throw ModelFileProblem("\(what): expected an object with dtype, shape and data_offsets") }
+            guard case .object(let fields) = entry else { throw ModelError("\(what): expected an object with dtype, shape and data_offsets") }
             let field = { (key: String) in fields.first { $0.key == key }?.value }
-            guard case .string(let dtype)? = field("dtype") else { throw ModelFileProblem("\(what): missing dtype") }
-            guard case .array(let shapeValues)? = field("shape") else { throw ModelFileProblem("\(what): missing shape") }
+            guard case .string(let dtype)? = field("dtype") else { throw ModelError("\(what): missing dtype") }
+            guard case .array(let shapeValues)? = field("shape") else { throw ModelError("\(what): missing shape") }
             guard case .array(let offsetValues)? = field("data_offsets"), offsetValues.count == 2 else {
-                throw ModelFileProblem("\(what): missing data_offsets [begin, end]")
+                throw ModelError("\(what): missing data_offsets [begin, end]")
             }
-            let shape = try shapeValues.map { (value) throws(ModelFileProblem) in try integer(value, what: "\(what): shape") }
+            let shape = try shapeValues.map { (value) throws(ModelError) in try integer(value, what: "\(what): shape") }
             let begin = try integer(offsetValues[0], what: "\(what): data_offsets")
             let end = try integer(offsetValues[1], what: "\(what): data_offsets")
             guard begin <= end, end <= dataSize else {
-                throw ModelFileProblem("\(what): data_offsets [\(begin), \(end)] lie outside the \(dataSize) data bytes")
+                throw ModelError("\(what): data_offsets [\(begin), \(end)] lie outside the \(dataSize) data bytes")
             }
             let count = try ShapeArithmetic.elementCount(shape, what: what)
             let type: ElementType
@@ -66,7 +66,7 @@ enum SafetensorsFile {
                 if let itemSize = otherItemSizes[dtype] {
                     let size = try ShapeArithmetic.byteCount(count, itemSize: itemSize, what: what)
                     guard size == end - begin else {
-                        throw ModelFileProblem("\(what): shape \(shape) of \(dtype) needs \(size) bytes but data_offsets give \(end - begin)")
+                        throw ModelError("\(what): shape \(shape) of \(dtype) needs \(size) bytes but data_offsets give \(end - begin)")
                     }
                 }
                 let unusable = "\(what) has dtype \(dtype); nnpipe reads F64, F32, F16 and BF16 weights"
@@ -75,22 +75,22 @@ enum SafetensorsFile {
             }
             let size = try ShapeArithmetic.byteCount(count, itemSize: type.size, what: what)
             guard size == end - begin else {
-                throw ModelFileProblem("\(what): shape \(shape) of \(dtype) needs \(size) bytes but data_offsets give \(end - begin)")
+                throw ModelError("\(what): shape \(shape) of \(dtype) needs \(size) bytes but data_offsets give \(end - begin)")
             }
             let values = type.decode(bytes, offset: dataStart + begin, count: count)
             found.append((begin, end, Tensor(name: name, shape: shape, dtype: dtype, values: values)))
         }
         found.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
         for (previous, next) in zip(found, found.dropFirst()) where next.begin < previous.end {
-            throw ModelFileProblem("tensors '\(previous.tensor.name)' and '\(next.tensor.name)' overlap (data_offsets [\(previous.begin), \(previous.end)] and [\(next.begin), \(next.end)])")
+            throw ModelError("tensors '\(previous.tensor.name)' and '\(next.tensor.name)' overlap (data_offsets [\(previous.begin), \(previous.end)] and [\(next.begin), \(next.end)])")
         }
-        guard !found.isEmpty else { throw ModelFileProblem("the safetensors file holds no tensors") }
+        guard !found.isEmpty else { throw ModelError("the safetensors file holds no tensors") }
         return found.map(\.tensor)
     }
 
-    private static func integer(_ value: JSONValue, what: String) throws(ModelFileProblem) -> Int {
+    private static func integer(_ value: JSONValue, what: String) throws(ModelError) -> Int {
         guard case .number(let number) = value, number >= 0, number <= 0x1p53, number.rounded() == number else {
-            throw ModelFileProblem("\(what) must hold non-negative integers")
+            throw ModelError("\(what) must hold non-negative integers")
         }
         return Int(number)
     }

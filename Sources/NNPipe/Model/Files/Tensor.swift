@@ -41,8 +41,8 @@ public struct Tensor: Sendable {
     public var isUsable: Bool { unusable == nil }
 
     /// Throws ``unusable`` for a tensor the network needs but cannot use.
-    func checkUsable() throws(ModelFileProblem) {
-        if let unusable { throw ModelFileProblem(unusable) }
+    func checkUsable() throws(ModelError) {
+        if let unusable { throw ModelError(unusable) }
     }
 
     /// The shape as written in messages: `(3, 4)`.
@@ -65,23 +65,17 @@ public enum ModelFileFormat: String, Sendable {
     case onnx
 }
 
-/// A problem found while decoding a model file's bytes; ``ModelFile`` adds the file's name.
-struct ModelFileProblem: Error {
-    var problem: String
-    init(_ problem: String) { self.problem = problem }
-}
-
 /// Element counts and byte sizes, computed with overflow checks so a header claiming absurd
 /// dimensions is an error rather than a crash or a huge allocation.
 enum ShapeArithmetic {
     /// product(shape), or a problem when a dimension is negative or the product overflows.
-    static func elementCount(_ shape: [Int], what: String) throws(ModelFileProblem) -> Int {
+    static func elementCount(_ shape: [Int], what: String) throws(ModelError) -> Int {
         var count = 1
         for dimension in shape {
-            guard dimension >= 0 else { throw ModelFileProblem("\(what) has a negative dimension \(dimension)") }
+            guard dimension >= 0 else { throw ModelError("\(what) has a negative dimension \(dimension)") }
             let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
             guard !overflow, product <= 1 << 48 else {
-                throw ModelFileProblem("\(what) has an impossible shape \(shape) (more elements than any file holds)")
+                throw ModelError("\(what) has an impossible shape \(shape) (more elements than any file holds)")
             }
             count = product
         }
@@ -89,9 +83,9 @@ enum ShapeArithmetic {
     }
 
     /// `count × itemSize`, checked.
-    static func byteCount(_ count: Int, itemSize: Int, what: String) throws(ModelFileProblem) -> Int {
+    static func byteCount(_ count: Int, itemSize: Int, what: String) throws(ModelError) -> Int {
         let (bytes, overflow) = count.multipliedReportingOverflow(by: itemSize)
-        guard !overflow else { throw ModelFileProblem("\(what) is too large") }
+        guard !overflow else { throw ModelError("\(what) is too large") }
         return bytes
     }
 }

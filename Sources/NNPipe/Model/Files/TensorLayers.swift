@@ -38,21 +38,21 @@ public struct TensorMapping: Sendable {
 /// `input_layer`, `hidden`, `output` over square layers give neither, and are refused with a
 /// `tensors:` block to paste: sorting them by name would run them in the wrong order silently.
 enum TensorLayers {
-    static func layers(_ tensors: [Tensor], mapping: [TensorMapping]?) throws(ModelFileProblem) -> ModelLayers {
+    static func layers(_ tensors: [Tensor], mapping: [TensorMapping]?) throws(ModelError) -> ModelLayers {
         var byName: [String: Tensor] = [:]
         for tensor in tensors { byName[tensor.name] = tensor }
         if let mapping { return ModelLayers(layers: try mapped(mapping, byName: byName, tensors: tensors), order: .listed) }
         if let layers = try numpyStyle(tensors, byName: byName) { return layers }
         if let layers = try pytorchStyle(tensors, byName: byName) { return layers }
         let names = tensors.map { "'\($0.name)' \($0.dtype) \($0.shapeText)" }.joined(separator: ", ")
-        throw ModelFileProblem("cannot tell the layers from the tensor names (\(names)); name them W0, b0, W1, … (inputs × units) or fc1.weight, fc1.bias, … (units × inputs), or list them in the forward stage's tensors: [{weights: NAME, bias: NAME, transpose: BOOL}, …]")
+        throw ModelError("cannot tell the layers from the tensor names (\(names)); name them W0, b0, W1, … (inputs × units) or fc1.weight, fc1.bias, … (units × inputs), or list them in the forward stage's tensors: [{weights: NAME, bias: NAME, transpose: BOOL}, …]")
     }
 
-    private static func mapped(_ mapping: [TensorMapping], byName: [String: Tensor], tensors: [Tensor]) throws(ModelFileProblem) -> [FileLayer] {
-        func tensor(_ name: String) throws(ModelFileProblem) -> Tensor {
+    private static func mapped(_ mapping: [TensorMapping], byName: [String: Tensor], tensors: [Tensor]) throws(ModelError) -> [FileLayer] {
+        func tensor(_ name: String) throws(ModelError) -> Tensor {
             guard let tensor = byName[name] else {
                 let names = tensors.map(\.name).joined(separator: ", ")
-                throw ModelFileProblem("no tensor named '\(name)' in the file; it holds: \(names)")
+                throw ModelError("no tensor named '\(name)' in the file; it holds: \(names)")
             }
             return tensor
         }
@@ -72,7 +72,7 @@ enum TensorLayers {
     }
 
     /// `W0`/`b0`-style names, or nil when some tensor does not follow them.
-    private static func numpyStyle(_ tensors: [Tensor], byName: [String: Tensor]) throws(ModelFileProblem) -> ModelLayers? {
+    private static func numpyStyle(_ tensors: [Tensor], byName: [String: Tensor]) throws(ModelError) -> ModelLayers? {
         var weights: [Int: Tensor] = [:], biases: [Int: Tensor] = [:]
         for tensor in tensors {
             guard let (role, index) = numpyName(tensor.name) else {
@@ -81,15 +81,15 @@ enum TensorLayers {
                 return nil
             }
             if role == "weights" {
-                if let other = weights[index] { throw ModelFileProblem("tensors '\(other.name)' and '\(tensor.name)' are both weights of layer \(index)") }
+                if let other = weights[index] { throw ModelError("tensors '\(other.name)' and '\(tensor.name)' are both weights of layer \(index)") }
                 weights[index] = tensor
             } else {
-                if let other = biases[index] { throw ModelFileProblem("tensors '\(other.name)' and '\(tensor.name)' are both biases of layer \(index)") }
+                if let other = biases[index] { throw ModelError("tensors '\(other.name)' and '\(tensor.name)' are both biases of layer \(index)") }
                 biases[index] = tensor
             }
         }
         for (index, bias) in biases where weights[index] == nil {
-            throw ModelFileProblem("bias '\(bias.name)' has no weights of layer \(index)")
+            throw ModelError("bias '\(bias.name)' has no weights of layer \(index)")
         }
         var layers: [FileLayer] = []
         for (index, tensor) in weights.sorted(by: { $0.key < $1.key }) {
@@ -113,7 +113,7 @@ enum TensorLayers {
     }
 
     /// `PREFIX.weight`/`PREFIX.bias` names, or nil when some tensor does not follow them.
-    private static func pytorchStyle(_ tensors: [Tensor], byName: [String: Tensor]) throws(ModelFileProblem) -> ModelLayers? {
+    private static func pytorchStyle(_ tensors: [Tensor], byName: [String: Tensor]) throws(ModelError) -> ModelLayers? {
         var prefixes: [String] = [], norms: [String] = []
         for tensor in tensors {
             if let suffix = BatchNormFold.statisticSuffixes.first(where: { tensor.name.hasSuffix($0) }) {
@@ -128,7 +128,7 @@ enum TensorLayers {
         }
         prefixes.removeAll { norms.contains($0) }
         for tensor in tensors where tensor.name.hasSuffix(".bias") && byName[String(tensor.name.dropLast(5)) + ".weight"] == nil {
-            throw ModelFileProblem("bias '\(tensor.name)' has no matching '\(tensor.name.dropLast(5)).weight'")
+            throw ModelError("bias '\(tensor.name)' has no matching '\(tensor.name.dropLast(5)).weight'")
         }
         // In the file's order, for the listing if the order cannot be told.
         var layers: [FileLayer] = []
@@ -155,12 +155,12 @@ enum TensorLayers {
 
     /// The refusal when neither the names nor the shapes give the order: the layers found and a
     /// `tensors:` block to paste, in the file's order.
-    private static func unordered(_ layers: [FileLayer], why: String, byName: [String: Tensor]) -> ModelFileProblem {
+    private static func unordered(_ layers: [FileLayer], why: String, byName: [String: Tensor]) -> ModelError {
         let names = layers.map { $0.name ?? "?" }.joined(separator: ", ")
         var lines = ["the layer names (\(names)) give no order (they differ in more than their numbers) and \(why); list the layers in the forward stage's tensors:, in the order of the model's forward(). Layers found (weights stored units × inputs):"]
         lines += TensorsBlock.listing(layers, tensors: byName)
         lines.append("In the file's order, which need not be the model's: check it against forward() before use:")
         lines += TensorsBlock.yaml(layers)
-        return ModelFileProblem(lines.joined(separator: "\n"))
+        return ModelError(lines.joined(separator: "\n"))
     }
 }

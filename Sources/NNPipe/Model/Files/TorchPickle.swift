@@ -7,8 +7,8 @@
 /// with the PROTO opcode `0x80` and a protocol number 2 to 5.
 enum TorchPickle {
     /// The refusal, naming the two exports nnpipe reads.
-    static func problem(_ what: String) -> ModelFileProblem {
-        ModelFileProblem("\(what) is a PyTorch pickle (torch.save, .pt/.pth), which nnpipe does not read: unpickling runs code. Save the weights with `from safetensors.torch import save_file; save_file(model.state_dict(), \"model.safetensors\")` (activations then go in the pipeline), or the whole model with `torch.onnx.export(model.eval(), torch.zeros(1, n_features), \"model.onnx\")`")
+    static func problem(_ what: String) -> ModelError {
+        ModelError("\(what) is a PyTorch pickle (torch.save, .pt/.pth), which nnpipe does not read: unpickling runs code. Save the weights with `from safetensors.torch import save_file; save_file(model.state_dict(), \"model.safetensors\")` (activations then go in the pipeline), or the whole model with `torch.onnx.export(model.eval(), torch.zeros(1, n_features), \"model.onnx\")`")
     }
 
     /// Whether the bytes are a bare pickle: PROTO 2…5.

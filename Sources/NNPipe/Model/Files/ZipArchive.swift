@@ -20,20 +20,20 @@ struct ZipArchive {
     let bytes: UnsafeRawBufferPointer
     private(set) var members: [Member] = []
 
-    init(_ bytes: UnsafeRawBufferPointer) throws(ModelFileProblem) {
+    init(_ bytes: UnsafeRawBufferPointer) throws(ModelError) {
         self.bytes = bytes
         let (count, directoryOffset, directorySize) = try Self.endOfCentralDirectory(bytes)
         guard directoryOffset <= bytes.count, directorySize <= bytes.count - directoryOffset else {
-            throw ModelFileProblem("the ZIP central directory lies outside the file (offset \(directoryOffset), \(directorySize) bytes, file \(bytes.count) bytes): truncated?")
+            throw ModelError("the ZIP central directory lies outside the file (offset \(directoryOffset), \(directorySize) bytes, file \(bytes.count) bytes): truncated?")
         }
         // Each entry takes at least 46 bytes, so the count cannot exceed what the directory holds.
         guard count <= directorySize / 46 + 1 else {
-            throw ModelFileProblem("the ZIP directory claims \(count) members in \(directorySize) bytes")
+            throw ModelError("the ZIP directory claims \(count) members in \(directorySize) bytes")
         }
         var cursor = ByteCursor(bytes, at: directoryOffset, what: "the ZIP central directory")
         for index in 0..<count {
             guard try cursor.u32() == 0x0201_4b50 else {
-                throw ModelFileProblem("ZIP central directory entry \(index) has a bad signature: the archive is corrupt")
+                throw ModelError("ZIP central directory entry \(index) has a bad signature: the archive is corrupt")
             }
             try cursor.skip(4)  // versions
             let flags = try cursor.u16()
@@ -65,15 +65,15 @@ struct ZipArchive {
         }
     }
 
-    private static func int(_ value: UInt64, what: String) throws(ModelFileProblem) -> Int {
-        guard value <= UInt64(Int.max) else { throw ModelFileProblem("the ZIP \(what) is impossible (\(value))") }
+    private static func int(_ value: UInt64, what: String) throws(ModelError) -> Int {
+        guard value <= UInt64(Int.max) else { throw ModelError("the ZIP \(what) is impossible (\(value))") }
         return Int(value)
     }
 
     /// The member count, central directory offset and size, from the end record (ZIP64's when present).
-    private static func endOfCentralDirectory(_ bytes: UnsafeRawBufferPointer) throws(ModelFileProblem) -> (Int, Int, Int) {
+    private static func endOfCentralDirectory(_ bytes: UnsafeRawBufferPointer) throws(ModelError) -> (Int, Int, Int) {
         // The end record is 22 bytes plus a comment of at most 65535 bytes; search backwards.
-        guard bytes.count >= 22 else { throw ModelFileProblem("the ZIP archive is truncated (\(bytes.count) bytes)") }
+        guard bytes.count >= 22 else { throw ModelError("the ZIP archive is truncated (\(bytes.count) bytes)") }
         var position = bytes.count - 22
         let lowest = max(0, bytes.count - 22 - 65535)
         while position >= lowest {
@@ -81,7 +81,7 @@ struct ZipArchive {
             position -= 1
         }
         guard position >= lowest else {
-            throw ModelFileProblem("no ZIP end-of-central-directory record: the archive is truncated or not a ZIP file")
+            throw ModelError("no ZIP end-of-central-directory record: the archive is truncated or not a ZIP file")
         }
         var cursor = ByteCursor(bytes, at: position + 10, what: "the ZIP end record")
         var count = Int(try cursor.u16())
@@ -93,7 +93,7 @@ struct ZipArchive {
                 try locator.skip(4)
                 let recordOffset = try int(locator.u64(), what: "ZIP64 end record offset")
                 var record = ByteCursor(bytes, at: recordOffset, what: "the ZIP64 end record")
-                guard try record.u32() == 0x0606_4b50 else { throw ModelFileProblem("the ZIP64 end record is missing or corrupt") }
+                guard try record.u32() == 0x0606_4b50 else { throw ModelError("the ZIP64 end record is missing or corrupt") }
                 try record.skip(28)
                 count = try int(record.u64(), what: "member count")
                 size = try int(record.u64(), what: "central directory size")
@@ -104,12 +104,12 @@ struct ZipArchive {
     }
 
     /// The member's uncompressed bytes, checked against its size and CRC-32.
-    func contents(of member: Member) throws(ModelFileProblem) -> [UInt8] {
+    func contents(of member: Member) throws(ModelError) -> [UInt8] {
         let name = member.name
-        guard member.flags & 1 == 0 else { throw ModelFileProblem("ZIP member '\(name)' is encrypted") }
+        guard member.flags & 1 == 0 else { throw ModelError("ZIP member '\(name)' is encrypted") }
         var local = ByteCursor(bytes, at: member.localHeaderOffset, what: "ZIP member '\(name)'")
         guard try local.u32() == 0x0403_4b50 else {
-            throw ModelFileProblem("ZIP member '\(name)': no local header at offset \(member.localHeaderOffset): the archive is corrupt")
+            throw ModelError("ZIP member '\(name)': no local header at offset \(member.localHeaderOffset): the archive is corrupt")
         }
         try local.skip(22)
         let nameLength = Int(try local.u16())
@@ -120,36 +120,36 @@ struct ZipArchive {
         switch member.method {
         case 0:
             guard member.size == member.compressedSize else {
-                throw ModelFileProblem("ZIP member '\(name)' is stored but its sizes differ (\(member.compressedSize) and \(member.size))")
+                throw ModelError("ZIP member '\(name)' is stored but its sizes differ (\(member.compressedSize) and \(member.size))")
             }
             output = Array(data)
         case 8:
             // Deflate expands at most 1032:1; a larger claimed size is a lie, not a reason to allocate.
             guard member.size / 1032 <= member.compressedSize + 1 else {
-                throw ModelFileProblem("ZIP member '\(name)' claims \(member.size) bytes from \(member.compressedSize) compressed: corrupt")
+                throw ModelError("ZIP member '\(name)' claims \(member.size) bytes from \(member.compressedSize) compressed: corrupt")
             }
             output = try Self.inflate(data, size: member.size, name: name)
         default:
-            throw ModelFileProblem("ZIP member '\(name)' uses compression method \(member.method); only stored (0) and deflate (8) are read")
+            throw ModelError("ZIP member '\(name)' uses compression method \(member.method); only stored (0) and deflate (8) are read")
         }
         let crc = output.withUnsafeBufferPointer { UInt32(truncatingIfNeeded: crc32(0, $0.baseAddress, UInt32($0.count))) }
         guard crc == member.crc else {
-            throw ModelFileProblem("ZIP member '\(name)' fails its CRC-32 check: the archive is corrupt")
+            throw ModelError("ZIP member '\(name)' fails its CRC-32 check: the archive is corrupt")
         }
         return output
     }
 
     /// Inflates raw deflate data (no zlib or gzip wrapper) that must give exactly `size` bytes.
-    private static func inflate(_ data: UnsafeRawBufferPointer, size: Int, name: String) throws(ModelFileProblem) -> [UInt8] {
+    private static func inflate(_ data: UnsafeRawBufferPointer, size: Int, name: String) throws(ModelError) -> [UInt8] {
         guard data.count <= Int(UInt32.max), size <= Int(UInt32.max) else {
-            throw ModelFileProblem("ZIP member '\(name)' is larger than 4 GiB; such members are not read")
+            throw ModelError("ZIP member '\(name)' is larger than 4 GiB; such members are not read")
         }
         var output = [UInt8](repeating: 0, count: size + 1)
         let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
         defer { stream.deallocate() }
         // -15: raw deflate with a 32 KiB window, as ZIP stores it.
-        guard CZlib_inflateInit2(stream, -15) == Z_OK else { throw ModelFileProblem("zlib could not start inflating") }
+        guard CZlib_inflateInit2(stream, -15) == Z_OK else { throw ModelError("zlib could not start inflating") }
         defer { inflateEnd(stream) }
         let status: Int32 = output.withUnsafeMutableBufferPointer { out in
             stream.pointee.next_in = UnsafeMutablePointer(mutating: data.baseAddress?.assumingMemoryBound(to: UInt8.self))
@@ -164,14 +164,14 @@ struct ZipArchive {
             output.removeLast()
             return output
         case Z_STREAM_END:
-            throw ModelFileProblem("ZIP member '\(name)' inflates to \(produced) bytes but its header says \(size)")
+            throw ModelError("ZIP member '\(name)' inflates to \(produced) bytes but its header says \(size)")
         case Z_BUF_ERROR where produced > size:
-            throw ModelFileProblem("ZIP member '\(name)' inflates to more than the \(size) bytes its header says")
+            throw ModelError("ZIP member '\(name)' inflates to more than the \(size) bytes its header says")
         case Z_BUF_ERROR:
-            throw ModelFileProblem("ZIP member '\(name)' is truncated: its compressed data ends early")
+            throw ModelError("ZIP member '\(name)' is truncated: its compressed data ends early")
         default:
             let detail = stream.pointee.msg.map { String(cString: $0) } ?? "zlib code \(status)"
-            throw ModelFileProblem("ZIP member '\(name)' is corrupt: \(detail)")
+            throw ModelError("ZIP member '\(name)' is corrupt: \(detail)")
         }
     }
 }

@@ -1,4 +1,4 @@
-/// A parsed JSON document, for model files.
+/// A parsed JSON document: nnpipe's JSON models, scaler files and safetensors headers.
 ///
 /// nnpipe reads model files with this small parser rather than Foundation's: a wide model is
 /// hundreds of thousands of numbers, which `JSONSerialization` boxes one by one (seconds and tens
@@ -110,53 +110,52 @@ private struct JSONParser {
     }
 
     mutating func object() throws(JSONSyntaxError) -> JSONValue {
-        try enter()
-        position += 1
         var members: [(key: String, value: JSONValue)] = []
-        skipSpace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
-            position += 1
-            depth -= 1
-            return .object(members)
+        try elements(close: UInt8(ascii: "}"), inside: "an object") { (parser: inout JSONParser) throws(JSONSyntaxError) in
+            parser.skipSpace()
+            guard parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: "\"") else {
+                throw parser.error("expected a quoted key")
+            }
+            let key = try parser.string()
+            parser.skipSpace()
+            guard parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: ":") else {
+                throw parser.error("expected ':' after a key")
+            }
+            parser.position += 1
+            members.append((key, try parser.value()))
         }
-        while true {
-            skipSpace()
-            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a quoted key") }
-            let key = try string()
-            skipSpace()
-            guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("expected ':' after a key") }
-            position += 1
-            members.append((key, try value()))
-            skipSpace()
-            guard position < bytes.count else { throw error("unexpected end of file inside an object") }
-            if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-            if bytes[position] == UInt8(ascii: "}") { position += 1; break }
-            throw error("expected ',' or '}' in an object")
-        }
-        depth -= 1
         return .object(members)
     }
 
     mutating func array() throws(JSONSyntaxError) -> JSONValue {
+        var elements: [JSONValue] = []
+        try self.elements(close: UInt8(ascii: "]"), inside: "a list") { (parser: inout JSONParser) throws(JSONSyntaxError) in
+            elements.append(try parser.value())
+        }
+        return .array(elements)
+    }
+
+    /// Reads the comma-separated entries of the object or list that opens at ``position``, up to
+    /// its `close` byte, with `entry` reading each one; `inside` names the container in messages.
+    mutating func elements(close: UInt8, inside: String,
+                           _ entry: (inout JSONParser) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) {
         try enter()
         position += 1
-        var elements: [JSONValue] = []
         skipSpace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
+        if position < bytes.count, bytes[position] == close {
             position += 1
             depth -= 1
-            return .array(elements)
+            return
         }
         while true {
-            elements.append(try value())
+            try entry(&self)
             skipSpace()
-            guard position < bytes.count else { throw error("unexpected end of file inside a list") }
+            guard position < bytes.count else { throw error("unexpected end of file inside \(inside)") }
             if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-            if bytes[position] == UInt8(ascii: "]") { position += 1; break }
-            throw error("expected ',' or ']' in a list")
+            if bytes[position] == close { position += 1; break }
+            throw error("expected ',' or '\(Character(Unicode.Scalar(close)))' in \(inside)")
         }
         depth -= 1
-        return .array(elements)
     }
 
     mutating func string() throws(JSONSyntaxError) -> String {

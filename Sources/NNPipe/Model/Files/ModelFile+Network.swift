@@ -1,0 +1,102 @@
+/// From a model file's layers to the network a forward stage runs: the one place where the
+/// layers are put in order (``LayerOrder``: the file's own, the names' numbers, the only chain of
+/// shapes, or the pipeline's `tensors:`), their shapes are checked to chain, and activations are
+/// attached (the file's own, or the pipeline's `activations:`, one per layer).
+extension ModelFile {
+    /// A forward stage's network from a model file, and how it was put together.
+    public struct Loaded: Sendable {
+        public var network: Network
+        /// How the order of the layers was decided.
+        public var order: LayerOrder
+        /// Steps the model applies to its inputs before its first layer (an ONNX graph's scaler).
+        public var inputSteps: [InputStep]
+    }
+
+    /// Loads the model file at `path` and builds the network a forward stage asks for:
+    /// `activations` one per layer (required for npz and safetensors, refused for ONNX and JSON),
+    /// `mapping` the layers' tensors (npz and safetensors only), `output` the graph output to run
+    /// (ONNX only). A problem with what the stage asks of the file names the stage's key in
+    /// ``ModelError/stageKey``.
+    public static func loadNetwork(path: String, activations: [Activation]?, mapping: [TensorMapping]?,
+                                   output: String?) throws(ModelError) -> Loaded {
+        let file = try load(path: path, output: output)
+        if file.format != .onnx, output != nil {
+            throw file.stageProblem(.output, "output: chooses among an ONNX graph's outputs; the model (\(file.format.rawValue)) has one")
+        }
+        try file.refuseActivations(activations)
+        let ordered = try file.orderedLayers(mapping: mapping)
+        return Loaded(network: try file.network(of: ordered.layers, activations: activations), order: ordered.order,
+                      inputSteps: file.inputSteps)
+    }
+
+    /// The dense layers, in order, with shapes checked to chain: the file's own (ONNX, JSON),
+    /// or found from the tensor names or `mapping` (npz, safetensors).
+    public func layers(mapping: [TensorMapping]? = nil) throws(ModelError) -> [FileLayer] {
+        try orderedLayers(mapping: mapping).layers
+    }
+
+    /// ``layers(mapping:)`` with how their order was decided (``LayerOrder``).
+    public func orderedLayers(mapping: [TensorMapping]? = nil) throws(ModelError) -> ModelLayers {
+        if definedLayers != nil, mapping != nil {
+            throw stageProblem(.tensors, "the model (\(format.rawValue)) gives its own layers; tensors: is for npz and safetensors files")
+        }
+        if let layerProblem { throw ModelError(file: name, problem: layerProblem) }
+        let found: ModelLayers
+        if let definedLayers {
+            found = ModelLayers(layers: definedLayers, order: format == .onnx ? .graph : .file)
+        } else {
+            do {
+                found = try TensorLayers.layers(tensors, mapping: mapping)
+            } catch {
+                throw error.located(in: name)
+            }
+        }
+        let layers = found.layers
+        for (previous, next) in zip(layers, layers.dropFirst()) where previous.units != next.inputs {
+            let hint = found.order.isFromNames ? "; if the layers are not in the order of the numbers in their names, list them with tensors: in the forward stage" : ""
+            throw ModelError(file: name, problem: "shapes do not chain: layer '\(next.name ?? "?")' takes \(next.inputs) inputs but layer '\(previous.name ?? "?")' before it gives \(previous.units) units\(hint)")
+        }
+        return found
+    }
+
+    /// The network to run over `layers` (from ``orderedLayers(mapping:)``) with their activations:
+    /// the file's own, or `activations` (one per layer; required for npz and safetensors,
+    /// refused for ONNX and JSON).
+    func network(of layers: [FileLayer], activations: [Activation]?) throws(ModelError) -> Network {
+        try refuseActivations(activations)
+        if !givesActivations {
+            let found = layers.map { "\($0.name ?? "?") (\($0.inputs)→\($0.units))" }.joined(separator: ", ")
+            guard let activations else {
+                throw stageProblem(.model, "the model (\(format.rawValue)) holds no activations; give one per layer with activations: [...] (layers found: \(found))")
+            }
+            guard activations.count == layers.count else {
+                throw stageProblem(.activations, "lists \(activations.count) activations but the model has \(layers.count) layers: \(found)")
+            }
+        }
+        return Self.network(layers, activations: activations)
+    }
+
+    /// `layers` as a network, each with its activation from `activations` when given (one per
+    /// layer, counted by the caller), else its own.
+    static func network(_ layers: [FileLayer], activations: [Activation]?) -> Network {
+        Network(layers: layers.enumerated().map { index, layer in
+            var dense = layer.dense
+            if let activations { dense.activation = activations[index] }
+            return dense
+        })
+    }
+
+    /// Refuses `activations` for a file that gives its own.
+    private func refuseActivations(_ activations: [Activation]?) throws(ModelError) {
+        if givesActivations, activations != nil {
+            throw stageProblem(.activations, "the model (\(format.rawValue)) gives its own activations; remove activations")
+        }
+    }
+
+    /// A problem with what the forward stage's `key` asks of this file.
+    private func stageProblem(_ key: ModelError.StageKey, _ problem: String) -> ModelError {
+        var error = ModelError(file: name, problem: problem)
+        error.stageKey = key
+        return error
+    }
+}
