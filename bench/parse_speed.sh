@@ -31,7 +31,7 @@ default_sources=("$root"/Sources/NNPipe/IO/FloatParser.swift "$root"/Sources/NNP
 sources=${PARSER_SOURCES:-${default_sources[*]}}
 binary="$data/parse-bench"
 # shellcheck disable=SC2086
-swiftc -O -enforce-exclusivity=unchecked -module-name ParseBench -o "$binary" "$root/bench/parser/main.swift" $sources
+swiftc -O -wmo -enforce-exclusivity=unchecked -module-name ParseBench -o "$binary" "$root/bench/parser/main.swift" $sources
 for file in "$data/digits7.csv" "$data/digits17.csv"; do
     if [[ -n "${CALLGRIND:-}" ]]; then
         values=$(tr ',' '\n' < "$file" | wc -l)
