@@ -7,12 +7,13 @@ import Testing
 /// paths: 7 and 17 significant digits (the common inputs: `%.7g` and Python's repr), 19 and 20
 /// digits (the edge of the 64-bit mantissa), exponents at the subnormal and overflow boundaries,
 /// halfway cases between two doubles, leading and trailing zeros, `.5` and `5.`, one integer digit
-/// with 0 to 21 fraction digits (the short path's shape), and mantissas at the paths' edges
+/// with 0 to 21 fraction digits and 2 to 9 with 0 to 14 (the short path's shapes), and mantissas
+/// at the paths' edges
 /// (2^53 ± 2, 10^8, 10^16, 10^19, 2^64 - 1) with powers of ten near ±22. Every text
 /// is parsed twice: alone, and followed by bytes the eight-digit reads may see. A value `strtod`
 /// makes infinite must be refused; any other must match bit for bit.
 ///
-/// `NNPIPE_FUZZ_ITERATIONS` scales the count (default 300: 90,000 texts per shape, 990,000 in
+/// `NNPIPE_FUZZ_ITERATIONS` scales the count (default 300: 90,000 texts per shape, 1,080,000 in
 /// all); `NNPIPE_FUZZ_SEED` replays a seed. A failure prints the text.
 @Suite("FloatParser against strtod, seeded")
 struct FloatParserOracleTests {
@@ -21,7 +22,7 @@ struct FloatParserOracleTests {
 
     enum Shape: String, CaseIterable, Sendable {
         case sevenDigits, seventeenDigits, nineteenDigits, twentyDigits, nearSubnormal, nearOverflow,
-             halfway, zeros, bare, oneIntegerDigit, mantissaEdges
+             halfway, zeros, bare, oneIntegerDigit, severalIntegerDigits, mantissaEdges
     }
 
     /// Integers at the edges of the paths: 2^53 ± 2 (the exact-division limit), 10^8 ± 1 (one
@@ -154,6 +155,14 @@ struct FloatParserOracleTests {
             default: break
             }
             text += fraction.prefix(21)
+        case .severalIntegerDigits:
+            // 2 to 9 integer digits (the point within the first eight bytes or past them), then 0
+            // to 14 fraction digits: `12.5`, `1234567.`, `123456789.12`.
+            var digits: [UInt8] = []
+            appendDigits(Int.random(in: 2...9, using: &rng), to: &digits, nonzeroFirst: Bool.random(using: &rng), &rng)
+            text += digits
+            text.append(0x2E)
+            appendDigits(Int.random(in: 0...14, using: &rng), to: &text, nonzeroFirst: false, &rng)
         case .mantissaEdges:
             // An edge mantissa with the point after its first digit (the short path's shape) or
             // anywhere, and an exponent that keeps the power of ten at 10^±21...10^±23, or none.

@@ -1,14 +1,15 @@
 extension FloatParser {
     /// The double for the most common shape of a number in a CSV file, `[-]d.ddd…` (one integer
     /// digit, a point, a fraction; at most 19 significant digits, no exponent: `-0.3685185`,
-    /// `0.0012301533574825742`), when at least 8 bytes past the text may be read; nil for any
-    /// other text, which the general path then parses or refuses. Never a different double than
-    /// the general path.
+    /// `0.0012301533574825742`), or with 2 to 7 integer digits (`123.4567`), when at least 8 bytes
+    /// past the text may be read; nil for any other text, which the general path then parses or
+    /// refuses. Never a different double than the general path.
     ///
     /// Kept small so that it inlines into the caller's loop. The integer digit takes the point's
     /// place in the first eight-byte word, so one SWAR step reads up to eight digits (`%.7g`
     /// values whole); further words are read eight digits at a time. Then one exact division
-    /// (Clinger) for mantissas up to 2^53, else Eisel-Lemire.
+    /// (Clinger) for mantissas up to 2^53, else Eisel-Lemire. Several integer digits take a
+    /// call out of line to build the first word, then the same steps.
     @inlinable @inline(__always)
     static func parseCommonShape(_ start: UnsafePointer<UInt8>, count: Int, readable: Int) -> Double? {
         // Every eight-byte read below starts at or before `count`, so this one check covers them.
@@ -17,10 +18,36 @@ extension FloatParser {
         let text = start + (negative ? 1 : 0)
         let length = count &- (negative ? 1 : 0)
         let signBit = UInt64(truncatingIfNeeded: count &- length) &<< 63
-        guard text[1] == 0x2E else { return nil }  // may be past the text: `digits` is checked below
+        guard text[1] == 0x2E else {  // may be past the text: `digits` is checked below
+            return parseSeveralIntegerDigits(text, length: length, signBit: signBit, start, count: count)
+        }
         // `d.1234567`: the word at the point with the integer digit written over the point,
         // `d1234567` (`d` is checked with the others).
         let word = UnsafeRawPointer(text + 1).loadUnaligned(as: UInt64.self).littleEndian ^ UInt64(text[0] ^ 0x2E)
+        return parseDigitWords(word, point: 1, text, length: length, signBit: signBit, start, count: count)
+    }
+
+    /// `12.345678` … `1234567.8` (2 to 7 integer digits), as ``parseCommonShape(_:count:readable:)``
+    /// takes them; out of the inlined path.
+    @usableFromInline @inline(never)
+    static func parseSeveralIntegerDigits(_ text: UnsafePointer<UInt8>, length: Int, signBit: UInt64,
+                                          _ start: UnsafePointer<UInt8>, count: Int) -> Double? {
+        var point = 2
+        while point < 8, text[point] != 0x2E { point &+= 1 }
+        guard point < 8, point < length else { return nil }
+        // The integer digits from the word at the text, the rest from the word one byte further.
+        let low = (1 as UInt64) &<< UInt64(truncatingIfNeeded: point &* 8) &- 1
+        let word = UnsafeRawPointer(text).loadUnaligned(as: UInt64.self).littleEndian & low
+            | UnsafeRawPointer(text + 1).loadUnaligned(as: UInt64.self).littleEndian & ~low
+        return parseDigitWords(word, point: point, text, length: length, signBit: signBit, start, count: count)
+    }
+
+    /// The rest of the short path: `word` holds the text's first eight digits (the point, at
+    /// `point`, left out), the first digit in the lowest byte; the digits after them are read
+    /// eight at a time from `text + 9`.
+    @inlinable @inline(__always)
+    static func parseDigitWords(_ word: UInt64, point: Int, _ text: UnsafePointer<UInt8>, length: Int,
+                                signBit: UInt64, _ start: UnsafePointer<UInt8>, count: Int) -> Double? {
         let digits = length &- 1
         var mantissa: UInt64
         if UInt(bitPattern: digits &- 1) < 8 {
@@ -45,7 +72,7 @@ extension FloatParser {
             // More than 19 significant digits (a leading `0.` not counted) would wrap the mantissa.
             guard i == length, digits &- (word & 0xFF == 0x30 ? 1 : 0) <= 19 else { return nil }
         }
-        let fractionDigits = digits &- 1
+        let fractionDigits = digits &- point
         if mantissa <= 1 << 53 {
             // Both operands are exact doubles (10^k for k ≤ 19 < 22): one rounding, as strtod.
             let value = Double(Int64(bitPattern: mantissa)) / doublePowersOfTen.withUnsafeBufferPointer { $0[fractionDigits] }
