@@ -6,7 +6,8 @@
 #   PARSER_SOURCES="a.swift b.swift" bash bench/parse_speed.sh   # another parser version (e.g. from git show)
 #
 # Fields: 1M standard-normal values, 32 to a line, written by numpy as bench/gen_data.py writes
-# them (`%.7g`) and as pandas' to_csv writes them (`repr`, up to 17 significant digits).
+# them (`%.7g`) and as pandas' to_csv writes them (`repr`, up to 17 significant digits); and 1M
+# uniform values in [10, 1000) as `%.7g` (two or three integer digits).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 data="$root/bench/data/parse"
@@ -15,12 +16,15 @@ python3 - "$data" <<'PY'
 import sys, os
 import numpy as np
 out = sys.argv[1]
-for name, fmt in (("digits7.csv", "%.7g"), ("digits17.csv", None)):
+for name, fmt in (("digits7.csv", "%.7g"), ("digits17.csv", None), ("hundreds7.csv", "%.7g")):
     path = os.path.join(out, name)
     if os.path.exists(path):
         continue
     rng = np.random.default_rng(20261125)
-    values = rng.standard_normal((31250, 32)).tolist()
+    if name.startswith("hundreds"):
+        values = rng.uniform(10, 1000, (31250, 32)).tolist()  # 2 or 3 integer digits
+    else:
+        values = rng.standard_normal((31250, 32)).tolist()
     with open(path + ".tmp", "w") as f:
         for row in values:
             f.write(",".join((fmt % v) if fmt else repr(v) for v in row) + "\n")
@@ -31,8 +35,8 @@ default_sources=("$root"/Sources/NNPipe/IO/FloatParser.swift "$root"/Sources/NNP
 sources=${PARSER_SOURCES:-${default_sources[*]}}
 binary="$data/parse-bench"
 # shellcheck disable=SC2086
-swiftc -O -enforce-exclusivity=unchecked -module-name ParseBench -o "$binary" "$root/bench/parser/main.swift" $sources
-for file in "$data/digits7.csv" "$data/digits17.csv"; do
+swiftc -O -wmo -enforce-exclusivity=unchecked -module-name ParseBench -o "$binary" "$root/bench/parser/main.swift" $sources
+for file in "$data/digits7.csv" "$data/digits17.csv" "$data/hundreds7.csv"; do
     if [[ -n "${CALLGRIND:-}" ]]; then
         values=$(tr ',' '\n' < "$file" | wc -l)
         valgrind --tool=callgrind --callgrind-out-file="$data/callgrind.out" --toggle-collect='*parseAll*' \

@@ -6,11 +6,14 @@ import Testing
 /// FloatParser against glibc's `strtod` on seeded random text in the shapes that reach each of its
 /// paths: 7 and 17 significant digits (the common inputs: `%.7g` and Python's repr), 19 and 20
 /// digits (the edge of the 64-bit mantissa), exponents at the subnormal and overflow boundaries,
-/// halfway cases between two doubles, and leading and trailing zeros, `.5` and `5.`. Every text
+/// halfway cases between two doubles, leading and trailing zeros, `.5` and `5.`, one integer digit
+/// with 0 to 21 fraction digits and 2 to 9 with 0 to 14 (the short path's shapes), and mantissas
+/// at the paths' edges
+/// (2^53 ± 2, 10^8, 10^16, 10^19, 2^64 - 1) with powers of ten near ±22. Every text
 /// is parsed twice: alone, and followed by bytes the eight-digit reads may see. A value `strtod`
 /// makes infinite must be refused; any other must match bit for bit.
 ///
-/// `NNPIPE_FUZZ_ITERATIONS` scales the count (default 300: 90,000 texts per shape, 810,000 in
+/// `NNPIPE_FUZZ_ITERATIONS` scales the count (default 300: 90,000 texts per shape, 1,080,000 in
 /// all); `NNPIPE_FUZZ_SEED` replays a seed. A failure prints the text.
 @Suite("FloatParser against strtod, seeded")
 struct FloatParserOracleTests {
@@ -19,8 +22,16 @@ struct FloatParserOracleTests {
 
     enum Shape: String, CaseIterable, Sendable {
         case sevenDigits, seventeenDigits, nineteenDigits, twentyDigits, nearSubnormal, nearOverflow,
-             halfway, zeros, bare
+             halfway, zeros, bare, oneIntegerDigit, severalIntegerDigits, mantissaEdges
     }
+
+    /// Integers at the edges of the paths: 2^53 ± 2 (the exact-division limit), 10^8 ± 1 (one
+    /// eight-digit word), 10^15, 10^16, 10^19 ± 1 and 2^64 - 1 (the 19-digit mantissa).
+    static let edgeMantissas: [UInt64] = [
+        (1 << 53) - 2, (1 << 53) - 1, 1 << 53, (1 << 53) + 1, (1 << 53) + 2, 99_999_999, 100_000_000,
+        100_000_001, 999_999_999_999_999, 1_000_000_000_000_000, 9_999_999_999_999_999,
+        10_000_000_000_000_000, 9_999_999_999_999_999_999, 10_000_000_000_000_000_000, UInt64.max,
+    ]
 
     /// Appends `count` random decimal digits, the first nonzero when `leading` is false.
     static func appendDigits(_ count: Int, to text: inout [UInt8], nonzeroFirst: Bool,
@@ -131,6 +142,39 @@ struct FloatParserOracleTests {
             appendDigits(Int.random(in: 1...4, using: &rng), to: &digits, nonzeroFirst: false, &rng)
             appendDecimal(digits, to: &text, &rng)
             if Bool.random(using: &rng) { appendExponent(Int.random(in: -330...330, using: &rng), to: &text, &rng) }
+        case .oneIntegerDigit:
+            // `d.` then 0 to 21 fraction digits (across the eight-digit words: 7, 8, 9, 15, 16,
+            // 17, 18, 19 and 20 digits in all), with leading zeros after the point, or trailing ones.
+            text.append(0x30 + UInt8.random(in: 0...9, using: &rng))
+            text.append(0x2E)
+            var fraction: [UInt8] = []
+            appendDigits(Int.random(in: 0...21, using: &rng), to: &fraction, nonzeroFirst: false, &rng)
+            switch Int.random(in: 0..<4, using: &rng) {
+            case 0: fraction = [UInt8](repeating: 0x30, count: Int.random(in: 1...4, using: &rng)) + fraction
+            case 1: fraction += [UInt8](repeating: 0x30, count: Int.random(in: 1...4, using: &rng))
+            default: break
+            }
+            text += fraction.prefix(21)
+        case .severalIntegerDigits:
+            // 2 to 9 integer digits (the point within the first eight bytes or past them), then 0
+            // to 14 fraction digits: `12.5`, `1234567.`, `123456789.12`.
+            var digits: [UInt8] = []
+            appendDigits(Int.random(in: 2...9, using: &rng), to: &digits, nonzeroFirst: Bool.random(using: &rng), &rng)
+            text += digits
+            text.append(0x2E)
+            appendDigits(Int.random(in: 0...14, using: &rng), to: &text, nonzeroFirst: false, &rng)
+        case .mantissaEdges:
+            // An edge mantissa with the point after its first digit (the short path's shape) or
+            // anywhere, and an exponent that keeps the power of ten at 10^±21...10^±23, or none.
+            let digits = Array(String(Self.edgeMantissas.randomElement(using: &rng)!).utf8)
+            let point = Bool.random(using: &rng) ? 1 : Int.random(in: 1...digits.count, using: &rng)
+            text += digits[..<point]
+            text.append(0x2E)
+            text += digits[point...]
+            if Bool.random(using: &rng) {
+                let fraction = digits.count - point
+                appendExponent(fraction + [-23, -22, -21, 0, 21, 22, 23].randomElement(using: &rng)!, to: &text, &rng)
+            }
         }
         return text
     }

@@ -6,8 +6,10 @@ import Glibc
 /// point, an optional exponent (`1`, `-2.5`, `.5`, `3.`, `6.02e23`). Refused: empty text, `nan`,
 /// `inf`, hexadecimal (`0x1p3`), thousands or decimal commas (`1,5`), and values whose magnitude
 /// overflows float64 (`1e400`). The result is the correctly rounded double, bit for bit the same
-/// as glibc's `strtod`, by three paths:
+/// as glibc's `strtod`, by these paths:
 ///
+/// - the most common shape, `[-]d.ddd…` without exponent, by a short path that inlines into the
+///   caller's loop (``parseCommonShape(_:count:readable:)``); any other text by the general one;
 /// - digits read eight at a time (SWAR) into a 64-bit mantissa, leading zeros not counted;
 /// - a mantissa up to 2^53 with a power of ten up to 10^22: one exact multiplication or division
 ///   (Clinger), since both operands are exact doubles;
@@ -16,48 +18,24 @@ import Glibc
 ///   binary exponent from a closed formula, rounding decided from the product's bits;
 /// - `strtod` for the rest: more than 19 significant digits, or the product too close to call.
 public enum FloatParser {
-    /// 10^k for 0 ≤ k ≤ 22, the powers of ten float64 holds exactly (a literal table: no lazy
-    /// global initialization on the hot path).
-    @inlinable @inline(__always)
-    static func exactPowerOfTen(_ k: Int) -> Double {
-        switch k {
-        case 0: 1e0
-        case 1: 1e1
-        case 2: 1e2
-        case 3: 1e3
-        case 4: 1e4
-        case 5: 1e5
-        case 6: 1e6
-        case 7: 1e7
-        case 8: 1e8
-        case 9: 1e9
-        case 10: 1e10
-        case 11: 1e11
-        case 12: 1e12
-        case 13: 1e13
-        case 14: 1e14
-        case 15: 1e15
-        case 16: 1e16
-        case 17: 1e17
-        case 18: 1e18
-        case 19: 1e19
-        case 20: 1e20
-        case 21: 1e21
-        default: 1e22
-        }
-    }
-
     /// Parses `count` bytes at `start`; nil when they are not a finite decimal number.
     @inlinable
     public static func parse(_ start: UnsafePointer<UInt8>, count: Int) -> Double? {
-        parse(start, count: count, readable: count)
+        parseGeneral(start, count: count, readable: count)
     }
 
     /// Parses `count` bytes at `start`, where `readable` (≥ count) bytes may be read: with 8 or
     /// more readable past a digit, digits are taken eight at a time (SWAR) instead of one by one.
     /// The bytes past `count` never change the result.
-    @inlinable
+    @inlinable @inline(__always)
     public static func parse(_ start: UnsafePointer<UInt8>, count: Int, readable: Int) -> Double? {
+        if let value = parseCommonShape(start, count: count, readable: readable) { return value }
+        return parseGeneral(start, count: count, readable: readable)
+    }
+
+    /// Any text of the grammar above (the common shape included), out of line.
+    @usableFromInline @inline(never)
+    static func parseGeneral(_ start: UnsafePointer<UInt8>, count: Int, readable: Int) -> Double? {
         var i = 0
         var end = count
         // Spaces and tabs around the number (rare: one test of the first and last byte skips both loops).
@@ -119,7 +97,8 @@ public enum FloatParser {
         if mantissa <= 1 << 53, exponent >= -22, exponent <= 22 {
             // Both the mantissa and the power of ten are exact doubles: one rounding, as strtod.
             var value = Double(mantissa)
-            value = exponent < 0 ? value / exactPowerOfTen(-exponent) : value * exactPowerOfTen(exponent)
+            let power = doublePowersOfTen.withUnsafeBufferPointer { $0[exponent < 0 ? 0 &- exponent : exponent] }
+            value = exponent < 0 ? value / power : value * power
             return negative ? -value : value
         }
         guard let bits = eiselLemire(mantissa, exponent) else {
@@ -220,43 +199,18 @@ public enum FloatParser {
     static func readDigits(_ start: UnsafePointer<UInt8>, _ i: inout Int, end: Int, readable: Int,
                            into mantissa: inout UInt64) {
         while i &+ 8 <= readable {
-            // Eight bytes at once; the leading run of digits (at most up to `end`) counts. A
-            // byte is a digit when its high nibble is 3 and adding 6 does not carry out of its
-            // low nibble; carries from bytes after the run cannot reach back into it.
+            // Eight bytes at once; the leading run of digits (at most up to `end`) counts.
             let raw = UnsafeRawPointer(start + i).loadUnaligned(as: UInt64.self).littleEndian
-            let notDigit = ((raw & 0xF0F0_F0F0_F0F0_F0F0) ^ 0x3030_3030_3030_3030)
-                | (((raw &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) ^ 0x3030_3030_3030_3030)
-            // trailingZeroBitCount of 0 is 64: eight digits.
-            var run = notDigit.trailingZeroBitCount &>> 3
+            var run = leadingDigitBytes(raw)
             if run > end &- i { run = end &- i }
             if run <= 0 { return }
-            // Right-align the run's digits (first digit most significant), then combine pairs,
-            // quads and octets with three multiplications.
-            var value = (raw & 0x0F0F_0F0F_0F0F_0F0F) &<< UInt64((8 &- run) &* 8)
-            value = (value &* 2561) &>> 8 & 0x00FF_00FF_00FF_00FF
-            value = (value &* 6_553_601) &>> 16 & 0x0000_FFFF_0000_FFFF
-            value = (value &* 42_949_672_960_001) &>> 32
-            mantissa = mantissa &* exactIntegerPowerOfTen(run) &+ value
+            mantissa = mantissa &* integerPowersOfTen.withUnsafeBufferPointer { $0[run] } &+ eightDigitValue(raw, run: run)
             i &+= run
             if run < 8 { return }
         }
         while i < end, start[i] &- 0x30 < 10 {
             mantissa = mantissa &* 10 &+ UInt64(start[i] &- 0x30)
             i &+= 1
-        }
-    }
-
-    @inlinable @inline(__always)
-    static func exactIntegerPowerOfTen(_ k: Int) -> UInt64 {
-        switch k {
-        case 1: 10
-        case 2: 100
-        case 3: 1000
-        case 4: 10000
-        case 5: 100_000
-        case 6: 1_000_000
-        case 7: 10_000_000
-        default: 100_000_000
         }
     }
 
