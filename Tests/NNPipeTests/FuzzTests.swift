@@ -59,7 +59,7 @@ struct FuzzTests {
             """
         do {
             let config = try PipelineLoader.parse(yaml: yaml, file: "p.yaml", folder: folder.path)
-            _ = try PipelineRunner(config: config).run()
+            if let failure = PipelineRunner(config: config).run().failure { throw failure }
         } catch is any NNPipeError {
             // A clear, typed error: what bad input must give.
         } catch {

@@ -9,7 +9,7 @@ import Dispatch
 /// whatever the chunk size or worker count.
 final class OrderedWriter: @unchecked Sendable {
     // Unchecked: every method runs on the runner's serial writer queue; the runner reads
-    // `summary` and `failure` only after the dispatch group has drained.
+    // `counted`, `perInput` and `failure` only after the dispatch group has drained.
     private let output: OutputFile
     private let rejects: OutputFile?
     private let maxErrors: Int?
@@ -22,7 +22,8 @@ final class OrderedWriter: @unchecked Sendable {
     private let stop: StopFlag
     private var pending: [Int: ChunkResult] = [:]
     private var nextIndex = 0
-    private(set) var summary = RunSummary()
+    /// The rows read, written, skipped and rejected so far (the other figures are the runner's).
+    private(set) var counted = RunSummary()
     /// The same figures for each input, in input order (inputs without a row have none).
     private(set) var perInput: [InputFigures] = []
     /// Called on the writer's queue when the last chunk of an input has been written.
@@ -108,10 +109,10 @@ final class OrderedWriter: @unchecked Sendable {
     }
 
     private func count(read: Int, written: Int, skipped: Int, rejected: Int) {
-        summary.rowsRead += read
-        summary.rowsWritten += written
-        summary.rowsSkipped += skipped
-        summary.rowsRejected += rejected
+        counted.rowsRead += read
+        counted.rowsWritten += written
+        counted.rowsSkipped += skipped
+        counted.rowsRejected += rejected
         guard !perInput.isEmpty else { return }
         perInput[perInput.count - 1].rowsRead += read
         perInput[perInput.count - 1].rowsWritten += written
@@ -138,14 +139,4 @@ final class OrderedWriter: @unchecked Sendable {
         failure = error
         stop.set()
     }
-}
-
-/// More bad rows than `max_errors` allows.
-public struct TooManyBadRows: NNPipeError {
-    public var limit: Int
-    /// The first bad row past the limit.
-    public var row: RowError
-
-    public var message: String { "\(row.message) (more than max_errors = \(limit) bad rows; stopping)" }
-    public var exitStatus: ExitStatus { .dataError }
 }
