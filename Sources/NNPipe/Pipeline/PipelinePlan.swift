@@ -3,7 +3,7 @@ import Foundation
 /// Everything a run needs, resolved against the input's header: which field feeds which model
 /// input, which fields are carried, the network, and the output's header.
 ///
-/// Made by ``PipelinePlan/init(config:header:)`` after the header (or, without one, the first
+/// Made by ``PipelinePlan/init(config:firstRecord:inputName:)`` after the header (or, without one, the first
 /// record) is read and before any row is processed.
 public struct PipelinePlan: Sendable {
     public let config: PipelineConfig
@@ -24,7 +24,7 @@ public struct PipelinePlan: Sendable {
 
     /// Resolves the pipeline's columns against the input's first record.
     ///
-    /// - Parameter header: the fields of the first record (the header, or the first data record
+    /// - Parameter firstRecord: the fields of the first record (the header, or the first data record
     ///   when `read.header` is false).
     public init(config: PipelineConfig, firstRecord: [String], inputName: String) throws {
         self.config = config
