@@ -22,11 +22,8 @@ public struct ConfigError: NNPipeError {
     }
 
     public var message: String {
-        var location = file
-        if let line { location += ":\(line)" }
-        if let column { location += ":\(column)" }
         let path = keyPath.isEmpty ? "" : "\(keyPath): "
-        return "\(location): \(path)\(problem)"
+        return "\(ErrorPlace.text(file: file, line: line, column: column)): \(path)\(problem)"
     }
 
     public var exitStatus: ExitStatus { status }

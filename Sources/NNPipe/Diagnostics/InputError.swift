@@ -28,10 +28,8 @@ public struct InputError: NNPipeError {
     }
 
     public var message: String {
-        var location = file
-        if let line { location += ":\(line)" }
-        if let byteOffset { location += " (byte \(byteOffset))" }
-        return "\(location): \(problem)"
+        let byte = byteOffset.map { " (byte \($0))" } ?? ""
+        return "\(ErrorPlace.text(file: file, line: line))\(byte): \(problem)"
     }
 
     public var exitStatus: ExitStatus {
