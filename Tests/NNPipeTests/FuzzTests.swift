@@ -86,8 +86,8 @@ struct FuzzTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nnpipe-fuzz-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let member = GzipCompressor(level: 6).member(Self.csv)
-        let valid = member + GzipCompressor(level: 1).member(Array("\n5,6,7\n".utf8))
+        let member = try GzipCompressor(level: 6).member(Self.csv)
+        let valid = try member + GzipCompressor(level: 1).member(Array("\n5,6,7\n".utf8))
         for _ in 0..<Self.iterations {
             Self.runReader(Self.mutate(valid, &rng), folder: folder, policy: .skip)
         }

@@ -29,14 +29,14 @@ final class ChunkProcessor {
     /// Bytes a rank label may take: the longest quoted label, or an index (Int32) in digits.
     private let labelRoom: Int
 
-    init(plan: PipelinePlan, inputName: String, rejectsCodec: OutputCodec?) {
+    init(plan: PipelinePlan, inputName: String, rejectsCodec: OutputCodec?) throws(ResourceError) {
         self.plan = plan
         self.inputName = inputName
         parser = CSVRecordParser(delimiter: plan.config.read.delimiter)
         formatter = FloatFormatter(decimals: plan.config.write.decimals)
         let write = plan.config.write
-        compressor = write.codec?.makeCompressor()
-        rejectsCompressor = rejectsCodec?.makeCompressor()
+        compressor = try write.codec?.makeCompressor()
+        rejectsCompressor = try rejectsCodec?.makeCompressor()
         quotedLabels = plan.chain.labels?.map { label in
             var field: [UInt8] = []
             CSVText.appendField(label, delimiter: write.delimiter, to: &field)

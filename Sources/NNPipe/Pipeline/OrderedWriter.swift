@@ -77,8 +77,15 @@ final class OrderedWriter: @unchecked Sendable {
             let lineEnd = mark.goodRowsBefore == 0 ? 0 : result.lineEnds[mark.goodRowsBefore - 1]
             let outputPart = Array((result.plainOutput ?? result.output)[..<lineEnd])
             let rejectsPart = Array((result.plainRejects ?? result.rejects)[..<mark.rejectsBytesBefore])
-            let sent = send(output: outputCodec.map { $0.makeCompressor().member(outputPart) } ?? outputPart,
-                            rejects: rejectsCodec.map { $0.makeCompressor().member(rejectsPart) } ?? rejectsPart)
+            let outputBytes: [UInt8], rejectsBytes: [UInt8]
+            do throws(ResourceError) {
+                outputBytes = try Self.compressed(outputPart, outputCodec)
+                rejectsBytes = try Self.compressed(rejectsPart, rejectsCodec)
+            } catch {
+                fail(error)
+                return
+            }
+            let sent = send(output: outputBytes, rejects: rejectsBytes)
             if sent {
                 count(read: mark.record + 1, written: mark.goodRowsBefore, skipped: policy == .reject ? 0 : last,
                       rejected: policy == .reject ? last : 0)
@@ -88,6 +95,12 @@ final class OrderedWriter: @unchecked Sendable {
         }
         badRows += result.badRows.count
         if send(output: result.output, rejects: result.rejects) { count(result) }
+    }
+
+    /// `bytes` as one member of `codec`, or as they are without one.
+    private static func compressed(_ bytes: [UInt8], _ codec: OutputCodec?) throws(ResourceError) -> [UInt8] {
+        guard let codec else { return bytes }
+        return try codec.makeCompressor().member(bytes)
     }
 
     /// Writes a chunk's output and rejects; on a write error, records the failure and returns false.

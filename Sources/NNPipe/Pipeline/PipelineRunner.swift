@@ -192,11 +192,11 @@ public final class PipelineRunner {
         let write = config.write
         if write.header {
             let line = CSVText.line(plan.outputNames, delimiter: write.delimiter)
-            try output.write(write.codec.map { $0.makeCompressor().member(line) } ?? line)
+            try output.write(write.codec.map { try $0.makeCompressor().member(line) } ?? line)
         }
         if let rejects, let path = config.errors.rejectsPath {
             let line = CSVText.line((plan.rejectsNameFile ? ["file"] : []) + ["line", "reason", "record"], delimiter: 0x2C)
-            try rejects.write(write.codec(forName: path).map { $0.makeCompressor().member(line) } ?? line)
+            try rejects.write(write.codec(forName: path).map { try $0.makeCompressor().member(line) } ?? line)
         }
     }
 
@@ -204,9 +204,17 @@ public final class PipelineRunner {
     /// and per input, up to a failure) and the error that stopped the reading, if any.
     private func process(plan: PipelinePlan, inputs: InputSequence, output: OutputFile, rejects: OutputFile?,
                          badRowsBefore: Int) -> (figures: RunSummary, failure: (any Error)?) {
+        let rejectsCodec = config.errors.rejectsPath.flatMap { config.write.codec(forName: $0) }
+        let processors: ProcessorPool
+        do {
+            processors = ProcessorPool(try (0..<plan.workers).map { _ in
+                try ChunkProcessor(plan: plan, inputName: inputName, rejectsCodec: rejectsCodec)
+            })
+        } catch {
+            return (RunSummary(), error)
+        }
         let inFlight = DispatchSemaphore(value: plan.maxChunksInFlight)
         let stop = StopFlag()
-        let rejectsCodec = config.errors.rejectsPath.flatMap { config.write.codec(forName: $0) }
         // max_errors counts the bad rows of the whole run, over every output of a template.
         let writer = OrderedWriter(output: output, rejects: rejects, errors: config.errors,
                                    badRowsBefore: badRowsBefore,
@@ -217,9 +225,6 @@ public final class PipelineRunner {
                                        figures.output = output.name
                                        inputDone?(figures)
                                    })
-        let processors = ProcessorPool((0..<plan.workers).map { _ in
-            ChunkProcessor(plan: plan, inputName: inputName, rejectsCodec: rejectsCodec)
-        })
         let workQueue = DispatchQueue(label: "nnpipe.workers", attributes: .concurrent)
         let writeQueue = DispatchQueue(label: "nnpipe.writer")
         let group = DispatchGroup()

@@ -61,7 +61,7 @@ public enum PipelineTester {
         let inputName = "\(config.file): \(test.keyPath) (\(test.name))"
         let plan = try PipelinePlan(config: testConfig, firstRecord: Array(repeating: "", count: featureCount),
                                     inputName: inputName)
-        let processor = ChunkProcessor(plan: plan, inputName: inputName, rejectsCodec: nil)
+        let processor = try ChunkProcessor(plan: plan, inputName: inputName, rejectsCodec: nil)
         let result = processor.process(chunk(test.rows))
         if let failure = result.failure { throw failure }
         let lines = result.output.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast()
