@@ -127,8 +127,19 @@ struct FuzzTests {
     func modelJSON() {
         var rng = SplitMix(state: Self.seed &+ 3)
         let json = Array(#"{"layers": [{"weights": [[1, -3.5e2], [2, 4]], "bias": [-1, 1], "activation": "sigmoid"}]}"#.utf8)
+        var refused = 0
         for _ in 0..<Self.iterations * 10 {
-            _ = try? JSONValue.parse(Self.mutate(json, &rng))
+            let text = Self.mutate(json, &rng)
+            do {
+                _ = try JSONValue.parse(text)
+            } catch {
+                // A typed error that says where and what, inside the text.
+                refused += 1
+                let lines = text.split(separator: 0x0A, omittingEmptySubsequences: false).count
+                #expect(error.line >= 1 && error.line <= lines && error.column >= 1 && !error.problem.isEmpty,
+                        "\(error) for \(String(decoding: text, as: UTF8.self).debugDescription) (seed \(Self.seed))")
+            }
         }
+        #expect(refused > 0, "no mutation was refused (seed \(Self.seed))")
     }
 }
