@@ -16,8 +16,8 @@ import Foundation
 /// worker count or on scheduling.
 public final class PipelineRunner {
     public let config: PipelineConfig
-    /// The inputs with glob patterns expanded, once, when the runner is made; a pattern that
-    /// matches nothing is thrown by the first step that needs the inputs, as before.
+    /// The inputs with glob patterns expanded, once, when the runner is made; an error (a pattern
+    /// that matches nothing) is thrown by the first step that needs the inputs.
     private let files: Result<[String], any Error>
 
     public init(config: PipelineConfig) {
