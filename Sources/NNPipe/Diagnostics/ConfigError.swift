@@ -11,6 +11,8 @@ public struct ConfigError: NNPipeError {
     /// 78, or 64 for a value the command line gave (then `file` names the option).
     public var status: ExitStatus
 
+    /// Written out, like ``InputError``'s, because the executable makes these too (a memberwise
+    /// initializer is internal).
     public init(file: String, line: Int? = nil, column: Int? = nil, keyPath: String, problem: String,
                 status: ExitStatus = .config) {
         self.status = status
