@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NNPipe
 
 /// nnpipe's swift-log handler: every record becomes one line on standard error, as text a person
 /// reads in a cron mail, or as JSON a log collector reads.
@@ -45,6 +46,8 @@ struct LogRecordHandler: LogHandler {
     /// Now, in UTC, ISO 8601 with milliseconds.
     static func timestamp() -> String { Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(Date()) }
 
+    /// One JSON record. Written by hand: `JSONEncoder` orders keys by hash or alphabetically, and
+    /// a record's keys keep the documented order (`timestamp`, `level`, `message`, `metadata`).
     static func json(level: Logger.Level, message: String, metadata: Logger.Metadata) -> String {
         var fields = ["\"timestamp\":\(quoted(timestamp()))", "\"level\":\(quoted(level.rawValue))",
                       "\"message\":\(quoted(message))"]
@@ -73,21 +76,5 @@ struct LogRecordHandler: LogHandler {
     }
 
     /// `text` as a JSON string.
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
-                    + String(scalar.value, radix: 16)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    static func quoted(_ text: String) -> String { JSONText.quoted(text, shortEscapes: true) }
 }

@@ -75,14 +75,10 @@ struct RunCommand: ParsableCommand {
             ? ProgressLine(progress: runner.progress, mode: progressMode, interval: progressInterval ?? (progressMode == .terminal ? 0.25 : 10))
             : nil
         progressLine?.start()
-        var failure: Error?
-        do {
-            _ = try runner.run(statsFile: statsJSON)
-        } catch {
-            failure = error
-        }
+        let outcome = runner.run(statsFile: statsJSON)
         progressLine?.stop()
-        var summary = runner.summary
+        let failure = outcome.failure
+        var summary = outcome.summary
         summary.measurePeakMemory()
         // The error first, then the figures: a cron log reads top down.
         let exitCode = failure.map(Terminal.exitCode(for:))
@@ -94,7 +90,7 @@ struct RunCommand: ParsableCommand {
             for line in summary.hadoopCounters { Terminal.standardError.writeLine(line) }
         }
         // Not when the paths failed their check: the stats path may be the very file in question.
-        if let stats = runner.checkedLayout?.stats {
+        if let stats = outcome.stats {
             do {
                 let file = try OutputFile(path: stats.path, target: stats.target, brokenPipeIsQuiet: false)
                 do {

@@ -16,7 +16,16 @@ struct StageTests {
         let transforms = try String(contentsOf: folder.appendingPathComponent("transforms.yaml"), encoding: .utf8)
         let tolerance = try #require(Double(String(contentsOf: folder.appendingPathComponent("tolerance.txt"), encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)))
-        // The pipeline sits in the case folder's place so the relative paths resolve.
+        // The pipeline sits in a case folder beside copies of the files its paths name (`../…`),
+        // inside the test's own folder: nothing is written into the checkout.
+        let root = CLI.fixture("golden-stages")
+        for name in try FileManager.default.contentsOfDirectory(atPath: root.path) {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: root.appendingPathComponent(name).path, isDirectory: &isFolder),
+                  !isFolder.boolValue else { continue }
+            try FileManager.default.copyItem(at: root.appendingPathComponent(name), to: dir.url.appendingPathComponent(name))
+        }
+        try FileManager.default.createDirectory(at: dir.url.appendingPathComponent("case"), withIntermediateDirectories: true)
         let pipeline = """
             stages:
               - read:
@@ -28,9 +37,8 @@ struct StageTests {
             execution:
               chunk_rows: 97
             """
-        let pipelinePath = folder.appendingPathComponent("pipeline-under-test-\(ProcessInfo.processInfo.processIdentifier).yaml")
+        let pipelinePath = dir.url.appendingPathComponent("case/p.yaml")
         try pipeline.write(to: pipelinePath, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: pipelinePath) }
         let result = try dir.nnpipe("run", pipelinePath.path)
         #expect(result.status == 0, "\(result.stderr)")
         let actual = try dir.text("out.csv").split(separator: "\n").map { csvFields(String($0)) }

@@ -11,7 +11,7 @@ struct FloatParserTests {
 
     @Test("agrees bit for bit with strtod on random decimal text")
     func randomAgainstStrtod() {
-        var generator = SystemRandomNumberGenerator()
+        var generator = FuzzTests.generator("randomAgainstStrtod")
         var checked = 0
         for _ in 0..<200_000 {
             let digits = Int.random(in: 1...20, using: &generator)
@@ -37,8 +37,9 @@ struct FloatParserTests {
 
     @Test("agrees with strtod on 7-significant-digit values, the common input")
     func sevenDigits() {
+        var rng = FuzzTests.generator("sevenDigits")
         for _ in 0..<100_000 {
-            let value = Double.random(in: -1e4...1e4) * pow(10, Double(Int.random(in: -8...8)))
+            let value = Double.random(in: -1e4...1e4, using: &rng) * pow(10, Double(Int.random(in: -8...8, using: &rng)))
             let text = String(format: "%.7g", value)
             #expect(parse(text)?.bitPattern == strtodReference(text).bitPattern, "\(text)")
         }
@@ -75,10 +76,11 @@ struct FloatParserTests {
 struct FloatFormatterTests {
     @Test("shortest round trip reads back to the same double")
     func roundTrip() {
+        var rng = FuzzTests.generator("roundTrip")
         let formatter = FloatFormatter()
         var buffer: [UInt8] = []
         for _ in 0..<100_000 {
-            let value = Double(bitPattern: UInt64.random(in: 0...UInt64.max))
+            let value = Double(bitPattern: UInt64.random(in: 0...UInt64.max, using: &rng))
             guard value.isFinite else { continue }
             buffer.removeAll(keepingCapacity: true)
             formatter.append(value, to: &buffer)
@@ -114,13 +116,14 @@ struct FloatParserSWARTests {
 
     @Test("the same double as the one-byte-at-a-time path, whatever follows the field")
     func sameAsScalar() {
+        var rng = FuzzTests.generator("sameAsScalar")
         let followers: [[UInt8]] = [Array("12345678".utf8), Array(",9,9,9,9".utf8), [0, 0, 0, 0, 0, 0, 0, 0],
                                     [0xFF, 0xFA, 0x39, 0x30, 0x31, 0x32, 0x33, 0x34], Array("e5e5e5e5".utf8)]
         for _ in 0..<50_000 {
-            var text = Bool.random() ? "-" : ""
-            text += String((0..<Int.random(in: 0...12)).map { _ in "0123456789".randomElement()! })
-            if Bool.random() { text += "." + String((0..<Int.random(in: 0...12)).map { _ in "0123456789".randomElement()! }) }
-            if Int.random(in: 0..<4) == 0 { text += "e\(Int.random(in: -30...30))" }
+            var text = Bool.random(using: &rng) ? "-" : ""
+            text += String((0..<Int.random(in: 0...12, using: &rng)).map { _ in "0123456789".randomElement(using: &rng)! })
+            if Bool.random(using: &rng) { text += "." + String((0..<Int.random(in: 0...12, using: &rng)).map { _ in "0123456789".randomElement(using: &rng)! }) }
+            if Int.random(in: 0..<4, using: &rng) == 0 { text += "e\(Int.random(in: -30...30, using: &rng))" }
             let scalar = FloatParser.parse(Array(text.utf8))
             for after in followers {
                 #expect(parsePadded(text, after: after)?.bitPattern == scalar?.bitPattern, "\(text) + \(after)")

@@ -20,8 +20,9 @@ struct ForwardPassTests {
 
     @Test("the register-tiled kernel equals the naive sum bit for bit", arguments: [(1, 1, 1), (7, 3, 5), (13, 32, 64), (4, 256, 10)])
     func tiledEqualsNaive(rows: Int, inputs: Int, units: Int) {
-        let w = (0..<inputs * units).map { _ in Double.random(in: -1...1) }
-        let x = (0..<rows * inputs).map { _ in Double.random(in: -3...3) }
+        var rng = FuzzTests.generator("tiledEqualsNaive")
+        let w = (0..<inputs * units).map { _ in Double.random(in: -1...1, using: &rng) }
+        let x = (0..<rows * inputs).map { _ in Double.random(in: -3...3, using: &rng) }
         var y = [Double](repeating: .nan, count: rows * units)
         x.withUnsafeBufferPointer { xs in
             w.withUnsafeBufferPointer { ws in
@@ -38,11 +39,12 @@ struct ForwardPassTests {
 
     @Test("layers match the naive reference for every activation", arguments: [(1, 1, 1), (7, 3, 5), (13, 32, 64), (4, 256, 10)])
     func layerEqualsNaive(rows: Int, inputs: Int, units: Int) {
+        var rng = FuzzTests.generator("layerEqualsNaive")
         for activation in ActivationTests.all {
             let layer = DenseLayer(inputs: inputs, units: units,
-                                   weights: (0..<inputs * units).map { _ in Double.random(in: -1...1) },
-                                   bias: (0..<units).map { _ in Double.random(in: -1...1) }, activation: activation)
-            let x = (0..<rows * inputs).map { _ in Double.random(in: -3...3) }
+                                   weights: (0..<inputs * units).map { _ in Double.random(in: -1...1, using: &rng) },
+                                   bias: (0..<units).map { _ in Double.random(in: -1...1, using: &rng) }, activation: activation)
+            let x = (0..<rows * inputs).map { _ in Double.random(in: -3...3, using: &rng) }
             var y = [Double](repeating: .nan, count: rows * units)
             x.withUnsafeBufferPointer { xs in y.withUnsafeMutableBufferPointer { layer.forward(xs.baseAddress!, rows: rows, into: $0.baseAddress!) } }
             let reference = naive(x, rows: rows, layer)
@@ -53,17 +55,26 @@ struct ForwardPassTests {
         }
     }
 
-    @Test("the seed network on (200, 17)")
+    /// The row and numpy's output for it come from pipelines/seed.yaml's `tests:` section, which
+    /// scripts/make_pipeline_tests.py writes.
+    @Test("the seed network on its own row gives numpy's output to the last bit")
     func seed() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("sample-data/seed-model.json")
-        let network = try ModelFile.loadNetwork(path: url.path, activations: nil, mapping: nil, output: nil).network
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let network = try ModelFile.loadNetwork(path: root.appendingPathComponent("sample-data/seed-model.json").path,
+                                                activations: nil, mapping: nil, output: nil).network
+        let golden = try #require(try PipelineLoader.load(path: root.appendingPathComponent("pipelines/seed.yaml").path).tests.first)
+        let row = try #require(golden.rows.first)
+        let expected = try #require(golden.expect.first).map { value -> Double? in
+            if case .number(let number) = value { return number } else { return nil }
+        }
         var scratch = ForwardScratch()
-        var output = [0.0, 0.0]
-        [200.0, 17.0].withUnsafeBufferPointer { x in
+        var output = [Double](repeating: .nan, count: expected.count)
+        row.withUnsafeBufferPointer { x in
             output.withUnsafeMutableBufferPointer { network.forward(x.baseAddress!, rows: 1, into: $0.baseAddress!, scratch: &scratch) }
         }
-        #expect(output == [0.9630988349234587, 0.9999172054527852])
+        #expect(row == [200, 17])
+        #expect(output.map(\.bitPattern) == expected.map { $0?.bitPattern }, "\(output) vs numpy \(expected)")
     }
 
     /// Issue 14: the scratch buffers once took 256 rows of the widest layer, however few rows a
@@ -158,9 +169,10 @@ struct JSONModelFileTests {
 struct BLASTests {
     @Test("wide layers on OpenBLAS agree with nnpipe's own kernel", .enabled(if: MatrixMultiply.usesBLAS))
     func agreesWithKernel() {
+        var rng = FuzzTests.generator("agreesWithKernel")
         let (rows, inputs, units) = (37, 96, 80)
-        let x = (0..<rows * inputs).map { _ in Double.random(in: -2...2) }
-        let w = (0..<inputs * units).map { _ in Double.random(in: -1...1) }
+        let x = (0..<rows * inputs).map { _ in Double.random(in: -2...2, using: &rng) }
+        let w = (0..<inputs * units).map { _ in Double.random(in: -1...1, using: &rng) }
         var blas = [Double](repeating: .nan, count: rows * units)
         var own = blas
         x.withUnsafeBufferPointer { x in
@@ -180,9 +192,10 @@ struct BLASTests {
     /// (padded) block and a full one must give every row the same bits, and agree with the kernel.
     @Test("wide layers in panels: short and full blocks agree bit for bit", .enabled(if: MatrixMultiply.usesBLAS))
     func panels() {
+        var rng = FuzzTests.generator("panels")
         let (inputs, units, block) = (3, MatrixMultiply.panelUnits + 37, Network.blockRows)
-        let x = (0..<block * inputs).map { _ in Double.random(in: -2...2) }
-        let w = (0..<inputs * units).map { _ in Double.random(in: -1...1) }
+        let x = (0..<block * inputs).map { _ in Double.random(in: -2...2, using: &rng) }
+        let w = (0..<inputs * units).map { _ in Double.random(in: -1...1, using: &rng) }
         var full = [Double](repeating: .nan, count: block * units)
         var short = [Double](repeating: .nan, count: 5 * units)
         var own = short

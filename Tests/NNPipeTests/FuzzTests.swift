@@ -59,7 +59,7 @@ struct FuzzTests {
             """
         do {
             let config = try PipelineLoader.parse(yaml: yaml, file: "p.yaml", folder: folder.path)
-            _ = try PipelineRunner(config: config).run()
+            if let failure = PipelineRunner(config: config).run().failure { throw failure }
         } catch is any NNPipeError {
             // A clear, typed error: what bad input must give.
         } catch {
@@ -86,8 +86,8 @@ struct FuzzTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nnpipe-fuzz-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let member = GzipCompressor(level: 6).member(Self.csv)
-        let valid = member + GzipCompressor(level: 1).member(Array("\n5,6,7\n".utf8))
+        let member = try GzipCompressor(level: 6).member(Self.csv)
+        let valid = try member + GzipCompressor(level: 1).member(Array("\n5,6,7\n".utf8))
         for _ in 0..<Self.iterations {
             Self.runReader(Self.mutate(valid, &rng), folder: folder, policy: .skip)
         }
@@ -127,8 +127,19 @@ struct FuzzTests {
     func modelJSON() {
         var rng = SplitMix(state: Self.seed &+ 3)
         let json = Array(#"{"layers": [{"weights": [[1, -3.5e2], [2, 4]], "bias": [-1, 1], "activation": "sigmoid"}]}"#.utf8)
+        var refused = 0
         for _ in 0..<Self.iterations * 10 {
-            _ = try? JSONValue.parse(Self.mutate(json, &rng))
+            let text = Self.mutate(json, &rng)
+            do {
+                _ = try JSONValue.parse(text)
+            } catch {
+                // A typed error that says where and what, inside the text.
+                refused += 1
+                let lines = text.split(separator: 0x0A, omittingEmptySubsequences: false).count
+                #expect(error.line >= 1 && error.line <= lines && error.column >= 1 && !error.problem.isEmpty,
+                        "\(error) for \(String(decoding: text, as: UTF8.self).debugDescription) (seed \(Self.seed))")
+            }
         }
+        #expect(refused > 0, "no mutation was refused (seed \(Self.seed))")
     }
 }

@@ -70,15 +70,10 @@ struct RecordSplitterTests {
     func tooLong() throws {
         let text = Array("a\n\"open quote never closed\n".utf8) + [UInt8](repeating: 0x41, count: 300)
         let splitter = RecordSplitter(source: PieceSource(text, piece: 7), name: "t.csv", delimiter: 0x2C, maxRecordBytes: 100)
-        #expect(throws: InputError.self) {
+        let error = #expect(throws: InputError.self) {
             while try splitter.nextChunk(maxRecords: 10) != nil {}
         }
-        do {
-            let again = RecordSplitter(source: PieceSource(text, piece: 7), name: "t.csv", delimiter: 0x2C, maxRecordBytes: 100)
-            while try again.nextChunk(maxRecords: 10) != nil {}
-        } catch let error as InputError {
-            #expect(error.message.contains("t.csv:2"))
-            #expect(error.message.contains("longer than 100 bytes"))
-        }
+        #expect(error?.message.contains("t.csv:2") == true, "\(String(describing: error))")
+        #expect(error?.message.contains("longer than 100 bytes") == true, "\(String(describing: error))")
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import NNPipe
 
-/// `FloatFormatter.appendShortest` (ShortestDouble) against the standard library's
+/// `FloatFormatter.writeShortest` (ShortestDouble, through the tests' `appendShortest`) against the standard library's
 /// `Double.description`, byte for byte (every NaN is `nan`, as in `description` and Python's
 /// `repr`; `Double.write(to:)`, the other reference, spells some NaNs `-nan` or `nan(0x…)`). `NNPIPE_FUZZ_ITERATIONS` scales the random bit
 /// patterns (7,000 per iteration; default 300, so 2,100,000); `NNPIPE_FUZZ_SEED` replays a seed.
@@ -56,15 +56,25 @@ struct ShortestDoubleTests {
             0, -0.0, .infinity, -.infinity, .leastNonzeroMagnitude, -.leastNonzeroMagnitude,
             .leastNormalMagnitude, Double.leastNormalMagnitude.nextDown, Double.leastNormalMagnitude.nextUp,
             .greatestFiniteMagnitude, -.greatestFiniteMagnitude, Double.greatestFiniteMagnitude.nextDown,
-            0.1, 0.2, 0.3, 0.1 + 0.2, 1.0 / 3, 2.0 / 3, -1.0 / 3, 9007199254740993, 0x1p53, 0x1p54,
+            0.1, 0.2, 0.3, 0.1 + 0.2, 1.0 / 3, 2.0 / 3, -1.0 / 3, 0x1p53, 0x1p54,
             Double(0x1p53).nextUp, Double(0x1p53).nextDown, Double(0x1p54).nextDown, Double(0x1p54).nextUp,
             1e15, 1e16, 1e17, 1e22, 1e23, 5e-324, 1e-323, 2.2250738585072014e-308, 1.7976931348623157e308,
-            0.0001, 0.00001, 0.00011, 0.000099999, 0.00009999999999999999, 123456789012345.67,
-            1234567890123456.7, 0.9630988349234587, 1e-05, 5e-5, 4.9406564584124654e-324, 2.5e-324,
+            0.0001, 0.00001, 0.00011, 0.000099999, 123456789012345.67,
+            0.9630988349234587, 1e-05, 5e-5,
             100, 1000, 12300, 0.5, 0.25, 0.125, 1.5, 2.5, 999999999999999.9, 9999999999999998,
-            4503599627370496.5, 4503599627370497, 0.30000000000000004, 1.7976931348623157e308 / 3,
+            4503599627370497, 0.30000000000000004, 1.7976931348623157e308 / 3,
             Double(Float.greatestFiniteMagnitude), Double(Float.leastNonzeroMagnitude), Double(Float(0.1)),
         ]
+        // Decimals no double holds, by the bit patterns of the doubles either side of them (a
+        // literal would be rounded by the compiler to one of them, silently).
+        let between: [UInt64] = [
+            0x4340_0000_0000_0000, 0x4340_0000_0000_0001,  // 2^53 + 1: 2^53 and 2^53 + 2
+            0x4330_0000_0000_0000, 0x4330_0000_0000_0001,  // 2^52 + 0.5: 2^52 and 2^52 + 1
+            0x4311_8B54_F22A_EB02, 0x4311_8B54_F22A_EB03,  // 1234567890123456.7: …456.5 and …456.75
+            0x3F1A_36E2_EB1C_432C, 0x3F1A_36E2_EB1C_432D,  // 0.00009999999999999999: either side of 0.0001's double
+            0x0000_0000_0000_0000, 0x0000_0000_0000_0001,  // 2.5e-324: zero and the least subnormal
+        ]
+        values += between.map { Double(bitPattern: $0) }
         for exponent in -1074...1023 {
             let power = Double(sign: .plus, exponent: exponent, significand: 1)
             values += [power, power.nextUp, power.nextDown, -power]
@@ -101,6 +111,8 @@ struct ShortestDoubleTests {
         (1.7976931348623157e308, "1.7976931348623157e+308"), (-0.0, "-0.0"), (.infinity, "inf"),
         (-.infinity, "-inf"), (1e16, "1e+16"), (0.0001, "0.0001"), (0x1p53, "9007199254740992.0"),
         (0.000123, "0.000123"), (-123.456, "-123.456"), (1.5e-300, "1.5e-300"), (0.1, "0.1"),
+        (Double(bitPattern: 0x4340_0000_0000_0001), "9.007199254740994e+15"), (Double(bitPattern: 0x0000_0000_0000_0001), "5e-324"),
+        (Double(bitPattern: 0x4311_8B54_F22A_EB02), "1234567890123456.5"),
     ])
     func spelling(_ value: Double, _ text: String) {
         #expect(String(decoding: Self.formatted(value), as: UTF8.self) == text)

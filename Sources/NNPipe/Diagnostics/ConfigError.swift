@@ -11,6 +11,8 @@ public struct ConfigError: NNPipeError {
     /// 78, or 64 for a value the command line gave (then `file` names the option).
     public var status: ExitStatus
 
+    /// Written out, like ``InputError``'s, because the executable makes these too (a memberwise
+    /// initializer is internal).
     public init(file: String, line: Int? = nil, column: Int? = nil, keyPath: String, problem: String,
                 status: ExitStatus = .config) {
         self.status = status
@@ -22,11 +24,8 @@ public struct ConfigError: NNPipeError {
     }
 
     public var message: String {
-        var location = file
-        if let line { location += ":\(line)" }
-        if let column { location += ":\(column)" }
         let path = keyPath.isEmpty ? "" : "\(keyPath): "
-        return "\(location): \(path)\(problem)"
+        return "\(ErrorPlace.text(file: file, line: line, column: column)): \(path)\(problem)"
     }
 
     public var exitStatus: ExitStatus { status }

@@ -19,6 +19,7 @@ public struct InputError: NNPipeError {
     public var byteOffset: Int?
     public var problem: String
 
+    /// Written out for its unlabelled kind and its defaults, which every reader's message relies on.
     public init(_ kind: Kind, file: String, line: Int? = nil, byteOffset: Int? = nil, problem: String) {
         self.kind = kind
         self.file = file
@@ -28,10 +29,8 @@ public struct InputError: NNPipeError {
     }
 
     public var message: String {
-        var location = file
-        if let line { location += ":\(line)" }
-        if let byteOffset { location += " (byte \(byteOffset))" }
-        return "\(location): \(problem)"
+        let byte = byteOffset.map { " (byte \($0))" } ?? ""
+        return "\(ErrorPlace.text(file: file, line: line))\(byte): \(problem)"
     }
 
     public var exitStatus: ExitStatus {

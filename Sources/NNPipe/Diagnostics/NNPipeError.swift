@@ -16,6 +16,9 @@ extension NNPipeError {
 }
 
 /// Exit statuses, following sysexits(3) where one fits.
+///
+/// The cases repeat one shape (a documented status each), kept so: a table in one comment would
+/// lose each status's own documentation.
 public enum ExitStatus: Int32, Sendable, CaseIterable {
     /// The run completed.
     case success = 0

@@ -17,6 +17,11 @@ public struct ResourceError: NNPipeError {
         return ResourceError("cannot start a thread: \(String(cString: strerror(code)))\(limit); raise ulimit -v or ulimit -u")
     }
 
+    /// A library could not allocate its state (`what` says which and for what).
+    public static func outOfMemory(_ what: String) -> ResourceError {
+        ResourceError("out of memory: \(what); raise ulimit -v or free memory")
+    }
+
     public var message: String { problem }
     public var exitStatus: ExitStatus { .osError }
 }

@@ -9,14 +9,6 @@ public struct RowError: NNPipeError, Equatable {
     /// The reason, short and fixed per kind of problem (also written to the rejects file).
     public var reason: String
 
-    public init(file: String, line: Int, field: Int? = nil, columnName: String? = nil, reason: String) {
-        self.file = file
-        self.line = line
-        self.field = field
-        self.columnName = columnName
-        self.reason = reason
-    }
-
     public var message: String {
         var location = "\(file): line \(line)"
         if let field {

@@ -148,10 +148,10 @@ public enum InputOpener {
     static func gzipReader(over file: ByteSource, name: String) throws -> ByteSource {
         #if ISAL
         if getenv("NNPIPE_INFLATE").map({ String(cString: $0) }) != "zlib" {
-            return IsalGzipReader(source: file, name: name)
+            return GzipReader(source: file, name: name, decoder: IsalDecoder())
         }
         #endif
-        return try GzipReader(source: file, name: name)
+        return GzipReader(source: file, name: name, decoder: try ZlibDecoder(name: name))
     }
 
     /// A display name for messages: `<stdin>` for `-`, otherwise the path as given.

@@ -15,11 +15,11 @@ public enum OutputCodec: Equatable, Sendable {
     /// zstd at level 1–19.
     case zstd(level: Int)
 
-    /// A compressor for one worker.
-    public func makeCompressor() -> ChunkCompressor {
+    /// A compressor for one worker; throws when the library cannot allocate its state.
+    public func makeCompressor() throws(ResourceError) -> ChunkCompressor {
         switch self {
-        case .gzip(let level): ChunkCompressors.make(level: level)
-        case .zstd(let level): ZstdCompressor(level: level)
+        case .gzip(let level): try ChunkCompressors.make(level: level)
+        case .zstd(let level): try ZstdCompressor(level: level)
         }
     }
 
@@ -36,11 +36,11 @@ public enum ChunkCompressors {
     /// The compressor for `level`: ISA-L's deflate at levels 1–3 when it is built in (about 25×
     /// faster than zlib at level 6, for a file about 3% larger, measured on nnpipe's own output),
     /// zlib at 4–9, or everywhere with `swift build --disable-default-traits`.
-    public static func make(level: Int) -> ChunkCompressor {
+    public static func make(level: Int) throws(ResourceError) -> ChunkCompressor {
         #if ISAL
         if level <= 3 { return IsalGzipCompressor(level: level) }
         #endif
-        return GzipCompressor(level: level)
+        return try GzipCompressor(level: level)
     }
 
     /// Which library compresses at `level`, for messages.

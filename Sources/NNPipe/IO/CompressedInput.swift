@@ -1,5 +1,5 @@
-/// The compressed side of a gzip decoder (``GzipReader``, ``IsalGzipReader``): the underlying
-/// source read in 256 KiB blocks into one reused buffer, and the errors both decoders share.
+/// The compressed side of ``GzipReader``: the underlying source read in 256 KiB blocks into one
+/// reused buffer, and the errors both decoders (zlib's, ISA-L's) share.
 final class CompressedInput {
     let source: ByteSource
     let name: String

@@ -32,15 +32,6 @@ public struct FloatFormatter: Sendable {
         return Self.writeShortest(value, to: destination)
     }
 
-    /// Appends `value` to `buffer`.
-    public func append(_ value: Double, to buffer: inout [UInt8]) {
-        buffer.append(addingCapacity: maxLength) { span in
-            span.withUnsafeMutableBufferPointer { bytes, initialized in
-                initialized += write(value, to: bytes.baseAddress! + initialized)
-            }
-        }
-    }
-
     /// The shortest round-trip text, byte for byte as `Double.description` gives it (see
     /// `ShortestDouble`), at `destination` (`ShortestDouble.capacity` writable bytes). Every NaN
     /// is `nan`, as in `description` and Python's `repr` (whatever its sign or payload).
@@ -60,21 +51,6 @@ public struct FloatFormatter: Sendable {
         return 3
     }
 
-    /// Appends the shortest round-trip text (`writeShortest`) to `buffer`.
-    public static func appendShortest(_ value: Double, to buffer: inout [UInt8]) {
-        FloatFormatter().append(value, to: &buffer)
-    }
-
-    /// The standard library's text for `value` (`Double.write(to:)`, the same as `description`
-    /// except for NaNs), without making a `String`: `write(to:)` hands its digits to the
-    /// stream's `_writeASCII`.
-    public static func appendDescription(_ value: Double, to buffer: inout [UInt8]) {
-        var stream = ByteStream()
-        swap(&stream.bytes, &buffer)
-        value.write(to: &stream)
-        swap(&stream.bytes, &buffer)
-    }
-
     /// `%.Nf`, through `vsnprintf`, at `destination` (`fixedCapacity` writable bytes).
     public static func writeFixed(_ value: Double, decimals: Int, to destination: UnsafeMutablePointer<UInt8>) -> Int {
         if value.isNaN { return writeNaN(to: destination) }
@@ -85,18 +61,4 @@ public struct FloatFormatter: Sendable {
         }
         return max(0, min(Int(written), fixedCapacity - 1))
     }
-
-    /// Appends `%.Nf` (`writeFixed`) to `buffer`.
-    public static func appendFixed(_ value: Double, decimals: Int, to buffer: inout [UInt8]) {
-        FloatFormatter(decimals: decimals).append(value, to: &buffer)
-    }
-}
-
-/// A text stream into a byte array; `_writeASCII` receives a formatted number's bytes directly.
-struct ByteStream: TextOutputStream {
-    var bytes: [UInt8] = []
-
-    mutating func write(_ string: String) { bytes.append(contentsOf: string.utf8) }
-
-    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
 }

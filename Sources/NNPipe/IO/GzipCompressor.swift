@@ -6,15 +6,18 @@ public final class GzipCompressor: ChunkCompressor {
     private let stream: UnsafeMutablePointer<z_stream>
     public let level: Int
 
-    /// A compressor at `level` (1–9).
-    public init(level: Int) {
+    /// A compressor at `level` (1–9); throws when zlib cannot allocate its state.
+    public init(level: Int) throws(ResourceError) {
         self.level = level
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
         // 15 + 16: a 32 KiB window with the gzip wrapper. deflateInit2 fails only on invalid
-        // arguments or out of memory; the level is checked by the pipeline loader.
+        // arguments (the level is checked by the pipeline loader) or out of memory.
         let status = CZlib_deflateInit2(stream, Int32(level), 15 + 16)
-        precondition(status == Z_OK, "deflateInit2 failed with \(status)")
+        guard status == Z_OK else {
+            stream.deallocate()
+            throw ResourceError.outOfMemory("zlib could not start compressing (code \(status))")
+        }
     }
 
     deinit {
@@ -33,7 +36,8 @@ public final class GzipCompressor: ChunkCompressor {
                 stream.pointee.avail_in = UInt32(source.count)
                 stream.pointee.next_out = target.baseAddress
                 stream.pointee.avail_out = UInt32(target.count)
-                // With deflateBound's room, Z_FINISH completes in one call.
+                // With deflateBound's room, Z_FINISH completes in one call: another status would be
+                // a fault in nnpipe, never a property of the data.
                 let status = deflate(stream, Z_FINISH)
                 precondition(status == Z_STREAM_END, "deflate with deflateBound room returned \(status)")
                 return target.count - Int(stream.pointee.avail_out)

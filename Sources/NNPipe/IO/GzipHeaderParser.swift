@@ -6,7 +6,7 @@ import CZlib
 /// flag, and with FHCRC the header's CRC-16 (the low 16 bits of the CRC-32 of the header bytes
 /// before it). FTEXT, FEXTRA, FNAME and FCOMMENT are read past.
 ///
-/// Used by ``IsalGzipReader``: ISA-L 2.30 computes the FHCRC check wrongly when a header reaches
+/// Used by ``IsalDecoder``: ISA-L 2.30 computes the FHCRC check wrongly when a header reaches
 /// it in more than one piece (refusing valid files with "CRC mismatch"), so the header is read
 /// here and ISA-L inflates only the deflate data and checks the trailer. Messages use zlib's
 /// words, so both decoders name a problem alike.

@@ -40,8 +40,10 @@ public final class IsalGzipCompressor: ChunkCompressor {
                 output.withUnsafeMutableBufferPointer { target in
                     stream.pointee.next_out = target.baseAddress! + written
                     stream.pointee.avail_out = UInt32(target.count - written)
-                    // Fails only on an invalid level or level buffer, both fixed above.
-                    _ = isal_deflate(stream)
+                    // Fails only on an invalid level or level buffer, both fixed above: another
+                    // status would be a fault in nnpipe, never a property of the data.
+                    let status = isal_deflate(stream)
+                    precondition(status == COMP_OK, "isal_deflate returned \(status)")
                     written = target.count - Int(stream.pointee.avail_out)
                 }
                 if CISAL_deflate_finished(stream) != 0 { break }

@@ -10,10 +10,11 @@ public final class ZstdCompressor: ChunkCompressor {
     private let context: OpaquePointer
     public let level: Int
 
-    /// A compressor at `level` (1–19; the loader checks the range).
-    public init(level: Int) {
+    /// A compressor at `level` (1–19; the loader checks the range); throws when zstd cannot
+    /// allocate its context.
+    public init(level: Int) throws(ResourceError) {
         self.level = level
-        guard let context = ZSTD_createCCtx() else { fatalError("zstd: out of memory creating a compression context") }
+        guard let context = ZSTD_createCCtx() else { throw ResourceError.outOfMemory("zstd could not make a compression context") }
         self.context = context
         // Setting a parameter fails only on a value out of its range or an unknown parameter.
         Self.check(ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, Int32(level)), "compressionLevel")

@@ -25,14 +25,14 @@ final class ChunkProcessor {
     private var lineEnds: [Int] = []
     private var recordsLineEnds = false
 
-    init(plan: PipelinePlan, inputName: String, rejectsCodec: OutputCodec?) {
+    init(plan: PipelinePlan, inputName: String, rejectsCodec: OutputCodec?) throws(ResourceError) {
         self.plan = plan
         self.inputName = inputName
         parser = CSVRecordParser(delimiter: plan.config.read.delimiter)
         formatter = FloatFormatter(decimals: plan.config.write.decimals)
         let write = plan.config.write
-        compressor = write.codec?.makeCompressor()
-        rejectsCompressor = rejectsCodec?.makeCompressor()
+        compressor = try write.codec?.makeCompressor()
+        rejectsCompressor = try rejectsCodec?.makeCompressor()
         workspace = StageChainWorkspace(plan.chain, delimiter: write.delimiter)
     }
 

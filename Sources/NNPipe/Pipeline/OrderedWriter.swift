@@ -9,7 +9,7 @@ import Dispatch
 /// whatever the chunk size or worker count.
 final class OrderedWriter: @unchecked Sendable {
     // Unchecked: every method runs on the runner's serial writer queue; the runner reads
-    // `summary` and `failure` only after the dispatch group has drained.
+    // `counted`, `perInput` and `failure` only after the dispatch group has drained.
     private let output: OutputFile
     private let rejects: OutputFile?
     private let maxErrors: Int?
@@ -22,7 +22,8 @@ final class OrderedWriter: @unchecked Sendable {
     private let stop: StopFlag
     private var pending: [Int: ChunkResult] = [:]
     private var nextIndex = 0
-    private(set) var summary = RunSummary()
+    /// The rows read, written, skipped and rejected so far (the other figures are the runner's).
+    private(set) var counted = RunSummary()
     /// The same figures for each input, in input order (inputs without a row have none).
     private(set) var perInput: [InputFigures] = []
     /// Called on the writer's queue when the last chunk of an input has been written.
@@ -76,8 +77,15 @@ final class OrderedWriter: @unchecked Sendable {
             let lineEnd = mark.goodRowsBefore == 0 ? 0 : result.lineEnds[mark.goodRowsBefore - 1]
             let outputPart = Array((result.plainOutput ?? result.output)[..<lineEnd])
             let rejectsPart = Array((result.plainRejects ?? result.rejects)[..<mark.rejectsBytesBefore])
-            let sent = send(output: outputCodec.map { $0.makeCompressor().member(outputPart) } ?? outputPart,
-                            rejects: rejectsCodec.map { $0.makeCompressor().member(rejectsPart) } ?? rejectsPart)
+            let outputBytes: [UInt8], rejectsBytes: [UInt8]
+            do throws(ResourceError) {
+                outputBytes = try Self.compressed(outputPart, outputCodec)
+                rejectsBytes = try Self.compressed(rejectsPart, rejectsCodec)
+            } catch {
+                fail(error)
+                return
+            }
+            let sent = send(output: outputBytes, rejects: rejectsBytes)
             if sent {
                 count(read: mark.record + 1, written: mark.goodRowsBefore, skipped: policy == .reject ? 0 : last,
                       rejected: policy == .reject ? last : 0)
@@ -87,6 +95,12 @@ final class OrderedWriter: @unchecked Sendable {
         }
         badRows += result.badRows.count
         if send(output: result.output, rejects: result.rejects) { count(result) }
+    }
+
+    /// `bytes` as one member of `codec`, or as they are without one.
+    private static func compressed(_ bytes: [UInt8], _ codec: OutputCodec?) throws(ResourceError) -> [UInt8] {
+        guard let codec else { return bytes }
+        return try codec.makeCompressor().member(bytes)
     }
 
     /// Writes a chunk's output and rejects; on a write error, records the failure and returns false.
@@ -108,10 +122,10 @@ final class OrderedWriter: @unchecked Sendable {
     }
 
     private func count(read: Int, written: Int, skipped: Int, rejected: Int) {
-        summary.rowsRead += read
-        summary.rowsWritten += written
-        summary.rowsSkipped += skipped
-        summary.rowsRejected += rejected
+        counted.rowsRead += read
+        counted.rowsWritten += written
+        counted.rowsSkipped += skipped
+        counted.rowsRejected += rejected
         guard !perInput.isEmpty else { return }
         perInput[perInput.count - 1].rowsRead += read
         perInput[perInput.count - 1].rowsWritten += written
@@ -138,14 +152,4 @@ final class OrderedWriter: @unchecked Sendable {
         failure = error
         stop.set()
     }
-}
-
-/// More bad rows than `max_errors` allows.
-public struct TooManyBadRows: NNPipeError {
-    public var limit: Int
-    /// The first bad row past the limit.
-    public var row: RowError
-
-    public var message: String { "\(row.message) (more than max_errors = \(limit) bad rows; stopping)" }
-    public var exitStatus: ExitStatus { .dataError }
 }

@@ -16,10 +16,14 @@ import Foundation
 /// worker count or on scheduling.
 public final class PipelineRunner {
     public let config: PipelineConfig
+    /// The inputs with glob patterns expanded, once, when the runner is made; an error (a pattern
+    /// that matches nothing) is thrown by the first step that needs the inputs.
+    private let files: Result<[String], any Error>
 
     public init(config: PipelineConfig) {
         self.config = config
-        progress.start(bytesTotal: (try? InputFiles.expand(config.read.inputs)).flatMap(RunProgress.totalSize))
+        files = Result { try InputFiles.expand(config.read.inputs) }
+        progress.start(bytesTotal: (try? files.get()).flatMap(RunProgress.totalSize))
     }
 
     /// How far the current run has got, for a progress display on another thread.
@@ -31,7 +35,7 @@ public final class PipelineRunner {
     /// Opens the inputs (glob patterns expanded) and reads the first record, checking the columns
     /// against the pipeline. Returns the plan and the inputs positioned after the header.
     public func prepare() throws -> (plan: PipelinePlan, inputs: InputSequence) {
-        try prepare(files: InputFiles.expand(config.read.inputs))
+        try prepare(files: files.get())
     }
 
     func prepare(files: [String]) throws -> (plan: PipelinePlan, inputs: InputSequence) {
@@ -48,141 +52,162 @@ public final class PipelineRunner {
     /// Every path the run writes, resolved and checked against each other and against what it
     /// reads (``RunLayout``); `statsFile` is `--stats-json`'s.
     public func layout(statsFile: String? = nil) throws -> RunLayout {
-        try RunLayout(config: config, files: InputFiles.expand(config.read.inputs), statsFile: statsFile)
+        try RunLayout(config: config, files: files.get(), statsFile: statsFile)
     }
 
-    /// Runs the pipeline to the end. On success the outputs are renamed into place; on any error
-    /// they are removed, earlier files at the targets stay as they were, and the error is thrown
-    /// with ``summary`` holding the figures up to the failure and what was kept and removed.
+    /// Runs the pipeline to the end and returns its figures (in total and per input) with the error
+    /// it stopped on, if any. On success the outputs are renamed into place; on an error they are
+    /// removed, earlier files at the targets stay as they were, and the figures count up to the
+    /// failure and say what was kept and removed.
     ///
     /// With an output name template, each input has its own output, renamed into place when that
     /// input is done: a failure leaves the outputs of the inputs before it, and their rejected
     /// rows (their own rejects files, or a shared rejects file cut back to their rows).
-    public func run(statsFile: String? = nil) throws -> RunSummary {
+    public func run(statsFile: String? = nil) -> RunOutcome {
         let started = DispatchTime.now()
-        summary = RunSummary()
-        defer { summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9 }
-        checkedLayout = nil
         OutputRegistry.reset()
-        let layout = try layout(statsFile: statsFile)
-        checkedLayout = layout
-        // A rejects file shared by several outputs takes each write under the registry's lock, so
-        // a signal handler can cut it back to the outputs kept.
-        let sharedRejects = try layout.sharedRejects.map {
-            try OutputFile(path: $0.path, target: $0.target, guarded: layout.isTemplate, brokenPipeIsQuiet: false)
-        }
-        var total = RunSummary()
+        var summary = RunSummary()
+        var stats: RunLayout.Destination?
+        var failure: (any Error)?
         do {
-            for (index, part) in layout.parts.enumerated() {
-                try runPart(part, sharedRejects: sharedRejects, writesRejectsHeader: index == 0,
-                            commitsSharedRejects: !layout.isTemplate, total: &total)
+            let layout = try layout(statsFile: statsFile)
+            stats = layout.stats
+            // A rejects file shared by several outputs takes each write under the registry's lock, so
+            // a signal handler can cut it back to the outputs kept.
+            let sharedRejects = try layout.sharedRejects.map {
+                try OutputFile(path: $0.path, target: $0.target, guarded: layout.isTemplate, brokenPipeIsQuiet: false)
             }
-            try sharedRejects?.commit()
-            if let sharedRejects, !sharedRejects.isStream { total.outputsKept.append(sharedRejects.name) }
-            summary = total
-            summary.succeeded = true
-        } catch {
+            for (index, part) in layout.parts.enumerated() {
+                let result = runPart(part, sharedRejects: sharedRejects, writesRejectsHeader: index == 0,
+                                     commitsSharedRejects: !layout.isTemplate,
+                                     badRowsBefore: summary.rowsSkipped + summary.rowsRejected)
+                summary = summary.adding(result.figures)
+                failure = result.failure
+                if failure != nil { break }
+            }
             if let sharedRejects {
-                // Cut back to the rows of the outputs kept (after a checkpoint), or removed.
-                let kept = sharedRejects.discard()
+                if failure == nil {
+                    do { try sharedRejects.commit() } catch { failure = error }
+                }
+                // After a failure, cut back to the rows of the outputs kept (after a checkpoint), or removed.
+                let kept = failure == nil || sharedRejects.discard()
                 if !sharedRejects.isStream {
-                    if kept { total.outputsKept.append(sharedRejects.name) } else { total.outputsRemoved.append(sharedRejects.name) }
+                    if kept { summary.outputsKept.append(sharedRejects.name) } else { summary.outputsRemoved.append(sharedRejects.name) }
                 }
             }
-            summary = total
-            throw error
+        } catch {
+            failure = error
         }
-        // The defer above times failed runs; the value returned here needs its time now.
+        summary.succeeded = failure == nil
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-        return summary
+        return RunOutcome(summary: summary, failure: failure, stats: stats)
     }
 
-    /// Reads one part's inputs into its output; adds its figures to `total` (and sets ``summary``
-    /// to the figures so far, also on failure).
+    /// Reads one part's inputs into its output. Returns the part's figures as they stand on disk
+    /// (also after a failure) and the error it stopped on.
     private func runPart(_ part: RunLayout.Part, sharedRejects: OutputFile?, writesRejectsHeader: Bool,
-                         commitsSharedRejects: Bool, total: inout RunSummary) throws {
-        summary = total
-        let (plan, inputs) = try prepare(files: part.files)
-        progress.beginInputs()
-        let output = try OutputFile(path: part.output.path, target: part.output.target)
+                         commitsSharedRejects: Bool, badRowsBefore: Int) -> (figures: RunSummary, failure: (any Error)?) {
+        let prepared: (plan: PipelinePlan, inputs: InputSequence)
+        let output: OutputFile
         let ownRejects: OutputFile?
         do {
-            ownRejects = try part.rejects.map { try OutputFile(path: $0.path, target: $0.target, brokenPipeIsQuiet: false) }
+            prepared = try prepare(files: part.files)
+            progress.beginInputs()
+            output = try OutputFile(path: part.output.path, target: part.output.target)
+            do {
+                ownRejects = try part.rejects.map { try OutputFile(path: $0.path, target: $0.target, brokenPipeIsQuiet: false) }
+            } catch {
+                output.discard()
+                throw error
+            }
         } catch {
-            output.discard()
-            throw error
+            return (RunSummary(), error)
         }
         let rejects = ownRejects ?? sharedRejects
-        var figures = RunSummary()
+        var counted = RunSummary()
+        var failure: (any Error)?
         do {
-            try writeHeaders(plan: plan, output: output, rejects: ownRejects != nil || writesRejectsHeader ? rejects : nil)
-            defer { figures = summary }
-            try process(plan: plan, inputs: inputs, output: output, rejects: rejects)
+            try writeHeaders(plan: prepared.plan, output: output, rejects: ownRejects != nil || writesRejectsHeader ? rejects : nil)
+            let processed = process(plan: prepared.plan, inputs: prepared.inputs, output: output, rejects: rejects,
+                                    badRowsBefore: badRowsBefore)
+            counted = processed.figures
+            if let error = processed.failure { throw error }
             try OutputRegistry.committing {
                 try output.commit()
                 try ownRejects?.commit()
                 if commitsSharedRejects { try sharedRejects?.commit() } else { sharedRejects?.checkpoint() }
             }
         } catch {
+            failure = error
             // Rows sent to a stream cannot be taken back: the rejects of those rows are kept too.
-            if output.isStream { (ownRejects ?? sharedRejects)?.checkpoint() }
+            if output.isStream { rejects?.checkpoint() }
             output.discard()
-            let rejectsKept = ownRejects.map { $0.discard() || $0.isStream } ?? (output.isStream || sharedRejects?.isStream == true)
-            var part = RunSummary()
-            part.rowsRead = figures.rowsRead
-            part.rowsSkipped = figures.rowsSkipped
-            if output.isStream {
-                part.rowsWritten = figures.rowsWritten
-                part.rowsStreamed = figures.rowsWritten
-            } else {
-                part.rowsDiscarded = figures.rowsWritten
-                part.outputsRemoved.append(output.name)
-            }
-            if rejectsKept { part.rowsRejected = figures.rowsRejected } else { part.rowsDiscarded += figures.rowsRejected }
-            part.inputs = figures.inputs.map { $0.removed(output: !output.isStream, rejects: !rejectsKept) }
-            if let ownRejects, !ownRejects.isStream {
-                if rejectsKept { part.outputsKept.append(ownRejects.name) } else { part.outputsRemoved.append(ownRejects.name) }
-            }
-            total = total.adding(part)
-            summary = total
-            throw error
         }
-        var part = figures
-        if output.isStream { part.rowsStreamed = figures.rowsWritten } else { part.outputsKept.append(output.name) }
-        if let ownRejects, !ownRejects.isStream { part.outputsKept.append(ownRejects.name) }
-        total = total.adding(part)
-        summary = total
+        let rejectsKept = failure == nil
+            || (ownRejects.map { $0.discard() || $0.isStream } ?? (output.isStream || sharedRejects?.isStream == true))
+        let figures = Self.onDisk(counted, output: output, outputKept: failure == nil, ownRejects: ownRejects, rejectsKept: rejectsKept)
+        return (figures, failure)
     }
 
-    /// The last run's paths, once checked (nil when the check failed: nothing may be written).
-    public private(set) var checkedLayout: RunLayout?
+    /// A part's counted rows as they stand on disk: the rows of a removed output or rejects file
+    /// are discarded; a file kept is listed as kept, one removed as removed (streams are not listed).
+    private static func onDisk(_ counted: RunSummary, output: OutputFile, outputKept: Bool, ownRejects: OutputFile?,
+                               rejectsKept: Bool) -> RunSummary {
+        var part = counted
+        if output.isStream {
+            part.rowsStreamed = counted.rowsWritten
+        } else if outputKept {
+            part.outputsKept.append(output.name)
+        } else {
+            part.rowsDiscarded += part.rowsWritten
+            part.rowsWritten = 0
+            part.outputsRemoved.append(output.name)
+        }
+        if !rejectsKept {
+            part.rowsDiscarded += part.rowsRejected
+            part.rowsRejected = 0
+        }
+        part.inputs = counted.inputs.map { $0.removed(output: !outputKept && !output.isStream, rejects: !rejectsKept) }
+        if let ownRejects, !ownRejects.isStream {
+            if rejectsKept { part.outputsKept.append(ownRejects.name) } else { part.outputsRemoved.append(ownRejects.name) }
+        }
+        return part
+    }
 
     /// Called (on the writer's thread) when an input's last row has been written: its figures
     /// and the output they went to.
     public var inputDone: (@Sendable (InputFigures) -> Void)?
 
-    /// The figures of the last run, complete or not.
-    public private(set) var summary = RunSummary()
-
     private func writeHeaders(plan: PipelinePlan, output: OutputFile, rejects: OutputFile?) throws {
         let write = config.write
         if write.header {
             let line = CSVText.line(plan.outputNames, delimiter: write.delimiter)
-            try output.write(write.codec.map { $0.makeCompressor().member(line) } ?? line)
+            try output.write(write.codec.map { try $0.makeCompressor().member(line) } ?? line)
         }
         if let rejects, let path = config.errors.rejectsPath {
             let line = CSVText.line((plan.rejectsNameFile ? ["file"] : []) + ["line", "reason", "record"], delimiter: 0x2C)
-            try rejects.write(write.codec(forName: path).map { $0.makeCompressor().member(line) } ?? line)
+            try rejects.write(write.codec(forName: path).map { try $0.makeCompressor().member(line) } ?? line)
         }
     }
 
-    private func process(plan: PipelinePlan, inputs: InputSequence, output: OutputFile, rejects: OutputFile?) throws {
+    /// Reads `inputs` through the workers into `output`: the rows counted by the writer (in total
+    /// and per input, up to a failure) and the error that stopped the reading, if any.
+    private func process(plan: PipelinePlan, inputs: InputSequence, output: OutputFile, rejects: OutputFile?,
+                         badRowsBefore: Int) -> (figures: RunSummary, failure: (any Error)?) {
+        let rejectsCodec = config.errors.rejectsPath.flatMap { config.write.codec(forName: $0) }
+        let processors: ProcessorPool
+        do {
+            processors = ProcessorPool(try (0..<plan.workers).map { _ in
+                try ChunkProcessor(plan: plan, inputName: inputName, rejectsCodec: rejectsCodec)
+            })
+        } catch {
+            return (RunSummary(), error)
+        }
         let inFlight = DispatchSemaphore(value: plan.maxChunksInFlight)
         let stop = StopFlag()
-        let rejectsCodec = config.errors.rejectsPath.flatMap { config.write.codec(forName: $0) }
         // max_errors counts the bad rows of the whole run, over every output of a template.
         let writer = OrderedWriter(output: output, rejects: rejects, errors: config.errors,
-                                   badRowsBefore: summary.rowsSkipped + summary.rowsRejected,
+                                   badRowsBefore: badRowsBefore,
                                    outputCodec: config.write.codec,
                                    rejectsCodec: rejectsCodec,
                                    inFlight: inFlight, stop: stop, inputDone: { [inputDone] figures in
@@ -190,14 +215,11 @@ public final class PipelineRunner {
                                        figures.output = output.name
                                        inputDone?(figures)
                                    })
-        let processors = ProcessorPool((0..<plan.workers).map { _ in
-            ChunkProcessor(plan: plan, inputName: inputName, rejectsCodec: rejectsCodec)
-        })
         let workQueue = DispatchQueue(label: "nnpipe.workers", attributes: .concurrent)
         let writeQueue = DispatchQueue(label: "nnpipe.writer")
         let group = DispatchGroup()
         var nextIndex = 0
-        var readError: Error?
+        var readError: (any Error)?
         do {
             while !stop.isSet {
                 guard var chunk = try inputs.nextChunk(maxRecords: config.execution.chunkRows,
@@ -225,44 +247,14 @@ public final class PipelineRunner {
         group.wait()
         // The writer's queue is idle now.
         if writer.failure == nil && readError == nil { writer.finishInput() }
-        summary = writer.summary
+        var figures = writer.counted
         // Every input opened, in order; one whose rows never came (a header alone) with zeros.
-        summary.inputs = inputs.opened.map { name in
-            var figures = writer.perInput.first { $0.file == name } ?? InputFigures(file: name)
-            figures.output = output.name
-            return figures
+        figures.inputs = inputs.opened.map { name in
+            var input = writer.perInput.first { $0.file == name } ?? InputFigures(file: name)
+            input.output = output.name
+            return input
         }
         // A bad row found by the writer lies before anything the reader failed on later.
-        if let failure = writer.failure { throw failure }
-        if let readError { throw readError }
+        return (figures, writer.failure.map { $0 as any Error } ?? readError)
     }
-}
-
-/// The workers' processors: taken by the reader before dispatching a chunk (waiting while all are
-/// busy, which caps the parallelism at the worker count), given back by the worker.
-final class ProcessorPool: Sendable {
-    private let free: Locked<[SendableBox<ChunkProcessor>]>
-    private let available: DispatchSemaphore
-
-    init(_ processors: [ChunkProcessor]) {
-        free = Locked(processors.map(SendableBox.init))
-        available = DispatchSemaphore(value: processors.count)
-    }
-
-    func take() -> ChunkProcessor {
-        available.wait()
-        return free.withLock { $0.removeLast().value }
-    }
-
-    func put(_ processor: ChunkProcessor) {
-        free.withLock { $0.append(SendableBox(processor)) }
-        available.signal()
-    }
-}
-
-/// Moves a value into a Dispatch closure. Unchecked: used only for values handed from one thread
-/// to the next (a chunk and its processor to a worker), never touched by two threads at once.
-struct SendableBox<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }

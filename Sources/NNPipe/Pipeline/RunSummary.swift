@@ -79,9 +79,6 @@ public struct RunSummary: Sendable, Codable, Equatable {
 
     public var rowsPerSecond: Double { seconds > 0 ? Double(rowsRead) / seconds : 0 }
 
-    /// The one-line summary printed on standard error.
-    public var line: String { "nnpipe: \(text)" }
-
     /// The summary without the program's name: `done: 1000 rows read, …`.
     public var text: String {
         let rate = rowsPerSecond >= 1 ? String(format: "%.0f", rowsPerSecond) : "0"
@@ -99,7 +96,10 @@ public struct RunSummary: Sendable, Codable, Equatable {
             .map { "reporter:counter:nnpipe,\($0.0),\($0.1)" }
     }
 
-    /// The same figures as JSON, for monitoring.
+    /// The same figures as JSON, for monitoring (`--stats-json`).
+    ///
+    /// Written by hand: `JSONEncoder` orders keys by hash or alphabetically and writes `seconds`
+    /// in full, while this file keeps the documented key order, `", "` spacing and microseconds.
     public var json: String {
         let rate = (rowsPerSecond * 10).rounded() / 10
         return """
@@ -119,22 +119,9 @@ public struct RunSummary: Sendable, Codable, Equatable {
         """
     }
 
+    private func jsonString(_ name: String) -> String { JSONText.quoted(name, shortEscapes: false) }
+
     private func jsonList(_ names: [String]) -> String {
         "[" + names.map(jsonString).joined(separator: ", ") + "]"
-    }
-
-    private func jsonString(_ name: String) -> String {
-        [name].map { name in
-            var text = "\""
-            for scalar in name.unicodeScalars {
-                switch scalar {
-                case "\"": text += "\\\""
-                case "\\": text += "\\\\"
-                case _ where scalar.value < 0x20: text += String(format: "\\u%04x", scalar.value)
-                default: text.unicodeScalars.append(scalar)
-                }
-            }
-            return text + "\""
-        }[0]
     }
 }
