@@ -44,7 +44,9 @@ struct RunIdentity: Equatable {
     func change(to now: RunIdentity) -> String? {
         let before = Dictionary(parts.map { ("\($0.kind) \($0.name)", $0) }, uniquingKeysWith: { a, _ in a })
         let after = Dictionary(now.parts.map { ("\($0.kind) \($0.name)", $0) }, uniquingKeysWith: { a, _ in a })
-        for part in now.parts where before["\(part.kind) \(part.name)"] != part {
+        // Files first: an edited model file also changes the weights among the settings.
+        let ordered = now.parts.filter { $0.kind != "setting" } + now.parts.filter { $0.kind == "setting" }
+        for part in ordered where before["\(part.kind) \(part.name)"] != part {
             return Self.describe(part, added: before["\(part.kind) \(part.name)"] == nil)
         }
         for part in parts where after["\(part.kind) \(part.name)"] == nil {
