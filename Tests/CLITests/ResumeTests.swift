@@ -5,6 +5,7 @@ import Testing
 /// `nnpipe run --resume`: a run killed outright (SIGKILL) and resumed ends byte-identical to one
 /// that was never killed.
 ///
+/// Inputs are plain or gzip, outputs plain, gzip or zstd, with the reject policy and one bad row.
 /// Runs are stopped two ways: by the test-only hook `NNPIPE_TEST_EXIT_AFTER_CHUNKS=N` (the process
 /// kills itself right after writing its Nth chunk), and by a real SIGKILL after a random delay.
 /// `NNPIPE_TEST_JOURNAL_INTERVAL=0` makes the journal take an entry after every chunk, so that
@@ -85,7 +86,7 @@ import Testing
         var references: [String: (output: Data, rejects: Data, seconds: Double)] = [:]
         for kill in 0..<Self.kills {
             let input = random.next(2) == 0 ? "big.csv" : "big.csv.gz"
-            let output = random.next(2) == 0 ? "out.csv" : "out.csv.gz"
+            let output = ["out.csv", "out.csv.gz", "out.csv.zst"][random.next(3)]
             let rejects = random.next(2) == 0 ? "rej.csv" : "rej.csv.gz"
             let arguments = ["run", "p.yaml", "--input", input, "-o", output, "--rejects", rejects]
             let key = arguments.joined(separator: " ")

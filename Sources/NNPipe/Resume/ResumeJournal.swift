@@ -73,7 +73,9 @@ final class ResumeJournal {
         for part in contents.identity.parts { text += JournalText.line("identity \(part.line)") }
         text += JournalText.line("header-end")
         if let last = contents.last { text += JournalText.line(last.line) }
-        let fresh = path + ".\(getpid())"
+        // Named as a temporary file of this process, so that a later run removes it if this
+        // process dies before the rename.
+        let fresh = String(path.dropLast("journal".count)) + "\(getpid())-journal"
         descriptor = open(fresh, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw OutputError(.cannotCreate, file: path, operation: "cannot create the resume journal", errno: errno)

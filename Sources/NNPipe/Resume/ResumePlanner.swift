@@ -35,7 +35,7 @@ enum ResumePlanner {
         let path = ResumeJournal.path(forTarget: target)
         let identity = base.adding(inputs: part.files)
         var plan = PartResume(journalPath: path, identity: identity)
-        if let writer = ResumeJournal.writer(path), writer != getpid(), kill(writer, 0) == 0 || errno != ESRCH {
+        if let writer = ResumeJournal.writer(path), writer != getpid(), isRunning(writer) {
             // A live process writes this output now: leave its journal alone, keep none.
             if resume { throw ResumeRefused(file: name, problem: "another nnpipe (process \(writer)) is writing this output now") }
             plan.journalPath = nil
@@ -71,5 +71,13 @@ enum ResumePlanner {
             unlink(path)
         }
         return plan
+    }
+
+    /// Whether process `pid` exists and is an nnpipe (after a reboot, the id of a killed run may
+    /// belong to another program).
+    static func isRunning(_ pid: pid_t) -> Bool {
+        guard kill(pid, 0) == 0 || errno != ESRCH else { return false }
+        guard let name = try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8) else { return true }
+        return name.hasPrefix("nnpipe")
     }
 }
