@@ -88,7 +88,7 @@ public final class PipelineRunner {
             let layout = try layout(statsFile: statsFile)
             stats = layout.stats
             let plans = try resumePlans(layout)
-            defer { for plan in plans { if let path = plan.journalPath { unlink(path) } } }
+            defer { endJournals(plans) }
             // A rejects file shared by several outputs takes each write under the registry's lock, so
             // a signal handler can cut it back to the outputs kept.
             let sharedRejects = try layout.sharedRejects.map {

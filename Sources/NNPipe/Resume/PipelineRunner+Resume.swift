@@ -11,6 +11,15 @@ extension PipelineRunner {
         }
     }
 
+    /// Removes the run's journals when it ends (a template run keeps those of its committed
+    /// outputs until then).
+    func endJournals(_ plans: [PartResume]) {
+        for path in plans.compactMap(\.journalPath) {
+            unlink(path)
+            OutputRegistry.unregisterJournal(path)
+        }
+    }
+
     /// Writes the output's new journal (its header, and the entry resumed from) and positions the
     /// inputs at that entry; nil when no journal is kept. A journal that cannot be written is
     /// given up (the run goes on without one).

@@ -85,6 +85,7 @@ final class ResumeJournal {
             guard fsync(descriptor) == 0, rename(fresh, path) == 0 else {
                 throw OutputError(.writeFailed, file: path, operation: "cannot write the resume journal", errno: errno)
             }
+            OutputRegistry.registerJournal(path)
         } catch {
             close(descriptor)
             unlink(fresh)
@@ -104,6 +105,7 @@ final class ResumeJournal {
         if descriptor >= 0 { close(descriptor) }
         descriptor = -1
         unlink(path)
+        OutputRegistry.unregisterJournal(path)
     }
 
     private func write(_ text: String) throws {
