@@ -26,6 +26,7 @@ final class JournalKeeper: @unchecked Sendable {
     /// Test-only: `NNPIPE_TEST_EXIT_AFTER_CHUNKS=N` makes the process kill itself (SIGKILL) right
     /// after its Nth chunk is written, counted over the whole process, so tests can stop a run at an
     /// exact place.
+    // Unsafe: touched only on the writer's queue, and one output's writer ends before the next one's starts.
     private nonisolated(unsafe) static var chunksInProcess = 0
     private static let exitAfterChunks = ProcessInfo.processInfo.environment["NNPIPE_TEST_EXIT_AFTER_CHUNKS"].flatMap { Int($0) }
 

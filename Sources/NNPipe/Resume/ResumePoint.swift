@@ -2,7 +2,7 @@
 ///
 /// Written only after the output and rejects data it counts have been synced: resuming truncates
 /// the temporary files to ``outputLength`` and ``rejectsLength`` and reads on from ``next``.
-struct ResumePoint: Equatable {
+struct ResumePoint {
     /// Where the next unread record begins.
     var next: InputPosition
     /// Chunks written so far.
@@ -21,8 +21,6 @@ struct ResumePoint: Equatable {
     var rejectsLength: Int
     /// Whether the output was complete (written just before it was renamed into place).
     var done = false
-
-    static func == (a: ResumePoint, b: ResumePoint) -> Bool { a.line == b.line }
 
     /// The entry as one journal line's text (without checksum and newline).
     var line: String {

@@ -117,7 +117,8 @@ struct RunIdentity: Equatable {
         }
         for (offset, child) in mirror.children.enumerated() {
             let label = child.label ?? "\(offset)"
-            if ignored.contains(label) { continue }
+            // Where a value came from (the pipeline file or an option) does not change the output.
+            if ignored.contains(label) || label.hasSuffix("Origin") { continue }
             let name: String
             switch style {
             case .collection, .tuple: name = "\(path)[\(label)]"
