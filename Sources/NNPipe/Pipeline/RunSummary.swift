@@ -81,7 +81,9 @@ public struct RunSummary: Sendable, Codable, Equatable {
         return parts.isEmpty ? "no output written" : parts.joined(separator: "; ")
     }
 
-    public var rowsPerSecond: Double { seconds > 0 ? Double(rowsRead) / seconds : 0 }
+    /// Rows read by this process per second (a resumed run's rate leaves out the rows read before
+    /// the resume).
+    public var rowsPerSecond: Double { seconds > 0 ? Double(rowsRead - rowsResumed) / seconds : 0 }
 
     /// The one-line summary printed on standard error.
     public var line: String { "nnpipe: \(text)" }
