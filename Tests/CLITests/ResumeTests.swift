@@ -6,7 +6,7 @@ import Testing
 /// that was never killed.
 ///
 /// Inputs are plain or gzip, outputs plain, gzip or zstd, with the reject policy and one bad row.
-/// Runs are stopped two ways: by the test-only hook `NNPIPE_TEST_EXIT_AFTER_CHUNKS=N` (the process
+/// Some resumed runs are killed again before they finish. Runs are stopped two ways: by the test-only hook `NNPIPE_TEST_EXIT_AFTER_CHUNKS=N` (the process
 /// kills itself right after writing its Nth chunk), and by a real SIGKILL after a random delay.
 /// `NNPIPE_TEST_JOURNAL_INTERVAL=0` makes the journal take an entry after every chunk, so that
 /// short runs have entries to resume from. The moments are drawn from a seed, printed;
@@ -111,8 +111,16 @@ import Testing
                                             environment: Self.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "\(after)"]) { $1 })
                 #expect([9, 137].contains(killed.status) || after >= chunks, "\(killed.stderr)")
             }
+            var moment2 = ""
+            if kill % 4 == 1 {
+                // Killed again while resuming.
+                let after = 1 + random.next(chunks / 2)
+                moment2 = ", then after \(after) more chunks of the resumed run"
+                _ = try dir.bounded(arguments + ["--resume"],
+                                    environment: Self.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "\(after)"]) { $1 })
+            }
             let resumed = try dir.bounded(arguments + ["--resume"])
-            let context = "seed \(Self.seed), kill \(kill): \(key), \(moment)"
+            let context = "seed \(Self.seed), kill \(kill): \(key), \(moment)\(moment2)"
             #expect(resumed.status == 0, "\(context): \(resumed.stderr)")
             #expect(try dir.read(output) == reference.output, "\(context): the output differs")
             #expect(try dir.read(rejects) == reference.rejects, "\(context): the rejects differ")
