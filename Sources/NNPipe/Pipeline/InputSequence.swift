@@ -62,6 +62,11 @@ public final class InputSequence {
             if let chunk = try current.nextChunk(maxRecords: maxRecords, maxBytes: maxBytes) { return chunk }
             if nextFile == files.count { return nil }
             try openNext()
+            // Without a header, the new file's first record was read when it was opened: it comes first.
+            if let first = pending {
+                pending = nil
+                return first
+            }
         }
         return nil
     }
