@@ -48,18 +48,6 @@ import Testing
         try dir.listing().filter { $0.contains(".nnpipe-") }
     }
 
-    /// A small deterministic generator (SplitMix64), so a seed replays the same kills.
-    struct SplitMix {
-        var state: UInt64
-        mutating func next(_ bound: Int) -> Int {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Int((z ^ (z >> 31)) % UInt64(bound))
-        }
-    }
-
     /// Runs `nnpipe ARGS` and SIGKILLs it (this child, by its id) after `delay` seconds, unless it
     /// has ended by then.
     static func killAfter(_ delay: Double, _ dir: WorkDir, _ arguments: [String]) throws {
@@ -80,7 +68,7 @@ import Testing
 
     @Test func aRunKilledAtRandomMomentsResumesToTheSameBytes() throws {
         print("ResumeTests: seed \(Self.seed), \(Self.kills) kills (NNPIPE_RESUME_SEED, NNPIPE_RESUME_KILLS)")
-        var random = SplitMix(state: Self.seed)
+        var random = SplitMix64(state: Self.seed)
         let dir = try Self.makeFolder()
         let chunks = Self.rows / Self.chunkRows
         var references: [String: (output: Data, rejects: Data, seconds: Double)] = [:]
@@ -249,6 +237,26 @@ import Testing
         }
     }
 
+    @Test func headerlessInputsResumeInsideTheRightFile() throws {
+        let dir = try Self.makeFolder()
+        // Without headers, each input's first record is read when it is opened.
+        try Shell.run("sed -n 2,25001p big.csv > a.csv && sed -n 25002,50001p big.csv | gzip > b.csv.gz && "
+            + "sed -n 50002,60001p big.csv > c.csv", in: dir.url)
+        let arguments = ["run", "p.yaml", "a.csv", "b.csv.gz", "c.csv", "--set", "read.header=false",
+                         "--set", "read.features=[1, 2]", "--set", "read.carry=[0]"]
+        let reference = try dir.bounded(arguments + ["-o", "ref.csv", "--rejects", "ref-rej.csv"])
+        #expect(reference.status == 0, "\(reference.stderr)")
+        for after in [1, 50, 51, 52, 110] {
+            let killed = try dir.bounded(arguments,
+                                         environment: Self.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "\(after)"]) { $1 })
+            #expect([9, 137].contains(killed.status))
+            let resumed = try dir.bounded(arguments + ["--resume"])
+            #expect(resumed.status == 0, "after chunk \(after): \(resumed.stderr)")
+            #expect(try dir.read("out.csv") == dir.read("ref.csv"), "after chunk \(after)")
+            #expect(try dir.read("rej.csv") == dir.read("ref-rej.csv"), "after chunk \(after)")
+        }
+    }
+
     @Test func aTemplateRunResumesAtTheFirstOutputNotCommitted() throws {
         let dir = try Self.makeFolder()
         try Shell.run("mkdir in ref out && head -n 25001 big.csv > in/a.csv && (head -n 1 big.csv; sed -n 25002,50001p big.csv) | gzip > in/b.csv.gz && "
@@ -270,27 +278,5 @@ import Testing
             #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("out")).filter { $0.hasPrefix(".") } == [])
             #expect(try dir.text("stats.json").contains(#""rows_read": 60000,"#))
         }
-    }
-}
-
-extension WorkDir {
-    /// Runs `nnpipe ARGS` here under `timeout -s KILL 120` (see ``nnpipe(within:_:stdin:environment:)``),
-    /// with the arguments as an array.
-    func bounded(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIResult {
-        let errURL = url.appendingPathComponent(".stderr-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: errURL) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        process.arguments = ["-s", "KILL", "120", CLI.binary.path] + arguments
-        process.currentDirectoryURL = url
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        try process.run()
-        process.waitUntilExit()
-        return CLIResult(status: process.terminationStatus, stdout: Data(),
-                         stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
     }
 }
