@@ -41,6 +41,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("hadoop-counters"), help: "At the end, report the row counts as Hadoop Streaming counters on standard error (reporter:counter:nnpipe,ROWS_READ,N).")
     var hadoopCounters = false
 
+    @Flag(help: "Continue a run that was killed (SIGKILL, a reboot) where it stopped, from the journal kept beside its unfinished output; give the same command line plus --resume.")
+    var resume = false
+
     @OptionGroup var logging: LoggingOptions
 
     func run() throws {
@@ -70,6 +73,8 @@ struct RunCommand: ParsableCommand {
         ])
         let showProgress = progress || (!quiet && Terminal.standardError.isTerminal && logging.format == .text)
         runner.inputDone = RunReport.inputDone
+        runner.resume = resume
+        runner.notice = { Terminal.message($0, level: .notice) }
         let progressMode: ProgressLine.Mode = logging.format == .json ? .json : Terminal.standardError.isTerminal ? .terminal : .lines
         let progressLine = showProgress
             ? ProgressLine(progress: runner.progress, mode: progressMode, interval: progressInterval ?? (progressMode == .terminal ? 0.25 : 10))

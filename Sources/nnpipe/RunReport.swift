@@ -28,13 +28,15 @@ enum RunReport {
 extension RunSummary {
     /// The figures as log metadata (the JSON log format's `metadata` object).
     var metadata: Logger.Metadata {
-        ["succeeded": .stringConvertible(succeeded), "rows_read": .stringConvertible(rowsRead),
+        var fields: Logger.Metadata = ["succeeded": .stringConvertible(succeeded), "rows_read": .stringConvertible(rowsRead),
          "rows_written": .stringConvertible(rowsWritten), "rows_skipped": .stringConvertible(rowsSkipped),
          "rows_rejected": .stringConvertible(rowsRejected), "rows_discarded": .stringConvertible(rowsDiscarded),
          "outputs_kept": .array(outputsKept.map { .string($0) }), "outputs_removed": .array(outputsRemoved.map { .string($0) }),
          "seconds": .stringConvertible(seconds),
          "rows_per_second": .stringConvertible((rowsPerSecond * 10).rounded() / 10),
          "peak_rss_bytes": .stringConvertible(peakRSSBytes)]
+        if rowsResumed > 0 { fields["rows_resumed"] = .stringConvertible(rowsResumed) }
+        return fields
     }
 }
 

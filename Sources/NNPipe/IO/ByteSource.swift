@@ -76,6 +76,17 @@ public final class FileSource: ByteSource {
         }
     }
 
+    /// Skips `count` bytes of a regular file with `lseek`, after any bytes handed back by
+    /// ``unread(_:)``; false (nothing skipped) when the input cannot seek or those bytes remain.
+    func seekForward(_ count: Int) -> Bool {
+        guard pendingOffset >= pending.count, ownsDescriptor else { return false }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
+              lseek(descriptor, off_t(count), SEEK_CUR) >= 0 else { return false }
+        bytesConsumed += count
+        return true
+    }
+
     /// Reads until `count` bytes or the end of the stream.
     func readUpTo(_ count: Int) throws -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)

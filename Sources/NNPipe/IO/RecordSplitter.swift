@@ -19,6 +19,9 @@ public final class RecordSplitter {
     private var capacity: Int
     private var start = 0
     private var end = 0
+    /// Bytes of the stream that lay before `window[0]`: the stream offset of `window[i]` is
+    /// `discarded + i`.
+    private var discarded = 0
     private var atEndOfInput = false
     private var sawFirstBytes = false
     /// The physical line of the next record.
@@ -47,6 +50,34 @@ public final class RecordSplitter {
     /// Bytes read from the input as stored (compressed bytes for gzip), read ahead of the records
     /// handed out by at most one read.
     public var bytesConsumed: Int { source.bytesConsumed }
+
+    /// Where the next record begins: its offset in the (decompressed) stream and its physical line.
+    public var position: (offset: Int, line: Int) { (discarded + start, line) }
+
+    /// Moves to stream offset `offset`, a record boundary at or after ``position`` (where an earlier
+    /// run stopped), whose record starts on physical line `line`. The bytes before it are dropped
+    /// unread by the record scanner: a plain file seeks, a compressed one is decompressed and
+    /// discarded. Throws when the stream ends first.
+    public func skip(to offset: Int, line: Int) throws {
+        while discarded + start < offset {
+            let wanted = offset - (discarded + start)
+            if start < end {
+                start += min(wanted, end - start)
+                continue
+            }
+            if let file = source as? FileSource, file.seekForward(wanted) {
+                discarded += end + wanted
+                (start, end) = (0, 0)
+                continue
+            }
+            if atEndOfInput {
+                throw InputError(.badData, file: name, byteOffset: source.bytesConsumed,
+                                 problem: "the input ends before byte \(offset), where the run being resumed stopped")
+            }
+            try refill()
+        }
+        self.line = line
+    }
 
     /// The next chunk of up to `maxRecords` records and about `maxBytes` bytes (a chunk holds at
     /// least one record, and stops at the first record that reaches `maxBytes`), or nil at the end
@@ -196,6 +227,7 @@ public final class RecordSplitter {
         if collecting { copyRecords(upTo: start) }
         defer { copiedUpTo = start }
         if start > 0 {
+            discarded += start
             (window).update(from: window + start, count: end - start)
             end -= start
             start = 0

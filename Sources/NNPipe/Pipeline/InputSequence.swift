@@ -21,6 +21,22 @@ public final class InputSequence {
     /// Bytes read from the files as stored (compressed bytes for gzip), for progress.
     var bytesConsumed: Int { bytesOfEarlierFiles + (splitter?.bytesConsumed ?? 0) }
 
+    /// Where the next record begins: the file (an index into ``files``), the offset in its
+    /// decompressed stream, the offset in the file as stored (read ahead by at most one read:
+    /// for progress only) and the physical line.
+    var position: InputPosition {
+        InputPosition(file: nextFile - 1, offset: splitter?.position.offset ?? 0, storedOffset: splitter?.bytesConsumed ?? 0,
+                      line: splitter?.position.line ?? 1)
+    }
+
+    /// Continues at `position` (where an earlier run stopped, always after a record): opens the
+    /// files before it (checking their headers) and skips to the record.
+    func resume(at position: InputPosition) throws {
+        while nextFile - 1 < position.file && nextFile < files.count { try openNext() }
+        pending = nil
+        try splitter?.skip(to: position.offset, line: position.line)
+    }
+
     /// Opens the first file.
     init(files: [String], read: ReadStageConfig, pipelineFile: String = "PIPELINE.yaml") throws {
         self.files = files
@@ -46,6 +62,11 @@ public final class InputSequence {
             if let chunk = try current.nextChunk(maxRecords: maxRecords, maxBytes: maxBytes) { return chunk }
             if nextFile == files.count { return nil }
             try openNext()
+            // Without a header, the new file's first record was read when it was opened: it comes first.
+            if let first = pending {
+                pending = nil
+                return first
+            }
         }
         return nil
     }
@@ -93,4 +114,12 @@ public final class InputSequence {
                              problem: "\(read.header ? "header" : "first record"): field \(error.field): \(error.reason)")
         }
     }
+}
+
+/// A record's place in a run's inputs (see ``InputSequence/position``).
+public struct InputPosition: Sendable, Equatable {
+    public var file: Int
+    public var offset: Int
+    public var storedOffset: Int
+    public var line: Int
 }

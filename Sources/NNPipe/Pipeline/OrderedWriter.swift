@@ -50,6 +50,32 @@ final class OrderedWriter: @unchecked Sendable {
         self.stop = stop
     }
 
+    /// The resume journal's keeper, told of each chunk written; nil when no journal is kept.
+    var keeper: JournalKeeper?
+    /// The display names of the inputs, numbering them in journal entries.
+    var inputNames: [String] = []
+
+    /// The figures a journal entry records.
+    var journalFigures: JournalKeeper.Figures {
+        JournalKeeper.Figures(counted: counted, perInput: perInput, badRows: badRows, names: inputNames)
+    }
+
+    /// Starts from the figures of the run being resumed (`point`), as if its chunks had been
+    /// written by this writer.
+    func restore(_ point: ResumePoint) {
+        counted.rowsRead = point.rowsRead
+        counted.rowsWritten = point.rowsWritten
+        counted.rowsSkipped = point.rowsSkipped
+        counted.rowsRejected = point.rowsRejected
+        badRows = point.badRows
+        perInput = point.inputs.map { input in
+            var figures = InputFigures(file: input.file < inputNames.count ? inputNames[input.file] : "")
+            (figures.rowsRead, figures.rowsWritten, figures.rowsSkipped, figures.rowsRejected) =
+                (input.read, input.written, input.skipped, input.rejected)
+            return figures
+        }
+    }
+
     /// Takes a chunk's result; writes it and any that were waiting for it, in order.
     func accept(_ result: ChunkResult) {
         pending[result.index] = result
@@ -58,6 +84,7 @@ final class OrderedWriter: @unchecked Sendable {
             if failure == nil {
                 if perInput.last?.file != next.source { startInput(next.source) }
                 write(next)
+                if failure == nil { keeper?.chunkWritten(next.index, figures: { journalFigures }) }
             }
             inFlight.signal()
         }

@@ -13,6 +13,8 @@ public enum OutputRegistry {
     private nonisolated(unsafe) static var open: [ObjectIdentifier: OutputFile] = [:]
     private nonisolated(unsafe) static var kept: [String] = []
     private nonisolated(unsafe) static var streamWritten = false
+    /// Resume journals being kept: a signal ends the run cleanly, so they go with its outputs.
+    private nonisolated(unsafe) static var journals: Set<String> = []
 
     /// What is on disk after the run was stopped by a signal.
     public struct Outcome: Sendable {
@@ -48,6 +50,14 @@ public enum OutputRegistry {
         committing { _ = open.removeValue(forKey: ObjectIdentifier(file)) }
     }
 
+    static func registerJournal(_ path: String) {
+        committing { _ = journals.insert(path) }
+    }
+
+    static func unregisterJournal(_ path: String) {
+        committing { _ = journals.remove(path) }
+    }
+
     /// Notes a committed file (by its name as the user gave it).
     static func noteKept(_ name: String) {
         committing { kept.append(name) }
@@ -61,6 +71,7 @@ public enum OutputRegistry {
     public static func reset() {
         committing {
             open.removeAll()
+            journals.removeAll()
             kept.removeAll()
             streamWritten = false
         }
@@ -82,6 +93,7 @@ public enum OutputRegistry {
             }
         }
         open.removeAll()
+        for journal in journals { unlink(journal) }
         return Outcome(kept: kept, removed: removed, streamWritten: streamWritten)
     }
 }

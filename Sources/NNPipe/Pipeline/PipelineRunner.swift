@@ -26,6 +26,11 @@ public final class PipelineRunner {
         progress.start(bytesTotal: (try? files.get()).flatMap(RunProgress.totalSize))
     }
 
+    /// Whether a run killed outright is continued from its journal (`--resume`; see ``ResumePlanner``).
+    public var resume = false
+    /// Called with a notice line for the user (a killed run's leftovers removed, nothing to resume).
+    public var notice: (@Sendable (String) -> Void)?
+
     /// How far the current run has got, for a progress display on another thread.
     public let progress = RunProgress()
 
@@ -72,15 +77,18 @@ public final class PipelineRunner {
         do {
             let layout = try layout(statsFile: statsFile)
             stats = layout.stats
+            let plans = try resumePlans(layout)
+            defer { endJournals(plans) }
             // A rejects file shared by several outputs takes each write under the registry's lock, so
             // a signal handler can cut it back to the outputs kept.
             let sharedRejects = try layout.sharedRejects.map {
-                try OutputFile(path: $0.path, target: $0.target, guarded: layout.isTemplate, brokenPipeIsQuiet: false)
+                try OutputFile(path: $0.path, target: $0.target, guarded: layout.isTemplate, brokenPipeIsQuiet: false,
+                               adopting: layout.isTemplate ? nil : plans[0].rejectsAdoption)
             }
             for (index, part) in layout.parts.enumerated() {
-                let result = runPart(part, sharedRejects: sharedRejects, writesRejectsHeader: index == 0,
+                let result = runPart(part, sharedRejects: sharedRejects, writesRejectsHeader: index == 0 && plans[0].point == nil,
                                      commitsSharedRejects: !layout.isTemplate,
-                                     badRowsBefore: summary.rowsSkipped + summary.rowsRejected)
+                                     badRowsBefore: summary.rowsSkipped + summary.rowsRejected, resume: plans[index])
                 summary = summary.adding(result.figures)
                 failure = result.failure
                 if failure != nil { break }
@@ -106,16 +114,21 @@ public final class PipelineRunner {
     /// Reads one part's inputs into its output. Returns the part's figures as they stand on disk
     /// (also after a failure) and the error it stopped on.
     private func runPart(_ part: RunLayout.Part, sharedRejects: OutputFile?, writesRejectsHeader: Bool,
-                         commitsSharedRejects: Bool, badRowsBefore: Int) -> (figures: RunSummary, failure: (any Error)?) {
+                         commitsSharedRejects: Bool, badRowsBefore: Int, resume: PartResume) -> (figures: RunSummary, failure: (any Error)?) {
+        if resume.alreadyCommitted, let point = resume.point {
+            return (Self.committedEarlier(point, part: part), nil)
+        }
         let prepared: (plan: PipelinePlan, inputs: InputSequence)
         let output: OutputFile
         let ownRejects: OutputFile?
         do {
             prepared = try prepare(files: part.files)
             progress.beginInputs()
-            output = try OutputFile(path: part.output.path, target: part.output.target)
+            output = try OutputFile(path: part.output.path, target: part.output.target, adopting: resume.outputAdoption)
             do {
-                ownRejects = try part.rejects.map { try OutputFile(path: $0.path, target: $0.target, brokenPipeIsQuiet: false) }
+                ownRejects = try part.rejects.map {
+                    try OutputFile(path: $0.path, target: $0.target, brokenPipeIsQuiet: false, adopting: resume.rejectsAdoption)
+                }
             } catch {
                 output.discard()
                 throw error
@@ -127,15 +140,22 @@ public final class PipelineRunner {
         var counted = RunSummary()
         var failure: (any Error)?
         do {
-            try writeHeaders(plan: prepared.plan, output: output, rejects: ownRejects != nil || writesRejectsHeader ? rejects : nil)
+            let keeper = try startJournal(resume, inputs: prepared.inputs, output: output, rejects: rejects)
+            if resume.point == nil {
+                try writeHeaders(plan: prepared.plan, output: output, rejects: ownRejects != nil || writesRejectsHeader ? rejects : nil)
+            }
             let processed = process(plan: prepared.plan, inputs: prepared.inputs, output: output, rejects: rejects,
-                                    badRowsBefore: badRowsBefore)
+                                    badRowsBefore: badRowsBefore, keeper: keeper, resumed: resume.point)
             counted = processed.figures
+            counted.rowsResumed = resume.point?.rowsRead ?? 0
             if let error = processed.failure { throw error }
             try OutputRegistry.committing {
                 try output.commit()
                 try ownRejects?.commit()
                 if commitsSharedRejects { try sharedRejects?.commit() } else { sharedRejects?.checkpoint() }
+                // A template run keeps the journal of a committed output until the run ends, so
+                // that a resumed run knows the output is done.
+                if commitsSharedRejects { keeper?.remove() }
             }
         } catch {
             failure = error
@@ -193,7 +213,7 @@ public final class PipelineRunner {
     /// Reads `inputs` through the workers into `output`: the rows counted by the writer (in total
     /// and per input, up to a failure) and the error that stopped the reading, if any.
     private func process(plan: PipelinePlan, inputs: InputSequence, output: OutputFile, rejects: OutputFile?,
-                         badRowsBefore: Int) -> (figures: RunSummary, failure: (any Error)?) {
+                         badRowsBefore: Int, keeper: JournalKeeper?, resumed: ResumePoint?) -> (figures: RunSummary, failure: (any Error)?) {
         let rejectsCodec = config.errors.rejectsPath.flatMap { config.write.codec(forName: $0) }
         let processors: ProcessorPool
         do {
@@ -215,6 +235,9 @@ public final class PipelineRunner {
                                        figures.output = output.name
                                        inputDone?(figures)
                                    })
+        writer.inputNames = inputs.files.map(InputOpener.displayName)
+        if let resumed { writer.restore(resumed) }
+        writer.keeper = keeper
         let workQueue = DispatchQueue(label: "nnpipe.workers", attributes: .concurrent)
         let writeQueue = DispatchQueue(label: "nnpipe.writer")
         let group = DispatchGroup()
@@ -226,6 +249,7 @@ public final class PipelineRunner {
                                                        maxBytes: config.execution.chunkBytes) else { break }
                 chunk.index = nextIndex
                 nextIndex += 1
+                keeper?.noteChunk(chunk.index, endsAt: inputs.position)
                 progress.advance(rows: chunk.count, bytesRead: inputs.bytesConsumed, file: chunk.source)
                 inFlight.wait()
                 let processor = processors.take()
@@ -246,7 +270,10 @@ public final class PipelineRunner {
         }
         group.wait()
         // The writer's queue is idle now.
-        if writer.failure == nil && readError == nil { writer.finishInput() }
+        if writer.failure == nil && readError == nil {
+            writer.finishInput()
+            keeper?.finish(at: inputs.position, figures: writer.journalFigures)
+        }
         var figures = writer.counted
         // Every input opened, in order; one whose rows never came (a header alone) with zeros.
         figures.inputs = inputs.opened.map { name in

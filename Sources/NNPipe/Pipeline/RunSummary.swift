@@ -12,6 +12,9 @@ public struct RunSummary: Sendable, Codable, Equatable {
     public var rowsSkipped = 0
     public var rowsRejected = 0
     public var rowsDiscarded = 0
+    /// Rows of the run that a killed run had already processed, when this run resumed it
+    /// (`--resume`): they are counted in the other figures too.
+    public var rowsResumed = 0
     /// Output and rejects files committed (by the paths the user gave).
     public var outputsKept: [String] = []
     /// Unfinished output and rejects files removed after a failure.
@@ -50,6 +53,7 @@ public struct RunSummary: Sendable, Codable, Equatable {
         sum.rowsSkipped += other.rowsSkipped
         sum.rowsRejected += other.rowsRejected
         sum.rowsDiscarded += other.rowsDiscarded
+        sum.rowsResumed += other.rowsResumed
         sum.rowsStreamed += other.rowsStreamed
         sum.outputsKept += other.outputsKept
         sum.outputsRemoved += other.outputsRemoved
@@ -77,13 +81,16 @@ public struct RunSummary: Sendable, Codable, Equatable {
         return parts.isEmpty ? "no output written" : parts.joined(separator: "; ")
     }
 
-    public var rowsPerSecond: Double { seconds > 0 ? Double(rowsRead) / seconds : 0 }
+    /// Rows read by this process per second (a resumed run's rate leaves out the rows read before
+    /// the resume).
+    public var rowsPerSecond: Double { seconds > 0 ? Double(rowsRead - rowsResumed) / seconds : 0 }
 
     /// The summary without the program's name: `done: 1000 rows read, …`.
     public var text: String {
         let rate = rowsPerSecond >= 1 ? String(format: "%.0f", rowsPerSecond) : "0"
         let discarded = rowsDiscarded > 0 ? ", \(rowsDiscarded) discarded" : ""
-        return "\(succeeded ? "done" : "stopped"): \(rowsRead) rows read, \(rowsWritten) written, "
+        let resumed = rowsResumed > 0 ? " (\(rowsResumed) by the run resumed)" : ""
+        return "\(succeeded ? "done" : "stopped"): \(rowsRead) rows read\(resumed), \(rowsWritten) written, "
             + "\(rowsSkipped) skipped, \(rowsRejected) rejected\(discarded) in \(String(format: "%.3f", seconds)) s (\(rate) rows/s)"
             + (succeeded ? "" : "; \(outcome)")
     }
@@ -105,7 +112,7 @@ public struct RunSummary: Sendable, Codable, Equatable {
         return """
             {"succeeded": \(succeeded), "rows_read": \(rowsRead), "rows_written": \(rowsWritten), \
             "rows_skipped": \(rowsSkipped), "rows_rejected": \(rowsRejected), "rows_discarded": \(rowsDiscarded), \
-            "outputs_kept": \(jsonList(outputsKept)), "outputs_removed": \(jsonList(outputsRemoved)), \
+            \(rowsResumed > 0 ? "\"rows_resumed\": \(rowsResumed), " : "")"outputs_kept": \(jsonList(outputsKept)), "outputs_removed": \(jsonList(outputsRemoved)), \
             "seconds": \(String(format: "%.6f", seconds)), "rows_per_second": \(rate), \
             "peak_rss_bytes": \(peakRSSBytes), "inputs": [\(inputs.map(inputJSON).joined(separator: ", "))]}
             """ + "\n"

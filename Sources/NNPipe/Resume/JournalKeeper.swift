@@ -1,0 +1,105 @@
+import Dispatch
+import Foundation
+import Glibc
+
+/// Appends a run's journal entries as its writer writes chunks.
+///
+/// The reader notes where each chunk's records end (``noteChunk(_:endsAt:)``); the writer, after
+/// writing a chunk in order, calls ``chunkWritten(_:figures:)``. At most every ``interval``
+/// seconds the keeper syncs the output and rejects files and then appends an entry counting them,
+/// so an entry never describes data a crash could lose. A failure to keep the journal ends
+/// journaling (the run itself goes on; a later `--resume` then continues from the last entry).
+final class JournalKeeper: @unchecked Sendable {
+    // Unchecked: `positions` is behind a lock (the reader and the writer both use it); the rest is
+    // touched only on the runner's serial writer queue.
+    private var journal: ResumeJournal?
+    /// Set when an entry could not be written: no more are.
+    private var broken = false
+    private let output: OutputFile
+    private let rejects: OutputFile?
+    private let positions = Locked<[Int: InputPosition]>([:])
+    private var chunks: Int
+    private var lastEntry = DispatchTime.now()
+    /// Seconds between entries: 2, or `NNPIPE_TEST_JOURNAL_INTERVAL` (test-only; 0 writes one
+    /// after every chunk).
+    private let interval: Double
+    /// Test-only: `NNPIPE_TEST_EXIT_AFTER_CHUNKS=N` makes the process kill itself (SIGKILL) right
+    /// after its Nth chunk is written, counted over the whole process, so tests can stop a run at an
+    /// exact place.
+    // Unsafe: touched only on the writer's queue, and one output's writer ends before the next one's starts.
+    private nonisolated(unsafe) static var chunksInProcess = 0
+    private static let exitAfterChunks = ProcessInfo.processInfo.environment["NNPIPE_TEST_EXIT_AFTER_CHUNKS"].flatMap { Int($0) }
+
+    init(journal: ResumeJournal, output: OutputFile, rejects: OutputFile?, resumedChunks: Int) {
+        self.journal = journal
+        self.output = output
+        self.rejects = rejects
+        chunks = resumedChunks
+        interval = ProcessInfo.processInfo.environment["NNPIPE_TEST_JOURNAL_INTERVAL"].flatMap { Double($0) } ?? 2
+    }
+
+    /// Records, on the reader's thread, where the records of chunk `index` end.
+    func noteChunk(_ index: Int, endsAt position: InputPosition) {
+        positions.withLock { $0[index] = position }
+    }
+
+    /// What the writer counted so far, for an entry.
+    struct Figures {
+        var counted: RunSummary
+        var perInput: [InputFigures]
+        var badRows: Int
+        /// The display names of the part's inputs, to number ``perInput``.
+        var names: [String]
+    }
+
+    /// Called by the writer after chunk `index` (and every one before it) has been written.
+    func chunkWritten(_ index: Int, figures: () -> Figures) {
+        chunks += 1
+        let position = positions.withLock { $0.removeValue(forKey: index) }
+        if !broken, let position, Double(DispatchTime.now().uptimeNanoseconds - lastEntry.uptimeNanoseconds) / 1e9 >= interval {
+            append(point(position, figures()))
+            lastEntry = DispatchTime.now()
+        }
+        Self.chunksInProcess += 1
+        if let limit = Self.exitAfterChunks, Self.chunksInProcess >= limit { kill(getpid(), SIGKILL) }
+    }
+
+    /// Appends the final entry (`done`), after the writer's last chunk and before the output is
+    /// renamed into place.
+    func finish(at position: InputPosition, figures: Figures) {
+        var last = point(position, figures)
+        last.done = true
+        append(last)
+    }
+
+    /// Removes the journal, once the output is committed (or the run has ended otherwise).
+    func remove() {
+        journal?.remove()
+        journal = nil
+    }
+
+    private func point(_ position: InputPosition, _ figures: Figures) -> ResumePoint {
+        var point = ResumePoint(next: position, chunks: chunks, outputLength: output.bytesWritten,
+                                rejectsLength: rejects?.bytesWritten ?? 0)
+        point.rowsRead = figures.counted.rowsRead
+        point.rowsWritten = figures.counted.rowsWritten
+        point.rowsSkipped = figures.counted.rowsSkipped
+        point.rowsRejected = figures.counted.rowsRejected
+        point.badRows = figures.badRows
+        point.inputs = figures.perInput.map { input in
+            (figures.names.firstIndex(of: input.file) ?? 0, input.rowsRead, input.rowsWritten, input.rowsSkipped, input.rowsRejected)
+        }
+        return point
+    }
+
+    private func append(_ point: ResumePoint) {
+        guard let journal, !broken else { return }
+        do {
+            try output.syncData()
+            try rejects?.syncData()
+            try journal.append(point)
+        } catch {
+            broken = true
+        }
+    }
+}

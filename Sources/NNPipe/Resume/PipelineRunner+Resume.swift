@@ -1,0 +1,69 @@
+import Glibc
+
+extension PipelineRunner {
+    /// Each output's resume plan (see ``ResumePlanner``), decided before any output is opened.
+    func resumePlans(_ layout: RunLayout) throws -> [PartResume] {
+        let identity = RunIdentity(config: config)
+        let notice = self.notice
+        return try layout.parts.map { part in
+            try ResumePlanner.plan(for: part, sharedRejects: layout.sharedRejects, isTemplate: layout.isTemplate,
+                                   identity: identity, resume: resume, notice: { notice?($0) })
+        }
+    }
+
+    /// Removes the run's journals when it ends (a template run keeps those of its committed
+    /// outputs until then).
+    func endJournals(_ plans: [PartResume]) {
+        for path in plans.compactMap(\.journalPath) {
+            unlink(path)
+            OutputRegistry.unregisterJournal(path)
+        }
+    }
+
+    /// Writes the output's new journal (its header, and the entry resumed from) and positions the
+    /// inputs at that entry; nil when no journal is kept. A journal that cannot be written is
+    /// given up (the run goes on without one).
+    func startJournal(_ plan: PartResume, inputs: InputSequence, output: OutputFile, rejects: OutputFile?) throws -> JournalKeeper? {
+        if let point = plan.point {
+            try inputs.resume(at: point.next)
+            progress.advance(rows: point.rowsRead, bytesRead: inputs.bytesConsumed, file: InputOpener.displayName(inputs.files[point.next.file]))
+        }
+        guard let path = plan.journalPath, let temporary = output.temporaryFile else { return nil }
+        let contents = ResumeJournal.Contents(pid: getpid(), outputTemporary: temporary, rejectsTemporary: rejects?.temporaryFile,
+                                              identity: plan.identity, last: plan.point)
+        guard let journal = try? ResumeJournal(path: path, contents: contents) else { return nil }
+        return JournalKeeper(journal: journal, output: output, rejects: rejects, resumedChunks: plan.point?.chunks ?? 0)
+    }
+
+    /// The figures of an output a killed template run had already committed.
+    static func committedEarlier(_ point: ResumePoint, part: RunLayout.Part) -> RunSummary {
+        var figures = RunSummary()
+        figures.rowsRead = point.rowsRead
+        figures.rowsWritten = point.rowsWritten
+        figures.rowsSkipped = point.rowsSkipped
+        figures.rowsRejected = point.rowsRejected
+        figures.rowsResumed = point.rowsRead
+        figures.outputsKept = [part.output.path] + (part.rejects.map { [$0.path] } ?? [])
+        figures.inputs = point.inputs.map { input in
+            var one = InputFigures(file: InputOpener.displayName(part.files[min(input.file, part.files.count - 1)]))
+            (one.rowsRead, one.rowsWritten, one.rowsSkipped, one.rowsRejected) = (input.read, input.written, input.skipped, input.rejected)
+            one.output = part.output.path
+            return one
+        }
+        return figures
+    }
+}
+
+extension PartResume {
+    /// The killed run's temporary output and the length of it that stays.
+    var outputAdoption: (path: String, length: Int)? {
+        guard let adopted, let point else { return nil }
+        return (adopted.outputTemporary, point.outputLength)
+    }
+
+    /// The same for its rejects file.
+    var rejectsAdoption: (path: String, length: Int)? {
+        guard let adopted, let point, let rejects = adopted.rejectsTemporary else { return nil }
+        return (rejects, point.rejectsLength)
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Glibc
+
+/// What one output of a run does about resume journals.
+struct PartResume {
+    /// Where this output's journal goes; nil when none is kept (a stream, standard input, a rejects
+    /// stream, or a template run sharing one rejects file).
+    var journalPath: String?
+    var identity: RunIdentity
+    /// The killed run being continued: its journal and last entry.
+    var adopted: ResumeJournal.Contents?
+    /// The entry to continue from.
+    var point: ResumePoint? { adopted?.last }
+    /// Whether the killed run had already committed this output (a template run's earlier
+    /// output): nothing is left to do for it.
+    var alreadyCommitted = false
+}
+
+/// Decides, before anything is opened, whether each output of a run starts afresh or continues a
+/// killed run's temporary file, and cleans up after killed runs that are not continued.
+enum ResumePlanner {
+    /// The plan for `part`. With `resume`, a journal of the same run is adopted; one of a different
+    /// run is refused (``ResumeRefused``), and without a journal the output starts from the
+    /// beginning with a notice. Without `resume`, a journal left by a dead process is removed (with
+    /// a notice when its temporary output was still there).
+    static func plan(for part: RunLayout.Part, sharedRejects: RunLayout.Destination?, isTemplate: Bool,
+                     identity base: RunIdentity, resume: Bool, notice: (String) -> Void) throws -> PartResume {
+        let name = part.output.path
+        let rejects = part.rejects ?? sharedRejects
+        guard case .file(let target) = part.output.target, !part.files.contains("-"),
+              rejects.map({ !$0.target.isStream }) ?? true, !(isTemplate && part.rejects == nil && sharedRejects != nil) else {
+            if resume { notice("\(name): nothing to resume (no journal is kept for this output): starting from the beginning") }
+            return PartResume(journalPath: nil, identity: base)
+        }
+        let path = ResumeJournal.path(forTarget: target)
+        let identity = base.adding(inputs: part.files)
+        var plan = PartResume(journalPath: path, identity: identity)
+        if let writer = ResumeJournal.writer(path), writer != getpid(), isRunning(writer) {
+            // A live process writes this output now: leave its journal alone, keep none.
+            if resume { throw ResumeRefused(file: name, problem: "another nnpipe (process \(writer)) is writing this output now") }
+            plan.journalPath = nil
+            return plan
+        }
+        let contents = ResumeJournal.read(path)
+        if !resume {
+            if let contents, FileManager.default.fileExists(atPath: contents.outputTemporary) {
+                notice("\(name): removed the unfinished output of an earlier run that was killed (process \(contents.pid)); "
+                    + "nnpipe run --resume continues such a run")
+            }
+            unlink(path)
+            return plan
+        }
+        guard let contents, let last = contents.last else {
+            notice("\(name): nothing to resume (no journal of a killed run): starting from the beginning")
+            unlink(path)
+            return plan
+        }
+        if let change = contents.identity.change(to: identity) {
+            throw ResumeRefused(file: name, problem: "\(change) since the run that was killed; "
+                + "run again without --resume to start from the beginning")
+        }
+        let outputThere = FileManager.default.fileExists(atPath: contents.outputTemporary)
+        let rejectsThere = contents.rejectsTemporary.map { FileManager.default.fileExists(atPath: $0) } ?? (rejects == nil)
+        if outputThere && rejectsThere {
+            plan.adopted = contents
+        } else if last.done && !outputThere && isTemplate {
+            plan.adopted = contents
+            plan.alreadyCommitted = true
+        } else {
+            notice("\(name): nothing to resume (the killed run's temporary output is gone): starting from the beginning")
+            unlink(path)
+        }
+        return plan
+    }
+
+    /// Whether process `pid` exists and is an nnpipe (after a reboot, the id of a killed run may
+    /// belong to another program).
+    static func isRunning(_ pid: pid_t) -> Bool {
+        guard kill(pid, 0) == 0 || errno != ESRCH else { return false }
+        guard let name = try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8) else { return true }
+        return name.hasPrefix("nnpipe")
+    }
+}

@@ -1,0 +1,67 @@
+/// One journal entry: how far a run had got with everything before it on disk.
+///
+/// Written only after the output and rejects data it counts have been synced: resuming truncates
+/// the temporary files to ``outputLength`` and ``rejectsLength`` and reads on from ``next``.
+struct ResumePoint {
+    /// Where the next unread record begins.
+    var next: InputPosition
+    /// Chunks written so far.
+    var chunks: Int
+    /// Rows read, written, skipped and rejected so far, and the bad rows counted towards
+    /// `max_errors` (over the whole run).
+    var rowsRead = 0
+    var rowsWritten = 0
+    var rowsSkipped = 0
+    var rowsRejected = 0
+    var badRows = 0
+    /// The same four counts for each input of this output that has had rows, in order.
+    var inputs: [(file: Int, read: Int, written: Int, skipped: Int, rejected: Int)] = []
+    /// The temporary output's and rejects file's lengths.
+    var outputLength: Int
+    var rejectsLength: Int
+    /// Whether the output was complete (written just before it was renamed into place).
+    var done = false
+
+    /// The entry as one journal line's text (without checksum and newline).
+    var line: String {
+        let counts = inputs.map { "\($0.file):\($0.read):\($0.written):\($0.skipped):\($0.rejected)" }.joined(separator: ",")
+        return "entry file=\(next.file) offset=\(next.offset) stored=\(next.storedOffset) line=\(next.line) chunks=\(chunks) "
+            + "read=\(rowsRead) written=\(rowsWritten) skipped=\(rowsSkipped) rejected=\(rowsRejected) bad=\(badRows) "
+            + "output=\(outputLength) rejects=\(rejectsLength) done=\(done ? 1 : 0) inputs=\(counts.isEmpty ? "-" : counts)"
+    }
+
+    /// Reads an entry line's text; nil when it is not one.
+    init?(line: String) {
+        var values: [String: String] = [:]
+        let words = line.split(separator: " ")
+        guard words.first == "entry" else { return nil }
+        for word in words.dropFirst() {
+            guard let equals = word.firstIndex(of: "=") else { return nil }
+            values[String(word[..<equals])] = String(word[word.index(after: equals)...])
+        }
+        func number(_ key: String) -> Int? { values[key].flatMap { Int($0) } }
+        guard let file = number("file"), let offset = number("offset"), let stored = number("stored"), let line = number("line"),
+              let chunks = number("chunks"), let read = number("read"), let written = number("written"),
+              let skipped = number("skipped"), let rejected = number("rejected"), let bad = number("bad"),
+              let output = number("output"), let rejects = number("rejects"), let done = number("done"),
+              let inputs = values["inputs"] else { return nil }
+        next = InputPosition(file: file, offset: offset, storedOffset: stored, line: line)
+        self.chunks = chunks
+        (rowsRead, rowsWritten, rowsSkipped, rowsRejected, badRows) = (read, written, skipped, rejected, bad)
+        (outputLength, rejectsLength, self.done) = (output, rejects, done == 1)
+        if inputs != "-" {
+            for item in inputs.split(separator: ",") {
+                let n = item.split(separator: ":").compactMap { Int($0) }
+                guard n.count == 5 else { return nil }
+                self.inputs.append((n[0], n[1], n[2], n[3], n[4]))
+            }
+        }
+    }
+
+    init(next: InputPosition, chunks: Int, outputLength: Int, rejectsLength: Int) {
+        self.next = next
+        self.chunks = chunks
+        self.outputLength = outputLength
+        self.rejectsLength = rejectsLength
+    }
+}

@@ -1,0 +1,282 @@
+import Foundation
+import Glibc
+import Testing
+
+/// `nnpipe run --resume`: a run killed outright (SIGKILL) and resumed ends byte-identical to one
+/// that was never killed.
+///
+/// Inputs are plain or gzip, outputs plain, gzip or zstd, with the reject policy and one bad row.
+/// Some resumed runs are killed again before they finish. Runs are stopped two ways: by the test-only hook `NNPIPE_TEST_EXIT_AFTER_CHUNKS=N` (the process
+/// kills itself right after writing its Nth chunk), and by a real SIGKILL after a random delay.
+/// `NNPIPE_TEST_JOURNAL_INTERVAL=0` makes the journal take an entry after every chunk, so that
+/// short runs have entries to resume from. The moments are drawn from a seed, printed;
+/// `NNPIPE_RESUME_SEED` replays one and `NNPIPE_RESUME_KILLS` sets how many kills (12 by default).
+@Suite struct ResumeTests {
+    static let seed = ProcessInfo.processInfo.environment["NNPIPE_RESUME_SEED"].flatMap(UInt64.init) ?? 20261129
+    static let kills = ProcessInfo.processInfo.environment["NNPIPE_RESUME_KILLS"].flatMap(Int.init) ?? 12
+    static let rows = 60_000
+    static let chunkRows = 500
+    static let everyChunk = ["NNPIPE_TEST_JOURNAL_INTERVAL": "0"]
+
+    /// A folder with `big.csv` (and `big.csv.gz`): `rows` rows `id,x1,x2`, row 20000 bad (`abc`).
+    static func makeFolder() throws -> WorkDir {
+        let dir = try WorkDir()
+        try Shell.run(#"awk -v n=\#(rows) 'BEGIN { print "id,x1,x2"; for (i = 1; i <= n; i++) if (i == 20000) print i ",abc,1"; else print i "," (i % 97) / 8 "," (i % 89) / 4 }' > big.csv && gzip -k big.csv"#,
+                      in: dir.url)
+        try dir.write("m.json", sumModel)
+        try dir.write("p.yaml", """
+            stages:
+              - read:
+                  path: big.csv
+                  features: [x1, x2]
+                  carry: [id]
+              - forward:
+                  model: m.json
+              - write:
+                  path: out.csv
+            execution:
+              chunk_rows: \(chunkRows)
+            errors:
+              policy: reject
+              rejects: rej.csv
+            """)
+        return dir
+    }
+
+    /// The files a run leaves besides its outputs: temporary outputs and journals.
+    static func leftovers(_ dir: WorkDir) throws -> [String] {
+        try dir.listing().filter { $0.contains(".nnpipe-") }
+    }
+
+    /// Runs `nnpipe ARGS` and SIGKILLs it (this child, by its id) after `delay` seconds, unless it
+    /// has ended by then.
+    static func killAfter(_ delay: Double, _ dir: WorkDir, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = CLI.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = dir.url
+        process.environment = ProcessInfo.processInfo.environment.merging(everyChunk) { $1 }
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
+        _ = poll(seconds: delay) { !process.isRunning }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    @Test func aRunKilledAtRandomMomentsResumesToTheSameBytes() throws {
+        print("ResumeTests: seed \(Self.seed), \(Self.kills) kills (NNPIPE_RESUME_SEED, NNPIPE_RESUME_KILLS)")
+        var random = SplitMix64(state: Self.seed)
+        let dir = try Self.makeFolder()
+        let chunks = Self.rows / Self.chunkRows
+        var references: [String: (output: Data, rejects: Data, seconds: Double)] = [:]
+        for kill in 0..<Self.kills {
+            let input = random.next(2) == 0 ? "big.csv" : "big.csv.gz"
+            let output = ["out.csv", "out.csv.gz", "out.csv.zst"][random.next(3)]
+            let rejects = random.next(2) == 0 ? "rej.csv" : "rej.csv.gz"
+            let arguments = ["run", "p.yaml", "--input", input, "-o", output, "--rejects", rejects]
+            let key = arguments.joined(separator: " ")
+            if references[key] == nil {
+                let started = Date()
+                let reference = try dir.bounded(arguments + ["-o", "ref-" + output, "--rejects", "ref-" + rejects])
+                #expect(reference.status == 0, "\(reference.stderr)")
+                references[key] = (try dir.read("ref-" + output), try dir.read("ref-" + rejects), Date().timeIntervalSince(started))
+            }
+            guard let reference = references[key] else { continue }
+            // A third of the kills are real SIGKILLs at a random moment of the run; the rest stop
+            // right after a random chunk.
+            let moment: String
+            if kill % 3 == 2 {
+                let delay = Double(random.next(1000)) / 1000 * reference.seconds
+                moment = "SIGKILL after \(String(format: "%.3f", delay)) s"
+                try Self.killAfter(delay, dir, arguments)
+            } else {
+                let after = 1 + random.next(chunks)
+                moment = "after chunk \(after)"
+                let killed = try dir.bounded(arguments,
+                                            environment: Self.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "\(after)"]) { $1 })
+                #expect([9, 137].contains(killed.status) || after >= chunks, "\(killed.stderr)")
+            }
+            var moment2 = ""
+            if kill % 4 == 1 {
+                // Killed again while resuming.
+                let after = 1 + random.next(chunks / 2)
+                moment2 = ", then after \(after) more chunks of the resumed run"
+                _ = try dir.bounded(arguments + ["--resume"],
+                                    environment: Self.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "\(after)"]) { $1 })
+            }
+            let resumed = try dir.bounded(arguments + ["--resume"])
+            let context = "seed \(Self.seed), kill \(kill): \(key), \(moment)\(moment2)"
+            #expect(resumed.status == 0, "\(context): \(resumed.stderr)")
+            #expect(try dir.read(output) == reference.output, "\(context): the output differs")
+            #expect(try dir.read(rejects) == reference.rejects, "\(context): the rejects differ")
+            let left = try Self.leftovers(dir)
+            #expect(left == [], "\(context): \(left)")
+            if output.hasSuffix(".gz") {
+                let valid = try Shell.run("gzip -t \(output) && echo valid", in: dir.url)
+                #expect(String(decoding: valid, as: UTF8.self) == "valid\n", "\(context): not a valid gzip file")
+            }
+            try FileManager.default.removeItem(at: dir.url.appendingPathComponent(output))
+            try FileManager.default.removeItem(at: dir.url.appendingPathComponent(rejects))
+        }
+    }
+
+    @Test func aResumedRunCountsTheWholeRunAndWhatWasResumed() throws {
+        let dir = try Self.makeFolder()
+        let killed = try dir.bounded(["run", "p.yaml"],
+                                    environment: Self.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "50"]) { $1 })
+        #expect([9, 137].contains(killed.status))
+        let resumed = try dir.bounded(["run", "p.yaml", "--resume", "--stats-json", "stats.json"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let stats = try dir.text("stats.json")
+        #expect(stats.contains(#""rows_read": 60000, "rows_written": 59999, "rows_skipped": 0, "rows_rejected": 1"#), "\(stats)")
+        #expect(stats.contains(#""rows_resumed": 25000,"#), "\(stats)")
+        #expect(resumed.stderr.contains("60000 rows read (25000 by the run resumed), 59999 written"), "\(resumed.stderr)")
+    }
+
+    @Test func aTornLastEntryFallsBackToTheOneBefore() throws {
+        let dir = try Self.makeFolder()
+        let reference = try dir.bounded(["run", "p.yaml", "-o", "ref.csv", "--rejects", "ref-rej.csv"])
+        #expect(reference.status == 0)
+        for cut in [1, 20] {
+            let killed = try dir.bounded(["run", "p.yaml"],
+                                        environment: Self.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "30"]) { $1 })
+            #expect([9, 137].contains(killed.status))
+            // The last entry cut short, as by a kill while it was being written.
+            let journal = dir.path(".out.csv.nnpipe-journal")
+            #expect(truncate(journal, off_t(try dir.read(".out.csv.nnpipe-journal").count - cut)) == 0)
+            let resumed = try dir.bounded(["run", "p.yaml", "--resume", "--stats-json", "stats.json"])
+            #expect(resumed.status == 0, "\(resumed.stderr)")
+            let stats = try dir.text("stats.json")
+            #expect(stats.contains(#""rows_resumed": 14500,"#), "\(stats)")
+            #expect(try dir.read("out.csv") == dir.read("ref.csv"))
+            #expect(try dir.read("rej.csv") == dir.read("ref-rej.csv"))
+        }
+    }
+
+    @Test(arguments: ["model", "input", "setting"])
+    func aChangedRunIsRefused(_ change: String) throws {
+        let dir = try Self.makeFolder()
+        let reference = try dir.bounded(["run", "p.yaml", "-o", "ref.csv", "--rejects", "ref-rej.csv"])
+        #expect(reference.status == 0)
+        let killed = try dir.bounded(["run", "p.yaml"],
+                                    environment: Self.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "40"]) { $1 })
+        #expect([9, 137].contains(killed.status))
+        let model = try dir.read("m.json")
+        let input = try dir.read("big.csv")
+        var extra: [String] = []
+        let expected: String
+        switch change {
+        case "model":
+            try dir.write("m.json", String(decoding: model, as: UTF8.self).replacingOccurrences(of: #""bias": [0, 0]"#, with: #""bias": [0, 1]"#))
+            #expect(try dir.read("m.json") != model)
+            expected = "out.csv: cannot resume: the model file m.json changed since the run that was killed"
+        case "input":
+            try dir.write("big.csv", input + Data("60001,1,2\n".utf8))
+            expected = "out.csv: cannot resume: input big.csv changed (its size, modification time or first MiB)"
+        default:
+            extra = ["--set", "execution.chunk_rows=400"]
+            expected = "out.csv: cannot resume: the setting execution.chunk_rows changed"
+        }
+        let refused = try dir.bounded(["run", "p.yaml", "--resume"] + extra)
+        #expect(refused.status == 78)
+        #expect(refused.stderr.contains(expected), "\(refused.stderr)")
+        // Nothing was touched: once the change is undone, the run resumes.
+        try dir.write("m.json", model)
+        if change == "input" {
+            // Its size is back, its modification time is not: still refused.
+            try dir.write("big.csv", input)
+            #expect(try dir.bounded(["run", "p.yaml", "--resume"]).status == 78)
+            return
+        }
+        let resumed = try dir.bounded(["run", "p.yaml", "--resume"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(try dir.read("out.csv") == dir.read("ref.csv"))
+    }
+
+    @Test func resumeWithNothingToResumeStartsFromTheBeginning() throws {
+        let dir = try Self.makeFolder()
+        let result = try dir.bounded(["run", "p.yaml", "--resume"])
+        #expect(result.status == 0)
+        #expect(result.stderr.hasPrefix("nnpipe: out.csv: nothing to resume (no journal of a killed run): starting from the beginning\n"),
+                "\(result.stderr)")
+        #expect(try Self.leftovers(dir) == [])
+    }
+
+    @Test func withoutResumeAKilledRunsLeftoversAreReportedAndRemoved() throws {
+        let dir = try Self.makeFolder()
+        let killed = try dir.bounded(["run", "p.yaml"],
+                                    environment: Self.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "10"]) { $1 })
+        #expect([9, 137].contains(killed.status))
+        #expect(try Self.leftovers(dir).count == 3)
+        let fresh = try dir.bounded(["run", "p.yaml"])
+        #expect(fresh.status == 0)
+        #expect(fresh.stderr.contains("nnpipe: out.csv: removed the unfinished output of an earlier run that was killed (process "),
+                "\(fresh.stderr)")
+        #expect(try Self.leftovers(dir) == [])
+    }
+
+    @Test func severalInputsIntoOneOutputResumeInsideTheRightFile() throws {
+        let dir = try Self.makeFolder()
+        try Shell.run("head -n 25001 big.csv > a.csv && (head -n 1 big.csv; sed -n 25002,50001p big.csv) | gzip > b.csv.gz && "
+            + "(head -n 1 big.csv; sed -n 50002,60001p big.csv) > c.csv", in: dir.url)
+        let inputs = ["a.csv", "b.csv.gz", "c.csv"]
+        let reference = try dir.bounded(["run", "p.yaml"] + inputs + ["-o", "ref.csv", "--rejects", "ref-rej.csv"])
+        #expect(reference.status == 0)
+        // Inside a.csv, at its end, inside b.csv.gz, inside c.csv.
+        for after in [20, 50, 51, 110] {
+            let killed = try dir.bounded(["run", "p.yaml"] + inputs,
+                                        environment: Self.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "\(after)"]) { $1 })
+            #expect([9, 137].contains(killed.status))
+            let resumed = try dir.bounded(["run", "p.yaml"] + inputs + ["--resume"])
+            #expect(resumed.status == 0, "after chunk \(after): \(resumed.stderr)")
+            #expect(try dir.read("out.csv") == dir.read("ref.csv"), "after chunk \(after)")
+            #expect(try dir.read("rej.csv") == dir.read("ref-rej.csv"), "after chunk \(after)")
+        }
+    }
+
+    @Test func headerlessInputsResumeInsideTheRightFile() throws {
+        let dir = try Self.makeFolder()
+        // Without headers, each input's first record is read when it is opened.
+        try Shell.run("sed -n 2,25001p big.csv > a.csv && sed -n 25002,50001p big.csv | gzip > b.csv.gz && "
+            + "sed -n 50002,60001p big.csv > c.csv", in: dir.url)
+        let arguments = ["run", "p.yaml", "a.csv", "b.csv.gz", "c.csv", "--set", "read.header=false",
+                         "--set", "read.features=[1, 2]", "--set", "read.carry=[0]"]
+        let reference = try dir.bounded(arguments + ["-o", "ref.csv", "--rejects", "ref-rej.csv"])
+        #expect(reference.status == 0, "\(reference.stderr)")
+        for after in [1, 50, 51, 52, 110] {
+            let killed = try dir.bounded(arguments,
+                                         environment: Self.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "\(after)"]) { $1 })
+            #expect([9, 137].contains(killed.status))
+            let resumed = try dir.bounded(arguments + ["--resume"])
+            #expect(resumed.status == 0, "after chunk \(after): \(resumed.stderr)")
+            #expect(try dir.read("out.csv") == dir.read("ref.csv"), "after chunk \(after)")
+            #expect(try dir.read("rej.csv") == dir.read("ref-rej.csv"), "after chunk \(after)")
+        }
+    }
+
+    @Test func aTemplateRunResumesAtTheFirstOutputNotCommitted() throws {
+        let dir = try Self.makeFolder()
+        try Shell.run("mkdir in ref out && head -n 25001 big.csv > in/a.csv && (head -n 1 big.csv; sed -n 25002,50001p big.csv) | gzip > in/b.csv.gz && "
+            + "(head -n 1 big.csv; sed -n 50002,60001p big.csv) > in/c.csv", in: dir.url)
+        let inputs = ["in/a.csv", "in/b.csv.gz", "in/c.csv"]
+        let reference = try dir.bounded(["run", "p.yaml"] + inputs + ["-o", "ref/{stem}.csv", "--rejects", "ref/{stem}-rej.csv"])
+        #expect(reference.status == 0)
+        let arguments = ["run", "p.yaml"] + inputs + ["-o", "out/{stem}.csv", "--rejects", "out/{stem}-rej.csv"]
+        for after in [30, 50, 100] {
+            try? FileManager.default.removeItem(at: dir.url.appendingPathComponent("out"))
+            let killed = try dir.bounded(arguments,
+                                        environment: Self.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "\(after)"]) { $1 })
+            #expect([9, 137].contains(killed.status))
+            let resumed = try dir.bounded(arguments + ["--resume", "--stats-json", "stats.json"])
+            #expect(resumed.status == 0, "after chunk \(after): \(resumed.stderr)")
+            for name in ["a.csv", "a-rej.csv", "b.csv", "b-rej.csv", "c.csv", "c-rej.csv"] {
+                #expect(try dir.read("out/" + name) == dir.read("ref/" + name), "after chunk \(after): \(name)")
+            }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("out")).filter { $0.hasPrefix(".") } == [])
+            #expect(try dir.text("stats.json").contains(#""rows_read": 60000,"#))
+        }
+    }
+}

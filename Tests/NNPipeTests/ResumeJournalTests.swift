@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+@testable import NNPipe
+
+@Suite("Resume journal lines: checksums, torn lines, escaped names")
+struct ResumeJournalTests {
+    @Test func aTornOrDamagedLineEndsTheJournal() {
+        let whole = JournalText.line("one") + JournalText.line("two") + JournalText.line("three")
+        #expect(JournalText.lines(Array(whole.utf8)) == ["one", "two", "three"])
+        // Cut anywhere inside the last line: the lines before it stay.
+        let bytes = Array(whole.utf8)
+        let lastStart = (JournalText.line("one") + JournalText.line("two")).utf8.count
+        for cut in lastStart..<(bytes.count - 1) {
+            #expect(JournalText.lines(Array(bytes[..<cut])) == ["one", "two"], "cut at \(cut)")
+        }
+        // A changed byte fails its checksum, and nothing after it is read.
+        var damaged = bytes
+        damaged[1] = UInt8(ascii: "x")
+        #expect(JournalText.lines(damaged) == [])
+    }
+
+    @Test func namesWithSpacesAndControlsRoundTrip() {
+        for name in ["plain.csv", "with space.csv", "100%.csv", "tab\there", "new\nline", "é ü.csv", ""] {
+            let word = JournalText.escape(name)
+            #expect(!word.contains(" ") && !word.contains("\n"))
+            #expect(JournalText.unescape(word[...]) == name)
+        }
+    }
+
+    @Test func anEntryReadsBackAsWritten() throws {
+        var point = ResumePoint(next: InputPosition(file: 2, offset: 123_456_789_012, storedOffset: 4_194_304, line: 77),
+                                chunks: 9, outputLength: 1_000_000, rejectsLength: 512)
+        (point.rowsRead, point.rowsWritten, point.rowsSkipped, point.rowsRejected, point.badRows) = (10, 7, 1, 2, 3)
+        point.inputs = [(0, 4, 4, 0, 0), (2, 6, 3, 1, 2)]
+        point.done = true
+        let read = try #require(ResumePoint(line: point.line))
+        #expect(read.line == point.line)
+        #expect(read.next == point.next)
+        #expect(ResumePoint(line: "entry file=1") == nil)
+    }
+}
