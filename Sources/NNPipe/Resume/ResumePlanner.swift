@@ -34,6 +34,10 @@ enum ResumePlanner {
         }
         let path = ResumeJournal.path(forTarget: target)
         let identity = base.adding(inputs: part.files)
+        guard identity.isVerifiable else {
+            if resume { notice("\(name): nothing to resume (no journal is kept when an input or a file the pipeline reads is a pipe or a device): starting from the beginning") }
+            return PartResume(journalPath: nil, identity: identity)
+        }
         var plan = PartResume(journalPath: path, identity: identity)
         if let writer = ResumeJournal.writer(path), writer != getpid(), isRunning(writer) {
             // A live process writes this output now: leave its journal alone, keep none.
@@ -63,14 +67,25 @@ enum ResumePlanner {
         let rejectsThere = contents.rejectsTemporary.map { FileManager.default.fileExists(atPath: $0) } ?? (rejects == nil)
         if outputThere && rejectsThere {
             plan.adopted = contents
-        } else if last.done && !outputThere && isTemplate {
+        } else if last.done && !outputThere && isTemplate && committedFilesThere(output: target, rejects: part.rejects) {
             plan.adopted = contents
             plan.alreadyCommitted = true
+        } else if last.done && !outputThere && isTemplate {
+            notice("\(name): the output the killed run committed (or its rejects file) is gone: starting this output from the beginning")
+            unlink(path)
         } else {
             notice("\(name): nothing to resume (the killed run's temporary output is gone): starting from the beginning")
             unlink(path)
         }
         return plan
+    }
+
+    /// Whether a committed output, and its own rejects file when it has one, are in place (a kill
+    /// between the two renames, or a user, may have left one missing).
+    private static func committedFilesThere(output: String, rejects: RunLayout.Destination?) -> Bool {
+        guard FileManager.default.fileExists(atPath: output) else { return false }
+        guard let rejects, case .file(let rejectsTarget) = rejects.target else { return true }
+        return FileManager.default.fileExists(atPath: rejectsTarget)
     }
 
     /// Whether process `pid` exists and is an nnpipe (after a reboot, the id of a killed run may

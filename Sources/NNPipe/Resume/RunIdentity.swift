@@ -23,18 +23,31 @@ struct RunIdentity: Equatable {
         var lines: [(String, String)] = []
         Self.settings(of: config, path: "", into: &lines)
         parts = lines.map { Part(kind: "setting", name: $0.0, value: $0.1) }
+        // Another build may write other bytes (number text, gzip members) for the same settings.
+        parts.append(Part(kind: "nnpipe", name: "version", value: NNPipeVersion.current))
         for file in config.filesRead where file.role != "pipeline file" {
             parts.append(Part(kind: file.role.replacingOccurrences(of: " ", with: "_"), name: file.path,
                               value: Self.fileSummary(file.path, hashing: .max, withTime: false)))
         }
     }
 
-    /// This identity with `files`, the inputs of one output.
+    /// This identity with `files`, the inputs of one output, and their order (a journal's position
+    /// names an input by its place in the list).
     func adding(inputs files: [String]) -> RunIdentity {
-        RunIdentity(parts: parts + files.map { file in
+        var order = Fnv64()
+        for file in files { order.add(file) }
+        return RunIdentity(parts: parts + files.map { file in
             Part(kind: "input", name: file, value: Self.fileSummary(file, hashing: 1 << 20, withTime: true))
-        })
+        } + [Part(kind: "inputs", name: "order", value: order.hex)])
     }
+
+    /// The value of a file that is not a regular file (a pipe, a device, standard input): it is
+    /// never opened for the identity, since reading it would take bytes from the run.
+    static let unverifiable = "not-a-regular-file"
+
+    /// Whether every file of the run is a regular file whose bytes the identity holds: a run that
+    /// reads a pipe cannot be checked, so it keeps no journal.
+    var isVerifiable: Bool { !parts.contains { $0.value == Self.unverifiable } }
 
     init(parts: [Part]) { self.parts = parts }
 
@@ -59,6 +72,7 @@ struct RunIdentity: Equatable {
         switch part.kind {
         case "setting": return "the setting \(part.name) changed"
         case "input": return added ? "input \(part.name) was not read by that run" : "input \(part.name) changed (its size, modification time or first MiB)"
+        case "inputs": return "the inputs or their order changed"
         default: return "the \(part.kind.replacingOccurrences(of: "_", with: " ")) \(part.name) changed"
         }
     }
@@ -67,6 +81,7 @@ struct RunIdentity: Equatable {
     static func fileSummary(_ path: String, hashing limit: Int, withTime: Bool) -> String {
         var info = stat()
         guard stat(path, &info) == 0 else { return "missing" }
+        guard info.st_mode & S_IFMT == S_IFREG else { return unverifiable }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return "unreadable" }
         defer { close(fd) }
@@ -100,9 +115,25 @@ struct RunIdentity: Equatable {
             lines.append((path, hash.hex))
             return
         }
+        if let texts = value as? [String] {
+            var hash = Fnv64()
+            for text in texts { hash.add(text) }
+            lines.append((path, hash.hex))
+            return
+        }
         let mirror = Mirror(reflecting: value)
         let style = mirror.displayStyle
-        if mirror.children.isEmpty || style == .collection && mirror.children.count > 32 {
+        if style == .collection && mirror.children.count > 32 {
+            // A long list is one line: its elements' settings (positions in the file left out,
+            // as everywhere) hashed together.
+            var elements: [(String, String)] = []
+            for child in mirror.children { settings(of: child.value, path: "", into: &elements) }
+            var hash = Fnv64()
+            for (name, value) in elements { hash.add(name); hash.add(value) }
+            lines.append((path, hash.hex))
+            return
+        }
+        if mirror.children.isEmpty {
             var hash = Fnv64()
             hash.add(String(reflecting: value))
             lines.append((path.isEmpty ? "pipeline" : path, hash.hex))

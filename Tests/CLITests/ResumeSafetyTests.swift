@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+/// What a journal must never do: read bytes that belong to the run, let a resumed run read its
+/// inputs in another order, or count as kept an output that is no longer there.
+@Suite("Resume safety: pipes, input order, committed outputs")
+struct ResumeSafetyTests {
+    @Test("an input that is a pipe is never opened for the journal: every row is read, with or without --resume")
+    func pipeInputKeepsEveryRow() throws {
+        let dir = try ResumeTests.makeFolder()
+        let reference = try dir.bounded(["run", "p.yaml", "-o", "ref.csv", "--rejects", "ref-rej.csv"])
+        #expect(reference.status == 0, "\(reference.stderr)")
+        for extra in ["", " --resume"] {
+            _ = try Shell.run("cat big.csv | '\(CLI.binary.path)' run p.yaml --input /dev/stdin -o pipe.csv --rejects pipe-rej.csv -q\(extra) 2>err.txt",
+                              in: dir.url)
+            let messages = try dir.text("err.txt")
+            #expect(try dir.read("pipe.csv") == dir.read("ref.csv"), "with\(extra.isEmpty ? "out" : "") --resume: \(messages)")
+            #expect(try dir.read("pipe-rej.csv") == dir.read("ref-rej.csv"))
+        }
+    }
+
+    @Test("the same inputs in another order are refused: the journal's position names an input by its place")
+    func reorderedInputsAreRefused() throws {
+        let dir = try ResumeTests.makeFolder()
+        try Shell.run("head -n 30001 big.csv > a.csv && (head -n 1 big.csv; sed -n 30002,60001p big.csv) > b.csv", in: dir.url)
+        let killed = try dir.bounded(["run", "p.yaml", "a.csv", "b.csv"],
+                                    environment: ResumeTests.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "80"]) { $1 })
+        #expect([9, 137].contains(killed.status))
+        let resumed = try dir.bounded(["run", "p.yaml", "b.csv", "a.csv", "--resume"])
+        #expect(resumed.status == 78, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("the inputs or their order changed"), "\(resumed.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path("out.csv")))
+    }
+
+    @Test("a template run whose committed output was removed makes it again instead of counting it as kept")
+    func removedCommittedOutputIsMadeAgain() throws {
+        let dir = try ResumeTests.makeFolder()
+        try Shell.run("mkdir in ref out && head -n 25001 big.csv > in/a.csv && (head -n 1 big.csv; sed -n 25002,60001p big.csv) > in/b.csv",
+                      in: dir.url)
+        let inputs = ["in/a.csv", "in/b.csv"]
+        let reference = try dir.bounded(["run", "p.yaml"] + inputs + ["-o", "ref/{stem}.csv", "--rejects", "ref/{stem}-rej.csv"])
+        #expect(reference.status == 0, "\(reference.stderr)")
+        let arguments = ["run", "p.yaml"] + inputs + ["-o", "out/{stem}.csv", "--rejects", "out/{stem}-rej.csv"]
+        for removed in ["a.csv", "a-rej.csv"] {
+            try? FileManager.default.removeItem(at: dir.url.appendingPathComponent("out"))
+            // a.csv has 50 chunks: the kill comes while b.csv is written, after a.csv's commit.
+            let killed = try dir.bounded(arguments,
+                                        environment: ResumeTests.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "70"]) { $1 })
+            #expect([9, 137].contains(killed.status))
+            #expect(FileManager.default.fileExists(atPath: dir.path("out/a.csv")))
+            try FileManager.default.removeItem(at: dir.url.appendingPathComponent("out/" + removed))
+            let resumed = try dir.bounded(arguments + ["--resume"])
+            #expect(resumed.status == 0, "\(removed) removed: \(resumed.stderr)")
+            for name in ["a.csv", "a-rej.csv", "b.csv", "b-rej.csv"] {
+                #expect(try dir.read("out/" + name) == dir.read("ref/" + name), "\(removed) removed: \(name)")
+            }
+            #expect(try ResumeTests.leftovers(dir) == [])
+        }
+    }
+}
