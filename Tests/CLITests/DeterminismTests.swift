@@ -32,4 +32,32 @@ struct DeterminismTests {
             }
         }
     }
+
+    /// chunk_bytes cuts blas-wide's rows (about 800 bytes each) into whole 256-row blocks (at
+    /// 250,000 bytes), one block over the target (100,000), or short padded chunks under the hard
+    /// limit of twice the target (2,000): the products' shapes never change, so neither do the bytes.
+    @Test("byte-identical whatever chunk_bytes cuts, on OpenBLAS's layers",
+          .timeLimit(.minutes(2)))
+    func byteIdenticalOverChunkBytes() throws {
+        let dir = try WorkDir()
+        let folder = CLI.fixture("golden/blas-wide")
+        let features = (0..<64).map { "x\($0)" }
+        var reference: Data?
+        for chunkBytes in [0, 2000, 100_000, 250_000] {
+            let output = "out-\(chunkBytes).csv"
+            try dir.write("p.yaml", pipelineYAML(input: folder.appendingPathComponent("input.csv").path,
+                                                  model: folder.appendingPathComponent("model.json").path,
+                                                  features: features, output: output))
+            let sizing = chunkBytes == 0 ? [] : ["--set", "execution.chunk_bytes=\(chunkBytes)"]
+            let result = try CLI.run(["run", "p.yaml", "--workers", "2"] + sizing, in: dir.url)
+            #expect(result.status == 0, "\(result.stderr)")
+            let bytes = try dir.read(output)
+            if let reference {
+                #expect(bytes == reference, "chunk_bytes \(chunkBytes)")
+            } else {
+                reference = bytes
+                #expect(bytes.count > 10_000)
+            }
+        }
+    }
 }

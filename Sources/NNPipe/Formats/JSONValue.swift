@@ -4,7 +4,7 @@
 /// hundreds of thousands of numbers, which `JSONSerialization` boxes one by one (seconds and tens
 /// of megabytes); here numbers are parsed in place by ``FloatParser`` and syntax errors name the
 /// line and column.
-public indirect enum JSONValue: Equatable, Sendable {
+public enum JSONValue: Equatable, Sendable {
     case object([(key: String, value: JSONValue)])
     case array([JSONValue])
     case number(Double)

@@ -215,11 +215,11 @@ public final class PipelineRunner {
     private func process(plan: PipelinePlan, inputs: InputSequence, output: OutputFile, rejects: OutputFile?,
                          badRowsBefore: Int, keeper: JournalKeeper?, resumed: ResumePoint?) -> (figures: RunSummary, failure: (any Error)?) {
         let rejectsCodec = config.errors.rejectsPath.flatMap { config.write.codec(forName: $0) }
-        let processors: ProcessorPool
+        let processors: [ChunkProcessor]
         do {
-            processors = ProcessorPool(try (0..<plan.workers).map { _ in
+            processors = try (0..<plan.workers).map { _ in
                 try ChunkProcessor(plan: plan, inputName: inputName, rejectsCodec: rejectsCodec)
-            })
+            }
         } catch {
             return (RunSummary(), error)
         }
@@ -238,36 +238,50 @@ public final class PipelineRunner {
         writer.inputNames = inputs.files.map(InputOpener.displayName)
         if let resumed { writer.restore(resumed) }
         writer.keeper = keeper
-        let workQueue = DispatchQueue(label: "nnpipe.workers", attributes: .concurrent)
         let writeQueue = DispatchQueue(label: "nnpipe.writer")
+        // One group member per chunk, from its reading until the writer took it.
         let group = DispatchGroup()
+        let queue = ChunkQueue()
+        let workersDone = DispatchGroup()
+        // A thread per worker, each with its own processor, taking chunks until the queue closes:
+        // threads rather than Dispatch work items, so that no worker count can take every thread
+        // of Dispatch's pool from the writer's queue.
+        for processor in processors {
+            let processor = SendableBox(processor)
+            workersDone.enter()
+            let thread = Thread {
+                while let chunk = queue.take() {
+                    let result = SendableBox(processor.value.process(chunk))
+                    writeQueue.async {
+                        writer.accept(result.value)
+                        group.leave()
+                    }
+                }
+                workersDone.leave()
+            }
+            thread.name = "nnpipe worker"
+            thread.start()
+        }
         var nextIndex = 0
         var readError: (any Error)?
+        var sizing = ChunkSizing(maxRecords: config.execution.chunkRows, targetBytes: config.execution.chunkBytes)
         do {
             while !stop.isSet {
-                guard var chunk = try inputs.nextChunk(maxRecords: config.execution.chunkRows,
-                                                       maxBytes: config.execution.chunkBytes) else { break }
+                guard var chunk = try inputs.nextChunk(maxRecords: sizing.records, maxBytes: sizing.byteLimit) else { break }
+                sizing.learn(from: chunk)
                 chunk.index = nextIndex
                 nextIndex += 1
                 keeper?.noteChunk(chunk.index, endsAt: inputs.position)
                 progress.advance(rows: chunk.count, bytesRead: inputs.bytesConsumed, file: chunk.source)
                 inFlight.wait()
-                let processor = processors.take()
                 group.enter()
-                let work = SendableBox((chunk, processor))
-                workQueue.async {
-                    let (chunk, processor) = work.value
-                    let result = processor.process(chunk)
-                    processors.put(processor)
-                    writeQueue.async {
-                        writer.accept(result)
-                        group.leave()
-                    }
-                }
+                queue.put(chunk)
             }
         } catch {
             readError = error
         }
+        queue.close(workers: processors.count)
+        workersDone.wait()
         group.wait()
         // The writer's queue is idle now.
         if writer.failure == nil && readError == nil {
