@@ -1,4 +1,4 @@
-/* Processor-state helpers Swift cannot express. */
+/* Processor-state helpers Swift cannot express (see also fields.h). */
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 

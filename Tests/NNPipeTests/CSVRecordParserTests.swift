@@ -17,7 +17,7 @@ struct CSVRecordParserTests {
         }
     }
 
-    @Test("the memchr fast path gives libcsv's fields on random unquoted records")
+    @Test("the one-pass split gives libcsv's fields on random unquoted records")
     func fastPathEqualsLibcsv() throws {
         var rng = FuzzTests.generator("fastPathEqualsLibcsv")
         let alphabet = Array("ab1.-e ,,\t".utf8)
@@ -27,6 +27,48 @@ struct CSVRecordParserTests {
             let end: [UInt8] = [[], [0x0A], [0x0D, 0x0A]].randomElement(using: &rng)!
             let text = String(decoding: record + end, as: UTF8.self)
             #expect(try parse(text) == (try parse(text, libcsv: true)), "\(text.debugDescription)")
+        }
+    }
+
+    /// Records of up to 300 bytes (so up to 300 fields: past the first 64 the arrays grow), some
+    /// with a quote or a carriage return anywhere, each followed in its buffer by bytes that must
+    /// change nothing (delimiters, quotes, carriage returns): the sixteen-byte steps read past the
+    /// record's end whenever the buffer allows.
+    @Test("the one-pass split ignores what follows the record and finds quotes at any offset")
+    func splitWithReadableTail() throws {
+        var rng = FuzzTests.generator("splitWithReadableTail")
+        let alphabet = Array("ab1.-e ,,,\t".utf8)
+        let tailBytes = Array(",\"\r\na".utf8)
+        for _ in 0..<20_000 {
+            var record = (0..<Int.random(in: 1...300, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+            if Int.random(in: 0..<4, using: &rng) == 0 {
+                record[Int.random(in: 0..<record.count, using: &rng)] = [0x22, 0x0D].randomElement(using: &rng)!
+            }
+            // A blank line never reaches the parser (the reader skips it); libcsv gives it no field.
+            if record == [0x0D] { continue }
+            let end: [UInt8] = [[], [0x0A], [0x0D, 0x0A]].randomElement(using: &rng)!
+            let tail = (0..<Int.random(in: 0...20, using: &rng)).map { _ in tailBytes.randomElement(using: &rng)! }
+            let buffer = record + end + tail
+            let count = record.count + end.count
+            let split = CSVRecordParser(delimiter: 0x2C)
+            let reference = CSVRecordParser(delimiter: 0x2C)
+            buffer.withUnsafeBufferPointer { bytes in
+                let start = bytes.baseAddress!
+                let splitResult = Result { () throws(CSVRecordParser.Problem) in
+                    try split.parse(start, count: count, readableEnd: start + bytes.count)
+                    return fields(split)
+                }
+                let referenceResult = Result { () throws(CSVRecordParser.Problem) in
+                    try reference.parseWithLibcsv(start, count: count)
+                    return fields(reference)
+                }
+                let text = String(decoding: buffer[0..<count], as: UTF8.self).debugDescription
+                switch (splitResult, referenceResult) {
+                case (.success(let a), .success(let b)): #expect(a == b, "\(text)")
+                case (.failure(let a), .failure(let b)): #expect(a == b, "\(text)")
+                default: Issue.record("\(text): \(splitResult) vs libcsv's \(referenceResult)")
+                }
+            }
         }
     }
 
