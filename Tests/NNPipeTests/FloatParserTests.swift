@@ -130,4 +130,28 @@ struct FloatParserSWARTests {
             }
         }
     }
+
+    /// The short path reads up to three words after the point (9 to 24 digits, as pandas' 17
+    /// significant digits need) and takes their count from the field's length: one byte that is
+    /// not a digit, anywhere, must send the text to the general path's answer.
+    @Test("one stray byte anywhere in a long number gives the general path's answer")
+    func strayByteInLongNumber() {
+        var rng = FuzzTests.generator("strayByteInLongNumber")
+        let strays = Array("x/:.-+e ,\t".utf8) + [0x00, 0xFF, 0x80, 0x2F, 0x3A]
+        for _ in 0..<50_000 {
+            var text: [UInt8] = Bool.random(using: &rng) ? [0x2D] : []
+            text += (0..<Int.random(in: 1...7, using: &rng)).map { _ in UInt8.random(in: 0x30...0x39, using: &rng) }
+            text.append(0x2E)
+            text += (0..<Int.random(in: 1...24, using: &rng)).map { _ in UInt8.random(in: 0x30...0x39, using: &rng) }
+            if Int.random(in: 0..<5, using: &rng) > 0 {
+                text[Int.random(in: 0..<text.count, using: &rng)] = strays.randomElement(using: &rng)!
+            }
+            let general = FloatParser.parse(text)
+            let padded = text + Array(",12345678".utf8)
+            let inPlace = padded.withUnsafeBufferPointer {
+                FloatParser.parse($0.baseAddress!, count: text.count, readable: $0.count)
+            }
+            #expect(inPlace?.bitPattern == general?.bitPattern, "\(String(decoding: text, as: UTF8.self).debugDescription)")
+        }
+    }
 }

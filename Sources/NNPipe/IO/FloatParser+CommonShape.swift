@@ -7,7 +7,8 @@ extension FloatParser {
     ///
     /// Kept small so that it inlines into the caller's loop. The integer digit takes the point's
     /// place in the first eight-byte word, so one SWAR step reads up to eight digits (`%.7g`
-    /// values whole); further words are read eight digits at a time. Then one exact division
+    /// values whole); one or two more words hold the rest of up to 24 digits (pandas' 17
+    /// significant digits), their digit counts known from the text's length. Then one exact division
     /// (Clinger) for mantissas up to 2^53, else Eisel-Lemire. Several integer digits take a
     /// call out of line to build the first word, then the same steps.
     @inlinable @inline(__always)
@@ -57,20 +58,28 @@ extension FloatParser {
             guard notDigitMarks(word) &<< shift == 0 else { return nil }
             mantissa = combineEightDigits((word & 0x0F0F_0F0F_0F0F_0F0F) &<< shift)
         } else {
-            guard digits > 8, notDigitMarks(word) == 0 else { return nil }
-            mantissa = combineEightDigits(word & 0x0F0F_0F0F_0F0F_0F0F)
-            var i = 9
-            while i < length {
-                let raw = UnsafeRawPointer(text + i).loadUnaligned(as: UInt64.self).littleEndian
-                var next = notDigitMarks(raw).trailingZeroBitCount &>> 3
-                if next > length &- i { next = length &- i }
-                if next == 0 { return nil }
-                mantissa = mantissa &* integerPowersOfTen.withUnsafeBufferPointer { $0[next] } &+ eightDigitValue(raw, run: next)
-                i &+= next
-                if next < 8 { break }
+            // 9 to 24 digits: the first eight, then the rest from one or two more words, each
+            // word's digits counted from the text's length (no search for where they end).
+            guard digits > 8, digits <= 24, notDigitMarks(word) == 0 else { return nil }
+            let high = combineEightDigits(word & 0x0F0F_0F0F_0F0F_0F0F)
+            let second = UnsafeRawPointer(text + 9).loadUnaligned(as: UInt64.self).littleEndian
+            let rest = digits &- 8
+            if rest <= 8 {
+                let shift = UInt64(truncatingIfNeeded: (8 &- rest) &* 8)
+                guard notDigitMarks(second) &<< shift == 0 else { return nil }
+                mantissa = high &* integerPowersOfTen.withUnsafeBufferPointer { $0[rest] }
+                    &+ combineEightDigits((second & 0x0F0F_0F0F_0F0F_0F0F) &<< shift)
+            } else {
+                let third = UnsafeRawPointer(text + 17).loadUnaligned(as: UInt64.self).littleEndian
+                let tail = rest &- 8
+                let shift = UInt64(truncatingIfNeeded: (8 &- tail) &* 8)
+                guard notDigitMarks(second) == 0, notDigitMarks(third) &<< shift == 0 else { return nil }
+                mantissa = (high &* 100_000_000 &+ combineEightDigits(second & 0x0F0F_0F0F_0F0F_0F0F))
+                    &* integerPowersOfTen.withUnsafeBufferPointer { $0[tail] }
+                    &+ combineEightDigits((third & 0x0F0F_0F0F_0F0F_0F0F) &<< shift)
             }
             // More than 19 significant digits (a leading `0.` not counted) would wrap the mantissa.
-            guard i == length, digits &- (word & 0xFF == 0x30 ? 1 : 0) <= 19 else { return nil }
+            guard digits &- (word & 0xFF == 0x30 ? 1 : 0) <= 19 else { return nil }
         }
         let fractionDigits = digits &- point
         if mantissa <= 1 << 53 {

@@ -137,7 +137,7 @@ public enum FloatParser {
     /// rounding bit, and the power of two comes from floor(log2(10) × exponent). Only the high word
     /// of the power is used unless the bits below the significand are all ones, where the low word
     /// could carry into them. Ties round to even; subnormals are shifted down before rounding.
-    @usableFromInline
+    @usableFromInline @inline(__always)
     static func eiselLemire(_ mantissa: UInt64, _ exponent: Int) -> UInt64? {
         if exponent < smallestPowerOfFive { return 0 }  // below 10^-342: under half the smallest subnormal
         if exponent > 308 { return 0x7FF0_0000_0000_0000 }
