@@ -250,6 +250,7 @@ public final class PipelineRunner {
             let processor = SendableBox(processor)
             workersDone.enter()
             let thread = Thread {
+                WorkerPriority.lower()
                 while let chunk = queue.take() {
                     let result = SendableBox(processor.value.process(chunk))
                     writeQueue.async {
