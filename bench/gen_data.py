@@ -5,7 +5,8 @@ For every workload it writes, into ``DIR/<workload>/``:
 
 * ``input.csv.gz``: header ``id,x0,...,x{n-1}``, then one row per record:
   an integer ``id`` (0, 1, 2, ...) and the features, each a standard-normal
-  draw written with 7 significant digits (``%.7g``), or with ``--digits 17``
+  draw (or, with ``--distribution uniform``, a uniform one in [0, 1), numpy's
+  ``random()``) written with 7 significant digits (``%.7g``), or with ``--digits 17``
   as pandas' ``to_csv`` writes them by default (Python's ``repr``: the shortest
   text that reads back to the same double, up to 17 significant digits). Compressed with the
   ``gzip -6`` binary through a pipe (Python's gzip module if the binary is
@@ -23,12 +24,13 @@ Workloads (row counts in brackets are the ``--quick`` smoke-test sizes):
 Random weights are normal draws scaled by 1/sqrt(fan_in), biases normal x 0.1;
 each net has its own seed, so W2 and W2x10 share one model. Everything is
 deterministic. 17-digit inputs live in ``DIR/<workload>-d17/`` (same values,
-same model). Beside each input, ``input.json`` records its rows, features and
+same model); uniform inputs in ``DIR/<workload>[-d17]-uniform/``. Beside each input, ``input.json`` records its rows, features and
 uncompressed bytes per value. Existing files are kept (delete a workload's folder to
 regenerate it); files are written under a temporary name and renamed, so an
 interrupted run leaves nothing that looks complete.
 
-Usage: python3 bench/gen_data.py [--dir DIR] [--workloads W1,W2,...] [--digits 7|17] [--quick]
+Usage: python3 bench/gen_data.py [--dir DIR] [--workloads W1,W2,...] [--digits 7|17]
+           [--distribution normal|uniform] [--quick]
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ QUICK_SUBDIR = "quick"  # --quick data lives in DIR/quick so it never mixes with
 GZIP_LEVEL = 6
 CHUNK_ROWS = 50_000  # rows formatted per step (bounds memory)
 DIGITS = (7, 17)  # significant digits a feature is written with: %.7g, or repr (pandas' to_csv)
+DISTRIBUTIONS = ("normal", "uniform")  # the features' distribution: standard normal, or uniform in [0, 1)
 
 # The seed net 2-3-4-2 (all sigmoid), fixed weights.
 SEED_NET = {
@@ -123,20 +126,20 @@ def make_model(workload: Workload) -> dict:
     return {"layers": layers}
 
 
-def workload_dir(base: Path, name: str, quick: bool, digits: int = 7) -> Path:
-    folder = name if digits == 7 else f"{name}-d{digits}"
+def workload_dir(base: Path, name: str, quick: bool, digits: int = 7, distribution: str = "normal") -> Path:
+    folder = (name if digits == 7 else f"{name}-d{digits}") + ("" if distribution == "normal" else f"-{distribution}")
     return (base / QUICK_SUBDIR / folder) if quick else (base / folder)
 
 
-def paths(base: Path, name: str, quick: bool, digits: int = 7) -> tuple[Path, Path]:
+def paths(base: Path, name: str, quick: bool, digits: int = 7, distribution: str = "normal") -> tuple[Path, Path]:
     """(input.csv.gz, model.json) of a workload."""
-    d = workload_dir(base, name, quick, digits)
+    d = workload_dir(base, name, quick, digits, distribution)
     return d / "input.csv.gz", d / "model.json"
 
 
-def input_info(base: Path, name: str, quick: bool, digits: int = 7) -> dict | None:
+def input_info(base: Path, name: str, quick: bool, digits: int = 7, distribution: str = "normal") -> dict | None:
     """What input.json records of an input (rows, features, bytes, bytes_per_value), if written."""
-    path = workload_dir(base, name, quick, digits) / "input.json"
+    path = workload_dir(base, name, quick, digits, distribution) / "input.json"
     try:
         return json.loads(path.read_text())
     except (OSError, ValueError):
@@ -168,7 +171,7 @@ class _GzipSink:
         self._file.close()
 
 
-def write_input(path: Path, workload: Workload, rows: int, digits: int = 7) -> None:
+def write_input(path: Path, workload: Workload, rows: int, digits: int = 7, distribution: str = "normal") -> None:
     """Writes the gzip CSV of `rows` records for `workload` (atomically), and input.json."""
     rng = np.random.default_rng(stable_seed("data:" + workload.name))
     k = workload.features
@@ -182,7 +185,7 @@ def write_input(path: Path, workload: Workload, rows: int, digits: int = 7) -> N
         size = len(header)
         for start in range(0, rows, CHUNK_ROWS):
             n = min(CHUNK_ROWS, rows - start)
-            values = rng.standard_normal((n, k)).tolist()
+            values = (rng.standard_normal((n, k)) if distribution == "normal" else rng.random((n, k))).tolist()
             text = "".join([str(start + i) + (row_fmt % tuple(r)) for i, r in enumerate(values)])
             data = text.encode()
             size += len(data)
@@ -190,16 +193,17 @@ def write_input(path: Path, workload: Workload, rows: int, digits: int = 7) -> N
     finally:
         sink.close()
     os.replace(tmp, path)
-    info = {"rows": rows, "features": k, "digits": digits, "bytes": size,
+    info = {"rows": rows, "features": k, "digits": digits, "distribution": distribution, "bytes": size,
             "bytes_per_value": round(size / (rows * k), 2)}
     (path.parent / "input.json").write_text(json.dumps(info) + "\n")
 
 
-def generate(base: Path, names: list[str], quick: bool, log=print, digits: int = 7) -> None:
+def generate(base: Path, names: list[str], quick: bool, log=print, digits: int = 7,
+             distribution: str = "normal") -> None:
     """Generates the listed workloads under `base` unless their files exist."""
     for name in names:
         workload = WORKLOADS[name]
-        data_path, model_path = paths(base, name, quick, digits)
+        data_path, model_path = paths(base, name, quick, digits, distribution)
         data_path.parent.mkdir(parents=True, exist_ok=True)
         if not model_path.exists():
             tmp = model_path.with_name(model_path.name + ".tmp")
@@ -210,8 +214,8 @@ def generate(base: Path, names: list[str], quick: bool, log=print, digits: int =
             continue
         rows = workload.row_count(quick)
         log(f"[gen] {name}: writing {rows:,} rows x {workload.features} features "
-            f"({digits} significant digits) to {data_path}")
-        write_input(data_path, workload, rows, digits)
+            f"({digits} significant digits, {distribution}) to {data_path}")
+        write_input(data_path, workload, rows, digits, distribution)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -222,13 +226,15 @@ def main(argv: list[str] | None = None) -> int:
                     help=f"comma-separated, of {','.join(WORKLOADS)} (default W1,W2,W3)")
     ap.add_argument("--digits", type=int, default=7, choices=DIGITS,
                     help="significant digits per value: 7 (%%.7g) or 17 (repr, as pandas' to_csv)")
+    ap.add_argument("--distribution", default="normal", choices=DISTRIBUTIONS,
+                    help="the values' distribution: normal (standard normal) or uniform ([0, 1))")
     ap.add_argument("--quick", action="store_true", help="tiny row counts for a smoke test")
     args = ap.parse_args(argv)
     names = [n.strip() for n in args.workloads.split(",") if n.strip()]
     unknown = [n for n in names if n not in WORKLOADS]
     if unknown:
         ap.error(f"unknown workload(s): {', '.join(unknown)}")
-    generate(args.dir, names, args.quick, digits=args.digits)
+    generate(args.dir, names, args.quick, digits=args.digits, distribution=args.distribution)
     return 0
 
 

@@ -212,6 +212,7 @@ class Result:
     kind: str
     rows: int
     digits: int = 7  # significant digits of the input's values
+    distribution: str = "normal"  # the values' distribution (gen_data.DISTRIBUTIONS)
     bytes_per_value: float = 0.0  # uncompressed input bytes / (rows x features)
     samples: dict[str, list[Sample]] = field(default_factory=dict)
     sizes: dict[str, int] = field(default_factory=dict)  # output bytes
@@ -247,9 +248,10 @@ def write_pipeline(path: Path, data: Path, model: Path, out: Path, features: int
 
 def run_case(workload: gen_data.Workload, kind: str, tools: list[str], nnpipe: list[str],
              data: Path, model: Path, out_dir: Path, inflate: float, args, digits: int = 7,
-             bytes_per_value: float = 0.0) -> Result:
+             bytes_per_value: float = 0.0, distribution: str = "normal") -> Result:
     rows = workload.row_count(args.quick)
-    res = Result(workload, kind, rows, digits=digits, bytes_per_value=bytes_per_value, inflate=inflate)
+    res = Result(workload, kind, rows, digits=digits, distribution=distribution,
+                 bytes_per_value=bytes_per_value, inflate=inflate)
     out_dir.mkdir(parents=True, exist_ok=True)
     gz = kind.endswith(".gz")
     outputs = {t: out_dir / f"{t}.{kind}" for t in tools}
@@ -271,7 +273,7 @@ def run_case(workload: gen_data.Workload, kind: str, tools: list[str], nnpipe: l
             outputs[t].unlink(missing_ok=True)
             s = timed(commands[t], f"{workload.name} {kind} {t}")
             res.samples[t].append(s)
-            log(f"  {workload.name} d{digits} {kind:6} {t:8} run {rep + 1}/{args.repeat}: "
+            log(f"  {workload.name} d{digits} {distribution[0]} {kind:6} {t:8} run {rep + 1}/{args.repeat}: "
                 f"{s.wall:8.2f} s wall, {s.cpu:8.2f} s CPU, {s.rss_mib:8.1f} MiB")
     for t in tools:
         res.sizes[t] = outputs[t].stat().st_size
@@ -393,9 +395,9 @@ def render(results: list[Result], args, nnpipe: list[str], started: str,
 
     # Summary
     lines += ["## Summary", "",
-              "| workload | digits | input bytes/value | output | nnpipe (s) | fastest peer (s) "
+              "| workload | values | digits | input bytes/value | output | nnpipe (s) | fastest peer (s) "
               "| ratio | P3 floor (s) | nnpipe / floor | check |",
-              "|---|---:|---:|---|---:|---:|---:|---:|---:|---|"]
+              "|---|---|---:|---:|---|---:|---:|---:|---:|---:|---|"]
     for r in results:
         peers = [t for t in r.samples if t != "nnpipe"]
         has_nn = "nnpipe" in r.samples
@@ -413,16 +415,17 @@ def render(results: list[Result], args, nnpipe: list[str], started: str,
             fl = vs = "-"
         bad = [t for t, (_, err) in r.checks.items() if err]
         check = ("FAIL: " + ", ".join(bad)) if bad else ("ok" if r.checks else "-")
-        lines.append(f"| {r.workload.name} | {r.digits} | {r.bytes_per_value:.1f} | .{r.kind} | {nn} "
+        lines.append(f"| {r.workload.name} | {r.distribution} | {r.digits} | {r.bytes_per_value:.1f} | .{r.kind} | {nn} "
                      f"| {fast} | {ratio} | {fl} | {vs} | {check} |")
     lines.append("")
 
     # Details per workload
-    for (name, digits), group in itertools.groupby(results, key=lambda r: (r.workload.name, r.digits)):
+    for (name, digits, distribution), group in itertools.groupby(
+            results, key=lambda r: (r.workload.name, r.digits, r.distribution)):
         group = list(group)
         w = group[0].workload
-        data, _ = gen_data.paths(args.dir, name, args.quick, digits)
-        lines += [f"## {name} ({w.label}), {digits} significant digits: {group[0].rows:,} rows x "
+        data, _ = gen_data.paths(args.dir, name, args.quick, digits, distribution)
+        lines += [f"## {name} ({w.label}), {distribution} values, {digits} significant digits: {group[0].rows:,} rows x "
                   f"{w.features} features, net {_net_text(w)}", "",
                   f"Input: {data.stat().st_size / MiB:.1f} MiB gzip, {group[0].bytes_per_value:.1f} "
                   f"bytes per value uncompressed; inflating it ({INFLATE[1]}) takes "
@@ -473,6 +476,9 @@ def parse_args(argv: list[str] | None):
     ap.add_argument("--digits", default="7",
                     help="comma-separated significant digits of the inputs' values, of 7 (%%.7g) "
                          "and 17 (repr, as pandas' to_csv writes them) (default 7)")
+    ap.add_argument("--distributions", default="normal",
+                    help="comma-separated distributions of the inputs' values, of normal (standard "
+                         "normal) and uniform ([0, 1)) (default normal)")
     ap.add_argument("--big", action="store_true",
                     help=f"also run {BIG} (10M rows; {' and '.join(BIG_TOOLS)} only unless "
                          "--tools is given)")
@@ -513,6 +519,9 @@ def parse_args(argv: list[str] | None):
         ap.error(f"--digits: not a list of numbers: {args.digits}")
     if not args.digit_list or any(d not in gen_data.DIGITS for d in args.digit_list):
         ap.error(f"--digits takes {' and '.join(map(str, gen_data.DIGITS))}")
+    args.distribution_list = [d.strip() for d in args.distributions.split(",") if d.strip()]
+    if not args.distribution_list or any(d not in gen_data.DISTRIBUTIONS for d in args.distribution_list):
+        ap.error(f"--distributions takes {' and '.join(gen_data.DISTRIBUTIONS)}")
     args.tools_given = args.tools is not None
     args.tool_list = [t.strip() for t in (args.tools or ",".join(TOOLS)).split(",") if t.strip()]
     bad = [t for t in args.tool_list if t not in TOOLS]
@@ -525,10 +534,10 @@ def parse_args(argv: list[str] | None):
     return args
 
 
-def input_bytes_per_value(args, name: str, digits: int, data: Path) -> float:
+def input_bytes_per_value(args, name: str, digits: int, data: Path, distribution: str = "normal") -> float:
     """Uncompressed input bytes per feature value, from input.json (counted by inflating the
     input and written there when an older generator left none)."""
-    info = gen_data.input_info(args.dir, name, args.quick, digits)
+    info = gen_data.input_info(args.dir, name, args.quick, digits, distribution)
     if info is None:
         workload = gen_data.WORKLOADS[name]
         rows = workload.row_count(args.quick)
@@ -546,32 +555,33 @@ def main(argv: list[str] | None = None) -> int:
     machine = machine_info()  # load average before we add to it
 
     ensure_gnu_time()
-    for digits in args.digit_list:
-        gen_data.generate(args.dir, args.workload_names, args.quick, log=log, digits=digits)
+    for digits, distribution in itertools.product(args.digit_list, args.distribution_list):
+        gen_data.generate(args.dir, args.workload_names, args.quick, log=log, digits=digits,
+                          distribution=distribution)
     ensure_peers(args.tool_list)
     nnpipe = ensure_nnpipe(args) if "nnpipe" in args.tool_list else []
     INFLATE[:] = inflate_command()
 
     results: list[Result] = []
     failed = False
-    for name, digits in itertools.product(args.workload_names, args.digit_list):
+    for name, distribution, digits in itertools.product(args.workload_names, args.distribution_list, args.digit_list):
         workload = gen_data.WORKLOADS[name]
         tools = args.tool_list
         if name == BIG and not args.tools_given:
             tools = [t for t in tools if t in BIG_TOOLS]
-        data, model = gen_data.paths(args.dir, name, args.quick, digits)
-        bytes_per_value = input_bytes_per_value(args, name, digits, data)
-        log(f"[bench] {name}, {digits} digits ({bytes_per_value:.1f} bytes/value): "
+        data, model = gen_data.paths(args.dir, name, args.quick, digits, distribution)
+        bytes_per_value = input_bytes_per_value(args, name, digits, data, distribution)
+        log(f"[bench] {name}, {distribution} values, {digits} digits ({bytes_per_value:.1f} bytes/value): "
             f"{workload.row_count(args.quick):,} rows, tools {', '.join(tools)}")
         inflate = statistics.median(
             timed(["sh", "-c", f"{shlex.join(INFLATE[0])} {shlex.quote(str(data))} > /dev/null"],
                   f"{name} inflate").wall
             for _ in range(args.repeat))
         log(f"  inflate ({INFLATE[1]}): {inflate:.2f} s")
-        out_dir = args.out / ("quick" if args.quick else "") / (name if digits == 7 else f"{name}-d{digits}")
+        out_dir = args.out / ("quick" if args.quick else "") / gen_data.workload_dir(Path(), name, False, digits, distribution)
         for kind in KINDS:
             r = run_case(workload, kind, tools, nnpipe, data, model, out_dir, inflate, args,
-                         digits, bytes_per_value)
+                         digits, bytes_per_value, distribution)
             failed |= any(err for _, err in r.checks.values())
             results.append(r)
 
