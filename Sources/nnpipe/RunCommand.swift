@@ -59,8 +59,8 @@ struct RunCommand: ParsableCommand {
         let runner: PipelineRunner
         do {
             let config = try pipeline.loadConfig()
-            // The workers, the writer and the progress timer, alive at once.
-            try ProcessResources.ensureThreads((config.execution.workers ?? ProcessorInfo.activeProcessors) + 2)
+            // The workers, the writer, the progress timer and the signal watch, alive at once.
+            try ProcessResources.ensureThreads((config.execution.workers ?? ProcessorInfo.activeProcessors) + 3)
             runner = PipelineRunner(config: config)
         } catch {
             throw Terminal.exitCode(for: error)

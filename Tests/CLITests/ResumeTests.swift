@@ -136,6 +136,31 @@ import Testing
         #expect(resumed.stderr.contains("60000 rows read (25000 by the run resumed), 59999 written"), "\(resumed.stderr)")
     }
 
+    /// Rows wide enough that chunk_bytes cuts the chunks: the first chunk is cut at chunk_bytes,
+    /// the later ones at the cut learned from it (whole 256-row blocks, within twice chunk_bytes).
+    /// A gzip output has a member per chunk, so a resumed run must go on with the learned cut,
+    /// not start over with the first chunk's, or its members (and bytes) differ.
+    @Test func aResumedGzipOutputOfWideRowsKeepsTheKilledRunsChunkCuts() throws {
+        let dir = try WorkDir()
+        let folder = CLI.fixture("golden/blas-wide")
+        try dir.write("p.yaml", pipelineYAML(input: folder.appendingPathComponent("input.csv").path,
+                                             model: folder.appendingPathComponent("model.json").path,
+                                             features: (0..<64).map { "x\($0)" }, output: "out.csv.gz",
+                                             execution: "execution:\n  chunk_bytes: 20000\n  workers: 2"))
+        let reference = try dir.bounded(["run", "p.yaml", "-o", "ref.csv.gz"])
+        #expect(reference.status == 0, "\(reference.stderr)")
+        for after in [1, 4] {
+            let killed = try dir.bounded(["run", "p.yaml"],
+                                        environment: Self.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "\(after)"]) { $1 })
+            #expect([9, 137].contains(killed.status))
+            let resumed = try dir.bounded(["run", "p.yaml", "--resume"])
+            #expect(resumed.status == 0, "\(resumed.stderr)")
+            #expect(resumed.stderr.contains("by the run resumed"), "\(resumed.stderr)")
+            #expect(try dir.read("out.csv.gz") == dir.read("ref.csv.gz"), "killed after \(after) chunks")
+            try FileManager.default.removeItem(at: dir.url.appendingPathComponent("out.csv.gz"))
+        }
+    }
+
     @Test func aTornLastEntryFallsBackToTheOneBefore() throws {
         let dir = try Self.makeFolder()
         let reference = try dir.bounded(["run", "p.yaml", "-o", "ref.csv", "--rejects", "ref-rej.csv"])

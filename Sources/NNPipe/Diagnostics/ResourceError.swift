@@ -45,9 +45,9 @@ public enum ProcessResources {
         throw ResourceError("too many open files: nnpipe needs up to \(filesNeeded) open files and the limit (ulimit -n) is \(limit.rlim_cur); raise it")
     }
 
-    /// Checks that `count` threads can run at once, as Dispatch will start them for the workers:
-    /// under a low virtual memory or process limit they cannot, and Dispatch would wait for one
-    /// forever. Each probe thread waits to read a pipe whose writing end is closed once all have
+    /// Checks that `count` threads can run at once, as a run starts them (its workers, and
+    /// Dispatch's for the writer's queue, the progress timer and the signal watch): under a low
+    /// virtual memory or process limit they cannot, and Dispatch would wait for one forever. Each probe thread waits to read a pipe whose writing end is closed once all have
     /// started (no cancellation: ThreadSanitizer reports a thread cancelled inside a wait).
     public static func ensureThreads(_ count: Int) throws(ResourceError) {
         var ends: [Int32] = [0, 0]

@@ -105,9 +105,10 @@ final class CSVRecordParser {
     /// `fieldLengths` (as many as fit); their number, or -1 for any other record.
     @inline(__always)
     private func split(_ record: UnsafePointer<UInt8>, length: Int, readable: Int) -> Int {
-        // A pointer's optional has the pointer's layout: the C function sees an array of pointers.
-        let starts = UnsafeMutableRawPointer(fieldStarts).assumingMemoryBound(to: UnsafePointer<UInt8>?.self)
-        return CCPU_split_fields(record, length, readable, delimiter, starts, fieldLengths, fieldCapacity)
+        // The C function takes an array of nullable pointers: the same layout, bound for the call.
+        fieldStarts.withMemoryRebound(to: UnsafePointer<UInt8>?.self, capacity: fieldCapacity) { starts in
+            CCPU_split_fields(record, length, readable, delimiter, starts, fieldLengths, fieldCapacity)
+        }
     }
 
     /// Parses one record with libcsv, whatever it holds.

@@ -9,7 +9,8 @@ final class ChunkQueue: Sendable {
     private let ready = DispatchSemaphore(value: 0)
 
     private struct State {
-        /// Taken chunks are nil until dropped, so their bytes are freed as soon as they are written.
+        /// Taken chunks are nil until dropped, so the queue never keeps a chunk's bytes alive
+        /// after a worker is done with them.
         var chunks: [RawChunk?] = []
         var first = 0
         var closed = false

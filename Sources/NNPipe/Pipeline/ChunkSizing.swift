@@ -5,21 +5,33 @@
 /// that stay within `chunk_bytes` (at least one block), learned from the chunks read so far. A
 /// block's product always has the same shape (a short block is padded with zero rows, so that a
 /// row's result never depends on the chunk size): a chunk of 403 rows cost the product of 512,
-/// one of 256 rows costs just that. Chunks stay within twice `chunk_bytes`, whatever the rows'
-/// width does later, so memory stays bounded.
+/// one of 256 rows costs just that. Chunks stay within twice `chunk_bytes` (and one record),
+/// whatever the rows' width does later, so memory stays bounded.
+///
+/// Where chunks are cut is part of a compressed output's bytes (a gzip member per chunk), so a
+/// resumed run continues with the cut the killed run would have used next (``Cut``, kept in the
+/// journal's entries), not with the first chunk's.
 struct ChunkSizing {
+    /// How the next chunk is cut: at most `records` records, ending at the first record that
+    /// reaches `byteLimit` bytes.
+    struct Cut: Sendable, Equatable {
+        var records: Int
+        var byteLimit: Int
+    }
+
     /// The largest chunk in records (`chunk_rows`) and its target size in bytes (`chunk_bytes`).
     let maxRecords: Int
     let targetBytes: Int
-    /// The records and bytes to ask the reader for next.
-    private(set) var records: Int
-    private(set) var byteLimit: Int
+    /// The cut to ask the reader for next.
+    private(set) var next: Cut
+    var records: Int { next.records }
+    var byteLimit: Int { next.byteLimit }
 
-    init(maxRecords: Int, targetBytes: Int) {
+    /// Sizing from the start of an output, or, resuming one, from the cut its journal kept.
+    init(maxRecords: Int, targetBytes: Int, continuing cut: Cut? = nil) {
         self.maxRecords = maxRecords
         self.targetBytes = targetBytes
-        records = maxRecords
-        byteLimit = targetBytes
+        next = cut ?? Cut(records: maxRecords, byteLimit: targetBytes)
     }
 
     /// Learns the rows' width from a chunk just read.
@@ -28,12 +40,11 @@ struct ChunkSizing {
         let bytes = chunk.recordEnds[chunk.count - 1]
         let fitting = Int(Double(targetBytes) * Double(chunk.count) / Double(max(bytes, 1)))
         guard fitting < maxRecords else {
-            records = maxRecords
-            byteLimit = targetBytes
+            next = Cut(records: maxRecords, byteLimit: targetBytes)
             return
         }
         let block = Network.blockRows
-        records = min(maxRecords, max(block, fitting / block * block))
-        byteLimit = targetBytes > Int.max / 2 ? targetBytes : 2 * targetBytes
+        next = Cut(records: min(maxRecords, max(block, fitting / block * block)),
+                   byteLimit: targetBytes > Int.max / 2 ? targetBytes : 2 * targetBytes)
     }
 }

@@ -5,8 +5,8 @@ import Foundation
 ///
 /// ```
 ///  input ─▶ GzipReader? ─▶ RecordSplitter ──chunks 0,1,2…──▶ ┌ worker: parse · forward · encode ┐
-///           (reader thread, sequential)                      │ worker: …                        │ (Dispatch)
-///                                                            └ worker: …                        ┘
+///           (reader thread, sequential)                      │ worker: …                        │ (threads,
+///                                                            └ worker: …                        ┘  a queue)
 ///                                        OrderedWriter (serial queue) ◀── results, any order
 ///                                            └─▶ output temp file ─▶ rename on success
 /// ```
@@ -246,33 +246,40 @@ public final class PipelineRunner {
         // A thread per worker, each with its own processor, taking chunks until the queue closes:
         // threads rather than Dispatch work items, so that no worker count can take every thread
         // of Dispatch's pool from the writer's queue.
-        for processor in processors {
+        let niceness = WorkerPriority.workersNiceness()
+        for (started, processor) in processors.enumerated() {
             let processor = SendableBox(processor)
             workersDone.enter()
-            let thread = Thread {
-                WorkerPriority.lower()
-                while let chunk = queue.take() {
-                    let result = SendableBox(processor.value.process(chunk))
-                    writeQueue.async {
-                        writer.accept(result.value)
-                        group.leave()
+            do {
+                try WorkerThread.start {
+                    WorkerPriority.lower(to: niceness)
+                    while let chunk = queue.take() {
+                        let result = SendableBox(processor.value.process(chunk))
+                        writeQueue.async {
+                            writer.accept(result.value)
+                            group.leave()
+                        }
                     }
+                    workersDone.leave()
                 }
+            } catch {
                 workersDone.leave()
+                queue.close(workers: started)
+                workersDone.wait()
+                return (RunSummary(), error)
             }
-            thread.name = "nnpipe worker"
-            thread.start()
         }
         var nextIndex = 0
         var readError: (any Error)?
-        var sizing = ChunkSizing(maxRecords: config.execution.chunkRows, targetBytes: config.execution.chunkBytes)
+        var sizing = ChunkSizing(maxRecords: config.execution.chunkRows, targetBytes: config.execution.chunkBytes,
+                                 continuing: resumed?.nextCut)
         do {
             while !stop.isSet {
                 guard var chunk = try inputs.nextChunk(maxRecords: sizing.records, maxBytes: sizing.byteLimit) else { break }
                 sizing.learn(from: chunk)
                 chunk.index = nextIndex
                 nextIndex += 1
-                keeper?.noteChunk(chunk.index, endsAt: inputs.position)
+                keeper?.noteChunk(chunk.index, endsAt: inputs.position, nextCut: sizing.next)
                 progress.advance(rows: chunk.count, bytesRead: inputs.bytesConsumed, file: chunk.source)
                 inFlight.wait()
                 group.enter()

@@ -4,7 +4,7 @@ import Glibc
 
 /// Appends a run's journal entries as its writer writes chunks.
 ///
-/// The reader notes where each chunk's records end (``noteChunk(_:endsAt:)``); the writer, after
+/// The reader notes where each chunk's records end (``noteChunk(_:endsAt:nextCut:)``); the writer, after
 /// writing a chunk in order, calls ``chunkWritten(_:figures:)``. At most every ``interval``
 /// seconds the keeper syncs the output and rejects files and then appends an entry counting them,
 /// so an entry never describes data a crash could lose. A failure to keep the journal ends
@@ -17,7 +17,8 @@ final class JournalKeeper: @unchecked Sendable {
     private var broken = false
     private let output: OutputFile
     private let rejects: OutputFile?
-    private let positions = Locked<[Int: InputPosition]>([:])
+    /// Where each chunk read but not yet written ends, and how the chunk after it is cut.
+    private let positions = Locked<[Int: (InputPosition, ChunkSizing.Cut)]>([:])
     private var chunks: Int
     private var lastEntry = DispatchTime.now()
     /// Seconds between entries: 2, or `NNPIPE_TEST_JOURNAL_INTERVAL` (test-only; 0 writes one
@@ -39,8 +40,8 @@ final class JournalKeeper: @unchecked Sendable {
     }
 
     /// Records, on the reader's thread, where the records of chunk `index` end.
-    func noteChunk(_ index: Int, endsAt position: InputPosition) {
-        positions.withLock { $0[index] = position }
+    func noteChunk(_ index: Int, endsAt position: InputPosition, nextCut: ChunkSizing.Cut) {
+        positions.withLock { $0[index] = (position, nextCut) }
     }
 
     /// What the writer counted so far, for an entry.
@@ -55,9 +56,10 @@ final class JournalKeeper: @unchecked Sendable {
     /// Called by the writer after chunk `index` (and every one before it) has been written.
     func chunkWritten(_ index: Int, figures: () -> Figures) {
         chunks += 1
-        let position = positions.withLock { $0.removeValue(forKey: index) }
-        if !broken, let position, Double(DispatchTime.now().uptimeNanoseconds - lastEntry.uptimeNanoseconds) / 1e9 >= interval {
-            append(point(position, figures()))
+        let noted = positions.withLock { $0.removeValue(forKey: index) }
+        if !broken, let (position, nextCut) = noted,
+           Double(DispatchTime.now().uptimeNanoseconds - lastEntry.uptimeNanoseconds) / 1e9 >= interval {
+            append(point(position, nextCut: nextCut, figures()))
             lastEntry = DispatchTime.now()
         }
         Self.chunksInProcess += 1
@@ -67,7 +69,7 @@ final class JournalKeeper: @unchecked Sendable {
     /// Appends the final entry (`done`), after the writer's last chunk and before the output is
     /// renamed into place.
     func finish(at position: InputPosition, figures: Figures) {
-        var last = point(position, figures)
+        var last = point(position, nextCut: nil, figures)
         last.done = true
         append(last)
     }
@@ -78,9 +80,10 @@ final class JournalKeeper: @unchecked Sendable {
         journal = nil
     }
 
-    private func point(_ position: InputPosition, _ figures: Figures) -> ResumePoint {
+    private func point(_ position: InputPosition, nextCut: ChunkSizing.Cut?, _ figures: Figures) -> ResumePoint {
         var point = ResumePoint(next: position, chunks: chunks, outputLength: output.bytesWritten,
                                 rejectsLength: rejects?.bytesWritten ?? 0)
+        point.nextCut = nextCut
         point.rowsRead = figures.counted.rowsRead
         point.rowsWritten = figures.counted.rowsWritten
         point.rowsSkipped = figures.counted.rowsSkipped

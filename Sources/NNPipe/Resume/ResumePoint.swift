@@ -21,6 +21,9 @@ struct ResumePoint {
     var rejectsLength: Int
     /// Whether the output was complete (written just before it was renamed into place).
     var done = false
+    /// How the next chunk is cut (``ChunkSizing``), so the resumed output's gzip members end
+    /// where the killed run's would have; nil in the `done` entry.
+    var nextCut: ChunkSizing.Cut?
 
     /// The entry as one journal line's text (without checksum and newline).
     var line: String {
@@ -28,6 +31,7 @@ struct ResumePoint {
         return "entry file=\(next.file) offset=\(next.offset) stored=\(next.storedOffset) line=\(next.line) chunks=\(chunks) "
             + "read=\(rowsRead) written=\(rowsWritten) skipped=\(rowsSkipped) rejected=\(rowsRejected) bad=\(badRows) "
             + "output=\(outputLength) rejects=\(rejectsLength) done=\(done ? 1 : 0) inputs=\(counts.isEmpty ? "-" : counts)"
+            + (nextCut.map { " cut=\($0.records):\($0.byteLimit)" } ?? "")
     }
 
     /// Reads an entry line's text; nil when it is not one.
@@ -49,6 +53,11 @@ struct ResumePoint {
         self.chunks = chunks
         (rowsRead, rowsWritten, rowsSkipped, rowsRejected, badRows) = (read, written, skipped, rejected, bad)
         (outputLength, rejectsLength, self.done) = (output, rejects, done == 1)
+        if let cut = values["cut"] {
+            let n = cut.split(separator: ":").compactMap { Int($0) }
+            guard n.count == 2, n[0] > 0, n[1] > 0 else { return nil }
+            nextCut = ChunkSizing.Cut(records: n[0], byteLimit: n[1])
+        }
         if inputs != "-" {
             for item in inputs.split(separator: ",") {
                 let n = item.split(separator: ":").compactMap { Int($0) }
