@@ -2,7 +2,7 @@
 ///
 /// `chunk_rows` records at most; where rows are wide enough that `chunk_bytes` would cut a chunk
 /// first, a whole number of the forward pass's blocks of ``Network/blockRows`` rows, the most
-/// that stay within `chunk_bytes` (at least one block), learned from the chunks read so far. A
+/// that stay within `chunk_bytes` (at least one block), learned from the chunk read last. A
 /// block's product always has the same shape (a short block is padded with zero rows, so that a
 /// row's result never depends on the chunk size): a chunk of 403 rows cost the product of 512,
 /// one of 256 rows costs just that. Chunks stay within twice `chunk_bytes` (and one record),
