@@ -216,8 +216,9 @@ public final class PipelineRunner {
     private func process(plan: PipelinePlan, inputs: InputSequence, output: OutputFile, rejects: OutputFile?,
                          badRowsBefore: Int, keeper: JournalKeeper?, resumed: ResumePoint?) -> (figures: RunSummary, failure: (any Error)?) {
         let rejectsCodec = config.errors.rejectsPath.flatMap { config.write.codec(forName: $0) }
-        // From here on, blocks are allocated and freed per chunk: keep them in the heap.
-        CCPU_keep_freed_memory(64 << 20, 32 << 20)
+        // From here on, blocks are allocated and freed per chunk: keep them in the heap (a
+        // refusal costs only page faults).
+        _ = CCPU_keep_freed_memory()
         let processors: [ChunkProcessor]
         do {
             processors = try (0..<plan.workers).map { _ in

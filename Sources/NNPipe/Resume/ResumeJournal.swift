@@ -34,11 +34,16 @@ final class ResumeJournal {
         return lines.first { $0.hasPrefix("pid ") }.flatMap { pid_t($0.dropFirst(4)) }
     }
 
-    /// Reads the journal at `path`: nil when there is none or its header is incomplete.
+    /// The journal's first line. 2: entries carry the next chunk's cut (`cut=`); a journal of
+    /// format 1 has none, and resuming from it could cut chunks, and so gzip members, elsewhere.
+    static let formatLine = "nnpipe-journal 2"
+
+    /// Reads the journal at `path`: nil when there is none, its header is incomplete, or it is of
+    /// another format.
     static func read(_ path: String) -> Contents? {
         guard let bytes = FileManager.default.contents(atPath: path) else { return nil }
         let lines = JournalText.lines(Array(bytes))
-        guard lines.first == "nnpipe-journal 1", let end = lines.firstIndex(of: "header-end") else { return nil }
+        guard lines.first == Self.formatLine, let end = lines.firstIndex(of: "header-end") else { return nil }
         var pid: pid_t?
         var output: String?
         var rejects: String?
@@ -67,7 +72,7 @@ final class ResumeJournal {
     /// replacing any earlier one in one rename.
     init(path: String, contents: Contents) throws {
         self.path = path
-        var text = JournalText.line("nnpipe-journal 1") + JournalText.line("pid \(contents.pid)")
+        var text = JournalText.line(Self.formatLine) + JournalText.line("pid \(contents.pid)")
             + JournalText.line("output \(JournalText.escape(contents.outputTemporary))")
         if let rejects = contents.rejectsTemporary { text += JournalText.line("rejects \(JournalText.escape(rejects))") }
         for part in contents.identity.parts { text += JournalText.line("identity \(part.line)") }

@@ -55,7 +55,10 @@ enum ResumePlanner {
             return plan
         }
         guard let contents, let last = contents.last else {
-            notice("\(name): nothing to resume (no journal of a killed run): starting from the beginning")
+            let why = FileManager.default.fileExists(atPath: path)
+                ? "the killed run's journal is incomplete or from another version of nnpipe"
+                : "no journal of a killed run"
+            notice("\(name): nothing to resume (\(why)): starting from the beginning")
             unlink(path)
             return plan
         }
