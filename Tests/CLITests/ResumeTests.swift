@@ -161,6 +161,31 @@ import Testing
         }
     }
 
+    /// A journal whose header cannot be read, damaged or of an earlier format (format 1's entries
+    /// carry no chunk cut, so its chunks, and a gzip output's members, could be cut elsewhere), is
+    /// not resumed from: the run starts over and says why. (ResumeJournalTests reads a format-1
+    /// journal with a valid checksum; here the header's text is changed under its checksum.)
+    @Test func aJournalWhoseHeaderCannotBeReadIsNotResumedFrom() throws {
+        let dir = try Self.makeFolder()
+        let reference = try dir.bounded(["run", "p.yaml", "-o", "ref.csv", "--rejects", "ref-rej.csv"])
+        #expect(reference.status == 0)
+        let killed = try dir.bounded(["run", "p.yaml"],
+                                    environment: Self.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "30"]) { $1 })
+        #expect([9, 137].contains(killed.status))
+        let journal = ".out.csv.nnpipe-journal"
+        var text = try dir.text(journal)
+        #expect(text.hasPrefix("nnpipe-journal 2 ~"))
+        text = "nnpipe-journal 1 ~" + text.dropFirst("nnpipe-journal 2 ~".count)
+        try dir.write(journal, text)
+        let resumed = try dir.bounded(["run", "p.yaml", "--resume", "--stats-json", "stats.json"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("nothing to resume (the killed run's journal is incomplete or from another version of nnpipe)"),
+                "\(resumed.stderr)")
+        #expect(try !dir.text("stats.json").contains(#""rows_resumed": 1"#))
+        #expect(try dir.read("out.csv") == dir.read("ref.csv"))
+        #expect(try dir.read("rej.csv") == dir.read("ref-rej.csv"))
+    }
+
     @Test func aTornLastEntryFallsBackToTheOneBefore() throws {
         let dir = try Self.makeFolder()
         let reference = try dir.bounded(["run", "p.yaml", "-o", "ref.csv", "--rejects", "ref-rej.csv"])

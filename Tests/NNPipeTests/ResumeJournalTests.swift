@@ -32,10 +32,25 @@ struct ResumeJournalTests {
                                 chunks: 9, outputLength: 1_000_000, rejectsLength: 512)
         (point.rowsRead, point.rowsWritten, point.rowsSkipped, point.rowsRejected, point.badRows) = (10, 7, 1, 2, 3)
         point.inputs = [(0, 4, 4, 0, 0), (2, 6, 3, 1, 2)]
-        point.done = true
+        point.nextCut = ChunkSizing.Cut(records: 768, byteLimit: 2 << 20)
         let read = try #require(ResumePoint(line: point.line))
         #expect(read.line == point.line)
         #expect(read.next == point.next)
+        #expect(read.nextCut == point.nextCut)
         #expect(ResumePoint(line: "entry file=1") == nil)
+        #expect(ResumePoint(line: point.line.replacingOccurrences(of: "cut=768:2097152", with: "cut=0:5")) == nil)
+    }
+
+    @Test func aJournalOfFormatOneIsNotRead() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nnpipe-journal-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent(".out.csv.nnpipe-journal").path
+        let point = ResumePoint(next: InputPosition(file: 0, offset: 10, storedOffset: 10, line: 2),
+                                chunks: 1, outputLength: 5, rejectsLength: 0)
+        let text = ["nnpipe-journal 1", "pid 1", "header-end", point.line].map(JournalText.line).joined()
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        #expect(ResumeJournal.read(path) == nil)
+        #expect(ResumeJournal.formatLine == "nnpipe-journal 2")
     }
 }
