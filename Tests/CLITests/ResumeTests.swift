@@ -43,6 +43,13 @@ import Testing
         return dir
     }
 
+    /// Runs `nnpipe ARGS` with a journal entry after every chunk, killing itself (the test hook)
+    /// after chunk `chunks`, and checks that it was killed.
+    static func runKilled(after chunks: Int, _ dir: WorkDir, _ arguments: [String]) throws {
+        let killed = try dir.bounded(arguments, environment: everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "\(chunks)"]) { $1 })
+        #expect([9, 137].contains(killed.status), "not killed after chunk \(chunks): \(killed.stderr)")
+    }
+
     /// The files a run leaves besides its outputs: temporary outputs and journals.
     static func leftovers(_ dir: WorkDir) throws -> [String] {
         try dir.listing().filter { $0.contains(".nnpipe-") }
@@ -125,9 +132,7 @@ import Testing
 
     @Test func aResumedRunCountsTheWholeRunAndWhatWasResumed() throws {
         let dir = try Self.makeFolder()
-        let killed = try dir.bounded(["run", "p.yaml"],
-                                    environment: Self.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "50"]) { $1 })
-        #expect([9, 137].contains(killed.status))
+        try Self.runKilled(after: 50, dir, ["run", "p.yaml"])
         let resumed = try dir.bounded(["run", "p.yaml", "--resume", "--stats-json", "stats.json"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
         let stats = try dir.text("stats.json")
@@ -150,9 +155,7 @@ import Testing
         let reference = try dir.bounded(["run", "p.yaml", "-o", "ref.csv.gz"])
         #expect(reference.status == 0, "\(reference.stderr)")
         for after in [1, 4] {
-            let killed = try dir.bounded(["run", "p.yaml"],
-                                        environment: Self.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "\(after)"]) { $1 })
-            #expect([9, 137].contains(killed.status))
+            try Self.runKilled(after: after, dir, ["run", "p.yaml"])
             let resumed = try dir.bounded(["run", "p.yaml", "--resume"])
             #expect(resumed.status == 0, "\(resumed.stderr)")
             #expect(resumed.stderr.contains("by the run resumed"), "\(resumed.stderr)")
@@ -169,9 +172,7 @@ import Testing
         let dir = try Self.makeFolder()
         let reference = try dir.bounded(["run", "p.yaml", "-o", "ref.csv", "--rejects", "ref-rej.csv"])
         #expect(reference.status == 0)
-        let killed = try dir.bounded(["run", "p.yaml"],
-                                    environment: Self.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "30"]) { $1 })
-        #expect([9, 137].contains(killed.status))
+        try Self.runKilled(after: 30, dir, ["run", "p.yaml"])
         let journal = ".out.csv.nnpipe-journal"
         var text = try dir.text(journal)
         #expect(text.hasPrefix("nnpipe-journal 2 ~"))
@@ -191,9 +192,7 @@ import Testing
         let reference = try dir.bounded(["run", "p.yaml", "-o", "ref.csv", "--rejects", "ref-rej.csv"])
         #expect(reference.status == 0)
         for cut in [1, 20] {
-            let killed = try dir.bounded(["run", "p.yaml"],
-                                        environment: Self.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "30"]) { $1 })
-            #expect([9, 137].contains(killed.status))
+            try Self.runKilled(after: 30, dir, ["run", "p.yaml"])
             // The last entry cut short, as by a kill while it was being written.
             let journal = dir.path(".out.csv.nnpipe-journal")
             #expect(truncate(journal, off_t(try dir.read(".out.csv.nnpipe-journal").count - cut)) == 0)
@@ -211,9 +210,7 @@ import Testing
         let dir = try Self.makeFolder()
         let reference = try dir.bounded(["run", "p.yaml", "-o", "ref.csv", "--rejects", "ref-rej.csv"])
         #expect(reference.status == 0)
-        let killed = try dir.bounded(["run", "p.yaml"],
-                                    environment: Self.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "40"]) { $1 })
-        #expect([9, 137].contains(killed.status))
+        try Self.runKilled(after: 40, dir, ["run", "p.yaml"])
         let model = try dir.read("m.json")
         let input = try dir.read("big.csv")
         var extra: [String] = []
@@ -257,9 +254,7 @@ import Testing
 
     @Test func withoutResumeAKilledRunsLeftoversAreReportedAndRemoved() throws {
         let dir = try Self.makeFolder()
-        let killed = try dir.bounded(["run", "p.yaml"],
-                                    environment: Self.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "10"]) { $1 })
-        #expect([9, 137].contains(killed.status))
+        try Self.runKilled(after: 10, dir, ["run", "p.yaml"])
         #expect(try Self.leftovers(dir).count == 3)
         let fresh = try dir.bounded(["run", "p.yaml"])
         #expect(fresh.status == 0)
@@ -277,9 +272,7 @@ import Testing
         #expect(reference.status == 0)
         // Inside a.csv, at its end, inside b.csv.gz, inside c.csv.
         for after in [20, 50, 51, 110] {
-            let killed = try dir.bounded(["run", "p.yaml"] + inputs,
-                                        environment: Self.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "\(after)"]) { $1 })
-            #expect([9, 137].contains(killed.status))
+            try Self.runKilled(after: after, dir, ["run", "p.yaml"] + inputs)
             let resumed = try dir.bounded(["run", "p.yaml"] + inputs + ["--resume"])
             #expect(resumed.status == 0, "after chunk \(after): \(resumed.stderr)")
             #expect(try dir.read("out.csv") == dir.read("ref.csv"), "after chunk \(after)")
@@ -297,9 +290,7 @@ import Testing
         let reference = try dir.bounded(arguments + ["-o", "ref.csv", "--rejects", "ref-rej.csv"])
         #expect(reference.status == 0, "\(reference.stderr)")
         for after in [1, 50, 51, 52, 110] {
-            let killed = try dir.bounded(arguments,
-                                         environment: Self.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "\(after)"]) { $1 })
-            #expect([9, 137].contains(killed.status))
+            try Self.runKilled(after: after, dir, arguments)
             let resumed = try dir.bounded(arguments + ["--resume"])
             #expect(resumed.status == 0, "after chunk \(after): \(resumed.stderr)")
             #expect(try dir.read("out.csv") == dir.read("ref.csv"), "after chunk \(after)")
@@ -317,9 +308,7 @@ import Testing
         let arguments = ["run", "p.yaml"] + inputs + ["-o", "out/{stem}.csv", "--rejects", "out/{stem}-rej.csv"]
         for after in [30, 50, 100] {
             try? FileManager.default.removeItem(at: dir.url.appendingPathComponent("out"))
-            let killed = try dir.bounded(arguments,
-                                        environment: Self.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "\(after)"]) { $1 })
-            #expect([9, 137].contains(killed.status))
+            try Self.runKilled(after: after, dir, arguments)
             let resumed = try dir.bounded(arguments + ["--resume", "--stats-json", "stats.json"])
             #expect(resumed.status == 0, "after chunk \(after): \(resumed.stderr)")
             for name in ["a.csv", "a-rej.csv", "b.csv", "b-rej.csv", "c.csv", "c-rej.csv"] {
