@@ -2,18 +2,22 @@
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 
-/* vzeroupper marks the upper halves of the vector registers clean, so legacy-SSE code mixed with
-   AVX code (ISA-L, libm) runs without transition penalties. Executed only where the CPU has AVX
-   (CPUID.1:ECX bit 28) and the OS saves its state (OSXSAVE, bit 27). Called once per chunk or
-   per megabyte read, so asking CPUID each time costs nothing measurable and keeps no state. */
-static inline void CCPU_clear_upper_vector_state(void) {
+/* Whether the CPU has AVX (CPUID.1:ECX bit 28) and the OS saves its state (OSXSAVE, bit 27).
+   CPUID traps to the hypervisor in a virtual machine (about 10 microseconds measured): ask once
+   and keep the answer (CPUFeatures.hasAVX). */
+static inline int CCPU_has_avx(void) {
     unsigned int eax, ebx, ecx, edx;
-    if (__get_cpuid(1, &eax, &ebx, &ecx, &edx) && (ecx & (1u << 28)) && (ecx & (1u << 27))) {
-        __asm__ volatile("vzeroupper" ::: "memory");
-    }
+    return __get_cpuid(1, &eax, &ebx, &ecx, &edx) && (ecx & (1u << 28)) && (ecx & (1u << 27));
+}
+
+/* vzeroupper marks the upper halves of the vector registers clean, so legacy-SSE code mixed with
+   AVX code (ISA-L, libm) runs without transition penalties. Only where CCPU_has_avx() says so. */
+static inline void CCPU_vzeroupper(void) {
+    __asm__ volatile("vzeroupper" ::: "memory");
 }
 #else
-static inline void CCPU_clear_upper_vector_state(void) {}
+static inline int CCPU_has_avx(void) { return 0; }
+static inline void CCPU_vzeroupper(void) {}
 #endif
 
 /* The OpenBLAS kernel family this CPU runs best: 2 for SkylakeX (AVX-512 F, DQ, BW, VL with OS

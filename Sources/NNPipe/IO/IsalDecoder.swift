@@ -79,7 +79,7 @@ final class IsalDecoder: GzipDecoder {
 
     /// ISA-L's AVX code leaves the upper vector state dirty; clear it so the SSE code that
     /// follows on this thread (and threads it creates) runs at full speed.
-    func readEnded() { CCPU_clear_upper_vector_state() }
+    func readEnded() { CPUFeatures.clearUpperVectorState() }
 
     private static func describe(_ status: Int32) -> String {
         switch status {

@@ -41,7 +41,7 @@ final class ChunkProcessor {
         // New threads inherit the vector register state of the thread that made them; after
         // ISA-L's AVX code that state is "dirty", and every switch between the SSE code Swift
         // emits and libm's AVX code then pays a penalty (4× slower sigmoid layers, measured).
-        CCPU_clear_upper_vector_state()
+        CPUFeatures.clearUpperVectorState()
         var result = ChunkResult(index: chunk.index)
         let features = workspace.features.reserve(chunk.count * plan.featureFields.count)
         carried.removeAll(keepingCapacity: true)
