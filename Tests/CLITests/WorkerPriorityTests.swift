@@ -4,7 +4,7 @@ import Testing
 
 /// The workers run three steps of niceness below the reader, the run's one sequential stage, so
 /// that a fair scheduler gives the reader a whole processor when it has work (README, How it works).
-@Suite("Worker threads are a little nicer than the reader")
+@Suite("Worker threads are named, and a little nicer than the reader")
 struct WorkerPriorityTests {
     /// The nice value of each thread of process `pid` (field 19 of /proc/PID/task/TID/stat), by thread id.
     static func niceness(of pid: Int32) -> [Int32: Int] {
@@ -20,16 +20,27 @@ struct WorkerPriorityTests {
         return result
     }
 
-    @Test("two workers at the main thread's niceness plus three, the main thread unchanged",
-          .timeLimit(.minutes(1)))
-    func workersAreNicer() throws {
-        let own = Int(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0))
-        guard own + 3 <= 19 else {
-            print("WorkerPriorityTests: skipped, the tests run at niceness \(own): no room for three steps")
-            return
+    /// The niceness the tests run at.
+    static var ownNiceness: Int { Int(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)) }
+
+    /// The name (comm) of each thread of process `pid`, by thread id.
+    static func names(of pid: Int32) -> [Int32: String] {
+        let tasks = "/proc/\(pid)/task"
+        var result: [Int32: String] = [:]
+        for tid in (try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? [] {
+            guard let id = Int32(tid), let name = try? String(contentsOfFile: "\(tasks)/\(tid)/comm", encoding: .utf8) else { continue }
+            result[id] = name.trimmingCharacters(in: .newlines)
         }
+        return result
+    }
+
+    @Test("workers run as nnpipe-worker-N at the main thread's niceness plus three, the writer as nnpipe-writer; the main thread unchanged",
+          .timeLimit(.minutes(1)),
+          .enabled(if: ownNiceness + 3 <= 19, "the tests run too nice for three more steps"))
+    func workersAreNamedAndNicer() throws {
+        let own = Self.ownNiceness
         let dir = try WorkDir()
-        try dir.writeSumPipeline(input: "-", output: "out.csv")
+        try dir.writeSumPipeline(input: "-", output: "out.csv", execution: "execution:\n  chunk_rows: 64")
         let input = Pipe()
         let process = Process()
         process.executableURL = CLI.binary
@@ -40,25 +51,37 @@ struct WorkerPriorityTests {
         process.standardError = FileHandle.nullDevice
         try process.run()
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
-        // The header and a row start the run; the workers then wait for a whole chunk while stdin
-        // stays open. (A thread a worker starts inherits its niceness: with workers left at the
-        // main thread's, no thread at all would be three steps nicer.)
-        input.fileHandleForWriting.write(Data("id,x1,x2\na,1,2\n".utf8))
+        // Workers exist only while they process a chunk: rows keep coming (in small chunks) until
+        // both kinds of thread were seen, or 20 s.
+        let block = Data(("id,x1,x2\n" + String(repeating: "a,1,2\n", count: 20_000)).utf8)
+        let rest = Data(String(repeating: "a,1,2\n", count: 20_000).utf8)
+        input.fileHandleForWriting.write(block)
         let pid = process.processIdentifier
-        var threads: [Int32: Int] = [:]
-        var base = 0
-        let started = poll(seconds: 20) {
-            threads = Self.niceness(of: pid)
-            base = threads[pid] ?? 0
-            return threads.values.filter { $0 == base + 3 }.count >= 2
+        var workerNice: [String: Int] = [:]
+        var sawWriter = false
+        var mainNice: Int?
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline && !(workerNice.count >= 1 && sawWriter) {
+            let names = Self.names(of: pid)
+            let nice = Self.niceness(of: pid)
+            mainNice = nice[pid] ?? mainNice
+            for (tid, name) in names {
+                if name.hasPrefix("nnpipe-worker-"), let value = nice[tid], Self.names(of: pid)[tid] == name {
+                    workerNice[name] = value
+                }
+                if name == "nnpipe-writer" { sawWriter = true }
+            }
+            input.fileHandleForWriting.write(rest)
         }
-        #expect(started, "threads and their nice values: \(threads)")
-        #expect(threads[pid] == own, "the main thread (the reader) keeps the niceness nnpipe was started with")
+        #expect(!workerNice.isEmpty, "no thread named nnpipe-worker-N seen")
+        #expect(workerNice.values.allSatisfy { $0 == own + 3 }, "workers' nice values: \(workerNice)")
+        #expect(sawWriter, "no thread named nnpipe-writer seen")
+        #expect(mainNice == own, "the main thread (the reader) keeps the niceness nnpipe was started with")
         try input.fileHandleForWriting.close()
         let ended = poll(seconds: 30) { !process.isRunning }
         #expect(ended, "nnpipe did not end within 30 s of its input's end")
         guard ended else { return }
         #expect(process.terminationStatus == 0)
-        #expect(try dir.text("out.csv") == "id,y0,y1\na,5.0,1.0\n")
+        #expect(try dir.text("out.csv").hasPrefix("id,y0,y1\na,5.0,1.0\n"))
     }
 }

@@ -175,6 +175,12 @@ final class OrderedWriter: @unchecked Sendable {
         if failure == nil { inputDone(perInput[perInput.count - 1]) }
     }
 
+    /// Ends the output after its last chunk: a gzip output with BGZF's end-of-file marker (an
+    /// empty member, which bgzip and htslib look for to tell a whole file from a cut one).
+    func finishOutput() {
+        if case .gzip = outputCodec { _ = send(output: BGZFMembers.endOfFile, rejects: []) }
+    }
+
     private func fail(_ error: any NNPipeError) {
         failure = error
         stop.set()

@@ -5,15 +5,15 @@ import Foundation
 /// Runs a pipeline: reads the input in chunks, processes chunks in parallel, writes them in order.
 ///
 /// ```
-///  input ─▶ GzipReader? ─▶ RecordSplitter ──chunks 0,1,2…──▶ ┌ worker: parse · forward · encode ┐
-///           (reader thread, sequential)                      │ worker: …                        │ (threads,
-///                                                            └ worker: …                        ┘  a queue)
+///  input ─▶ decoder? ─▶ RecordSplitter ──chunks 0,1,2…──▶ ┌ worker: parse · forward · encode ┐
+///    (parts decoded on     (the reader, sequential)       │ worker: …                        │ WorkerPool
+///     Dispatch's pool)                                    └ worker: …                        ┘ (Dispatch)
 ///                                        OrderedWriter (serial queue) ◀── results, any order
 ///                                            └─▶ output temp file ─▶ rename on success
 /// ```
 /// At most `maxChunksInFlight` chunks exist at once (a semaphore the reader waits on and the
 /// writer signals as each chunk is written), so memory does not grow with the input. Each worker
-/// owns a ``ChunkProcessor``; at most `workers` run at once. Output bytes do not depend on the
+/// owns a ``ChunkProcessor``; at most `workers` run at once (``WorkerPool``). Output bytes do not depend on the
 /// worker count or on scheduling.
 public final class PipelineRunner {
     public let config: PipelineConfig
@@ -242,35 +242,16 @@ public final class PipelineRunner {
         writer.inputNames = inputs.files.map(InputOpener.displayName)
         if let resumed { writer.restore(resumed) }
         writer.keeper = keeper
+        // The writer's serial queue runs on Dispatch's overcommit pool, which is separate from the
+        // pool the workers' items run on: no worker count can take the writer's thread.
         let writeQueue = DispatchQueue(label: "nnpipe.writer")
         // One group member per chunk, from its reading until the writer took it.
         let group = DispatchGroup()
-        let queue = ChunkQueue()
-        let workersDone = DispatchGroup()
-        // A thread per worker, each with its own processor, taking chunks until the queue closes:
-        // threads rather than Dispatch work items, so that no worker count can take every thread
-        // of Dispatch's pool from the writer's queue.
-        let niceness = WorkerPriority.workersNiceness()
-        for (started, processor) in processors.enumerated() {
-            let processor = SendableBox(processor)
-            workersDone.enter()
-            do {
-                try WorkerThread.start {
-                    WorkerPriority.lower(to: niceness)
-                    while let chunk = queue.take() {
-                        let result = SendableBox(processor.value.process(chunk))
-                        writeQueue.async {
-                            writer.accept(result.value)
-                            group.leave()
-                        }
-                    }
-                    workersDone.leave()
-                }
-            } catch {
-                workersDone.leave()
-                queue.close(workers: started)
-                workersDone.wait()
-                return (RunSummary(), error)
+        let pool = WorkerPool(processors: processors, niceness: WorkerPriority.workersNiceness()) { result in
+            let result = SendableBox(result)
+            writeQueue.async {
+                WorkerPriority.running(as: "nnpipe-writer", niceness: nil) { writer.accept(result.value) }
+                group.leave()
             }
         }
         var nextIndex = 0
@@ -287,18 +268,19 @@ public final class PipelineRunner {
                 progress.advance(rows: chunk.count, bytesRead: inputs.bytesConsumed, file: chunk.source)
                 inFlight.wait()
                 group.enter()
-                queue.put(chunk)
+                pool.submit(chunk)
             }
         } catch {
             readError = error
         }
-        queue.close(workers: processors.count)
-        workersDone.wait()
+        pool.join()
         group.wait()
         // The writer's queue is idle now.
         if writer.failure == nil && readError == nil {
             writer.finishInput()
-            keeper?.finish(at: inputs.position, figures: writer.journalFigures)
+            // A resumed run whose journal says the output was complete has its end marker already.
+            if resumed?.done != true { writer.finishOutput() }
+            if writer.failure == nil { keeper?.finish(at: inputs.position, figures: writer.journalFigures) }
         }
         var figures = writer.counted
         // Every input opened, in order; one whose rows never came (a header alone) with zeros.

@@ -1,13 +1,18 @@
+import CCPU
 import Glibc
 
-/// The workers' scheduling priority, a little below the reader's.
+/// The workers' scheduling priority, a little below the reader's, and the names of a run's threads.
 ///
-/// The reader (inflate and record splitting) is one thread and the run's sequential part; the
-/// workers are many. With as many workers as processors, a fair scheduler gives the reader one
-/// share among `workers + 1`: on 2 processors two thirds of one, which made the reader the bound
-/// of a run whose reading alone needs most of a processor. Three steps of niceness (a weight of
-/// 526 against the reader's 1024) give the reader a whole processor whenever it has work, and the
-/// workers every cycle it leaves.
+/// The reader (inflate and record splitting) is the run's sequential part; the workers are many.
+/// With as many workers as processors, a fair scheduler gives the reader one share among
+/// `workers + 1`: on 2 processors two thirds of one, which made the reader the bound of a run
+/// whose reading alone needs most of a processor. Three steps of niceness (a weight of 526 against
+/// the reader's 1024) give the reader a whole processor whenever it has work, and the workers
+/// every cycle it leaves.
+///
+/// The workers run as Dispatch work items on threads Dispatch lends: the niceness and the name
+/// are set on the executing thread for the work's duration and restored after (on Linux both
+/// belong to each thread).
 enum WorkerPriority {
     /// Steps of niceness the workers take above the process's main thread.
     static let steps: Int32 = 3
@@ -23,14 +28,35 @@ enum WorkerPriority {
         return min(main + steps, 19)
     }
 
-    /// Sets the calling thread's niceness to `target` unless it is already that nice: on Linux the
-    /// nice value belongs to each thread, and `setpriority(PRIO_PROCESS, 0, …)` sets the calling
-    /// thread's alone. Raising niceness needs no privilege; a failure changes nothing.
-    static func lower(to target: Int32?) {
-        guard let target else { return }
+    /// Runs `body` on the calling thread named `name` (see ``threadName(_:)``) and, when
+    /// `niceness` is given and nicer than the thread's own, at that niceness; both are restored
+    /// afterwards. Raising niceness needs no privilege; lowering it back needs CAP_SYS_NICE or an
+    /// RLIMIT_NICE that allows it, so without them the thread stays nicer after the work and
+    /// later Dispatch work on it (a decoder's part, the writer) runs at the workers' niceness: a
+    /// failure changes nothing but the scheduling.
+    static func running<Result>(as name: String, niceness: Int32?, _ body: () -> Result) -> Result {
         errno = 0
         let current = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
-        if current == -1 && errno != 0 { return }
-        if current < target { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, target) }
+        let readable = !(current == -1 && errno != 0)
+        let lowered = readable && niceness.map { current < $0 } == true
+        if lowered, let niceness { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness) }
+        // Named after the niceness is set and renamed before it is restored: a thread that top
+        // shows under the name runs at the niceness.
+        var previousName = [CChar](repeating: 0, count: 16)
+        let hadName = CCPU_thread_name(&previousName) == 0
+        _ = CCPU_set_thread_name(threadName(name))
+        defer {
+            if hadName { _ = CCPU_set_thread_name(previousName) }
+            if lowered { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, current) }
+        }
+        return body()
+    }
+
+    /// `name` as Linux keeps a thread's name, at most 15 bytes: `nnpipe-worker-12` becomes
+    /// `nnpipe-wkr-12` (a longer name would not be set at all).
+    static func threadName(_ name: String) -> String {
+        guard name.utf8.count > 15 else { return name }
+        let short = name.hasPrefix("nnpipe-worker-") ? "nnpipe-wkr-" + name.dropFirst(14) : name
+        return String(decoding: short.utf8.prefix(15), as: UTF8.self)
     }
 }

@@ -1,0 +1,97 @@
+import Dispatch
+
+/// The forward stage's parallelism: chunks submitted in reading order are processed on Dispatch's
+/// pool, each by one of the pool's ``ChunkProcessor``s, and their results handed to `deliver`.
+///
+/// ```
+///  reader ─submit─▶ waiting chunks ─▶ work item: processor k · chunk i ─▶ deliver(result i)
+///                   (never waits)     (at most `processors.count` at once, on Dispatch's pool)
+/// ```
+/// A processor is either idle or running one work item; a work item that finishes takes the next
+/// waiting chunk with the same processor (a new work item, so other Dispatch work such as a
+/// decoder's parts interleaves), or puts its processor back on the idle list. So the number of
+/// processors is an exact cap on chunks processed at once, no work item ever waits on another,
+/// and the reader never waits for a worker (only, outside the pool, for room among the chunks in
+/// flight). While a work item runs, its thread is named `nnpipe-worker-N` and is ``WorkerPriority``
+/// steps nicer than the reader; both are restored when it ends.
+final class WorkerPool: @unchecked Sendable {
+    // Unchecked: `state` is behind its lock; each processor is used by one work item at a time
+    // (it leaves the idle list for the item's duration); `deliver` is Sendable.
+    private let processors: [ChunkProcessor]
+    private let deliver: @Sendable (ChunkResult) -> Void
+    private let niceness: Int32?
+    private let queue = DispatchQueue(label: "nnpipe.workers", attributes: .concurrent)
+    /// One member per work item started and not yet ended.
+    private let running = DispatchGroup()
+    private let state: Locked<State>
+
+    private struct State {
+        /// Submitted chunks no work item has taken yet, oldest first from `first` (taken ones are nil).
+        var waiting: [RawChunk?] = []
+        var first = 0
+        /// Indices of the processors no work item holds.
+        var idle: [Int]
+
+        mutating func take() -> RawChunk? {
+            guard first < waiting.count else { return nil }
+            let chunk = waiting[first]
+            waiting[first] = nil
+            first += 1
+            // Drop the taken chunks once they are the larger part (amortized O(1) per chunk).
+            if first * 2 >= waiting.count {
+                waiting.removeFirst(first)
+                first = 0
+            }
+            return chunk
+        }
+    }
+
+    /// A pool over `processors` (one per worker); `deliver` is called with each chunk's result, on
+    /// the work item's thread, in any order.
+    init(processors: [ChunkProcessor], niceness: Int32?, deliver: @escaping @Sendable (ChunkResult) -> Void) {
+        self.processors = processors
+        self.niceness = niceness
+        self.deliver = deliver
+        state = Locked(State(idle: Array(processors.indices.reversed())))
+    }
+
+    /// Hands a chunk to the workers; returns at once.
+    func submit(_ chunk: RawChunk) {
+        let worker: Int? = state.withLock { state in
+            if let worker = state.idle.popLast() { return worker }
+            state.waiting.append(chunk)
+            return nil
+        }
+        if let worker { start(worker, with: chunk) }
+    }
+
+    /// Waits until every chunk submitted has been processed and delivered. Submit nothing after.
+    func join() {
+        running.wait()
+    }
+
+    private func start(_ worker: Int, with chunk: RawChunk) {
+        running.enter()
+        let chunk = SendableBox(chunk)
+        queue.async { [self] in
+            let result = WorkerPriority.running(as: "nnpipe-worker-\(worker + 1)", niceness: niceness) {
+                processors[worker].process(chunk.value)
+            }
+            deliver(result)
+            let next: RawChunk? = state.withLock { state in
+                if let next = state.take() { return next }
+                state.idle.append(worker)
+                return nil
+            }
+            if let next { start(worker, with: next) }
+            running.leave()
+        }
+    }
+}
+
+/// Moves a value into a Dispatch closure or a thread. Unchecked: used only for values handed from
+/// one thread to the next (a chunk, a chunk's result), never touched by two threads at once.
+struct SendableBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
