@@ -117,9 +117,12 @@ public enum InputOpener {
         file.unread(prefix)
         switch InputContent(prefix: prefix, delimiter: delimiter) {
         case .gzip:
-            return try gzipReader(over: file, name: name)
+            // BGZF members (bgzip, nnpipe's own output) are inflated in parallel; any other gzip
+            // stream by one decoder.
+            let finder = GzipMemberFinder(input: ReadAhead(file: file), name: name) { try gzipReader(over: $0, name: name) }
+            return ParallelDecoder(finder: finder, name: name)
         case .zstd:
-            return try ZstdReader(source: file, name: name)
+            return ParallelDecoder(finder: ZstdFrameFinder(input: ReadAhead(file: file), name: name), name: name)
         case .unsupported(let format):
             throw InputError(.badData, file: name, problem: refusal(format, path: path, pipelineFile: pipelineFile))
         case .binary(let offset, let byte) where namedGzip:

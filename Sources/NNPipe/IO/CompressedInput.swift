@@ -58,8 +58,14 @@ final class CompressedInput {
         next = buffer
         available = 0
         if allZero { return .end }
-        throw InputError(.badData, file: name, byteOffset: endOffset,
-                         problem: "\(trailing) byte\(trailing == 1 ? "" : "s") after the end of the gzip data at byte offset \(endOffset) (neither another gzip member nor zero padding)")
+        throw Self.trailingData(trailing, at: endOffset, name: name)
+    }
+
+    /// `count` bytes after the gzip data that ended at byte `offset` that are neither another
+    /// member nor zero padding.
+    static func trailingData(_ count: Int, at offset: Int, name: String) -> InputError {
+        InputError(.badData, file: name, byteOffset: offset,
+                   problem: "\(count) byte\(count == 1 ? "" : "s") after the end of the gzip data at byte offset \(offset) (neither another gzip member nor zero padding)")
     }
 
     /// The input ended inside a gzip member: a cut-off file, never a short successful read.

@@ -25,23 +25,26 @@ public final class GzipCompressor: ChunkCompressor {
         stream.deallocate()
     }
 
-    /// `input` as one gzip member.
+    /// `input` as gzip members in BGZF's shape (``BGZFMembers``).
     public func member(_ input: [UInt8]) -> [UInt8] {
+        BGZFMembers.members(input) { plainMember($0) }
+    }
+
+    /// `source` as one gzip member.
+    private func plainMember(_ source: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         deflateReset(stream)
-        let bound = Int(deflateBound(stream, UInt(input.count)))
+        let bound = Int(deflateBound(stream, UInt(source.count)))
         var output = [UInt8](repeating: 0, count: bound)
-        let written: Int = input.withUnsafeBufferPointer { source in
-            output.withUnsafeMutableBufferPointer { target in
-                stream.pointee.next_in = UnsafeMutablePointer(mutating: source.baseAddress)
-                stream.pointee.avail_in = UInt32(source.count)
-                stream.pointee.next_out = target.baseAddress
-                stream.pointee.avail_out = UInt32(target.count)
-                // With deflateBound's room, Z_FINISH completes in one call: another status would be
-                // a fault in nnpipe, never a property of the data.
-                let status = deflate(stream, Z_FINISH)
-                precondition(status == Z_STREAM_END, "deflate with deflateBound room returned \(status)")
-                return target.count - Int(stream.pointee.avail_out)
-            }
+        let written: Int = output.withUnsafeMutableBufferPointer { target in
+            stream.pointee.next_in = UnsafeMutablePointer(mutating: source.baseAddress)
+            stream.pointee.avail_in = UInt32(source.count)
+            stream.pointee.next_out = target.baseAddress
+            stream.pointee.avail_out = UInt32(target.count)
+            // With deflateBound's room, Z_FINISH completes in one call: another status would be
+            // a fault in nnpipe, never a property of the data.
+            let status = deflate(stream, Z_FINISH)
+            precondition(status == Z_STREAM_END, "deflate with deflateBound room returned \(status)")
+            return target.count - Int(stream.pointee.avail_out)
         }
         output.removeLast(output.count - written)
         return output

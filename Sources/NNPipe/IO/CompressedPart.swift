@@ -1,0 +1,55 @@
+/// A run of whole compressed members (gzip) or frames (zstd), cut from a file so that a worker
+/// thread can decode it alone, or the finder's word on what comes next.
+enum CompressedPart {
+    /// Bytes that decode on their own, from file offset `base`; `decodedSize` is their
+    /// decompressed size when the headers or trailers state it (a hint for the buffer).
+    case bytes([UInt8], base: Int, decodedSize: Int?)
+    /// The stream goes on in a form that cannot be cut (a gzip member without a size field, a
+    /// zstd frame too large to hold): a one-thread decoder reads the rest.
+    case rest(ByteSource)
+    /// Something the finder met that is an error once the parts before it are read.
+    case failure(any Error)
+}
+
+/// Cuts a compressed file into ``CompressedPart``s, on the reader's thread.
+protocol PartFinder: AnyObject, SendableMetatype {
+    /// The next part, nil at the end of the stream.
+    func nextPart() throws -> CompressedPart?
+    /// Decodes a part's bytes, on any thread (the finder's own state is not touched); nil when
+    /// they decode to more than ``ParallelDecoder/largestDecodedPart``: the reader then decodes
+    /// that part as a stream (``stream(_:base:name:)``).
+    static func decode(_ bytes: [UInt8], base: Int, decodedSize: Int?, name: String) throws -> [UInt8]?
+    /// A one-thread decoder over a part's bytes.
+    static func stream(_ bytes: [UInt8], base: Int, name: String) throws -> ByteSource
+}
+
+extension PartFinder {
+    /// Decodes a part with ``stream(_:base:name:)`` into one array, nil past the limit;
+    /// `sizeHint` is the expected size.
+    static func decode(_ bytes: [UInt8], base: Int, decodedSize sizeHint: Int?, name: String) throws -> [UInt8]? {
+        let limit = ParallelDecoderLimits.largestDecodedPart
+        let source = try stream(bytes, base: base, name: name)
+        var output = [UInt8](repeating: 0, count: min(max(sizeHint ?? 0, 64 * 1024), limit) + 1)
+        var filled = 0
+        while true {
+            if filled == output.count {
+                guard output.count <= limit else { return nil }
+                output.append(contentsOf: repeatElement(0, count: min(output.count, limit + 1 - output.count)))
+            }
+            let count = try output.withUnsafeMutableBufferPointer {
+                try source.read(into: $0.baseAddress! + filled, capacity: $0.count - filled)
+            }
+            if count == 0 { break }
+            filled += count
+        }
+        output.removeLast(output.count - filled)
+        return output
+    }
+}
+
+/// The bounds on memory of ``ParallelDecoder``.
+enum ParallelDecoderLimits {
+    /// The most one part may decode to in memory; a larger one is decoded as a stream by the
+    /// reader (a zstd frame that does not state its size, a compression bomb).
+    static let largestDecodedPart = 16 << 20
+}

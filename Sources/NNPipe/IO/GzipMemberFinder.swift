@@ -1,0 +1,102 @@
+/// Finds gzip members whose header states their size, so they can be inflated in parallel.
+///
+/// BGZF (bgzip, htslib, and nnpipe's own gzip output) puts in each member's header an extra
+/// subfield `BC` holding the member's size minus one: the next member starts there, found without
+/// inflating. Members are gathered into parts of about `partBytes`. A member without the
+/// subfield (`gzip`, `pigz`, Python's gzip module) ends the cutting: the rest of the stream is read
+/// by one decoder, exactly as without this finder. After the last member only zero padding may
+/// follow, as for that decoder.
+final class GzipMemberFinder: PartFinder {
+    private let input: ReadAhead
+    private let name: String
+    private let makeReader: (ByteSource) throws -> ByteSource
+    /// Compressed bytes gathered into one part (a BGZF member is at most 64 KiB).
+    private let partBytes: Int
+    private var ended = false
+    private var membersSeen = 0
+
+    /// `makeReader` makes the one-thread decoder for the rest of the stream; `partBytes` is the
+    /// compressed size a part reaches (512 KiB: about 2 MiB of CSV text).
+    init(input: ReadAhead, name: String, partBytes: Int = 512 * 1024, makeReader: @escaping (ByteSource) throws -> ByteSource) {
+        self.input = input
+        self.partBytes = partBytes
+        self.name = name
+        self.makeReader = makeReader
+    }
+
+    /// The size of the member at the read-ahead's start as its `BC` subfield states it; nil when
+    /// the member has no such field (or the bytes are not a gzip member).
+    static func statedSize(_ input: ReadAhead) throws -> Int? {
+        guard try input.ensure(12), input[0] == 0x1F, input[1] == 0x8B, input[2] == 8, input[3] & 0x04 != 0 else { return nil }
+        let extraLength = Int(input[10]) | Int(input[11]) << 8
+        guard try input.ensure(12 + extraLength) else { return nil }
+        var at = 12
+        while at + 4 <= 12 + extraLength {
+            let length = Int(input[at + 2]) | Int(input[at + 3]) << 8
+            if input[at] == 0x42, input[at + 1] == 0x43, length == 2, at + 6 <= 12 + extraLength {
+                let size = (Int(input[at + 4]) | Int(input[at + 5]) << 8) + 1
+                // The header, the empty deflate data and the trailer need at least this much.
+                return size >= 12 + extraLength + 2 + 8 ? size : nil
+            }
+            at += 4 + length
+        }
+        return nil
+    }
+
+    func nextPart() throws -> CompressedPart? {
+        guard !ended else { return nil }
+        var part: [UInt8] = []
+        let base = input.offset
+        var decodedSize = 0
+        while part.count < partBytes {
+            guard try input.ensure(2) else {
+                ended = true
+                break
+            }
+            guard let size = try Self.statedSize(input) else {
+                if part.isEmpty { return try rest() }
+                return .bytes(part, base: base, decodedSize: decodedSize)
+            }
+            guard try input.ensure(size) else {
+                // Cut off inside a member: the decoder of this part says so, with the offset.
+                input.take(input.available, into: &part)
+                ended = true
+                return .bytes(part, base: base, decodedSize: nil)
+            }
+            // ISIZE, the member's decompressed size, is its last four bytes.
+            decodedSize += (0..<4).reduce(0) { $0 | Int(input[size - 4 + $1]) << (8 * $1) }
+            input.take(size, into: &part)
+            membersSeen += 1
+        }
+        return part.isEmpty ? nil : .bytes(part, base: base, decodedSize: decodedSize)
+    }
+
+    /// The rest of the stream for one decoder: another member, or bytes after the last one (zero
+    /// padding, or data that is neither, which the decoder's own check reports).
+    private func rest() throws -> CompressedPart {
+        ended = true
+        let startsMember = input[0] == 0x1F && (input.available < 2 || input[1] == 0x8B)
+        if startsMember || membersSeen == 0 {
+            input.giveBack()
+            return .rest(try makeReader(input.file))
+        }
+        let offset = input.offset
+        var trailing = 0
+        var allZero = true
+        while input.available > 0 {
+            input.withBytes { bytes in
+                trailing += bytes.count
+                if allZero { allZero = !bytes.contains { $0 != 0 } }
+            }
+            var dropped: [UInt8] = []
+            input.take(input.available, into: &dropped)
+            _ = try input.ensure(1)
+        }
+        if allZero { return .bytes([], base: offset, decodedSize: 0) }
+        return .failure(CompressedInput.trailingData(trailing, at: offset, name: name))
+    }
+
+    static func stream(_ bytes: [UInt8], base: Int, name: String) throws -> ByteSource {
+        try InputOpener.gzipReader(over: InMemorySource(bytes, base: base), name: name)
+    }
+}

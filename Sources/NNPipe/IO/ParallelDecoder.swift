@@ -1,0 +1,127 @@
+import Dispatch
+
+/// Decompresses a file whose members or frames can be found without decoding (BGZF gzip, zstd
+/// with several frames) on several threads, and hands out exactly the bytes one decoder would.
+///
+/// ```
+///  file ─▶ PartFinder (reader's thread) ─▶ part 0, 1, 2 … ─▶ decoded on Dispatch's pool
+///                                                            └─▶ read(into:) in part order
+/// ```
+/// At most ``partsInFlight`` parts are read ahead, each of about 512 KiB compressed and at most
+/// ``ParallelDecoderLimits/largestDecodedPart`` decoded (a part that decodes to more is decoded
+/// by the reader as a stream): memory stays bounded whatever the file size. An error a part meets
+/// (corrupt data, a CRC mismatch, a cut-off file) is thrown when reading reaches that part, after
+/// every byte before it, with its offset in the file. When the finder meets a stream it cannot
+/// cut, the rest is read by one decoder.
+final class ParallelDecoder<Finder: PartFinder>: ByteSource {
+    private let finder: Finder
+    private let name: String
+    /// Parts handed to the pool, oldest first.
+    private var inFlight: [Slot] = []
+    let partsInFlight: Int
+    private var findingEnded = false
+    /// The decoded part being handed out, and how much of it is.
+    private var current: [UInt8] = []
+    private var served = 0
+    /// A one-thread decoder being read: for a part too large to decode in memory, or for the rest
+    /// of the stream once the finder gave up cutting (then ``restOfStream`` is set).
+    private var stream: ByteSource?
+    private var restOfStream = false
+    /// The end offset in the file of the parts handed out so far.
+    private var consumed = 0
+
+    /// A part in flight: its bytes, and the result set once by the work item that decodes it.
+    private final class Slot: @unchecked Sendable {
+        // Unchecked: `result` is behind its lock; `done` is signalled once it is set; the rest is
+        // immutable.
+        let result = Locked<Result<[UInt8]?, any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        let bytes: [UInt8]
+        let base: Int
+        /// The finder's rest-of-stream decoder, when this slot stands for it.
+        let rest: ByteSource?
+        init(bytes: [UInt8] = [], base: Int, rest: ByteSource? = nil) {
+            self.bytes = bytes
+            self.base = base
+            self.rest = rest
+        }
+        var end: Int { base + bytes.count }
+    }
+
+    init(finder: Finder, name: String, partsInFlight: Int = ProcessorInfo.activeProcessors + 2) {
+        self.finder = finder
+        self.name = name
+        self.partsInFlight = max(2, partsInFlight)
+    }
+
+    var bytesConsumed: Int {
+        if restOfStream, let stream { return stream.bytesConsumed }
+        return consumed
+    }
+
+    func read(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int {
+        while served == current.count {
+            if let stream {
+                let count = try stream.read(into: buffer, capacity: capacity)
+                if count > 0 || restOfStream { return count }
+                self.stream = nil
+            }
+            fill()
+            guard !inFlight.isEmpty else { return 0 }
+            let slot = inFlight.removeFirst()
+            if let rest = slot.rest {
+                stream = rest
+                restOfStream = true
+                continue
+            }
+            slot.done.wait()
+            let result = slot.result.withLock { $0 }
+            consumed = slot.end
+            current = []
+            served = 0
+            switch result {
+            case nil: break
+            case .success(let decoded?): current = decoded
+            case .success(nil): stream = try Finder.stream(slot.bytes, base: slot.base, name: name)
+            case .failure(let error): throw error
+            }
+        }
+        let count = min(capacity, current.count - served)
+        current.withUnsafeBufferPointer { buffer.update(from: $0.baseAddress! + served, count: count) }
+        served += count
+        return count
+    }
+
+    /// Finds parts and hands them to the pool until ``partsInFlight`` are in flight or the finder
+    /// has no more.
+    private func fill() {
+        while !findingEnded && inFlight.count < partsInFlight {
+            let part: CompressedPart?
+            do { part = try finder.nextPart() } catch { part = .failure(error) }
+            switch part {
+            case nil:
+                findingEnded = true
+            case .rest(let stream):
+                findingEnded = true
+                inFlight.append(Slot(base: inFlight.last?.end ?? consumed, rest: stream))
+            case .failure(let error):
+                findingEnded = true
+                let slot = Slot(base: inFlight.last?.end ?? consumed)
+                slot.result.withLock { $0 = .failure(error) }
+                slot.done.signal()
+                inFlight.append(slot)
+            case .bytes(let bytes, let base, let decodedSize):
+                let slot = Slot(bytes: bytes, base: base)
+                inFlight.append(slot)
+                let name = name
+                DispatchQueue.global().async {
+                    let result = WorkerPriority.running(as: "nnpipe-inflate", niceness: nil) {
+                        Result { try Finder.decode(slot.bytes, base: base, decodedSize: decodedSize, name: name) }
+                    }
+                    slot.result.withLock { $0 = result }
+                    slot.done.signal()
+                }
+            }
+        }
+    }
+}

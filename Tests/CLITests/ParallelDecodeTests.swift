@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+
+/// The 15,000-row CSV that Tests/Fixtures/parallel/make.py compressed with bgzip and pzstd.
+private let parallelFixtureRows = "id,x1,x2\n" + (0..<15_000).map { "r\($0),\($0),\($0 % 7)\n" }.joined()
+
+private let parallelFixtureCases: [CompressedFixtureCase] = [
+    CompressedFixtureCase(file: "bgzip.csv.gz"),
+    CompressedFixtureCase(file: "bgzip-zero-padded.csv.gz"),
+    CompressedFixtureCase(file: "pzstd.csv.zst"),
+    CompressedFixtureCase(file: "bgzip-corrupt.csv.gz", status: 65, words: ["corrupt gzip data"]),
+    CompressedFixtureCase(file: "bgzip-crc.csv.gz", status: 65, words: ["corrupt gzip data (CRC mismatch)"]),
+    CompressedFixtureCase(file: "bgzip-truncated.csv.gz", status: 65,
+                          words: ["(byte 52389): truncated gzip file: the stream ends inside a member"]),
+    CompressedFixtureCase(file: "bgzip-trailing-garbage.csv.gz", status: 65,
+                          words: ["7 bytes after the end of the gzip data at byte offset 59683"]),
+]
+
+/// Inputs whose members or frames are found without decoding (bgzip's BGZF, nnpipe's own gzip
+/// and zstd output, pzstd) are decoded on several threads; the rows, the errors and their byte
+/// offsets are those of one decoder. nnpipe's gzip output is BGZF, so the next nnpipe in a chain,
+/// bgzip and rapidgzip can do the same.
+@Suite("Compressed inputs decoded on several threads; gzip output in BGZF's shape")
+struct ParallelDecodeTests {
+    /// The output of the sum pipeline over the fixtures' CSV, from the plain file.
+    static func plainOutput(_ dir: WorkDir) throws -> String {
+        try dir.write("plain.csv", parallelFixtureRows)
+        let result = try dir.nnpipe(within: 60, "run", "p.yaml", "--input", "plain.csv", "--output", "-", "--quiet")
+        #expect(result.status == 0, "\(result.stderr)")
+        return result.stdoutText
+    }
+
+    @Test("bgzip's and pzstd's files, and damaged copies: the plain file's rows, or one error line",
+          arguments: parallelFixtureCases)
+    func fixture(_ c: CompressedFixtureCase) throws {
+        let dir = try WorkDir()
+        try dir.writeSumPipeline(input: "plain.csv", output: "-")
+        let rows = try Self.plainOutput(dir)
+        try dir.write(c.file, try Data(contentsOf: CLI.fixture("parallel/\(c.file)")))
+        for workers in ["1", "3"] {
+            let result = try dir.nnpipe(within: 60, "run", "p.yaml", "--input", c.file, "--workers", workers, "--quiet")
+            c.expect(result, "\(c.file), \(workers) workers", rows: rows)
+        }
+    }
+
+    /// The members of a gzip file, each checked to carry BGZF's size field; nil when one does not.
+    static func bgzfMembers(_ data: [UInt8]) -> [ArraySlice<UInt8>]? {
+        var members: [ArraySlice<UInt8>] = []
+        var at = 0
+        while at < data.count {
+            guard data.count - at >= 28, data[at] == 0x1F, data[at + 1] == 0x8B, data[at + 3] & 0x04 != 0,
+                  data[at + 10] == 6, data[at + 12] == 0x42, data[at + 13] == 0x43 else { return nil }
+            let size = (Int(data[at + 16]) | Int(data[at + 17]) << 8) + 1
+            guard at + size <= data.count else { return nil }
+            members.append(data[at..<(at + size)])
+            at += size
+        }
+        return members
+    }
+
+    @Test("gzip output: BGZF members with the size field and the end-of-file marker, read by gzip and bgzip",
+          .timeLimit(.minutes(2)))
+    func bgzfOutput() throws {
+        let dir = try WorkDir()
+        try dir.writeSumPipeline(input: "plain.csv", output: "-")
+        let rows = try Self.plainOutput(dir)
+        for level in ["1", "6"] {
+            let run = try dir.nnpipe(within: 60, "run", "p.yaml", "--input", "plain.csv", "--output", "out.csv.gz",
+                                     "--set", "write.gzip_level=\(level)", "--quiet")
+            #expect(run.status == 0, "\(run.stderr)")
+            let data = [UInt8](try dir.read("out.csv.gz"))
+            let members = Self.bgzfMembers(data)
+            #expect(members != nil, "level \(level): a member without BGZF's size field")
+            guard let members else { continue }
+            #expect(members.count >= 4, "level \(level): \(members.count) members for \(rows.utf8.count) bytes of text")
+            #expect(Array(members.last ?? []) == [0x1F, 0x8B, 8, 4, 0, 0, 0, 0, 0, 0xFF, 6, 0, 0x42, 0x43, 2, 0, 0x1B, 0,
+                                                  3, 0, 0, 0, 0, 0, 0, 0, 0, 0], "level \(level): no end-of-file marker")
+            // Each member inflates to at most 64 KiB (ISIZE, its last four bytes), as BGZF requires.
+            #expect(members.allSatisfy { Int($0[$0.endIndex - 4]) | Int($0[$0.endIndex - 3]) << 8 | Int($0[$0.endIndex - 2]) << 16 <= 0x10000 })
+            #expect(String(decoding: try Shell.run("gzip -dc out.csv.gz", in: dir.url), as: UTF8.self) == rows)
+            guard (try? Shell.run("command -v bgzip", in: dir.url))?.isEmpty == false else { continue }
+            let checked = try Shell.run("bgzip -t out.csv.gz 2>&1 && echo ok", in: dir.url)
+            #expect(String(decoding: checked, as: UTF8.self) == "ok\n", "bgzip -t: no warning, no error")
+            #expect(String(decoding: try Shell.run("bgzip -d -@ 2 -c out.csv.gz", in: dir.url), as: UTF8.self) == rows)
+        }
+    }
+
+    @Test("a chain: nnpipe's gzip and zstd output read back by nnpipe in parallel gives the same rows",
+          .timeLimit(.minutes(2)))
+    func chained() throws {
+        let dir = try WorkDir()
+        // 300,000 rows: several parts of 512 KiB in flight.
+        try dir.write("big.csv", "id,x1,x2\n" + (0..<300_000).map { "r\($0),\($0 % 1000).25,\($0 % 13)\n" }.joined())
+        try dir.write("m.json", sumModel)
+        try dir.write("echo.yaml", pipelineYAML(input: "big.csv", model: "m.json", features: ["x1", "x2"], output: "-"))
+        let plain = try dir.nnpipe(within: 60, "run", "echo.yaml", "--quiet")
+        #expect(plain.status == 0, "\(plain.stderr)")
+        try dir.write("plain-out.csv", plain.stdout)
+        try dir.write("id2.json", #"{"layers": [{"weights": [[1, 0], [0, 1]], "bias": [0, 0], "activation": "identity"}]}"#)
+        let direct = try dir.nnpipe(within: 60, "run", "--model", "id2.json", "--features", "y0,y1", "--carry", "id",
+                                    "--output", "-", "--quiet", "plain-out.csv")
+        #expect(direct.status == 0, "\(direct.stderr)")
+        for name in ["out.csv.gz", "out.csv.zst"] {
+            // The sum model's output holds y0 and y1: read it back with an identity of both.
+            let write = try dir.nnpipe(within: 60, "run", "echo.yaml", "--output", name, "--quiet")
+            #expect(write.status == 0, "\(write.stderr)")
+            for workers in ["1", "2", "5"] {
+                let back = try dir.nnpipe(within: 60, "run", "--model", "id2.json", "--features", "y0,y1", "--carry", "id",
+                                          "--workers", workers, "--output", "-", "--quiet", name)
+                #expect(back.status == 0, "\(name): \(back.stderr)")
+                #expect(back.stdout == direct.stdout, "\(name), \(workers) workers: not the rows of the plain output")
+            }
+        }
+    }
+
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Writes the fixtures of inputs that nnpipe decompresses in parallel, made by the real tools:
+bgzip (htslib's BGZF: 64 KiB members with a size field) and pzstd (several zstd frames, each
+after a skippable frame), with damaged copies of the BGZF file. The CSV is the one
+Tests/CLITests/ParallelDecodeTests.swift builds (rows()), 15,000 rows. Needs bgzip (Debian's
+tabix) and pzstd (Debian's zstd). Run from anywhere: python3 Tests/Fixtures/parallel/make.py
+"""
+import os
+import struct
+import subprocess
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def rows():
+    return b"id,x1,x2\n" + b"".join(b"r%d,%d,%d\n" % (i, i, i % 7) for i in range(15000))
+
+
+def members(data):
+    """The BGZF members of `data`, each as bytes, using the size field."""
+    out, at = [], 0
+    while at < len(data):
+        xlen = struct.unpack_from("<H", data, at + 10)[0]
+        size = None
+        sub = at + 12
+        while sub < at + 12 + xlen:
+            slen = struct.unpack_from("<H", data, sub + 2)[0]
+            if data[sub:sub + 2] == b"BC":
+                size = struct.unpack_from("<H", data, sub + 4)[0] + 1
+            sub += 4 + slen
+        out.append(data[at:at + size])
+        at += size
+    return out
+
+
+def main():
+    csv = rows()
+    bgzf = subprocess.run(["bgzip", "-c"], input=csv, capture_output=True, check=True).stdout
+    pzst = subprocess.run(["pzstd", "-q", "-c", "-p", "1", "-3"], input=csv, capture_output=True, check=True).stdout
+    parts = members(bgzf)
+    assert len(parts) >= 4, len(parts)
+    plain = subprocess.run(["gzip", "-c", "-n"], input=b"r15000,15000,1\n", capture_output=True, check=True).stdout
+    corrupt = bytearray(bgzf)
+    middle = sum(len(p) for p in parts[:2]) + 40  # inside the third member's deflate data
+    corrupt[middle] ^= 0xFF
+    crc = bytearray(parts[2])
+    crc[-8] ^= 0x01  # the third member's CRC-32
+    files = {
+        "bgzip.csv.gz": bgzf,
+        # BGZF members, then a plain gzip member (no size field): read on by one decoder.
+        "bgzip-then-plain.csv.gz": bgzf + plain,
+        "bgzip-corrupt.csv.gz": bytes(corrupt),
+        "bgzip-crc.csv.gz": b"".join(parts[:2]) + bytes(crc) + b"".join(parts[3:]),
+        # Cut in the middle of the third member.
+        "bgzip-truncated.csv.gz": bgzf[:sum(len(p) for p in parts[:2]) + len(parts[2]) // 2],
+        "bgzip-zero-padded.csv.gz": bgzf + bytes(100),
+        "bgzip-trailing-garbage.csv.gz": bgzf + b"garbage",
+        "pzstd.csv.zst": pzst,
+    }
+    for name, data in files.items():
+        with open(os.path.join(HERE, name), "wb") as f:
+            f.write(data)
+    print(f"{len(parts)} BGZF members; pzstd file {len(pzst)} bytes")
+
+
+main()
