@@ -61,8 +61,9 @@ struct ParallelDecoderTests {
     /// The parallel decoder gives what one decoder gives: the same bytes, or the same error after
     /// bytes that agree with one decoder's.
     static func expectSame(_ path: String, _ format: Format, _ what: String) throws {
-        let expected = try sequential(path, format, readSize: 1 << 20)
         for (partBytes, partsInFlight, readSize) in [(1, 2, 4096), (40_000, 3, 7), (512 * 1024, 4, 1 << 20), (100_000, 2, 65_536)] {
+            // Where a decoder notices an error can depend on how much it is asked for at once.
+            let expected = try sequential(path, format, readSize: readSize)
             let got = try parallel(path, format, partBytes: partBytes, partsInFlight: partsInFlight, readSize: readSize)
             let label = "\(what): parts of \(partBytes) bytes, \(partsInFlight) in flight, reads of \(readSize)"
             let sameError = got.error == expected.error
@@ -76,7 +77,9 @@ struct ParallelDecoderTests {
     }
 
     static let fixtures = ["bgzip.csv.gz", "bgzip-then-plain.csv.gz", "bgzip-corrupt.csv.gz", "bgzip-crc.csv.gz",
-                           "bgzip-truncated.csv.gz", "bgzip-zero-padded.csv.gz", "bgzip-trailing-garbage.csv.gz"]
+                           "bgzip-truncated.csv.gz", "bgzip-zero-padded.csv.gz", "bgzip-trailing-garbage.csv.gz",
+                           // Found by scripts/fuzz.sh parallel: a size field shorter than its member.
+                           "fuzz-size-field-shorter.csv.gz"]
 
     static func fixturePath(_ name: String) -> String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -159,13 +159,15 @@ public enum InputOpener {
 
     /// The gzip decoder: ISA-L when built in (the default), unless `NNPIPE_INFLATE=zlib` asks for
     /// zlib (kept so both paths are tested and can be compared).
-    static func gzipReader(over file: ByteSource, name: String) throws -> ByteSource {
+    /// `allowsPadding: false` for a part of a file cut by ``GzipMemberFinder``, which must end
+    /// exactly at a member's end.
+    static func gzipReader(over file: ByteSource, name: String, allowsPadding: Bool = true) throws -> ByteSource {
         #if ISAL
         if getenv("NNPIPE_INFLATE").map({ String(cString: $0) }) != "zlib" {
-            return GzipReader(source: file, name: name, decoder: IsalDecoder())
+            return GzipReader(source: file, name: name, decoder: IsalDecoder(), allowsPadding: allowsPadding)
         }
         #endif
-        return GzipReader(source: file, name: name, decoder: try ZlibDecoder(name: name))
+        return GzipReader(source: file, name: name, decoder: try ZlibDecoder(name: name), allowsPadding: allowsPadding)
     }
 
     /// A display name for messages: `<stdin>` for `-`, otherwise the path as given.

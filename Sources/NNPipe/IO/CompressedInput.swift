@@ -37,7 +37,8 @@ final class CompressedInput {
     /// than the two magic bytes remain). gzip's own rule: another member, or zero bytes to the
     /// end ("decompression OK, trailing zero bytes ignored": tape and block-device copies pad
     /// with them); anything else is an error naming how many bytes follow, never a short read.
-    func afterMember(next: inout UnsafeMutablePointer<UInt8>, available: inout Int, endOffset: Int) throws -> AfterMember {
+    func afterMember(next: inout UnsafeMutablePointer<UInt8>, available: inout Int, endOffset: Int,
+                     allowsPadding: Bool = true) throws -> AfterMember {
         while available < 2 && !exhausted {
             if available > 0 { buffer.update(from: next, count: available) }
             next = buffer
@@ -57,7 +58,7 @@ final class CompressedInput {
         }
         next = buffer
         available = 0
-        if allZero { return .end }
+        if allZero && allowsPadding { return .end }
         throw Self.trailingData(trailing, at: endOffset, name: name)
     }
 

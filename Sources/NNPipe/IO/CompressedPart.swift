@@ -21,6 +21,9 @@ protocol PartFinder: AnyObject, SendableMetatype {
     static func decode(_ bytes: [UInt8], base: Int, decodedSize: Int?, name: String) throws -> [UInt8]?
     /// A one-thread decoder over a part's bytes.
     static func stream(_ bytes: [UInt8], base: Int, name: String) throws -> ByteSource
+    /// Ends the cutting: a one-thread decoder over `prefix` (the parts found and not yet read,
+    /// handed back) and the rest of the file, as it would have read them from there.
+    func sequential(from prefix: [UInt8]) throws -> ByteSource
 }
 
 extension PartFinder {

@@ -72,7 +72,8 @@ final class GzipMemberFinder: PartFinder {
     }
 
     /// The rest of the stream for one decoder: another member, or bytes after the last one (zero
-    /// padding, or data that is neither, which the decoder's own check reports).
+    /// padding, or data that is neither), checked when reading reaches them, so that they are
+    /// still in the file if a part before them is read again by one decoder.
     private func rest() throws -> CompressedPart {
         ended = true
         let startsMember = input[0] == 0x1F && (input.available < 2 || input[1] == 0x8B)
@@ -80,23 +81,46 @@ final class GzipMemberFinder: PartFinder {
             input.giveBack()
             return .rest(try makeReader(input.file))
         }
-        let offset = input.offset
-        var trailing = 0
-        var allZero = true
-        while input.available > 0 {
-            input.withBytes { bytes in
-                trailing += bytes.count
-                if allZero { allZero = !bytes.contains { $0 != 0 } }
-            }
-            var dropped: [UInt8] = []
-            input.take(input.available, into: &dropped)
-            _ = try input.ensure(1)
+        return .rest(AfterLastMember(input: input, name: name))
+    }
+
+    /// What follows the last member, read as gzip reads it: zero bytes to the end of the file are
+    /// padding (no bytes), anything else is an error naming how many bytes follow.
+    private final class AfterLastMember: ByteSource {
+        private let input: ReadAhead
+        private let name: String
+        init(input: ReadAhead, name: String) {
+            self.input = input
+            self.name = name
         }
-        if allZero { return .bytes([], base: offset, decodedSize: 0) }
-        return .failure(CompressedInput.trailingData(trailing, at: offset, name: name))
+
+        var bytesConsumed: Int { input.offset }
+
+        func read(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int {
+            let offset = input.offset
+            var trailing = 0
+            var allZero = true
+            while try input.ensure(1) {
+                input.withBytes { bytes in
+                    trailing += bytes.count
+                    if allZero { allZero = !bytes.contains { $0 != 0 } }
+                }
+                var dropped: [UInt8] = []
+                input.take(input.available, into: &dropped)
+            }
+            if allZero { return 0 }
+            throw CompressedInput.trailingData(trailing, at: offset, name: name)
+        }
     }
 
     static func stream(_ bytes: [UInt8], base: Int, name: String) throws -> ByteSource {
-        try InputOpener.gzipReader(over: InMemorySource(bytes, base: base), name: name)
+        try InputOpener.gzipReader(over: InMemorySource(bytes, base: base), name: name, allowsPadding: false)
+    }
+
+    func sequential(from prefix: [UInt8]) throws -> ByteSource {
+        ended = true
+        input.giveBack()
+        input.file.unread(prefix)
+        return try makeReader(input.file)
     }
 }

@@ -11,12 +11,16 @@ final class GzipReader<Decoder: GzipDecoder>: ByteSource {
     private let decoder: Decoder
     private var memberInProgress = false
     private var finished = false
+    /// Whether zero bytes may follow the last member (gzip's rule for a whole file); not within a
+    /// part of one cut by ``GzipMemberFinder``, whose members must end exactly at its end.
+    private let allowsPadding: Bool
 
     var bytesConsumed: Int { input.source.bytesConsumed - decoder.availableIn }
 
-    init(source: ByteSource, name: String, decoder: Decoder) {
+    init(source: ByteSource, name: String, decoder: Decoder, allowsPadding: Bool = true) {
         input = CompressedInput(source: source, name: name)
         self.decoder = decoder
+        self.allowsPadding = allowsPadding
     }
 
     // Reached through `ByteSource`, the loop would run unspecialized, its key paths resolved at
@@ -65,7 +69,7 @@ final class GzipReader<Decoder: GzipDecoder>: ByteSource {
         memberInProgress = false
         var next = decoder.nextIn ?? input.buffer
         var available = decoder.availableIn
-        let after = try input.afterMember(next: &next, available: &available, endOffset: bytesConsumed)
+        let after = try input.afterMember(next: &next, available: &available, endOffset: bytesConsumed, allowsPadding: allowsPadding)
         decoder.setInput(next, count: available)
         if after == .end { finished = true } else { decoder.startMember() }
     }

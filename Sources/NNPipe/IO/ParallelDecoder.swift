@@ -9,10 +9,12 @@ import Dispatch
 /// ```
 /// At most ``partsInFlight`` parts are read ahead, each of about 512 KiB compressed and at most
 /// ``ParallelDecoderLimits/largestDecodedPart`` decoded (a part that decodes to more is decoded
-/// by the reader as a stream): memory stays bounded whatever the file size. An error a part meets
-/// (corrupt data, a CRC mismatch, a cut-off file) is thrown when reading reaches that part, after
-/// every byte before it, with its offset in the file. When the finder meets a stream it cannot
-/// cut, the rest is read by one decoder.
+/// by the reader as a stream): memory stays bounded whatever the file size. A part that does not
+/// decode on its own (corrupt data, a CRC mismatch, a cut-off file, a size field that lies) is
+/// read again from its start by one decoder, with the rest of the file: whatever that decoder
+/// gives from there (its error with its offset, or its bytes) is what a reader gets, so the
+/// outcome never depends on the cutting. When the finder meets a stream it cannot cut, the rest is
+/// read by one decoder too.
 final class ParallelDecoder<Finder: PartFinder>: ByteSource {
     private let finder: Finder
     private let name: String
@@ -83,7 +85,15 @@ final class ParallelDecoder<Finder: PartFinder>: ByteSource {
             case nil: break
             case .success(let decoded?): current = decoded
             case .success(nil): stream = try Finder.stream(slot.bytes, base: slot.base, name: name)
-            case .failure(let error): throw error
+            case .failure:
+                // A part that does not decode on its own (damaged data, a size field that does not
+                // match its member) is read again, with everything after it, by one decoder: its
+                // error, or its bytes, are then exactly one decoder's.
+                let prefix = ([slot] + inFlight).filter { $0.rest == nil }.flatMap(\.bytes)
+                inFlight.removeAll()
+                findingEnded = true
+                stream = try finder.sequential(from: prefix)
+                restOfStream = true
             }
         }
         let count = min(capacity, current.count - served)

@@ -70,6 +70,13 @@ final class ZstdFrameFinder: PartFinder {
         }
     }
 
+    func sequential(from prefix: [UInt8]) throws -> ByteSource {
+        ended = true
+        input.giveBack()
+        input.file.unread(prefix)
+        return try ZstdReader(source: input.file, name: name)
+    }
+
     static func stream(_ bytes: [UInt8], base: Int, name: String) throws -> ByteSource {
         try ZstdReader(source: InMemorySource(bytes, base: base), name: name)
     }

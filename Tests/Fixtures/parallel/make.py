@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes the fixtures of inputs that nnpipe decompresses in parallel, made by the real tools:
 bgzip (htslib's BGZF: 64 KiB members with a size field) and pzstd (several zstd frames, each
-after a skippable frame), with damaged copies of the BGZF file. The CSV is the one
+after a skippable frame), with damaged copies of the BGZF file. (fuzz-size-field-shorter.csv.gz
+is an input scripts/fuzz.sh parallel found, kept as it is: not written here.) The CSV is the one
 Tests/CLITests/ParallelDecodeTests.swift builds (rows()), 15,000 rows. Needs bgzip (Debian's
 tabix) and pzstd (Debian's zstd). Run from anywhere: python3 Tests/Fixtures/parallel/make.py
 """
