@@ -30,7 +30,8 @@ struct NNPipeCommand: ParsableCommand {
               78   the pipeline file or a model file is wrong, or two of
                    its paths are the same file
               128+N  stopped by signal N (130 SIGINT, 143 SIGTERM, 129
-                   SIGHUP...): unfinished outputs removed, kept ones named
+                   SIGHUP...): unfinished outputs kept for --resume or
+                   removed, as the message says
               141  the reader of standard output went away (| head)
             """,
         version: NNPipeVersion.current,

@@ -41,7 +41,7 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("hadoop-counters"), help: "At the end, report the row counts as Hadoop Streaming counters on standard error (reporter:counter:nnpipe,ROWS_READ,N).")
     var hadoopCounters = false
 
-    @Flag(help: "Continue a run that was killed (SIGKILL, a reboot) where it stopped, from the journal kept beside its unfinished output; give the same command line plus --resume.")
+    @Flag(help: "Continue a run that was stopped (Ctrl-C, SIGTERM, SIGHUP) or killed (SIGKILL, a reboot) where it stopped, from the journal kept beside its unfinished output; give the same command line plus --resume.")
     var resume = false
 
     @OptionGroup var logging: LoggingOptions

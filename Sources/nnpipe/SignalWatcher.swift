@@ -4,8 +4,9 @@ import NNPipe
 /// The signals that stop a run, handled on a thread of nnpipe's own.
 ///
 /// They are blocked in every thread (the mask is set before any other thread starts, and threads
-/// inherit it) and taken by one small thread waiting in `sigwait`, which removes the unfinished
-/// outputs (``OutputRegistry/abandonAll(wait:)``), says what is on disk and exits 128 + the
+/// inherit it) and taken by one small thread waiting in `sigwait`, which leaves the unfinished
+/// outputs for `--resume` (SIGINT, SIGTERM, SIGHUP, when their journals allow it) or removes them
+/// (``OutputRegistry/abandonAll(wait:keepingResumable:)``), says what is on disk and exits 128 + the
 /// signal's number. It needs no Dispatch worker, so a signal ends the run even when no more
 /// threads can start (`ulimit -v`, `ulimit -u`) or every worker is busy. SIGPIPE is ignored: a
 /// closed pipe shows up as a write error.
@@ -46,7 +47,8 @@ enum SignalWatcher {
         var info = siginfo_t()
         var number: Int32 = -1
         while number < 0 { number = sigwaitinfo(&set, &info) }
-        let outcome = OutputRegistry.abandonAll()
+        // A request to stop leaves what a later --resume can go on from; other signals clean up.
+        let outcome = OutputRegistry.abandonAll(keepingResumable: [SIGINT, SIGTERM, SIGHUP].contains(number))
         // The Swift runtime, crashing (a fatal error such as an allocation that failed under
         // `ulimit -v`, already printed), stops the other threads with SIGUSR1 sent from inside
         // the process: that is a failure of nnpipe, not a request to stop.

@@ -25,6 +25,9 @@ public final class OutputFile: @unchecked Sendable {
     /// Whether each write takes ``OutputRegistry``'s lock, so a signal handler never cuts the
     /// file while a write is under way (a rejects file shared by several outputs).
     private let guarded: Bool
+    /// Whether the file gathers the rows of several outputs (a template run's shared rejects
+    /// file), whose writes a signal handler may cut back.
+    var isShared: Bool { guarded }
     /// Set by ``checkpoint()``: the length that stays (and is committed) when the run stops.
     private var keptLength: Int?
     private var notedStreamWrite = false

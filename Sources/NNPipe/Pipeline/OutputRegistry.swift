@@ -13,8 +13,8 @@ public enum OutputRegistry {
     private nonisolated(unsafe) static var open: [ObjectIdentifier: OutputFile] = [:]
     private nonisolated(unsafe) static var kept: [String] = []
     private nonisolated(unsafe) static var streamWritten = false
-    /// Resume journals being kept: a signal ends the run cleanly, so they go with its outputs.
-    private nonisolated(unsafe) static var journals: Set<String> = []
+    /// Resume journals being kept, and whether each holds an entry (a point a run can go on from).
+    private nonisolated(unsafe) static var journals: [String: Bool] = [:]
 
     /// What is on disk after the run was stopped by a signal.
     public struct Outcome: Sendable {
@@ -22,6 +22,8 @@ public enum OutputRegistry {
         public var kept: [String]
         /// Unfinished files removed.
         public var removed: [String]
+        /// Unfinished files kept, with their journals, for `--resume`.
+        public var resumable: [String] = []
         /// Whether some output went to a stream (standard output, a FIFO) before the stop.
         public var streamWritten: Bool
 
@@ -30,6 +32,10 @@ public enum OutputRegistry {
             var parts: [String] = []
             if !kept.isEmpty { parts.append("\(RunSummary.list(kept)) kept") }
             if !removed.isEmpty { parts.append("unfinished \(RunSummary.list(removed)) removed") }
+            if !resumable.isEmpty {
+                parts.append("unfinished \(RunSummary.list(resumable)) kept with \(resumable.count == 1 ? "its journal" : "their journals"): "
+                    + "run the same command again with --resume to go on from where it stopped (without --resume a run starts over)")
+            }
             if streamWritten { parts.append("the rows written before the stop were sent to the output stream") }
             return parts.isEmpty ? "no output written" : parts.joined(separator: "; ")
         }
@@ -50,12 +56,18 @@ public enum OutputRegistry {
         committing { _ = open.removeValue(forKey: ObjectIdentifier(file)) }
     }
 
-    static func registerJournal(_ path: String) {
-        committing { _ = journals.insert(path) }
+    /// Notes a journal written, `withEntry` when it already holds a point to go on from.
+    static func registerJournal(_ path: String, withEntry: Bool) {
+        committing { journals[path] = withEntry }
+    }
+
+    /// Notes an entry appended to a journal.
+    static func noteJournalEntry(_ path: String) {
+        committing { if journals[path] != nil { journals[path] = true } }
     }
 
     static func unregisterJournal(_ path: String) {
-        committing { _ = journals.remove(path) }
+        committing { _ = journals.removeValue(forKey: path) }
     }
 
     /// Notes a committed file (by its name as the user gave it).
@@ -81,11 +93,21 @@ public enum OutputRegistry {
     /// file (a rejects file shared by one-output-per-input runs is cut back to the rows of the
     /// outputs kept and committed), and says what is on disk. Waits up to `wait` seconds for a
     /// commit under way; past that (a write blocked on a full pipe holding it), goes ahead.
-    public static func abandonAll(wait: TimeInterval = 5) -> Outcome {
+    ///
+    /// With `keepingResumable` (a request to stop: SIGINT, SIGTERM, SIGHUP), the unfinished files
+    /// are left with their journals when a later `--resume` can go on from them, exactly as a run
+    /// killed outright leaves them: every journal holds an entry and no file is shared between
+    /// outputs (a template run's shared rejects file is cut back and its outputs removed as before).
+    public static func abandonAll(wait: TimeInterval = 5, keepingResumable: Bool = false) -> Outcome {
         let locked = lock.lock(before: Date(timeIntervalSinceNow: wait))
         defer { if locked { lock.unlock() } }
+        let unfinished = open.values.sorted(by: { $0.name < $1.name })
+        if keepingResumable, !journals.isEmpty, journals.values.allSatisfy({ $0 }), !unfinished.contains(where: \.isShared) {
+            return Outcome(kept: kept, removed: [], resumable: unfinished.filter { !$0.isStream }.map(\.name),
+                           streamWritten: streamWritten)
+        }
         var removed: [String] = []
-        for file in open.values.sorted(by: { $0.name < $1.name }) {
+        for file in unfinished {
             switch file.abandonAtExit() {
             case .kept: kept.append(file.name)
             case .removed: removed.append(file.name)
@@ -93,7 +115,7 @@ public enum OutputRegistry {
             }
         }
         open.removeAll()
-        for journal in journals { unlink(journal) }
+        for journal in journals.keys { unlink(journal) }
         return Outcome(kept: kept, removed: removed, streamWritten: streamWritten)
     }
 }

@@ -90,7 +90,7 @@ final class ResumeJournal {
             guard fsync(descriptor) == 0, rename(fresh, path) == 0 else {
                 throw OutputError(.writeFailed, file: path, operation: "cannot write the resume journal", errno: errno)
             }
-            OutputRegistry.registerJournal(path)
+            OutputRegistry.registerJournal(path, withEntry: contents.last != nil)
         } catch {
             close(descriptor)
             unlink(fresh)
@@ -103,6 +103,7 @@ final class ResumeJournal {
     /// Appends an entry (its data already synced by the caller).
     func append(_ point: ResumePoint) throws {
         try write(JournalText.line(point.line))
+        OutputRegistry.noteJournalEntry(path)
     }
 
     /// Removes the journal (the output is committed, or the run ended otherwise).

@@ -1,0 +1,89 @@
+import Foundation
+import Glibc
+import Testing
+
+/// Ctrl-C, `timeout`, systemd and batch schedulers stop a run with SIGINT, SIGTERM or SIGHUP: the
+/// unfinished output stays with its journal, the message says to run again with --resume, and
+/// that run ends with the bytes an uninterrupted run writes. A run without --resume starts over
+/// and removes what the stopped one left.
+@Suite("A run stopped by SIGINT, SIGTERM or SIGHUP goes on with --resume")
+struct ResumeAfterSignalTests {
+    static let cases = signalCases + [SignalCase(name: "SIGHUP", signal: SIGHUP, status: 129, word: "hung up (SIGHUP)")]
+
+    /// Starts `nnpipe run p.yaml` with a journal entry after every chunk, waits until the journal
+    /// holds an entry, sends `signal`; returns the exit status and standard error, or nil when the
+    /// run ended first.
+    static func stopped(_ dir: WorkDir, by signal: Int32, extra: [String] = []) throws -> (status: Int32, stderr: String)? {
+        let errURL = dir.url.appendingPathComponent("err.txt")
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let process = Process()
+        process.executableURL = CLI.binary
+        process.arguments = ["run", "p.yaml"] + extra
+        process.environment = ProcessInfo.processInfo.environment.merging(["NNPIPE_TEST_JOURNAL_INTERVAL": "0"]) { $1 }
+        process.currentDirectoryURL = dir.url
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: errURL)
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
+                let entry = try poll(seconds: 60) {
+            guard process.isRunning else { return true }
+            return try dir.listing().contains { name in
+                guard name.hasSuffix("journal"), let text = try? dir.text(name) else { return false }
+                // Whole lines (each ends with a checksum) after the header's last one, `header-end ~…`.
+                let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+                guard let end = lines.firstIndex(where: { $0.hasPrefix("header-end") }) else { return false }
+                return lines.index(after: end) < lines.endIndex
+            }
+        }
+        #expect(entry, "no journal entry within 60 s")
+        guard process.isRunning else { return nil }
+        #expect(kill(process.processIdentifier, signal) == 0)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+        return (process.terminationStatus, try dir.text("err.txt"))
+    }
+
+    @Test("the stopped run's files stay; --resume ends with an uninterrupted run's bytes",
+          .timeLimit(.minutes(4)), arguments: cases, ["out.csv", "out.csv.gz"])
+    func resumeAfterSignal(_ s: SignalCase, output: String) throws {
+        let dir = try WorkDir()
+        try dir.writeSumPipeline(input: "big.csv", output: output, execution: "execution:\n  chunk_rows: 2000")
+        for rows in [600_000, 3_000_000] {
+            try writeBigInput(dir, rows: rows)
+            let reference = try dir.bounded(["run", "p.yaml", "--output", "reference-\(output)", "--quiet"])
+            #expect(reference.status == 0, "\(reference.stderr)")
+            guard let stop = try Self.stopped(dir, by: s.signal) else {
+                print("\(s.name): the run over \(rows) rows ended before the signal; trying a bigger input")
+                continue
+            }
+            #expect(stop.status == s.status, "\(stop.stderr)")
+            #expect(stop.stderr.contains("\(s.word); unfinished \(output) kept with its journal: run the same command again with --resume"),
+                    "\(stop.stderr)")
+            #expect(errorLines(stop.stderr).count == 1, "\(stop.stderr)")
+            #expect(!dir.exists(output), "the stopped run committed its output")
+            #expect(!temporaryFiles(try dir.listing()).isEmpty, "the temporary output was removed")
+
+            let resumed = try dir.bounded(["run", "p.yaml", "--resume", "--stats-json", "stats.json"])
+            #expect(resumed.status == 0, "\(resumed.stderr)")
+            let (got, want) = (try dir.read(output), try dir.read("reference-\(output)"))
+            #expect(got == want, "the resumed output differs from an uninterrupted run's")
+            let stats = try JSONSerialization.jsonObject(with: dir.read("stats.json")) as? [String: Any]
+            #expect((stats?["rows_resumed"] as? Int ?? 0) > 0, "nothing was resumed: \(resumed.stderr)")
+            #expect(temporaryFiles(try dir.listing()).isEmpty)
+
+            // Stopped again, then run without --resume: it starts over and removes the leftovers.
+            try FileManager.default.removeItem(atPath: dir.path(output))
+            guard try Self.stopped(dir, by: s.signal) != nil else { return }
+            let again = try dir.bounded(["run", "p.yaml"])
+            #expect(again.status == 0, "\(again.stderr)")
+            #expect(again.stderr.contains("removed the unfinished output of an earlier run"), "\(again.stderr)")
+            let (again2, want2) = (try dir.read(output), try dir.read("reference-\(output)"))
+            #expect(again2 == want2)
+            let left = try dir.listing()
+            #expect(temporaryFiles(left).isEmpty, "\(left)")
+            return
+        }
+        Issue.record("every run ended before the signal; nothing was stopped")
+    }
+}
