@@ -32,21 +32,26 @@ extension PartFinder {
     static func decode(_ bytes: [UInt8], base: Int, decodedSize sizeHint: Int?, name: String) throws -> [UInt8]? {
         let limit = ParallelDecoderLimits.largestDecodedPart
         let source = try stream(bytes, base: base, name: name)
-        var output = [UInt8](repeating: 0, count: min(max(sizeHint ?? 0, 64 * 1024), limit) + 1)
-        var filled = 0
-        while true {
-            if filled == output.count {
-                guard output.count <= limit else { return nil }
-                output.append(contentsOf: repeatElement(0, count: min(output.count, limit + 1 - output.count)))
+        // Filled in place, not zeroed first: the stated size (BGZF's sizes, a zstd frame's content
+        // size) is usually exact, plus one byte to see the end without a second array.
+        let capacity = min(max(sizeHint ?? 0, 64 * 1024), limit) + 1
+        var output = try [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+            while initialized < buffer.count {
+                let count = try source.read(into: buffer.baseAddress! + initialized, capacity: buffer.count - initialized)
+                if count == 0 { return }
+                initialized += count
             }
-            let count = try output.withUnsafeMutableBufferPointer {
-                try source.read(into: $0.baseAddress! + filled, capacity: $0.count - filled)
-            }
-            if count == 0 { break }
-            filled += count
         }
-        output.removeLast(output.count - filled)
-        return output
+        guard output.count == capacity else { return output }
+        if output.count > limit { return nil }
+        // More than stated: read on in blocks, up to the limit.
+        var block = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = try block.withUnsafeMutableBufferPointer { try source.read(into: $0.baseAddress!, capacity: $0.count) }
+            if count == 0 { return output }
+            output.append(contentsOf: block[..<count])
+            if output.count > limit { return nil }
+        }
     }
 }
 
