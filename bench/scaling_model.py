@@ -101,10 +101,18 @@ def main(argv: list[str] | None = None) -> int:
         r = terms["reader"]
         split_terms = dict(terms, S=max(r.get("inflate", 0) + r.get("kernel", 0), r.get("split", 0) + r.get("other", 0)))
         split_wall = {n: predict(split_terms, n, args.cores, chunks, moved, args.bandwidth_gbs * 1e9)[0] for n in (1, 16)}
+        # Inflate in parts on the pool (BGZF members, zstd frames: ParallelDecoder): the reader
+        # keeps the kernel's reads and the splitting; inflating joins the parallel work.
+        pool_terms = dict(terms, S=r.get("kernel", 0) + r.get("split", 0) + r.get("other", 0),
+                          P=terms["P"] + r.get("inflate", 0))
+        pool_wall = {n: predict(pool_terms, n, args.cores, chunks, moved, args.bandwidth_gbs * 1e9)[0] for n in (1, 16)}
+        pooled = (f" Inflating in parts on the pool (BGZF or zstd frames): sequential {pool_terms['S']:.2f} s, "
+                  f"16 workers {pool_wall[16]:.2f} s, {walls[1] / pool_wall[16]:.1f}× one worker of today's reader."
+                  if r.get("inflate", 0) > 0 else "")
         notes.append(f"- {label}: reader {reader}; for 8× at 16 workers the reader must take "
                      f"at most (P + O) / 8 = {needed:.2f} s, {needed / S:.0%} of today's {S:.2f} s. "
                      f"With inflate on its own thread: sequential {split_terms['S']:.2f} s, 16 workers "
-                     f"{split_wall[16]:.2f} s, {split_wall[1] / split_wall[16]:.1f}× one worker.")
+                     f"{split_wall[16]:.2f} s, {split_wall[1] / split_wall[16]:.1f}× one worker.{pooled}")
     print()
     print("\n".join(notes))
     return 0

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds one of nnpipe's libFuzzer targets (the package in fuzz/) and runs it for SECONDS:
 #
-#   scripts/fuzz.sh TARGET SECONDS [libFuzzer flags…]    TARGET: csv gzip onnx numpy safetensors json pipeline
+#   scripts/fuzz.sh TARGET SECONDS [libFuzzer flags…]    TARGET: csv gzip parallel onnx numpy safetensors json pipeline
 #   scripts/fuzz.sh all SECONDS                          every target in turn, SECONDS each
 #
 # The corpus lives outside the repository, in ${NNPIPE_FUZZ_CORPUS:-~/.cache/nnpipe-fuzz}/TARGET,
@@ -13,7 +13,7 @@
 # libFuzzer, which the swift.org toolchain for Linux ships (`-sanitize=fuzzer`).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-targets=(csv gzip onnx numpy safetensors json pipeline)
+targets=(csv gzip parallel onnx numpy safetensors json pipeline)
 
 usage() { (IFS="|"; echo "usage: scripts/fuzz.sh {${targets[*]}|all} SECONDS [libFuzzer flags…]" >&2); exit 64; }
 [ $# -ge 2 ] || usage
@@ -30,6 +30,7 @@ max_len=65536
 case $target in
     csv) product=FuzzCSV max_len=8192 ;;
     gzip) product=FuzzGzip ;;
+    parallel) product=FuzzParallelDecode ;;
     onnx) product=FuzzOnnx ;;
     numpy) product=FuzzNumpy ;;
     safetensors) product=FuzzSafetensors ;;
@@ -66,6 +67,13 @@ if [ -z "$(ls -A "$corpus")" ]; then
             ;;
         gzip)
             for file in $(small Tests/Fixtures/gzip sample-data -name '*.gz'); do seed '\x05' "$file"; done
+            ;;
+        parallel)
+            for file in $(small Tests/Fixtures/gzip Tests/Fixtures/parallel Tests/Fixtures/zstd \( -name '*.gz' -o -name '*.zst' \)); do
+                seed '\x0a\x01\x00' "$file"
+            done
+            printf '\x02\x00\x00id,x1,x2\na,1,2\nb,3,4\n' >"$corpus/seed-bgzf.csv"
+            printf '\x02\x02\x07id,x1,x2\na,1,2\nb,3,4\n' >"$corpus/seed-zstd-flipped.csv"
             ;;
         onnx) for file in $(small Tests/Fixtures/models sample-data -name '*.onnx'); do seed '' "$file"; done ;;
         numpy) for file in $(small Tests/Fixtures/models sample-data \( -name '*.npz' -o -name '*.npy' \)); do seed '' "$file"; done ;;
