@@ -1,12 +1,14 @@
 /// The shortest text that reads back to the same double, spelled exactly as `Double.description`
 /// spells it, written straight into memory.
 ///
-/// Digits: Schubfach (Raffaello Giulietti, "The Schubfach way to render doubles", 2020). The
-/// value's rounding interval is scaled by a 128-bit power of ten (`powersOfTen`, from
-/// scripts/make_pow10_table.py) with round-to-odd, which keeps every comparison exact. Of the
-/// decimals inside the interval it picks the one with the fewest digits, and among those the
-/// closest to the value, ties to an even last digit — the same choice as Swift's own formatter.
-/// Interval ends count as inside when the binary significand is even (they read back to it).
+/// Digits: Dragonbox (Junekey Jeon, 2020-2024; see `shortestDecimal`). The value's rounding
+/// interval is scaled by a 128-bit power of ten (`powersOfTen`, from scripts/make_pow10_table.py)
+/// with one 64 × 128-bit product; the rare cases where the product's integer part cannot decide
+/// are settled exactly from its lower bits. Of the decimals inside the interval it picks the one
+/// with the fewest digits, and among those the closest to the value, ties to an even last
+/// digit — the same choice as Swift's own formatter. Interval ends count as inside when the
+/// binary significand is even (they read back to it). The digits are then written eight at a
+/// time (`eightDigits`), as one group of 8 or as 1 + 8 + 8.
 ///
 /// Spelling (`Double.description`'s rules), for digits d₁d₂…dₙ × 10^E:
 /// - exponent form `d₁.d₂…dₙe±XX` (`1e-05`, `1.5e+300`, at least two exponent digits) when
@@ -35,11 +37,11 @@ enum ShortestDouble {
         if biasedExponent == 0x7FF {
             guard fraction == 0 else { return nil }
             out.storeBytes(of: UInt32(0x66_6E_69).littleEndian, as: UInt32.self)  // "inf"
-            return out - destination + 3
+            return (out - destination) &+ 3
         } else if biasedExponent == 0 {
             if fraction == 0 {
                 out.storeBytes(of: UInt32(0x30_2E_30).littleEndian, as: UInt32.self)  // "0.0"
-                return out - destination + 3
+                return (out - destination) &+ 3
             }
             significand = fraction
             exponent = -1074
@@ -51,105 +53,207 @@ enum ShortestDouble {
                 let integer = significand &>> UInt64(-exponent)
                 if integer &<< UInt64(-exponent) == significand {
                     let count = digitCount(integer)
-                    return out - destination + writeInteger(integer &* powersOfTenTo16[17 - count],
-                                                            exponent: count - 1, to: out)
+                    writeDigits(integer, count: count, to: out)
+                    (out + count).storeBytes(of: UInt16(0x30_2E).littleEndian, as: UInt16.self)  // ".0"
+                    return (out - destination) &+ count &+ 2
                 }
             }
         }
-        var (digits, decimalExponent) = shortestDecimal(significand: significand, exponent: exponent,
+        let (digits, decimalExponent) = shortestDecimal(significand: significand, exponent: exponent,
                                                         lowerIsCloser: fraction == 0 && biasedExponent > 1)
-        // Trailing zeros go: `digits` then has as few digits as the text shows.
-        while digits % 10 == 0 {
-            digits /= 10
-            decimalExponent += 1
-        }
         let count = digitCount(digits)
         // The exponent of the first digit: value = d₁.d₂…dₙ × 10^scientific.
         let scientific = decimalExponent + count - 1
-        // The digits padded with zeros to exactly 17.
-        let padded = digits &* powersOfTenTo16[17 - count]
         if scientific < -4 || bits & ~(1 << 63) > (0x1p53 as Double).bitPattern {
-            return out - destination + writeExponential(padded, count: count, exponent: scientific, to: out)
+            return (out - destination) &+ writeExponential(digits, count: count, exponent: scientific, to: out)
         } else if scientific < 0 {
             // "0.000ddd": up to three zeros after the point.
             out.storeBytes(of: UInt64(0x30_30_30_30_30_30_2E_30).littleEndian, as: UInt64.self)  // "0.000000"
             let zeros = -scientific - 1
-            write17Digits(padded, to: out + 2 + zeros)
-            return out - destination + 2 + zeros + count
+            writeDigits(digits, count: count, to: out + 2 + zeros)
+            return (out - destination) &+ 2 &+ zeros &+ count
         } else if scientific >= count - 1 {
-            return out - destination + writeInteger(padded, exponent: scientific, to: out)
+            // An integer (below 2^53, not caught above as it is not one): the digits padded with
+            // zeros to exactly 17, so the ones before ".0" are written too.
+            return (out - destination) &+ writeInteger(digits &* powersOfTenTo16[17 - count], exponent: scientific, to: out)
         } else {
             // "ddd.ddd": the digits after the first scientific + 1 move right by one for the point.
-            write17Digits(padded, to: out)
-            // Zeros after the digits, so the 16 bytes read below are all written ones.
-            (out + 17).storeBytes(of: 0 as UInt64, as: UInt64.self)
-            (out + 25).storeBytes(of: 0 as UInt64, as: UInt64.self)
+            // Zeros first where the digits may not reach, so the 16 bytes read below are all
+            // written ones.
+            (out + 8).storeBytes(of: 0 as UInt64, as: UInt64.self)
+            (out + 16).storeBytes(of: 0 as UInt64, as: UInt64.self)
+            (out + 24).storeBytes(of: 0 as UInt64, as: UInt64.self)
+            writeDigits(digits, count: count, to: out)
             let point = scientific + 1
             let tail0 = (out + point).loadUnaligned(as: UInt64.self)
             let tail1 = (out + point + 8).loadUnaligned(as: UInt64.self)
             (out + point + 1).storeBytes(of: tail0, as: UInt64.self)
             (out + point + 9).storeBytes(of: tail1, as: UInt64.self)
             (out + point).storeBytes(of: 0x2E, as: UInt8.self)  // "."
-            return out - destination + count + 1
+            return (out - destination) &+ count &+ 1
         }
     }
 
     // MARK: Digits
 
     /// The shortest, closest decimal in the rounding interval of significand × 2^exponent, as
-    /// digits × 10^decimalExponent (digits may end in zeros).
+    /// digits × 10^decimalExponent with no trailing zeros in `digits`. Dragonbox, round to nearest,
+    /// ties to even (Junekey Jeon, "Dragonbox: A New Floating-Point Binary-to-Decimal Conversion
+    /// Algorithm", 2024): one 64 × 128-bit product gives the interval's upper end z scaled by
+    /// 10^k, with k chosen so that the interval is 100 to 1000 units wide; a multiple of 1000
+    /// in the interval gives the short form, else the nearest of the 10 × more candidates.
     @inline(__always)
-    static func shortestDecimal(significand c: UInt64, exponent q: Int,
+    static func shortestDecimal(significand: UInt64, exponent e: Int,
                                 lowerIsCloser: Bool) -> (digits: UInt64, decimalExponent: Int) {
-        let isEven = c & 1 == 0
-        // The interval's ends and the value, in quarter units of 2^q.
-        let lowerEnd = 4 &* c &- (lowerIsCloser ? 1 : 2)
-        let center = 4 &* c
-        let upperEnd = 4 &* c &+ 2
-        // k = floor(log10(width of the interval)); h aligns the product's binary point.
-        let k = lowerIsCloser ? (q &* 1_262_611 &- 524_031) >> 22 : (q &* 1_262_611) >> 22
-        let h = q &+ ((0 &- k) &* 1_741_647) >> 19 &+ 1
-        let index = 2 &* (0 &- k &- smallestPowerOfTen)
-        let (high, low) = powersOfTen.withUnsafeBufferPointer { ($0[index], $0[index &+ 1]) }
-        let shift = UInt64(truncatingIfNeeded: h)
-        let scaledLower = multiplyRoundingToOdd(high, low, lowerEnd &<< shift)
-        let scaled = multiplyRoundingToOdd(high, low, center &<< shift)
-        let scaledUpper = multiplyRoundingToOdd(high, low, upperEnd &<< shift)
-        // Inclusive bounds in the same quarter units of 10^k.
-        let lower = isEven ? scaledLower : scaledLower &+ 1
-        let upper = isEven ? scaledUpper : scaledUpper &- 1
+        if lowerIsCloser {
+            return shortestDecimalForPowerOfTwo(exponent: e)
+        }
+        // Interval ends count as inside when the significand is even (they read back to it).
+        let includeEnds = significand & 1 == 0
+        let twoFc = significand &<< 1
+        // minusK = floor(log10(2^e)) - 2; beta aligns the product's binary point.
+        let minusK = ((e &* 315_653) >> 20) &- 2
+        let (high, low) = cachedPower(0 &- minusK)
+        let beta = UInt64(truncatingIfNeeded: e &+ (((0 &- minusK) &* 1_741_647) >> 19))
+        // The interval's width (delta) and upper end (z), in units of 10^(-minusK).
+        let delta = high &>> (63 &- beta)
+        let z = multiplyUpper128(twoFc | 1, shiftedBy: beta, high, low)
+        var digits = z.integer / 1000
+        var remainder = z.integer &- digits &* 1000
 
-        let s = scaled >> 2
-        if s >= 10 {
-            // One digit fewer: at most one multiple of 10^(k+1) fits in the interval.
-            let shorter = s / 10
-            let below = shorter &* 40
-            let belowInside = lower <= below
-            let aboveInside = below &+ 40 <= upper
-            if belowInside != aboveInside {
-                return (aboveInside ? shorter &+ 1 : shorter, k &+ 1)
+        // The multiple of 1000 just below z, if inside the interval, is the shortest candidate.
+        var shortFits: Bool
+        if remainder < delta {
+            // It is z itself when the remainder is 0: only fits if z is an included end.
+            shortFits = remainder != 0 || !z.isInteger || includeEnds
+            if !shortFits {
+                digits &-= 1
+                remainder = 1000
+            }
+        } else if remainder > delta {
+            shortFits = false
+        } else {
+            // Equal integer parts: compare the fractional parts of the lower end and the multiple.
+            let x = multiplyParity(twoFc &- 1, high, low, beta: beta)
+            shortFits = x.parity || (x.isInteger && includeEnds)
+        }
+        if shortFits {
+            return removingTrailingZeros(digits, decimalExponent: minusK &+ 3)
+        }
+
+        // One digit more: the candidate closest to the value y = z - delta / 2.
+        digits &*= 10
+        var distance = remainder &- delta / 2 &+ 50
+        let approximateParity = (distance ^ 50) & 1 != 0
+        // distance / 100, and whether it divides exactly (distance <= 1000).
+        let product = distance &* 656
+        let divisible = product & 0xFFFF < 656
+        distance = product >> 16
+        digits &+= distance
+        if divisible {
+            // y's integer part is z's minus the distance, or one less: its parity tells which.
+            let y = multiplyParity(twoFc, high, low, beta: beta)
+            if y.parity != approximateParity {
+                digits &-= 1
+            } else if y.isInteger && digits & 1 != 0 {
+                // A tie: to even.
+                digits &-= 1
             }
         }
-        let belowInside = lower <= s &* 4
-        let aboveInside = s &* 4 &+ 4 <= upper
-        if belowInside != aboveInside {
-            return (aboveInside ? s &+ 1 : s, k)
-        }
-        // Both fit: the closer one, ties to even.
-        let middle = s &* 4 &+ 2
-        let roundUp = scaled > middle || (scaled == middle && s & 1 != 0)
-        return (roundUp ? s &+ 1 : s, k)
+        return (digits, minusK &+ 2)
     }
 
-    /// The top 64 bits of the 192-bit product (high:low) × factor, with the lowest bit set when
-    /// anything below them is (round to odd).
+    /// `shortestDecimal` for 2^e × 2^52 (zero fraction, exponent above the subnormals), whose
+    /// lower neighbour is half as far as the upper: the interval is (value - 2^(e-2), value + 2^(e-1)).
+    @inline(never)
+    static func shortestDecimalForPowerOfTwo(exponent e: Int) -> (digits: UInt64, decimalExponent: Int) {
+        // minusK = floor(log10(2^e) - log10(4/3)).
+        let minusK = (e &* 631_305 &- 261_663) >> 21
+        let (high, _) = cachedPower(0 &- minusK)
+        let beta = UInt64(truncatingIfNeeded: e &+ (((0 &- minusK) &* 1_741_647) >> 19))
+        // The interval's ends, scaled, rounded in (the ends are always included: 2^52 is even).
+        var lower = (high &- (high >> 54)) >> (11 &- beta)
+        let upper = (high &+ (high >> 53)) >> (11 &- beta)
+        // Only for e in 2...3 is the scaled lower end an integer.
+        if !(e >= 2 && e <= 3) { lower &+= 1 }
+        let shorter = upper / 10
+        if shorter &* 10 >= lower {
+            return removingTrailingZeros(shorter, decimalExponent: minusK &+ 1)
+        }
+        // The value scaled, rounded up (half up), then corrected for ties and the lower end.
+        var digits = ((high >> (10 &- beta)) &+ 1) / 2
+        if e == -77 && digits & 1 != 0 {
+            // The one exponent where a tie occurs: to even.
+            digits &-= 1
+        } else if digits < lower {
+            digits &+= 1
+        }
+        return (digits, minusK)
+    }
+
+    /// The (high, low) words of 10^k scaled to 128 bits (`powersOfTen`), k in -292...326.
     @inline(__always)
-    static func multiplyRoundingToOdd(_ high: UInt64, _ low: UInt64, _ factor: UInt64) -> UInt64 {
-        let lowProductHigh = low.multipliedFullWidth(by: factor).high
-        let highProduct = high.multipliedFullWidth(by: factor)
+    static func cachedPower(_ k: Int) -> (UInt64, UInt64) {
+        let index = 2 &* (k &- smallestPowerOfTen)
+        return powersOfTen.withUnsafeBufferPointer { ($0[index], $0[index &+ 1]) }
+    }
+
+    /// The integer part of (factor << shift) × (high:low) / 2^128, and whether it is an integer
+    /// as far as the top 128 bits of the 192-bit product tell (the middle 64 bits are zero).
+    @inline(__always)
+    static func multiplyUpper128(_ factor: UInt64, shiftedBy shift: UInt64,
+                                 _ high: UInt64, _ low: UInt64) -> (integer: UInt64, isInteger: Bool) {
+        let u = factor &<< shift
+        let lowProductHigh = low.multipliedFullWidth(by: u).high
+        let highProduct = high.multipliedFullWidth(by: u)
         let (middle, carry) = highProduct.low.addingReportingOverflow(lowProductHigh)
-        let top = highProduct.high &+ (carry ? 1 : 0)
-        return top | (middle > 1 ? 1 : 0)
+        return (highProduct.high &+ (carry ? 1 : 0), middle == 0)
+    }
+
+    /// For twoF × 2^beta × (high:low) / 2^128: the parity of its integer part and whether it is
+    /// an integer, from the low 128 bits of the 192-bit product twoF × (high:low) (beta in 1...63).
+    @inline(__always)
+    static func multiplyParity(_ twoF: UInt64, _ high: UInt64, _ low: UInt64,
+                               beta: UInt64) -> (parity: Bool, isInteger: Bool) {
+        let lowProduct = low.multipliedFullWidth(by: twoF)
+        let productHigh = twoF &* high &+ lowProduct.high
+        let productLow = lowProduct.low
+        let parity = (productHigh &>> (64 &- beta)) & 1 != 0
+        let isInteger = (productHigh &<< beta) | (productLow &>> (64 &- beta)) == 0
+        return (parity, isInteger)
+    }
+
+    /// `digits` × 10^decimalExponent with the trailing zeros of `digits` (< 10^16, nonzero)
+    /// moved into the exponent. Branch-free: tests divisibility by 10^8, 10^4, 10^2, 10 in turn,
+    /// each by multiplying with the inverse of 5^n mod 2^64 and rotating right by n (Granlund and
+    /// Montgomery): the result is digits / 10^n when divisible, and large otherwise.
+    @inline(__always)
+    static func removingTrailingZeros(_ digits: UInt64, decimalExponent: Int) -> (digits: UInt64, decimalExponent: Int) {
+        var digits = digits
+        var removed = 0
+        var r = rotateRight(digits &* 28_999_941_890_838_049, by: 8)
+        var divisible = r < 184_467_440_738
+        removed = divisible ? 8 : 0
+        digits = divisible ? r : digits
+        r = rotateRight(digits &* 182_622_766_329_724_561, by: 4)
+        divisible = r < 1_844_674_407_370_956
+        removed &+= divisible ? 4 : 0
+        digits = divisible ? r : digits
+        r = rotateRight(digits &* 10_330_176_681_277_348_905, by: 2)
+        divisible = r < 184_467_440_737_095_517
+        removed &+= divisible ? 2 : 0
+        digits = divisible ? r : digits
+        r = rotateRight(digits &* 14_757_395_258_967_641_293, by: 1)
+        divisible = r < 1_844_674_407_370_955_162
+        removed &+= divisible ? 1 : 0
+        digits = divisible ? r : digits
+        return (digits, decimalExponent &+ removed)
+    }
+
+    /// `value` rotated right by `count` bits (1...63).
+    @inline(__always)
+    static func rotateRight(_ value: UInt64, by count: UInt64) -> UInt64 {
+        value &>> count | value &<< (64 &- count)
     }
 
     /// Decimal digits in `value` (1...17 for the values used here).
@@ -169,6 +273,20 @@ enum ShortestDouble {
     ]
 
     // MARK: Text
+
+    /// Writes the `count` digits of `digits` (count == digitCount(digits), 1...17): count bytes,
+    /// 24 touched. Up to 8 digits are padded with zeros to 8 and written as one group, more to
+    /// 17 and written as 1 + 8 + 8 (one path for 9 to 17: full-precision values have 16 or 17
+    /// digits at random, and a branch between them would be mispredicted half the time).
+    @inline(__always)
+    static func writeDigits(_ digits: UInt64, count: Int, to out: UnsafeMutableRawPointer) {
+        if count <= 8 {
+            let padded = digits &* powersOfTenTo16[8 &- count]
+            out.storeBytes(of: eightDigits(padded).littleEndian, as: UInt64.self)
+        } else {
+            write17Digits(digits &* powersOfTenTo16[17 &- count], to: out)
+        }
+    }
 
     /// Writes the 17 digits of `padded` (10^16 <= padded < 10^17): 17 bytes, 24 touched.
     @inline(__always)
@@ -190,12 +308,12 @@ enum ShortestDouble {
         return exponent + 3
     }
 
-    /// `d.ddde±XX`, or `de±XX` for one digit.
+    /// `d.ddde±XX`, or `de±XX` for one digit (`count` digits in `digits`).
     @inline(__always)
-    static func writeExponential(_ padded: UInt64, count: Int, exponent: Int,
+    static func writeExponential(_ digits: UInt64, count: Int, exponent: Int,
                                  to out: UnsafeMutableRawPointer) -> Int {
         // Digits at offset 1, then the first moves left over a ".".
-        write17Digits(padded, to: out + 1)
+        writeDigits(digits, count: count, to: out + 1)
         let first = (out + 1).load(as: UInt8.self)
         out.storeBytes(of: first, as: UInt8.self)
         (out + 1).storeBytes(of: 0x2E, as: UInt8.self)  // "."
@@ -219,7 +337,8 @@ enum ShortestDouble {
     static func eightDigits(_ value: UInt64) -> UInt64 {
         // Halves of four digits in 32-bit lanes, then pairs in 16-bit lanes, then single digits
         // in bytes; each split divides every lane at once by multiplying with a scaled reciprocal.
-        let upper = value / 10_000
+        // value / 10_000, exact for value < 10^8 (the multiplier's error stays below 10^-4).
+        let upper = (value &* 109_951_163) >> 40
         var lanes = upper | (value &- upper &* 10_000) << 32
         let hundreds = ((lanes &* 10_486) >> 20) & 0x0000_007F_0000_007F
         lanes = hundreds | (lanes &- hundreds &* 100) << 16
