@@ -17,7 +17,8 @@
 /// - `0.0`, `-0.0`, `inf`, `-inf`; a leading `-` when negative. NaN is left to the caller.
 enum ShortestDouble {
     /// Bytes `write` may touch at its destination: the longest text is 24 bytes
-    /// (`-2.2250738585072014e-308`) and the digits are stored eight bytes at a time past it.
+    /// (`-2.2250738585072014e-308`) and the digits and exponent are stored eight bytes at a time
+    /// past it (34 bytes at most).
     static let capacity = 40
 
     /// Writes `value`'s text at `destination`, which has `capacity` writable bytes, and returns its
@@ -27,11 +28,10 @@ enum ShortestDouble {
         let bits = value.bitPattern
         let fraction = bits & (1 << 52 - 1)
         let biasedExponent = Int(truncatingIfNeeded: (bits >> 52) & 0x7FF)
-        var out = destination
-        if bits >> 63 != 0 {
-            out.storeBytes(of: 0x2D, as: UInt8.self)  // "-"
-            out += 1
-        }
+        // A "-" always stored, kept only when negative: no branch on the sign, which in mixed
+        // data is a coin toss for the branch predictor.
+        destination.storeBytes(of: 0x2D, as: UInt8.self)  // "-"
+        let out = destination + Int(truncatingIfNeeded: bits >> 63)
         let significand: UInt64
         let exponent: Int
         if biasedExponent == 0x7FF {
@@ -63,18 +63,19 @@ enum ShortestDouble {
                                                         lowerIsCloser: fraction == 0 && biasedExponent > 1)
         let count = digitCount(digits)
         // The exponent of the first digit: value = d₁.d₂…dₙ × 10^scientific.
-        let scientific = decimalExponent + count - 1
+        let scientific = decimalExponent &+ count &- 1
         if scientific < -4 || bits & ~(1 << 63) > (0x1p53 as Double).bitPattern {
             return (out - destination) &+ writeExponential(digits, count: count, exponent: scientific, to: out)
         } else if scientific < 0 {
             // "0.000ddd": up to three zeros after the point.
             out.storeBytes(of: UInt64(0x30_30_30_30_30_30_2E_30).littleEndian, as: UInt64.self)  // "0.000000"
-            let zeros = -scientific - 1
+            let zeros = 0 &- scientific &- 1
             writeDigits(digits, count: count, to: out + 2 + zeros)
             return (out - destination) &+ 2 &+ zeros &+ count
         } else if scientific >= count - 1 {
-            // An integer (below 2^53, not caught above as it is not one): the digits padded with
-            // zeros to exactly 17, so the ones before ".0" are written too.
+            // An integer the fast path above leaves (2^53 itself: other integers up to 2^53 are
+            // caught there, and no other double's shortest decimal is an integer in this range):
+            // the digits padded with zeros to exactly 17, so the zeros before ".0" are written too.
             return (out - destination) &+ writeInteger(digits &* powersOfTenTo16[17 - count], exponent: scientific, to: out)
         } else {
             // "ddd.ddd": the digits after the first scientific + 1 move right by one for the point.
@@ -84,7 +85,7 @@ enum ShortestDouble {
             (out + 16).storeBytes(of: 0 as UInt64, as: UInt64.self)
             (out + 24).storeBytes(of: 0 as UInt64, as: UInt64.self)
             writeDigits(digits, count: count, to: out)
-            let point = scientific + 1
+            let point = scientific &+ 1
             let tail0 = (out + point).loadUnaligned(as: UInt64.self)
             let tail1 = (out + point + 8).loadUnaligned(as: UInt64.self)
             (out + point + 1).storeBytes(of: tail0, as: UInt64.self)
@@ -275,7 +276,7 @@ enum ShortestDouble {
     // MARK: Text
 
     /// Writes the `count` digits of `digits` (count == digitCount(digits), 1...17): count bytes,
-    /// 24 touched. Up to 8 digits are padded with zeros to 8 and written as one group, more to
+    /// 8 or 17 touched. Up to 8 digits are padded with zeros to 8 and written as one group, more to
     /// 17 and written as 1 + 8 + 8 (one path for 9 to 17: full-precision values have 16 or 17
     /// digits at random, and a branch between them would be mispredicted half the time).
     @inline(__always)
@@ -288,7 +289,7 @@ enum ShortestDouble {
         }
     }
 
-    /// Writes the 17 digits of `padded` (10^16 <= padded < 10^17): 17 bytes, 24 touched.
+    /// Writes the 17 digits of `padded` (10^16 <= padded < 10^17): 17 bytes.
     @inline(__always)
     static func write17Digits(_ padded: UInt64, to out: UnsafeMutableRawPointer) {
         let first = padded / 10_000_000_000_000_000
@@ -317,19 +318,19 @@ enum ShortestDouble {
         let first = (out + 1).load(as: UInt8.self)
         out.storeBytes(of: first, as: UInt8.self)
         (out + 1).storeBytes(of: 0x2E, as: UInt8.self)  // "."
-        var end = count > 1 ? count + 1 : 1
-        let magnitude = exponent < 0 ? 0 &- exponent : exponent
-        (out + end).storeBytes(of: UInt16(exponent < 0 ? 0x2D_65 : 0x2B_65).littleEndian, as: UInt16.self)  // "e-", "e+"
-        end += 2
-        if magnitude >= 100 {
-            (out + end).storeBytes(of: UInt8(truncatingIfNeeded: magnitude / 100) &+ 0x30, as: UInt8.self)
-            end += 1
-        }
-        let twoDigits = magnitude % 100
-        let tens = UInt16(truncatingIfNeeded: twoDigits / 10)
-        let ones = UInt16(truncatingIfNeeded: twoDigits % 10)
-        (out + end).storeBytes(of: (0x30_30 &+ tens &+ ones << 8).littleEndian, as: UInt16.self)
-        return end + 2
+        let end = count > 1 ? count &+ 1 : 1
+        // "e", the sign, and two or three digits, stored at once (no branch on the digit count:
+        // in full-precision data, exponents of two and three digits come at random).
+        let magnitude = UInt64(truncatingIfNeeded: exponent < 0 ? 0 &- exponent : exponent)
+        let hundreds = (magnitude &* 41) >> 12  // magnitude / 100, exact below 1000
+        let twoDigits = magnitude &- hundreds &* 100
+        let tens = (twoDigits &* 103) >> 10  // twoDigits / 10, exact below 100
+        let ones = twoDigits &- tens &* 10
+        let wide = magnitude >= 100
+        let digitBytes = wide ? (0x30_30_30 | hundreds | tens << 8 | ones << 16) : (0x30_30 | tens | ones << 8)
+        let sign: UInt64 = exponent < 0 ? 0x2D : 0x2B  // "-", "+"
+        (out + end).storeBytes(of: (0x65 | sign << 8 | digitBytes << 16).littleEndian, as: UInt64.self)  // "e"
+        return end &+ (wide ? 5 : 4)
     }
 
     /// The eight digits of `value` (< 10^8) as ASCII bytes, the first digit in the lowest byte.
@@ -337,13 +338,16 @@ enum ShortestDouble {
     static func eightDigits(_ value: UInt64) -> UInt64 {
         // Halves of four digits in 32-bit lanes, then pairs in 16-bit lanes, then single digits
         // in bytes; each split divides every lane at once by multiplying with a scaled reciprocal.
+        // A lane x with quotient q by 10^n becomes q in its upper half and x - q·10^n in its lower
+        // as x + q·(2^w - 10^n), one multiply and one add (no lane overflows: each stays below
+        // 2^w). The first digit ends up in the highest byte; the byte swap puts it first.
         // value / 10_000, exact for value < 10^8 (the multiplier's error stays below 10^-4).
         let upper = (value &* 109_951_163) >> 40
-        var lanes = upper | (value &- upper &* 10_000) << 32
+        var lanes = value &+ upper &* (1 << 32 - 10_000)
         let hundreds = ((lanes &* 10_486) >> 20) & 0x0000_007F_0000_007F
-        lanes = hundreds | (lanes &- hundreds &* 100) << 16
+        lanes &+= hundreds &* (1 << 16 - 100)
         let tens = ((lanes &* 103) >> 10) & 0x000F_000F_000F_000F
-        lanes = tens | (lanes &- tens &* 10) << 8
-        return lanes &+ 0x3030_3030_3030_3030
+        lanes &+= tens &* (1 << 8 - 10)
+        return (lanes | 0x3030_3030_3030_3030).byteSwapped
     }
 }
