@@ -116,7 +116,7 @@ enum ShortestDouble {
         let minusK = ((e &* 315_653) >> 20) &- 2
         let (high, low) = cachedPower(0 &- minusK)
         let beta = UInt64(truncatingIfNeeded: e &+ (((0 &- minusK) &* 1_741_647) >> 19))
-        // The interval's width (delta) and upper end (z), in units of 10^(-minusK).
+        // The interval's width (delta) and upper end (z) scaled by 10^-minusK: in units of 10^minusK.
         let delta = high &>> (63 &- beta)
         let z = multiplyUpper128(twoFc | 1, shiftedBy: beta, high, low)
         var digits = z.integer / 1000
@@ -165,7 +165,7 @@ enum ShortestDouble {
     }
 
     /// `shortestDecimal` for 2^e × 2^52 (zero fraction, exponent above the subnormals), whose
-    /// lower neighbour is half as far as the upper: the interval is (value - 2^(e-2), value + 2^(e-1)).
+    /// lower neighbour is half as far as the upper: the interval is [value - 2^(e-2), value + 2^(e-1)].
     @inline(never)
     static func shortestDecimalForPowerOfTwo(exponent e: Int) -> (digits: UInt64, decimalExponent: Int) {
         // minusK = floor(log10(2^e) - log10(4/3)).
