@@ -5,12 +5,15 @@
 #
 #   bash bench/writer_speed.sh                # ns/value, median of 9 passes
 #   CALLGRIND=1 bash bench/writer_speed.sh    # instructions per value (valgrind), the stable figure
-#   WRITER_SOURCES="a.swift b.swift" bash bench/writer_speed.sh   # another version (e.g. from git show)
+#   WRITER_SOURCES="a.swift b.swift" bash bench/writer_speed.sh   # another version (all its files, e.g. from git show)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 data="$root/bench/data/writer"
 mkdir -p "$data"
-sources=${WRITER_SOURCES:-"$root/Sources/NNPipe/IO/ShortestDouble.swift $root/Sources/NNPipe/IO/ShortestDoubleTable.swift"}
+shopt -s nullglob
+default_sources=("$root"/Sources/NNPipe/IO/ShortestDouble.swift "$root"/Sources/NNPipe/IO/ShortestDouble+*.swift
+    "$root"/Sources/NNPipe/IO/ShortestDoubleTable.swift)
+sources=${WRITER_SOURCES:-${default_sources[*]}}
 binary="$data/writer-bench"
 # shellcheck disable=SC2086
 swiftc -O -wmo -enforce-exclusivity=unchecked -module-name WriterBench -o "$binary" "$root/bench/writer/main.swift" $sources
