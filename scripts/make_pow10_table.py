@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """Writes Sources/NNPipe/IO/ShortestDoubleTable.swift: the 128-bit powers of ten that
-ShortestDouble (Schubfach) scales a double's significand with.
+ShortestDouble (Dragonbox) scales a double's significand with.
 
-For each e in -292...324 the entry is g = floor(10^e * 2^(127 - b)) + 1, where b = floor(log2(10^e)),
-so 2^127 < g < 2^128 (a 128-bit value with its top bit set, just above 10^e scaled).
-It is stored as two UInt64s, high word first. Exact integer arithmetic; run from the repository root:
+For each e in -292...326 the entry is g = ceil(10^e * 2^(127 - b)), where b = floor(log2(10^e)),
+so 2^127 <= g < 2^128 (a 128-bit value with its top bit set: 10^e scaled, exact when 10^e fits,
+else rounded up). It is stored as two UInt64s, high word first. ShortestDouble's integer checks
+need the exact powers to be exact. Exact integer arithmetic; run from the repository root:
     python3 scripts/make_pow10_table.py
 """
 
 OUT = "Sources/NNPipe/IO/ShortestDoubleTable.swift"
-E_MIN, E_MAX = -292, 324
+E_MIN, E_MAX = -292, 326
 
 
 def floor_log2_pow10(e):
@@ -25,13 +26,16 @@ def significand(e):
     b = floor_log2_pow10(e)
     shift = 127 - b
     if e >= 0:
-        value = (10 ** e) << shift if shift >= 0 else (10 ** e) >> -shift
+        numerator, denominator = (10 ** e) << shift if shift >= 0 else 10 ** e, 1 if shift >= 0 else 1 << -shift
     else:
-        value = (1 << shift) // (10 ** -e)
-    g = value + 1
-    assert (1 << 127) < g < (1 << 128), e
+        numerator, denominator = 1 << shift, 10 ** -e
+    g = -(-numerator // denominator)  # ceiling
+    assert (1 << 127) <= g < (1 << 128), e
     # ShortestDouble computes b as (e * 1741647) >> 19; check it agrees over the whole range.
     assert (e * 1741647) >> 19 == b, e
+    # Spot checks against Dragonbox's published table (jk-jeon/dragonbox, cache_holder).
+    assert e != 0 or g == 1 << 127, e
+    assert e != -288 or g == 0x9becce62836ac5774ee367f9430aec33, e
     return g
 
 
@@ -43,7 +47,7 @@ def main():
         "    /// The lowest power of ten in `powersOfTen`.",
         f"    static let smallestPowerOfTen = {E_MIN}",
         "",
-        f"    /// For e in {E_MIN}...{E_MAX}: floor(10^e * 2^(127 - floor(log2(10^e)))) + 1 as (high, low) words,",
+        f"    /// For e in {E_MIN}...{E_MAX}: ceil(10^e * 2^(127 - floor(log2(10^e)))) as (high, low) words,",
         "    /// at index 2 * (e - smallestPowerOfTen).",
         "    static let powersOfTen: [UInt64] = [",
     ]

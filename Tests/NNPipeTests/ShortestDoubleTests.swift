@@ -5,7 +5,8 @@ import Testing
 /// `FloatFormatter.writeShortest` (ShortestDouble, through the tests' `appendShortest`) against the standard library's
 /// `Double.description`, byte for byte (every NaN is `nan`, as in `description` and Python's
 /// `repr`; `Double.write(to:)`, the other reference, spells some NaNs `-nan` or `nan(0x…)`). `NNPIPE_FUZZ_ITERATIONS` scales the random bit
-/// patterns (7,000 per iteration; default 300, so 2,100,000); `NNPIPE_FUZZ_SEED` replays a seed.
+/// patterns (7,000 per iteration; default 300, so 2,100,000) and the structured values (4,000 per
+/// iteration, so 1,200,000); `NNPIPE_FUZZ_SEED` replays a seed.
 @Suite("ShortestDouble against Double.description")
 struct ShortestDoubleTests {
     static let randomPatterns = max(1, FuzzTests.iterations) * 7_000
@@ -135,6 +136,49 @@ struct ShortestDoubleTests {
         #expect(Self.mismatches(values, alsoDescription: false) == [])
         var roundTrip = FuzzTests.SplitMix(state: Self.seed &+ 1)
         #expect(Self.roundTripFailures((0..<100_000).map { _ in Double(bitPattern: roundTrip.next()) }) == [])
+    }
+
+    /// Seeded values of the kinds where a shortest-digit algorithm has its special cases, 4,000
+    /// per fuzz iteration (1,200,000 by default), each with its two neighbours: subnormals; powers
+    /// of two (the lower neighbour is half as far); short decimals (m × 10^±j, m of 1 to 17
+    /// digits, so the digits end in zeros before they are removed) scaled by a power of two or
+    /// not; integers near 2^53; and bit patterns with a random exponent and few fraction bits.
+    static func structuredValues(count: Int, seed: UInt64) -> [Double] {
+        var rng = FuzzTests.SplitMix(state: seed)
+        // Exact powers of ten: a quotient or product with one rounds once.
+        let exactPowers: [Double] = (0...22).map { exponent in (0..<exponent).reduce(1.0) { value, _ in value * 10 } }
+        var values: [Double] = []
+        values.reserveCapacity(count * 3)
+        for index in 0..<count {
+            let random = rng.next()
+            let value: Double
+            switch index % 6 {
+            case 0:  // a subnormal
+                value = Double(bitPattern: random & (1 << 52 - 1))
+            case 1:  // a power of two, any exponent
+                value = Double(bitPattern: (random % 2046 + 1) << 52)
+            case 2, 3:  // a short decimal, then for half of them a power of two apart
+                let digits = Int(random % 17) + 1
+                let mantissa = Double(rng.next() % UInt64(exactPowers[digits]))
+                let power = exactPowers[Int(rng.next() % 23)]
+                var decimal = rng.next() & 1 == 0 ? mantissa / power : mantissa * power
+                if index % 6 == 3 { decimal *= Double(sign: .plus, exponent: Int(rng.next() % 2000) - 1000, significand: 1) }
+                value = decimal
+            case 4:  // an integer near 2^53, either side
+                value = Double(bitPattern: (0x1p53 as Double).bitPattern &+ (random % 2_000_000) &- 1_000_000)
+            default:  // any exponent, at most 8 fraction bits set at the top
+                value = Double(bitPattern: (random & 0xFFF0_0000_0000_0000) | (rng.next() & 0xFF) << 44)
+            }
+            values += [value, value.nextUp, value.nextDown]
+        }
+        return values
+    }
+
+    @Test("structured random values: subnormals, powers of two, short decimals, integers near 2^53, and neighbours")
+    func structuredRandomValues() {
+        let values = Self.structuredValues(count: max(1, FuzzTests.iterations) * 4_000 / 3, seed: Self.seed &+ 3)
+        #expect(values.count >= FuzzTests.iterations * 3_999)
+        #expect(Self.mismatches(values) == [])
     }
 
     @Test("random values like a network's outputs: sigmoids, and 7-significant-digit values")
