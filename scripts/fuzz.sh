@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds one of nnpipe's libFuzzer targets (the package in fuzz/) and runs it for SECONDS:
 #
-#   scripts/fuzz.sh TARGET SECONDS [libFuzzer flags…]    TARGET: csv gzip parallel onnx numpy safetensors json pipeline
+#   scripts/fuzz.sh TARGET SECONDS [libFuzzer flags…]    TARGET: csv gzip parallel onnx numpy safetensors json pipeline float
 #   scripts/fuzz.sh all SECONDS                          every target in turn, SECONDS each
 #
 # The corpus lives outside the repository, in ${NNPIPE_FUZZ_CORPUS:-~/.cache/nnpipe-fuzz}/TARGET,
@@ -13,7 +13,7 @@
 # libFuzzer, which the swift.org toolchain for Linux ships (`-sanitize=fuzzer`).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-targets=(csv gzip parallel onnx numpy safetensors json pipeline)
+targets=(csv gzip parallel onnx numpy safetensors json pipeline float)
 
 usage() { (IFS="|"; echo "usage: scripts/fuzz.sh {${targets[*]}|all} SECONDS [libFuzzer flags…]" >&2); exit 64; }
 [ $# -ge 2 ] || usage
@@ -36,6 +36,7 @@ case $target in
     safetensors) product=FuzzSafetensors ;;
     json) product=FuzzModelJSON ;;
     pipeline) product=FuzzPipeline max_len=16384 ;;
+    float) product=FuzzFloat max_len=4096 ;;
     *) usage ;;
 esac
 
@@ -82,6 +83,17 @@ if [ -z "$(ls -A "$corpus")" ]; then
         pipeline)
             for file in pipelines/*.yaml; do seed '' "$file"; done
             printf 'stages:\n  - read: {path: "${DATA:-${EMPTY:-x}}/in.csv", features: [a], carry: [${N}]}\n  - forward: {model: "${DATA}/${MODEL}"}\n  - write: {path: out.csv}\n' >"$corpus/seed-interpolation.yaml"
+            ;;
+        float)
+            # Byte 0 even: the text itself; odd: a recipe for a long text (fuzz/Sources/FuzzFloat).
+            n=0
+            for text in 0.1 -1.5e-05 6.02e23 1e0000000000000000000001 4.9406564584124654e-324 \
+                1.7976931348623157e308 2.2250738585072011e-308 9007199254740993 .5e-3 1e99999999999999999999; do
+                printf '\x00%s' "$text" >"$corpus/seed-text-$n"; n=$((n + 1))
+            done
+            # 0. then 20 x 0xC350 = 1,000,000 zeros then 1, its exponent landing on 10^5.
+            printf '\x01\x28\x50\xC3\x00\x00\x00\x01\x02\x00\x01\x95\x01' >"$corpus/seed-recipe-megabyte"
+            printf '\x01\x02\x90\x01\x10\x00\x27\x31\x41\x59\x26\x53\x03\x01\x51\x00' >"$corpus/seed-recipe-long"
             ;;
     esac
 fi

@@ -42,6 +42,10 @@ struct NNPipeCommand: ParsableCommand {
     /// error and status 64, as nnpipe's other errors read (not the parser's `Error:` and usage),
     /// through the same logger: with `--log-format json`, one JSON record with `exit_status`.
     static func main() {
+        // A write past the file-size limit (`ulimit -f`) then fails with EFBIG, reported (74) and
+        // cleaned up like any failed write, instead of SIGXFSZ killing the process mid-write
+        // with its temporary files left behind and no message.
+        signal(SIGXFSZ, SIG_IGN)
         let command: ParsableCommand
         do {
             command = try parseAsRoot()

@@ -42,7 +42,9 @@ final class ProgressLine: @unchecked Sendable {
     func start() {
         show()
         let timer = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
-        let milliseconds = max(50, Int(interval * 1000))
+        // Clamped before the conversion, which traps on NaN and past Int's range (the command
+        // line checks the value; this keeps the timer safe whatever it is given).
+        let milliseconds = Int(min(max(interval.isNaN ? 0 : interval, 0.05), RunCommand.longestProgressInterval) * 1000)
         timer.schedule(deadline: .now() + .milliseconds(milliseconds), repeating: .milliseconds(milliseconds))
         timer.setEventHandler { [self] in show() }
         self.timer = timer

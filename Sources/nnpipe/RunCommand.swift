@@ -46,6 +46,16 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var logging: LoggingOptions
 
+    /// The longest `--progress-interval`: a day.
+    static let longestProgressInterval = 86_400.0
+
+    func validate() throws {
+        // NaN fails both comparisons: the range check refuses it with the infinities.
+        if let progressInterval, !(progressInterval >= 0 && progressInterval <= Self.longestProgressInterval) {
+            throw ValidationError("--progress-interval must be a number of seconds between 0 and 86400 (below 0.05: every 0.05)")
+        }
+    }
+
     func run() throws {
         // Before any other thread starts: the signal mask is inherited by every thread.
         StandardStreams.occupyClosed()

@@ -42,6 +42,61 @@ struct StarvedMachineTests {
         #expect(stderr.contains("the limit (ulimit -n) is \(files)"))
     }
 
+    /// Outputs under a file-size limit: a plain file, gzip, with rejects, with --resume (its
+    /// journal), each at a limit met by the first write (4 KiB) or part way (64 KiB).
+    static let fileSizeCases: [(blocks: Int, arguments: String)] = [
+        (4, ""), (64, ""), (4, "--set write.path=out.csv.gz"), (4, "--on-error reject --rejects rejects.csv"),
+        (4, "--resume"), (64, "--resume --workers 1"),
+    ]
+
+    @Test("a file-size limit (ulimit -f) is status 74 with one clear line, no temporary file, the earlier output intact",
+          arguments: 0..<fileSizeCases.count)
+    func fileSizeLimit(_ index: Int) throws {
+        let (blocks, arguments) = Self.fileSizeCases[index]
+        let dir = try sumDir()
+        try dir.write("out.csv", "id,y0,y1\nearlier\n")
+        try dir.write("out.csv.gz", "earlier")
+        // SIGXFSZ's default action restored for nnpipe (the test runner may ignore it, and an
+        // ignored signal stays ignored through exec): nnpipe itself must ignore it.
+        let out = try bash("(ulimit -f \(blocks); exec timeout -k 5 60 env --default-signal=XFSZ \"$NNPIPE\" run p.yaml \(arguments) 2> err.txt); echo \"status $?\"",
+                           in: dir)
+        let stderr = try dir.text("err.txt")
+        #expect(out.contains("status 74"), "ulimit -f \(blocks) \(arguments): \(out) \(stderr)")
+        #expect(errorLines(stderr).contains { $0.hasSuffix("write failed: File too large (past the file-size limit, ulimit -f, or the file system's largest file)") },
+                "\(stderr)")
+        #expect(try dir.text("out.csv") == "id,y0,y1\nearlier\n")
+        #expect(try dir.text("out.csv.gz") == "earlier")
+        #expect(!dir.exists("rejects.csv"))
+        let listing = try dir.listing()
+        #expect(temporaryFiles(listing).isEmpty, "\(listing)")
+    }
+
+    @Test("a journal header past the file-size limit (120 inputs): the run ends 74 when its output is too, else succeeds; no file left",
+          arguments: [1, 40])
+    func fileSizeLimitOnJournal(rowsPerInput: Int) throws {
+        let dir = try WorkDir()
+        for index in 1...120 {
+            var text = "id,x1,x2\n"
+            for row in 0..<rowsPerInput { text += "\(index * 1000 + row),\(row),0.5\n" }
+            try dir.write("in/an-input-file-with-a-rather-long-name-\(index).csv", text)
+        }
+        try dir.writeSumPipeline(input: "in/*.csv", output: "out.csv")
+        let out = try bash("(ulimit -f 4; exec timeout -k 5 60 env --default-signal=XFSZ \"$NNPIPE\" run p.yaml 2> err.txt); echo \"status $?\"",
+                           in: dir)
+        let stderr = try dir.text("err.txt")
+        if rowsPerInput == 1 {
+            // 120 rows, under 4 KiB: the journal is given up, the run goes on.
+            #expect(out.contains("status 0"), "\(out) \(stderr)")
+            #expect(try dir.text("out.csv").split(separator: "\n").count == 121)
+        } else {
+            #expect(out.contains("status 74"), "\(out) \(stderr)")
+            #expect(stderr.contains("out.csv: write failed: File too large"), "\(stderr)")
+            #expect(!dir.exists("out.csv"))
+        }
+        let listing = try dir.listing()
+        #expect(temporaryFiles(listing).isEmpty, "\(listing)")
+    }
+
     @Test("a closed standard output or input is named as closed")
     func closedStreams() throws {
         let dir = try sumDir()

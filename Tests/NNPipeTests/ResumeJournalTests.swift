@@ -53,4 +53,19 @@ struct ResumeJournalTests {
         #expect(ResumeJournal.read(path) == nil)
         #expect(ResumeJournal.formatLine == "nnpipe-journal 2")
     }
+
+    @Test("only a temporary name of the journal's process beside the output may be adopted")
+    func temporaryNames() {
+        let target = "/data/out/day.csv"
+        #expect(OutputFile.temporaryPrefix(of: target) == "/data/out/.day.csv.nnpipe-")
+        #expect(OutputFile.isTemporaryName("/data/out/.day.csv.nnpipe-4242-aZ09xy", of: target, pid: 4242))
+        for path in ["/data/out/.day.csv.nnpipe-4243-aZ09xy", "/data/out/.day.csv.nnpipe-4242-aZ09x",
+                     "/data/out/.day.csv.nnpipe-4242-aZ09xyz", "/data/out/.day.csv.nnpipe-4242-aZ/9xy",
+                     "/data/out/sub/.day.csv.nnpipe-4242-aZ09xy", "/data/.day.csv.nnpipe-4242-aZ09xy",
+                     "/data/out/../out/.day.csv.nnpipe-4242-aZ09xy", "/data/out/day.csv", "/data/in/day.csv",
+                     "/data/out/.other.csv.nnpipe-4242-aZ09xy", "/data/out/.day.csv.nnpipe-4242-aZ09x\u{0}"] {
+            #expect(!OutputFile.isTemporaryName(path, of: target, pid: 4242), "\(path)")
+        }
+        #expect(OutputFile.temporaryPrefix(of: "/day.csv") == "//.day.csv.nnpipe-")
+    }
 }

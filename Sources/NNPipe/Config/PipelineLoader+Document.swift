@@ -9,6 +9,7 @@ extension PipelineLoader.Context {
         var read: ReadStageConfig?
         var write: WriteStageConfig?
         var writeColumnCursors: [YAMLCursor] = []
+        var writeCursor: YAMLCursor?
         var stages: [any Stage] = []
         var stageCursors: [YAMLCursor] = []
         var kinds: [String] = []
@@ -28,6 +29,7 @@ extension PipelineLoader.Context {
             case "write":
                 if index != stageList.count - 1 { body.report("the write stage must be the last stage") }
                 write = writeStage(body, columnCursors: &writeColumnCursors)
+                writeCursor = body
             default:
                 stageCursors.append(body)
                 if let loaded = StageRegistry.kind(kind)?.load(body, self) { stages.append(loaded) }
@@ -37,7 +39,7 @@ extension PipelineLoader.Context {
         if !kinds.contains("write") { stagesCursor.report("the last stage must be a write stage") }
         if !kinds.contains("forward") { stagesCursor.report("at least one forward stage is needed between read and write") }
         let (chain, tests) = check(read: read, stages: stages.count == stageCursors.count ? stages : nil, cursors: stageCursors,
-                                   write: write, columnCursors: writeColumnCursors, tests: top["tests"],
+                                   write: write, writeCursor: writeCursor, columnCursors: writeColumnCursors, tests: top["tests"],
                                    errors: errors, errorsCursor: top["errors"] ?? cursor)
         guard let read, let write, let chain, !stages.isEmpty else { return nil }
         var config = PipelineConfig(file: diagnostics.file, read: read, stages: chain, write: write,
@@ -55,14 +57,15 @@ extension PipelineLoader.Context {
     /// ``RunLayout`` checks that.) `stages` is nil when one of them
     /// could not be read (reported already): only the tests are read then.
     private func check(read: ReadStageConfig?, stages: [any Stage]?, cursors: [YAMLCursor],
-                       write: WriteStageConfig?, columnCursors: [YAMLCursor], tests: YAMLCursor?,
+                       write: WriteStageConfig?, writeCursor: YAMLCursor?, columnCursors: [YAMLCursor], tests: YAMLCursor?,
                        errors: ErrorPolicyConfig, errorsCursor: YAMLCursor) -> (StageChain?, [PipelineTestConfig]) {
         var chain: StageChain?
         if let stages {
             chain = StageChain.check(stages, cursors: cursors, inputWidth: read?.features.count)
             if let chain, let columns = write?.columns, columns.count != chain.valueColumnNames.count {
                 diagnostics.report(ConfigError(file: diagnostics.file, keyPath: "write.columns",
-                                               problem: "names \(columns.count) columns but the pipeline writes \(chain.valueColumnNames.count) after the carried ones (\(chain.valueColumnNames.joined(separator: ",")))"))
+                                               problem: "names \(columns.count) columns but the pipeline writes \(chain.valueColumnNames.count) after the carried ones (\(chain.valueColumnNames.joined(separator: ",")))",
+                                               status: diagnostics.status(involving: writeCursor.map { [$0.path + ".columns"] } ?? [])))
             }
             if let read, let write, let chain, !stages.isEmpty {
                 checkOutputNames(read: read, chain: chain, cursors: cursors, write: write, columnCursors: columnCursors)
@@ -71,11 +74,13 @@ extension PipelineLoader.Context {
         let outputs = stages?.isEmpty == false && diagnostics.errors.isEmpty ? chain?.valueColumnNames.count : nil
         let testConfigs = tests.map { PipelineTestsReader(features: read?.features, outputs: outputs).tests($0) } ?? []
         if errors.policy == .reject, errors.rejectsPath == nil {
-            errorsCursor.report("the reject policy needs a rejects file (errors.rejects)")
+            errorsCursor.report("the reject policy needs a rejects file (errors.rejects)",
+                                status: diagnostics.status(involving: ["errors.policy", "errors.rejects"]))
         }
         if let rejects = errors.rejectsPath, OutputNameTemplate.isTemplate(rejects),
            let write, !OutputNameTemplate.isTemplate(write.path) {
-            errorsCursor.report("a rejects name template ({stem}, {name}) needs a write.path template: one rejects file per output")
+            errorsCursor.report("a rejects name template ({stem}, {name}) needs a write.path template: one rejects file per output",
+                                status: diagnostics.status(involving: ["errors.rejects"] + (writeCursor.map { [$0.path + ".path"] } ?? [])))
         }
         if let read, let write, OutputNameTemplate.isTemplate(write.path), read.inputs.contains("-") {
             diagnostics.report(ConfigError(file: diagnostics.file, keyPath: "write.path",

@@ -19,9 +19,11 @@ public struct OutputError: NNPipeError {
         self.problem = problem
     }
 
-    /// An error from a failed system call, with the system's text for `errno`.
+    /// An error from a failed system call, with the system's text for `errno` (and, for EFBIG,
+    /// the limit that is most often the cause: SIGXFSZ is ignored, so the write reports it).
     public init(_ kind: Kind, file: String, operation: String, errno code: Int32) {
-        self.init(kind, file: file, problem: "\(operation): \(String(cString: strerror(code)))")
+        let hint = code == EFBIG ? " (past the file-size limit, ulimit -f, or the file system's largest file)" : ""
+        self.init(kind, file: file, problem: "\(operation): \(String(cString: strerror(code)))\(hint)")
     }
 
     public var message: String { "\(file): \(problem)" }

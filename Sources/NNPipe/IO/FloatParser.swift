@@ -83,11 +83,17 @@ public enum FloatParser {
             var written = 0
             let exponentStart = i
             while i < end, start[i] &- 0x30 < 10 {
-                if written < 100_000 { written = written &* 10 &+ Int(start[i] &- 0x30) }
+                // Exact below 2^59 (any number of leading zeros); past it, the value saturates.
+                // Why that is safe: the digits before the exponent move the decimal point by at
+                // most their count, below 2^57 for any text in memory (the x86-64 and AArch64
+                // address spaces), so a written exponent of 2^59 or more leaves the first
+                // significant digit beyond 10^±(2^58), far past float64's range either way. The
+                // sum below stays within Int (2^59 × 10 + 9 + 2^57 < 2^63).
+                if written < 1 << 59 { written = written &* 10 &+ Int(start[i] &- 0x30) }
                 i &+= 1
             }
             guard i > exponentStart else { return nil }
-            exponent &+= exponentNegative ? -written : written
+            exponent &+= exponentNegative ? 0 &- written : written
         }
         guard i == end else { return nil }
         if digits > 19, !hasAtMost19SignificantDigits(start + integerStart, digits: digits) {

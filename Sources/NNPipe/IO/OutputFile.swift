@@ -81,7 +81,7 @@ public final class OutputFile: @unchecked Sendable {
             // (A file being adopted belongs to a dead process: it is renamed before they are removed.)
             if adopting == nil { Self.removeLeftovers(folder: folder, base: base) }
             // The process id in the name tells a later run whether the file's writer is gone.
-            var template = Array("\(folder)/.\(base).nnpipe-\(getpid())-XXXXXX".utf8CString)
+            var template = Array("\(Self.temporaryPrefix(of: file))\(getpid())-XXXXXX".utf8CString)
             var fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
             guard fd >= 0 else {
                 throw OutputError(.cannotCreate, file: name, operation: "cannot create a file in \(folder)", errno: errno)
@@ -266,6 +266,25 @@ public final class OutputFile: @unchecked Sendable {
         }
         removeTemporary()
         return .removed
+    }
+
+    /// What the temporary files of the output `target` (a resolved, absolute path) start with:
+    /// `FOLDER/.BASE.nnpipe-`, then the writer's process id, a dash and six characters of mkstemp.
+    static func temporaryPrefix(of target: String) -> String {
+        guard let slash = target.lastIndex(of: "/") else { return ".\(target).nnpipe-" }
+        let folder = slash == target.startIndex ? "/" : String(target[..<slash])
+        return "\(folder)/.\(target[target.index(after: slash)...]).nnpipe-"
+    }
+
+    /// Whether `path` is the name of a temporary file process `pid` made for the output `target`
+    /// (in the output's own folder, as ``temporaryPrefix(of:)`` and mkstemp name it): what a resume
+    /// journal may name, and nothing else.
+    static func isTemporaryName(_ path: String, of target: String, pid: pid_t) -> Bool {
+        let prefix = temporaryPrefix(of: target) + "\(pid)-"
+        guard path.hasPrefix(prefix) else { return false }
+        let suffix = path.utf8.dropFirst(prefix.utf8.count)
+        // mkstemp's six characters: letters and digits.
+        return suffix.count == 6 && suffix.allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || $0 &- 0x30 < 10 }
     }
 
     /// Removes the temporary files that runs killed outright (SIGKILL, power loss) left beside

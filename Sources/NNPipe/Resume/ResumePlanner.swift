@@ -66,6 +66,11 @@ enum ResumePlanner {
             throw ResumeRefused(file: name, problem: "\(change) since the run that was killed; "
                 + "run again without --resume to start from the beginning")
         }
+        if let problem = adoptionProblem(contents, last, output: target, rejects: rejects) {
+            notice("\(name): nothing to resume (\(problem)): starting from the beginning")
+            unlink(path)
+            return plan
+        }
         let outputThere = FileManager.default.fileExists(atPath: contents.outputTemporary)
         let rejectsThere = contents.rejectsTemporary.map { FileManager.default.fileExists(atPath: $0) } ?? (rejects == nil)
         if outputThere && rejectsThere {
@@ -81,6 +86,37 @@ enum ResumePlanner {
             unlink(path)
         }
         return plan
+    }
+
+    /// Why the killed run's temporary files must not be continued, in a few words for the notice;
+    /// nil when they may be. A journal is trusted no further than can be checked: each file it
+    /// names must be a temporary name of its own process beside the output it is for (an edited
+    /// journal could name any file, to be renamed into the output, cut and appended to), a regular
+    /// file when it is there, and at least as long as the journal's last entry records (one cut
+    /// by a full disk, a copy or a hand would otherwise be extended with zero bytes and committed).
+    /// A missing file is left to the caller, which knows what a template run may have committed.
+    static func adoptionProblem(_ contents: ResumeJournal.Contents, _ last: ResumePoint, output target: String,
+                                rejects: RunLayout.Destination?) -> String? {
+        var files = [(role: "output", path: contents.outputTemporary, target: Optional(target), length: last.outputLength)]
+        if let temporary = contents.rejectsTemporary {
+            var rejectsTarget: String?
+            if let rejects, case .file(let file) = rejects.target { rejectsTarget = file }
+            files.append((role: "rejects file", path: temporary, target: rejectsTarget, length: last.rejectsLength))
+        }
+        for file in files {
+            guard let target = file.target, OutputFile.isTemporaryName(file.path, of: target, pid: contents.pid) else {
+                return "the journal names \(file.path) as the temporary \(file.role), which is not a temporary name of nnpipe's beside the \(file.role)"
+            }
+            var info = stat()
+            guard lstat(file.path, &info) == 0 else { continue }
+            guard info.st_mode & S_IFMT == S_IFREG else {
+                return "the killed run's temporary \(file.role) is not a regular file"
+            }
+            if Int(info.st_size) < file.length {
+                return "the killed run's temporary \(file.role) is \(info.st_size) bytes, shorter than the \(file.length) its journal records"
+            }
+        }
+        return nil
     }
 
     /// Whether a committed output, and its own rejects file when it has one, are in place (a kill

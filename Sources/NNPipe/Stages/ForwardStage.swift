@@ -137,7 +137,7 @@ extension ForwardStage {
             guard var forward = inlineModel(layers, context: context) else { return nil }
             return forward.applyOptions(keys) ? forward : nil
         case (.some, .some):
-            cursor.report("give either model (a file) or layers (inline), not both")
+            cursor.reportConflict("give either model (a file) or layers (inline), not both", among: [keys["model"], keys["layers"]])
             return nil
         case (nil, nil):
             cursor.report("missing required key 'model' (a model file) or 'layers' (inline)")

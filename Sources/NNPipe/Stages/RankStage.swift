@@ -124,7 +124,7 @@ struct RankStage: Stage {
                 ok = false
             }
         case (.some, .some):
-            cursor.report("give either labels (a list) or labels_file, not both")
+            cursor.reportConflict("give either labels (a list) or labels_file, not both", among: [keys["labels"], keys["labels_file"]])
             ok = false
         case (nil, nil):
             break

@@ -28,6 +28,12 @@ final class ConfigDiagnostics {
         return best?.option
     }
 
+    /// The status of a problem that involves the values at `paths`: 64 when the command line gave
+    /// any of them, else ``status``.
+    func status(involving paths: [String]) -> ExitStatus {
+        paths.contains { option(for: $0) != nil } ? .usage : status
+    }
+
     /// Notes a file the pipeline reads at `cursor`'s key.
     func noteRead(_ path: String, role: String, at cursor: YAMLCursor) {
         filesRead.append(SettingFile(path: path, role: role, origin: cursor.origin))
@@ -83,6 +89,13 @@ struct YAMLCursor {
     func report(_ problem: String) { diagnostics.report(error(problem)) }
 
     func report(_ problem: String, status: ExitStatus) { diagnostics.report(error(problem, status: status)) }
+
+    /// A problem between keys of this value (`model` and `layers` both given), reported at this
+    /// value's place with its message as it stands; status 64 when the command line gave any of
+    /// `keys` (`--set forward.layers=…` beside the file's model), as a value it gave alone is.
+    func reportConflict(_ problem: String, among keys: [YAMLCursor?]) {
+        report(problem, status: diagnostics.status(involving: keys.compactMap { $0?.path }))
+    }
 
     func child(_ node: Node, key: String) -> YAMLCursor {
         YAMLCursor(node: node, path: path.isEmpty ? key : "\(path).\(key)", diagnostics: diagnostics)

@@ -7,6 +7,13 @@ extension WorkDir {
     @discardableResult
     func nnpipe(within seconds: Int, _ arguments: String..., stdin: URL? = nil,
                 environment: [String: String] = [:]) throws -> CLIResult {
+        try nnpipe(within: seconds, arguments: arguments, stdin: stdin, environment: environment)
+    }
+
+    /// ``nnpipe(within:_:stdin:environment:)`` with the arguments as an array.
+    @discardableResult
+    func nnpipe(within seconds: Int, arguments: [String], stdin: URL? = nil,
+                environment: [String: String] = [:]) throws -> CLIResult {
         let errURL = url.appendingPathComponent(".stderr-\(UUID().uuidString)")
         let outURL = url.appendingPathComponent(".stdout-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
