@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import NNPipe
 
@@ -38,6 +39,25 @@ struct CommandLinePipelineOptions: ParsableArguments {
                                    carry: carry.map(Self.list) ?? [], header: !noHeader, delimiter: delimiter)
     }
 
-    /// `a,b,c` as its items.
-    static func list(_ text: String) -> [String] { text.split(separator: ",").map(String.init) }
+    /// `a,b,c` as its items, each without the spaces around it (`--features "age, tenure"`); a
+    /// comma inside parentheses belongs to its item (`--activations 'hardtanh(-2, 2),relu'`).
+    static func list(_ text: String) -> [String] {
+        var items: [String] = []
+        var item = ""
+        var depth = 0
+        for character in text {
+            switch character {
+            case "(": depth += 1
+            case ")": depth = max(0, depth - 1)
+            case "," where depth == 0:
+                items.append(item)
+                item = ""
+                continue
+            default: break
+            }
+            item.append(character)
+        }
+        items.append(item)
+        return items.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
 }

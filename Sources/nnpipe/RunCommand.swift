@@ -85,6 +85,7 @@ struct RunCommand: ParsableCommand {
         runner.inputDone = RunReport.inputDone
         runner.resume = resume
         runner.notice = { Terminal.message($0, level: .notice) }
+        runner.routineNotice = quiet ? nil : runner.notice
         let progressMode: ProgressLine.Mode = logging.format == .json ? .json : Terminal.standardError.isTerminal ? .terminal : .lines
         let progressLine = showProgress
             ? ProgressLine(progress: runner.progress, mode: progressMode, interval: progressInterval ?? (progressMode == .terminal ? 0.25 : 10))

@@ -21,9 +21,13 @@ public enum InputFiles {
         return files
     }
 
-    /// Whether `path` holds glob characters.
+    /// Whether `path` is a glob pattern: it holds glob characters and names no existing file (a
+    /// file named `data[1].csv` is read as itself, never as the pattern matching `data1.csv`; in a
+    /// pattern, `\` makes the next character literal: `in/\[*.csv`).
     public static func isPattern(_ path: String) -> Bool {
-        path != "-" && path.contains { $0 == "*" || $0 == "?" || $0 == "[" }
+        guard path != "-", path.contains(where: { $0 == "*" || $0 == "?" || $0 == "[" }) else { return false }
+        var info = stat()
+        return lstat(path, &info) != 0
     }
 
     private static func glob(_ pattern: String) throws -> [String] {

@@ -31,6 +31,9 @@ public final class PipelineRunner {
     public var resume = false
     /// Called with a notice line for the user (a killed run's leftovers removed, nothing to resume).
     public var notice: (@Sendable (String) -> Void)?
+    /// Called with a notice of the everyday kind (`--resume` with no journal: the last run ended
+    /// well), which `--quiet` hides.
+    public var routineNotice: (@Sendable (String) -> Void)?
 
     /// How far the current run has got, for a progress display on another thread.
     public let progress = RunProgress()

@@ -5,9 +5,10 @@ extension PipelineRunner {
     func resumePlans(_ layout: RunLayout) throws -> [PartResume] {
         let identity = RunIdentity(config: config)
         let notice = self.notice
+        let routineNotice = self.routineNotice
         return try layout.parts.map { part in
             try ResumePlanner.plan(for: part, sharedRejects: layout.sharedRejects, isTemplate: layout.isTemplate,
-                                   identity: identity, resume: resume, notice: { notice?($0) })
+                                   identity: identity, resume: resume, notice: { notice?($0) }, routineNotice: { routineNotice?($0) })
         }
     }
 

@@ -24,7 +24,8 @@ enum ResumePlanner {
     /// beginning with a notice. Without `resume`, a journal left by a dead process is removed (with
     /// a notice when its temporary output was still there).
     static func plan(for part: RunLayout.Part, sharedRejects: RunLayout.Destination?, isTemplate: Bool,
-                     identity base: RunIdentity, resume: Bool, notice: (String) -> Void) throws -> PartResume {
+                     identity base: RunIdentity, resume: Bool, notice: (String) -> Void,
+                     routineNotice: (String) -> Void) throws -> PartResume {
         let name = part.output.path
         let rejects = part.rejects ?? sharedRejects
         guard case .file(let target) = part.output.target, !part.files.contains("-"),
@@ -55,10 +56,12 @@ enum ResumePlanner {
             return plan
         }
         guard let contents, let last = contents.last else {
-            let why = FileManager.default.fileExists(atPath: path)
-                ? "the killed run's journal is incomplete or from another version of nnpipe"
-                : "no journal of a killed run"
-            notice("\(name): nothing to resume (\(why)): starting from the beginning")
+            if FileManager.default.fileExists(atPath: path) {
+                notice("\(name): nothing to resume (the killed run's journal is incomplete or from another version of nnpipe): starting from the beginning")
+            } else {
+                // The everyday case of `--resume` in a crontab: the last run ended well.
+                routineNotice("\(name): nothing to resume (no journal of a killed run): starting from the beginning")
+            }
             unlink(path)
             return plan
         }
