@@ -90,7 +90,7 @@ def main() -> None:
         elif path.name.endswith(".gz") or path.name.endswith(".bgz"):
             decode = median_seconds([str(inflate), str(path)], args.repeat)
         else:
-            decode = median_seconds(["zstd", "-dc", "-f", "-o", "/dev/null", str(path)], args.repeat)
+            decode = median_seconds(["zstd", "-q", "-dc", "-f", "-o", "/dev/null", str(path)], args.repeat)
         both = median_seconds(run + [str(path)], args.repeat)
         one = median_seconds(["taskset", "-c", "0"] + run + [str(path)], args.repeat)
         ratio = f"{both / decode:.2f}" if decode else "-"

@@ -84,7 +84,11 @@ final class ParallelDecoder<Finder: PartFinder>: ByteSource {
             switch result {
             case nil: break
             case .success(let decoded?): current = decoded
-            case .success(nil): stream = try Finder.stream(slot.bytes, base: slot.base, name: name)
+            case .success(nil):
+                // Too large to hold decoded (a bomb, a frame that does not state its size): read as
+                // a stream of its own. An error inside it is thrown as that stream meets it (the
+                // bytes before it are already handed out, so it cannot be read again).
+                stream = try Finder.stream(slot.bytes, base: slot.base, name: name)
             case .failure:
                 // A part that does not decode on its own (damaged data, a size field that does not
                 // match its member) is read again, with everything after it, by one decoder: its
