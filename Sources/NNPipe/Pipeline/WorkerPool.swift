@@ -7,9 +7,10 @@ import Dispatch
 ///  reader ─submit─▶ waiting chunks ─▶ work item: processor k · chunk i ─▶ deliver(result i)
 ///                   (never waits)     (at most `processors.count` at once, on Dispatch's pool)
 /// ```
-/// A processor is either idle or running one work item; a work item that finishes takes the next
-/// waiting chunk with the same processor (a new work item, so other Dispatch work such as a
-/// decoder's parts interleaves), or puts its processor back on the idle list. So the number of
+/// A processor is either idle or running one work item; a work item that finishes a chunk takes the
+/// next waiting one with the same processor (after ``chunksPerItem`` of them in a new work item, so
+/// that other Dispatch work such as a decoder's parts interleaves), or puts its processor back on
+/// the idle list. So the number of
 /// processors is an exact cap on chunks processed at once, no work item ever waits on another,
 /// and the reader never waits for a worker (only, outside the pool, for room among the chunks in
 /// flight). While a work item runs, its thread is named `nnpipe-worker-N` and is ``WorkerPriority``
@@ -24,6 +25,8 @@ final class WorkerPool: @unchecked Sendable {
     /// One member per work item started and not yet ended.
     private let running = DispatchGroup()
     private let state: Locked<State>
+    /// Chunks one work item processes at most before it hands its processor to a new item.
+    static let chunksPerItem = 8
 
     private struct State {
         /// Submitted chunks no work item has taken yet, oldest first from `first` (taken ones are nil).
@@ -74,13 +77,21 @@ final class WorkerPool: @unchecked Sendable {
         running.enter()
         let chunk = SendableBox(chunk)
         queue.async { [self] in
-            let result = WorkerPriority.running(as: "nnpipe-worker-\(worker + 1)", niceness: niceness) {
-                processors[worker].process(chunk.value)
-            }
-            deliver(result)
-            let next: RawChunk? = state.withLock { state in
-                if let next = state.take() { return next }
-                state.idle.append(worker)
+            // Up to `chunksPerItem` chunks in one item while chunks wait: the thread keeps its
+            // caches and its name and niceness, and other Dispatch work still gets a turn.
+            let next: RawChunk? = WorkerPriority.running(as: "nnpipe-worker-\(worker + 1)", niceness: niceness) {
+                var chunk: RawChunk? = chunk.value
+                var done = 0
+                while let current = chunk {
+                    deliver(processors[worker].process(current))
+                    done += 1
+                    chunk = state.withLock { state in
+                        if let next = state.take() { return next }
+                        state.idle.append(worker)
+                        return nil
+                    }
+                    if done == Self.chunksPerItem { return chunk }
+                }
                 return nil
             }
             if let next { start(worker, with: next) }
