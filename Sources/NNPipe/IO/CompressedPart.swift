@@ -11,19 +11,77 @@ enum CompressedPart {
     case failure(any Error)
 }
 
-/// Cuts a compressed file into ``CompressedPart``s, on the reader's thread.
+/// What a finder sees at the start of its read-ahead.
+enum PartUnit {
+    /// A whole member or frame of `size` bytes, there to take, that decodes to `decodedSize`
+    /// bytes (0 when unknown).
+    case whole(size: Int, decodedSize: Int)
+    /// A member whose stated size runs past the end of the file.
+    case cutOff
+    /// Something the finder does not cut: ``PartFinder/rest()`` says what.
+    case other
+}
+
+/// Cuts a compressed file into ``CompressedPart``s of whole members or frames, on the reader's
+/// thread: each kind says what its next unit is; the gathering into parts is shared.
 protocol PartFinder: AnyObject, SendableMetatype {
-    /// The next part, nil at the end of the stream.
-    func nextPart() throws -> CompressedPart?
+    /// The file's compressed bytes, read ahead.
+    var input: ReadAhead { get }
+    /// The compressed size a part reaches.
+    var partBytes: Int { get }
+    /// Set once the cutting has ended (the end of the file, or a rest handed to one decoder).
+    var ended: Bool { get set }
+    /// The unit at the start of ``input`` (at least one byte is there).
+    func nextUnit() throws -> PartUnit
+    /// What follows when the next unit is not one to cut: the rest of the stream for one decoder.
+    func rest() throws -> CompressedPart
+    /// This format's one-thread decoder over `file`.
+    func oneDecoder(over file: FileSource) throws -> ByteSource
     /// Decodes a part's bytes, on any thread (the finder's own state is not touched); nil when
-    /// they decode to more than ``ParallelDecoder/largestDecodedPart``: the reader then decodes
-    /// that part as a stream (``stream(_:base:name:)``).
+    /// they decode to more than ``ParallelDecoderLimits/largestDecodedPart``: the reader then
+    /// decodes that part as a stream (``stream(_:base:name:)``).
     static func decode(_ bytes: [UInt8], base: Int, decodedSize: Int?, name: String) throws -> [UInt8]?
     /// A one-thread decoder over a part's bytes.
     static func stream(_ bytes: [UInt8], base: Int, name: String) throws -> ByteSource
-    /// Ends the cutting: a one-thread decoder over `prefix` (the parts found and not yet read,
-    /// handed back) and the rest of the file, as it would have read them from there.
-    func sequential(from prefix: [UInt8]) throws -> ByteSource
+}
+
+extension PartFinder {
+    /// The next part, nil at the end of the stream: whole units gathered up to ``partBytes``.
+    func nextPart() throws -> CompressedPart? {
+        guard !ended else { return nil }
+        var part: [UInt8] = []
+        let base = input.offset
+        var decodedSize = 0
+        while part.count < partBytes {
+            guard try input.ensure(1) else {
+                ended = true
+                break
+            }
+            switch try nextUnit() {
+            case .whole(let size, let decoded):
+                decodedSize += decoded
+                input.take(size, into: &part)
+            case .cutOff:
+                input.take(input.available, into: &part)
+                ended = true
+                return .bytes(part, base: base, decodedSize: nil)
+            case .other:
+                guard part.isEmpty else { return .bytes(part, base: base, decodedSize: decodedSize) }
+                ended = true
+                return try rest()
+            }
+        }
+        return part.isEmpty ? nil : .bytes(part, base: base, decodedSize: decodedSize)
+    }
+
+    /// Ends the cutting: one decoder over `prefix` (the parts found and not yet read, handed back)
+    /// and the rest of the file, as it would have read them from there.
+    func sequential(from prefix: [UInt8]) throws -> ByteSource {
+        ended = true
+        input.giveBack()
+        input.file.unread(prefix)
+        return try oneDecoder(over: input.file)
+    }
 }
 
 extension PartFinder {

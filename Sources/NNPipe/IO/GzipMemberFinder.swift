@@ -7,12 +7,12 @@
 /// by one decoder, exactly as without this finder. After the last member only zero padding may
 /// follow, as for that decoder.
 final class GzipMemberFinder: PartFinder {
-    private let input: ReadAhead
+    let input: ReadAhead
     private let name: String
     private let makeReader: (ByteSource) throws -> ByteSource
     /// Compressed bytes gathered into one part (a BGZF member is at most 64 KiB).
-    private let partBytes: Int
-    private var ended = false
+    let partBytes: Int
+    var ended = false
     private var membersSeen = 0
 
     /// `makeReader` makes the one-thread decoder for the rest of the stream; `partBytes` is the
@@ -43,39 +43,19 @@ final class GzipMemberFinder: PartFinder {
         return nil
     }
 
-    func nextPart() throws -> CompressedPart? {
-        guard !ended else { return nil }
-        var part: [UInt8] = []
-        let base = input.offset
-        var decodedSize = 0
-        while part.count < partBytes {
-            guard try input.ensure(2) else {
-                ended = true
-                break
-            }
-            guard let size = try Self.statedSize(input) else {
-                if part.isEmpty { return try rest() }
-                return .bytes(part, base: base, decodedSize: decodedSize)
-            }
-            guard try input.ensure(size) else {
-                // Cut off inside a member: the decoder of this part says so, with the offset.
-                input.take(input.available, into: &part)
-                ended = true
-                return .bytes(part, base: base, decodedSize: nil)
-            }
-            // ISIZE, the member's decompressed size, is its last four bytes.
-            decodedSize += (0..<4).reduce(0) { $0 | Int(input[size - 4 + $1]) << (8 * $1) }
-            input.take(size, into: &part)
-            membersSeen += 1
-        }
-        return part.isEmpty ? nil : .bytes(part, base: base, decodedSize: decodedSize)
+    func nextUnit() throws -> PartUnit {
+        guard let size = try Self.statedSize(input) else { return .other }
+        // Cut off inside a member: the decoder of the part says so, with the offset.
+        guard try input.ensure(size) else { return .cutOff }
+        membersSeen += 1
+        // ISIZE, the member's decompressed size, is its last four bytes.
+        return .whole(size: size, decodedSize: (0..<4).reduce(0) { $0 | Int(input[size - 4 + $1]) << (8 * $1) })
     }
 
     /// The rest of the stream for one decoder: another member, or bytes after the last one (zero
     /// padding, or data that is neither), checked when reading reaches them, so that they are
     /// still in the file if a part before them is read again by one decoder.
-    private func rest() throws -> CompressedPart {
-        ended = true
+    func rest() throws -> CompressedPart {
         let startsMember = input[0] == 0x1F && (input.available < 2 || input[1] == 0x8B)
         if startsMember || membersSeen == 0 {
             input.giveBack()
@@ -117,10 +97,7 @@ final class GzipMemberFinder: PartFinder {
         try InputOpener.gzipReader(over: InMemorySource(bytes, base: base), name: name, allowsPadding: false)
     }
 
-    func sequential(from prefix: [UInt8]) throws -> ByteSource {
-        ended = true
-        input.giveBack()
-        input.file.unread(prefix)
-        return try makeReader(input.file)
+    func oneDecoder(over file: FileSource) throws -> ByteSource {
+        try makeReader(file)
     }
 }

@@ -10,12 +10,12 @@ import CZstd
 /// ``ParallelDecoderLimits/largestDecodedPart`` is decoded by the reader as a stream, so the parts
 /// in flight hold a bounded amount of memory whatever the file says.
 final class ZstdFrameFinder: PartFinder {
-    private let input: ReadAhead
+    let input: ReadAhead
     private let name: String
     /// The compressed size a part reaches.
-    private let partBytes: Int
+    let partBytes: Int
     static let largestFrame = 4 << 20
-    private var ended = false
+    var ended = false
 
     init(input: ReadAhead, name: String, partBytes: Int = 512 * 1024) {
         self.input = input
@@ -23,28 +23,16 @@ final class ZstdFrameFinder: PartFinder {
         self.name = name
     }
 
-    func nextPart() throws -> CompressedPart? {
-        guard !ended else { return nil }
-        var part: [UInt8] = []
-        let base = input.offset
-        var decodedSize = 0
-        while part.count < partBytes {
-            guard try input.ensure(1) else {
-                ended = true
-                break
-            }
-            guard let frame = try nextFrame() else {
-                if part.isEmpty {
-                    ended = true
-                    input.giveBack()
-                    return .rest(try ZstdReader(source: input.file, name: name))
-                }
-                break
-            }
-            decodedSize += frame.decoded
-            input.take(frame.size, into: &part)
-        }
-        return part.isEmpty ? nil : .bytes(part, base: base, decodedSize: decodedSize)
+    func nextUnit() throws -> PartUnit {
+        guard let frame = try nextFrame() else { return .other }
+        return .whole(size: frame.size, decodedSize: frame.decoded)
+    }
+
+    /// A frame that is not whole within the limits: one decoder reads the rest, and reports what
+    /// is wrong with it.
+    func rest() throws -> CompressedPart {
+        input.giveBack()
+        return .rest(try ZstdReader(source: input.file, name: name))
     }
 
     /// The size of the frame at the read-ahead's start and its decompressed size (0 for a
@@ -70,11 +58,8 @@ final class ZstdFrameFinder: PartFinder {
         }
     }
 
-    func sequential(from prefix: [UInt8]) throws -> ByteSource {
-        ended = true
-        input.giveBack()
-        input.file.unread(prefix)
-        return try ZstdReader(source: input.file, name: name)
+    func oneDecoder(over file: FileSource) throws -> ByteSource {
+        try ZstdReader(source: file, name: name)
     }
 
     static func stream(_ bytes: [UInt8], base: Int, name: String) throws -> ByteSource {
