@@ -56,4 +56,66 @@ struct OperatorInputTests {
         #expect(quiet.stderr.isEmpty, "\(quiet.stderr)")
         #expect(try dir.text("out.csv") == "id,y0,y1\na,5.0,1.0\n")
     }
+
+    @Test("a ;-delimited file: the message says which --delimiter, and that works")
+    func otherDelimiter() throws {
+        let dir = try WorkDir()
+        try dir.write("m.json", sumModel)
+        try dir.write("semi.csv", "id;x1;x2\na;1.5;2\n")
+        let wrong = try dir.nnpipe("run", "--model", "m.json", "--features", "x1,x2", "--carry", "id", "-o", "-", "-q", "semi.csv")
+        #expect(wrong.status == 65)
+        #expect(wrong.stderr.contains(#"columns present: "id;x1;x2"; the header looks ;-delimited: add --delimiter ';'"#), "\(wrong.stderr)")
+        let right = try dir.nnpipe("run", "--model", "m.json", "--features", "x1,x2", "--carry", "id", "--delimiter", ";",
+                                   "-o", "-", "-q", "semi.csv")
+        #expect(right.status == 0, "\(right.stderr)")
+        #expect(right.stdoutText == "id,y0,y1\na,5.5,1.5\n")
+        // With a pipeline file, the advice is the file's key, or --set.
+        try dir.writeSumPipeline(input: "semi.csv", output: "-")
+        let file = try dir.nnpipe("run", "p.yaml", "-q")
+        #expect(file.stderr.contains(#"set read.delimiter: ";" in the pipeline file (or --set read.delimiter=';')"#), "\(file.stderr)")
+        let set = try dir.nnpipe("run", "p.yaml", "-q", "--set", "read.delimiter=;")
+        #expect(set.status == 0, "\(set.stderr)")
+        #expect(set.stdoutText == "id,y0,y1\na,5.5,1.5\n")
+    }
+
+    @Test("a decimal comma is named as such")
+    func decimalComma() throws {
+        let dir = try WorkDir()
+        try dir.write("m.json", sumModel)
+        try dir.write("semi.csv", "id;x1;x2\na;-1,5;2\n")
+        let result = try dir.nnpipe("run", "--model", "m.json", "--features", "x1,x2", "-d", ";", "-o", "-", "-q", "semi.csv")
+        #expect(result.status == 65)
+        #expect(result.stderr.contains(#""-1,5" is not a number (a decimal comma? nnpipe reads a decimal point: -1.5)"#), "\(result.stderr)")
+    }
+
+    @Test("a column name that differs by case or a letter: did you mean, and the name it gives works")
+    func didYouMean() throws {
+        let dir = try WorkDir()
+        try dir.write("m.json", sumModel)
+        try dir.write("in.csv", "id,Age,tenure_months\na,1,2\n")
+        let wrong = try dir.nnpipe("run", "--model", "m.json", "--features", "age,tenure_month", "-o", "-", "-q", "in.csv")
+        #expect(wrong.status == 65)
+        #expect(wrong.stderr.contains(#"did you mean "Age" for "age", "tenure_months" for "tenure_month"?"#), "\(wrong.stderr)")
+        let right = try dir.nnpipe("run", "--model", "m.json", "--features", "Age,tenure_months", "-o", "-", "-q", "in.csv")
+        #expect(right.status == 0, "\(right.stderr)")
+        // Nothing close: no guess.
+        let far = try dir.nnpipe("run", "--model", "m.json", "--features", "weight,height", "-o", "-", "-q", "in.csv")
+        #expect(!far.stderr.contains("did you mean"), "\(far.stderr)")
+    }
+
+    @Test("UTF-16 text from Excel is refused by name, with no NUL bytes, and the iconv line it gives works")
+    func utf16() throws {
+        let dir = try WorkDir()
+        try dir.writeSumPipeline(input: "u16.csv", output: "-")
+        try dir.write("u16.csv", Data([0xFF, 0xFE]) + "id,x1,x2\na,1,2\n".data(using: .utf16LittleEndian)!)
+        let refused = try dir.nnpipe("run", "p.yaml", "-q")
+        #expect(refused.status == 65)
+        #expect(!refused.stderr.contains("\u{0}"))
+        let advice = "iconv -f UTF-16 -t UTF-8 u16.csv | nnpipe run p.yaml --input -"
+        #expect(refused.stderr.contains("UTF-16 text (byte order mark ff fe, as Excel's \"Unicode Text\" saves it) is not read directly; convert it into nnpipe: \(advice)"),
+                "\(refused.stderr)")
+        guard (try? Shell.run("command -v iconv", in: dir.url))?.isEmpty == false else { return }
+        let converted = try Shell.run("iconv -f UTF-16 -t UTF-8 u16.csv | \(CLI.binary.path) run p.yaml --input - -q", in: dir.url)
+        #expect(String(decoding: converted, as: UTF8.self) == "id,y0,y1\na,5.0,1.0\n")
+    }
 }

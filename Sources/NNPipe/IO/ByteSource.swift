@@ -141,11 +141,13 @@ public enum InputOpener {
 
     /// Why an input in `format` is not read, and the command line that feeds it in decompressed.
     static func refusal(_ format: ForeignFormat, path: String, pipelineFile: String) -> String {
-        let run = "nnpipe run \(shellWord(pipelineFile)) --input -"
+        // A one-liner has no file to name: its options stay, with `-` for the input.
+        let run = pipelineFile == CommandLinePipeline.name
+            ? "nnpipe run --model … (the same options) -" : "nnpipe run \(shellWord(pipelineFile)) --input -"
         if path == "-" {
-            return "\(format.what) is not read directly; decompress it on the way in: ... | \(format.command) | \(run)"
+            return "\(format.what) is not read directly; \(format.verb) it on the way in: ... | \(format.command) | \(run)"
         }
-        return "\(format.what) is not read directly; decompress it into nnpipe: \(format.command) \(shellWord(path)) | \(run)"
+        return "\(format.what) is not read directly; \(format.verb) it into nnpipe: \(format.command) \(shellWord(path)) | \(run)"
     }
 
     /// `word` as one shell word: unchanged when it holds only safe characters, else single-quoted.

@@ -255,7 +255,19 @@ public enum FloatParser {
         if let value = Double(trimmed), !value.isFinite {
             return "\"\(shown)\" is out of float64 range"
         }
+        if Self.hasDecimalComma(trimmed) {
+            return "\"\(shown)\" is not a number (a decimal comma? nnpipe reads a decimal point: \(trimmed.replacingOccurrences(of: ",", with: ".")))"
+        }
         return "\"\(shown)\" is not a number"
+    }
+
+    /// Whether `text` is a number written with a decimal comma, as some locales write them: `-1,5`.
+    static func hasDecimalComma(_ text: String) -> Bool {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+        guard parts.count == 2, let whole = parts.first, let fraction = parts.last, !fraction.isEmpty else { return false }
+        let digits = whole.drop { $0 == "-" || $0 == "+" }
+        return whole.count - digits.count <= 1 && !digits.isEmpty
+            && (digits + fraction).allSatisfy { $0.isASCII && $0.isNumber }
     }
 }
 

@@ -62,6 +62,8 @@ struct ForeignFormat: Equatable {
     var command: String
     /// Magic byte patterns; nil matches any byte.
     var magics: [[UInt8?]]
+    /// What the command does: "decompress", or "convert" for text in another encoding.
+    var verb = "decompress"
 
     func matches(_ prefix: [UInt8]) -> Bool {
         magics.contains { magic in
@@ -83,5 +85,16 @@ struct ForeignFormat: Equatable {
         ForeignFormat(what: "lz4-compressed input", command: "lz4 -dc", magics: [[0x04, 0x22, 0x4D, 0x18], [0x02, 0x21, 0x4C, 0x18]]),
         // gzip reads compress's .Z files.
         ForeignFormat(what: "compress (.Z) input", command: "gzip -dc", magics: [[0x1F, 0x9D]]),
+        // Text in UTF-32 or UTF-16, told by its byte order mark (Excel's "Unicode Text" is
+        // UTF-16): read as UTF-8 its NUL bytes would end up in messages. UTF-32's little-endian
+        // mark begins with UTF-16's, so it comes first.
+        ForeignFormat(what: "UTF-32 text (byte order mark ff fe 00 00)", command: "iconv -f UTF-32 -t UTF-8",
+                      magics: [[0xFF, 0xFE, 0x00, 0x00]], verb: "convert"),
+        ForeignFormat(what: "UTF-32 text (byte order mark 00 00 fe ff)", command: "iconv -f UTF-32 -t UTF-8",
+                      magics: [[0x00, 0x00, 0xFE, 0xFF]], verb: "convert"),
+        ForeignFormat(what: "UTF-16 text (byte order mark ff fe, as Excel's \"Unicode Text\" saves it)",
+                      command: "iconv -f UTF-16 -t UTF-8", magics: [[0xFF, 0xFE]], verb: "convert"),
+        ForeignFormat(what: "UTF-16 text (byte order mark fe ff)", command: "iconv -f UTF-16 -t UTF-8",
+                      magics: [[0xFE, 0xFF]], verb: "convert"),
     ]
 }

@@ -77,8 +77,13 @@ public struct PipelinePlan: Sendable {
                 : "records have \(fieldCount) fields (indices 0-\(fieldCount - 1))"
             var where_ = config.file
             if let line = first.line { where_ += ":\(line)" }
+            let hints = read.header ? Self.hints(missing: missing.compactMap { selector -> String? in
+                if case .name(let name) = selector.ref { return name }
+                return nil
+            }, header: header, read: read,
+                                                 commandLine: config.file == CommandLinePipeline.name) : ""
             throw InputError(.badData, file: inputName, line: 1,
-                             problem: "\(role) column\(missing.count > 1 ? "s" : "") \(names) (\(where_) \(first.keyPath)) not in the input; \(present)")
+                             problem: "\(role) column\(missing.count > 1 ? "s" : "") \(names) (\(where_) \(first.keyPath)) not in the input; \(present)\(hints)")
         }
         let features = try resolve(read.features, role: "feature")
         featureFields = features
@@ -96,6 +101,50 @@ public struct PipelinePlan: Sendable {
                              problem: "the input column \"\(clash)\", carried by carry: \"*\", has the name of an output column (\(valueNames.joined(separator: ","))); carry the columns by name, or name the outputs with write.columns")
         }
         outputNames = carryNames + valueNames
+    }
+
+    /// What a user most likely meant when columns are missing: another delimiter (a header that
+    /// is one field holding `;`, a tab or `|`), or a column whose name differs by case, spaces or a
+    /// letter or two. Empty when nothing stands out.
+    static func hints(missing: [String], header: [String], read: ReadStageConfig, commandLine: Bool) -> String {
+        if header.count == 1 {
+            for (byte, shown) in [(UInt8(ascii: ";"), ";"), (0x09, "\\t"), (UInt8(ascii: "|"), "|"), (UInt8(ascii: ","), ",")]
+                where byte != read.delimiter && header[0].utf8.contains(byte) {
+                let how = commandLine ? "add --delimiter '\(shown)'" : "set read.delimiter: \"\(shown)\" in the pipeline file (or --set read.delimiter='\(shown)')"
+                return "; the header looks \(shown)-delimited: \(how)"
+            }
+        }
+        let meant = missing.compactMap { name -> String? in
+            guard let close = closest(to: name, in: header) else { return nil }
+            return "\"\(close)\" for \"\(name)\""
+        }
+        return meant.isEmpty ? "" : "; did you mean " + meant.joined(separator: ", ") + "?"
+    }
+
+    /// The header name `name` most likely stands for: equal but for case and spaces around it, or
+    /// at most one edit away (two for names of eight characters or more); nil when none or several.
+    static func closest(to name: String, in header: [String]) -> String? {
+        func folded(_ text: String) -> String { text.trimmingCharacters(in: .whitespaces).lowercased() }
+        let same = header.filter { folded($0) == folded(name) }
+        if same.count == 1 { return same[0] }
+        let allowed = name.count >= 8 ? 2 : 1
+        let near = header.filter { editDistance(folded($0), folded(name), limit: allowed) <= allowed }
+        return near.count == 1 ? near[0] : nil
+    }
+
+    /// Levenshtein distance of `a` and `b`, or more than `limit` when it is larger.
+    static func editDistance(_ a: String, _ b: String, limit: Int) -> Int {
+        let a = Array(a), b = Array(b)
+        if abs(a.count - b.count) > limit { return limit + 1 }
+        var previous = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...max(b.count, 1) where !b.isEmpty {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return a.isEmpty ? b.count : previous[b.count]
     }
 
     /// The number of worker threads.
