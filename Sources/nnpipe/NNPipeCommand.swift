@@ -27,6 +27,7 @@ struct NNPipeCommand: ParsableCommand {
               71   a thread or enough open files could not be had
               73   the output cannot be created
               74   I/O error while reading or writing
+              75   another nnpipe is writing the same output (--wait-lock)
               78   the pipeline file or a model file is wrong, or two of
                    its paths are the same file
               128+N  stopped by signal N (130 SIGINT, 143 SIGTERM, 129

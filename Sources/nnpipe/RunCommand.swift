@@ -38,6 +38,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("progress-interval"), help: ArgumentHelp("Seconds between progress reports (default: 0.25 on a terminal, 10 otherwise).", valueName: "seconds"))
     var progressInterval: Double?
 
+    @Option(name: .customLong("wait-lock"), help: ArgumentHelp("When another nnpipe is writing the same output, wait up to this many seconds for it (default: 0, stop at once with status 75).", valueName: "seconds"))
+    var waitLock: Double = 0
+
     @Flag(name: .customLong("hadoop-counters"), help: "At the end, report the row counts as Hadoop Streaming counters on standard error (reporter:counter:nnpipe,ROWS_READ,N).")
     var hadoopCounters = false
 
@@ -53,6 +56,9 @@ struct RunCommand: ParsableCommand {
         // NaN fails both comparisons: the range check refuses it with the infinities.
         if let progressInterval, !(progressInterval >= 0 && progressInterval <= Self.longestProgressInterval) {
             throw ValidationError("--progress-interval must be a number of seconds between 0 and 86400 (below 0.05: every 0.05)")
+        }
+        if !(waitLock >= 0 && waitLock <= 7 * 86400) {
+            throw ValidationError("--wait-lock must be a number of seconds between 0 and 604800 (a week)")
         }
     }
 
@@ -86,6 +92,7 @@ struct RunCommand: ParsableCommand {
         runner.resume = resume
         runner.notice = { Terminal.message($0, level: .notice) }
         runner.routineNotice = quiet ? nil : runner.notice
+        runner.waitLock = waitLock
         let progressMode: ProgressLine.Mode = logging.format == .json ? .json : Terminal.standardError.isTerminal ? .terminal : .lines
         let progressLine = showProgress
             ? ProgressLine(progress: runner.progress, mode: progressMode, interval: progressInterval ?? (progressMode == .terminal ? 0.25 : 10))

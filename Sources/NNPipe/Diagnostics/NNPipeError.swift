@@ -37,6 +37,8 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case cannotCreate = 73
     /// Reading or writing failed part way (EX_IOERR).
     case ioError = 74
+    /// Another run holds the output's lock: try again later (EX_TEMPFAIL).
+    case tempFailure = 75
     /// The pipeline file or a model file is wrong (EX_CONFIG).
     case config = 78
     /// Interrupted by SIGINT (128 + 2).

@@ -56,6 +56,17 @@ public enum OutputRegistry {
         committing { _ = open.removeValue(forKey: ObjectIdentifier(file)) }
     }
 
+    /// Output locks held (their files), removed by a signal handler before the process exits.
+    private nonisolated(unsafe) static var locks: Set<String> = []
+
+    static func registerLock(_ path: String) {
+        committing { _ = locks.insert(path) }
+    }
+
+    static func unregisterLock(_ path: String) {
+        committing { _ = locks.remove(path) }
+    }
+
     /// Notes a journal written, `withEntry` when it already holds a point to go on from.
     static func registerJournal(_ path: String, withEntry: Bool) {
         committing { journals[path] = withEntry }
@@ -84,6 +95,7 @@ public enum OutputRegistry {
         committing {
             open.removeAll()
             journals.removeAll()
+            locks.removeAll()
             kept.removeAll()
             streamWritten = false
         }
@@ -101,6 +113,9 @@ public enum OutputRegistry {
     public static func abandonAll(wait: TimeInterval = 5, keepingResumable: Bool = false) -> Outcome {
         let locked = lock.lock(before: Date(timeIntervalSinceNow: wait))
         defer { if locked { lock.unlock() } }
+        // The locks go with the process: their files go first (still held, so no run locks one
+        // about to go).
+        for lock in locks { unlink(lock) }
         let unfinished = open.values.sorted(by: { $0.name < $1.name })
         if keepingResumable, !journals.isEmpty, journals.values.allSatisfy({ $0 }), !unfinished.contains(where: \.isShared) {
             return Outcome(kept: kept, removed: [], resumable: unfinished.filter { !$0.isStream }.map(\.name),

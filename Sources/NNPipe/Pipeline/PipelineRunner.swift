@@ -31,6 +31,9 @@ public final class PipelineRunner {
     public var resume = false
     /// Called with a notice line for the user (a killed run's leftovers removed, nothing to resume).
     public var notice: (@Sendable (String) -> Void)?
+    /// Seconds a run waits for another run that is writing the same output (`--wait-lock`); 0:
+    /// it stops at once with status 75.
+    public var waitLock: Double = 0
     /// Called with a notice of the everyday kind (`--resume` with no journal: the last run ended
     /// well), which `--quiet` hides.
     public var routineNotice: (@Sendable (String) -> Void)?
@@ -125,11 +128,26 @@ public final class PipelineRunner {
         let prepared: (plan: PipelinePlan, inputs: InputSequence)
         let output: OutputFile
         let ownRejects: OutputFile?
+        // Held until this output is committed or removed (released when `lock` goes).
+        var lock: OutputLock?
+        defer { lock?.release() }
+        // Taken before the output is opened (and a killed run's temporary file adopted), or, when
+        // the output's folder is still to be made, once opening it has made the folder.
+        func takeLock() throws {
+            if lock == nil, case .file(let target) = part.output.target {
+                lock = try OutputLock(target: target, name: part.output.path, wait: waitLock)
+            }
+        }
         do {
             prepared = try prepare(files: part.files)
             progress.beginInputs()
+            if case .file(let target) = part.output.target,
+               FileManager.default.fileExists(atPath: URL(fileURLWithPath: target).deletingLastPathComponent().path) {
+                try takeLock()
+            }
             output = try OutputFile(path: part.output.path, target: part.output.target, adopting: resume.outputAdoption)
             do {
+                try takeLock()
                 ownRejects = try part.rejects.map {
                     try OutputFile(path: $0.path, target: $0.target, brokenPipeIsQuiet: false, adopting: resume.rejectsAdoption)
                 }

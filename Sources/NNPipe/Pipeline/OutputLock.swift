@@ -1,0 +1,96 @@
+import Foundation
+import Glibc
+
+/// An exclusive lock on one output, held by a run from before it opens the output until the
+/// output is committed or removed, so that two runs writing the same file do not both do the work
+/// (cron starting a night's job while last night's still runs): the second one stops with status 75
+/// (EX_TEMPFAIL) naming the first one's process, or waits for it (`--wait-lock SECONDS`).
+///
+/// The lock is `flock` on `.NAME.nnpipe-lock` beside the output, which holds the holder's process
+/// id for the message. The kernel drops it when its process ends, however it ends (SIGKILL, a
+/// crash), so a stale lock file never blocks a run. The holder removes the file while it still
+/// holds the lock; a run that locked a file just removed sees it is no longer at its path, and
+/// locks again.
+final class OutputLock {
+    private let path: String
+    private var descriptor: Int32
+
+    /// Takes the lock of the output at `target` (a file path), waiting up to `wait` seconds for a
+    /// run that holds it; `name` is the output as messages name it.
+    init(target: String, name: String, wait: Double) throws {
+        let url = URL(fileURLWithPath: target)
+        path = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).nnpipe-lock").path
+        let deadline = Date().addingTimeInterval(wait)
+        while true {
+            descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            guard descriptor >= 0 else {
+                throw OutputError(.cannotCreate, file: name, operation: "cannot create the lock file \(path)", errno: errno)
+            }
+            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 {
+                if Self.isStill(descriptor, at: path) { break }
+                // Removed by the run that held it, after we opened it: lock the new one.
+                close(descriptor)
+                continue
+            }
+            let code = errno
+            let holder = Self.holder(descriptor)
+            close(descriptor)
+            guard code == EWOULDBLOCK || code == EINTR else {
+                throw OutputError(.cannotCreate, file: name, operation: "cannot lock \(path)", errno: code)
+            }
+            if Date() >= deadline {
+                throw OutputLocked(file: name, holder: holder, waited: wait)
+            }
+            usleep(100_000)
+        }
+        let pid = Array("\(getpid())\n".utf8)
+        _ = ftruncate(descriptor, 0)
+        _ = pid.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
+        OutputRegistry.registerLock(path)
+    }
+
+    /// Removes the lock file and drops the lock (removed first, while held, so that no run locks
+    /// a file about to go).
+    func release() {
+        guard descriptor >= 0 else { return }
+        OutputRegistry.unregisterLock(path)
+        unlink(path)
+        close(descriptor)
+        descriptor = -1
+    }
+
+    deinit { release() }
+
+    /// Whether `descriptor` is still the file at `path`.
+    private static func isStill(_ descriptor: Int32, at path: String) -> Bool {
+        var open = stat(), named = stat()
+        return fstat(descriptor, &open) == 0 && stat(path, &named) == 0 && open.st_dev == named.st_dev && open.st_ino == named.st_ino
+    }
+
+    /// The process id the holder wrote, if it is there yet.
+    private static func holder(_ descriptor: Int32) -> Int32? {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        let count = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, 16, 0) }
+        guard count > 0 else { return nil }
+        return Int32(String(decoding: bytes[..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+}
+
+/// Another run holds an output's lock: status 75 (EX_TEMPFAIL), a later try may succeed.
+public struct OutputLocked: NNPipeError {
+    public var file: String
+    public var holder: Int32?
+    public var waited: Double
+
+    public var message: String {
+        let who = holder.map { "another nnpipe (process \($0))" } ?? "another nnpipe"
+        let waiting = waited > 0 ? "; waited \(Self.seconds(waited))" : ""
+        return "\(file): \(who) is writing this output\(waiting); run again when it is done, or give --wait-lock SECONDS to wait for it"
+    }
+
+    public var exitStatus: ExitStatus { .tempFailure }
+
+    private static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
+    }
+}
