@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what nnpipe needs on Debian or Ubuntu: libcsv, zlib, ISA-L and zstd headers, the zstd
-# command (the tests check .zst output with it), and OpenBLAS.
+# command (the tests check .zst output with it), OpenBLAS, and Debian's Python with prometheus_client
+# (the tests read --metrics-textfile with Prometheus' own parser).
 # ISA-L and OpenBLAS are fast paths: `swift build --disable-default-traits` builds without ISA-L,
 # and without OpenBLAS installed nnpipe multiplies with its own kernel.
 # Swift 6 itself must already be installed (swift.org/install). Safe to run again.
 set -euo pipefail
 missing=()
-for package in libcsv-dev zlib1g-dev libisal-dev libzstd-dev zstd libopenblas0; do
+for package in libcsv-dev zlib1g-dev libisal-dev libzstd-dev zstd libopenblas0 python3-prometheus-client; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -43,6 +43,9 @@ struct PipelineOptions: ParsableArguments {
         }
     }
 
+    /// The pipeline as monitoring names it: its file, or `<command line>`.
+    var pipelineName: String { commandLine.pipeline != nil ? CommandLinePipeline.name : paths.first ?? "" }
+
     /// Loads the pipeline with the command line's settings applied.
     func loadConfig() throws -> PipelineConfig {
         var overrides = PipelineOverrides(output: output, rejects: rejects, workers: workers.flatMap(WorkerCount.init),

@@ -29,6 +29,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("stats-json"), help: ArgumentHelp("Also write the run's figures as JSON to this file.", valueName: "path"), completion: .file())
     var statsJSON: String?
 
+    @Option(name: .customLong("metrics-textfile"), help: ArgumentHelp("Also write the run's exit status, times and row counts in Prometheus' text format to this file (for node_exporter's textfile collector), whatever the exit.", valueName: "path"), completion: .file())
+    var metricsTextfile: String?
+
     @Flag(name: .shortAndLong, help: "Print no summary line and no progress line.")
     var quiet = false
 
@@ -63,6 +66,7 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        let started = Date()
         // Before any other thread starts: the signal mask is inherited by every thread.
         StandardStreams.occupyClosed()
         logging.bootstrap()
@@ -79,7 +83,14 @@ struct RunCommand: ParsableCommand {
             try ProcessResources.ensureThreads((config.execution.workers ?? ProcessorInfo.activeProcessors) + 3)
             runner = PipelineRunner(config: config)
         } catch {
-            throw Terminal.exitCode(for: error)
+            let code = Terminal.exitCode(for: error)
+            // Monitoring learns of this failure too, where that cannot harm a file the run reads.
+            let record = RunRecord(summary: RunSummary(), exitStatus: code.rawValue, error: (error as? any NNPipeError)?.message,
+                                   startedAt: started, finishedAt: Date(), pipeline: pipeline.pipelineName)
+            for (path, text) in [(statsJSON, record.json), (metricsTextfile, record.prometheus)] {
+                if let path, RunRecord.mayWriteUnchecked(path) { try? RunRecord.write(text, to: path) }
+            }
+            throw code
         }
         let config = runner.config
         Terminal.message("running \(config.file)", level: .info, metadata: [
@@ -98,7 +109,7 @@ struct RunCommand: ParsableCommand {
             ? ProgressLine(progress: runner.progress, mode: progressMode, interval: progressInterval ?? (progressMode == .terminal ? 0.25 : 10))
             : nil
         progressLine?.start()
-        let outcome = runner.run(statsFile: statsJSON)
+        let outcome = runner.run(statsFile: statsJSON, metricsFile: metricsTextfile)
         progressLine?.stop()
         let failure = outcome.failure
         var summary = outcome.summary
@@ -112,17 +123,18 @@ struct RunCommand: ParsableCommand {
             // Hadoop reads these exact lines, whatever the log format.
             for line in summary.hadoopCounters { Terminal.standardError.writeLine(line) }
         }
-        // Not when the paths failed their check: the stats path may be the very file in question.
-        if let stats = outcome.stats {
+        let record = RunRecord(summary: summary, exitStatus: exitCode?.rawValue ?? 0,
+                               error: failure.map { ($0 as? any NNPipeError)?.message ?? "\($0)" },
+                               startedAt: started, finishedAt: Date(), pipeline: config.file)
+        for (destination, path, text) in [(outcome.stats, statsJSON, record.json), (outcome.metrics, metricsTextfile, record.prometheus)] {
+            guard let destination else {
+                // The paths failed their check: this one may be the very file in question, so
+                // only where nothing is, or where such a record is.
+                if let path, RunRecord.mayWriteUnchecked(path) { try? RunRecord.write(text, to: path) }
+                continue
+            }
             do {
-                let file = try OutputFile(path: stats.path, target: stats.target, brokenPipeIsQuiet: false)
-                do {
-                    try file.write(Array(summary.json.utf8))
-                    try file.commit()
-                } catch {
-                    file.discard()
-                    throw error
-                }
+                try RunRecord.write(text, to: destination)
             } catch {
                 let code = Terminal.exitCode(for: error)
                 if exitCode == nil { throw code }

@@ -63,8 +63,8 @@ public final class PipelineRunner {
 
     /// Every path the run writes, resolved and checked against each other and against what it
     /// reads (``RunLayout``); `statsFile` is `--stats-json`'s.
-    public func layout(statsFile: String? = nil) throws -> RunLayout {
-        try RunLayout(config: config, files: files.get(), statsFile: statsFile)
+    public func layout(statsFile: String? = nil, metricsFile: String? = nil) throws -> RunLayout {
+        try RunLayout(config: config, files: files.get(), statsFile: statsFile, metricsFile: metricsFile)
     }
 
     /// Runs the pipeline to the end and returns its figures (in total and per input) with the error
@@ -75,15 +75,17 @@ public final class PipelineRunner {
     /// With an output name template, each input has its own output, renamed into place when that
     /// input is done: a failure leaves the outputs of the inputs before it, and their rejected
     /// rows (their own rejects files, or a shared rejects file cut back to their rows).
-    public func run(statsFile: String? = nil) -> RunOutcome {
+    public func run(statsFile: String? = nil, metricsFile: String? = nil) -> RunOutcome {
         let started = DispatchTime.now()
         OutputRegistry.reset()
         var summary = RunSummary()
         var stats: RunLayout.Destination?
+        var metrics: RunLayout.Destination?
         var failure: (any Error)?
         do {
-            let layout = try layout(statsFile: statsFile)
+            let layout = try layout(statsFile: statsFile, metricsFile: metricsFile)
             stats = layout.stats
+            metrics = layout.metrics
             let plans = try resumePlans(layout)
             defer { endJournals(plans) }
             // A rejects file shared by several outputs takes each write under the registry's lock, so
@@ -115,7 +117,7 @@ public final class PipelineRunner {
         }
         summary.succeeded = failure == nil
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-        return RunOutcome(summary: summary, failure: failure, stats: stats)
+        return RunOutcome(summary: summary, failure: failure, stats: stats, metrics: metrics)
     }
 
     /// Reads one part's inputs into its output. Returns the part's figures as they stand on disk

@@ -30,11 +30,13 @@ public struct RunLayout {
     /// The one rejects file of a run whose rejects path is not a template.
     public var sharedRejects: Destination?
     public var stats: Destination?
+    /// `--metrics-textfile`'s file.
+    public var metrics: Destination?
 
     /// Whether each input has its own output (a `{stem}`/`{name}` template).
     public var isTemplate: Bool
 
-    public init(config: PipelineConfig, files: [String], statsFile: String?) throws {
+    public init(config: PipelineConfig, files: [String], statsFile: String?, metricsFile: String? = nil) throws {
         let write = config.write
         isTemplate = OutputNameTemplate.isTemplate(write.path)
         func destination(_ path: String, role: String, origin: SettingOrigin) throws -> Destination {
@@ -69,13 +71,14 @@ public struct RunLayout {
             try destination($0, role: "rejects file", origin: config.errors.rejectsOrigin)
         }
         stats = try statsFile.map { try destination($0, role: "stats file", origin: .commandLine("--stats-json")) }
+        metrics = try metricsFile.map { try destination($0, role: "metrics file", origin: .commandLine("--metrics-textfile")) }
         try check(config: config, files: files)
         for destination in destinations { try Self.checkCreatable(destination, file: config.file) }
     }
 
     /// Every output, rejects and stats path of the run.
     public var destinations: [Destination] {
-        parts.flatMap { [$0.output] + ($0.rejects.map { [$0] } ?? []) } + [sharedRejects, stats].compactMap { $0 }
+        parts.flatMap { [$0.output] + ($0.rejects.map { [$0] } ?? []) } + [sharedRejects, stats, metrics].compactMap { $0 }
     }
 
     private func check(config: PipelineConfig, files: [String]) throws {

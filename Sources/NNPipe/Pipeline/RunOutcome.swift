@@ -1,4 +1,4 @@
-/// What ``PipelineRunner/run(statsFile:)`` did: its figures, the error it stopped on, and where
+/// What ``PipelineRunner/run(statsFile:metricsFile:)`` did: its figures, the error it stopped on, and where
 /// its stats file goes.
 public struct RunOutcome {
     /// The figures, in total and per input: complete, or counted up to the failure and saying
@@ -9,4 +9,6 @@ public struct RunOutcome {
     /// The stats file (`--stats-json`), once the run's paths passed their check; nil when they
     /// did not, for nothing may be written then (the stats path may be the very file in question).
     public var stats: RunLayout.Destination?
+    /// The metrics file (`--metrics-textfile`), likewise.
+    public var metrics: RunLayout.Destination?
 }

@@ -1,0 +1,95 @@
+import Foundation
+import NNPipe
+
+/// What a run leaves for monitoring, whatever its exit: `--stats-json` (the run's figures with
+/// its exit status, times, version and pipeline) and `--metrics-textfile` (the same in
+/// Prometheus' text exposition format, for node_exporter's textfile collector).
+struct RunRecord {
+    var summary: RunSummary
+    var exitStatus: Int32
+    /// The error's message, when the run failed.
+    var error: String?
+    var startedAt: Date
+    var finishedAt: Date
+    /// The pipeline file, or `<command line>`.
+    var pipeline: String
+
+    /// `--stats-json`'s content: the run's figures (``RunSummary/json``) after these fields.
+    var json: String {
+        func quoted(_ text: String) -> String { JSONText.quoted(text, shortEscapes: false) }
+        let head = "{\"exit_status\": \(exitStatus), \"error\": \(error.map(quoted) ?? "null"), "
+            + "\"started_at\": \(quoted(Self.rfc3339(startedAt))), \"finished_at\": \(quoted(Self.rfc3339(finishedAt))), "
+            + "\"version\": \(quoted(NNPipeVersion.current)), \"pipeline\": \(quoted(pipeline)), "
+        return head + summary.json.dropFirst()
+    }
+
+    /// `--metrics-textfile`'s content.
+    var prometheus: String {
+        let label = "pipeline=\"\(Self.labelValue(pipeline))\""
+        var lines: [String] = []
+        func gauge(_ name: String, _ help: String, _ samples: [(String, String)]) {
+            lines.append("# HELP \(name) \(help)")
+            lines.append("# TYPE \(name) gauge")
+            for (labels, value) in samples { lines.append("\(name){\(labels)} \(value)") }
+        }
+        gauge("nnpipe_last_run_exit_status", "Exit status of the last run (0: success).", [(label, "\(exitStatus)")])
+        gauge("nnpipe_last_run_timestamp_seconds", "When the last run finished, in seconds since the Unix epoch.",
+              [(label, String(format: "%.3f", finishedAt.timeIntervalSince1970))])
+        gauge("nnpipe_last_run_duration_seconds", "How long the last run took.",
+              [(label, String(format: "%.6f", finishedAt.timeIntervalSince(startedAt)))])
+        gauge("nnpipe_rows", "Rows of the last run, by kind.", [
+            ("\(label),kind=\"read\"", "\(summary.rowsRead)"), ("\(label),kind=\"written\"", "\(summary.rowsWritten)"),
+            ("\(label),kind=\"skipped\"", "\(summary.rowsSkipped)"), ("\(label),kind=\"rejected\"", "\(summary.rowsRejected)"),
+            ("\(label),kind=\"discarded\"", "\(summary.rowsDiscarded)"),
+        ])
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `2026-12-04T09:30:00.123Z`.
+    static func rfc3339(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date)
+    }
+
+    /// A label value as the exposition format escapes it: backslash, double quote, line feed.
+    static func labelValue(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
+    }
+
+    /// Writes `text` to `path` through a temporary file renamed into place, so that a reader
+    /// (node_exporter, a dashboard) never sees half of it.
+    static func write(_ text: String, to path: String) throws {
+        try write(text, to: OutputFile(path: path, brokenPipeIsQuiet: false))
+    }
+
+    /// Writes `text` to `destination`, a path the run checked against its other paths.
+    static func write(_ text: String, to destination: RunLayout.Destination) throws {
+        try write(text, to: OutputFile(path: destination.path, target: destination.target, brokenPipeIsQuiet: false))
+    }
+
+    private static func write(_ text: String, to file: OutputFile) throws {
+        do {
+            try file.write(Array(text.utf8))
+            try file.commit()
+        } catch {
+            file.discard()
+            throw error
+        }
+    }
+
+    /// Whether a run that stopped before its paths were checked (a pipeline file that does not
+    /// load) may write `path`: only where nothing is, or where a file this writer made is (a
+    /// stats file, a metrics file), never over a file it cannot tell apart from an input.
+    static func mayWriteUnchecked(_ path: String) -> Bool {
+        guard path != "-", let handle = FileHandle(forReadingAtPath: path) else {
+            return path != "-" && !FileManager.default.fileExists(atPath: path)
+        }
+        defer { try? handle.close() }
+        let start = String(decoding: (try? handle.read(upToCount: 32)) ?? Data(), as: UTF8.self)
+        return start.hasPrefix("{\"exit_status\": ") || start.hasPrefix("{\"succeeded\": ")
+            || start.hasPrefix("# HELP nnpipe_")
+    }
+}
