@@ -49,7 +49,10 @@ struct StarvedMachineTests {
         (4, "--resume"), (64, "--resume --workers 1"),
     ]
 
+    // Not under a sanitizer: its runtime's own files and mappings meet the limit first (the plain
+    // run of the suite covers these).
     @Test("a file-size limit (ulimit -f) is status 74 with one clear line, no temporary file, the earlier output intact",
+          .enabled(if: ProcessInfo.processInfo.environment["NNPIPE_SANITIZED"] == nil),
           arguments: 0..<fileSizeCases.count)
     func fileSizeLimit(_ index: Int) throws {
         let (blocks, arguments) = Self.fileSizeCases[index]
@@ -72,6 +75,7 @@ struct StarvedMachineTests {
     }
 
     @Test("a journal header past the file-size limit (120 inputs): the run ends 74 when its output is too, else succeeds; no file left",
+          .enabled(if: ProcessInfo.processInfo.environment["NNPIPE_SANITIZED"] == nil),
           arguments: [1, 40])
     func fileSizeLimitOnJournal(rowsPerInput: Int) throws {
         let dir = try WorkDir()
