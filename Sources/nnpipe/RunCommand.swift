@@ -41,6 +41,12 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("progress-interval"), help: ArgumentHelp("Seconds between progress reports (default: 0.25 on a terminal, 10 otherwise).", valueName: "seconds"))
     var progressInterval: Double?
 
+    @Flag(name: .customLong("keep-going"), help: "With an output per input ({stem} in the output's name): after an input fails, go on with the next ones; the exit status is the first failure's.")
+    var keepGoing = false
+
+    @Flag(name: .customLong("skip-existing"), help: "Skip an input whose output (and rejects file) exists and is newer than the input, the pipeline file and the files it reads.")
+    var skipExisting = false
+
     @Option(name: .customLong("wait-lock"), help: ArgumentHelp("When another nnpipe is writing the same output, wait up to this many seconds for it (default: 0, stop at once with status 75).", valueName: "seconds"))
     var waitLock: Double = 0
 
@@ -104,6 +110,8 @@ struct RunCommand: ParsableCommand {
         runner.notice = { Terminal.message($0, level: .notice) }
         runner.routineNotice = quiet ? nil : runner.notice
         runner.waitLock = waitLock
+        runner.keepGoing = keepGoing
+        runner.skipExisting = skipExisting
         let progressMode: ProgressLine.Mode = logging.format == .json ? .json : Terminal.standardError.isTerminal ? .terminal : .lines
         let progressLine = showProgress
             ? ProgressLine(progress: runner.progress, mode: progressMode, interval: progressInterval ?? (progressMode == .terminal ? 0.25 : 10))
@@ -116,6 +124,10 @@ struct RunCommand: ParsableCommand {
         summary.measurePeakMemory()
         // The error first, then the figures: a cron log reads top down.
         let exitCode = failure.map(Terminal.exitCode(for:))
+        // With --keep-going, the later failures too, each on its line.
+        for failed in summary.failedInputs.dropFirst() {
+            Terminal.message(failed.message, level: .error, metadata: ["exit_status": .stringConvertible(failed.exitStatus)])
+        }
         let brokenPipe = (failure as? OutputError)?.kind == .brokenPipe
         if !quiet && !brokenPipe { Terminal.message(summary.text, metadata: summary.metadata) }
         if failure == nil { RunReport.warnAboutBadRows(summary, rejects: config.errors.rejectsPath) }

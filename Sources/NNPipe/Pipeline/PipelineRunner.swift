@@ -31,6 +31,12 @@ public final class PipelineRunner {
     public var resume = false
     /// Called with a notice line for the user (a killed run's leftovers removed, nothing to resume).
     public var notice: (@Sendable (String) -> Void)?
+    /// With an output per input: a failed input's output is removed and the later inputs are still
+    /// processed (`--keep-going`); the run's error is the first failure's.
+    public var keepGoing = false
+    /// An input whose output (and rejects file) exists and is newer than the input and every file
+    /// the pipeline reads is skipped (`--skip-existing`).
+    public var skipExisting = false
     /// Seconds a run waits for another run that is writing the same output (`--wait-lock`); 0:
     /// it stops at once with status 75.
     public var waitLock: Double = 0
@@ -94,13 +100,29 @@ public final class PipelineRunner {
                 try OutputFile(path: $0.path, target: $0.target, guarded: layout.isTemplate, brokenPipeIsQuiet: false,
                                adopting: layout.isTemplate ? nil : plans[0].rejectsAdoption)
             }
+            if (keepGoing || skipExisting) && layout.isTemplate && layout.sharedRejects != nil {
+                // One rejects file for every output could not drop a failed input's rows, and a
+                // skipped input's rows would be lost from it.
+                throw ConfigError(file: keepGoing ? "--keep-going" : "--skip-existing", keyPath: "",
+                                  problem: "needs a rejects file per output: a name template such as --rejects 'rejects/{stem}.csv'", status: .usage)
+            }
+            var startedParts = 0
             for (index, part) in layout.parts.enumerated() {
-                let result = runPart(part, sharedRejects: sharedRejects, writesRejectsHeader: index == 0 && plans[0].point == nil,
+                if skipExisting, plans[index].point == nil, Self.isUpToDate(part, reads: config.filesRead.map(\.path)) {
+                    summary.inputsUpToDate += part.files.map(InputOpener.displayName)
+                    continue
+                }
+                let result = runPart(part, sharedRejects: sharedRejects, writesRejectsHeader: startedParts == 0 && plans[0].point == nil,
                                      commitsSharedRejects: !layout.isTemplate,
                                      badRowsBefore: summary.rowsSkipped + summary.rowsRejected, resume: plans[index])
+                startedParts += 1
                 summary = summary.adding(result.figures)
-                failure = result.failure
-                if failure != nil { break }
+                guard let error = result.failure else { continue }
+                if failure == nil { failure = error }
+                summary.failedInputs.append(FailedInput(files: part.files.map(InputOpener.displayName), output: part.output.path,
+                                                        error: error))
+                // A usage or configuration problem is the same for every input.
+                if !keepGoing || [.usage, .config, .osError].contains((error as? any NNPipeError)?.exitStatus) { break }
             }
             if let sharedRejects {
                 if failure == nil {
@@ -118,6 +140,25 @@ public final class PipelineRunner {
         summary.succeeded = failure == nil
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         return RunOutcome(summary: summary, failure: failure, stats: stats, metrics: metrics)
+    }
+
+    /// Whether a part's output (and its own rejects file) exist and are newer than its inputs and
+    /// `reads` (the pipeline file, the model and the other files the pipeline reads).
+    static func isUpToDate(_ part: RunLayout.Part, reads: [String]) -> Bool {
+        func modified(_ path: String) -> timespec? {
+            var info = stat()
+            return stat(path, &info) == 0 ? info.st_mtim : nil
+        }
+        func newer(_ a: timespec, than b: timespec) -> Bool { a.tv_sec != b.tv_sec ? a.tv_sec > b.tv_sec : a.tv_nsec > b.tv_nsec }
+        var made: [String] = []
+        for destination in [part.output] + (part.rejects.map { [$0] } ?? []) {
+            guard case .file(let path) = destination.target else { return false }
+            made.append(path)
+        }
+        let outputs = made.map(modified)
+        let sources = (part.files + reads).map(modified)
+        guard !part.files.contains("-"), outputs.allSatisfy({ $0 != nil }), sources.allSatisfy({ $0 != nil }) else { return false }
+        return outputs.allSatisfy { output in sources.allSatisfy { newer(output!, than: $0!) } }
     }
 
     /// Reads one part's inputs into its output. Returns the part's figures as they stand on disk

@@ -28,6 +28,10 @@ public struct RunSummary: Sendable, Codable, Equatable {
     public var succeeded = false
     /// The process's peak resident memory so far, in bytes.
     public var peakRSSBytes = 0
+    /// Inputs not read because their outputs were up to date (`--skip-existing`).
+    public var inputsUpToDate: [String] = []
+    /// Inputs whose output failed, in order (with `--keep-going`, possibly several).
+    public var failedInputs: [FailedInput] = []
 
     public init() {}
 
@@ -58,6 +62,8 @@ public struct RunSummary: Sendable, Codable, Equatable {
         sum.outputsKept += other.outputsKept
         sum.outputsRemoved += other.outputsRemoved
         sum.inputs += other.inputs
+        sum.inputsUpToDate += other.inputsUpToDate
+        sum.failedInputs += other.failedInputs
         return sum
     }
 
@@ -90,9 +96,12 @@ public struct RunSummary: Sendable, Codable, Equatable {
         let rate = rowsPerSecond >= 1 ? String(format: "%.0f", rowsPerSecond) : "0"
         let discarded = rowsDiscarded > 0 ? ", \(rowsDiscarded) discarded" : ""
         let resumed = rowsResumed > 0 ? " (\(rowsResumed) by the run resumed)" : ""
+        let upToDate = inputsUpToDate.isEmpty ? ""
+            : "; \(inputsUpToDate.count) input\(inputsUpToDate.count == 1 ? "" : "s") skipped, \(inputsUpToDate.count == 1 ? "its output" : "their outputs") up to date"
+        let failed = failedInputs.count > 1 ? "; \(failedInputs.count) inputs failed: \(Self.list(failedInputs.flatMap(\.files)))" : ""
         return "\(succeeded ? "done" : "stopped"): \(rowsRead) rows read\(resumed), \(rowsWritten) written, "
             + "\(rowsSkipped) skipped, \(rowsRejected) rejected\(discarded) in \(String(format: "%.3f", seconds)) s (\(rate) rows/s)"
-            + (succeeded ? "" : "; \(outcome)")
+            + upToDate + failed + (succeeded ? "" : "; \(outcome)")
     }
 
     /// The row counts as Hadoop Streaming counter lines (`reporter:counter:GROUP,NAME,VALUE`),
@@ -114,7 +123,8 @@ public struct RunSummary: Sendable, Codable, Equatable {
             "rows_skipped": \(rowsSkipped), "rows_rejected": \(rowsRejected), "rows_discarded": \(rowsDiscarded), \
             \(rowsResumed > 0 ? "\"rows_resumed\": \(rowsResumed), " : "")"outputs_kept": \(jsonList(outputsKept)), "outputs_removed": \(jsonList(outputsRemoved)), \
             "seconds": \(String(format: "%.6f", seconds)), "rows_per_second": \(rate), \
-            "peak_rss_bytes": \(peakRSSBytes), "inputs": [\(inputs.map(inputJSON).joined(separator: ", "))]}
+            "peak_rss_bytes": \(peakRSSBytes), "inputs": [\(inputs.map(inputJSON).joined(separator: ", "))], \
+            "inputs_up_to_date": \(jsonList(inputsUpToDate)), "failed_inputs": [\(failedInputs.map(failedJSON).joined(separator: ", "))]}
             """ + "\n"
     }
 
@@ -126,9 +136,29 @@ public struct RunSummary: Sendable, Codable, Equatable {
         """
     }
 
+    private func failedJSON(_ failed: FailedInput) -> String {
+        "{\"files\": \(jsonList(failed.files)), \"output\": \(jsonString(failed.output)), \"exit_status\": \(failed.exitStatus), "
+            + "\"error\": \(jsonString(failed.message))}"
+    }
+
     private func jsonString(_ name: String) -> String { JSONText.quoted(name, shortEscapes: false) }
 
     private func jsonList(_ names: [String]) -> String {
         "[" + names.map(jsonString).joined(separator: ", ") + "]"
+    }
+}
+
+/// An output that failed: its inputs, and the error with its exit status.
+public struct FailedInput: Sendable, Codable, Equatable {
+    public var files: [String]
+    public var output: String
+    public var exitStatus: Int32
+    public var message: String
+
+    public init(files: [String], output: String, error: any Error) {
+        self.files = files
+        self.output = output
+        exitStatus = (error as? any NNPipeError)?.exitStatus.rawValue ?? ExitStatus.software.rawValue
+        message = (error as? any NNPipeError)?.message ?? "\(error)"
     }
 }
