@@ -93,8 +93,8 @@ struct RunCommand: ParsableCommand {
             // Monitoring learns of this failure too, where that cannot harm a file the run reads.
             let record = RunRecord(summary: RunSummary(), exitStatus: code.rawValue, error: (error as? any NNPipeError)?.message,
                                    startedAt: started, finishedAt: Date(), pipeline: pipeline.pipelineName)
-            for (path, text) in [(statsJSON, record.json), (metricsTextfile, record.prometheus)] {
-                if let path, RunRecord.mayWriteUnchecked(path) { try? RunRecord.write(text, to: path) }
+            for (path, text, suffix) in [(statsJSON, record.json, ".json"), (metricsTextfile, record.prometheus, ".prom")] {
+                if let path, RunRecord.mayWriteUnchecked(path, suffix: suffix, creating: true) { try? RunRecord.write(text, to: path) }
             }
             throw code
         }
@@ -138,11 +138,11 @@ struct RunCommand: ParsableCommand {
         let record = RunRecord(summary: summary, exitStatus: exitCode?.rawValue ?? 0,
                                error: failure.map { ($0 as? any NNPipeError)?.message ?? "\($0)" },
                                startedAt: started, finishedAt: Date(), pipeline: config.file)
-        for (destination, path, text) in [(outcome.stats, statsJSON, record.json), (outcome.metrics, metricsTextfile, record.prometheus)] {
+        for (destination, path, text, suffix) in [(outcome.stats, statsJSON, record.json, ".json"),
+                                                   (outcome.metrics, metricsTextfile, record.prometheus, ".prom")] {
             guard let destination else {
-                // The paths failed their check: this one may be the very file in question, so
-                // only where nothing is, or where such a record is.
-                if let path, RunRecord.mayWriteUnchecked(path) { try? RunRecord.write(text, to: path) }
+                // The paths failed their check: this one may be the very file in question.
+                if let path, RunRecord.mayWriteUnchecked(path, suffix: suffix, creating: false) { try? RunRecord.write(text, to: path) }
                 continue
             }
             do {

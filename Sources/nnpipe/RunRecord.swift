@@ -80,12 +80,16 @@ struct RunRecord {
         }
     }
 
-    /// Whether a run that stopped before its paths were checked (a pipeline file that does not
-    /// load) may write `path`: only where nothing is, or where a file this writer made is (a
-    /// stats file, a metrics file), never over a file it cannot tell apart from an input.
-    static func mayWriteUnchecked(_ path: String) -> Bool {
-        guard path != "-", let handle = FileHandle(forReadingAtPath: path) else {
-            return path != "-" && !FileManager.default.fileExists(atPath: path)
+    /// Whether a run that stopped before its paths were checked may write `path`: where a record
+    /// this writer made is (a stats file, a metrics file), or, when `creating` (a pipeline file
+    /// that does not load: no path of the run is known to clash), where nothing is and the name
+    /// says a record (`.json` for stats, `.prom` for metrics, as node_exporter wants); never over a
+    /// file it cannot tell apart from data. After a path mistake nothing new is made: the mistake
+    /// may be this very path.
+    static func mayWriteUnchecked(_ path: String, suffix: String, creating: Bool) -> Bool {
+        guard path != "-" else { return false }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            return creating && path.hasSuffix(suffix) && !FileManager.default.fileExists(atPath: path)
         }
         defer { try? handle.close() }
         let start = String(decoding: (try? handle.read(upToCount: 32)) ?? Data(), as: UTF8.self)
