@@ -20,21 +20,21 @@ struct OutputLockTests {
         try process.run()
         input.fileHandleForWriting.write(Data("id,x1,x2\na,1,2\n".utf8))
         // The lock file holds the process id once the lock is taken.
-        let locked = try poll(seconds: 20) {
+        let locked = try poll(seconds: 120) {
             (try? dir.text(".out.csv.nnpipe-lock")) == "\(process.processIdentifier)\n"
         }
         #expect(locked, "the first run took no lock")
         return (process, input)
     }
 
-    @Test("a second run stops with 75 naming the first; it runs once the first is done", .timeLimit(.minutes(1)))
+    @Test("a second run stops with 75 naming the first; it runs once the first is done", .timeLimit(.minutes(5)))
     func secondRunStops() throws {
         let dir = try WorkDir()
         try dir.writeSumPipeline(input: "in.csv", output: "out.csv")
         try dir.write("in.csv", "id,x1,x2\nb,3,4\n")
         let (first, input) = try Self.holder(dir)
         defer { if first.isRunning { kill(first.processIdentifier, SIGKILL); first.waitUntilExit() } }
-        let second = try dir.nnpipe(within: 30, "run", "p.yaml")
+        let second = try dir.nnpipe(within: 120, "run", "p.yaml")
         #expect(second.status == 75, "\(second.stderr)")
         #expect(second.stderr.contains("out.csv: another nnpipe (process \(first.processIdentifier)) is writing this output; run again when it is done, or give --wait-lock SECONDS to wait for it"),
                 "\(second.stderr)")
@@ -43,14 +43,14 @@ struct OutputLockTests {
         first.waitUntilExit()
         #expect(first.terminationStatus == 0)
         #expect(try dir.text("out.csv") == "id,y0,y1\na,5.0,1.0\n", "the second run touched the first one's output")
-        let third = try dir.nnpipe(within: 30, "run", "p.yaml")
+        let third = try dir.nnpipe(within: 120, "run", "p.yaml")
         #expect(third.status == 0, "\(third.stderr)")
         #expect(try dir.text("out.csv") == "id,y0,y1\nb,11.0,3.0\n")
         let left = try dir.listing()
         #expect(!dir.exists(".out.csv.nnpipe-lock"), "a lock file stayed: \(left)")
     }
 
-    @Test("--wait-lock waits for the first run, then writes", .timeLimit(.minutes(1)))
+    @Test("--wait-lock waits for the first run, then writes", .timeLimit(.minutes(5)))
     func waitLock() throws {
         let dir = try WorkDir()
         try dir.writeSumPipeline(input: "in.csv", output: "out.csv")
@@ -59,16 +59,16 @@ struct OutputLockTests {
         defer { if first.isRunning { kill(first.processIdentifier, SIGKILL); first.waitUntilExit() } }
         // The first run ends a second after the second one starts waiting.
         DispatchQueue.global().asyncAfter(deadline: .now() + 1) { try? input.fileHandleForWriting.close() }
-        let second = try dir.nnpipe(within: 30, "run", "p.yaml", "--wait-lock", "20")
+        let second = try dir.nnpipe(within: 120, "run", "p.yaml", "--wait-lock", "20")
         #expect(second.status == 0, "\(second.stderr)")
         first.waitUntilExit()
         #expect(first.terminationStatus == 0)
         #expect(try dir.text("out.csv") == "id,y0,y1\nb,11.0,3.0\n")
-        let tooShort = try dir.nnpipe(within: 30, "run", "p.yaml", "--wait-lock", "nan")
+        let tooShort = try dir.nnpipe(within: 120, "run", "p.yaml", "--wait-lock", "nan")
         #expect(tooShort.status == 64, "\(tooShort.stderr)")
     }
 
-    @Test("a killed holder blocks nobody", .timeLimit(.minutes(1)))
+    @Test("a killed holder blocks nobody", .timeLimit(.minutes(5)))
     func killedHolder() throws {
         let dir = try WorkDir()
         try dir.writeSumPipeline(input: "in.csv", output: "out.csv")
@@ -77,7 +77,7 @@ struct OutputLockTests {
         kill(first.processIdentifier, SIGKILL)
         first.waitUntilExit()
         #expect(dir.exists(".out.csv.nnpipe-lock"), "the killed run's lock file is the case under test")
-        let second = try dir.nnpipe(within: 30, "run", "p.yaml")
+        let second = try dir.nnpipe(within: 120, "run", "p.yaml")
         #expect(second.status == 0, "\(second.stderr)")
         #expect(try dir.text("out.csv") == "id,y0,y1\nb,11.0,3.0\n")
         #expect(!dir.exists(".out.csv.nnpipe-lock"))

@@ -59,7 +59,7 @@ struct ParallelDecodeTests {
     }
 
     @Test("gzip output: BGZF members with the size field and the end-of-file marker, read by gzip and bgzip",
-          .timeLimit(.minutes(2)))
+          .timeLimit(.minutes(5)))
     func bgzfOutput() throws {
         let dir = try WorkDir()
         try dir.writeSumPipeline(input: "plain.csv", output: "-")
@@ -86,7 +86,7 @@ struct ParallelDecodeTests {
     }
 
     @Test("a chain: nnpipe's gzip and zstd output read back by nnpipe in parallel gives the same rows",
-          .timeLimit(.minutes(2)))
+          .timeLimit(.minutes(5)))
     func chained() throws {
         let dir = try WorkDir()
         // 300,000 rows: several parts of 512 KiB in flight.
