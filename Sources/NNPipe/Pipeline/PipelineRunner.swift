@@ -150,15 +150,17 @@ public final class PipelineRunner {
             return stat(path, &info) == 0 ? info.st_mtim : nil
         }
         func newer(_ a: timespec, than b: timespec) -> Bool { a.tv_sec != b.tv_sec ? a.tv_sec > b.tv_sec : a.tv_nsec > b.tv_nsec }
-        var made: [String] = []
+        var made: [timespec] = []
         for destination in [part.output] + (part.rejects.map { [$0] } ?? []) {
-            guard case .file(let path) = destination.target else { return false }
-            made.append(path)
+            guard case .file(let path) = destination.target, let time = modified(path) else { return false }
+            made.append(time)
         }
-        let outputs = made.map(modified)
-        let sources = (part.files + reads).map(modified)
-        guard !part.files.contains("-"), outputs.allSatisfy({ $0 != nil }), sources.allSatisfy({ $0 != nil }) else { return false }
-        return outputs.allSatisfy { output in sources.allSatisfy { newer(output!, than: $0!) } }
+        var sources: [timespec] = []
+        for path in part.files + reads {
+            guard path != "-", let time = modified(path) else { return false }
+            sources.append(time)
+        }
+        return made.allSatisfy { output in sources.allSatisfy { newer(output, than: $0) } }
     }
 
     /// Reads one part's inputs into its output. Returns the part's figures as they stand on disk
