@@ -51,6 +51,13 @@ struct FolderNightTests {
         let day1After = try FileManager.default.attributesOfItem(atPath: dir.path("out/day1.csv"))[.modificationDate] as? Date
         #expect(day1After == day1, "an up-to-date output was written again")
 
+        // An input replaced by a file with an old modification time (cp -p, rsync -t) is read again.
+        try dir.write("in/day1.csv", "id,x1,x2\na,2,2\n")
+        try Shell.run("touch -d 2001-01-01 in/day1.csv", in: dir.url)
+        let replaced = try Self.run(dir, "--skip-existing")
+        #expect(replaced.status == 0, "\(replaced.stderr)")
+        #expect(try dir.text("out/day1.csv") == "id,y0,y1\na,6.0,2.0\n", "a replaced input was skipped")
+
         // A new model makes every output out of date.
         try dir.write("m.json", sumModel)
         let third = try Self.run(dir, "--skip-existing")

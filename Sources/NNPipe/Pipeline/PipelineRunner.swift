@@ -144,21 +144,25 @@ public final class PipelineRunner {
 
     /// Whether a part's output (and its own rejects file) exist and are newer than its inputs and
     /// `reads` (the pipeline file, the model and the other files the pipeline reads).
+    ///
+    /// A source's time is the later of its modification and status-change times: `cp -p`,
+    /// `rsync -t` and `tar x` give a new file an old modification time, but its status-change
+    /// time is when it arrived, which no tool can set back; so a replaced input is never skipped.
     static func isUpToDate(_ part: RunLayout.Part, reads: [String]) -> Bool {
-        func modified(_ path: String) -> timespec? {
-            var info = stat()
-            return stat(path, &info) == 0 ? info.st_mtim : nil
-        }
         func newer(_ a: timespec, than b: timespec) -> Bool { a.tv_sec != b.tv_sec ? a.tv_sec > b.tv_sec : a.tv_nsec > b.tv_nsec }
+        func times(_ path: String) -> (modified: timespec, changed: timespec)? {
+            var info = stat()
+            return stat(path, &info) == 0 ? (info.st_mtim, info.st_ctim) : nil
+        }
         var made: [timespec] = []
         for destination in [part.output] + (part.rejects.map { [$0] } ?? []) {
-            guard case .file(let path) = destination.target, let time = modified(path) else { return false }
-            made.append(time)
+            guard case .file(let path) = destination.target, let time = times(path) else { return false }
+            made.append(time.modified)
         }
         var sources: [timespec] = []
         for path in part.files + reads {
-            guard path != "-", let time = modified(path) else { return false }
-            sources.append(time)
+            guard path != "-", let time = times(path) else { return false }
+            sources.append(newer(time.changed, than: time.modified) ? time.changed : time.modified)
         }
         return made.allSatisfy { output in sources.allSatisfy { newer(output, than: $0) } }
     }
