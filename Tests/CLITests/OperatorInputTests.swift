@@ -86,6 +86,11 @@ struct OperatorInputTests {
         let result = try dir.nnpipe("run", "--model", "m.json", "--features", "x1,x2", "-d", ";", "-o", "-", "-q", "semi.csv")
         #expect(result.status == 65)
         #expect(result.stderr.contains(#""-1,5" is not a number (a decimal comma? nnpipe reads a decimal point: -1.5)"#), "\(result.stderr)")
+        // Written with the point the message shows, the row is read.
+        try dir.write("semi.csv", "id;x1;x2\na;-1.5;2\n")
+        let fixed = try dir.nnpipe("run", "--model", "m.json", "--features", "x1,x2", "-d", ";", "-o", "-", "-q", "semi.csv")
+        #expect(fixed.status == 0, "\(fixed.stderr)")
+        #expect(fixed.stdoutText == "y0,y1\n2.5,-1.5\n")
     }
 
     @Test("a column name that differs by case or a letter: did you mean, and the name it gives works")
@@ -117,5 +122,12 @@ struct OperatorInputTests {
         guard (try? Shell.run("command -v iconv", in: dir.url))?.isEmpty == false else { return }
         let converted = try Shell.run("iconv -f UTF-16 -t UTF-8 u16.csv | \(CLI.binary.path) run p.yaml --input - -q", in: dir.url)
         #expect(String(decoding: converted, as: UTF8.self) == "id,y0,y1\na,5.0,1.0\n")
+        // A one-liner is told to keep its options and read -: that works too.
+        let options = "--model m.json --features x1,x2 --carry id -q"
+        let oneLiner = try CLI.run(["run"] + options.split(separator: " ").map(String.init) + ["u16.csv"], in: dir.url)
+        #expect(oneLiner.stderr.contains("convert it into nnpipe: iconv -f UTF-16 -t UTF-8 u16.csv | nnpipe run --model … (the same options) -"),
+                "\(oneLiner.stderr)")
+        let followed = try Shell.run("iconv -f UTF-16 -t UTF-8 u16.csv | \(CLI.binary.path) run \(options) -", in: dir.url)
+        #expect(String(decoding: followed, as: UTF8.self) == "id,y0,y1\na,5.0,1.0\n")
     }
 }
