@@ -107,22 +107,26 @@ public final class FileSource: ByteSource {
 public enum InputOpener {
     /// Opens `path` (`-` for standard input) as a stream of CSV bytes; `delimiter` is the input's
     /// (a byte that is not text elsewhere, such as Hive's `\u{1}`, is text when it is the delimiter).
-    /// `pipelineFile` names the pipeline in the command a refusal suggests.
+    /// `pipelineFile` names the pipeline in the command a refusal suggests. `decoders` is how
+    /// many parts of a BGZF or multi-frame zstd file may decode at once (the run's workers).
     public static func open(path: String, name: String, delimiter: UInt8 = 0x2C,
-                            pipelineFile: String = "PIPELINE.yaml") throws -> ByteSource {
+                            pipelineFile: String = "PIPELINE.yaml",
+                            decoders: Int = ProcessorInfo.activeProcessors) throws -> ByteSource {
         let file = try FileSource(path: path, name: name)
         // Only a name ending in .gz needs more than the magic: the start must then look like text.
         let namedGzip = path.hasSuffix(".gz")
         let prefix = try file.readUpTo(namedGzip ? InputContent.sniffLength : InputContent.magicLength)
         file.unread(prefix)
+        let parts = ParallelDecoder<GzipMemberFinder>.partsInFlight(decoders: decoders)
         switch InputContent(prefix: prefix, delimiter: delimiter) {
         case .gzip:
             // BGZF members (bgzip, nnpipe's own output) are inflated in parallel; any other gzip
             // stream by one decoder.
             let finder = GzipMemberFinder(input: ReadAhead(file: file), name: name) { try gzipReader(over: $0, name: name) }
-            return ParallelDecoder(finder: finder, name: name)
+            return ParallelDecoder(finder: finder, name: name, partsInFlight: parts)
         case .zstd:
-            return ParallelDecoder(finder: ZstdFrameFinder(input: ReadAhead(file: file), name: name), name: name)
+            return ParallelDecoder(finder: ZstdFrameFinder(input: ReadAhead(file: file), name: name), name: name,
+                                   partsInFlight: parts)
         case .unsupported(let format):
             throw InputError(.badData, file: name, problem: refusal(format, path: path, pipelineFile: pipelineFile))
         case .binary(let offset, let byte) where namedGzip:

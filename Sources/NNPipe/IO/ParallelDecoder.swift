@@ -7,9 +7,12 @@ import Dispatch
 ///  file ─▶ PartFinder (reader's thread) ─▶ part 0, 1, 2 … ─▶ decoded on Dispatch's pool
 ///                                                            └─▶ read(into:) in part order
 /// ```
-/// At most ``partsInFlight`` parts are read ahead, each of about 512 KiB compressed and at most
-/// ``ParallelDecoderLimits/largestDecodedPart`` decoded (a part that decodes to more is decoded
-/// by the reader as a stream): memory stays bounded whatever the file size. A part that does not
+/// At most ``partsInFlight`` parts are read ahead (the run's workers, at most the processors,
+/// plus two), each of about 512 KiB compressed, and no new part is started while the parts in
+/// flight hold ``ParallelDecoderLimits/bytesInFlight`` or more, compressed and decoded together
+/// (a part that does not state its decoded size counts as the most it may decode to,
+/// ``ParallelDecoderLimits/largestDecodedPart``; one that decodes to more is decoded by the
+/// reader as a stream): memory stays bounded whatever the file and the machine. A part that does not
 /// decode on its own (corrupt data, a CRC mismatch, a cut-off file, a size field that lies) is
 /// read again from its start by one decoder, with the rest of the file: whatever that decoder
 /// gives from there (its error with its offset, or its bytes) is what a reader gets, so the
@@ -21,6 +24,8 @@ final class ParallelDecoder<Finder: PartFinder>: ByteSource {
     /// Parts handed to the pool, oldest first.
     private var inFlight: [Slot] = []
     let partsInFlight: Int
+    /// What the parts in flight hold, compressed and decoded (as stated, or the most allowed).
+    private var bytesInFlight = 0
     private var findingEnded = false
     /// The decoded part being handed out, and how much of it is.
     private var current: [UInt8] = []
@@ -42,18 +47,28 @@ final class ParallelDecoder<Finder: PartFinder>: ByteSource {
         let base: Int
         /// The finder's rest-of-stream decoder, when this slot stands for it.
         let rest: ByteSource?
-        init(bytes: [UInt8] = [], base: Int, rest: ByteSource? = nil) {
+        /// The memory this part holds until it is handed out: compressed and decoded bytes.
+        let held: Int
+        init(bytes: [UInt8] = [], base: Int, rest: ByteSource? = nil, decodedSize: Int? = nil) {
             self.bytes = bytes
             self.base = base
             self.rest = rest
+            let limit = ParallelDecoderLimits.largestDecodedPart
+            held = bytes.isEmpty ? 0 : bytes.count + (decodedSize.flatMap { $0 > 0 ? min($0, limit) : nil } ?? limit)
         }
         var end: Int { base + bytes.count }
     }
 
-    init(finder: Finder, name: String, partsInFlight: Int = ProcessorInfo.activeProcessors + 2) {
+    init(finder: Finder, name: String, partsInFlight: Int) {
         self.finder = finder
         self.name = name
         self.partsInFlight = max(2, partsInFlight)
+    }
+
+    /// The parts in flight when `decoders` parts may decode at once (the run's workers): at most
+    /// one a processor, and two more waiting decoded.
+    static func partsInFlight(decoders: Int) -> Int {
+        max(1, min(decoders, ProcessorInfo.activeProcessors)) + 2
     }
 
     var bytesConsumed: Int {
@@ -71,6 +86,7 @@ final class ParallelDecoder<Finder: PartFinder>: ByteSource {
             fill()
             guard !inFlight.isEmpty else { return 0 }
             let slot = inFlight.removeFirst()
+            bytesInFlight -= slot.held
             if let rest = slot.rest {
                 stream = rest
                 restOfStream = true
@@ -95,6 +111,7 @@ final class ParallelDecoder<Finder: PartFinder>: ByteSource {
                 // error, or its bytes, are then exactly one decoder's.
                 let prefix = ([slot] + inFlight).filter { $0.rest == nil }.flatMap(\.bytes)
                 inFlight.removeAll()
+                bytesInFlight = 0
                 findingEnded = true
                 stream = try finder.sequential(from: prefix)
                 restOfStream = true
@@ -106,10 +123,12 @@ final class ParallelDecoder<Finder: PartFinder>: ByteSource {
         return count
     }
 
-    /// Finds parts and hands them to the pool until ``partsInFlight`` are in flight or the finder
-    /// has no more.
+    /// Finds parts and hands them to the pool until ``partsInFlight`` are in flight, they hold
+    /// ``ParallelDecoderLimits/bytesInFlight`` (two parts are always allowed), or the finder has
+    /// no more.
     private func fill() {
-        while !findingEnded && inFlight.count < partsInFlight {
+        while !findingEnded && inFlight.count < partsInFlight
+                && (inFlight.count < 2 || bytesInFlight < ParallelDecoderLimits.bytesInFlight) {
             let part: CompressedPart?
             do { part = try finder.nextPart() } catch { part = .failure(error) }
             switch part {
@@ -125,8 +144,9 @@ final class ParallelDecoder<Finder: PartFinder>: ByteSource {
                 slot.done.signal()
                 inFlight.append(slot)
             case .bytes(let bytes, let base, let decodedSize):
-                let slot = Slot(bytes: bytes, base: base)
+                let slot = Slot(bytes: bytes, base: base, decodedSize: decodedSize)
                 inFlight.append(slot)
+                bytesInFlight += slot.held
                 let name = name
                 DispatchQueue.global().async {
                     let result = WorkerPriority.running(as: "nnpipe-inflate", niceness: nil) {

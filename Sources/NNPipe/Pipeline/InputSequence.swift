@@ -8,6 +8,7 @@ public final class InputSequence {
     private let read: ReadStageConfig
     /// The pipeline file, named in the command a refused input's message suggests.
     private let pipelineFile: String
+    private let decoders: Int
     private var nextFile = 0
     /// The files opened so far, as messages name them.
     private(set) var opened: [String] = []
@@ -38,10 +39,13 @@ public final class InputSequence {
     }
 
     /// Opens the first file.
-    init(files: [String], read: ReadStageConfig, pipelineFile: String = "PIPELINE.yaml") throws {
+    /// `decoders`: how many parts of a compressed input may decode at once (the run's workers).
+    init(files: [String], read: ReadStageConfig, pipelineFile: String = "PIPELINE.yaml",
+         decoders: Int = ProcessorInfo.activeProcessors) throws {
         self.files = files
         self.read = read
         self.pipelineFile = pipelineFile
+        self.decoders = decoders
         try openNext()
     }
 
@@ -77,7 +81,8 @@ public final class InputSequence {
         opened.append(name)
         nextFile += 1
         bytesOfEarlierFiles += splitter?.bytesConsumed ?? 0
-        let source = try InputOpener.open(path: path, name: name, delimiter: read.delimiter, pipelineFile: pipelineFile)
+        let source = try InputOpener.open(path: path, name: name, delimiter: read.delimiter, pipelineFile: pipelineFile,
+                                          decoders: decoders)
         let opened = RecordSplitter(source: source, name: name, delimiter: read.delimiter, maxRecordBytes: read.maxRecordBytes)
         splitter = opened
         guard let first = try opened.nextChunk(maxRecords: 1) else {
