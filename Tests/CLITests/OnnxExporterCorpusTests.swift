@@ -189,6 +189,24 @@ struct OnnxExternalDataTests {
         #expect(result.status == 0, "\(result.stderr)")
     }
 
+    @Test("the data file is never written: --output, --stats-json or --metrics-textfile on it are refused before any row (64), the file unchanged")
+    func dataFileIsProtected() throws {
+        let dir = try WorkDir()
+        _ = try setUp(dir, data: try data)
+        let target = "m/\(Self.model).data"
+        for option in ["--output", "--stats-json", "--metrics-textfile"] {
+            let result = try dir.nnpipe("run", "p.yaml", option, target)
+            #expect(result.status == 64, "\(option): \(result.stderr)")
+            #expect(result.stderr.contains("\(option) \(target) is the same file as the model's external data file"), "\(result.stderr)")
+            #expect(try Data(contentsOf: dir.url.appendingPathComponent(target)) == (try data), "\(option)")
+        }
+        // Through a link to it, too.
+        try FileManager.default.createSymbolicLink(atPath: dir.path("link.data"), withDestinationPath: dir.path(target))
+        let linked = try dir.nnpipe("run", "p.yaml", "--output", "link.data")
+        #expect(linked.status == 64, "\(linked.stderr)")
+        #expect(try Data(contentsOf: dir.url.appendingPathComponent(target)) == (try data))
+    }
+
     @Test("a missing data file is refused, naming it and what to do")
     func missing() throws {
         let dir = try WorkDir()

@@ -13,6 +13,8 @@ extension LoadContext {
         if activations != nil && chosen == nil || tensors != nil && mapping == nil { return nil }
         do throws(ModelError) {
             let loaded = try ModelFile.loadNetwork(path: path, activations: chosen, mapping: mapping, output: chosenOutput)
+            // The model's external data is read as much as the model is: no output may replace it.
+            for file in loaded.dataFiles { diagnostics.noteRead(file, role: "model's external data file", at: cursor) }
             var forward = ForwardStage(network: loaded.network, source: path)
             forward.layerOrder = loaded.order
             forward.inputSteps = loaded.inputSteps

@@ -10,6 +10,8 @@ extension ModelFile {
         public var order: LayerOrder
         /// Steps the model applies to its inputs before its first layer (an ONNX graph's scaler).
         public var inputSteps: [InputStep]
+        /// Files beside the model that hold its weights (``ModelFile/dataFiles``).
+        public var dataFiles: [String] = []
     }
 
     /// Loads the model file at `path` and builds the network a forward stage asks for:
@@ -26,7 +28,7 @@ extension ModelFile {
         try file.refuseActivations(activations)
         let ordered = try file.orderedLayers(mapping: mapping)
         return Loaded(network: try file.network(of: ordered.layers, activations: activations), order: ordered.order,
-                      inputSteps: file.inputSteps)
+                      inputSteps: file.inputSteps, dataFiles: file.dataFiles)
     }
 
     /// The dense layers, in order, with shapes checked to chain: the file's own (ONNX, JSON),

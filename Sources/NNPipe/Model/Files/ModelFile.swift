@@ -34,6 +34,8 @@ public struct ModelFile: Sendable {
     public var outputs: [String] = []
     /// Why the file's own layers cannot be built, kept so that its tensors can still be listed.
     var layerProblem: String?
+    /// Files beside the model that hold its weights (ONNX external data): read, so never written.
+    public var dataFiles: [String] = []
 
     /// Whether the file gives its own activations (ONNX, JSON).
     public var givesActivations: Bool { definedLayers != nil }
@@ -105,6 +107,7 @@ public struct ModelFile: Sendable {
         file.unusedTensors = built.map { used in Set(model.initializers.map(\.name)).subtracting(used.used) } ?? []
         file.outputs = model.outputs
         file.layerProblem = problem
+        file.dataFiles = constants.external.files
         return file
     }
 

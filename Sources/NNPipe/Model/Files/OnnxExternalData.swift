@@ -12,6 +12,8 @@ struct OnnxExternalData {
     let directory: String?
     /// Opened data files by location, read a tensor at a time.
     private var handles: [String: (handle: FileHandle, size: UInt64)] = [:]
+    /// The data files opened, as resolved paths: a run must never write to them.
+    private(set) var files: [String] = []
 
     init(directory: String?) {
         self.directory = directory
@@ -81,6 +83,7 @@ struct OnnxExternalData {
             throw ModelError("\(what) '\(location)', which is not a readable regular file")
         }
         handles[location] = (handle, size)
+        files.append(resolved)
         return (handle, size)
     }
 }
