@@ -57,4 +57,33 @@ struct ResumeSafetyTests {
             #expect(try ResumeTests.leftovers(dir) == [])
         }
     }
+
+    @Test("killed between an output's rename and its rejects file's: --resume commits the rejects the journal vouches for, never an earlier night's")
+    func rejectsCommitFinished() throws {
+        let dir = try ResumeTests.makeFolder()
+        try Shell.run("mkdir in ref out && head -n 25001 big.csv > in/a.csv && (head -n 1 big.csv; sed -n 25002,60001p big.csv) > in/b.csv",
+                      in: dir.url)
+        let inputs = ["in/a.csv", "in/b.csv"]
+        let reference = try dir.bounded(["run", "p.yaml"] + inputs + ["-o", "ref/{stem}.csv", "--rejects", "ref/{stem}-rej.csv"])
+        #expect(reference.status == 0, "\(reference.stderr)")
+        #expect(try !dir.read("ref/a-rej.csv").isEmpty)
+        let arguments = ["run", "p.yaml"] + inputs + ["-o", "out/{stem}.csv", "--rejects", "out/{stem}-rej.csv"]
+        // a.csv has 50 chunks: the kill comes while b.csv is written, after a.csv's commit.
+        let killed = try dir.bounded(arguments, environment: ResumeTests.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "70"]) { $1 })
+        #expect([9, 137].contains(killed.status))
+        // Put the state of a kill between a.csv's two renames: its rejects back under the
+        // temporary name its journal records, and an earlier night's rejects file at the target.
+        let journal = try dir.text("out/.a.csv.nnpipe-journal")
+        let line = try #require(journal.split(separator: "\n").first { $0.hasPrefix("rejects ") })
+        let temporary = String(line.split(separator: " ")[1])
+        #expect(rename(dir.path("out/a-rej.csv"), temporary.hasPrefix("/") ? temporary : dir.path(temporary)) == 0)
+        try dir.write("out/a-rej.csv", "an earlier night's rejects\n")
+        let resumed = try dir.bounded(arguments + ["--resume"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("committed it now"), "\(resumed.stderr)")
+        for name in ["a.csv", "a-rej.csv", "b.csv", "b-rej.csv"] {
+            #expect(try dir.read("out/" + name) == dir.read("ref/" + name), "\(name)")
+        }
+        #expect(try ResumeTests.leftovers(dir) == [])
+    }
 }

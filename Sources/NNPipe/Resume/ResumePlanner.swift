@@ -78,6 +78,15 @@ enum ResumePlanner {
         let rejectsThere = contents.rejectsTemporary.map { FileManager.default.fileExists(atPath: $0) } ?? (rejects == nil)
         if outputThere && rejectsThere {
             plan.adopted = contents
+        } else if last.done && !outputThere && isTemplate, let temporary = contents.rejectsTemporary,
+                  FileManager.default.fileExists(atPath: temporary), FileManager.default.fileExists(atPath: target),
+                  let rejects = part.rejects, case .file(let rejectsTarget) = rejects.target {
+            // Killed between the output's rename and its rejects file's: the rejects at the target
+            // (if any) are an earlier run's. Finish the commit with the file the journal vouches for.
+            try finishCommit(temporary, length: last.rejectsLength, into: rejectsTarget, name: rejects.path)
+            notice("\(rejects.path): the killed run had committed \(name) but not its rejects file: committed it now")
+            plan.adopted = contents
+            plan.alreadyCommitted = true
         } else if last.done && !outputThere && isTemplate && committedFilesThere(output: target, rejects: part.rejects) {
             plan.adopted = contents
             plan.alreadyCommitted = true
@@ -120,6 +129,22 @@ enum ResumePlanner {
             }
         }
         return nil
+    }
+
+    /// Cuts a finished temporary file to the length its journal's last entry records, syncs it and
+    /// renames it over `target`.
+    private static func finishCommit(_ temporary: String, length: Int, into target: String, name: String) throws {
+        let fd = open(temporary, O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw OutputError(.writeFailed, file: name, operation: "cannot open the killed run's finished rejects file", errno: errno)
+        }
+        defer { close(fd) }
+        guard ftruncate(fd, off_t(length)) == 0, fsync(fd) == 0 else {
+            throw OutputError(.writeFailed, file: name, operation: "cannot finish the killed run's rejects file", errno: errno)
+        }
+        guard rename(temporary, target) == 0 else {
+            throw OutputError(.writeFailed, file: name, operation: "cannot rename the killed run's finished rejects file into place", errno: errno)
+        }
     }
 
     /// Whether a committed output, and its own rejects file when it has one, are in place (a kill
