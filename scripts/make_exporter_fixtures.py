@@ -26,6 +26,18 @@ Files (inputs: iris.csv, digits.csv, diabetes.csv with an id column and f0, f1, 
 | iris-keras.npz | Keras Dense(leaky_relu), Dense(relu), Dense(softmax) via get_weights() | leaky_relu(0.2), relu, softmax |
 | iris-keras-gelu.npz | Keras Dense(gelu), Dense(elu), Dense(linear) | gelu, elu, identity |
 | activations-torch.csv | torch.nn.functional in float64 over a grid with extremes and NaN | the new activations |
+
+Files where a near miss would pass unnoticed (`python scripts/make_exporter_fixtures.py exact`
+writes only these; tried with torch 2.15.0, safetensors 0.8.0, onnx 1.23.2, onnxscript 0.7.2,
+onnxruntime 1.32.0 as a cross-check, numpy 2.x):
+
+| file | made by | nnpipe stages |
+|---|---|---|
+| iris-torch-bn-eps.safetensors | Sequential(Linear, BatchNorm1d(eps=1e-3), ReLU, Linear), float64 | batch_norm_eps: 0.001 |
+| iris-torch-bn-after-relu.safetensors + iris-torch-bn-after-relu.2.json | Sequential(Linear, ReLU, BatchNorm1d, Linear); the JSON by the recipe nnpipe's refusal prints | forward, scale, forward |
+| iris-torch-normalize.safetensors + iris-torch-normalize.norm.json | Sequential(Normalize with mean/std buffers, Linear, ReLU, Linear); the JSON by the refusal's recipe | scale, forward |
+| iris-torch-leaky-elu-{dynamo,torchscript}.onnx | Sequential(Linear, LeakyReLU(0.2), Linear, ELU(0.5), Linear), float64 | the graph |
+| iris-onnx-softplus.onnx, iris-onnx-softplus-cast.onnx | onnx.helper: Gemm, Softplus (then Cast to DOUBLE), Gemm, reaching 40; numpy's logaddexp(0, x) | the graph |
 """
 import json
 import os
@@ -156,8 +168,132 @@ def keras_models():
         write_csv(name + ".expected.csv", np.asarray(model.predict(iris_x, verbose=0), dtype=np.float64), "y")
 
 
+# The recipes nnpipe's refusals print (Sources/NNPipe/Model/Files/BatchNormPairing.swift and
+# TensorLayers.swift), run as printed with MODEL and the names filled in.
+BN_RECIPE = """import json; from safetensors.torch import load_file; t = load_file("MODEL.safetensors"); p = "PREFIX"; eps = 1e-5; a = t[p + ".weight"] / (t[p + ".running_var"] + eps).sqrt(); json.dump({"scale_": a.tolist(), "min_": (t[p + ".bias"] - t[p + ".running_mean"] * a).tolist(), "clip": False}, open(p + ".json", "w"))"""
+NORM_RECIPE = """import json; from safetensors.torch import load_file; t = load_file("MODEL.safetensors"); json.dump({"mean": t["MEAN"].tolist(), "scale": t["STD"].tolist()}, open("norm.json", "w"))"""
+
+
+def exact_models():
+    import subprocess
+
+    import onnx
+    import torch
+    from onnx import TensorProto, helper, numpy_helper
+    from safetensors.torch import save_file
+
+    rows = np.loadtxt(os.path.join(OUT, "iris.csv"), delimiter=",", skiprows=1)[:, 1:]
+    x = torch.tensor(rows, dtype=torch.float64)
+    nn = torch.nn
+
+    def statistics(bn):  # running statistics and affine parameters as training leaves them
+        with torch.no_grad():
+            bn.running_mean.uniform_(-2, 2)
+            bn.running_var.uniform_(0.001, 3)
+            bn.weight.uniform_(0.5, 2)
+            bn.bias.uniform_(-1, 1)
+
+    def save(model, name):
+        model.eval()
+        save_file(model.state_dict(), os.path.join(OUT, name + ".safetensors"))
+        with torch.no_grad():
+            write_csv(name + ".expected.csv", model(x).numpy(), "y")
+
+    def run_recipe(recipe, **names):
+        for key, value in names.items():
+            recipe = recipe.replace(key, value)
+        subprocess.run([sys.executable, "-c", recipe], cwd=OUT, check=True)
+
+    torch.manual_seed(1)
+    # BatchNorm1d(eps=1e-3) right after a Linear: folding it with 1e-5 would be off by ~1e-3.
+    model = nn.Sequential(nn.Linear(4, 8), nn.BatchNorm1d(8, eps=1e-3), nn.ReLU(), nn.Linear(8, 3)).double()
+    statistics(model[1])
+    save(model, "iris-torch-bn-eps")
+
+    # A batch norm after the ReLU: no fold into a layer computes it.
+    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.BatchNorm1d(8), nn.Linear(8, 3)).double()
+    statistics(model[2])
+    save(model, "iris-torch-bn-after-relu")
+    run_recipe(BN_RECIPE, MODEL="iris-torch-bn-after-relu", PREFIX="2")
+    os.replace(os.path.join(OUT, "2.json"), os.path.join(OUT, "iris-torch-bn-after-relu.2.json"))
+
+    # An input normalization kept as buffers of the model.
+    class Normalize(nn.Module):
+        def __init__(self, mean, std):
+            super().__init__()
+            self.register_buffer("mean", mean)
+            self.register_buffer("std", std)
+
+        def forward(self, v):
+            return (v - self.mean) / self.std
+
+    model = nn.Sequential(Normalize(x.mean(0), x.std(0)), nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3)).double()
+    save(model, "iris-torch-normalize")
+    run_recipe(NORM_RECIPE, MODEL="iris-torch-normalize", MEAN="0.mean", STD="0.std")
+    os.replace(os.path.join(OUT, "norm.json"), os.path.join(OUT, "iris-torch-normalize.norm.json"))
+
+    # LeakyReLU(0.2) and ELU(0.5) in float64: ONNX keeps their alpha as float32.
+    model = nn.Sequential(nn.Linear(4, 8), nn.LeakyReLU(0.2), nn.Linear(8, 8), nn.ELU(0.5), nn.Linear(8, 3)).double()
+    with torch.no_grad():
+        for layer in (model[0], model[2]):
+            layer.bias.sub_(1.0)  # plenty of negative pre-activations
+    model.eval()
+    with torch.no_grad():
+        expected = model(x).numpy()
+    example = (torch.zeros(1, 4, dtype=torch.float64),)
+    for variant in ("dynamo", "torchscript"):
+        name = f"iris-torch-leaky-elu-{variant}"
+        path = os.path.join(OUT, name + ".onnx")
+        if variant == "dynamo":
+            torch.onnx.export(model, example, path, input_names=["x"], dynamic_shapes=({0: torch.export.Dim("n")},),
+                              external_data=False)
+        else:
+            torch.onnx.export(model, example, path, input_names=["x"], dynamo=False, opset_version=17,
+                              dynamic_axes={"x": {0: "n"}})
+        write_csv(name + ".expected.csv", expected, "y")
+        check_onnxruntime(path, rows, expected)
+
+    # The ONNX Softplus operator, log(1 + e^x) at every x: pre-activations up to about 40.
+    rng = np.random.default_rng(3)
+    w1, b1 = rng.normal(0, 2.5, (4, 6)), rng.normal(0, 2, 6)
+    w2, b2 = rng.normal(0, 0.5, (6, 2)), rng.normal(0, 0.5, 2)
+    z = rows @ w1 + b1
+    expected = np.logaddexp(0, z) @ w2 + b2
+    for name, cast in (("iris-onnx-softplus", False), ("iris-onnx-softplus-cast", True)):
+        nodes = [helper.make_node("Gemm", ["x", "W1", "b1"], ["z"], name="dense1"),
+                 helper.make_node("Softplus", ["z"], ["s0" if cast else "s"], name="softplus")]
+        if cast:  # as Keras' torch backend writes it
+            nodes.append(helper.make_node("Cast", ["s0"], ["s"], name="cast", to=TensorProto.DOUBLE))
+        nodes.append(helper.make_node("Gemm", ["s", "W2", "b2"], ["y"], name="dense2"))
+        graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info("x", TensorProto.DOUBLE, [None, 4])],
+                                  [helper.make_tensor_value_info("y", TensorProto.DOUBLE, [None, 2])],
+                                  [numpy_helper.from_array(v, n) for n, v in (("W1", w1), ("b1", b1), ("W2", w2), ("b2", b2))])
+        path = os.path.join(OUT, name + ".onnx")
+        onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)
+        write_csv(name + ".expected.csv", expected, "y")
+        check_onnxruntime(path, rows, expected)
+    print(f"largest pre-activation of the Softplus files: {z.max():.1f}")
+
+
+def check_onnxruntime(path, rows, expected):
+    try:
+        import onnxruntime as ort
+    except ImportError:
+        return
+    try:
+        session = ort.InferenceSession(path)
+    except Exception as error:  # onnxruntime has no double LeakyRelu or Elu kernel
+        print(f"{os.path.basename(path):40s} onnxruntime refuses it: {str(error)[:80]}")
+        return
+    got = session.run(None, {session.get_inputs()[0].name: rows})[0]
+    print(f"{os.path.basename(path):40s} onnxruntime max |diff| {np.max(np.abs(got - expected)):.3g}")
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
+    if sys.argv[1:] == ["exact"]:
+        exact_models()
+        sys.exit(0)
     sklearn_models()
     torch_models()
     keras_models()

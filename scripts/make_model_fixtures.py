@@ -47,10 +47,13 @@ ROWS = 200
 
 
 # The reference activations are make_golden.py's (numpy float64, PyTorch's definitions). ONNX
-# stores attributes as float32: the slopes are float32 values, as PyTorch runs them.
+# stores attributes as float32; in a DOUBLE graph the exporter's value is the shortest decimal
+# that rounds to it (0.2, 0.5), as a float64 model computed with it. The ONNX Softplus operator
+# is log(1 + e^x) at every x (numpy's logaddexp), without PyTorch's threshold.
 REFERENCE = dict(golden.ACTIVATIONS)
-REFERENCE["leaky_relu"] = golden.leaky_relu(float(np.float32(0.2)))
-REFERENCE["elu"] = golden.elu(float(np.float32(0.5)))
+REFERENCE["leaky_relu"] = golden.leaky_relu(0.2)
+REFERENCE["elu"] = golden.elu(0.5)
+REFERENCE["softplus"] = lambda x: np.logaddexp(0, x)
 
 
 def forward(x, weights, biases, activations):

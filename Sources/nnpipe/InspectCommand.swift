@@ -40,7 +40,8 @@ struct InspectCommand: ParsableCommand {
         do {
             let file = try ModelFile.load(path: model, output: output)
             // The tensors are listed even when no layers can be built from them.
-            let found = Result { () throws(ModelError) in try file.orderedLayers() }
+            // inspect lists names and shapes, which a batch norm's eps does not change (a run needs batch_norm_eps).
+            let found = Result { () throws(ModelError) in try file.orderedLayers(batchNormEpsilon: 1e-5) }
             if json {
                 Terminal.output(ValidateReport.line(InspectReport.object(file, found: try? found.get())))
                 _ = try found.get()

@@ -28,6 +28,17 @@ struct ExporterCorpusTests {
         "  - forward:\n      model: \(folder.appendingPathComponent(model).path)\n      activations: \(activations)\n" + extra
     }
 
+    /// A forward stage over the state_dict layers `prefixes` (nn.Linear: transposed) of `model`.
+    static func layers(_ model: String, _ prefixes: [String], _ activations: String) -> String {
+        let entries = prefixes.map { "{weights: \($0).weight, bias: \($0).bias, transpose: true}" }.joined(separator: ", ")
+        return forward(model, activations, extra: "      tensors: [\(entries)]\n")
+    }
+
+    /// A forward stage over an ONNX graph, which gives its own activations.
+    static func graph(_ model: String) -> String {
+        "  - forward:\n      model: \(folder.appendingPathComponent(model).path)\n"
+    }
+
     static func scale(_ file: String) -> String {
         "  - scale: {file: \(folder.appendingPathComponent(file).path)}\n"
     }
@@ -51,10 +62,30 @@ struct ExporterCorpusTests {
                    stages: scale("digits-pipeline-minmax.json") + forward("digits-pipeline-mlp.npz", "[relu, softmax]"),
                    expected: "digits-pipeline.expected.csv"),
         CorpusCase(name: "torch Sequential with BatchNorm1d, safetensors float64", input: "iris.csv", features: 4,
-                   stages: forward("iris-torch-batchnorm.safetensors", "[relu, identity]"), expected: "iris-torch-batchnorm.expected.csv"),
+                   stages: forward("iris-torch-batchnorm.safetensors", "[relu, identity]", extra: "      batch_norm_eps: 1e-5\n"),
+                   expected: "iris-torch-batchnorm.expected.csv"),
         CorpusCase(name: "torch Sequential with BatchNorm1d, safetensors float32", input: "iris.csv", features: 4,
-                   stages: forward("iris-torch-batchnorm-f32.safetensors", "[relu, identity]", extra: "      precision: float32\n"),
+                   stages: forward("iris-torch-batchnorm-f32.safetensors", "[relu, identity]",
+                                   extra: "      precision: float32\n      batch_norm_eps: 1e-5\n"),
                    expected: "iris-torch-batchnorm-f32.expected.csv", tolerance: 1e-5),
+        CorpusCase(name: "torch BatchNorm1d(eps=1e-3), safetensors, with batch_norm_eps", input: "iris.csv", features: 4,
+                   stages: forward("iris-torch-bn-eps.safetensors", "[relu, identity]", extra: "      batch_norm_eps: 0.001\n"),
+                   expected: "iris-torch-bn-eps.expected.csv"),
+        CorpusCase(name: "torch BatchNorm1d after the ReLU: forward, scale (the refusal's recipe), forward", input: "iris.csv", features: 4,
+                   stages: layers("iris-torch-bn-after-relu.safetensors", ["0"], "[relu]") + scale("iris-torch-bn-after-relu.2.json")
+                       + layers("iris-torch-bn-after-relu.safetensors", ["3"], "[identity]"),
+                   expected: "iris-torch-bn-after-relu.expected.csv"),
+        CorpusCase(name: "torch mean/std buffers: scale (the refusal's recipe), forward", input: "iris.csv", features: 4,
+                   stages: scale("iris-torch-normalize.norm.json") + layers("iris-torch-normalize.safetensors", ["1", "3"], "[relu, identity]"),
+                   expected: "iris-torch-normalize.expected.csv"),
+        CorpusCase(name: "torch LeakyReLU(0.2), ELU(0.5) float64, dynamo ONNX: alpha as the decimal", input: "iris.csv", features: 4,
+                   stages: graph("iris-torch-leaky-elu-dynamo.onnx"), expected: "iris-torch-leaky-elu-dynamo.expected.csv"),
+        CorpusCase(name: "torch LeakyReLU(0.2), ELU(0.5) float64, TorchScript ONNX: alpha as the decimal", input: "iris.csv", features: 4,
+                   stages: graph("iris-torch-leaky-elu-torchscript.onnx"), expected: "iris-torch-leaky-elu-torchscript.expected.csv"),
+        CorpusCase(name: "ONNX Softplus beyond 20 is log(1 + e^x) (numpy's logaddexp)", input: "iris.csv", features: 4,
+                   stages: graph("iris-onnx-softplus.onnx"), expected: "iris-onnx-softplus.expected.csv"),
+        CorpusCase(name: "ONNX Softplus then Cast to double (Keras' torch backend)", input: "iris.csv", features: 4,
+                   stages: graph("iris-onnx-softplus-cast.onnx"), expected: "iris-onnx-softplus-cast.expected.csv"),
         CorpusCase(name: "Keras leaky_relu (slope 0.2), relu, softmax via get_weights", input: "iris.csv", features: 4,
                    stages: forward("iris-keras.npz", "[leaky_relu(0.2), relu, softmax]"), expected: "iris-keras.expected.csv"),
         CorpusCase(name: "Keras gelu (exact), elu, linear via get_weights", input: "iris.csv", features: 4,
@@ -123,5 +154,50 @@ struct ExporterCorpusTests {
         #expect(result.stderr.contains("is a PyTorch pickle (torch.save, .pt/.pth), which nnpipe does not read"), "\(result.stderr)")
         #expect(result.stderr.contains("save_file(model.state_dict(), \"model.safetensors\")"))
         #expect(result.stderr.contains("torch.onnx.export(model.eval()"))
+    }
+
+    /// A forward stage over `model` listing its layers by name, with `extra` keys.
+    static func refusedRun(_ dir: WorkDir, _ model: String, extra: String = "") throws -> (status: Int32, stderr: String) {
+        let test = CorpusCase(name: model, input: "iris.csv", features: 4,
+                              stages: forward(model, "[relu, identity]", extra: extra), expected: "")
+        try dir.write("p.yaml", Self.pipeline(test))
+        let result = try dir.nnpipe("run", "p.yaml")
+        return (result.status, result.stderr)
+    }
+
+    @Test("refusals that lead to the exact numbers: the corpus cases above follow each of them")
+    func refusalsNameTheRoute() throws {
+        let dir = try WorkDir()
+        let eps = try Self.refusedRun(dir, "iris-torch-bn-eps.safetensors")
+        #expect(eps.status == 78)
+        #expect(eps.stderr.contains("batch norm '1' is folded into the layer before with its eps, which a state_dict does not record; give the eps the model was built with (BatchNorm1d(eps=...); PyTorch's default is 1e-5) in the forward stage: batch_norm_eps: 1e-5 (on the command line: --set forward.batch_norm_eps=1e-5)"), "\(eps.stderr)")
+        // The recipes the corpus files were made with (scripts/make_exporter_fixtures.py), as printed.
+        let after = try Self.refusedRun(dir, "iris-torch-bn-after-relu.safetensors", extra: "      batch_norm_eps: 1e-5\n")
+        #expect(after.status == 78)
+        #expect(after.stderr.contains("split the network there into two forward stages (each with tensors: listing its layers, and activations:) with a scale stage between them, - scale: {file: 2.json}"), "\(after.stderr)")
+        #expect(after.stderr.contains(#"python3 -c 'import json; from safetensors.torch import load_file; t = load_file("MODEL.safetensors"); p = "2"; eps = 1e-5; a = t[p + ".weight"] / (t[p + ".running_var"] + eps).sqrt(); json.dump({"scale_": a.tolist(), "min_": (t[p + ".bias"] - t[p + ".running_mean"] * a).tolist(), "clip": False}, open(p + ".json", "w"))'"#))
+        let normalize = try Self.refusedRun(dir, "iris-torch-normalize.safetensors")
+        #expect(normalize.status == 78)
+        #expect(normalize.stderr.contains("if the model computes (x - 0.mean) / 0.std before its first layer, run that as a scale stage before the forward stage, - scale: {file: norm.json}"), "\(normalize.stderr)")
+        #expect(normalize.stderr.contains(#"python3 -c 'import json; from safetensors.torch import load_file; t = load_file("MODEL.safetensors"); json.dump({"mean": t["0.mean"].tolist(), "scale": t["0.std"].tolist()}, open("norm.json", "w"))'"#))
+    }
+
+    @Test("--set forward.batch_norm_eps, as the refusal says, gives PyTorch's numbers without a pipeline file")
+    func batchNormEpsilonOnTheCommandLine() throws {
+        let dir = try WorkDir()
+        let model = Self.folder.appendingPathComponent("iris-torch-bn-eps.safetensors").path
+        let input = Self.folder.appendingPathComponent("iris.csv").path
+        let refused = try dir.nnpipe("run", "--model", model, "--activations", "relu,identity", "--features", "f0,f1,f2,f3",
+                                     "--carry", "id", "--output", "out.csv", input)
+        #expect(refused.status == 78 && refused.stderr.contains("--set forward.batch_norm_eps=1e-5"), "\(refused.stderr)")
+        let result = try dir.nnpipe("run", "--model", model, "--activations", "relu,identity", "--features", "f0,f1,f2,f3",
+                                    "--carry", "id", "--set", "forward.batch_norm_eps=0.001", "--output", "out.csv", input)
+        try #require(result.status == 0, "\(result.stderr)")
+        let actual = numericRows(try dir.text("out.csv"))
+        let expected = numericRows(try String(contentsOf: Self.folder.appendingPathComponent("iris-torch-bn-eps.expected.csv"), encoding: .utf8))
+        try #require(actual.count == expected.count && !actual.isEmpty)
+        for (a, e) in zip(actual, expected) {
+            for (x, y) in zip(a.values, e.values) { #expect(abs(x - y) <= 1e-12 * (1 + abs(y)), "row \(a.id): nnpipe \(x), torch \(y)") }
+        }
     }
 }

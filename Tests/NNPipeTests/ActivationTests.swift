@@ -26,6 +26,7 @@ struct ActivationTests {
         #expect(apply(.gelu, x) == [-0.0, -5e-301, 0, 5e-301, 1000])
         #expect(apply(.geluTanh, x) == [-0.0, -5e-301, 0, 5e-301, 1000])
         #expect(apply(.softplus, x) == [0, log(2), log(2), log(2), 1000])
+        #expect(apply(.softplusExact, x) == [0, log(2), log(2), log(2), 1000])
         #expect(apply(.silu, x) == [-0.0, -5e-301, 0, 5e-301, 1000])
         for activation in Self.all {
             #expect(!apply(activation, x).contains { $0.isNaN }, "\(activation) gives no NaN at ±1000")
@@ -58,5 +59,16 @@ struct ActivationTests {
         #expect(Activation.named("relu(2)") == nil)
         #expect(Activation.named("elu(x)") == nil)
         #expect(Activation.named("swishy") == nil)
+    }
+
+    @Test("softplus is PyTorch's (x above 20); softplus_exact is numpy's logaddexp(0, x) everywhere")
+    func softplusForms() {
+        // log1p(e^-21) = 7.58e-10 above x itself: PyTorch drops it, numpy, Keras, jax and ONNX keep it.
+        #expect(apply(.softplus, [21]) == [21])
+        #expect(apply(.softplusExact, [21]) == [21 + log1p(exp(-21))])
+        #expect(apply(.softplusExact, [-21, 20, 800, -800]) == [log1p(exp(-21)), 20 + log1p(exp(-20)), 800, 0])
+        #expect(apply(.softplusExact, [.nan])[0].isNaN)
+        #expect(Activation.named("softplus_exact") == .softplusExact && Activation.softplusExact.name == "softplus_exact")
+        #expect(Activation.named("softplus") == .softplus)
     }
 }

@@ -54,7 +54,7 @@ struct UnusedTensorTests {
 
     @Test("a BatchNorm1d numbered right after a Linear is folded into it")
     func foldSequential() throws {
-        let found = try TensorLayers.layers(Self.sequential(), mapping: nil)
+        let found = try TensorLayers.layers(Self.sequential(), mapping: nil, batchNormEpsilon: 1e-5)
         #expect(found.layers.map(\.name) == ["net.0", "net.3"])
         let layer = found.layers[0]
         #expect(layer.batchNorm == "net.1")
@@ -71,12 +71,28 @@ struct UnusedTensorTests {
         }
     }
 
+    @Test("a state_dict's batch norm without an eps is refused with the line to add, never folded with 1e-5")
+    func epsilonNeverAssumed() {
+        let message = Self.problem { _ = try TensorLayers.layers(Self.sequential(), mapping: nil) }
+        #expect(message == "batch norm 'net.1' is folded into the layer before with its eps, which a state_dict does not record; give the eps the model was built with (BatchNorm1d(eps=...); PyTorch's default is 1e-5) in the forward stage: batch_norm_eps: 1e-5 (on the command line: --set forward.batch_norm_eps=1e-5)")
+        let mapping = [TensorMapping(weights: "net.0.weight", bias: "net.0.bias", transpose: true, batchNorm: "net.1"),
+                       TensorMapping(weights: "net.3.weight", bias: "net.3.bias", transpose: true)]
+        let listed = Self.problem { _ = try TensorLayers.layers(Self.sequential(), mapping: mapping) }
+        #expect(listed?.contains("batch_norm_eps: 1e-5, or eps: on its tensors: entry") == true, "\(listed ?? "no error")")
+        // The stage's batch_norm_eps serves a tensors: entry without eps:.
+        #expect((try? TensorLayers.layers(Self.sequential(), mapping: mapping, batchNormEpsilon: 1e-3)) != nil)
+    }
+
     @Test("a batch norm the names do not pair with one layer is refused, pointing to tensors: with batch_norm")
     func unpairedNorms() {
         for (norm, second) in [("net.2", "net.3"), ("bn1", "net.3")] {
             let message = Self.problem { _ = try TensorLayers.layers(Self.sequential(normPrefix: norm, secondLinear: second), mapping: nil) }
             #expect(message?.contains("batch_norm: PREFIX") == true, "\(norm): \(message ?? "no error")")
             #expect(message?.contains("- {weights: net.0.weight, bias: net.0.bias, transpose: true}") == true)
+            // One after an activation: the scale-stage route, with the recipe for this batch norm.
+            #expect(message?.contains("split the network there into two forward stages") == true)
+            #expect(message?.contains("- scale: {file: \(norm).json}") == true)
+            #expect(message?.contains("p = \"\(norm)\"; eps = 1e-5;") == true)
         }
     }
 

@@ -17,6 +17,7 @@ public struct ModelError: NNPipeError {
     /// The forward stage's keys that ask something of a model file.
     public enum StageKey: String, Sendable {
         case model, activations, tensors, output
+        case batchNormEpsilon = "batch_norm_eps"
     }
 
     public init(file: String, line: Int? = nil, path: String = "", problem: String) {

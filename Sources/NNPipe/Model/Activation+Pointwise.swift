@@ -2,7 +2,8 @@ import Glibc
 
 /// The activations added for PyTorch's remaining elementwise modules, written as PyTorch's CPU
 /// kernels compute them in float64 (same operations, same order) so results match bit for bit
-/// where the C library's `exp`, `log1p` and `tanh` do. NaN in gives NaN out.
+/// where the C library's `exp`, `log1p` and `tanh` do, and `softplus_exact` as numpy and jax
+/// compute it. NaN in gives NaN out.
 extension Activation {
     /// SELU's α and scale, as `torch.nn.functional.selu` defines them.
     public static let seluAlpha = 1.6732632423543772848170429916717
@@ -12,6 +13,13 @@ extension Activation {
     @usableFromInline
     func applyPointwise(_ row: UnsafeMutablePointer<Double>, count: Int) {
         switch self {
+        case .softplusExact:
+            // jax's logaddexp(x, 0), and numpy's logaddexp(0, x) to the bit: e^-|x| never
+            // overflows; NaN stays NaN (NaN > 0 is false, and log1p(e^NaN) is NaN).
+            for u in 0..<count {
+                let x = row[u]
+                row[u] = (x > 0 ? x : 0) + log1p(Glibc.exp(-abs(x)))
+            }
         case .exponential:
             for u in 0..<count { row[u] = Glibc.exp(row[u]) }
         case .hardtanh(let low, let high):

@@ -4,7 +4,9 @@ import Glibc
 ///
 /// The definitions are PyTorch's (and the float64 numpy reference in `scripts/make_golden.py`),
 /// written so that large magnitudes give no NaN: `sigmoid` never exponentiates a positive number,
-/// `softmax` and `log_softmax` subtract the row's maximum, `softplus` is linear above 20.
+/// `softmax` and `log_softmax` subtract the row's maximum, `softplus` is linear above 20 as
+/// PyTorch's is; `softplus_exact` is the softplus of Keras, jax, numpy and ONNX, which has no
+/// threshold.
 /// NaN inputs give NaN outputs (for `relu` and `leaky_relu` too, as in numpy and PyTorch).
 ///
 /// In pipeline and model files an activation is a name, with its parameter in parentheses where
@@ -25,8 +27,12 @@ public enum Activation: Sendable, Equatable {
     case gelu
     /// GELU's tanh approximation: `x/2 · (1 + tanh(√(2/π) · (x + 0.044715 x³)))`.
     case geluTanh
-    /// `log(1 + e^x)`, and `x` itself above 20 (PyTorch's threshold).
+    /// `log(1 + e^x)`, and `x` itself above 20 (PyTorch's `nn.Softplus()`, threshold 20).
     case softplus
+    /// `log(1 + e^x)` at every x, computed as `max(x, 0) + log(1 + e^-|x|)`: numpy's
+    /// `logaddexp(0, x)`, Keras' and jax's `softplus` and the ONNX `Softplus` operator (which
+    /// differ from PyTorch's above 20, by up to 2.1e-9).
+    case softplusExact
     /// `x · sigmoid(x)` (also called swish).
     case silu
     /// `e^x` (`MLPRegressor(loss="poisson")`'s output).
@@ -50,7 +56,7 @@ public enum Activation: Sendable, Equatable {
 
     /// The names accepted, for messages.
     public static let knownNames = "identity (linear), sigmoid, relu, tanh, softmax, log_softmax, leaky_relu(slope), "
-        + "elu(alpha), gelu, gelu_tanh, softplus, silu, exp, relu6, hardtanh(min, max), hardsigmoid, hardswish, mish, "
+        + "elu(alpha), gelu, gelu_tanh, softplus, softplus_exact, silu, exp, relu6, hardtanh(min, max), hardsigmoid, hardswish, mish, "
         + "selu, celu(alpha), softsign, logsigmoid"
 
     /// The activation a pipeline or model file names (case-insensitive), or nil. Parameters
@@ -78,6 +84,7 @@ public enum Activation: Sendable, Equatable {
         case ("gelu", 0): return .gelu
         case ("gelu_tanh", 0): return .geluTanh
         case ("softplus", 0): return .softplus
+        case ("softplus_exact", 0): return .softplusExact
         case ("silu", 0), ("swish", 0): return .silu
         case ("exp", 0): return .exponential
         case ("relu6", 0): return .hardtanh(low: 0, high: 6)
@@ -108,6 +115,7 @@ public enum Activation: Sendable, Equatable {
         case .gelu: "gelu"
         case .geluTanh: "gelu_tanh"
         case .softplus: "softplus"
+        case .softplusExact: "softplus_exact"
         case .silu: "silu"
         case .exponential: "exp"
         case .hardtanh(0, 6): "relu6"
@@ -154,7 +162,7 @@ public enum Activation: Sendable, Equatable {
             for u in 0..<count where row[u] <= 20 { row[u] = log1p(exp(row[u])) }
         case .silu:
             for u in 0..<count { row[u] = row[u] * Activation.sigmoid(row[u]) }
-        case .exponential, .hardtanh, .hardsigmoid, .hardswish, .mish, .selu, .celu, .softsign, .logSigmoid:
+        case .softplusExact, .exponential, .hardtanh, .hardsigmoid, .hardswish, .mish, .selu, .celu, .softsign, .logSigmoid:
             applyPointwise(row, count: count)
         }
     }

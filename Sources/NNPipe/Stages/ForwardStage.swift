@@ -10,7 +10,7 @@ import Foundation
 /// The model-file keys (`model`, `activations`, `tensors`, `output`) are read by
 /// `ModelFileStageLoader.swift`.
 struct ForwardStage: Stage {
-    static let keys = ["model", "layers", "activations", "tensors", "output", "precision", "hidden", "final"]
+    static let keys = ["model", "layers", "activations", "tensors", "output", "batch_norm_eps", "precision", "hidden", "final"]
     static let tensorMappingKeys = ["weights", "bias", "transpose", "batch_norm", "eps"]
     static let layerKeys = ["weights", "bias", "activation"]
 
@@ -126,12 +126,13 @@ extension ForwardStage {
             guard let path = model.nonEmptyString() else { return nil }
             context.diagnostics.noteRead(context.resolve(path, at: model), role: "model file", at: model)
             guard var forward = context.modelFile(context.resolve(path, at: model), cursor: model, activations: keys["activations"],
-                                                  tensors: keys["tensors"], output: keys["output"]) else {
+                                                  tensors: keys["tensors"], output: keys["output"],
+                                                  batchNormEpsilon: keys["batch_norm_eps"]) else {
                 return nil
             }
             return forward.applyOptions(keys) ? forward : nil
         case (nil, let layers?):
-            for key in ["activations", "tensors", "output"] where keys[key] != nil {
+            for key in ["activations", "tensors", "output", "batch_norm_eps"] where keys[key] != nil {
                 keys[key]?.report("\(key) goes with a model file; inline layers give their own activation")
             }
             guard var forward = inlineModel(layers, context: context) else { return nil }

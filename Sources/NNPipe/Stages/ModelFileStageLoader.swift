@@ -1,18 +1,26 @@
 /// The forward stage's model-file keys: `model` (npz, safetensors, ONNX or JSON, told apart by
 /// their bytes), `activations` (one per layer, for npz and safetensors), `tensors` (which
-/// tensors make each layer, for files whose names follow no convention) and `output` (which
-/// output of an ONNX graph with several to run).
+/// tensors make each layer, for files whose names follow no convention), `output` (which
+/// output of an ONNX graph with several to run) and `batch_norm_eps` (the `eps` of the
+/// `BatchNorm1d`s of a `state_dict`, which does not record it).
 extension LoadContext {
     /// A model file (npz, safetensors, ONNX, JSON) with the stage's `activations` and `tensors`.
     func modelFile(_ path: String, cursor: YAMLCursor, activations: YAMLCursor?, tensors: YAMLCursor?,
-                   output: YAMLCursor? = nil) -> ForwardStage? {
+                   output: YAMLCursor? = nil, batchNormEpsilon: YAMLCursor? = nil) -> ForwardStage? {
         let chosenOutput = output.flatMap { $0.nonEmptyString() }
         if output != nil && chosenOutput == nil { return nil }
+        let epsilon = batchNormEpsilon.flatMap { $0.double() }
+        if batchNormEpsilon != nil && epsilon == nil { return nil }
+        if let epsilon, !(epsilon > 0) || !epsilon.isFinite {
+            batchNormEpsilon?.report("must be a positive number (BatchNorm1d's eps; PyTorch's default is 1e-5)")
+            return nil
+        }
         let chosen = activations.flatMap(activationList)
         let mapping = tensors.flatMap(tensorMapping)
         if activations != nil && chosen == nil || tensors != nil && mapping == nil { return nil }
         do throws(ModelError) {
-            let loaded = try ModelFile.loadNetwork(path: path, activations: chosen, mapping: mapping, output: chosenOutput)
+            let loaded = try ModelFile.loadNetwork(path: path, activations: chosen, mapping: mapping, output: chosenOutput,
+                                                   batchNormEpsilon: epsilon)
             // The model's external data is read as much as the model is: no output may replace it.
             for file in loaded.dataFiles { diagnostics.noteRead(file, role: "model's external data file", at: cursor) }
             var forward = ForwardStage(network: loaded.network, source: path)
@@ -26,6 +34,7 @@ extension LoadContext {
             case .activations?: (activations ?? cursor).report(error.problem)
             case .tensors?: (tensors ?? cursor).report(error.problem)
             case .output?: (output ?? cursor).report(error.problem)
+            case .batchNormEpsilon?: (batchNormEpsilon ?? cursor).report(error.problem)
             case nil: cursor.report("cannot load the model: \(error.message)", status: .config)
             }
         }

@@ -6,6 +6,11 @@
 /// and `s = bias - running_mean · a`; after a dense layer `x W + b` that is the dense layer
 /// `x (W·a) + (b·a + s)`, column by column. `num_batches_tracked` (an I64 counter) only matters
 /// in training and is not read.
+///
+/// A `state_dict` does not record `eps`, and a wrong one gives wrong numbers (`eps=1e-3` folded
+/// as 1e-5 is off by 2e-3), so it is never assumed: the forward stage gives it
+/// (`batch_norm_eps:`, or `eps:` on a `tensors:` entry), or the file is refused with the line
+/// to add (``epsilonMissing(_:onEntry:)``).
 struct BatchNormFold {
     /// The module's prefix (`net.1`).
     var prefix: String
@@ -16,8 +21,17 @@ struct BatchNormFold {
     /// The tensors read, for `nnpipe inspect`.
     var tensors: [String]
 
-    /// PyTorch's default `eps`.
-    static let defaultEpsilon = 1e-5
+    /// PyTorch's default `eps`, for messages only: it is never assumed.
+    static let pytorchDefaultEpsilon = "1e-5"
+
+    /// The refusal for batch norms `prefixes` folded without an `eps`; `onEntry` when they were
+    /// named by a `tensors:` entry (whose `eps:` also gives it).
+    static func epsilonMissing(_ prefixes: [String], onEntry: Bool) -> ModelError {
+        let names = prefixes.map { "'\($0)'" }.joined(separator: ", ")
+        let entry = onEntry ? ", or eps: on its tensors: entry" : ""
+        let (noun, verb) = prefixes.count == 1 ? ("batch norm", "is") : ("batch norms", "are")
+        return ModelError("\(noun) \(names) \(verb) folded into the layer before with its eps, which a state_dict does not record; give the eps the model was built with (BatchNorm1d(eps=...); PyTorch's default is \(pytorchDefaultEpsilon)) in the forward stage: batch_norm_eps: \(pytorchDefaultEpsilon)\(entry) (on the command line: --set forward.batch_norm_eps=\(pytorchDefaultEpsilon))")
+    }
 
     /// The suffixes of a batch norm's tensors in a `state_dict`.
     static let statisticSuffixes = [".running_mean", ".running_var", ".num_batches_tracked"]
@@ -54,7 +68,7 @@ struct BatchNormFold {
     }
 
     /// `layer` followed by this batch norm, as one dense layer.
-    func folded(into layer: FileLayer, epsilon: Double = defaultEpsilon) throws(ModelError) -> FileLayer {
+    func folded(into layer: FileLayer, epsilon: Double) throws(ModelError) -> FileLayer {
         guard mean.count == layer.units else {
             throw ModelError("batch norm '\(prefix)' normalizes \(mean.count) features but layer '\(layer.name ?? "?")' before it gives \(layer.units) units")
         }

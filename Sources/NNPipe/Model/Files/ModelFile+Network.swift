@@ -20,25 +20,31 @@ extension ModelFile {
     /// (ONNX only). A problem with what the stage asks of the file names the stage's key in
     /// ``ModelError/stageKey``.
     public static func loadNetwork(path: String, activations: [Activation]?, mapping: [TensorMapping]?,
-                                   output: String?) throws(ModelError) -> Loaded {
+                                   output: String?, batchNormEpsilon: Double? = nil) throws(ModelError) -> Loaded {
         let file = try load(path: path, output: output)
         if file.format != .onnx, output != nil {
             throw file.stageProblem(.output, "output: chooses among an ONNX graph's outputs; the model (\(file.format.rawValue)) has one")
         }
         try file.refuseActivations(activations)
-        let ordered = try file.orderedLayers(mapping: mapping)
+        if file.definedLayers != nil, batchNormEpsilon != nil {
+            throw file.stageProblem(.batchNormEpsilon, "the model (\(file.format.rawValue)) gives its own batch norms' eps; batch_norm_eps is for npz and safetensors files")
+        }
+        let ordered = try file.orderedLayers(mapping: mapping, batchNormEpsilon: batchNormEpsilon)
         return Loaded(network: try file.network(of: ordered.layers, activations: activations), order: ordered.order,
                       inputSteps: file.inputSteps, dataFiles: file.dataFiles)
     }
 
     /// The dense layers, in order, with shapes checked to chain: the file's own (ONNX, JSON),
     /// or found from the tensor names or `mapping` (npz, safetensors).
-    public func layers(mapping: [TensorMapping]? = nil) throws(ModelError) -> [FileLayer] {
-        try orderedLayers(mapping: mapping).layers
+    public func layers(mapping: [TensorMapping]? = nil, batchNormEpsilon: Double? = nil) throws(ModelError) -> [FileLayer] {
+        try orderedLayers(mapping: mapping, batchNormEpsilon: batchNormEpsilon).layers
     }
 
-    /// ``layers(mapping:)`` with how their order was decided (``LayerOrder``).
-    public func orderedLayers(mapping: [TensorMapping]? = nil) throws(ModelError) -> ModelLayers {
+    /// ``layers(mapping:batchNormEpsilon:)`` with how their order was decided (``LayerOrder``).
+    /// `batchNormEpsilon` is the forward stage's `batch_norm_eps`: the `eps` of the batch norms
+    /// of an npz or safetensors `state_dict`, which do not record it; without it (and without
+    /// `eps:` on a `tensors:` entry) a file with batch norms is refused.
+    public func orderedLayers(mapping: [TensorMapping]? = nil, batchNormEpsilon: Double? = nil) throws(ModelError) -> ModelLayers {
         if definedLayers != nil, mapping != nil {
             throw stageProblem(.tensors, "the model (\(format.rawValue)) gives its own layers; tensors: is for npz and safetensors files")
         }
@@ -48,7 +54,7 @@ extension ModelFile {
             found = ModelLayers(layers: definedLayers, order: format == .onnx ? .graph : .file)
         } else {
             do {
-                found = try TensorLayers.layers(tensors, mapping: mapping)
+                found = try TensorLayers.layers(tensors, mapping: mapping, batchNormEpsilon: batchNormEpsilon)
             } catch {
                 throw error.located(in: name)
             }
@@ -96,7 +102,7 @@ extension ModelFile {
     }
 
     /// A problem with what the forward stage's `key` asks of this file.
-    private func stageProblem(_ key: ModelError.StageKey, _ problem: String) -> ModelError {
+    func stageProblem(_ key: ModelError.StageKey, _ problem: String) -> ModelError {
         var error = ModelError(file: name, problem: problem)
         error.stageKey = key
         return error

@@ -3,7 +3,9 @@ import Glibc
 /// Activations as ONNX graphs spell them: one operator (`Relu`, `Gelu`, …), or a run of
 /// elementwise nodes that exporters write for an activation the opset lacks: GELU below opset 20
 /// (`Div/Erf/Add/Mul/Mul`, or `Mul/Pow/Tanh/…` for the tanh form), SiLU (`Sigmoid` then `Mul`),
-/// and the dynamo exporter's Softplus (`Softplus`, `Greater` than 20, `Where`).
+/// and the dynamo exporter's Softplus (`Softplus`, `Greater` than 20, `Where`: PyTorch's
+/// `softplus`, with its threshold). The `Softplus` operator alone is `log(1 + e^x)` at every x
+/// (`softplus_exact`), as the ONNX specification and onnxruntime define it, whoever wrote it.
 ///
 /// A run is recognised by what it computes, not by the order of its nodes: it is evaluated at
 /// probe points from -40 to 40 (both sides of Softplus' threshold of 20 included) and compared
@@ -16,14 +18,15 @@ enum OnnxActivationPattern {
                                            "GreaterOrEqual", "LessOrEqual", "Where", "Reciprocal", "Max", "Min"]
 
     /// Activations a run of several nodes may compute.
-    static let candidates: [Activation] = [.gelu, .geluTanh, .silu, .softplus, .sigmoid, .tanh, .relu, .elu(alpha: 1)]
+    static let candidates: [Activation] = [.gelu, .geluTanh, .silu, .softplus, .softplusExact, .sigmoid, .tanh, .relu, .elu(alpha: 1)]
 
-    /// The activation one operator applies, or nil when it is not one.
-    static func single(_ node: OnnxModel.Node) throws(ModelError) -> Activation? {
+    /// The activation one operator applies, or nil when it is not one; `doubleGraph` says how
+    /// its float attributes are read (``OnnxModel/Node/float(_:default:doubleGraph:)``).
+    static func single(_ node: OnnxModel.Node, doubleGraph: Bool) throws(ModelError) -> Activation? {
         switch node.opType {
         case "Relu": return .relu
         case "Tanh": return .tanh
-        case "Softplus": return .softplus
+        case "Softplus": return .softplusExact
         case "Sigmoid": return .sigmoid
         case "Softmax", "LogSoftmax":
             let axis = node.attribute("axis")?.int ?? -1
@@ -31,8 +34,8 @@ enum OnnxActivationPattern {
                 throw ModelError("\(node.label) has axis=\(axis); nnpipe applies \(node.opType) over each row (axis -1 or 1)")
             }
             return node.opType == "Softmax" ? .softmax : .logSoftmax
-        case "LeakyRelu": return .leakyRelu(slope: node.attribute("alpha")?.float ?? 0.01)
-        case "Elu": return .elu(alpha: node.attribute("alpha")?.float ?? 1)
+        case "LeakyRelu": return .leakyRelu(slope: node.float("alpha", default: 0.01, doubleGraph: doubleGraph))
+        case "Elu": return .elu(alpha: node.float("alpha", default: 1, doubleGraph: doubleGraph))
         case "Gelu":
             switch node.attribute("approximate")?.string ?? "none" {
             case "none": return .gelu
@@ -44,9 +47,10 @@ enum OnnxActivationPattern {
     }
 
     /// The activation the elementwise `run` computes from `input`, or a problem naming its nodes.
-    static func recognise(_ run: [OnnxModel.Node], input: String, constants: inout OnnxConstants) throws(ModelError) -> Activation {
+    static func recognise(_ run: [OnnxModel.Node], input: String, constants: inout OnnxConstants,
+                          doubleGraph: Bool) throws(ModelError) -> Activation {
         if run.count == 1 {
-            guard let activation = try single(run[0]) else { throw OnnxOperatorHints.refusal(run[0]) }
+            guard let activation = try single(run[0], doubleGraph: doubleGraph) else { throw OnnxOperatorHints.refusal(run[0]) }
             return activation
         }
         let points: [Double] = [-40, -25, -20.5, -12, -7.5, -4, -3, -2.25, -1.5, -1, -0.75, -0.5, -0.25, -0.1, -1e-3, 0,
@@ -106,7 +110,7 @@ enum OnnxActivationPattern {
         case "Sigmoid": return unary { Activation.sigmoid($0) }
         case "Exp": return unary { exp($0) }
         case "Log": return unary { log($0) }
-        case "Softplus": return unary { log1p(exp($0)) }
+        case "Softplus": return unary { ($0 > 0 ? $0 : 0) + log1p(exp(-abs($0))) }
         case "Neg": return unary { -$0 }
         case "Abs": return unary { abs($0) }
         case "Relu": return unary { $0 < 0 ? 0 : $0 }

@@ -43,8 +43,8 @@ extension OnnxChainBuilder {
     }
 
     /// `layer` with BatchNormalization `node` folded into it.
-    static func folded(_ layer: FileLayer, by node: OnnxModel.Node, current: String, constants: inout OnnxConstants)
-        throws(ModelError) -> FileLayer
+    static func folded(_ layer: FileLayer, by node: OnnxModel.Node, current: String, constants: inout OnnxConstants,
+                       doubleGraph: Bool) throws(ModelError) -> FileLayer
     {
         var layer = layer
         guard node.inputs.count == 5, node.inputs[0] == current else {
@@ -61,9 +61,8 @@ extension OnnxChainBuilder {
             }
             parameters.append(tensor.values)
         }
-        // ONNX stores epsilon as float32; the exporter's value is the shortest decimal that rounds to it (1e-05).
-        let stored = Float(node.attribute("epsilon")?.float ?? 1e-5)
-        let epsilon = Double(stored.description) ?? Double(stored)
+        // ONNX stores epsilon as float32; a float64 graph's exporter wrote the shortest decimal that rounds to it (1e-05).
+        let epsilon = node.float("epsilon", default: 1e-5, doubleGraph: doubleGraph)
         let (gamma, beta, mean, variance) = (parameters[0], parameters[1], parameters[2], parameters[3])
         for u in 0..<layer.units {
             let factor = gamma[u] / (variance[u] + epsilon).squareRoot()

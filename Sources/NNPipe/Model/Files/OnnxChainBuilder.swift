@@ -17,6 +17,9 @@ import Foundation
 struct OnnxChainBuilder {
     let nodes: [OnnxModel.Node]
     var constants: OnnxConstants
+    /// Whether the graph's input is DOUBLE: its float attributes are then read as the decimals
+    /// the exporter rounded to float32 (``OnnxModel/Node/float(_:default:doubleGraph:)``).
+    let doubleGraph: Bool
     private var current: String
     private var steps: [InputStep] = []
     private var layers: [FileLayer] = []
@@ -28,8 +31,9 @@ struct OnnxChainBuilder {
     /// Which nodes read each value.
     private var readers: [String: [Int]] = [:]
 
-    init(nodes: [OnnxModel.Node], input: String, constants: OnnxConstants) {
+    init(nodes: [OnnxModel.Node], input: String, constants: OnnxConstants, doubleGraph: Bool) {
         self.nodes = nodes
+        self.doubleGraph = doubleGraph
         self.current = input
         self.constants = constants
         for (index, node) in nodes.enumerated() {
@@ -105,7 +109,9 @@ struct OnnxChainBuilder {
         case "Add" where open != nil && open?.biasTensor == nil && node.inputs.count == 2:
             try addBias(node)
         case "BatchNormalization" where open != nil:
-            if let layer = open { open = try Self.folded(layer, by: node, current: current, constants: &constants) }
+            if let layer = open {
+                open = try Self.folded(layer, by: node, current: current, constants: &constants, doubleGraph: doubleGraph)
+            }
         case "Identity", "Dropout":
             break
         case "ZipMap":
@@ -145,7 +151,8 @@ struct OnnxChainBuilder {
         }
         let bias = node.inputs.count > 2 && !node.inputs[2].isEmpty ? try constants.tensor(node.inputs[2], for: node) : nil
         return try FileLayer.from(weights: weights, bias: bias, transpose: (node.attribute("transB")?.int ?? 0) != 0, name: name,
-                                  scale: node.attribute("alpha")?.float ?? 1, biasScale: node.attribute("beta")?.float ?? 1)
+                                  scale: node.float("alpha", default: 1, doubleGraph: doubleGraph),
+                                  biasScale: node.float("beta", default: 1, doubleGraph: doubleGraph))
     }
 
     private mutating func addBias(_ node: OnnxModel.Node) throws(ModelError) {
@@ -161,7 +168,7 @@ struct OnnxChainBuilder {
     /// An activation: one operator, the `[1-p, p]` pattern, or a run of elementwise nodes.
     private mutating func activation(_ node: OnnxModel.Node) throws(ModelError) {
         let isElementwise = OnnxActivationPattern.elementwise.contains(node.opType)
-        let single = try OnnxActivationPattern.single(node)
+        let single = try OnnxActivationPattern.single(node, doubleGraph: doubleGraph)
         guard isElementwise || single != nil else { throw OnnxOperatorHints.refusal(node) }
         guard let layer = open else {
             throw ModelError("\(node.label) does not follow a Gemm or MatMul layer; nnpipe layers have one activation each")
@@ -204,7 +211,7 @@ struct OnnxChainBuilder {
         if values.subtracting([last.outputs[0]]).contains(where: { value in (readers[value] ?? []).contains { !runIndices.contains($0) } }) {
             throw ModelError("\(last.label): the values between '\(current)' and '\(last.outputs[0])' are read by nodes outside an activation; nnpipe runs graphs that are one chain of layers")
         }
-        close(try OnnxActivationPattern.recognise(run, input: current, constants: &constants))
+        close(try OnnxActivationPattern.recognise(run, input: current, constants: &constants, doubleGraph: doubleGraph))
         current = run[run.count - 1].outputs[0]
     }
 

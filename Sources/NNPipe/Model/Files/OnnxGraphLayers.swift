@@ -37,7 +37,8 @@ enum OnnxGraphLayers {
             let names = sources.sorted().joined(separator: ", ")
             throw ModelError("output '\(output)' depends on \(sources.count) graph inputs (\(names.isEmpty ? "none" : names)) besides its weights; nnpipe runs graphs with one input")
         }
-        var builder = OnnxChainBuilder(nodes: nodes, input: input, constants: constants)
+        var builder = OnnxChainBuilder(nodes: nodes, input: input, constants: constants,
+                                       doubleGraph: model.inputTypes[input] == OnnxModel.doubleType)
         let result = try builder.build(output: output)
         constants = builder.constants
         return Result(steps: result.steps, layers: result.layers, used: builder.constants.used)

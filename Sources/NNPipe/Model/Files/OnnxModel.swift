@@ -2,7 +2,8 @@
 /// ``ProtobufReader`` (field numbers from onnx.proto):
 ///
 /// - `ModelProto`: graph = 7, opset_import = 8 (`OperatorSetIdProto`: domain = 1, version = 2)
-/// - `GraphProto`: node = 1, name = 2, initializer = 5, input = 11, output = 12 (`ValueInfoProto`: name = 1)
+/// - `GraphProto`: node = 1, name = 2, initializer = 5, input = 11, output = 12 (`ValueInfoProto`:
+///   name = 1, type = 2; `TypeProto`: tensor_type = 1; `TypeProto.Tensor`: elem_type = 1)
 /// - `NodeProto`: input = 1, output = 2, name = 3, op_type = 4, attribute = 5, domain = 7
 /// - `AttributeProto`: name = 1, f = 2, i = 3, s = 4, t = 5, floats = 7, ints = 8, type = 20
 /// - `TensorProto`: see ``OnnxTensor``, which keeps where each tensor's data is and decodes it
@@ -18,6 +19,14 @@ struct OnnxModel {
         var tensor: OnnxTensor?
         var ints: [Int64] = []
         var floats: [Double] = []
+
+        /// The shortest decimal that rounds to `stored` (0.2 for 0.2f, 1e-05 for 1e-5f): the
+        /// double an exporter wrote as this float32. Every float attribute of a float64 graph is
+        /// read through here.
+        static func exporterDecimal(_ stored: Float) -> Double {
+            // Float.description is the shortest text that reads back to the same float32.
+            Double(stored.description) ?? Double(stored)
+        }
     }
 
     struct Node {
@@ -32,12 +41,26 @@ struct OnnxModel {
         var label: String = ""
 
         func attribute(_ name: String) -> Attribute? { attributes.first { $0.name == name } }
+
+        /// The FLOAT attribute `name` as the framework computed with it, or `fallback` when the
+        /// node has none. ONNX stores float attributes as float32 (LeakyRelu's alpha 0.2 is kept
+        /// as 0.20000000298023224): a float32 graph computed with that float32 itself; a float64
+        /// graph's framework computed with a double that the exporter rounded to float32, which
+        /// is the shortest decimal that rounds to the stored value (``Attribute/exporterDecimal(_:)``).
+        func float(_ name: String, default fallback: Double, doubleGraph: Bool) -> Double {
+            guard let stored = attribute(name)?.float else { return fallback }
+            return doubleGraph ? Attribute.exporterDecimal(Float(stored)) : stored
+        }
     }
 
     var nodes: [Node] = []
     var initializers: [OnnxTensor] = []
     var inputs: [String] = []
     var outputs: [String] = []
+    /// `TensorProto.DataType` DOUBLE.
+    static let doubleType: Int64 = 11
+    /// The element type (`TensorProto.DataType`: 1 FLOAT, 11 DOUBLE) of each graph input that declares one.
+    var inputTypes: [String: Int64] = [:]
     /// The default-domain operator set version, when the file gives one.
     var opsetVersion: Int64?
 
@@ -85,16 +108,44 @@ struct OnnxModel {
             case (11, .lengthDelimited), (12, .lengthDelimited):
                 var message = try reader.message("ValueInfoProto")
                 var name = ""
+                var elementType: Int64?
                 while let (field, fieldType) = try message.nextField() {
-                    if field == 1, fieldType == .lengthDelimited { name = try message.string() } else { try message.skip(fieldType) }
+                    switch (field, fieldType) {
+                    case (1, .lengthDelimited): name = try message.string()
+                    case (2, .lengthDelimited):
+                        var type = try message.message("TypeProto")
+                        elementType = try Self.tensorElementType(&type)
+                    default: try message.skip(fieldType)
+                    }
                 }
-                if number == 11 { inputs.append(name) } else { outputs.append(name) }
+                if number == 11 {
+                    inputs.append(name)
+                    if let elementType { inputTypes[name] = elementType }
+                } else {
+                    outputs.append(name)
+                }
             case (15, _):
                 throw ModelError("the ONNX graph has sparse initializers, which nnpipe does not read")
             default:
                 try reader.skip(type)
             }
         }
+    }
+
+    /// The `elem_type` of a `TypeProto` that is a tensor type, or nil.
+    private static func tensorElementType(_ reader: inout ProtobufReader) throws(ModelError) -> Int64? {
+        var elementType: Int64?
+        while let (number, type) = try reader.nextField() {
+            guard number == 1, type == .lengthDelimited else {
+                try reader.skip(type)
+                continue
+            }
+            var tensor = try reader.message("TypeProto.Tensor")
+            while let (field, fieldType) = try tensor.nextField() {
+                if field == 1, fieldType == .varint { elementType = try tensor.int64() } else { try tensor.skip(fieldType) }
+            }
+        }
+        return elementType
     }
 
     private static func readNode(_ reader: inout ProtobufReader) throws(ModelError) -> Node {

@@ -6,7 +6,7 @@ public struct TensorMapping: Sendable {
     public var transpose: Bool
     /// The prefix of a `BatchNorm1d` right after the layer (`bn1`), folded into it.
     public var batchNorm: String?
-    /// That batch norm's `eps` (PyTorch's default 1e-5 when nil).
+    /// That batch norm's `eps` (the forward stage's `batch_norm_eps` when nil).
     public var epsilon: Double?
 
     public init(weights: String, bias: String?, transpose: Bool, batchNorm: String? = nil, epsilon: Double? = nil) {
@@ -38,17 +38,22 @@ public struct TensorMapping: Sendable {
 /// `input_layer`, `hidden`, `output` over square layers give neither, and are refused with a
 /// `tensors:` block to paste: sorting them by name would run them in the wrong order silently.
 enum TensorLayers {
-    static func layers(_ tensors: [Tensor], mapping: [TensorMapping]?) throws(ModelError) -> ModelLayers {
+    static func layers(_ tensors: [Tensor], mapping: [TensorMapping]?, batchNormEpsilon: Double? = nil) throws(ModelError) -> ModelLayers {
         var byName: [String: Tensor] = [:]
         for tensor in tensors { byName[tensor.name] = tensor }
-        if let mapping { return ModelLayers(layers: try mapped(mapping, byName: byName, tensors: tensors), order: .listed) }
+        if let mapping {
+            return ModelLayers(layers: try mapped(mapping, byName: byName, tensors: tensors, batchNormEpsilon: batchNormEpsilon), order: .listed)
+        }
         if let layers = try numpyStyle(tensors, byName: byName) { return layers }
-        if let layers = try pytorchStyle(tensors, byName: byName) { return layers }
+        if let layers = try pytorchStyle(tensors, byName: byName, batchNormEpsilon: batchNormEpsilon) { return layers }
         let names = tensors.map { "'\($0.name)' \($0.dtype) \($0.shapeText)" }.joined(separator: ", ")
-        throw ModelError("cannot tell the layers from the tensor names (\(names)); name them W0, b0, W1, … (inputs × units) or fc1.weight, fc1.bias, … (units × inputs), or list them in the forward stage's tensors: [{weights: NAME, bias: NAME, transpose: BOOL}, …]")
+        var text = "cannot tell the layers from the tensor names (\(names)); name them W0, b0, W1, … (inputs × units) or fc1.weight, fc1.bias, … (units × inputs), or list them in the forward stage's tensors: [{weights: NAME, bias: NAME, transpose: BOOL}, …]"
+        if let route = normalizationRoute(tensors) { text += "; " + route }
+        throw ModelError(text)
     }
 
-    private static func mapped(_ mapping: [TensorMapping], byName: [String: Tensor], tensors: [Tensor]) throws(ModelError) -> [FileLayer] {
+    private static func mapped(_ mapping: [TensorMapping], byName: [String: Tensor], tensors: [Tensor],
+                               batchNormEpsilon: Double?) throws(ModelError) -> [FileLayer] {
         func tensor(_ name: String) throws(ModelError) -> Tensor {
             guard let tensor = byName[name] else {
                 let names = tensors.map(\.name).joined(separator: ", ")
@@ -63,8 +68,8 @@ enum TensorLayers {
             if let name = entry.bias { bias = try tensor(name) } else { bias = nil }
             var layer = try FileLayer.from(weights: weights, bias: bias, transpose: entry.transpose, name: entry.weights)
             if let prefix = entry.batchNorm {
-                layer = try BatchNormFold.read(prefix: prefix, byName: byName)
-                    .folded(into: layer, epsilon: entry.epsilon ?? BatchNormFold.defaultEpsilon)
+                guard let epsilon = entry.epsilon ?? batchNormEpsilon else { throw BatchNormFold.epsilonMissing([prefix], onEntry: true) }
+                layer = try BatchNormFold.read(prefix: prefix, byName: byName).folded(into: layer, epsilon: epsilon)
             }
             layers.append(layer)
         }
@@ -113,7 +118,7 @@ enum TensorLayers {
     }
 
     /// `PREFIX.weight`/`PREFIX.bias` names, or nil when some tensor does not follow them.
-    private static func pytorchStyle(_ tensors: [Tensor], byName: [String: Tensor]) throws(ModelError) -> ModelLayers? {
+    private static func pytorchStyle(_ tensors: [Tensor], byName: [String: Tensor], batchNormEpsilon: Double?) throws(ModelError) -> ModelLayers? {
         var prefixes: [String] = [], norms: [String] = []
         for tensor in tensors {
             if let suffix = BatchNormFold.statisticSuffixes.first(where: { tensor.name.hasSuffix($0) }) {
@@ -137,7 +142,7 @@ enum TensorLayers {
             layers.append(try FileLayer.from(weights: weights, bias: byName[prefix + ".bias"], transpose: true, name: prefix))
         }
         if layers.isEmpty { return nil }
-        if !norms.isEmpty { return try BatchNormPairing.fold(layers, norms: norms, byName: byName) }
+        if !norms.isEmpty { return try BatchNormPairing.fold(layers, norms: norms, byName: byName, epsilon: batchNormEpsilon) }
         if layers.count == 1 { return ModelLayers(layers: layers, order: .single) }
         if let order = LayerNumbering.order(prefixes) {
             let ordered = order.map { layers[$0] }
@@ -151,6 +156,22 @@ enum TensorLayers {
         case .tooMany: why = "\(layers.count) layers are too many to order by shape (at most \(ShapeChain.maxLayers))"
         }
         throw unordered(layers, why: why, byName: byName)
+    }
+
+    /// For a file with a module's normalization buffers (`PREFIX.mean` and `PREFIX.std`, as a
+    /// `register_buffer` of an input normalization writes them), the route that keeps them: a
+    /// scale stage at the module's place, since listing only the layers in `tensors:` would
+    /// drop the normalization. nil when there are none.
+    static func normalizationRoute(_ tensors: [Tensor]) -> String? {
+        let names = Set(tensors.map(\.name))
+        guard let mean = tensors.first(where: { tensor in
+            tensor.shape.count == 1 && (tensor.name == "mean" || tensor.name.hasSuffix(".mean"))
+                && names.contains(String(tensor.name.dropLast(4)) + "std")
+        })?.name else { return nil }
+        let std = String(mean.dropLast(4)) + "std"
+        return "the tensors '\(mean)' and '\(std)' are not a layer's, and listing only the layers drops them: if the model computes (x - \(mean)) / \(std) before its first layer, run that as a scale stage before the forward stage, - scale: {file: norm.json}, with norm.json written by: "
+            + #"python3 -c 'import json; from safetensors.torch import load_file; t = load_file("MODEL.safetensors"); json.dump({"mean": t["\#(mean)"].tolist(), "scale": t["\#(std)"].tolist()}, open("norm.json", "w"))'"#
+            + " (after an activation: split the forward stage there, with the scale stage between the two), and list the layers in tensors:"
     }
 
     /// The refusal when neither the names nor the shapes give the order: the layers found and a
