@@ -243,6 +243,19 @@ import Testing
         #expect(try dir.read("out.csv") == dir.read("ref.csv"))
     }
 
+    @Test("a resume on another matrix kernel (NNPIPE_BLAS=none after OpenBLAS) is refused: the bytes would mix",
+          .enabled(if: dlopen("libopenblas.so.0", RTLD_NOW | RTLD_LOCAL) != nil))
+    func anotherMatrixKernelIsRefused() throws {
+        let dir = try Self.makeFolder()
+        try Self.runKilled(after: 30, dir, ["run", "p.yaml"])
+        let refused = try dir.bounded(["run", "p.yaml", "--resume"], environment: ["NNPIPE_BLAS": "none"])
+        #expect(refused.status == 78, "\(refused.stderr)")
+        #expect(refused.stderr.contains("out.csv: cannot resume: the matrix kernel changed"), "\(refused.stderr)")
+        let resumed = try dir.bounded(["run", "p.yaml", "--resume"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("resum"), "\(resumed.stderr)")
+    }
+
     @Test func resumeWithNothingToResumeStartsFromTheBeginning() throws {
         let dir = try Self.makeFolder()
         let result = try dir.bounded(["run", "p.yaml", "--resume"])

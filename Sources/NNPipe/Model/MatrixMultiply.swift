@@ -45,6 +45,13 @@ public enum MatrixMultiply {
     /// Whether wide layers run on OpenBLAS in this process.
     public static var usesBLAS: Bool { dgemm != nil }
 
+    /// Which kernel wide layers run on, for a run's identity: `openblas-FAMILY` (the
+    /// `OPENBLAS_CORETYPE` it runs with) or `own`.
+    static var kernelName: String {
+        guard usesBLAS else { return "own" }
+        return "openblas-" + (ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "auto")
+    }
+
     private static let rowMajor: Int32 = 101, noTranspose: Int32 = 111
 
     /// `y = x · w` for rows × inputs `x` and inputs × units `w`, all row-major.

@@ -25,6 +25,9 @@ struct RunIdentity: Equatable {
         parts = lines.map { Part(kind: "setting", name: $0.0, value: $0.1) }
         // Another build may write other bytes (number text, gzip members) for the same settings.
         parts.append(Part(kind: "nnpipe", name: "version", value: NNPipeVersion.current))
+        // OpenBLAS and nnpipe's own kernel round a product's sums differently (last digits): a
+        // resumed output must not mix their bytes.
+        parts.append(Part(kind: "kernel", name: "matrix", value: MatrixMultiply.kernelName))
         for file in config.filesRead where file.role != "pipeline file" {
             parts.append(Part(kind: file.role.replacingOccurrences(of: " ", with: "_"), name: file.path,
                               value: Self.fileSummary(file.path, hashing: .max, withTime: false)))
@@ -73,6 +76,7 @@ struct RunIdentity: Equatable {
         case "setting": return "the setting \(part.name) changed"
         case "input": return added ? "input \(part.name) was not read by that run" : "input \(part.name) changed (its size, modification time or first MiB)"
         case "inputs": return "the inputs or their order changed"
+        case "kernel": return "the matrix kernel changed (OpenBLAS installed, removed or turned off with NNPIPE_BLAS, or another OPENBLAS_CORETYPE): its products differ in the last digits"
         default: return "the \(part.kind.replacingOccurrences(of: "_", with: " ")) \(part.name) changed"
         }
     }
