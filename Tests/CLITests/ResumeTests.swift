@@ -247,6 +247,13 @@ import Testing
           .enabled(if: dlopen("libopenblas.so.0", RTLD_NOW | RTLD_LOCAL) != nil))
     func anotherMatrixKernelIsRefused() throws {
         let dir = try Self.makeFolder()
+        // A 2-128-1 network: its 2 x 128 and 128 x 1 layers are wide enough for OpenBLAS.
+        let first = (0..<2).map { i in "[" + (0..<128).map { j in "\(Double((i * 128 + j) % 7 - 3) / 8)" }.joined(separator: ", ") + "]" }
+        let second = (0..<128).map { j in "[\(Double(j % 5 - 2) / 16)]" }
+        try dir.write("m.json", """
+            {"layers": [{"weights": [\(first.joined(separator: ", "))], "bias": \(Array(repeating: 0.5, count: 128)), "activation": "relu"},
+                        {"weights": [\(second.joined(separator: ", "))], "bias": [0.25], "activation": "identity"}]}
+            """)
         try Self.runKilled(after: 30, dir, ["run", "p.yaml"])
         let refused = try dir.bounded(["run", "p.yaml", "--resume"], environment: ["NNPIPE_BLAS": "none"])
         #expect(refused.status == 78, "\(refused.stderr)")

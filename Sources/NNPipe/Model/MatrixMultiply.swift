@@ -45,6 +45,9 @@ public enum MatrixMultiply {
     /// Whether wide layers run on OpenBLAS in this process.
     public static var usesBLAS: Bool { dgemm != nil }
 
+    /// Whether `layer` is wide enough for OpenBLAS (when it is installed).
+    static func goesToBLAS(_ layer: DenseLayer) -> Bool { layer.inputs * layer.units >= blasThreshold }
+
     /// Which kernel wide layers run on, for a run's identity: `openblas-FAMILY` (the
     /// `OPENBLAS_CORETYPE` it runs with) or `own`.
     static var kernelName: String {

@@ -27,7 +27,10 @@ struct RunIdentity: Equatable {
         parts.append(Part(kind: "nnpipe", name: "version", value: NNPipeVersion.current))
         // OpenBLAS and nnpipe's own kernel round a product's sums differently (last digits): a
         // resumed output must not mix their bytes.
-        parts.append(Part(kind: "kernel", name: "matrix", value: MatrixMultiply.kernelName))
+        let wide = config.stages.stages.contains { stage in
+            (stage as? ForwardStage)?.network.layers.contains(where: MatrixMultiply.goesToBLAS) ?? false
+        }
+        parts.append(Part(kind: "kernel", name: "matrix", value: wide ? MatrixMultiply.kernelName : "own"))
         for file in config.filesRead where file.role != "pipeline file" {
             parts.append(Part(kind: file.role.replacingOccurrences(of: " ", with: "_"), name: file.path,
                               value: Self.fileSummary(file.path, hashing: .max, withTime: false)))
