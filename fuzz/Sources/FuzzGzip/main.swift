@@ -35,16 +35,18 @@ func inflate(_ make: () throws -> ByteSource) -> Outcome {
 }
 
 /// libFuzzer entry point: the first byte picks the read size of the compressed input, the rest
-/// is a gzip stream inflated by zlib (``GzipReader``) and, when built with it, by ISA-L
-/// (``IsalGzipReader``). The two must agree: the same bytes, or both a typed error.
+/// is a gzip stream inflated by ``GzipReader`` over zlib (``ZlibDecoder``) and, when built with
+/// it, over ISA-L (``IsalDecoder``). The two must agree: the same bytes, or both a typed error.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 0 else { return 0 }
     let read = readSize(selector: data[0])
     let input = Array(UnsafeBufferPointer(start: data + 1, count: size - 1))
-    let zlib = inflate { try GzipReader(source: MemorySource(input, readSize: read), name: "in.csv.gz") }
+    let zlib = inflate {
+        try GzipReader(source: MemorySource(input, readSize: read), name: "in.csv.gz", decoder: try ZlibDecoder(name: "in.csv.gz"))
+    }
     #if ISAL
-    let isal = inflate { IsalGzipReader(source: MemorySource(input, readSize: read), name: "in.csv.gz") }
+    let isal = inflate { GzipReader(source: MemorySource(input, readSize: read), name: "in.csv.gz", decoder: IsalDecoder()) }
     switch (zlib, isal) {
     case let (.bytes(a, aComplete), .bytes(b, bComplete)):
         if aComplete && bComplete { require(a == b, "zlib and ISA-L inflate to different bytes (\(a.count) and \(b.count))") }
