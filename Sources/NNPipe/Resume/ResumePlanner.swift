@@ -14,6 +14,9 @@ struct PartResume {
     /// Whether the killed run had already committed this output (a template run's earlier
     /// output): nothing is left to do for it.
     var alreadyCommitted = false
+    /// Whether a journal was there when the run began (a killed run of this output, which may
+    /// have committed the output and not yet its rejects file).
+    var foundJournal = false
 }
 
 /// Decides, before anything is opened, whether each output of a run starts afresh or continues a
@@ -40,6 +43,7 @@ enum ResumePlanner {
             return PartResume(journalPath: nil, identity: identity)
         }
         var plan = PartResume(journalPath: path, identity: identity)
+        plan.foundJournal = FileManager.default.fileExists(atPath: path)
         if let writer = ResumeJournal.writer(path), writer != getpid(), isRunning(writer) {
             // A live process writes this output now: leave its journal alone, keep none.
             if resume { throw ResumeRefused(file: name, problem: "another nnpipe (process \(writer)) is writing this output now") }
@@ -78,7 +82,8 @@ enum ResumePlanner {
         let rejectsThere = contents.rejectsTemporary.map { FileManager.default.fileExists(atPath: $0) } ?? (rejects == nil)
         if outputThere && rejectsThere {
             plan.adopted = contents
-        } else if last.done && !outputThere && isTemplate && committedFilesThere(output: target, rejects: part.rejects) {
+        } else if last.done && !outputThere && isTemplate
+                    && committedFilesThere(output: target, rejects: last.rowsRejected > 0 ? part.rejects : nil) {
             plan.adopted = contents
             plan.alreadyCommitted = true
         } else if last.done && !outputThere && isTemplate {
@@ -123,7 +128,8 @@ enum ResumePlanner {
     }
 
     /// Whether a committed output, and its own rejects file when it has one, are in place (a kill
-    /// between the two renames, or a user, may have left one missing).
+    /// between the two renames, or a user, may have left one missing). `rejects` is nil when the
+    /// output rejected no row: no rejects file is kept then.
     private static func committedFilesThere(output: String, rejects: RunLayout.Destination?) -> Bool {
         guard FileManager.default.fileExists(atPath: output) else { return false }
         guard let rejects, case .file(let rejectsTarget) = rejects.target else { return true }
