@@ -98,6 +98,7 @@ public final class PipelineRunner {
             metrics = layout.metrics
             let plans = try resumePlans(layout)
             defer { endJournals(plans) }
+            sweepLeftovers(layout)
             // A rejects file shared by several outputs takes each write under the registry's lock, so
             // a signal handler can cut it back to the outputs kept.
             let sharedRejects = try layout.sharedRejects.map {
@@ -145,6 +146,23 @@ public final class PipelineRunner {
         summary.succeeded = failure == nil
         summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         return RunOutcome(summary: summary, failure: failure, stats: stats, metrics: metrics)
+    }
+
+    /// Removes what killed runs left in the folders this run writes to (``TemporarySweeper``),
+    /// with a notice naming the files.
+    private func sweepLeftovers(_ layout: RunLayout) {
+        var folders: [String] = []
+        for destination in layout.destinations {
+            guard case .file(let target) = destination.target else { continue }
+            let folder = URL(fileURLWithPath: target).deletingLastPathComponent().path
+            if !folders.contains(folder) { folders.append(folder) }
+        }
+        let removed = TemporarySweeper.sweep(folders: folders)
+        guard !removed.isEmpty else { return }
+        let bytes = removed.reduce(0) { $0 + $1.bytes }
+        let size = bytes >= 1 << 20 ? "\(bytes >> 20) MiB" : "\(bytes) bytes"
+        notice?("removed \(removed.count == 1 ? "the temporary file of a killed nnpipe run" : "\(removed.count) temporary files of killed nnpipe runs") "
+            + "(older than an hour, no journal to resume them; \(size)): \(RunSummary.list(removed.map(\.path)))")
     }
 
     /// Whether a part's output (and its own rejects file) exist and are newer than its inputs and
