@@ -6,7 +6,7 @@
 #   make install SWIFT_BUILD_FLAGS=--disable-default-traits   # zlib only, no ISA-L
 #
 # The binary needs at run time only libc, libm, libstdc++, libgcc_s, libz, libcsv and (unless
-# built without it) libisal; OpenBLAS is loaded when present (see README.md, "Install").
+# built without it) libisal; OpenBLAS is loaded when present (see docs/development.md, "Building").
 
 PREFIX ?= /usr/local
 DESTDIR ?=

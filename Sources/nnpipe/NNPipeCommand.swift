@@ -21,7 +21,8 @@ struct NNPipeCommand: ParsableCommand {
               64   usage: a bad command-line option, or an option's path
                    that is another path of the run (an input, say)
               65   bad data: a bad row under the fail policy, max_errors
-                   exceeded, corrupt or truncated gzip or zstd, a bad header
+                   or max_error_rate exceeded, fewer rows than --min-rows,
+                   corrupt or truncated gzip or zstd, a bad header
               66   the input is missing or unreadable
               70   nnpipe failed internally (memory under ulimit -v)
               71   a thread or enough open files could not be had

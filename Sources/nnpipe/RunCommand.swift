@@ -44,8 +44,11 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("keep-going"), help: "With an output per input ({stem} in the output's name): after an input fails, go on with the next ones; the exit status is the first failure's.")
     var keepGoing = false
 
-    @Flag(name: .customLong("skip-existing"), help: "Skip an input whose output (and rejects file) exists and is newer than the input, the pipeline file and the files it reads.")
+    @Flag(name: .customLong("skip-existing"), help: "Skip an input whose output (and rejects file, when it rejected a row) exists and is newer than the input, the pipeline file and the files it reads.")
     var skipExisting = false
+
+    @Option(name: .customLong("min-rows"), help: ArgumentHelp("Fail (status 65, the output not written) when an output's inputs hold fewer rows than this; --min-rows 1 refuses an empty or header-only input.", valueName: "n"))
+    var minRows: Int?
 
     @Option(name: .customLong("wait-lock"), help: ArgumentHelp("When another nnpipe is writing the same output, wait up to this many seconds for it (default: 0, stop at once with status 75).", valueName: "seconds"))
     var waitLock: Double = 0
@@ -65,6 +68,9 @@ struct RunCommand: ParsableCommand {
         // NaN fails both comparisons: the range check refuses it with the infinities.
         if let progressInterval, !(progressInterval >= 0 && progressInterval <= Self.longestProgressInterval) {
             throw ValidationError("--progress-interval must be a number of seconds between 0 and 86400 (below 0.05: every 0.05)")
+        }
+        if let minRows, minRows < 0 {
+            throw ValidationError("--min-rows must be a number of rows, 0 or more")
         }
         if !(waitLock >= 0 && waitLock <= 7 * 86400) {
             throw ValidationError("--wait-lock must be a number of seconds between 0 and 604800 (a week)")
@@ -112,6 +118,7 @@ struct RunCommand: ParsableCommand {
         runner.waitLock = waitLock
         runner.keepGoing = keepGoing
         runner.skipExisting = skipExisting
+        runner.minRows = minRows
         let progressMode: ProgressLine.Mode = logging.format == .json ? .json : Terminal.standardError.isTerminal ? .terminal : .lines
         let progressLine = showProgress
             ? ProgressLine(progress: runner.progress, mode: progressMode, interval: progressInterval ?? (progressMode == .terminal ? 0.25 : 10))
@@ -130,7 +137,10 @@ struct RunCommand: ParsableCommand {
         }
         let brokenPipe = (failure as? OutputError)?.kind == .brokenPipe
         if !quiet && !brokenPipe { Terminal.message(summary.text, metadata: summary.metadata) }
-        if failure == nil { RunReport.warnAboutBadRows(summary, rejects: config.errors.rejectsPath) }
+        if failure == nil {
+            RunReport.warnAboutBadRows(summary, rejects: config.errors.rejectsPath)
+            RunReport.warnAboutEmptyInputs(summary)
+        }
         if hadoopCounters {
             // Hadoop reads these exact lines, whatever the log format.
             for line in summary.hadoopCounters { Terminal.standardError.writeLine(line) }

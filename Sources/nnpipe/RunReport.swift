@@ -25,6 +25,18 @@ enum RunReport {
     }
 }
 
+extension RunReport {
+    /// After a run that succeeded: one warning line when an output was written without a row
+    /// (its inputs held a header alone), shown even with `--quiet`, with the option that makes
+    /// it a failure.
+    static func warnAboutEmptyInputs(_ summary: RunSummary) {
+        guard !summary.outputsWithoutRows.isEmpty else { return }
+        Terminal.message("no rows read (a header alone): \(RunSummary.list(summary.outputsWithoutRows)) written without a row; "
+                         + "--min-rows 1 makes this a failure (status 65)", level: .warning,
+                         metadata: ["outputs_without_rows": .array(summary.outputsWithoutRows.map { .string($0) })])
+    }
+}
+
 extension RunSummary {
     /// The figures as log metadata (the JSON log format's `metadata` object).
     var metadata: Logger.Metadata {

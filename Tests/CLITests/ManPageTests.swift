@@ -3,7 +3,7 @@ import Testing
 
 /// The man pages in `man/`: groff reads them without a warning, they render every character,
 /// `nnpipe(1)` describes every option that `--help` lists, and its EXIT STATUS table lists the
-/// statuses the README and the code give.
+/// statuses the README, docs/operations.md and the code give.
 @Suite("Man pages")
 struct ManPageTests {
     static let pages = ["man/nnpipe.1", "man/nnpipe-pipeline.5"]
@@ -51,14 +51,15 @@ struct ManPageTests {
         return found
     }
 
-    @Test("EXIT STATUS lists the README's statuses and every status of the code")
+    @Test("EXIT STATUS lists the statuses of the README's short table, of docs/operations.md's full one, and of the code")
     func exitStatuses() throws {
         let man = Self.statuses(in: try Self.source("man/nnpipe.1"), from: ".Sh EXIT STATUS", to: ".Sh") { $0.hasPrefix(".It ") }
-        let readme = Self.statuses(in: try Self.source("README.md"), from: "### Exit statuses", to: "#") { line in
-            line.hasPrefix("| ") && line.dropFirst(2).first?.isNumber == true
-        }
+        let isRow: (Substring) -> Bool = { line in line.hasPrefix("| ") && line.dropFirst(2).first?.isNumber == true }
+        let readme = Self.statuses(in: try Self.source("README.md"), from: "### Exit statuses", to: "#", isEntry: isRow)
+        let operations = Self.statuses(in: try Self.source("docs/operations.md"), from: "## Exit statuses", to: "#", isEntry: isRow)
         #expect(man.count >= 14, "\(man.sorted())")
         #expect(man == readme, "man page \(man.sorted()) vs README \(readme.sorted())")
+        #expect(man == operations, "man page \(man.sorted()) vs docs/operations.md \(operations.sorted())")
         // The code's statuses: ExitStatus, 1 from `nnpipe test`, 128 + N for the signals handled.
         let code = try Self.source("Sources/NNPipe/Diagnostics/NNPipeError.swift")
         let enumBody = code.components(separatedBy: "public enum ExitStatus").dropFirst().first?.components(separatedBy: "\n}").first ?? ""

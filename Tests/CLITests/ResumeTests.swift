@@ -333,9 +333,11 @@ import Testing
             try Self.runKilled(after: after, dir, arguments)
             let resumed = try dir.bounded(arguments + ["--resume", "--stats-json", "stats.json"])
             #expect(resumed.status == 0, "after chunk \(after): \(resumed.stderr)")
+            // A rejects file exists only for an input with a rejected row: the same ones as in ref/.
             for name in ["a.csv", "a-rej.csv", "b.csv", "b-rej.csv", "c.csv", "c-rej.csv"] {
-                #expect(try dir.read("out/" + name) == dir.read("ref/" + name), "after chunk \(after): \(name)")
+                #expect((try? dir.read("out/" + name)) == (try? dir.read("ref/" + name)), "after chunk \(after): \(name)")
             }
+            #expect(dir.exists("ref/a-rej.csv") && dir.exists("ref/c.csv"))
             #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("out")).filter { $0.hasPrefix(".") } == [])
             #expect(try dir.text("stats.json").contains(#""rows_read": 60000,"#))
         }

@@ -148,6 +148,9 @@ public struct ErrorPolicyConfig: Sendable {
     public var policy: ErrorPolicy = .fail
     /// Fail anyway after this many bad rows (skip and reject), or nil for no limit.
     public var maxErrors: Int?
+    /// Fail an output whose bad rows (skipped and rejected) are more than this fraction of its rows
+    /// read (0 to 1), checked when its inputs are done; nil for no limit.
+    public var maxErrorRate: Double?
     /// The rejects file, required with the `reject` policy; or a name template with `{stem}` or
     /// `{name}` (with a `write.path` template): one rejects file per input, beside its output.
     public var rejectsPath: String?

@@ -51,6 +51,13 @@ extension PipelineLoader.Context {
             config.policy = ErrorPolicy(rawValue: policy) ?? .fail
         }
         if let maxErrors = keys["max_errors"]?.int(in: 0...Int.max) { config.maxErrors = maxErrors }
+        if let rateCursor = keys["max_error_rate"], let rate = rateCursor.double() {
+            if rate >= 0 && rate <= 1 {
+                config.maxErrorRate = rate
+            } else {
+                rateCursor.report("expected a fraction of the rows read, from 0 to 1 (0.01 for 1%), found \(rate)")
+            }
+        }
         if let rejectsCursor = keys["rejects"], let rejects = rejectsCursor.nonEmptyString() {
             if let problem = OutputNameTemplate.problem(in: rejects) {
                 rejectsCursor.report(problem)

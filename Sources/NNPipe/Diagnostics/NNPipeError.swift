@@ -73,6 +73,8 @@ extension NNPipeError {
             return error.row.fields.merging(["max_errors": .number(error.limit)]) { $1 }
         case let error as OutputError:
             return ["file": .text(error.file)]
+        case let error as RowLimitError:
+            return ErrorField.collect(["file": error.inputs.first])
         case let error as PathConflict:
             if case .pipeline(let keyPath, let line, let column) = error.origin, !keyPath.isEmpty {
                 return ErrorField.collect(["file": error.file, "line": line, "column": column, "key_path": keyPath])

@@ -221,6 +221,29 @@ public final class OutputFile: @unchecked Sendable {
         }
     }
 
+    /// The length of the file's header, for a file worth keeping only with more than its header
+    /// (a rejects file); ``commitUnlessHeaderOnly()`` reads it.
+    var headerLength: Int?
+    /// Whether ``commitUnlessHeaderOnly()`` found nothing past the header and removed the file.
+    public private(set) var removedAsHeaderOnly = false
+
+    /// Commits the file (``commit()``), unless it holds no more than its ``headerLength`` bytes (a
+    /// rejects file of a run that rejected nothing): then the temporary file is removed, and so is
+    /// an earlier file at the target, which would otherwise pass for this run's rejects. A stream,
+    /// or a file without a ``headerLength``, is committed as usual.
+    func commitUnlessHeaderOnly() throws {
+        try OutputRegistry.committing {
+            guard !finished, !isStream, let headerLength, bytesWritten <= headerLength, let target else {
+                return try commit()
+            }
+            removeTemporary()
+            var info = stat()
+            if lstat(target, &info) == 0 && info.st_mode & S_IFMT == S_IFREG { unlink(target) }
+            removedAsHeaderOnly = true
+            OutputRegistry.unregister(self)
+        }
+    }
+
     /// What ``abandon()`` did.
     enum Abandoned { case kept, removed, nothing }
 

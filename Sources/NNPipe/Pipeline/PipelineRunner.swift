@@ -37,6 +37,9 @@ public final class PipelineRunner {
     /// An input whose output (and rejects file) exists and is newer than the input and every file
     /// the pipeline reads is skipped (`--skip-existing`).
     public var skipExisting = false
+    /// An output made from fewer rows than this fails with status 65 and is not written
+    /// (`--min-rows`); nil: any number, none included.
+    public var minRows: Int?
     /// Seconds a run waits for another run that is writing the same output (`--wait-lock`); 0:
     /// it stops at once with status 75.
     public var waitLock: Double = 0
@@ -95,6 +98,7 @@ public final class PipelineRunner {
             metrics = layout.metrics
             let plans = try resumePlans(layout)
             defer { endJournals(plans) }
+            sweepLeftovers(layout)
             // A rejects file shared by several outputs takes each write under the registry's lock, so
             // a signal handler can cut it back to the outputs kept.
             let sharedRejects = try layout.sharedRejects.map {
@@ -109,7 +113,8 @@ public final class PipelineRunner {
             }
             var startedParts = 0
             for (index, part) in layout.parts.enumerated() {
-                if skipExisting, plans[index].point == nil, Self.isUpToDate(part, reads: config.filesRead.map(\.path)) {
+                if skipExisting, plans[index].point == nil, Self.isUpToDate(part, reads: config.filesRead.map(\.path),
+                                                                                     afterKill: plans[index].foundJournal) {
                     summary.inputsUpToDate += part.files.map(InputOpener.displayName)
                     continue
                 }
@@ -127,11 +132,11 @@ public final class PipelineRunner {
             }
             if let sharedRejects {
                 if failure == nil {
-                    do { try sharedRejects.commit() } catch { failure = error }
+                    do { try sharedRejects.commitUnlessHeaderOnly() } catch { failure = error }
                 }
                 // After a failure, cut back to the rows of the outputs kept (after a checkpoint), or removed.
                 let kept = failure == nil || sharedRejects.discard()
-                if !sharedRejects.isStream {
+                if !sharedRejects.isStream && !sharedRejects.removedAsHeaderOnly {
                     if kept { summary.outputsKept.append(sharedRejects.name) } else { summary.outputsRemoved.append(sharedRejects.name) }
                 }
             }
@@ -143,22 +148,49 @@ public final class PipelineRunner {
         return RunOutcome(summary: summary, failure: failure, stats: stats, metrics: metrics)
     }
 
+    /// Removes what killed runs left in the folders this run writes to (``TemporarySweeper``),
+    /// with a notice naming the files.
+    private func sweepLeftovers(_ layout: RunLayout) {
+        var folders: [String] = []
+        for destination in layout.destinations {
+            guard case .file(let target) = destination.target else { continue }
+            let folder = URL(fileURLWithPath: target).deletingLastPathComponent().path
+            if !folders.contains(folder) { folders.append(folder) }
+        }
+        let removed = TemporarySweeper.sweep(folders: folders)
+        guard !removed.isEmpty else { return }
+        let bytes = removed.reduce(0) { $0 + $1.bytes }
+        let size = bytes >= 1 << 20 ? "\(bytes >> 20) MiB" : "\(bytes) bytes"
+        notice?("removed \(removed.count == 1 ? "the temporary file of a killed nnpipe run" : "\(removed.count) temporary files of killed nnpipe runs") "
+            + "(older than an hour, no journal to resume them; \(size)): \(RunSummary.list(removed.map(\.path)))")
+    }
+
     /// Whether a part's output (and its own rejects file) exist and are newer than its inputs and
     /// `reads` (the pipeline file, the model and the other files the pipeline reads).
+    ///
+    /// A run that rejects no row keeps no rejects file, so a missing one counts as no rejects;
+    /// but not `afterKill` (a killed run's journal was there: it may have committed the output
+    /// and not its rejects file), when the input is read again.
     ///
     /// A source's time is the later of its modification and status-change times: `cp -p`,
     /// `rsync -t` and `tar x` give a new file an old modification time, but its status-change
     /// time is when it arrived, which no tool can set back; so a replaced input is never skipped.
-    static func isUpToDate(_ part: RunLayout.Part, reads: [String]) -> Bool {
+    static func isUpToDate(_ part: RunLayout.Part, reads: [String], afterKill: Bool = false) -> Bool {
         func newer(_ a: timespec, than b: timespec) -> Bool { a.tv_sec != b.tv_sec ? a.tv_sec > b.tv_sec : a.tv_nsec > b.tv_nsec }
         func times(_ path: String) -> (modified: timespec, changed: timespec)? {
             var info = stat()
             return stat(path, &info) == 0 ? (info.st_mtim, info.st_ctim) : nil
         }
         var made: [timespec] = []
-        for destination in [part.output] + (part.rejects.map { [$0] } ?? []) {
-            guard case .file(let path) = destination.target, let time = times(path) else { return false }
-            made.append(time.modified)
+        guard case .file(let output) = part.output.target, let outputTime = times(output) else { return false }
+        made.append(outputTime.modified)
+        if let rejects = part.rejects {
+            guard case .file(let path) = rejects.target else { return false }
+            if let time = times(path) {
+                made.append(time.modified)
+            } else if afterKill || access(path, F_OK) == 0 || errno != ENOENT {
+                return false
+            }
         }
         var sources: [timespec] = []
         for path in part.files + reads {
@@ -213,6 +245,8 @@ public final class PipelineRunner {
         var failure: (any Error)?
         do {
             let keeper = try startJournal(resume, inputs: prepared.inputs, output: output, rejects: rejects)
+            // A rejects file with its header alone is not kept: the length tells (also when resumed).
+            rejects?.headerLength = try rejectsHeader(plan: prepared.plan)?.count
             if resume.point == nil {
                 try writeHeaders(plan: prepared.plan, output: output, rejects: ownRejects != nil || writesRejectsHeader ? rejects : nil)
             }
@@ -221,10 +255,11 @@ public final class PipelineRunner {
             counted = processed.figures
             counted.rowsResumed = resume.point?.rowsRead ?? 0
             if let error = processed.failure { throw error }
+            try checkRowLimits(counted, part: part)
             try OutputRegistry.committing {
                 try output.commit()
-                try ownRejects?.commit()
-                if commitsSharedRejects { try sharedRejects?.commit() } else { sharedRejects?.checkpoint() }
+                try ownRejects?.commitUnlessHeaderOnly()
+                if commitsSharedRejects { try sharedRejects?.commitUnlessHeaderOnly() } else { sharedRejects?.checkpoint() }
                 // A template run keeps the journal of a committed output until the run ends, so
                 // that a resumed run knows the output is done.
                 if commitsSharedRejects { keeper?.remove() }
@@ -237,8 +272,25 @@ public final class PipelineRunner {
         }
         let rejectsKept = failure == nil
             || (ownRejects.map { $0.discard() || $0.isStream } ?? (output.isStream || sharedRejects?.isStream == true))
-        let figures = Self.onDisk(counted, output: output, outputKept: failure == nil, ownRejects: ownRejects, rejectsKept: rejectsKept)
+        var figures = Self.onDisk(counted, output: output, outputKept: failure == nil, ownRejects: ownRejects, rejectsKept: rejectsKept)
+        if failure == nil && counted.rowsRead == 0 {
+            figures.outputsWithoutRows = ["\(RunSummary.list(part.files.map(InputOpener.displayName))) → \(output.name)"]
+        }
         return (figures, failure)
+    }
+
+    /// `--min-rows` and `errors.max_error_rate`, over the rows of one output (all of its inputs,
+    /// a resumed run's earlier rows included), before it is committed.
+    private func checkRowLimits(_ counted: RunSummary, part: RunLayout.Part) throws {
+        let inputs = part.files.map(InputOpener.displayName)
+        let bad = counted.rowsSkipped + counted.rowsRejected
+        if let minRows, counted.rowsRead < minRows {
+            throw RowLimitError(.minRows(minRows), inputs: inputs, rowsRead: counted.rowsRead, badRows: bad)
+        }
+        // A fraction of zero rows is no fraction: --min-rows is the check for those.
+        if let rate = config.errors.maxErrorRate, counted.rowsRead > 0, Double(bad) > rate * Double(counted.rowsRead) {
+            throw RowLimitError(.maxErrorRate(rate), inputs: inputs, rowsRead: counted.rowsRead, badRows: bad)
+        }
     }
 
     /// A part's counted rows as they stand on disk: the rows of a removed output or rejects file
@@ -260,7 +312,7 @@ public final class PipelineRunner {
             part.rowsRejected = 0
         }
         part.inputs = counted.inputs.map { $0.removed(output: !outputKept && !output.isStream, rejects: !rejectsKept) }
-        if let ownRejects, !ownRejects.isStream {
+        if let ownRejects, !ownRejects.isStream, !ownRejects.removedAsHeaderOnly {
             if rejectsKept { part.outputsKept.append(ownRejects.name) } else { part.outputsRemoved.append(ownRejects.name) }
         }
         return part
@@ -276,10 +328,15 @@ public final class PipelineRunner {
             let line = CSVText.line(plan.outputNames, delimiter: write.delimiter)
             try output.write(write.codec.map { try $0.makeCompressor().member(line) } ?? line)
         }
-        if let rejects, let path = config.errors.rejectsPath {
-            let line = CSVText.line((plan.rejectsNameFile ? ["file"] : []) + ["line", "reason", "record"], delimiter: 0x2C)
-            try rejects.write(write.codec(forName: path).map { try $0.makeCompressor().member(line) } ?? line)
-        }
+        if let rejects, let header = try rejectsHeader(plan: plan) { try rejects.write(header) }
+    }
+
+    /// The rejects file's header as written (a compressed member for `.gz` or `.zst`), nil
+    /// without a rejects file. The same bytes on every run of the same pipeline.
+    private func rejectsHeader(plan: PipelinePlan) throws -> [UInt8]? {
+        guard let path = config.errors.rejectsPath else { return nil }
+        let line = CSVText.line((plan.rejectsNameFile ? ["file"] : []) + ["line", "reason", "record"], delimiter: 0x2C)
+        return try config.write.codec(forName: path).map { try $0.makeCompressor().member(line) } ?? line
     }
 
     /// Reads `inputs` through the workers into `output`: the rows counted by the writer (in total

@@ -30,6 +30,9 @@ public struct RunSummary: Sendable, Codable, Equatable {
     public var peakRSSBytes = 0
     /// Inputs not read because their outputs were up to date (`--skip-existing`).
     public var inputsUpToDate: [String] = []
+    /// Outputs written without a row (their inputs held a header alone, or nothing), each with
+    /// its inputs: `in/b.csv → out/b.csv`.
+    public var outputsWithoutRows: [String] = []
     /// Inputs whose output failed, in order (with `--keep-going`, possibly several).
     public var failedInputs: [FailedInput] = []
 
@@ -63,6 +66,7 @@ public struct RunSummary: Sendable, Codable, Equatable {
         sum.outputsRemoved += other.outputsRemoved
         sum.inputs += other.inputs
         sum.inputsUpToDate += other.inputsUpToDate
+        sum.outputsWithoutRows += other.outputsWithoutRows
         sum.failedInputs += other.failedInputs
         return sum
     }

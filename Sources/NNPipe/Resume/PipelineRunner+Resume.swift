@@ -44,7 +44,8 @@ extension PipelineRunner {
         figures.rowsSkipped = point.rowsSkipped
         figures.rowsRejected = point.rowsRejected
         figures.rowsResumed = point.rowsRead
-        figures.outputsKept = [part.output.path] + (part.rejects.map { [$0.path] } ?? [])
+        // A rejects file is kept only with a rejected row in it.
+        figures.outputsKept = [part.output.path] + (point.rowsRejected > 0 ? part.rejects.map { [$0.path] } ?? [] : [])
         figures.inputs = point.inputs.map { input in
             var one = InputFigures(file: InputOpener.displayName(part.files[min(input.file, part.files.count - 1)]))
             (one.rowsRead, one.rowsWritten, one.rowsSkipped, one.rowsRejected) = (input.read, input.written, input.skipped, input.rejected)

@@ -14,6 +14,9 @@ struct PartResume {
     /// Whether the killed run had already committed this output (a template run's earlier
     /// output): nothing is left to do for it.
     var alreadyCommitted = false
+    /// Whether a journal was there when the run began (a killed run of this output, which may
+    /// have committed the output and not yet its rejects file).
+    var foundJournal = false
 }
 
 /// Decides, before anything is opened, whether each output of a run starts afresh or continues a
@@ -40,6 +43,7 @@ enum ResumePlanner {
             return PartResume(journalPath: nil, identity: identity)
         }
         var plan = PartResume(journalPath: path, identity: identity)
+        plan.foundJournal = FileManager.default.fileExists(atPath: path)
         if let writer = ResumeJournal.writer(path), writer != getpid(), isRunning(writer) {
             // A live process writes this output now: leave its journal alone, keep none.
             if resume { throw ResumeRefused(file: name, problem: "another nnpipe (process \(writer)) is writing this output now") }
@@ -82,12 +86,19 @@ enum ResumePlanner {
                   FileManager.default.fileExists(atPath: temporary), FileManager.default.fileExists(atPath: target),
                   let rejects = part.rejects, case .file(let rejectsTarget) = rejects.target {
             // Killed between the output's rename and its rejects file's: the rejects at the target
-            // (if any) are an earlier run's. Finish the commit with the file the journal vouches for.
-            try finishCommit(temporary, length: last.rejectsLength, into: rejectsTarget, name: rejects.path)
-            notice("\(rejects.path): the killed run had committed \(name) but not its rejects file: committed it now")
+            // (if any) are an earlier run's. Finish the commit as the run would have: the file the
+            // journal vouches for, or, when no row was rejected, no rejects file at all.
+            if last.rowsRejected > 0 {
+                try finishCommit(temporary, length: last.rejectsLength, into: rejectsTarget, name: rejects.path)
+                notice("\(rejects.path): the killed run had committed \(name) but not its rejects file: committed it now")
+            } else {
+                unlink(temporary)
+                unlink(rejectsTarget)
+            }
             plan.adopted = contents
             plan.alreadyCommitted = true
-        } else if last.done && !outputThere && isTemplate && committedFilesThere(output: target, rejects: part.rejects) {
+        } else if last.done && !outputThere && isTemplate
+                    && committedFilesThere(output: target, rejects: last.rowsRejected > 0 ? part.rejects : nil) {
             plan.adopted = contents
             plan.alreadyCommitted = true
         } else if last.done && !outputThere && isTemplate {
@@ -148,7 +159,8 @@ enum ResumePlanner {
     }
 
     /// Whether a committed output, and its own rejects file when it has one, are in place (a kill
-    /// between the two renames, or a user, may have left one missing).
+    /// between the two renames, or a user, may have left one missing). `rejects` is nil when the
+    /// output rejected no row: no rejects file is kept then.
     private static func committedFilesThere(output: String, rejects: RunLayout.Destination?) -> Bool {
         guard FileManager.default.fileExists(atPath: output) else { return false }
         guard let rejects, case .file(let rejectsTarget) = rejects.target else { return true }
