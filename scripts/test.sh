@@ -19,4 +19,4 @@ swift test
 NNPIPE_INFLATE=zlib swift test --skip-build --filter 'InputFormat|BadInput|Reliability|Fuzz|Determinism'
 [ "${NNPIPE_SPARK_CHECK:-1}" = 0 ] || NNPIPE_BIN="$(swift build --show-bin-path)/nnpipe" python3 examples/spark/check.py
 NNPIPE_SANITIZED=thread swift test --sanitize=thread --scratch-path .build-tsan \
-    --filter 'DeterminismTests|ReliabilityTests|ResumeTests|ResumeAfterSignalTests|ResumeSafetyTests|OutputLockTests|ParallelDecoderTests|ParallelDecodeTests|WorkerPriorityTests|BadInputTests|ProgressAndLogTests|StarvedMachineTests|HadoopStreamingTests|MultiFileTests|FolderNightTests|ChunkSizingTests|RunFiguresTests'
+    --filter 'DeterminismTests|ReliabilityTests|ResumeTests|ResumeAfterSignalTests|ResumeSafetyTests|OutputLockTests|ParallelDecoderTests|ParallelDecodeTests|SpeculativeGzipTests|WorkerPriorityTests|BadInputTests|ProgressAndLogTests|StarvedMachineTests|HadoopStreamingTests|MultiFileTests|FolderNightTests|ChunkSizingTests|RunFiguresTests'

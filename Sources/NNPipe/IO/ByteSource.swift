@@ -76,6 +76,16 @@ public final class FileSource: ByteSource {
         }
     }
 
+    /// Goes back to the file's first byte (a regular file), dropping bytes handed back; false
+    /// when the input cannot seek.
+    func rewind() -> Bool {
+        guard ownsDescriptor, lseek(descriptor, 0, SEEK_SET) == 0 else { return false }
+        pending = []
+        pendingOffset = 0
+        bytesConsumed = 0
+        return true
+    }
+
     /// Skips `count` bytes of a regular file with `lseek`, after any bytes handed back by
     /// ``unread(_:)``; false (nothing skipped) when the input cannot seek or those bytes remain.
     func seekForward(_ count: Int) -> Bool {
@@ -122,7 +132,8 @@ public enum InputOpener {
         case .gzip:
             // BGZF members (bgzip, nnpipe's own output) are inflated in parallel; any other gzip
             // stream by one decoder.
-            let finder = GzipMemberFinder(input: ReadAhead(file: file), name: name) { try gzipReader(over: $0, name: name) }
+            let finder = GzipMemberFinder(input: ReadAhead(file: file), name: name,
+                                          decoders: min(decoders, ProcessorInfo.activeProcessors)) { try gzipReader(over: $0, name: name) }
             return ParallelDecoder(finder: finder, name: name, partsInFlight: parts)
         case .zstd:
             return ParallelDecoder(finder: ZstdFrameFinder(input: ReadAhead(file: file), name: name), name: name,

@@ -17,9 +17,14 @@ final class GzipMemberFinder: PartFinder {
 
     /// `makeReader` makes the one-thread decoder for the rest of the stream; `partBytes` is the
     /// compressed size a part reaches (512 KiB: about 2 MiB of CSV text).
-    init(input: ReadAhead, name: String, partBytes: Int = 512 * 1024, makeReader: @escaping (ByteSource) throws -> ByteSource) {
+    /// Threads a gzip file of one member may be inflated on (``SpeculativeGzipReader``).
+    private let decoders: Int
+
+    init(input: ReadAhead, name: String, partBytes: Int = 512 * 1024, decoders: Int = 1,
+         makeReader: @escaping (ByteSource) throws -> ByteSource) {
         self.input = input
         self.partBytes = partBytes
+        self.decoders = decoders
         self.name = name
         self.makeReader = makeReader
     }
@@ -58,7 +63,14 @@ final class GzipMemberFinder: PartFinder {
     func rest() throws -> CompressedPart {
         let startsMember = input[0] == 0x1F && (input.available < 2 || input[1] == 0x8B)
         if startsMember || membersSeen == 0 {
+            let atStart = input.offset == 0
             input.giveBack()
+            // A file of one member without size fields (gzip, pigz, Python, pandas): on enough
+            // threads, inflated in parts from guessed block boundaries.
+            if atStart, decoders >= SpeculativeGzipReader.minimumDecoders,
+               let reader = SpeculativeGzipReader(file: input.file, name: name, decoders: decoders, oneDecoder: makeReader) {
+                return .rest(reader)
+            }
             return .rest(try makeReader(input.file))
         }
         return .rest(AfterLastMember(input: input, name: name))

@@ -1,0 +1,265 @@
+import CZlib
+import Dispatch
+import Glibc
+
+/// Inflates a gzip file of one member (what gzip, pigz, Python's gzip module and pandas write) on
+/// several threads, handing out exactly the bytes one decoder would.
+///
+/// ```
+///  file ─▶ regions of 512 KiB ─▶ region 0: inflated from the stream's start
+///                               region k: first block boundary guessed, inflated without its
+///                                         window (SpeculativePart), on Dispatch's pool
+///        ─▶ joined in order: a region is trusted only when the decoded data before it ends at a
+///           block boundary exactly where its guess started; then its window bytes are filled in.
+///           Otherwise it is inflated again from the real boundary with the real window.
+/// ```
+/// The stream's CRC-32 and length are checked against its trailer (each region's CRC computed on
+/// the pool, combined in order). Anything else (corrupt or cut-off data, a CRC mismatch, bytes
+/// after the member, a region that decodes to more than the limit) hands the file to one decoder
+/// from its start, which skips the bytes already handed out: every error, its message and its
+/// offset, is then exactly that decoder's (it may surface a read earlier than when that decoder
+/// reads the whole file itself: the bytes before it are the same, fewer of them may be handed out).
+///
+/// Memory: at most `partsInFlight` regions, each its compressed bytes and what it decodes to
+/// (at most ``ParallelDecoderLimits/largestDecodedPart``).
+final class SpeculativeGzipReader: ByteSource {
+    /// The fewest threads worth it: each region is inflated twice (with zlib, about a third of
+    /// ISA-L's speed on one thread), so fewer lose to one thread of ISA-L.
+    static let minimumDecoders = 4
+    /// The fewest regions worth it (8 MiB of compressed data at the default region size).
+    static let minimumRegions = 16
+
+    private let file: FileSource
+    private let name: String
+    private let size: Int
+    private let regionBytes: Int
+    private let partsInFlight: Int
+    private let oneDecoder: (ByteSource) throws -> ByteSource
+    /// Bytes read past a region's end, for the block that crosses it.
+    private let overrun = 128 * 1024
+    private let limit = ParallelDecoderLimits.largestDecodedPart
+    /// The byte offset of the deflate data (after the member's header).
+    private let deflateStart: Int
+    private var nextRegion = 0
+    private let regionCount: Int
+    private var inFlight: [Slot] = []
+    /// The bit position where the next part must begin.
+    private var expected: Int
+    /// The last 32 KiB handed out (fewer at the stream's start).
+    private var window: [UInt8] = []
+    private var current: [UInt8] = []
+    private var served = 0
+    private var handedOut = 0
+    private var checksums: [(crc: Locked<UInt32>, done: DispatchSemaphore, length: Int)] = []
+    private var fallback: ByteSource?
+    private var ended = false
+    /// Regions whose guessed start was confirmed, and regions inflated again from the real
+    /// boundary (for tests and the debug log).
+    private(set) var guessesJoined = 0
+    private(set) var regionsRedone = 0
+
+    private final class Slot: @unchecked Sendable {
+        // Unchecked: `part` is set once by the work item before `done` is signalled, and read after.
+        let region: Int
+        let start: Int, end: Int
+        let done = DispatchSemaphore(value: 0)
+        var part: SpeculativePart?
+        var firstRun: RawInflateRun?
+        init(region: Int, start: Int, end: Int) {
+            self.region = region
+            self.start = start
+            self.end = end
+        }
+    }
+
+    /// A reader over `file` (a regular file whose first member starts at offset 0, with no size
+    /// field), or nil when it cannot be read this way (not a regular file, shorter than
+    /// ``minimumRegions`` regions, a header it cannot parse): then one decoder reads it.
+    init?(file: FileSource, name: String, decoders: Int, regionBytes: Int = 512 * 1024,
+          minimumRegions: Int = SpeculativeGzipReader.minimumRegions,
+          oneDecoder: @escaping (ByteSource) throws -> ByteSource) {
+        var info = stat()
+        guard fstat(file.descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        size = Int(info.st_size)
+        // Small files gain little: one decoder reads them.
+        guard size >= minimumRegions * regionBytes else { return nil }
+        // The member's header, as the one decoder reads it.
+        var header = [UInt8](repeating: 0, count: min(size, 64 * 1024))
+        guard pread(file.descriptor, &header, header.count, 0) == header.count else { return nil }
+        var parser = GzipHeaderParser()
+        guard let used = try? header.withUnsafeBufferPointer({ try parser.consume($0.baseAddress!, available: $0.count) }),
+              parser.isComplete else { return nil }
+        self.file = file
+        self.name = name
+        self.regionBytes = regionBytes
+        self.partsInFlight = max(2, decoders) + 2
+        self.oneDecoder = oneDecoder
+        deflateStart = used
+        expected = used * 8
+        regionCount = (size - used + regionBytes - 1) / regionBytes
+    }
+
+    var bytesConsumed: Int {
+        if let fallback { return fallback.bytesConsumed }
+        return min(size, expected / 8)
+    }
+
+    func read(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int {
+        while served == current.count {
+            if let fallback { return try fallback.read(into: buffer, capacity: capacity) }
+            if ended { return 0 }
+            try nextPart()
+        }
+        let count = min(capacity, current.count - served)
+        current.withUnsafeBufferPointer { buffer.update(from: $0.baseAddress! + served, count: count) }
+        served += count
+        return count
+    }
+
+    /// The file's bytes `[from, to)`.
+    private func bytes(from: Int, to: Int) -> [UInt8]? {
+        var bytes = [UInt8](repeating: 0, count: max(0, min(to, size) - from))
+        var filled = 0
+        while filled < bytes.count {
+            let count = bytes.withUnsafeMutableBufferPointer { pread(file.descriptor, $0.baseAddress! + filled, $0.count - filled, off_t(from + filled)) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { return nil }
+            filled += count
+        }
+        return bytes
+    }
+
+    /// Starts regions on the pool until ``partsInFlight`` are in flight.
+    private func fill() {
+        while inFlight.count < partsInFlight && nextRegion < regionCount {
+            let region = nextRegion
+            nextRegion += 1
+            let start = deflateStart + region * regionBytes, end = min(size, start + regionBytes)
+            let slot = Slot(region: region, start: start * 8, end: end * 8)
+            inFlight.append(slot)
+            guard let bytes = bytes(from: start, to: end + overrun) else {
+                slot.done.signal()
+                continue
+            }
+            let limit = limit
+            DispatchQueue.global().async {
+                WorkerPriority.running(as: "nnpipe-inflate", niceness: nil) {
+                    bytes.withUnsafeBufferPointer { bytes in
+                        if region == 0 {
+                            slot.firstRun = RawInflateRun.run(bytes, base: start, from: slot.start, dictionary: nil,
+                                                              stopAtOrAfter: slot.end, limit: limit)
+                        } else {
+                            slot.part = SpeculativePart.decode(bytes, base: start, from: slot.start, to: slot.end, limit: limit)
+                        }
+                    }
+                }
+                slot.done.signal()
+            }
+        }
+    }
+
+    /// Joins the next region: its bytes become ``current``, or the file goes to one decoder.
+    private func nextPart() throws {
+        fill()
+        guard !inFlight.isEmpty else { return try handToOneDecoder() }
+        let slot = inFlight.removeFirst()
+        slot.done.wait()
+        // A block that crossed this whole region was decoded with the one before it.
+        if expected >= slot.end { return }
+        var output: [UInt8]?
+        var run: RawInflateRun?
+        if let first = slot.firstRun, first.failure == nil, !first.ranOut {
+            output = first.output
+            run = first
+        } else if let part = slot.part, part.start == expected, let resolved = part.resolved(with: window) {
+            output = resolved
+            run = part.run
+            guessesJoined += 1
+        } else {
+            regionsRedone += 1
+            // The guess was wrong (or there was none): inflate from the real boundary, with the
+            // real window, on this thread.
+            var reach = overrun
+            while true {
+                let from = expected / 8
+                guard let bytes = bytes(from: from, to: slot.end / 8 + reach) else { return try handToOneDecoder() }
+                let again = bytes.withUnsafeBufferPointer { bytes in
+                    window.withUnsafeBufferPointer { window in
+                        RawInflateRun.run(bytes, base: from, from: expected, dictionary: window.isEmpty ? nil : window,
+                                          stopAtOrAfter: slot.end, limit: limit)
+                    }
+                }
+                if again.ranOut && slot.end / 8 + reach < size {
+                    reach *= 4
+                    continue
+                }
+                guard again.failure == nil, !again.ranOut else { return try handToOneDecoder() }
+                output = again.output
+                run = again
+                break
+            }
+        }
+        guard let output, let run else { return try handToOneDecoder() }
+        if run.streamEnded {
+            // The trailer: CRC-32 and length of everything, and nothing after it.
+            let trailerStart = (run.end + 7) / 8
+            guard trailerStart + 8 == size, let trailer = bytes(from: trailerStart, to: trailerStart + 8) else {
+                return try handToOneDecoder()
+            }
+            let stated = trailer.withUnsafeBytes { ($0.loadUnaligned(fromByteOffset: 0, as: UInt32.self), $0.loadUnaligned(fromByteOffset: 4, as: UInt32.self)) }
+            var crc: UInt = crc32(0, nil, 0)
+            for part in checksums {
+                part.done.wait()
+                let partCRC = UInt(part.crc.withLock { $0 })
+                crc = crc32_combine(crc, partCRC, off_t(part.length))
+            }
+            crc = output.withUnsafeBufferPointer { crc32(crc, $0.baseAddress, UInt32($0.count)) }
+            guard UInt(UInt32(littleEndian: stated.0)) == crc,
+                  UInt32(littleEndian: stated.1) == UInt32(truncatingIfNeeded: handedOut + output.count) else {
+                return try handToOneDecoder()
+            }
+            ended = true
+            inFlight.removeAll()
+        } else {
+            let crc = Locked<UInt32>(0), done = DispatchSemaphore(value: 0)
+            checksums.append((crc, done, output.count))
+            DispatchQueue.global().async {
+                let value = output.withUnsafeBufferPointer { UInt32(crc32(0, $0.baseAddress, UInt32($0.count))) }
+                crc.withLock { $0 = value }
+                done.signal()
+            }
+        }
+        expected = run.end
+        handedOut += output.count
+        if output.count >= SpeculativePart.windowSize {
+            window = Array(output.suffix(SpeculativePart.windowSize))
+        } else {
+            window = Array((window + output).suffix(SpeculativePart.windowSize))
+        }
+        current = output
+        served = 0
+    }
+
+    /// Hands the file to one decoder from its start, which skips what was handed out already: its
+    /// bytes and its error are then the reader's.
+    private func handToOneDecoder() throws {
+        inFlight.removeAll()
+        guard file.rewind() else {
+            throw InputError(.unreadable, file: name, problem: "cannot read the file again from its start")
+        }
+        let decoder = try oneDecoder(file)
+        var skip = handedOut
+        let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 1 << 16)
+        defer { scratch.deallocate() }
+        while skip > 0 {
+            let count = try decoder.read(into: scratch, capacity: min(skip, 1 << 16))
+            guard count > 0 else {
+                throw InputError(.unreadable, file: name, problem: "decoded on several threads to more bytes than one decoder gives; please report this file")
+            }
+            skip -= count
+        }
+        fallback = decoder
+        current = []
+        served = 0
+    }
+}

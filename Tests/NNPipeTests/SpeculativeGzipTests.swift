@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+
+@testable import NNPipe
+
+/// A gzip file of one member inflated in parts from guessed block boundaries
+/// (``SpeculativeGzipReader``) against one decoder reading the same file: the same bytes, or the
+/// same error, for files the gzip command writes at three levels and their damaged copies.
+@Suite("One gzip member inflated on several threads gives exactly what one decoder gives")
+struct SpeculativeGzipTests {
+    typealias Outcome = ParallelDecoderTests.Outcome
+
+    /// CSV text like a user's: an id and numbers of varied length, seeded.
+    static func csv(rows: Int, seed: UInt64) -> [UInt8] {
+        var state = seed
+        func next() -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state >> 11
+        }
+        var text = "id,a,b,c,label\n"
+        for i in 0..<rows {
+            let a = Double(next() % 2_000_000) / 1000 - 1000, b = Double(next() % 1000) / 7
+            text += "\(i),\(a),\(b),\(next() % 97),\(["yes", "no", "\"maybe, later\""][Int(next() % 3)])\n"
+        }
+        return Array(text.utf8)
+    }
+
+    /// `bytes` compressed by the gzip command at `level` into a file in `dir`.
+    static func gzip(_ bytes: [UInt8], level: Int, in dir: URL, name: String) throws -> String {
+        let plain = dir.appendingPathComponent(name)
+        try Data(bytes).write(to: plain)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "gzip -\(level) -n -c \"$0\" > \"$0.gz\"", plain.path]
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0)
+        return plain.path + ".gz"
+    }
+
+    static func speculative(_ path: String, regionBytes: Int, readSize: Int) throws -> (Outcome, joined: Int, redone: Int) {
+        let file = try FileSource(path: path, name: "in")
+        let reader = try #require(SpeculativeGzipReader(file: file, name: "in", decoders: 4, regionBytes: regionBytes, minimumRegions: 2) {
+            try InputOpener.gzipReader(over: $0, name: "in")
+        })
+        let outcome = ParallelDecoderTests.drain(reader, readSize: readSize)
+        return (outcome, reader.guessesJoined, reader.regionsRedone)
+    }
+
+    static func folder() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nnpipe-spec-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    @Test("gzip -1, -6 and -9 files, cut into regions of 16 to 256 KiB: the same bytes, most regions joined at their guess")
+    func wholeFiles() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let text = Self.csv(rows: 60_000, seed: 7)
+        for level in [1, 6, 9] {
+            let path = try Self.gzip(text, level: level, in: dir, name: "l\(level).csv")
+            for regionBytes in [16 * 1024, 64 * 1024, 256 * 1024] {
+                let (outcome, joined, redone) = try Self.speculative(path, regionBytes: regionBytes, readSize: 1 << 16)
+                #expect(outcome.error == nil, "level \(level), regions of \(regionBytes): \(outcome)")
+                #expect(outcome.bytes == text, "level \(level), regions of \(regionBytes): \(outcome)")
+                if text.count / 4 > 4 * regionBytes {
+                    #expect(joined > redone, "level \(level), regions of \(regionBytes): \(joined) guesses joined, \(redone) redone")
+                }
+            }
+        }
+    }
+
+    @Test("damaged copies: corrupt, cut off, a wrong CRC or length, bytes after the member, zero padding, a second member")
+    func damaged() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let text = Self.csv(rows: 30_000, seed: 11)
+        let path = try Self.gzip(text, level: 6, in: dir, name: "base.csv")
+        let good = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        let second = try [UInt8](Data(contentsOf: URL(fileURLWithPath: try Self.gzip(Array("id,a\n1,2\n".utf8), level: 6, in: dir, name: "b.csv"))))
+        var cases: [(String, [UInt8])] = []
+        for at in [good.count / 3, good.count / 2, good.count - 2000] {
+            var corrupt = good
+            corrupt[at] ^= 0x5A
+            cases.append(("a byte changed at \(at)", corrupt))
+        }
+        cases.append(("cut off in the middle", Array(good[..<(good.count / 2)])))
+        cases.append(("cut off in the trailer", Array(good[..<(good.count - 3)])))
+        var crc = good
+        crc[good.count - 8] ^= 1
+        cases.append(("a wrong CRC", crc))
+        var length = good
+        length[good.count - 1] ^= 1
+        cases.append(("a wrong length", length))
+        cases.append(("trailing garbage", good + Array("garbage".utf8)))
+        cases.append(("zero padding", good + [UInt8](repeating: 0, count: 512)))
+        cases.append(("a second member", good + second))
+        for (label, bytes) in cases {
+            let damagedPath = dir.appendingPathComponent("damaged.gz").path
+            try Data(bytes).write(to: URL(fileURLWithPath: damagedPath))
+            let expected = try ParallelDecoderTests.sequential(damagedPath, .gzip, readSize: 1 << 16)
+            let (outcome, _, _) = try Self.speculative(damagedPath, regionBytes: 32 * 1024, readSize: 1 << 16)
+            // The same error; the bytes before it are the one decoder's (the error may come a read
+            // earlier, after fewer of them).
+            #expect(outcome.error == expected.error, "\(label): \(outcome) against one decoder's \(expected)")
+            #expect(expected.bytes.starts(with: outcome.bytes), "\(label): \(outcome) against one decoder's \(expected)")
+            if expected.error == nil { #expect(outcome.bytes == expected.bytes, "\(label)") }
+        }
+    }
+}
