@@ -114,3 +114,38 @@ struct ParallelDecodeTests {
     }
 
 }
+
+/// `execution.parallel_gzip`: a gzip file of one member inflated on the workers' threads gives
+/// one decoder's rows, and one decoder's error for a damaged copy.
+@Suite("One gzip member on several threads, through the binary")
+struct ParallelGzipTests {
+    @Test("a 10 MiB gzip -1 file: the same output with and without parallel_gzip; a damaged copy fails alike",
+          .timeLimit(.minutes(5)))
+    func sameRowsAndErrors() throws {
+        let dir = try WorkDir()
+        // 700,000 rows of varied numbers: about 22 MB of text, 10 MB as gzip -1.
+        try Shell.run(#"awk 'BEGIN { srand(3); print "id,x1,x2"; for (i = 1; i <= 700000; i++) printf "%d,%.9f,%.6f\n", i, rand() * 1000 - 500, rand() }' > in.csv && gzip -1 -c in.csv > in.csv.gz"#, in: dir.url)
+        try dir.write("m.json", #"{"layers": [{"weights": [[1, 0.5], [-2, 0.25]], "bias": [0.5, -1], "activation": "tanh"}]}"#)
+        let size = try FileManager.default.attributesOfItem(atPath: dir.path("in.csv.gz"))[.size] as? Int ?? 0
+        try #require(size > 8 << 20, "the input must span at least 16 regions: \(size) bytes")
+        let arguments = ["run", "--model", "m.json", "--features", "x1,x2", "--carry", "id", "--workers", "2"]
+        let one = try CLI.run(arguments + ["-o", "one.csv", "in.csv.gz"], in: dir.url)
+        #expect(one.status == 0, "\(one.stderr)")
+        let parallel = try CLI.run(arguments + ["--set", "execution.parallel_gzip=true", "-o", "parallel.csv", "in.csv.gz"], in: dir.url)
+        #expect(parallel.status == 0, "\(parallel.stderr)")
+        #expect(try dir.read("parallel.csv") == dir.read("one.csv"))
+        #expect(try dir.read("one.csv").count > 10_000_000)
+        // A byte changed two thirds in: both fail with the same message, and write nothing.
+        var damaged = try dir.read("in.csv.gz")
+        let at = damaged.count * 2 / 3
+        damaged[at] ^= 0x5A
+        try dir.write("bad.csv.gz", damaged)
+        let oneBad = try CLI.run(arguments + ["-o", "one-bad.csv", "bad.csv.gz"], in: dir.url)
+        let parallelBad = try CLI.run(arguments + ["--set", "execution.parallel_gzip=true", "-o", "parallel-bad.csv", "bad.csv.gz"], in: dir.url)
+        #expect(oneBad.status != 0)
+        #expect(parallelBad.status == oneBad.status, "\(parallelBad.stderr)")
+        let message = { (stderr: String) in stderr.split(separator: "\n").first { $0.contains("bad.csv.gz") }.map(String.init) ?? stderr }
+        #expect(message(parallelBad.stderr) == message(oneBad.stderr), "\(parallelBad.stderr) against \(oneBad.stderr)")
+        #expect(!dir.exists("one-bad.csv") && !dir.exists("parallel-bad.csv"))
+    }
+}

@@ -131,6 +131,9 @@ public struct ExecutionConfig: Sendable {
     /// Chunks in flight at most (read, being processed, or waiting to be written in order),
     /// or nil for twice the workers plus two.
     public var maxChunksInFlight: Int?
+    /// Whether a gzip file of one member (8 MiB or more, read from a file) is inflated on the
+    /// workers' threads (``SpeculativeGzipReader``) rather than on one.
+    public var parallelGzip = false
 }
 
 /// What to do with a bad row.

@@ -41,6 +41,7 @@ extension PipelineLoader.Context {
             }
         }
         if let inFlight = keys["max_chunks_in_flight"]?.int(in: 1...4096) { execution.maxChunksInFlight = inFlight }
+        if let parallel = keys["parallel_gzip"]?.bool() { execution.parallelGzip = parallel }
         return execution
     }
 

@@ -118,10 +118,11 @@ public enum InputOpener {
     /// Opens `path` (`-` for standard input) as a stream of CSV bytes; `delimiter` is the input's
     /// (a byte that is not text elsewhere, such as Hive's `\u{1}`, is text when it is the delimiter).
     /// `pipelineFile` names the pipeline in the command a refusal suggests. `decoders` is how
-    /// many parts of a BGZF or multi-frame zstd file may decode at once (the run's workers).
+    /// many parts of a BGZF or multi-frame zstd file may decode at once (the run's workers);
+    /// `parallelGzip`, whether a gzip file of one member is inflated on that many threads too.
     public static func open(path: String, name: String, delimiter: UInt8 = 0x2C,
                             pipelineFile: String = "PIPELINE.yaml",
-                            decoders: Int = ProcessorInfo.activeProcessors) throws -> ByteSource {
+                            decoders: Int = ProcessorInfo.activeProcessors, parallelGzip: Bool = false) throws -> ByteSource {
         let file = try FileSource(path: path, name: name)
         // Only a name ending in .gz needs more than the magic: the start must then look like text.
         let namedGzip = path.hasSuffix(".gz")
@@ -133,7 +134,9 @@ public enum InputOpener {
             // BGZF members (bgzip, nnpipe's own output) are inflated in parallel; any other gzip
             // stream by one decoder.
             let finder = GzipMemberFinder(input: ReadAhead(file: file), name: name,
-                                          decoders: min(decoders, ProcessorInfo.activeProcessors)) { try gzipReader(over: $0, name: name) }
+                                          speculativeDecoders: parallelGzip ? min(decoders, ProcessorInfo.activeProcessors) : 0) {
+                try gzipReader(over: $0, name: name)
+            }
             return ParallelDecoder(finder: finder, name: name, partsInFlight: parts)
         case .zstd:
             return ParallelDecoder(finder: ZstdFrameFinder(input: ReadAhead(file: file), name: name), name: name,

@@ -17,14 +17,15 @@ final class GzipMemberFinder: PartFinder {
 
     /// `makeReader` makes the one-thread decoder for the rest of the stream; `partBytes` is the
     /// compressed size a part reaches (512 KiB: about 2 MiB of CSV text).
-    /// Threads a gzip file of one member may be inflated on (``SpeculativeGzipReader``).
-    private let decoders: Int
+    /// Threads a gzip file of one member is inflated on (``SpeculativeGzipReader``); below two,
+    /// one decoder reads it.
+    private let speculativeDecoders: Int
 
-    init(input: ReadAhead, name: String, partBytes: Int = 512 * 1024, decoders: Int = 1,
+    init(input: ReadAhead, name: String, partBytes: Int = 512 * 1024, speculativeDecoders: Int = 0,
          makeReader: @escaping (ByteSource) throws -> ByteSource) {
         self.input = input
         self.partBytes = partBytes
-        self.decoders = decoders
+        self.speculativeDecoders = speculativeDecoders
         self.name = name
         self.makeReader = makeReader
     }
@@ -65,10 +66,10 @@ final class GzipMemberFinder: PartFinder {
         if startsMember || membersSeen == 0 {
             let atStart = input.offset == 0
             input.giveBack()
-            // A file of one member without size fields (gzip, pigz, Python, pandas): on enough
-            // threads, inflated in parts from guessed block boundaries.
-            if atStart, decoders >= SpeculativeGzipReader.minimumDecoders,
-               let reader = SpeculativeGzipReader(file: input.file, name: name, decoders: decoders, oneDecoder: makeReader) {
+            // A file of one member without size fields (gzip, pigz, Python, pandas): with
+            // `parallel_gzip`, inflated in parts from guessed block boundaries.
+            if atStart, speculativeDecoders >= 2,
+               let reader = SpeculativeGzipReader(file: input.file, name: name, decoders: speculativeDecoders, oneDecoder: makeReader) {
                 return .rest(reader)
             }
             return .rest(try makeReader(input.file))

@@ -9,6 +9,7 @@ public final class InputSequence {
     /// The pipeline file, named in the command a refused input's message suggests.
     private let pipelineFile: String
     private let decoders: Int
+    private let parallelGzip: Bool
     private var nextFile = 0
     /// The files opened so far, as messages name them.
     private(set) var opened: [String] = []
@@ -41,7 +42,8 @@ public final class InputSequence {
     /// Opens the first file.
     /// `decoders`: how many parts of a compressed input may decode at once (the run's workers).
     init(files: [String], read: ReadStageConfig, pipelineFile: String = "PIPELINE.yaml",
-         decoders: Int = ProcessorInfo.activeProcessors) throws {
+         decoders: Int = ProcessorInfo.activeProcessors, parallelGzip: Bool = false) throws {
+        self.parallelGzip = parallelGzip
         self.files = files
         self.read = read
         self.pipelineFile = pipelineFile
@@ -82,7 +84,7 @@ public final class InputSequence {
         nextFile += 1
         bytesOfEarlierFiles += splitter?.bytesConsumed ?? 0
         let source = try InputOpener.open(path: path, name: name, delimiter: read.delimiter, pipelineFile: pipelineFile,
-                                          decoders: decoders)
+                                          decoders: decoders, parallelGzip: parallelGzip)
         let opened = RecordSplitter(source: source, name: name, delimiter: read.delimiter, maxRecordBytes: read.maxRecordBytes)
         splitter = opened
         guard let first = try opened.nextChunk(maxRecords: 1) else {

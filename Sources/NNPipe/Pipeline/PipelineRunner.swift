@@ -62,7 +62,8 @@ public final class PipelineRunner {
     func prepare(files: [String]) throws -> (plan: PipelinePlan, inputs: InputSequence) {
         let read = config.read
         let inputs = try InputSequence(files: files, read: read, pipelineFile: config.file,
-                                       decoders: config.execution.workers ?? ProcessorInfo.activeProcessors)
+                                       decoders: config.execution.workers ?? ProcessorInfo.activeProcessors,
+                                       parallelGzip: config.execution.parallelGzip)
         let name = InputOpener.displayName(files[0])
         // Rejects lines name their input when one rejects file gathers several inputs' rows.
         let sharedRejects = !(config.errors.rejectsPath.map(OutputNameTemplate.isTemplate) ?? false)

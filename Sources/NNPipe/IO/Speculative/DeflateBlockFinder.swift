@@ -1,37 +1,49 @@
-/// Finds bit positions in raw deflate data where a dynamic-Huffman block may start, cheaply: the
-/// block header's fields in range and its code-length code complete, as zlib requires. Most bit
-/// positions fail within a few instructions; what passes is then tried by inflating
-/// (``SpeculativePart``), and only a join with the part before it (the real decoder reaching
-/// exactly that position at a block's end) makes it trusted.
+/// Finds bit positions in raw deflate data where a dynamic-Huffman block may start: the block
+/// header as zlib would accept it. Most bit positions fail on their first three bits; what passes
+/// is then tried by inflating (``SpeculativePart``), and only a join with the part before it (the
+/// real decoder reaching exactly that position at a block's end) makes it trusted.
 ///
 /// Stored and fixed-Huffman blocks are not looked for: compressors write dynamic blocks for text,
 /// and a part that starts at a missed boundary is decoded again from the real one.
 enum DeflateBlockFinder {
+    /// The order in which a dynamic block lists its code-length code's lengths (RFC 1951, 3.2.7).
+    private static let order = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]
+
     /// The first candidate bit position in `[from, to)` of `bytes` (positions counted from the
     /// first byte), nil when none.
     static func candidate(in bytes: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int? {
         // A dynamic header needs 3 + 14 + 19 * 3 = 74 bits at most.
-        let last = min(to, bytes.count * 8 - 74)
+        let last = min(to, bytes.count * 8 - 80)
         var position = from
         while position < last {
-            if isDynamicHeader(bytes, at: position) { return position }
+            let word = load(bytes, position >> 3) >> UInt64(position & 7)
+            // BFINAL 0 and BTYPE 2 (10 in the stream's bit order): the low three bits are 0b100;
+            // at most 286 literal/length and 30 distance codes.
+            if word & 0b111 == 0b100, (word >> 3) & 31 <= 29, (word >> 8) & 31 <= 29,
+               isDynamicHeader(bytes, at: position) {
+                return position
+            }
             position += 1
         }
         return nil
     }
 
+    /// The 8 bytes at `index` as a little-endian word (zeros past the end).
+    @inline(__always)
+    private static func load(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int) -> UInt64 {
+        if index + 8 <= bytes.count, let base = bytes.baseAddress {
+            return UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+        }
+        var word: UInt64 = 0
+        for i in 0..<max(0, min(8, bytes.count - index)) { word |= UInt64(bytes[index + i]) << (8 * UInt64(i)) }
+        return word
+    }
+
     /// `count` bits at bit `position` (LSB first, as deflate packs them), `count` at most 57.
     @inline(__always)
     private static func bits(_ bytes: UnsafeBufferPointer<UInt8>, _ position: Int, _ count: Int) -> Int {
-        var word: UInt64 = 0
-        let first = position >> 3
-        let available = min(8, bytes.count - first)
-        for i in 0..<available { word |= UInt64(bytes[first + i]) << (8 * UInt64(i)) }
-        return Int((word >> UInt64(position & 7)) & ((1 << UInt64(count)) - 1))
+        Int((load(bytes, position >> 3) >> UInt64(position & 7)) & ((1 << UInt64(count)) - 1))
     }
-
-    /// The order in which a dynamic block lists its code-length code's lengths (RFC 1951, 3.2.7).
-    private static let order = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]
 
     /// Whether a dynamic block's header could start at bit `position`, as zlib would accept it:
     /// not the last block, type 2, at most 286 literal/length and 30 distance codes, a complete
@@ -40,21 +52,20 @@ enum DeflateBlockFinder {
     /// incomplete (one code of length 1 aside, as zlib allows).
     static func isDynamicHeader(_ bytes: UnsafeBufferPointer<UInt8>, at position: Int) -> Bool {
         let head = bits(bytes, position, 17)
-        // BFINAL 0 and BTYPE 2 (10 in the stream's bit order): the low three bits are 0b100.
         guard head & 0b111 == 0b100 else { return false }
         let literals = (head >> 3) & 31 + 257, distances = (head >> 8) & 31 + 1, listed = (head >> 13) + 4
         guard literals <= 286, distances <= 30 else { return false }
         // The code-length code: Kraft's sum in 128ths, exactly 128 for a complete code.
         let packed = bits(bytes, position + 17, listed * 3)
-        var codeLengths = [Int](repeating: 0, count: 19)
         var sum = 0
         for i in 0..<listed {
             let length = (packed >> (3 * i)) & 7
-            codeLengths[order[i]] = length
             if length > 0 { sum += 128 >> length }
         }
         guard sum == 128 else { return false }
-        // Its canonical codes, to decode the literal/length and distance code lengths.
+        var codeLengths = [Int](repeating: 0, count: 19)
+        for i in 0..<listed { codeLengths[order[i]] = (packed >> (3 * i)) & 7 }
+        // A table of the next 7 bits (as read) to symbol << 3 | length, from the canonical codes.
         var count = [Int](repeating: 0, count: 8)
         for length in codeLengths where length > 0 { count[length] += 1 }
         var next = [Int](repeating: 0, count: 8)
@@ -63,51 +74,46 @@ enum DeflateBlockFinder {
             code = (code + count[length - 1]) << 1
             next[length] = code
         }
-        var symbolOf = [Int: Int]()  // (length << 8 | code) -> symbol
+        var table = [Int](repeating: 0, count: 128)
         for symbol in 0..<19 where codeLengths[symbol] > 0 {
             let length = codeLengths[symbol]
-            symbolOf[length << 8 | next[length]] = symbol
+            let canonical = next[length]
             next[length] += 1
+            // Codes are packed from their most significant bit: reversed, they are read as bits.
+            var reversed = 0
+            for i in 0..<length where canonical & (1 << i) != 0 { reversed |= 1 << (length - 1 - i) }
+            var index = reversed
+            while index < 128 {
+                table[index] = symbol << 3 | length
+                index += 1 << length
+            }
         }
         var cursor = position + 17 + listed * 3
         let end = bytes.count * 8
-        func bit() -> Int? {
-            guard cursor < end else { return nil }
-            defer { cursor += 1 }
-            return Int(bytes[cursor >> 3] >> UInt8(cursor & 7)) & 1
-        }
-        func take(_ count: Int) -> Int? {
-            guard cursor + count <= end else { return nil }
-            defer { cursor += count }
-            return bits(bytes, cursor, count)
-        }
         var lengths = [Int](repeating: 0, count: literals + distances)
         var filled = 0
         while filled < lengths.count {
-            // Huffman codes are packed from their first bit (the most significant) on.
-            var code = 0, symbol: Int?
-            for length in 1...7 {
-                guard let b = bit() else { return false }
-                code = code << 1 | b
-                if let found = symbolOf[length << 8 | code] {
-                    symbol = found
-                    break
-                }
-            }
-            guard let symbol else { return false }
+            guard cursor + 7 + 7 <= end else { return false }
+            let entry = table[bits(bytes, cursor, 7)]
+            cursor += entry & 7
+            let symbol = entry >> 3
             switch symbol {
             case 0...15:
                 lengths[filled] = symbol
                 filled += 1
             case 16:
-                guard filled > 0, let extra = take(2), filled + 3 + extra <= lengths.count else { return false }
-                for _ in 0..<(3 + extra) { lengths[filled] = lengths[filled - 1]; filled += 1 }
+                let repeats = 3 + bits(bytes, cursor, 2)
+                cursor += 2
+                guard filled > 0, filled + repeats <= lengths.count else { return false }
+                for _ in 0..<repeats { lengths[filled] = lengths[filled - 1]; filled += 1 }
             case 17:
-                guard let extra = take(3), filled + 3 + extra <= lengths.count else { return false }
-                filled += 3 + extra
+                filled += 3 + bits(bytes, cursor, 3)
+                cursor += 3
+                guard filled <= lengths.count else { return false }
             default:
-                guard let extra = take(7), filled + 11 + extra <= lengths.count else { return false }
-                filled += 11 + extra
+                filled += 11 + bits(bytes, cursor, 7)
+                cursor += 7
+                guard filled <= lengths.count else { return false }
             }
         }
         guard lengths[256] > 0 else { return false }

@@ -23,9 +23,9 @@ import Glibc
 /// Memory: at most `partsInFlight` regions, each its compressed bytes and what it decodes to
 /// (at most ``ParallelDecoderLimits/largestDecodedPart``).
 final class SpeculativeGzipReader: ByteSource {
-    /// The fewest threads worth it: each region is inflated twice (with zlib, about a third of
-    /// ISA-L's speed on one thread), so fewer lose to one thread of ISA-L.
-    static let minimumDecoders = 4
+    // Turned on by `execution.parallel_gzip`: each region is inflated twice with zlib, about six
+    // times the CPU of one thread of ISA-L (W2's 135 MiB: 3.3 s against 0.51 s), so it pays only
+    // with many idle cores.
     /// The fewest regions worth it (8 MiB of compressed data at the default region size).
     static let minimumRegions = 16
 
@@ -49,14 +49,50 @@ final class SpeculativeGzipReader: ByteSource {
     private var window: [UInt8] = []
     private var current: [UInt8] = []
     private var served = 0
+    /// Bytes handed out, and bytes of the parts joined (handed out or still being resolved).
     private var handedOut = 0
-    private var checksums: [(crc: Locked<UInt32>, done: DispatchSemaphore, length: Int)] = []
+    private var joined = 0
+    /// Joined parts being resolved (their window bytes filled in, their CRC-32 computed) on the
+    /// pool, oldest first; a few run ahead of the part being handed out.
+    private var resolving: [Resolution] = []
+    private let resolvingAhead = 3
+    /// Every joined part's CRC-32, in order, for the trailer.
+    private var checksums: [Resolution] = []
     private var fallback: ByteSource?
+    /// Set once the trailer matched: what is left is handing out the parts being resolved.
     private var ended = false
     /// Regions whose guessed start was confirmed, and regions inflated again from the real
     /// boundary (for tests and the debug log).
     private(set) var guessesJoined = 0
     private(set) var regionsRedone = 0
+
+    /// A joined part's bytes with its window bytes filled in, and their CRC-32, set once by a work
+    /// item before `done` is signalled.
+    private final class Resolution: @unchecked Sendable {
+        /// Left once the work item is done: waited on when the part is handed out, and again for
+        /// the trailer's CRC.
+        let done = DispatchGroup()
+        let length: Int
+        /// Taken (set to nil) when handed out, so that only the parts ahead are held.
+        var bytes: [UInt8]?
+        var resolved = false
+        var crc: UInt = 0
+        init(length: Int) { self.length = length }
+
+        /// Resolves on the pool: `make` gives the bytes (nil when they cannot be had).
+        static func start(length: Int, _ make: @escaping @Sendable () -> [UInt8]?) -> Resolution {
+            let resolution = Resolution(length: length)
+            resolution.done.enter()
+            DispatchQueue.global().async {
+                let bytes = make()
+                resolution.bytes = bytes
+                resolution.resolved = bytes != nil
+                resolution.crc = bytes.map { bytes in bytes.withUnsafeBufferPointer { crc32(0, $0.baseAddress, UInt32($0.count)) } } ?? 0
+                resolution.done.leave()
+            }
+            return resolution
+        }
+    }
 
     private final class Slot: @unchecked Sendable {
         // Unchecked: `part` is set once by the work item before `done` is signalled, and read after.
@@ -107,6 +143,19 @@ final class SpeculativeGzipReader: ByteSource {
     func read(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int {
         while served == current.count {
             if let fallback { return try fallback.read(into: buffer, capacity: capacity) }
+            if let next = resolving.first, ended || resolving.count > resolvingAhead {
+                resolving.removeFirst()
+                next.done.wait()
+                guard let bytes = next.bytes else {
+                    try handToOneDecoder()
+                    continue
+                }
+                next.bytes = nil
+                current = bytes
+                served = 0
+                handedOut += bytes.count
+                continue
+            }
             if ended { return 0 }
             try nextPart()
         }
@@ -166,14 +215,20 @@ final class SpeculativeGzipReader: ByteSource {
         slot.done.wait()
         // A block that crossed this whole region was decoded with the one before it.
         if expected >= slot.end { return }
-        var output: [UInt8]?
+        var resolution: Resolution?
         var run: RawInflateRun?
         if let first = slot.firstRun, first.failure == nil, !first.ranOut {
-            output = first.output
+            let bytes = first.output
+            resolution = Resolution.start(length: bytes.count) { bytes }
             run = first
-        } else if let part = slot.part, part.start == expected, let resolved = part.resolved(with: window) {
-            output = resolved
+            window = Array((window + bytes.suffix(SpeculativePart.windowSize)).suffix(SpeculativePart.windowSize))
+        } else if let part = slot.part, part.start == expected,
+                  let tail = part.resolved(from: max(0, part.run.output.count - SpeculativePart.windowSize), with: window) {
+            // The next window is this part's last bytes, resolved here; the rest on the pool.
+            let window = window
+            resolution = Resolution.start(length: part.run.output.count) { part.resolved(with: window) }
             run = part.run
+            self.window = Array((self.window + tail).suffix(SpeculativePart.windowSize))
             guessesJoined += 1
         } else {
             regionsRedone += 1
@@ -194,56 +249,46 @@ final class SpeculativeGzipReader: ByteSource {
                     continue
                 }
                 guard again.failure == nil, !again.ranOut else { return try handToOneDecoder() }
-                output = again.output
+                let output = again.output
+                resolution = Resolution.start(length: output.count) { output }
                 run = again
+                window = Array((window + output.suffix(SpeculativePart.windowSize)).suffix(SpeculativePart.windowSize))
                 break
             }
         }
-        guard let output, let run else { return try handToOneDecoder() }
-        if run.streamEnded {
-            // The trailer: CRC-32 and length of everything, and nothing after it.
-            let trailerStart = (run.end + 7) / 8
-            guard trailerStart + 8 == size, let trailer = bytes(from: trailerStart, to: trailerStart + 8) else {
-                return try handToOneDecoder()
-            }
-            let stated = trailer.withUnsafeBytes { ($0.loadUnaligned(fromByteOffset: 0, as: UInt32.self), $0.loadUnaligned(fromByteOffset: 4, as: UInt32.self)) }
-            var crc: UInt = crc32(0, nil, 0)
-            for part in checksums {
-                part.done.wait()
-                let partCRC = UInt(part.crc.withLock { $0 })
-                crc = crc32_combine(crc, partCRC, off_t(part.length))
-            }
-            crc = output.withUnsafeBufferPointer { crc32(crc, $0.baseAddress, UInt32($0.count)) }
-            guard UInt(UInt32(littleEndian: stated.0)) == crc,
-                  UInt32(littleEndian: stated.1) == UInt32(truncatingIfNeeded: handedOut + output.count) else {
-                return try handToOneDecoder()
-            }
-            ended = true
-            inFlight.removeAll()
-        } else {
-            let crc = Locked<UInt32>(0), done = DispatchSemaphore(value: 0)
-            checksums.append((crc, done, output.count))
-            DispatchQueue.global().async {
-                let value = output.withUnsafeBufferPointer { UInt32(crc32(0, $0.baseAddress, UInt32($0.count))) }
-                crc.withLock { $0 = value }
-                done.signal()
-            }
-        }
+        guard let resolution, let run else { return try handToOneDecoder() }
+        resolving.append(resolution)
+        checksums.append(resolution)
+        joined += resolution.length
         expected = run.end
-        handedOut += output.count
-        if output.count >= SpeculativePart.windowSize {
-            window = Array(output.suffix(SpeculativePart.windowSize))
-        } else {
-            window = Array((window + output).suffix(SpeculativePart.windowSize))
+        guard run.streamEnded else { return }
+        // The trailer: CRC-32 and length of everything, and nothing after it.
+        let trailerStart = (run.end + 7) / 8
+        guard trailerStart + 8 == size, let trailer = bytes(from: trailerStart, to: trailerStart + 8) else {
+            return try handToOneDecoder()
         }
-        current = output
-        served = 0
+        let stated = trailer.withUnsafeBytes { ($0.loadUnaligned(fromByteOffset: 0, as: UInt32.self), $0.loadUnaligned(fromByteOffset: 4, as: UInt32.self)) }
+        var crc: UInt = crc32(0, nil, 0)
+        for part in checksums {
+            part.done.wait()
+            guard part.resolved else { return try handToOneDecoder() }
+            crc = crc32_combine(crc, part.crc, off_t(part.length))
+        }
+        guard UInt(UInt32(littleEndian: stated.0)) == crc,
+              UInt32(littleEndian: stated.1) == UInt32(truncatingIfNeeded: joined) else {
+            return try handToOneDecoder()
+        }
+        ended = true
+        inFlight.removeAll()
+        checksums.removeAll()
     }
 
     /// Hands the file to one decoder from its start, which skips what was handed out already: its
     /// bytes and its error are then the reader's.
     private func handToOneDecoder() throws {
         inFlight.removeAll()
+        resolving.removeAll()
+        checksums.removeAll()
         guard file.rewind() else {
             throw InputError(.unreadable, file: name, problem: "cannot read the file again from its start")
         }

@@ -13,10 +13,9 @@ struct SpeculativePart {
     let start: Int
     /// The run with ``windowA``: its bytes, where it ended, whether the stream ended in it.
     let run: RawInflateRun
-    /// Offsets in ``run``'s output of the bytes that come from the window, and which window
-    /// position each comes from.
-    let markedOffsets: [Int32]
-    let markedPositions: [UInt16]
+    /// The bytes of the run with ``windowB``: where they differ from ``run``'s, the byte comes
+    /// from the window.
+    let other: [UInt8]
 
     static let windowSize = 32 * 1024
     static let windowA: [UInt8] = (0..<windowSize).map { UInt8($0 & 0xFF) }
@@ -44,29 +43,46 @@ struct SpeculativePart {
                 RawInflateRun.run(bytes, base: base, from: candidate, dictionary: $0, stopAtOrAfter: to, limit: limit)
             }
             guard second.failure == nil, second.end == first.end, second.output.count == first.output.count else { return nil }
-            var offsets: [Int32] = []
-            var positions: [UInt16] = []
-            for i in 0..<first.output.count where first.output[i] != second.output[i] {
-                let low = Int(first.output[i]), high = (Int(second.output[i]) - low - 1) & 0xFF
-                guard high < 128 else { return nil }
-                offsets.append(Int32(i))
-                positions.append(UInt16(high << 8 | low))
-            }
-            return SpeculativePart(start: candidate, run: first, markedOffsets: offsets, markedPositions: positions)
+            return SpeculativePart(start: candidate, run: first, other: second.output)
         }
         return nil
     }
 
-    /// The part's bytes with the window's filled in from `window` (the real last bytes before the
-    /// part, the most recent last); nil when a byte names a position before the stream's start.
-    func resolved(with window: [UInt8]) -> [UInt8]? {
-        var bytes = run.output
+    /// The part's bytes from `offset` on, with the window's filled in from `window` (the real last
+    /// bytes before the part, the most recent last); nil when a byte names a position before the
+    /// stream's start.
+    func resolved(from offset: Int = 0, with window: [UInt8]) -> [UInt8]? {
+        var bytes = Array(run.output[offset...])
         let missing = Self.windowSize - window.count
-        for (offset, position) in zip(markedOffsets, markedPositions) {
-            let index = Int(position) - missing
-            guard index >= 0 else { return nil }
-            bytes[Int(offset)] = window[index]
+        let filled = bytes.withUnsafeMutableBufferPointer { out in
+            other.withUnsafeBufferPointer { other in
+                window.withUnsafeBufferPointer { window in
+                    guard let a = out.baseAddress, let b = other.baseAddress else { return true }
+                    let rawA = UnsafeRawPointer(a), rawB = UnsafeRawPointer(b + offset)
+                    let count = out.count
+                    var i = 0
+                    while i < count {
+                        // Runs of the data's own bytes are the same in both: skip a word at a time.
+                        if i + 8 <= count, rawA.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                            == rawB.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+                            i += 8
+                            continue
+                        }
+                        let end = min(i + 8, count)
+                        while i < end {
+                            let low = Int(a[i]), mark = Int(b[offset + i])
+                            if low != mark {
+                                let index = ((mark - low - 1) & 0xFF) << 8 | low
+                                guard index < Self.windowSize, index >= missing else { return false }
+                                a[i] = window[index - missing]
+                            }
+                            i += 1
+                        }
+                    }
+                    return true
+                }
+            }
         }
-        return bytes
+        return filled ? bytes : nil
     }
 }
