@@ -38,6 +38,16 @@ onnxruntime 1.32.0 as a cross-check, numpy 2.x):
 | iris-torch-normalize.safetensors + iris-torch-normalize.norm.json | Sequential(Normalize with mean/std buffers, Linear, ReLU, Linear); the JSON by the refusal's recipe | scale, forward |
 | iris-torch-leaky-elu-{dynamo,torchscript}.onnx | Sequential(Linear, LeakyReLU(0.2), Linear, ELU(0.5), Linear), float64 | the graph |
 | iris-onnx-softplus.onnx, iris-onnx-softplus-cast.onnx | onnx.helper: Gemm, Softplus (then Cast to DOUBLE), Gemm, reaching 40; numpy's logaddexp(0, x) | the graph |
+
+Activations in the ONNX forms torch writes (`python scripts/make_exporter_fixtures.py forms`;
+tried with torch 2.15.0, onnx 1.23.2, onnxscript 0.7.2, onnxruntime 1.32.0 as a cross-check):
+
+| file | made by | nnpipe stages |
+|---|---|---|
+| iris-torch-act-NAME-{dynamo,torchscript-17}.onnx + iris-torch-act-NAME.expected.csv | Sequential(Linear(4, 8), ACTIVATION, Linear(8, 3)), float64, pre-activations from about -15 to 15: Hardswish, Hardsigmoid, Mish, SELU, CELU, CELU(0.5), ReLU6, Hardtanh(-2, 2), Softsign, LogSigmoid | the graph |
+| iris-torch-act-{relu6,hardtanh}-torchscript-10.onnx | the same at opset 10: Clip with min and max as attributes | the graph |
+| iris-torch-act-hardsigmoid-f32-dynamo.onnx | the Hardsigmoid net in float32 (alpha 0.16666667 in a FLOAT graph) | the graph, precision: float32 |
+| iris-onnx-hardswish-run.onnx, iris-onnx-clip-max.onnx | onnx.helper: Gemm, HardSwish written as Add/Clip/Div/Mul (as decomposing exporters write it), or Clip with no min, Gemm; numpy | the graph |
 """
 import json
 import os
@@ -275,6 +285,89 @@ def exact_models():
     print(f"largest pre-activation of the Softplus files: {z.max():.1f}")
 
 
+# PyTorch's activations, each between two Linear layers, as the dynamo (opset 20) and
+# TorchScript (opset 17) exporters write them: one operator, or a run of elementwise nodes.
+FORMS = {
+    "hardswish": lambda nn: nn.Hardswish(), "hardsigmoid": lambda nn: nn.Hardsigmoid(), "mish": lambda nn: nn.Mish(),
+    "selu": lambda nn: nn.SELU(), "celu": lambda nn: nn.CELU(), "celu-0.5": lambda nn: nn.CELU(0.5),
+    "relu6": lambda nn: nn.ReLU6(), "hardtanh": lambda nn: nn.Hardtanh(-2, 2), "softsign": lambda nn: nn.Softsign(),
+    "logsigmoid": lambda nn: nn.LogSigmoid(),
+}
+
+
+def form_models():
+    import torch
+
+    rows = np.loadtxt(os.path.join(OUT, "iris.csv"), delimiter=",", skiprows=1)[:, 1:]
+    nn = torch.nn
+
+    def export(model, dtype, name, variant):
+        path = os.path.join(OUT, f"{name}-{variant}.onnx")
+        example = (torch.zeros(1, 4, dtype=dtype),)
+        if variant == "dynamo":
+            torch.onnx.export(model, example, path, input_names=["x"], dynamic_shapes=({0: torch.export.Dim("n")},),
+                              external_data=False)
+        else:
+            torch.onnx.export(model, example, path, input_names=["x"], dynamo=False,
+                              opset_version=int(variant.split("-")[1]), dynamic_axes={"x": {0: "n"}})
+        return path
+
+    for index, (key, make) in enumerate(FORMS.items()):
+        for dtype in (torch.float64, torch.float32):
+            if dtype == torch.float32 and key != "hardsigmoid":
+                continue
+            torch.manual_seed(10 + index)
+            model = nn.Sequential(nn.Linear(4, 8), make(nn), nn.Linear(8, 3)).to(dtype)
+            with torch.no_grad():  # pre-activations from about -15 to 15: both sides of every bend
+                model[0].weight.mul_(3.0)
+                model[0].bias.sub_(4.0)
+            model.eval()
+            with torch.no_grad():
+                expected = model(torch.tensor(rows, dtype=dtype)).double().numpy()
+            name = f"iris-torch-act-{key}" + ("-f32" if dtype == torch.float32 else "")
+            write_csv(name + ".expected.csv", expected, "y")
+            variants = ["dynamo"] if dtype == torch.float32 else ["dynamo", "torchscript-17"]
+            if key in ("relu6", "hardtanh"):
+                variants.append("torchscript-10")
+            for variant in variants:
+                path = export(model, dtype, name, variant)
+                check_onnxruntime(path, rows.astype(np.float32) if dtype == torch.float32 else rows, expected)
+    decomposed_models(rows)
+
+
+def decomposed_models(rows):
+    """Activations written out by hand with onnx.helper, as decomposing exporters write them."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    rng = np.random.default_rng(5)
+    w1, b1 = rng.normal(0, 2.5, (4, 6)), rng.normal(-3, 2, 6)
+    w2, b2 = rng.normal(0, 0.5, (6, 2)), rng.normal(0, 0.5, 2)
+    z = rows @ w1 + b1
+    graphs = {
+        "iris-onnx-hardswish-run": ([helper.make_node("Add", ["z", "three"], ["a"], name="add"),
+                                     helper.make_node("Clip", ["a", "zero", "six"], ["c"], name="clip"),
+                                     helper.make_node("Div", ["c", "six"], ["d"], name="div"),
+                                     helper.make_node("Mul", ["z", "d"], ["s"], name="mul")],
+                                    z * np.clip(z + 3, 0, 6) / 6),
+        "iris-onnx-clip-max": ([helper.make_node("Clip", ["z", "", "six"], ["s"], name="clip")], np.minimum(z, 6)),
+    }
+    constants = [numpy_helper.from_array(np.array(v, dtype=np.float64), n) for n, v in (("three", 3.0), ("zero", 0.0), ("six", 6.0))]
+    for name, (nodes, activated) in graphs.items():
+        nodes = [helper.make_node("Gemm", ["x", "W1", "b1"], ["z"], name="dense1")] + nodes
+        nodes.append(helper.make_node("Gemm", ["s", "W2", "b2"], ["y"], name="dense2"))
+        graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info("x", TensorProto.DOUBLE, [None, 4])],
+                                  [helper.make_tensor_value_info("y", TensorProto.DOUBLE, [None, 2])],
+                                  [numpy_helper.from_array(v, n) for n, v in (("W1", w1), ("b1", b1), ("W2", w2), ("b2", b2))]
+                                  + [c for c in constants if any(c.name in n.input for n in nodes)])
+        path = os.path.join(OUT, name + ".onnx")
+        onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)
+        expected = activated @ w2 + b2
+        write_csv(name + ".expected.csv", expected, "y")
+        check_onnxruntime(path, rows, expected)
+    print(f"pre-activations of the hand-written runs: {z.min():.1f} to {z.max():.1f}")
+
+
 def check_onnxruntime(path, rows, expected):
     try:
         import onnxruntime as ort
@@ -293,6 +386,9 @@ if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     if sys.argv[1:] == ["exact"]:
         exact_models()
+        sys.exit(0)
+    if sys.argv[1:] == ["forms"]:
+        form_models()
         sys.exit(0)
     sklearn_models()
     torch_models()

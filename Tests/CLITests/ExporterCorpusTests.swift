@@ -92,6 +92,36 @@ struct ExporterCorpusTests {
                    stages: forward("iris-keras-gelu.npz", "[gelu, elu, identity]"), expected: "iris-keras-gelu.expected.csv"),
     ]
 
+    /// PyTorch's activations in the ONNX forms its exporters write (`make_exporter_fixtures.py forms`):
+    /// one operator (HardSwish, HardSigmoid with alpha 0.16666667, Mish, Selu, Celu, Clip with
+    /// bounds as inputs or, at opset 10, as attributes) or a run (Softplus/Tanh/Mul,
+    /// Abs/Add/Div, Sigmoid/Log), each giving PyTorch's float64 numbers.
+    static let formCases: [CorpusCase] = {
+        let forms = ["hardswish", "hardsigmoid", "mish", "selu", "celu", "celu-0.5", "relu6", "hardtanh", "softsign", "logsigmoid"]
+        var cases: [CorpusCase] = []
+        for form in forms {
+            var variants = ["dynamo", "torchscript-17"]
+            if form == "relu6" || form == "hardtanh" { variants.append("torchscript-10") }
+            for variant in variants {
+                cases.append(CorpusCase(name: "torch \(form) as ONNX (\(variant))", input: "iris.csv", features: 4,
+                                        stages: graph("iris-torch-act-\(form)-\(variant).onnx"), expected: "iris-torch-act-\(form).expected.csv"))
+            }
+        }
+        cases.append(CorpusCase(name: "torch hardsigmoid float32 as ONNX (dynamo)", input: "iris.csv", features: 4,
+                                stages: graph("iris-torch-act-hardsigmoid-f32-dynamo.onnx") + "      precision: float32\n",
+                                expected: "iris-torch-act-hardsigmoid-f32.expected.csv", tolerance: 1e-5))
+        cases.append(CorpusCase(name: "hardswish written as Add/Clip/Div/Mul (numpy)", input: "iris.csv", features: 4,
+                                stages: graph("iris-onnx-hardswish-run.onnx"), expected: "iris-onnx-hardswish-run.expected.csv"))
+        cases.append(CorpusCase(name: "Clip with no min, max 6 (numpy)", input: "iris.csv", features: 4,
+                                stages: graph("iris-onnx-clip-max.onnx"), expected: "iris-onnx-clip-max.expected.csv"))
+        return cases
+    }()
+
+    @Test("each activation in the ONNX form torch writes gives PyTorch's predictions", arguments: formCases)
+    func activationForms(_ test: CorpusCase) throws {
+        try matchesFramework(test)
+    }
+
     static func pipeline(_ test: CorpusCase) -> String {
         let features = (0..<test.features).map { "f\($0)" }.joined(separator: ", ")
         return """
