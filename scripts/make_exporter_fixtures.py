@@ -48,6 +48,15 @@ tried with torch 2.15.0, onnx 1.23.2, onnxscript 0.7.2, onnxruntime 1.32.0 as a 
 | iris-torch-act-{relu6,hardtanh}-torchscript-10.onnx | the same at opset 10: Clip with min and max as attributes | the graph |
 | iris-torch-act-hardsigmoid-f32-dynamo.onnx | the Hardsigmoid net in float32 (alpha 0.16666667 in a FLOAT graph) | the graph, precision: float32 |
 | iris-onnx-hardswish-run.onnx, iris-onnx-clip-max.onnx | onnx.helper: Gemm, HardSwish written as Add/Clip/Div/Mul (as decomposing exporters write it), or Clip with no min, Gemm; numpy | the graph |
+
+State_dicts with modules that are not layers, and tied weights (`python
+scripts/make_exporter_fixtures.py modules`; tried with torch 2.15.0, safetensors 0.8.0):
+
+| file | made by | nnpipe stages |
+|---|---|---|
+| iris-torch-prelu.safetensors | Sequential(Linear(4, 8), PReLU() with slope 0.3, Linear(8, 3)), float64, save_file | the route nnpipe's refusal prints: leaky_relu(0.3), tensors: |
+| iris-torch-prelu-units.safetensors, iris-torch-layernorm.safetensors | PReLU(8); Sequential(Linear, LayerNorm, ReLU, Linear) | refused |
+| iris-torch-tied.safetensors | Sequential(Linear(4, 4), ReLU, Linear(4, 4) sharing the first one's weight, ReLU, Linear(4, 3)), float64, save_model | relu, relu, identity |
 """
 import json
 import os
@@ -368,6 +377,39 @@ def decomposed_models(rows):
     print(f"pre-activations of the hand-written runs: {z.min():.1f} to {z.max():.1f}")
 
 
+def module_models():
+    import torch
+    from safetensors.torch import save_file, save_model
+
+    rows = np.loadtxt(os.path.join(OUT, "iris.csv"), delimiter=",", skiprows=1)[:, 1:]
+    x = torch.tensor(rows, dtype=torch.float64)
+    nn = torch.nn
+    torch.manual_seed(20)
+
+    def shifted(model):  # negative pre-activations on most rows
+        with torch.no_grad():
+            model[0].bias.sub_(2.0)
+        return model.eval()
+
+    model = shifted(nn.Sequential(nn.Linear(4, 8), nn.PReLU(), nn.Linear(8, 3)).double())
+    with torch.no_grad():
+        model[1].weight.fill_(0.3)  # as training leaves it: not PReLU's initial 0.25
+    save_file(model.state_dict(), os.path.join(OUT, "iris-torch-prelu.safetensors"))
+    with torch.no_grad():
+        write_csv("iris-torch-prelu.expected.csv", model(x).numpy(), "y")
+    model = shifted(nn.Sequential(nn.Linear(4, 8), nn.PReLU(8), nn.Linear(8, 3)).double())
+    save_file(model.state_dict(), os.path.join(OUT, "iris-torch-prelu-units.safetensors"))
+    model = shifted(nn.Sequential(nn.Linear(4, 8), nn.LayerNorm(8), nn.ReLU(), nn.Linear(8, 3)).double())
+    save_file(model.state_dict(), os.path.join(OUT, "iris-torch-layernorm.safetensors"))
+
+    model = nn.Sequential(nn.Linear(4, 4), nn.ReLU(), nn.Linear(4, 4), nn.ReLU(), nn.Linear(4, 3)).double()
+    model[2].weight = model[0].weight  # tied: save_model writes it once, and "2.weight": "0.weight" in __metadata__
+    model.eval()
+    save_model(model, os.path.join(OUT, "iris-torch-tied.safetensors"))
+    with torch.no_grad():
+        write_csv("iris-torch-tied.expected.csv", model(x).numpy(), "y")
+
+
 def check_onnxruntime(path, rows, expected):
     try:
         import onnxruntime as ort
@@ -386,6 +428,9 @@ if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     if sys.argv[1:] == ["exact"]:
         exact_models()
+        sys.exit(0)
+    if sys.argv[1:] == ["modules"]:
+        module_models()
         sys.exit(0)
     if sys.argv[1:] == ["forms"]:
         form_models()
