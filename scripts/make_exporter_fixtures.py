@@ -56,6 +56,7 @@ scripts/make_exporter_fixtures.py modules`; tried with torch 2.15.0, safetensors
 |---|---|---|
 | iris-torch-prelu.safetensors | Sequential(Linear(4, 8), PReLU() with slope 0.3, Linear(8, 3)), float64, save_file | the route nnpipe's refusal prints: leaky_relu(0.3), tensors: |
 | iris-torch-prelu-units.safetensors, iris-torch-layernorm.safetensors | PReLU(8); Sequential(Linear, LayerNorm, ReLU, Linear) | refused |
+| iris-keras3.keras + iris-keras3.npz | Keras 3.15.1 on the torch backend, float64: Dense(8, leaky_relu), Dense(8, relu, use_bias=False), Dropout, Dense(3, softmax), model.save; the npz by the command nnpipe's refusal prints (`keras` subcommand) | leaky_relu(0.2), relu, softmax |
 | iris-torch-tied.safetensors | Sequential(Linear(4, 4), ReLU, Linear(4, 4) sharing the first one's weight, ReLU, Linear(4, 3)), float64, save_model | relu, relu, identity |
 """
 import json
@@ -190,6 +191,8 @@ def keras_models():
 # The recipes nnpipe's refusals print (Sources/NNPipe/Model/Files/BatchNormPairing.swift and
 # TensorLayers.swift), run as printed with MODEL and the names filled in.
 BN_RECIPE = """import json; from safetensors.torch import load_file; t = load_file("MODEL.safetensors"); p = "PREFIX"; eps = 1e-5; a = t[p + ".weight"] / (t[p + ".running_var"] + eps).sqrt(); json.dump({"scale_": a.tolist(), "min_": (t[p + ".bias"] - t[p + ".running_mean"] * a).tolist(), "clip": False}, open(p + ".json", "w"))"""
+# The command nnpipe's refusal of a .keras file prints (Sources/NNPipe/Model/Files/KerasFile.swift).
+KERAS_RECIPE = """import keras, numpy as np; m = keras.saving.load_model("MODEL.keras"); assert all(type(l) in (keras.layers.Dense, keras.layers.Dropout) for l in m.layers), "layers other than Dense and Dropout: export to ONNX instead"; d = [l for l in m.layers if type(l) is keras.layers.Dense]; np.savez("model.npz", **{k: v for i, l in enumerate(d) for k, v in ((f"W{i}", keras.ops.convert_to_numpy(l.kernel)), (f"b{i}", keras.ops.convert_to_numpy(l.bias) if l.use_bias else np.zeros(l.units)))}); n = {"linear": "identity", "leaky_relu": "leaky_relu(0.2)", "softplus": "softplus_exact", "swish": "silu", "hard_silu": "hardswish", "hard_sigmoid": "hardsigmoid", "exponential": "exp", "log_sigmoid": "logsigmoid"}; print("activations: [" + ", ".join(n.get(l.activation.__name__, l.activation.__name__) for l in d) + "]")"""
 NORM_RECIPE = """import json; from safetensors.torch import load_file; t = load_file("MODEL.safetensors"); json.dump({"mean": t["MEAN"].tolist(), "scale": t["STD"].tolist()}, open("norm.json", "w"))"""
 
 
@@ -410,6 +413,27 @@ def module_models():
         write_csv("iris-torch-tied.expected.csv", model(x).numpy(), "y")
 
 
+def keras_saved_models():
+    import subprocess
+    os.environ["KERAS_BACKEND"] = "torch"
+    import keras
+
+    keras.config.set_floatx("float64")
+    keras.utils.set_random_seed(0)
+    iris_x, iris_y = load_iris(return_X_y=True)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="leaky_relu"),
+                              keras.layers.Dense(8, activation="relu", use_bias=False), keras.layers.Dropout(0.1),
+                              keras.layers.Dense(3, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.fit(iris_x, iris_y, epochs=5, verbose=0)
+    model.save(os.path.join(OUT, "iris-keras3.keras"))
+    write_csv("iris-keras3.expected.csv", np.asarray(model.predict(iris_x, verbose=0), dtype=np.float64), "y")
+    printed = subprocess.run([sys.executable, "-c", KERAS_RECIPE.replace("MODEL", "iris-keras3")], cwd=OUT, check=True,
+                             capture_output=True, text=True).stdout
+    print(printed.strip())
+    os.replace(os.path.join(OUT, "model.npz"), os.path.join(OUT, "iris-keras3.npz"))
+
+
 def check_onnxruntime(path, rows, expected):
     try:
         import onnxruntime as ort
@@ -428,6 +452,9 @@ if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     if sys.argv[1:] == ["exact"]:
         exact_models()
+        sys.exit(0)
+    if sys.argv[1:] == ["keras"]:
+        keras_saved_models()
         sys.exit(0)
     if sys.argv[1:] == ["modules"]:
         module_models()
