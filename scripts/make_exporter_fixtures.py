@@ -38,6 +38,26 @@ onnxruntime 1.32.0 as a cross-check, numpy 2.x):
 | iris-torch-normalize.safetensors + iris-torch-normalize.norm.json | Sequential(Normalize with mean/std buffers, Linear, ReLU, Linear); the JSON by the refusal's recipe | scale, forward |
 | iris-torch-leaky-elu-{dynamo,torchscript}.onnx | Sequential(Linear, LeakyReLU(0.2), Linear, ELU(0.5), Linear), float64 | the graph |
 | iris-onnx-softplus.onnx, iris-onnx-softplus-cast.onnx | onnx.helper: Gemm, Softplus (then Cast to DOUBLE), Gemm, reaching 40; numpy's logaddexp(0, x) | the graph |
+
+Activations in the ONNX forms torch writes (`python scripts/make_exporter_fixtures.py forms`;
+tried with torch 2.15.0, onnx 1.23.2, onnxscript 0.7.2, onnxruntime 1.32.0 as a cross-check):
+
+| file | made by | nnpipe stages |
+|---|---|---|
+| iris-torch-act-NAME-{dynamo,torchscript-17}.onnx + iris-torch-act-NAME.expected.csv | Sequential(Linear(4, 8), ACTIVATION, Linear(8, 3)), float64, pre-activations from about -15 to 15: Hardswish, Hardsigmoid, Mish, SELU, CELU, CELU(0.5), ReLU6, Hardtanh(-2, 2), Softsign, LogSigmoid | the graph |
+| iris-torch-act-{relu6,hardtanh}-torchscript-10.onnx | the same at opset 10: Clip with min and max as attributes | the graph |
+| iris-torch-act-hardsigmoid-f32-dynamo.onnx | the Hardsigmoid net in float32 (alpha 0.16666667 in a FLOAT graph) | the graph, precision: float32 |
+| iris-onnx-hardswish-run.onnx, iris-onnx-clip-max.onnx | onnx.helper: Gemm, HardSwish written as Add/Clip/Div/Mul (as decomposing exporters write it), or Clip with no min, Gemm; numpy | the graph |
+
+State_dicts with modules that are not layers, and tied weights (`python
+scripts/make_exporter_fixtures.py modules`; tried with torch 2.15.0, safetensors 0.8.0):
+
+| file | made by | nnpipe stages |
+|---|---|---|
+| iris-torch-prelu.safetensors | Sequential(Linear(4, 8), PReLU() with slope 0.3, Linear(8, 3)), float64, save_file | the route nnpipe's refusal prints: leaky_relu(0.3), tensors: |
+| iris-torch-prelu-units.safetensors, iris-torch-layernorm.safetensors | PReLU(8); Sequential(Linear, LayerNorm, ReLU, Linear) | refused |
+| iris-keras3.keras + iris-keras3.npz | Keras 3.15.1 on the torch backend, float64: Dense(8, leaky_relu), Dense(8, relu, use_bias=False), Dropout, Dense(3, softmax), model.save; the npz by the command nnpipe's refusal prints (`keras` subcommand) | leaky_relu(0.2), relu, softmax |
+| iris-torch-tied.safetensors | Sequential(Linear(4, 4), ReLU, Linear(4, 4) sharing the first one's weight, ReLU, Linear(4, 3)), float64, save_model | relu, relu, identity |
 """
 import json
 import os
@@ -171,6 +191,8 @@ def keras_models():
 # The recipes nnpipe's refusals print (Sources/NNPipe/Model/Files/BatchNormPairing.swift and
 # TensorLayers.swift), run as printed with MODEL and the names filled in.
 BN_RECIPE = """import json; from safetensors.torch import load_file; t = load_file("MODEL.safetensors"); p = "PREFIX"; eps = 1e-5; a = t[p + ".weight"] / (t[p + ".running_var"] + eps).sqrt(); json.dump({"scale_": a.tolist(), "min_": (t[p + ".bias"] - t[p + ".running_mean"] * a).tolist(), "clip": False}, open(p + ".json", "w"))"""
+# The command nnpipe's refusal of a .keras file prints (Sources/NNPipe/Model/Files/KerasFile.swift).
+KERAS_RECIPE = """import keras, numpy as np; m = keras.saving.load_model("MODEL.keras"); assert all(type(l) in (keras.layers.Dense, keras.layers.Dropout) for l in m.layers), "layers other than Dense and Dropout: export to ONNX instead"; d = [l for l in m.layers if type(l) is keras.layers.Dense]; np.savez("model.npz", **{k: v for i, l in enumerate(d) for k, v in ((f"W{i}", keras.ops.convert_to_numpy(l.kernel)), (f"b{i}", keras.ops.convert_to_numpy(l.bias) if l.use_bias else np.zeros(l.units)))}); n = {"linear": "identity", "leaky_relu": "leaky_relu(0.2)", "softplus": "softplus_exact", "swish": "silu", "hard_silu": "hardswish", "hard_sigmoid": "hardsigmoid", "exponential": "exp", "log_sigmoid": "logsigmoid"}; print("activations: [" + ", ".join(n.get(l.activation.__name__, l.activation.__name__) for l in d) + "]")"""
 NORM_RECIPE = """import json; from safetensors.torch import load_file; t = load_file("MODEL.safetensors"); json.dump({"mean": t["MEAN"].tolist(), "scale": t["STD"].tolist()}, open("norm.json", "w"))"""
 
 
@@ -275,6 +297,143 @@ def exact_models():
     print(f"largest pre-activation of the Softplus files: {z.max():.1f}")
 
 
+# PyTorch's activations, each between two Linear layers, as the dynamo (opset 20) and
+# TorchScript (opset 17) exporters write them: one operator, or a run of elementwise nodes.
+FORMS = {
+    "hardswish": lambda nn: nn.Hardswish(), "hardsigmoid": lambda nn: nn.Hardsigmoid(), "mish": lambda nn: nn.Mish(),
+    "selu": lambda nn: nn.SELU(), "celu": lambda nn: nn.CELU(), "celu-0.5": lambda nn: nn.CELU(0.5),
+    "relu6": lambda nn: nn.ReLU6(), "hardtanh": lambda nn: nn.Hardtanh(-2, 2), "softsign": lambda nn: nn.Softsign(),
+    "logsigmoid": lambda nn: nn.LogSigmoid(),
+}
+
+
+def form_models():
+    import torch
+
+    rows = np.loadtxt(os.path.join(OUT, "iris.csv"), delimiter=",", skiprows=1)[:, 1:]
+    nn = torch.nn
+
+    def export(model, dtype, name, variant):
+        path = os.path.join(OUT, f"{name}-{variant}.onnx")
+        example = (torch.zeros(1, 4, dtype=dtype),)
+        if variant == "dynamo":
+            torch.onnx.export(model, example, path, input_names=["x"], dynamic_shapes=({0: torch.export.Dim("n")},),
+                              external_data=False)
+        else:
+            torch.onnx.export(model, example, path, input_names=["x"], dynamo=False,
+                              opset_version=int(variant.split("-")[1]), dynamic_axes={"x": {0: "n"}})
+        return path
+
+    for index, (key, make) in enumerate(FORMS.items()):
+        for dtype in (torch.float64, torch.float32):
+            if dtype == torch.float32 and key != "hardsigmoid":
+                continue
+            torch.manual_seed(10 + index)
+            model = nn.Sequential(nn.Linear(4, 8), make(nn), nn.Linear(8, 3)).to(dtype)
+            with torch.no_grad():  # pre-activations from about -15 to 15: both sides of every bend
+                model[0].weight.mul_(3.0)
+                model[0].bias.sub_(4.0)
+            model.eval()
+            with torch.no_grad():
+                expected = model(torch.tensor(rows, dtype=dtype)).double().numpy()
+            name = f"iris-torch-act-{key}" + ("-f32" if dtype == torch.float32 else "")
+            write_csv(name + ".expected.csv", expected, "y")
+            variants = ["dynamo"] if dtype == torch.float32 else ["dynamo", "torchscript-17"]
+            if key in ("relu6", "hardtanh"):
+                variants.append("torchscript-10")
+            for variant in variants:
+                path = export(model, dtype, name, variant)
+                check_onnxruntime(path, rows.astype(np.float32) if dtype == torch.float32 else rows, expected)
+    decomposed_models(rows)
+
+
+def decomposed_models(rows):
+    """Activations written out by hand with onnx.helper, as decomposing exporters write them."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    rng = np.random.default_rng(5)
+    w1, b1 = rng.normal(0, 2.5, (4, 6)), rng.normal(-3, 2, 6)
+    w2, b2 = rng.normal(0, 0.5, (6, 2)), rng.normal(0, 0.5, 2)
+    z = rows @ w1 + b1
+    graphs = {
+        "iris-onnx-hardswish-run": ([helper.make_node("Add", ["z", "three"], ["a"], name="add"),
+                                     helper.make_node("Clip", ["a", "zero", "six"], ["c"], name="clip"),
+                                     helper.make_node("Div", ["c", "six"], ["d"], name="div"),
+                                     helper.make_node("Mul", ["z", "d"], ["s"], name="mul")],
+                                    z * np.clip(z + 3, 0, 6) / 6),
+        "iris-onnx-clip-max": ([helper.make_node("Clip", ["z", "", "six"], ["s"], name="clip")], np.minimum(z, 6)),
+    }
+    constants = [numpy_helper.from_array(np.array(v, dtype=np.float64), n) for n, v in (("three", 3.0), ("zero", 0.0), ("six", 6.0))]
+    for name, (nodes, activated) in graphs.items():
+        nodes = [helper.make_node("Gemm", ["x", "W1", "b1"], ["z"], name="dense1")] + nodes
+        nodes.append(helper.make_node("Gemm", ["s", "W2", "b2"], ["y"], name="dense2"))
+        graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info("x", TensorProto.DOUBLE, [None, 4])],
+                                  [helper.make_tensor_value_info("y", TensorProto.DOUBLE, [None, 2])],
+                                  [numpy_helper.from_array(v, n) for n, v in (("W1", w1), ("b1", b1), ("W2", w2), ("b2", b2))]
+                                  + [c for c in constants if any(c.name in n.input for n in nodes)])
+        path = os.path.join(OUT, name + ".onnx")
+        onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)
+        expected = activated @ w2 + b2
+        write_csv(name + ".expected.csv", expected, "y")
+        check_onnxruntime(path, rows, expected)
+    print(f"pre-activations of the hand-written runs: {z.min():.1f} to {z.max():.1f}")
+
+
+def module_models():
+    import torch
+    from safetensors.torch import save_file, save_model
+
+    rows = np.loadtxt(os.path.join(OUT, "iris.csv"), delimiter=",", skiprows=1)[:, 1:]
+    x = torch.tensor(rows, dtype=torch.float64)
+    nn = torch.nn
+    torch.manual_seed(20)
+
+    def shifted(model):  # negative pre-activations on most rows
+        with torch.no_grad():
+            model[0].bias.sub_(2.0)
+        return model.eval()
+
+    model = shifted(nn.Sequential(nn.Linear(4, 8), nn.PReLU(), nn.Linear(8, 3)).double())
+    with torch.no_grad():
+        model[1].weight.fill_(0.3)  # as training leaves it: not PReLU's initial 0.25
+    save_file(model.state_dict(), os.path.join(OUT, "iris-torch-prelu.safetensors"))
+    with torch.no_grad():
+        write_csv("iris-torch-prelu.expected.csv", model(x).numpy(), "y")
+    model = shifted(nn.Sequential(nn.Linear(4, 8), nn.PReLU(8), nn.Linear(8, 3)).double())
+    save_file(model.state_dict(), os.path.join(OUT, "iris-torch-prelu-units.safetensors"))
+    model = shifted(nn.Sequential(nn.Linear(4, 8), nn.LayerNorm(8), nn.ReLU(), nn.Linear(8, 3)).double())
+    save_file(model.state_dict(), os.path.join(OUT, "iris-torch-layernorm.safetensors"))
+
+    model = nn.Sequential(nn.Linear(4, 4), nn.ReLU(), nn.Linear(4, 4), nn.ReLU(), nn.Linear(4, 3)).double()
+    model[2].weight = model[0].weight  # tied: save_model writes it once, and "2.weight": "0.weight" in __metadata__
+    model.eval()
+    save_model(model, os.path.join(OUT, "iris-torch-tied.safetensors"))
+    with torch.no_grad():
+        write_csv("iris-torch-tied.expected.csv", model(x).numpy(), "y")
+
+
+def keras_saved_models():
+    import subprocess
+    os.environ["KERAS_BACKEND"] = "torch"
+    import keras
+
+    keras.config.set_floatx("float64")
+    keras.utils.set_random_seed(0)
+    iris_x, iris_y = load_iris(return_X_y=True)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="leaky_relu"),
+                              keras.layers.Dense(8, activation="relu", use_bias=False), keras.layers.Dropout(0.1),
+                              keras.layers.Dense(3, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.fit(iris_x, iris_y, epochs=5, verbose=0)
+    model.save(os.path.join(OUT, "iris-keras3.keras"))
+    write_csv("iris-keras3.expected.csv", np.asarray(model.predict(iris_x, verbose=0), dtype=np.float64), "y")
+    printed = subprocess.run([sys.executable, "-c", KERAS_RECIPE.replace("MODEL", "iris-keras3")], cwd=OUT, check=True,
+                             capture_output=True, text=True).stdout
+    print(printed.strip())
+    os.replace(os.path.join(OUT, "model.npz"), os.path.join(OUT, "iris-keras3.npz"))
+
+
 def check_onnxruntime(path, rows, expected):
     try:
         import onnxruntime as ort
@@ -293,6 +452,15 @@ if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     if sys.argv[1:] == ["exact"]:
         exact_models()
+        sys.exit(0)
+    if sys.argv[1:] == ["keras"]:
+        keras_saved_models()
+        sys.exit(0)
+    if sys.argv[1:] == ["modules"]:
+        module_models()
+        sys.exit(0)
+    if sys.argv[1:] == ["forms"]:
+        form_models()
         sys.exit(0)
     sklearn_models()
     torch_models()

@@ -6,6 +6,8 @@ PyTorch's documentation shows, with each framework's own predictions beside them
 Tried with: Python 3.11, numpy 2.4.6, scikit-learn 1.9.1, skl2onnx 1.20.0, onnx 1.23.2,
 onnxscript 0.7.2, torch 2.13.0+cpu, onnxruntime 1.32.0 (a cross-check only).
 
+    (`scripts/make_onnx_exporter_fixtures.py refused` rewrites only the refused graphs in bad/.)
+
     python3 -m venv /tmp/onnxenv
     /tmp/onnxenv/bin/pip install torch==2.13.0+cpu onnx onnxscript skl2onnx scikit-learn onnxruntime
     /tmp/onnxenv/bin/python scripts/make_onnx_exporter_fixtures.py
@@ -24,8 +26,6 @@ import warnings
 import numpy as np
 import onnx
 import torch
-from skl2onnx import convert_sklearn
-from skl2onnx.common.data_types import DoubleTensorType, FloatTensorType
 from sklearn.datasets import load_diabetes, load_digits, load_iris
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import Pipeline
@@ -85,6 +85,9 @@ def check_with_onnxruntime(name, expected):
 # --- scikit-learn through skl2onnx -------------------------------------------------------------
 
 def sklearn_models():
+    from skl2onnx import convert_sklearn
+    from skl2onnx.common.data_types import DoubleTensorType, FloatTensorType
+
     X_iris, y_iris, iris_rows = dataset("iris", load_iris)
     X_digits, y_digits, digits_rows = dataset("digits", load_digits)
     X_diab, y_diab, diab_rows = dataset("diabetes", load_diabetes)
@@ -188,7 +191,8 @@ def refused_graphs():
                       helper.make_node("Add", ["e", "one"], ["a"], name="add"), helper.make_node("Mul", ["z", "a"], ["m"], name="mul"),
                       helper.make_node("Mul", ["m", "half"], ["y"], name="mul2")],
          [scalar("two", 2.0), scalar("one", 1.0), scalar("half", 0.5)])
-    save("hardswish", [helper.make_node("HardSwish", ["z"], ["y"], name="act")], opset=17)
+    # HardSigmoid with ONNX's default alpha 0.2 (the old Keras hard_sigmoid), not PyTorch's 1/6
+    save("hardsigmoid-0.2", [helper.make_node("HardSigmoid", ["z"], ["y"], name="act")], opset=17)
     save("batchnorm-training", [helper.make_node("BatchNormalization", ["z", "g", "beta", "m", "v"], ["y", "rm", "rv"],
                                                  name="bn", training_mode=1)],
          [numpy_helper.from_array(np.ones(2), n) for n in ("g", "beta", "m", "v")], opset=15)
@@ -205,6 +209,10 @@ def refused_graphs():
 
 
 if __name__ == "__main__":
+    import sys
+    if sys.argv[1:] == ["refused"]:  # only the graphs in bad/
+        refused_graphs()
+        sys.exit(0)
     shutil.rmtree(OUT, ignore_errors=True)
     os.makedirs(OUT)
     sklearn_models()

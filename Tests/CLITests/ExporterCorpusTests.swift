@@ -86,11 +86,51 @@ struct ExporterCorpusTests {
                    stages: graph("iris-onnx-softplus.onnx"), expected: "iris-onnx-softplus.expected.csv"),
         CorpusCase(name: "ONNX Softplus then Cast to double (Keras' torch backend)", input: "iris.csv", features: 4,
                    stages: graph("iris-onnx-softplus-cast.onnx"), expected: "iris-onnx-softplus-cast.expected.csv"),
+        CorpusCase(name: "torch PReLU() with slope 0.3, safetensors: leaky_relu(0.3) and tensors: (the refusal's route)", input: "iris.csv", features: 4,
+                   stages: layers("iris-torch-prelu.safetensors", ["0", "2"], "[leaky_relu(0.3), identity]"),
+                   expected: "iris-torch-prelu.expected.csv"),
+        CorpusCase(name: "torch tied weights, safetensors.torch.save_model (__metadata__ alias)", input: "iris.csv", features: 4,
+                   stages: forward("iris-torch-tied.safetensors", "[relu, relu, identity]"), expected: "iris-torch-tied.expected.csv"),
+        CorpusCase(name: "Keras 3 .keras written as npz by the refusal's command, with the activations it prints", input: "iris.csv", features: 4,
+                   // Keras 3.15.1 on the torch backend predicts, from these float64 weights, numbers up to 2.5e-7 away from
+                   // numpy's float64 arithmetic on the same weights (measured; nnpipe is within 9e-8 of Keras): 1e-6 here.
+                   stages: forward("iris-keras3.npz", "[leaky_relu(0.2), relu, softmax]"), expected: "iris-keras3.expected.csv",
+                   tolerance: 1e-6),
         CorpusCase(name: "Keras leaky_relu (slope 0.2), relu, softmax via get_weights", input: "iris.csv", features: 4,
                    stages: forward("iris-keras.npz", "[leaky_relu(0.2), relu, softmax]"), expected: "iris-keras.expected.csv"),
         CorpusCase(name: "Keras gelu (exact), elu, linear via get_weights", input: "iris.csv", features: 4,
                    stages: forward("iris-keras-gelu.npz", "[gelu, elu, identity]"), expected: "iris-keras-gelu.expected.csv"),
     ]
+
+    /// PyTorch's activations in the ONNX forms its exporters write (`make_exporter_fixtures.py forms`):
+    /// one operator (HardSwish, HardSigmoid with alpha 0.16666667, Mish, Selu, Celu, Clip with
+    /// bounds as inputs or, at opset 10, as attributes) or a run (Softplus/Tanh/Mul,
+    /// Abs/Add/Div, Sigmoid/Log), each giving PyTorch's float64 numbers.
+    static let formCases: [CorpusCase] = {
+        let forms = ["hardswish", "hardsigmoid", "mish", "selu", "celu", "celu-0.5", "relu6", "hardtanh", "softsign", "logsigmoid"]
+        var cases: [CorpusCase] = []
+        for form in forms {
+            var variants = ["dynamo", "torchscript-17"]
+            if form == "relu6" || form == "hardtanh" { variants.append("torchscript-10") }
+            for variant in variants {
+                cases.append(CorpusCase(name: "torch \(form) as ONNX (\(variant))", input: "iris.csv", features: 4,
+                                        stages: graph("iris-torch-act-\(form)-\(variant).onnx"), expected: "iris-torch-act-\(form).expected.csv"))
+            }
+        }
+        cases.append(CorpusCase(name: "torch hardsigmoid float32 as ONNX (dynamo)", input: "iris.csv", features: 4,
+                                stages: graph("iris-torch-act-hardsigmoid-f32-dynamo.onnx") + "      precision: float32\n",
+                                expected: "iris-torch-act-hardsigmoid-f32.expected.csv", tolerance: 1e-5))
+        cases.append(CorpusCase(name: "hardswish written as Add/Clip/Div/Mul (numpy)", input: "iris.csv", features: 4,
+                                stages: graph("iris-onnx-hardswish-run.onnx"), expected: "iris-onnx-hardswish-run.expected.csv"))
+        cases.append(CorpusCase(name: "Clip with no min, max 6 (numpy)", input: "iris.csv", features: 4,
+                                stages: graph("iris-onnx-clip-max.onnx"), expected: "iris-onnx-clip-max.expected.csv"))
+        return cases
+    }()
+
+    @Test("each activation in the ONNX form torch writes gives PyTorch's predictions", arguments: formCases)
+    func activationForms(_ test: CorpusCase) throws {
+        try matchesFramework(test)
+    }
 
     static func pipeline(_ test: CorpusCase) -> String {
         let features = (0..<test.features).map { "f\($0)" }.joined(separator: ", ")
@@ -180,6 +220,33 @@ struct ExporterCorpusTests {
         #expect(normalize.status == 78)
         #expect(normalize.stderr.contains("if the model computes (x - 0.mean) / 0.std before its first layer, run that as a scale stage before the forward stage, - scale: {file: norm.json}"), "\(normalize.stderr)")
         #expect(normalize.stderr.contains(#"python3 -c 'import json; from safetensors.torch import load_file; t = load_file("MODEL.safetensors"); json.dump({"mean": t["0.mean"].tolist(), "scale": t["0.std"].tolist()}, open("norm.json", "w"))'"#))
+    }
+
+    @Test("a PReLU's slope and a LayerNorm's gain are refused as what they are; one slope with the route the corpus case follows")
+    func perUnitModules() throws {
+        let dir = try WorkDir()
+        let prelu = try Self.refusedRun(dir, "iris-torch-prelu.safetensors")
+        #expect(prelu.status == 78)
+        #expect(prelu.stderr.contains("'1.weight' (shape (1,), no bias) is not a layer's weights: module '1' is nn.PReLU with one learned slope, 0.3, which computes leaky_relu(0.3) exactly; in the forward stage, give leaky_relu(0.3) as the activation of layer '0' (number 1 of 2 in activations:, one per layer) and list the layers: tensors: [{weights: 0.weight, bias: 0.bias, transpose: true}, {weights: 2.weight, bias: 2.bias, transpose: true}]"), "\(prelu.stderr)")
+        let units = try Self.refusedRun(dir, "iris-torch-prelu-units.safetensors")
+        #expect(units.status == 78)
+        #expect(units.stderr.contains("'1.weight' (shape (8,), no bias) is not a layer's weights: module '1' is nn.PReLU with one learned slope per unit; nnpipe's leaky_relu has one slope for all units, so it cannot run this model"), "\(units.stderr)")
+        let norm = try Self.refusedRun(dir, "iris-torch-layernorm.safetensors")
+        #expect(norm.status == 78)
+        #expect(norm.stderr.contains("'1.weight' and '1.bias' (shapes (8,) and (8,)) are not a layer's weights: module '1' keeps a gain and a bias per unit and no running statistics, as nn.LayerNorm does; nnpipe has no layer normalization"), "\(norm.stderr)")
+        #expect(!dir.exists("out.csv"))
+    }
+
+    @Test("a Keras 3 .keras file is refused with the command that made the corpus case's npz")
+    func kerasFile() throws {
+        let dir = try WorkDir()
+        let result = try dir.nnpipe("inspect", Self.folder.appendingPathComponent("iris-keras3.keras").path)
+        #expect(result.status == 78)
+        #expect(result.stderr.contains("the file is a Keras model (model.save, .keras), which nnpipe does not read; write its Dense layers as model.npz"), "\(result.stderr)")
+        // The command as scripts/make_exporter_fixtures.py keras ran it.
+        let script = try String(contentsOf: CLI.repoRoot.appendingPathComponent("scripts/make_exporter_fixtures.py"), encoding: .utf8)
+        let recipe = try #require(script.components(separatedBy: "KERAS_RECIPE = \"\"\"").dropFirst().first?.components(separatedBy: "\"\"\"").first)
+        #expect(result.stderr.contains("python3 -c '\(recipe)'"), "\(result.stderr)")
     }
 
     @Test("--set forward.batch_norm_eps, as the refusal says, gives PyTorch's numbers without a pipeline file")

@@ -131,7 +131,7 @@ struct OnnxExporterCorpusTests {
     static let refusals: [(file: String, phrase: String)] = [
         ("not-gelu.onnx", "nodes Div node 'div', Erf node 'erf', Add node 'add', Mul node 'mul', Mul node 'mul2' after 'z' compute an activation nnpipe does not recognise (what they compute is none of gelu, gelu_tanh, silu, softplus"),
         ("not-gelu.onnx", "export with opset_version=20 or later to get one Gelu node"),
-        ("hardswish.onnx", "HardSwish node 'act': operator 'HardSwish' is not supported; nnpipe runs Gemm, MatMul"),
+        ("hardsigmoid-0.2.onnx", "HardSigmoid node 'act' computes max(0, min(1, 0.2·x + 0.5)); nnpipe's hardsigmoid is PyTorch's and Keras 3's, alpha 1/6 (0.16666667 as float32) and beta 0.5, and nnpipe has no activation with other constants, so it does not run this graph"),
         ("batchnorm-training.onnx", "BatchNormalization node 'bn' is in training mode; export the model in eval mode (model.eval())"),
         ("cast-int.onnx", "Cast node 'cast' casts to type 7; nnpipe reads Cast to FLOAT (1) or DOUBLE (11) only"),
         ("reshape-other.onnx", "Reshape node 'reshape' reshapes the rows of 2 values to [-1]; nnpipe reads Reshape to (N, 2) only"),

@@ -157,4 +157,15 @@ struct ModelFileDecodingTests {
         #expect(format([0x08, 0x07, 0x12]) == .onnx)
         #expect(format(Array("hello".utf8)) == nil)
     }
+
+    @Test("safetensors __metadata__ names tied tensors (save_model); other metadata is left alone")
+    func tiedTensors() throws {
+        let tensors = [Tensor(name: "0.weight", shape: [1, 2], dtype: "F64", values: [1, 2]),
+                       Tensor(name: "0.bias", shape: [1], dtype: "F64", values: [3])]
+        let metadata = try JSONValue.parse(Array(#"{"format": "pt", "2.weight": "0.weight", "4.bias": "0.weight", "x": "0.bias", "0.bias": "0.weight"}"#.utf8))
+        let result = SafetensorsFile.aliases(metadata, of: tensors)
+        #expect(result.map(\.name) == ["0.weight", "2.weight", "0.bias"])
+        #expect(result[1].values == [1, 2] && result[1].shape == [1, 2])
+        #expect(SafetensorsFile.aliases(nil, of: tensors).map(\.name) == ["0.weight", "0.bias"])
+    }
 }

@@ -73,6 +73,7 @@ public struct ModelFile: Sendable {
                 return try onnx(OnnxModel.parse(bytes), bytes: bytes, name: name, directory: directory, output: output)
             case nil:
                 if TorchPickle.isBarePickle(bytes) { throw TorchPickle.problem("the file") }
+                if KerasFile.isHDF5(bytes) { throw KerasFile.problem("the file", hdf5: true) }
                 // No signature: ONNX if it reads as a ModelProto with a graph of nodes.
                 if let model = try? OnnxModel.parse(bytes), !model.nodes.isEmpty {
                     return try onnx(model, bytes: bytes, name: name, directory: directory, output: output)

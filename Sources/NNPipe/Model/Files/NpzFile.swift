@@ -6,6 +6,7 @@ enum NpzFile {
         if let pickle = archive.members.first(where: { TorchPickle.isPickleMember($0.name) }) {
             throw TorchPickle.problem("the file (a ZIP holding '\(pickle.name)')")
         }
+        if archive.members.contains(where: { KerasFile.isKerasMember($0.name) }) { throw KerasFile.problem("the file") }
         var tensors: [Tensor] = []
         for member in archive.members where !member.name.hasSuffix("/") {
             guard member.name.hasSuffix(".npy") else {

@@ -168,7 +168,7 @@ struct OnnxChainBuilder {
     /// An activation: one operator, the `[1-p, p]` pattern, or a run of elementwise nodes.
     private mutating func activation(_ node: OnnxModel.Node) throws(ModelError) {
         let isElementwise = OnnxActivationPattern.elementwise.contains(node.opType)
-        let single = try OnnxActivationPattern.single(node, doubleGraph: doubleGraph)
+        let single = try OnnxActivationPattern.single(node, constants: &constants, doubleGraph: doubleGraph)
         guard isElementwise || single != nil else { throw OnnxOperatorHints.refusal(node) }
         guard let layer = open else {
             throw ModelError("\(node.label) does not follow a Gemm or MatMul layer; nnpipe layers have one activation each")
@@ -197,7 +197,7 @@ struct OnnxChainBuilder {
             if next.opType == "Constant" {
                 // registered up front
             } else if OnnxActivationPattern.elementwise.contains(next.opType), next.domain.isEmpty,
-                      next.inputs.allSatisfy({ values.contains($0) || constants.contains($0) }), let out = next.outputs.first {
+                      next.inputs.allSatisfy({ values.contains($0) || constants.contains($0) || ($0.isEmpty && next.opType == "Clip") }), let out = next.outputs.first {
                 run.append(next)
                 runIndices.insert(index)
                 values.insert(out)

@@ -7,6 +7,10 @@
 /// and BF16 are read; other types (`I64`, `BOOL`, …) are listed but not decoded
 /// (``Tensor/unusable``); every offset is checked to lie in the file, the byte count to match the
 /// shape, and no two tensors to overlap. Tensors are listed in the order of their data.
+///
+/// Tied weights: `safetensors.torch.save_model` writes a tensor shared by two modules once and
+/// records the other name in `__metadata__` (`{"2.weight": "0.weight"}`); such a name is read as
+/// a copy of the tensor it names, listed after it (``aliases(_:of:)``).
 enum SafetensorsFile {
     /// A header longer than this is refused before it is read (real headers are kilobytes).
     static let maxHeaderBytes = 100 << 20
@@ -85,7 +89,34 @@ enum SafetensorsFile {
             throw ModelError("tensors '\(previous.tensor.name)' and '\(next.tensor.name)' overlap (data_offsets [\(previous.begin), \(previous.end)] and [\(next.begin), \(next.end)])")
         }
         guard !found.isEmpty else { throw ModelError("the safetensors file holds no tensors") }
-        return found.map(\.tensor)
+        let metadata = entries.first { $0.key == "__metadata__" }?.value
+        return aliases(metadata, of: found.map(\.tensor))
+    }
+
+    /// `tensors` with the tied names `metadata` records added, each after the tensor it names:
+    /// an entry `"ALIAS": "NAME"` where NAME is a tensor of the file, ALIAS is not, and both end in
+    /// the same `.SUFFIX` (`2.weight` → `0.weight`), as `save_model` writes them. Other metadata
+    /// (`"format": "pt"`) is not a tensor name, and is left alone.
+    static func aliases(_ metadata: JSONValue?, of tensors: [Tensor]) -> [Tensor] {
+        guard case .object(let entries)? = metadata else { return tensors }
+        let names = Set(tensors.map(\.name))
+        var aliases: [String: [String]] = [:]
+        for (alias, value) in entries {
+            guard case .string(let target) = value, names.contains(target), !names.contains(alias),
+                  let suffix = target.split(separator: ".").last, target.contains("."), alias.hasSuffix(".\(suffix)") else { continue }
+            aliases[target, default: []].append(alias)
+        }
+        guard !aliases.isEmpty else { return tensors }
+        var result: [Tensor] = []
+        for tensor in tensors {
+            result.append(tensor)
+            for alias in (aliases[tensor.name] ?? []).sorted() {
+                var copy = tensor
+                copy.name = alias
+                result.append(copy)
+            }
+        }
+        return result
     }
 
     private static func integer(_ value: JSONValue, what: String) throws(ModelError) -> Int {

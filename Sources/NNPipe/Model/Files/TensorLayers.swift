@@ -132,6 +132,7 @@ enum TensorLayers {
             }
         }
         prefixes.removeAll { norms.contains($0) }
+        if let refusal = try PerUnitModules.refusal(prefixes: prefixes, byName: byName) { throw refusal }
         for tensor in tensors where tensor.name.hasSuffix(".bias") && byName[String(tensor.name.dropLast(5)) + ".weight"] == nil {
             throw ModelError("bias '\(tensor.name)' has no matching '\(tensor.name.dropLast(5)).weight'")
         }
