@@ -32,47 +32,52 @@ struct ResumeSafetyTests {
         #expect(!FileManager.default.fileExists(atPath: dir.path("out.csv")))
     }
 
-    @Test("a template run whose committed output was removed makes it again instead of counting it as kept")
-    func removedCommittedOutputIsMadeAgain() throws {
+    /// Two inputs (a.csv's 50 chunks, then b.csv's), an uninterrupted template run into ref/, and
+    /// the arguments of the same run into out/.
+    static func templateRun() throws -> (WorkDir, [String]) {
         let dir = try ResumeTests.makeFolder()
         try Shell.run("mkdir in ref out && head -n 25001 big.csv > in/a.csv && (head -n 1 big.csv; sed -n 25002,60001p big.csv) > in/b.csv",
                       in: dir.url)
         let inputs = ["in/a.csv", "in/b.csv"]
         let reference = try dir.bounded(["run", "p.yaml"] + inputs + ["-o", "ref/{stem}.csv", "--rejects", "ref/{stem}-rej.csv"])
         #expect(reference.status == 0, "\(reference.stderr)")
-        let arguments = ["run", "p.yaml"] + inputs + ["-o", "out/{stem}.csv", "--rejects", "out/{stem}-rej.csv"]
+        #expect(dir.exists("ref/a-rej.csv") && dir.exists("ref/b.csv"))
+        return (dir, ["run", "p.yaml"] + inputs + ["-o", "out/{stem}.csv", "--rejects", "out/{stem}-rej.csv"])
+    }
+
+    /// Runs `arguments`, killed while b.csv is written, after a.csv's commit.
+    static func killAfterFirstCommit(_ dir: WorkDir, _ arguments: [String]) throws {
+        let killed = try dir.bounded(arguments, environment: ResumeTests.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "70"]) { $1 })
+        #expect([9, 137].contains(killed.status))
+        #expect(FileManager.default.fileExists(atPath: dir.path("out/a.csv")))
+    }
+
+    /// out/ holds ref/'s files (a rejects file only for an input with a rejected row) and nothing
+    /// of the killed run is left.
+    static func expectReference(_ dir: WorkDir, _ context: String) throws {
+        for name in ["a.csv", "a-rej.csv", "b.csv", "b-rej.csv"] {
+            #expect((try? dir.read("out/" + name)) == (try? dir.read("ref/" + name)), "\(context): \(name)")
+        }
+        #expect(try ResumeTests.leftovers(dir) == [], "\(context)")
+    }
+
+    @Test("a template run whose committed output was removed makes it again instead of counting it as kept")
+    func removedCommittedOutputIsMadeAgain() throws {
+        let (dir, arguments) = try Self.templateRun()
         for removed in ["a.csv", "a-rej.csv"] {
             try? FileManager.default.removeItem(at: dir.url.appendingPathComponent("out"))
-            // a.csv has 50 chunks: the kill comes while b.csv is written, after a.csv's commit.
-            let killed = try dir.bounded(arguments,
-                                        environment: ResumeTests.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "70"]) { $1 })
-            #expect([9, 137].contains(killed.status))
-            #expect(FileManager.default.fileExists(atPath: dir.path("out/a.csv")))
+            try Self.killAfterFirstCommit(dir, arguments)
             try FileManager.default.removeItem(at: dir.url.appendingPathComponent("out/" + removed))
             let resumed = try dir.bounded(arguments + ["--resume"])
             #expect(resumed.status == 0, "\(removed) removed: \(resumed.stderr)")
-            // A rejects file exists only for an input with a rejected row: the same ones as in ref/.
-            for name in ["a.csv", "a-rej.csv", "b.csv", "b-rej.csv"] {
-                #expect((try? dir.read("out/" + name)) == (try? dir.read("ref/" + name)), "\(removed) removed: \(name)")
-            }
-            #expect(dir.exists("ref/a-rej.csv") && dir.exists("ref/b.csv"))
-            #expect(try ResumeTests.leftovers(dir) == [])
+            try Self.expectReference(dir, "\(removed) removed")
         }
     }
 
     @Test("killed between an output's rename and its rejects file's: --resume commits the rejects the journal vouches for, never an earlier night's")
     func rejectsCommitFinished() throws {
-        let dir = try ResumeTests.makeFolder()
-        try Shell.run("mkdir in ref out && head -n 25001 big.csv > in/a.csv && (head -n 1 big.csv; sed -n 25002,60001p big.csv) > in/b.csv",
-                      in: dir.url)
-        let inputs = ["in/a.csv", "in/b.csv"]
-        let reference = try dir.bounded(["run", "p.yaml"] + inputs + ["-o", "ref/{stem}.csv", "--rejects", "ref/{stem}-rej.csv"])
-        #expect(reference.status == 0, "\(reference.stderr)")
-        #expect(try !dir.read("ref/a-rej.csv").isEmpty)
-        let arguments = ["run", "p.yaml"] + inputs + ["-o", "out/{stem}.csv", "--rejects", "out/{stem}-rej.csv"]
-        // a.csv has 50 chunks: the kill comes while b.csv is written, after a.csv's commit.
-        let killed = try dir.bounded(arguments, environment: ResumeTests.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "70"]) { $1 })
-        #expect([9, 137].contains(killed.status))
+        let (dir, arguments) = try Self.templateRun()
+        try Self.killAfterFirstCommit(dir, arguments)
         // Put the state of a kill between a.csv's two renames: its rejects back under the
         // temporary name its journal records, and an earlier night's rejects file at the target.
         let journal = try dir.text("out/.a.csv.nnpipe-journal")
@@ -83,10 +88,6 @@ struct ResumeSafetyTests {
         let resumed = try dir.bounded(arguments + ["--resume"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stderr.contains("committed it now"), "\(resumed.stderr)")
-        for name in ["a.csv", "a-rej.csv", "b.csv", "b-rej.csv"] {
-            #expect((try? dir.read("out/" + name)) == (try? dir.read("ref/" + name)), "\(name)")
-        }
-        #expect(dir.exists("ref/a-rej.csv") && dir.exists("ref/b.csv"))
-        #expect(try ResumeTests.leftovers(dir) == [])
+        try Self.expectReference(dir, "rejects committed on resume")
     }
 }
