@@ -166,41 +166,6 @@ public final class PipelineRunner {
             + "(older than an hour, no journal to resume them; \(size)): \(RunSummary.list(removed.map(\.path)))")
     }
 
-    /// Whether a part's output (and its own rejects file) exist and are newer than its inputs and
-    /// `reads` (the pipeline file, the model and the other files the pipeline reads).
-    ///
-    /// A run that rejects no row keeps no rejects file, so a missing one counts as no rejects;
-    /// but not `afterKill` (a killed run's journal was there: it may have committed the output
-    /// and not its rejects file), when the input is read again.
-    ///
-    /// A source's time is the later of its modification and status-change times: `cp -p`,
-    /// `rsync -t` and `tar x` give a new file an old modification time, but its status-change
-    /// time is when it arrived, which no tool can set back; so a replaced input is never skipped.
-    static func isUpToDate(_ part: RunLayout.Part, reads: [String], afterKill: Bool = false) -> Bool {
-        func newer(_ a: timespec, than b: timespec) -> Bool { a.tv_sec != b.tv_sec ? a.tv_sec > b.tv_sec : a.tv_nsec > b.tv_nsec }
-        func times(_ path: String) -> (modified: timespec, changed: timespec)? {
-            var info = stat()
-            return stat(path, &info) == 0 ? (info.st_mtim, info.st_ctim) : nil
-        }
-        var made: [timespec] = []
-        guard case .file(let output) = part.output.target, let outputTime = times(output) else { return false }
-        made.append(outputTime.modified)
-        if let rejects = part.rejects {
-            guard case .file(let path) = rejects.target else { return false }
-            if let time = times(path) {
-                made.append(time.modified)
-            } else if afterKill || access(path, F_OK) == 0 || errno != ENOENT {
-                return false
-            }
-        }
-        var sources: [timespec] = []
-        for path in part.files + reads {
-            guard path != "-", let time = times(path) else { return false }
-            sources.append(newer(time.changed, than: time.modified) ? time.changed : time.modified)
-        }
-        return made.allSatisfy { output in sources.allSatisfy { newer(output, than: $0) } }
-    }
-
     /// Reads one part's inputs into its output. Returns the part's figures as they stand on disk
     /// (also after a failure) and the error it stopped on.
     private func runPart(_ part: RunLayout.Part, sharedRejects: OutputFile?, writesRejectsHeader: Bool,
@@ -338,87 +303,5 @@ public final class PipelineRunner {
         guard let path = config.errors.rejectsPath else { return nil }
         let line = CSVText.line((plan.rejectsNameFile ? ["file"] : []) + ["line", "reason", "record"], delimiter: 0x2C)
         return try config.write.codec(forName: path).map { try $0.makeCompressor().member(line) } ?? line
-    }
-
-    /// Reads `inputs` through the workers into `output`: the rows counted by the writer (in total
-    /// and per input, up to a failure) and the error that stopped the reading, if any.
-    private func process(plan: PipelinePlan, inputs: InputSequence, output: OutputFile, rejects: OutputFile?,
-                         badRowsBefore: Int, keeper: JournalKeeper?, resumed: ResumePoint?) -> (figures: RunSummary, failure: (any Error)?) {
-        let rejectsCodec = config.errors.rejectsPath.flatMap { config.write.codec(forName: $0) }
-        // From here on, blocks are allocated and freed per chunk: keep them in the heap (a
-        // refusal costs only page faults).
-        _ = CCPU_keep_freed_memory()
-        let processors: [ChunkProcessor]
-        do {
-            processors = try (0..<plan.workers).map { _ in
-                try ChunkProcessor(plan: plan, inputName: inputName, rejectsCodec: rejectsCodec)
-            }
-        } catch {
-            return (RunSummary(), error)
-        }
-        let inFlight = DispatchSemaphore(value: plan.maxChunksInFlight)
-        let stop = StopFlag()
-        // max_errors counts the bad rows of the whole run, over every output of a template.
-        let writer = OrderedWriter(output: output, rejects: rejects, errors: config.errors,
-                                   badRowsBefore: badRowsBefore,
-                                   outputCodec: config.write.codec,
-                                   rejectsCodec: rejectsCodec,
-                                   inFlight: inFlight, stop: stop, inputDone: { [inputDone] figures in
-                                       var figures = figures
-                                       figures.output = output.name
-                                       inputDone?(figures)
-                                   })
-        writer.inputNames = inputs.files.map(InputOpener.displayName)
-        if let resumed { writer.restore(resumed) }
-        writer.keeper = keeper
-        // The writer's serial queue runs on Dispatch's overcommit pool, which is separate from the
-        // pool the workers' items run on: no worker count can take the writer's thread.
-        let writeQueue = DispatchQueue(label: "nnpipe.writer")
-        // One group member per chunk, from its reading until the writer took it.
-        let group = DispatchGroup()
-        let pool = WorkerPool(processors: processors, niceness: WorkerPriority.workersNiceness()) { result in
-            let result = SendableBox(result)
-            writeQueue.async {
-                WorkerPriority.running(as: "nnpipe-writer", niceness: nil) { writer.accept(result.value) }
-                group.leave()
-            }
-        }
-        var nextIndex = 0
-        var readError: (any Error)?
-        var sizing = ChunkSizing(maxRecords: config.execution.chunkRows, targetBytes: config.execution.chunkBytes,
-                                 continuing: resumed?.nextCut)
-        do {
-            while !stop.isSet {
-                guard var chunk = try inputs.nextChunk(maxRecords: sizing.records, maxBytes: sizing.byteLimit) else { break }
-                sizing.learn(from: chunk)
-                chunk.index = nextIndex
-                nextIndex += 1
-                keeper?.noteChunk(chunk.index, endsAt: inputs.position, nextCut: sizing.next)
-                progress.advance(rows: chunk.count, bytesRead: inputs.bytesConsumed, file: chunk.source)
-                inFlight.wait()
-                group.enter()
-                pool.submit(chunk)
-            }
-        } catch {
-            readError = error
-        }
-        pool.join()
-        group.wait()
-        // The writer's queue is idle now.
-        if writer.failure == nil && readError == nil {
-            writer.finishInput()
-            // A resumed run whose journal says the output was complete has its end marker already.
-            if resumed?.done != true { writer.finishOutput() }
-            if writer.failure == nil { keeper?.finish(at: inputs.position, figures: writer.journalFigures) }
-        }
-        var figures = writer.counted
-        // Every input opened, in order; one whose rows never came (a header alone) with zeros.
-        figures.inputs = inputs.opened.map { name in
-            var input = writer.perInput.first { $0.file == name } ?? InputFigures(file: name)
-            input.output = output.name
-            return input
-        }
-        // A bad row found by the writer lies before anything the reader failed on later.
-        return (figures, writer.failure.map { $0 as any Error } ?? readError)
     }
 }

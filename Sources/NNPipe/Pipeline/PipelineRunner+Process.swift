@@ -1,0 +1,89 @@
+import CCPU
+import Dispatch
+import Foundation
+
+/// One output's chunks through the stages: the reader (this thread) cuts chunks, the worker pool
+/// runs them, the ordered writer writes them in input order.
+extension PipelineRunner {
+    /// Reads `inputs` through the workers into `output`: the rows counted by the writer (in total
+    /// and per input, up to a failure) and the error that stopped the reading, if any.
+    func process(plan: PipelinePlan, inputs: InputSequence, output: OutputFile, rejects: OutputFile?,
+                         badRowsBefore: Int, keeper: JournalKeeper?, resumed: ResumePoint?) -> (figures: RunSummary, failure: (any Error)?) {
+        let rejectsCodec = config.errors.rejectsPath.flatMap { config.write.codec(forName: $0) }
+        // From here on, blocks are allocated and freed per chunk: keep them in the heap (a
+        // refusal costs only page faults).
+        _ = CCPU_keep_freed_memory()
+        let processors: [ChunkProcessor]
+        do {
+            processors = try (0..<plan.workers).map { _ in
+                try ChunkProcessor(plan: plan, inputName: inputName, rejectsCodec: rejectsCodec)
+            }
+        } catch {
+            return (RunSummary(), error)
+        }
+        let inFlight = DispatchSemaphore(value: plan.maxChunksInFlight)
+        let stop = StopFlag()
+        // max_errors counts the bad rows of the whole run, over every output of a template.
+        let writer = OrderedWriter(output: output, rejects: rejects, errors: config.errors,
+                                   badRowsBefore: badRowsBefore,
+                                   outputCodec: config.write.codec,
+                                   rejectsCodec: rejectsCodec,
+                                   inFlight: inFlight, stop: stop, inputDone: { [inputDone] figures in
+                                       var figures = figures
+                                       figures.output = output.name
+                                       inputDone?(figures)
+                                   })
+        writer.inputNames = inputs.files.map(InputOpener.displayName)
+        if let resumed { writer.restore(resumed) }
+        writer.keeper = keeper
+        // The writer's serial queue runs on Dispatch's overcommit pool, which is separate from the
+        // pool the workers' items run on: no worker count can take the writer's thread.
+        let writeQueue = DispatchQueue(label: "nnpipe.writer")
+        // One group member per chunk, from its reading until the writer took it.
+        let group = DispatchGroup()
+        let pool = WorkerPool(processors: processors, niceness: WorkerPriority.workersNiceness()) { result in
+            let result = SendableBox(result)
+            writeQueue.async {
+                WorkerPriority.running(as: "nnpipe-writer", niceness: nil) { writer.accept(result.value) }
+                group.leave()
+            }
+        }
+        var nextIndex = 0
+        var readError: (any Error)?
+        var sizing = ChunkSizing(maxRecords: config.execution.chunkRows, targetBytes: config.execution.chunkBytes,
+                                 continuing: resumed?.nextCut)
+        do {
+            while !stop.isSet {
+                guard var chunk = try inputs.nextChunk(maxRecords: sizing.records, maxBytes: sizing.byteLimit) else { break }
+                sizing.learn(from: chunk)
+                chunk.index = nextIndex
+                nextIndex += 1
+                keeper?.noteChunk(chunk.index, endsAt: inputs.position, nextCut: sizing.next)
+                progress.advance(rows: chunk.count, bytesRead: inputs.bytesConsumed, file: chunk.source)
+                inFlight.wait()
+                group.enter()
+                pool.submit(chunk)
+            }
+        } catch {
+            readError = error
+        }
+        pool.join()
+        group.wait()
+        // The writer's queue is idle now.
+        if writer.failure == nil && readError == nil {
+            writer.finishInput()
+            // A resumed run whose journal says the output was complete has its end marker already.
+            if resumed?.done != true { writer.finishOutput() }
+            if writer.failure == nil { keeper?.finish(at: inputs.position, figures: writer.journalFigures) }
+        }
+        var figures = writer.counted
+        // Every input opened, in order; one whose rows never came (a header alone) with zeros.
+        figures.inputs = inputs.opened.map { name in
+            var input = writer.perInput.first { $0.file == name } ?? InputFigures(file: name)
+            input.output = output.name
+            return input
+        }
+        // A bad row found by the writer lies before anything the reader failed on later.
+        return (figures, writer.failure.map { $0 as any Error } ?? readError)
+    }
+}
