@@ -54,10 +54,10 @@ final class SpeculativeGzipReader: ByteSource {
     private var joined = 0
     /// Joined parts being resolved (their window bytes filled in, their CRC-32 computed) on the
     /// pool, oldest first; a few run ahead of the part being handed out.
-    private var resolving: [Resolution] = []
+    private var resolving: [PartResolution] = []
     private let resolvingAhead = 3
     /// Every joined part's CRC-32, in order, for the trailer.
-    private var checksums: [Resolution] = []
+    private var checksums: [PartResolution] = []
     private var fallback: ByteSource?
     /// Set once the trailer matched: what is left is handing out the parts being resolved.
     private var ended = false
@@ -65,34 +65,6 @@ final class SpeculativeGzipReader: ByteSource {
     /// boundary (for tests and the debug log).
     private(set) var guessesJoined = 0
     private(set) var regionsRedone = 0
-
-    /// A joined part's bytes with its window bytes filled in, and their CRC-32, set once by a work
-    /// item before `done` is signalled.
-    private final class Resolution: @unchecked Sendable {
-        /// Left once the work item is done: waited on when the part is handed out, and again for
-        /// the trailer's CRC.
-        let done = DispatchGroup()
-        let length: Int
-        /// Taken (set to nil) when handed out, so that only the parts ahead are held.
-        var bytes: [UInt8]?
-        var resolved = false
-        var crc: UInt = 0
-        init(length: Int) { self.length = length }
-
-        /// Resolves on the pool: `make` gives the bytes (nil when they cannot be had).
-        static func start(length: Int, _ make: @escaping @Sendable () -> [UInt8]?) -> Resolution {
-            let resolution = Resolution(length: length)
-            resolution.done.enter()
-            DispatchQueue.global().async {
-                let bytes = make()
-                resolution.bytes = bytes
-                resolution.resolved = bytes != nil
-                resolution.crc = bytes.map { bytes in bytes.withUnsafeBufferPointer { crc32(0, $0.baseAddress, UInt32($0.count)) } } ?? 0
-                resolution.done.leave()
-            }
-            return resolution
-        }
-    }
 
     private final class Slot: @unchecked Sendable {
         // Unchecked: `part` is set once by the work item before `done` is signalled, and read after.
@@ -215,18 +187,18 @@ final class SpeculativeGzipReader: ByteSource {
         slot.done.wait()
         // A block that crossed this whole region was decoded with the one before it.
         if expected >= slot.end { return }
-        var resolution: Resolution?
+        var resolution: PartResolution?
         var run: RawInflateRun?
         if let first = slot.firstRun, first.failure == nil, !first.ranOut {
             let bytes = first.output
-            resolution = Resolution.start(length: bytes.count) { bytes }
+            resolution = PartResolution.start(length: bytes.count) { bytes }
             run = first
             window = Array((window + bytes.suffix(SpeculativePart.windowSize)).suffix(SpeculativePart.windowSize))
         } else if let part = slot.part, part.start == expected,
                   let tail = part.resolved(from: max(0, part.run.output.count - SpeculativePart.windowSize), with: window) {
             // The next window is this part's last bytes, resolved here; the rest on the pool.
             let window = window
-            resolution = Resolution.start(length: part.run.output.count) { part.resolved(with: window) }
+            resolution = PartResolution.start(length: part.run.output.count) { part.resolved(with: window) }
             run = part.run
             self.window = Array((self.window + tail).suffix(SpeculativePart.windowSize))
             guessesJoined += 1
@@ -250,7 +222,7 @@ final class SpeculativeGzipReader: ByteSource {
                 }
                 guard again.failure == nil, !again.ranOut else { return try handToOneDecoder() }
                 let output = again.output
-                resolution = Resolution.start(length: output.count) { output }
+                resolution = PartResolution.start(length: output.count) { output }
                 run = again
                 window = Array((window + output.suffix(SpeculativePart.windowSize)).suffix(SpeculativePart.windowSize))
                 break

@@ -1,0 +1,32 @@
+import CZlib
+import Dispatch
+
+/// A part joined by ``SpeculativeGzipReader``: its bytes with the window's filled in, and their
+/// CRC-32, set once by a work item on the pool.
+final class PartResolution: @unchecked Sendable {
+    // Unchecked: the fields are set by the work item before it leaves `done`, and read after a
+    // wait on it.
+    /// Left once the work item is done: waited on when the part is handed out, and again for
+    /// the trailer's CRC.
+    let done = DispatchGroup()
+    let length: Int
+    /// Taken (set to nil) when handed out, so that only the parts ahead are held.
+    var bytes: [UInt8]?
+    var resolved = false
+    var crc: UInt = 0
+    init(length: Int) { self.length = length }
+
+    /// Resolves on the pool: `make` gives the bytes (nil when they cannot be had).
+    static func start(length: Int, _ make: @escaping @Sendable () -> [UInt8]?) -> PartResolution {
+        let resolution = PartResolution(length: length)
+        resolution.done.enter()
+        DispatchQueue.global().async {
+            let bytes = make()
+            resolution.bytes = bytes
+            resolution.resolved = bytes != nil
+            resolution.crc = bytes.map { bytes in bytes.withUnsafeBufferPointer { crc32(0, $0.baseAddress, UInt32($0.count)) } } ?? 0
+            resolution.done.leave()
+        }
+        return resolution
+    }
+}
