@@ -6,7 +6,7 @@ import PackageDescription
 // `scripts/fuzz.sh`, with `-sanitize=fuzzer,address -parse-as-library` (README, "Developing").
 // Tools version 5.4: from 5.5 on, SwiftPM links an executable with `main` renamed to
 // `<target>_main`, which a libFuzzer target (whose `main` is libFuzzer's) does not define.
-let fuzzTargets = ["FuzzOnnx", "FuzzNumpy", "FuzzSafetensors", "FuzzModelJSON", "FuzzPipeline", "FuzzGzip", "FuzzCSV", "FuzzParallelDecode", "FuzzFloat"]
+let fuzzTargets = ["FuzzOnnx", "FuzzNumpy", "FuzzSafetensors", "FuzzModelJSON", "FuzzPipeline", "FuzzGzip", "FuzzCSV", "FuzzParallelDecode", "FuzzSpeculativeGzip", "FuzzFloat"]
 
 let package = Package(
     name: "nnpipe-fuzz",
@@ -17,6 +17,6 @@ let package = Package(
     ] + fuzzTargets.map { name in
         // nnpipe's default trait ISAL is on, so FuzzGzip compares ISA-L with zlib.
         .executableTarget(name: name, dependencies: ["FuzzSupport", .product(name: "NNPipe", package: "nnpipe")],
-                          swiftSettings: ["FuzzGzip", "FuzzParallelDecode"].contains(name) ? [.define("ISAL")] : [])
+                          swiftSettings: ["FuzzGzip", "FuzzParallelDecode", "FuzzSpeculativeGzip"].contains(name) ? [.define("ISAL")] : [])
     }
 )

@@ -13,7 +13,7 @@
 # libFuzzer, which the swift.org toolchain for Linux ships (`-sanitize=fuzzer`).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-targets=(csv gzip parallel onnx numpy safetensors json pipeline float)
+targets=(csv gzip parallel speculative onnx numpy safetensors json pipeline float)
 
 usage() { (IFS="|"; echo "usage: scripts/fuzz.sh {${targets[*]}|all} SECONDS [libFuzzer flags…]" >&2); exit 64; }
 [ $# -ge 2 ] || usage
@@ -31,6 +31,7 @@ case $target in
     csv) product=FuzzCSV max_len=8192 ;;
     gzip) product=FuzzGzip ;;
     parallel) product=FuzzParallelDecode ;;
+    speculative) product=FuzzSpeculativeGzip ;;
     onnx) product=FuzzOnnx ;;
     numpy) product=FuzzNumpy ;;
     safetensors) product=FuzzSafetensors ;;
@@ -75,6 +76,10 @@ if [ -z "$(ls -A "$corpus")" ]; then
             done
             printf '\x02\x00\x00id,x1,x2\na,1,2\nb,3,4\n' >"$corpus/seed-bgzf.csv"
             printf '\x02\x02\x07id,x1,x2\na,1,2\nb,3,4\n' >"$corpus/seed-zstd-flipped.csv"
+            ;;
+        speculative)
+            printf '\x00\x00\x00id,x1,x2\na,1,2\nb,3,4\n' >"$corpus/seed-text.csv"
+            printf '\x07\x00\x85id,x1,x2\na,1,2\nb,3,4\n' >"$corpus/seed-flipped.csv"
             ;;
         onnx) for file in $(small Tests/Fixtures/models sample-data -name '*.onnx'); do seed '' "$file"; done ;;
         numpy) for file in $(small Tests/Fixtures/models sample-data \( -name '*.npz' -o -name '*.npy' \)); do seed '' "$file"; done ;;

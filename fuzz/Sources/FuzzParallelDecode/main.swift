@@ -2,30 +2,6 @@ import FuzzSupport
 import Glibc
 @testable import NNPipe
 
-/// What a decoder gave: the bytes before its end or its typed error, and the error's line.
-struct Outcome {
-    var bytes: [UInt8]
-    var error: String?
-}
-
-func drain(_ make: () throws -> ByteSource, readSize: Int) -> Outcome {
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: readSize)
-    do {
-        let source = try make()
-        while bytes.count < 64 << 20 {
-            let count = try buffer.withUnsafeMutableBufferPointer { try source.read(into: $0.baseAddress!, capacity: readSize) }
-            if count == 0 { break }
-            bytes.append(contentsOf: buffer[..<count])
-        }
-        return Outcome(bytes: bytes)
-    } catch let error as any NNPipeError {
-        return Outcome(bytes: bytes, error: error.description)
-    } catch {
-        fatalError("untyped error \(type(of: error)): \(error)")
-    }
-}
-
 /// The stream in a file of its own (the parallel decoder reads a ``FileSource``), in /dev/shm.
 let path = "/dev/shm/nnpipe-fuzz-parallel-\(getpid())"
 
@@ -82,9 +58,6 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
         return ParallelDecoder(finder: ZstdFrameFinder(input: input, name: "in", partBytes: partBytes), name: "in", partsInFlight: inFlight)
     }, readSize: read)
-    require(one.error == parallel.error, "one decoder: \(one.error ?? "no error"); parallel: \(parallel.error ?? "no error")")
-    let common = min(one.bytes.count, parallel.bytes.count)
-    require(one.bytes[..<common] == parallel.bytes[..<common], "the decoders' bytes differ")
-    if one.error == nil { require(one.bytes.count == parallel.bytes.count, "\(one.bytes.count) bytes from one decoder, \(parallel.bytes.count) in parallel") }
+    agree(one, parallel, "parallel")
     return 0
 }

@@ -62,3 +62,36 @@ public func fuzzModelFile(_ data: UnsafePointer<UInt8>, _ size: Int, formats: [M
     }
     return 0
 }
+
+/// What a decoder gave: the bytes before its end or its typed error, and the error's line.
+public struct Outcome {
+    public var bytes: [UInt8]
+    public var error: String?
+}
+
+public func drain(_ make: () throws -> ByteSource, readSize: Int) -> Outcome {
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: readSize)
+    do {
+        let source = try make()
+        while bytes.count < 64 << 20 {
+            let count = try buffer.withUnsafeMutableBufferPointer { try source.read(into: $0.baseAddress!, capacity: readSize) }
+            if count == 0 { break }
+            bytes.append(contentsOf: buffer[..<count])
+        }
+        return Outcome(bytes: bytes)
+    } catch let error as any NNPipeError {
+        return Outcome(bytes: bytes, error: error.description)
+    } catch {
+        fatalError("untyped error \(type(of: error)): \(error)")
+    }
+}
+
+/// A parallel reader's outcome agrees with one decoder's: the same error line, and bytes that
+/// agree (all of them when there is no error).
+public func agree(_ one: Outcome, _ other: Outcome, _ what: String) {
+    require(one.error == other.error, "one decoder: \(one.error ?? "no error"); \(what): \(other.error ?? "no error")")
+    let common = min(one.bytes.count, other.bytes.count)
+    require(one.bytes[..<common] == other.bytes[..<common], "the decoders' bytes differ (\(what))")
+    if one.error == nil { require(one.bytes.count == other.bytes.count, "\(one.bytes.count) bytes from one decoder, \(other.bytes.count) \(what)") }
+}

@@ -1,0 +1,62 @@
+import FuzzSupport
+import Glibc
+@testable import NNPipe
+
+/// libFuzzer entry point: the speculative reader of one gzip member (``SpeculativeGzipReader``)
+/// against one decoder. Byte 0 picks the region size, the decoders and the read size; byte 2 the
+/// text's scrambling and whether a byte is flipped; the rest makes the text.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    guard size > 3 else { return 0 }
+    speculative(Array(UnsafeBufferPointer(start: data + 3, count: size - 3)), data)
+    return 0
+}
+
+/// One gzip member, as the gzip command writes it, of CSV-like text made from the fuzz bytes (so
+/// that it is several dynamic blocks), perhaps with a byte flipped, read by the speculative
+/// reader in small regions: it must give what one decoder gives.
+func speculative(_ rest: [UInt8], _ data: UnsafePointer<UInt8>) {
+    guard !rest.isEmpty else { return }
+    // Digits, commas, points and line feeds, scrambled each round: Huffman-coded literals in
+    // dynamic blocks of about 16,000 symbols, as in CSV text.
+    let alphabet = Array("0123456789,.\n".utf8)
+    var text: [UInt8] = []
+    var state = UInt64(data[2]) &+ 0x9E3779B97F4A7C15
+    while text.count < 60_000 {
+        for byte in rest {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            text.append(alphabet[Int((UInt64(byte) &+ (state & 0xF)) % UInt64(alphabet.count))])
+        }
+    }
+    let path = "/dev/shm/nnpipe-fuzz-speculative-\(getpid())"
+    guard let pipe = popen("gzip -6 -n -c > \(path)", "w") else { return }
+    _ = text.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, pipe) }
+    guard pclose(pipe) == 0 else { return }
+    defer { unlink(path) }
+    if data[2] & 0x80 != 0 {
+        // A byte flipped somewhere in the deflate data or the trailer.
+        let descriptor = open(path, O_RDWR)
+        var info = stat()
+        if descriptor >= 0, fstat(descriptor, &info) == 0, info.st_size > 20 {
+            let at = off_t(20 + Int(data[2]) * 7919 % (Int(info.st_size) - 20))
+            var byte: UInt8 = 0
+            if pread(descriptor, &byte, 1, at) == 1 {
+                byte ^= data[2] | 1
+                _ = pwrite(descriptor, &byte, 1, at)
+            }
+        }
+        close(descriptor)
+    }
+    let read = readSize(selector: data[0] >> 5)
+    let one = drain({ try InputOpener.gzipReader(over: try FileSource(path: path, name: "in"), name: "in") }, readSize: read)
+    let region = [512, 1024, 4096, 16384][Int(data[0] & 3)]
+    let other = drain({
+        let file = try FileSource(path: path, name: "in")
+        guard let reader = SpeculativeGzipReader(file: file, name: "in", decoders: 2 + Int(data[0] >> 2 & 3), regionBytes: region,
+                                                 minimumRegions: 2, oneDecoder: { try InputOpener.gzipReader(over: $0, name: "in") }) else {
+            return try InputOpener.gzipReader(over: file, name: "in")
+        }
+        return reader
+    }, readSize: read)
+    agree(one, other, "speculative")
+}
