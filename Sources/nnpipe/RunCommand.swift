@@ -19,7 +19,7 @@ struct RunCommand: ParsableCommand {
             renamed into place only when the run succeeds; on failure or
             interruption an earlier file is left untouched. One summary
             line goes to standard error at the end (--quiet hides it).
-            On a terminal a progress line shows while the run goes on.
+            On a terminal a progress line shows while the run goes on (not for output on standard output, unless --progress).
             Exit statuses: see nnpipe --help.
             """
     )
@@ -110,7 +110,9 @@ struct RunCommand: ParsableCommand {
             "workers": .stringConvertible(config.execution.workers ?? ProcessorInfo.activeProcessors),
             "chunk_rows": .stringConvertible(config.execution.chunkRows), "on_error": .string(config.errors.policy.rawValue),
         ])
-        let showProgress = progress || (!quiet && Terminal.standardError.isTerminal && logging.format == .text)
+        // Not for output on standard output unless asked: whatever reads it (`| head`, `| less`)
+        // may print on this terminal, and its lines would mix with the redrawn one.
+        let showProgress = progress || (!quiet && Terminal.standardError.isTerminal && logging.format == .text && config.write.path != "-")
         runner.inputDone = RunReport.inputDone
         runner.resume = resume
         runner.notice = { Terminal.message($0, level: .notice) }

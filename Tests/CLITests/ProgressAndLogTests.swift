@@ -34,6 +34,33 @@ struct ProgressAndLogTests {
         #expect(try dir.text("out.csv").hasPrefix("id,y0,y1\n1,\(SeedGolden.firstRow())\n"))
     }
 
+    @Test("output on standard output: no progress line on the terminal (what reads it may print there), unless --progress asks",
+          .enabled(if: hasScript))
+    func noProgressForStandardOutput() throws {
+        let dir = try WorkDir()
+        let seed = CLI.repoRoot.appendingPathComponent("pipelines/seed.yaml").path
+        let screen = try onTerminal(dir, "run '\(seed)' --output - --progress-interval 0.05")
+        #expect(!screen.contains("nnpipe: 0 B of"), "\(screen.debugDescription)")
+        #expect(screen.contains("id,y0,y1"), "\(screen.debugDescription)")
+        let asked = try onTerminal(dir, "run '\(seed)' --output - --progress")
+        #expect(asked.contains(Self.clearLine + "nnpipe: 0 B of"), "\(asked.debugDescription)")
+    }
+
+    @Test("a resumed run's progress says how many of its rows were resumed (its rate and time left count only the rows it reads)")
+    func resumedProgress() throws {
+        let dir = try ResumeTests.makeFolder()
+        // Ten times the rows, so that the resumed run reads long enough for several records.
+        try Shell.run(#"awk 'BEGIN { print "id,x1,x2"; for (i = 1; i <= 600000; i++) print i "," (i % 97) / 8 "," (i % 89) / 4 }' > big.csv"#, in: dir.url)
+        try ResumeTests.runKilled(after: 30, dir, ["run", "p.yaml"])
+        let resumed = try dir.bounded(["run", "p.yaml", "--resume", "--progress", "--progress-interval", "0.05", "--log-format", "json"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let records = resumed.stderr.split(separator: "\n").filter { $0.contains("\"message\":\"progress\"") }
+        let after = records.filter { $0.contains("\"rows_resumed\"") }
+        #expect(!after.isEmpty, "\(resumed.stderr)")
+        // Before the skip, nothing is resumed yet; after it, every record says how many rows were.
+        #expect(records.drop { !$0.contains("\"rows_resumed\"") }.allSatisfy { $0.contains("\"rows_resumed\"") })
+    }
+
     @Test("--quiet on a terminal: neither progress nor summary", .enabled(if: hasScript))
     func quietOnTerminal() throws {
         let dir = try WorkDir()

@@ -1,3 +1,4 @@
+import Dispatch
 import Glibc
 
 /// How far a run has got, updated by the reader as it hands out chunks and read by another
@@ -12,6 +13,11 @@ public final class RunProgress: Sendable {
         public var rowsRead = 0
         /// The input being read, as messages name it.
         public var file: String?
+        /// Rows and bytes a resumed run skipped (read by the run that was killed), and when the
+        /// skipping ended: rates count only what this run read since then.
+        public var resumedRows = 0
+        public var resumedBytes = 0
+        public var resumedAt: UInt64?
     }
 
     /// The snapshot, and the bytes read by the input sequences before the current one (each
@@ -24,6 +30,17 @@ public final class RunProgress: Sendable {
 
     func start(bytesTotal: Int?) {
         state.withLock { $0 = (Snapshot(bytesRead: 0, bytesTotal: bytesTotal, rowsRead: 0, file: nil), 0) }
+    }
+
+    /// A resumed run has skipped `rows` rows, to `bytesRead` bytes of the current input sequence:
+    /// they count in the figures, not in the rates.
+    func resumed(rows: Int, bytesRead: Int, file: String) {
+        advance(rows: rows, bytesRead: bytesRead, file: file)
+        state.withLock {
+            $0.snapshot.resumedRows = $0.snapshot.rowsRead
+            $0.snapshot.resumedBytes = $0.snapshot.bytesRead
+            $0.snapshot.resumedAt = DispatchTime.now().uptimeNanoseconds
+        }
     }
 
     /// A new sequence of inputs starts counting its bytes from 0.
