@@ -86,4 +86,47 @@ struct ResumeAfterSignalTests {
         }
         Issue.record("every run ended before the signal; nothing was stopped")
     }
+
+    @Test("a template run with one shared rejects file, stopped by SIGTERM at seeded moments: every kept file is an uninterrupted run's (the rejects a prefix, no byte after the cut)",
+          .timeLimit(.minutes(4)))
+    func sharedRejectsAtRandomMoments() throws {
+        let dir = try ResumeTests.makeFolder()
+        // Six inputs with a bad row every 50 rows: the shared rejects file grows all the time.
+        try Shell.run(#"mkdir in ref && for p in 1 2 3 4 5 6; do awk -v p=$p 'BEGIN { print "id,x1,x2"; for (i = 1; i <= 40000; i++) if (i % 50 == 0) print p "-" i ",abc,1"; else print p "-" i "," (i % 97) / 8 "," (i % 89) / 4 }' > in/p$p.csv; done"#,
+                      in: dir.url)
+        let inputs = (1...6).map { "in/p\($0).csv" }
+        let reference = try dir.bounded(["run", "p.yaml"] + inputs + ["-o", "ref/{stem}.csv", "--rejects", "ref/rejects.csv"])
+        #expect(reference.status == 0, "\(reference.stderr)")
+        let referenceRejects = try dir.read("ref/rejects.csv")
+        var random = SplitMix64(state: 20261204)
+        for round in 0..<6 {
+            try? FileManager.default.removeItem(at: dir.url.appendingPathComponent("out"))
+            try FileManager.default.createDirectory(at: dir.url.appendingPathComponent("out"), withIntermediateDirectories: true)
+            let process = Process()
+            process.executableURL = CLI.binary
+            process.arguments = ["run", "p.yaml"] + inputs + ["-o", "out/{stem}.csv", "--rejects", "out/rejects.csv", "--quiet"]
+            process.currentDirectoryURL = dir.url
+            process.standardInput = FileHandle.nullDevice
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
+            let delay = 0.02 + Double(random.next(400)) / 1000
+            _ = poll(seconds: delay) { !process.isRunning }
+            if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+            process.waitUntilExit()
+            let context = "round \(round), SIGTERM after \(delay) s"
+            let names = try FileManager.default.contentsOfDirectory(atPath: dir.path("out"))
+            for name in names where !name.contains(".nnpipe-") {
+                if name == "rejects.csv" {
+                    let kept = try dir.read("out/rejects.csv")
+                    #expect(!kept.contains(0), "\(context): NUL bytes in the kept rejects file")
+                    #expect(referenceRejects.starts(with: kept), "\(context): the kept rejects are not the uninterrupted run's first ones")
+                } else {
+                    #expect(try dir.read("out/" + name) == dir.read("ref/" + name), "\(context): \(name)")
+                }
+            }
+            #expect(names.filter { $0.contains(".nnpipe-") } == [], "\(context)")
+        }
+    }
 }

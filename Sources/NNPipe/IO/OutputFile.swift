@@ -30,6 +30,9 @@ public final class OutputFile: @unchecked Sendable {
     var isShared: Bool { guarded }
     /// Set by ``checkpoint()``: the length that stays (and is committed) when the run stops.
     private var keptLength: Int?
+    /// Set by ``abandonAtExit()`` (under the registry's lock): the file is removed, or cut back
+    /// and committed, and no write may reach it any more.
+    private var stoppedAtExit = false
     private var notedStreamWrite = false
     /// Whether a reader that went away is a quiet stop (the main output: `| head`) rather than
     /// an error (a rejects or stats FIFO whose reader died).
@@ -142,8 +145,14 @@ public final class OutputFile: @unchecked Sendable {
 
     /// Writes all of `bytes`.
     public func write(_ bytes: [UInt8]) throws {
-        if guarded {
-            try OutputRegistry.committing { try writeAll(bytes) }
+        // A file (not a stream, whose write may block on a full pipe) is written under the
+        // registry's lock, so that a signal handler never cuts it while a write is under way, and
+        // no write follows once it has.
+        if guarded || temporaryPath != nil {
+            try OutputRegistry.committing {
+                guard !stoppedAtExit else { return }
+                try writeAll(bytes)
+            }
         } else {
             try writeAll(bytes)
         }
@@ -260,12 +269,13 @@ public final class OutputFile: @unchecked Sendable {
     }
 
     /// What a signal handler does just before the process exits, under the registry's lock while
-    /// the writer may still be writing: it changes nothing the writer reads (the descriptor stays
-    /// open, so a write under way cannot fail and print a second message), it only removes the
-    /// temporary file, or cuts a checkpointed one back and renames it into place (its writes
-    /// take the same lock, so none is under way).
+    /// the writer may still be writing: it removes the temporary file, or cuts a checkpointed one
+    /// back and renames it into place. Writes take the same lock, so none is under way, and later
+    /// ones are dropped (the descriptor stays open, so none fails and prints a second message;
+    /// none lands past the cut, where it would leave a hole of NUL bytes in the committed file).
     func abandonAtExit() -> Abandoned {
         guard !finished, let temporaryPath, let target else { return .nothing }
+        stoppedAtExit = true
         if let keptLength, descriptor >= 0, ftruncate(descriptor, off_t(keptLength)) == 0, fsync(descriptor) == 0,
            rename(temporaryPath, target) == 0 {
             return .kept
