@@ -35,4 +35,31 @@ struct LeftoverSweepTests {
         #expect(again.status == 0)
         #expect(again.stderr == "", "\(again.stderr)")
     }
+
+    @Test("a killed run's journal older than a week goes with its temporary file; a younger one, and the run's own, stay for --resume")
+    func oldJournals() throws {
+        let dir = try ResumeTests.makeFolder()
+        try FileManager.default.createDirectory(at: dir.url.appendingPathComponent("out"), withIntermediateDirectories: true)
+        for night in ["2026-11-20", "2026-12-01", "2026-12-04"] {
+            try ResumeTests.runKilled(after: 30, dir, ["run", "p.yaml", "-o", "out/\(night).csv", "--rejects", "out/\(night)-rej.csv"])
+        }
+        func files(_ night: String) throws -> [String] {
+            // The output locks (empty files, free once their run is gone) are not leftovers to sweep.
+            try FileManager.default.contentsOfDirectory(atPath: dir.path("out")).filter { $0.hasPrefix(".\(night)") && !$0.hasSuffix(".nnpipe-lock") }
+        }
+        let first = try files("2026-11-20")
+        #expect(first.count == 3, "\(first)")  // journal, output and rejects
+        try Shell.run("touch -d '8 days ago' out/.2026-11-20* out/.2026-12-04* && touch -d '2 days ago' out/.2026-12-01*", in: dir.url)
+        // The night of 2026-12-04 is run again with --resume: its own journal, old as it is, stays for it.
+        let result = try dir.bounded(["run", "p.yaml", "-o", "out/2026-12-04.csv", "--rejects", "out/2026-12-04-rej.csv", "--resume", "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("removed the resume journal of a killed nnpipe run (older than a week: --resume no longer goes on from it): \(dir.path("out/.2026-11-20.csv.nnpipe-journal"))"),
+                "\(result.stderr)")
+        #expect(result.stderr.contains("removed 2 temporary files of killed nnpipe runs"), "\(result.stderr)")
+        #expect(try files("2026-11-20") == [])
+        let younger = try files("2026-12-01")
+        #expect(younger.count == 3, "\(younger)")
+        #expect(try files("2026-12-04") == [])
+        #expect(try dir.read("out/2026-12-04.csv").count > 0)
+    }
 }

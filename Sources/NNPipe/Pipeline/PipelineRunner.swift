@@ -158,12 +158,21 @@ public final class PipelineRunner {
             let folder = URL(fileURLWithPath: target).deletingLastPathComponent().path
             if !folders.contains(folder) { folders.append(folder) }
         }
-        let removed = TemporarySweeper.sweep(folders: folders)
-        guard !removed.isEmpty else { return }
-        let bytes = removed.reduce(0) { $0 + $1.bytes }
+        let own = Set(layout.parts.compactMap { part -> String? in
+            guard case .file(let target) = part.output.target else { return nil }
+            return ResumeJournal.path(forTarget: target)
+        })
+        let removed = TemporarySweeper.sweep(folders: folders, ownJournals: own)
+        let journals = removed.filter(\.isJournal), files = removed.filter { !$0.isJournal }
+        if !journals.isEmpty {
+            notice?("removed \(journals.count == 1 ? "the resume journal of a killed nnpipe run" : "\(journals.count) resume journals of killed nnpipe runs") "
+                + "(older than a week: --resume no longer goes on from \(journals.count == 1 ? "it" : "them")): \(RunSummary.list(journals.map(\.path)))")
+        }
+        guard !files.isEmpty else { return }
+        let bytes = files.reduce(0) { $0 + $1.bytes }
         let size = bytes >= 1 << 20 ? "\(bytes >> 20) MiB" : "\(bytes) bytes"
-        notice?("removed \(removed.count == 1 ? "the temporary file of a killed nnpipe run" : "\(removed.count) temporary files of killed nnpipe runs") "
-            + "(older than an hour, no journal to resume them; \(size)): \(RunSummary.list(removed.map(\.path)))")
+        notice?("removed \(files.count == 1 ? "the temporary file of a killed nnpipe run" : "\(files.count) temporary files of killed nnpipe runs") "
+            + "(older than an hour, no journal to resume them; \(size)): \(RunSummary.list(files.map(\.path)))")
     }
 
     /// Reads one part's inputs into its output. Returns the part's figures as they stand on disk
