@@ -23,9 +23,8 @@ struct ResumeSafetyTests {
     func reorderedInputsAreRefused() throws {
         let dir = try ResumeTests.makeFolder()
         try Shell.run("head -n 30001 big.csv > a.csv && (head -n 1 big.csv; sed -n 30002,60001p big.csv) > b.csv", in: dir.url)
-        let killed = try dir.bounded(["run", "p.yaml", "a.csv", "b.csv"],
-                                    environment: ResumeTests.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "80"]) { $1 })
-        #expect([9, 137].contains(killed.status))
+        // Inside b.csv (a.csv is 60 chunks).
+        try ResumeTests.runKilled(after: 80, dir, ["run", "p.yaml", "a.csv", "b.csv"])
         let resumed = try dir.bounded(["run", "p.yaml", "b.csv", "a.csv", "--resume"])
         #expect(resumed.status == 78, "\(resumed.stderr)")
         #expect(resumed.stderr.contains("the inputs or their order changed"), "\(resumed.stderr)")
@@ -45,10 +44,10 @@ struct ResumeSafetyTests {
         return (dir, ["run", "p.yaml"] + inputs + ["-o", "out/{stem}.csv", "--rejects", "out/{stem}-rej.csv"])
     }
 
-    /// Runs `arguments`, killed while b.csv is written, after a.csv's commit.
+    /// Runs `arguments`, killed while b.csv is written (after its 20th chunk), after a.csv's commit.
     static func killAfterFirstCommit(_ dir: WorkDir, _ arguments: [String]) throws {
-        let killed = try dir.bounded(arguments, environment: ResumeTests.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "70"]) { $1 })
-        #expect([9, 137].contains(killed.status))
+        let run = try dir.killWhen("out/.b.csv.nnpipe-journal", reaches: 20, arguments)
+        #expect(run.killed && run.exact, "\(run.description)")
         #expect(FileManager.default.fileExists(atPath: dir.path("out/a.csv")))
     }
 
