@@ -73,6 +73,18 @@ struct ResumeSafetyTests {
         }
     }
 
+    @Test("killed between an output's commit and the release of its lock: --resume removes the dead run's lock file")
+    func lockOfCommittedOutputRemoved() throws {
+        let (dir, arguments) = try Self.templateRun()
+        try Self.killAfterFirstCommit(dir, arguments)
+        // The lock file a kill just after a.csv's commit leaves, naming a process that is gone.
+        try dir.write("out/.a.csv.nnpipe-lock", "999999999\n")
+        let resumed = try dir.bounded(arguments + ["--resume"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        try Self.expectReference(dir, "a dead run's lock file")
+        #expect(!dir.exists("out/.a.csv.nnpipe-lock"))
+    }
+
     @Test("killed between an output's rename and its rejects file's: --resume commits the rejects the journal vouches for, never an earlier night's")
     func rejectsCommitFinished() throws {
         let (dir, arguments) = try Self.templateRun()
