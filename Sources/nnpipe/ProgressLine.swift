@@ -89,13 +89,9 @@ final class ProgressLine: @unchecked Sendable {
                                        "seconds": .stringConvertible((seconds * 1000).rounded() / 1000)]
         if let total = snapshot.bytesTotal { fields["bytes_total"] = .stringConvertible(total) }
         if let file = snapshot.file { fields["file"] = .string(file) }
-        if let left = secondsLeft(snapshot) { fields["seconds_left"] = .stringConvertible(left.rounded()) }
+        if snapshot.rowsResumed > 0 { fields["rows_resumed"] = .stringConvertible(snapshot.rowsResumed) }
+        if let left = snapshot.secondsLeft() { fields["seconds_left"] = .stringConvertible(left.rounded()) }
         return fields
-    }
-
-    private func secondsLeft(_ snapshot: RunProgress.Snapshot) -> Double? {
-        guard seconds >= 0.5, let total = snapshot.bytesTotal, snapshot.bytesRead > 0, total > snapshot.bytesRead else { return nil }
-        return Double(total - snapshot.bytesRead) / (Double(snapshot.bytesRead) / seconds)
     }
 
     /// The progress as one line; with `width`, fitted to that many columns less one (a line that
@@ -114,9 +110,10 @@ final class ProgressLine: @unchecked Sendable {
         return Self.cut("nnpipe: " + figures, to: room)
     }
 
-    /// `12.4 MiB of 48.0 MiB (26%), 412000 rows, 398120 rows/s, 0:09 left`.
+    /// `12.4 MiB of 48.0 MiB (26%), 412000 rows, 398120 rows/s, 0:09 left`: the share and rows
+    /// from the start of the input, a resumed run's included; the rate and the time left from
+    /// this process's own reading.
     private func figures(_ snapshot: RunProgress.Snapshot) -> String {
-        let seconds = self.seconds
         var parts: [String] = []
         if let total = snapshot.bytesTotal, total > 0 {
             let share = min(100, snapshot.bytesRead * 100 / total)
@@ -125,9 +122,9 @@ final class ProgressLine: @unchecked Sendable {
             parts.append("\(Self.bytes(snapshot.bytesRead)) read")
         }
         parts.append("\(snapshot.rowsRead) rows")
-        if seconds >= 0.5 {
-            parts.append("\(Int(Double(snapshot.rowsRead) / seconds)) rows/s")
-            if let left = secondsLeft(snapshot) { parts.append("\(Self.duration(left)) left") }
+        if let rate = snapshot.rowsPerSecond() {
+            parts.append("\(Int(rate)) rows/s")
+            if let left = snapshot.secondsLeft() { parts.append("\(Self.duration(left)) left") }
         }
         return parts.joined(separator: ", ")
     }

@@ -176,6 +176,7 @@ public final class PipelineRunner {
             if case .file(let target) = part.output.target {
                 (try? OutputLock(target: target, name: part.output.path, wait: 0))?.release()
             }
+            progress.passedOver(rows: point.rowsRead, bytes: RunProgress.totalSize(part.files) ?? 0)
             return (Self.committedEarlier(point, part: part), nil)
         }
         let prepared: (plan: PipelinePlan, inputs: InputSequence)

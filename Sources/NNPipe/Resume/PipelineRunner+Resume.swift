@@ -27,7 +27,7 @@ extension PipelineRunner {
     func startJournal(_ plan: PartResume, inputs: InputSequence, output: OutputFile, rejects: OutputFile?) throws -> JournalKeeper? {
         if let point = plan.point {
             try inputs.resume(at: point.next)
-            progress.advance(rows: point.rowsRead, bytesRead: inputs.bytesConsumed, file: InputOpener.displayName(inputs.files[point.next.file]))
+            progress.resumed(rows: point.rowsRead, bytesRead: inputs.bytesConsumed, file: InputOpener.displayName(inputs.files[point.next.file]))
         }
         guard let path = plan.journalPath, let temporary = output.temporaryFile else { return nil }
         let contents = ResumeJournal.Contents(pid: getpid(), outputTemporary: temporary, rejectsTemporary: rejects?.temporaryFile,
