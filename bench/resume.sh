@@ -7,10 +7,10 @@
 # NNPIPE is the release binary under test; BASELINE_NNPIPE, when given, a build without the
 # journal (runs alternate between them). Each round times: an uninterrupted run with the
 # journal at its default interval (an entry every 2 s at most), the same with an entry every
-# 0.1 s (NNPIPE_TEST_JOURNAL_INTERVAL, test-only), the baseline; then a run killed right after
-# 90% of its chunks by the test-only NNPIPE_TEST_EXIT_AFTER_CHUNKS hook, with an entry
-# after every chunk (W2 takes about 2 s: at the default interval it would have none; an hours-long
-# run killed at 90% loses at most the last 2 s), finished with --resume. Every output is compared byte for byte with an uninterrupted run's.
+# 0.1 s (execution.journal_interval), the baseline; then a run with an entry after every chunk,
+# SIGKILLed once its journal counts 90% of its chunks and the journal cut back to that chunk's
+# entry (W2 takes about 2 s: at the default interval it would have none; an hours-long run killed
+# at 90% loses at most the last 2 s), finished with --resume. Every output is compared byte for byte with an uninterrupted run's.
 set -euo pipefail
 nnpipe=$(realpath "$1")
 base=${2:+$(realpath "$2")}
@@ -24,8 +24,20 @@ chunks=$(python3 -c "import json; print(json.load(open('$data/input.json'))['byt
 kill_after=$((chunks * 9 / 10))
 features=$(python3 -c 'print(",".join(f"x{i}" for i in range(32)))')
 run() { "$1" run --model "$data/model.json" --features "$features" --carry id "$data/${INPUT:-input.csv.gz}" -o "$2" -q "${@:3}"; }
-killed_run() { NNPIPE_TEST_JOURNAL_INTERVAL=0 NNPIPE_TEST_EXIT_AFTER_CHUNKS=$kill_after run "$@" || true; }
-often_run() { NNPIPE_TEST_JOURNAL_INTERVAL=0.1 run "$@"; }
+killed_run() {
+    local journal=".$2.nnpipe-journal" pid keep
+    "$1" run --model "$data/model.json" --features "$features" --carry id "$data/${INPUT:-input.csv.gz}" -o "$2" -q \
+        --set execution.journal_interval=0 &
+    pid=$!
+    until grep -q " chunks=$kill_after " "$journal" 2>/dev/null || ! kill -0 "$pid" 2>/dev/null; do sleep 0.005; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" || true
+    if [ -f "$journal" ] && ! grep -q " done=1 " "$journal"; then
+        keep=$(grep -n " chunks=$kill_after " "$journal" | head -n 1 | cut -d: -f1)
+        if [ -n "$keep" ]; then head -n "$keep" "$journal" > "$journal.cut" && mv "$journal.cut" "$journal"; fi
+    fi
+}
+often_run() { run "$@" --set execution.journal_interval=0.1; }
 seconds() { local start end; start=$(date +%s.%N); "$@"; end=$(date +%s.%N); printf '%.2f' "$(echo "$end - $start" | bc)"; }
 
 run "$nnpipe" ref.csv

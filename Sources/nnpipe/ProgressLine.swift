@@ -88,30 +88,10 @@ final class ProgressLine: @unchecked Sendable {
         var fields: Logger.Metadata = ["bytes_read": .stringConvertible(snapshot.bytesRead), "rows_read": .stringConvertible(snapshot.rowsRead),
                                        "seconds": .stringConvertible((seconds * 1000).rounded() / 1000)]
         if let total = snapshot.bytesTotal { fields["bytes_total"] = .stringConvertible(total) }
-        if snapshot.resumedRows > 0 { fields["rows_resumed"] = .stringConvertible(snapshot.resumedRows) }
         if let file = snapshot.file { fields["file"] = .string(file) }
-        if let left = secondsLeft(snapshot) { fields["seconds_left"] = .stringConvertible(left.rounded()) }
+        if snapshot.rowsResumed > 0 { fields["rows_resumed"] = .stringConvertible(snapshot.rowsResumed) }
+        if let left = snapshot.secondsLeft() { fields["seconds_left"] = .stringConvertible(left.rounded()) }
         return fields
-    }
-
-    /// Seconds since this run began reading rows of its own (after a resumed run's skip).
-    private func secondsReading(_ snapshot: RunProgress.Snapshot) -> Double {
-        guard let resumedAt = snapshot.resumedAt, resumedAt >= started.uptimeNanoseconds else { return seconds }
-        return Double(DispatchTime.now().uptimeNanoseconds - resumedAt) / 1e9
-    }
-
-    /// Rows a second, of the rows this run read itself; nil before half a second of reading.
-    private func rowsPerSecond(_ snapshot: RunProgress.Snapshot) -> Int? {
-        let seconds = secondsReading(snapshot)
-        guard seconds >= 0.5 else { return nil }
-        return Int(Double(snapshot.rowsRead - snapshot.resumedRows) / seconds)
-    }
-
-    /// The time left at the rate this run reads bytes (a resumed run's skipped bytes not counted).
-    private func secondsLeft(_ snapshot: RunProgress.Snapshot) -> Double? {
-        let seconds = secondsReading(snapshot), read = snapshot.bytesRead - snapshot.resumedBytes
-        guard seconds >= 0.5, let total = snapshot.bytesTotal, read > 0, total > snapshot.bytesRead else { return nil }
-        return Double(total - snapshot.bytesRead) / (Double(read) / seconds)
     }
 
     /// The progress as one line; with `width`, fitted to that many columns less one (a line that
@@ -130,7 +110,9 @@ final class ProgressLine: @unchecked Sendable {
         return Self.cut("nnpipe: " + figures, to: room)
     }
 
-    /// `12.4 MiB of 48.0 MiB (26%), 412000 rows, 398120 rows/s, 0:09 left`.
+    /// `12.4 MiB of 48.0 MiB (26%), 412000 rows, 398120 rows/s, 0:09 left`: the share and rows
+    /// from the start of the input, a resumed run's included; the rate and the time left from
+    /// this process's own reading.
     private func figures(_ snapshot: RunProgress.Snapshot) -> String {
         var parts: [String] = []
         if let total = snapshot.bytesTotal, total > 0 {
@@ -139,10 +121,10 @@ final class ProgressLine: @unchecked Sendable {
         } else {
             parts.append("\(Self.bytes(snapshot.bytesRead)) read")
         }
-        parts.append("\(snapshot.rowsRead) rows" + (snapshot.resumedRows > 0 ? " (\(snapshot.resumedRows) resumed)" : ""))
-        if let rate = rowsPerSecond(snapshot) {
-            parts.append("\(rate) rows/s")
-            if let left = secondsLeft(snapshot) { parts.append("\(Self.duration(left)) left") }
+        parts.append("\(snapshot.rowsRead) rows")
+        if let rate = snapshot.rowsPerSecond() {
+            parts.append("\(Int(rate)) rows/s")
+            if let left = snapshot.secondsLeft() { parts.append("\(Self.duration(left)) left") }
         }
         return parts.joined(separator: ", ")
     }

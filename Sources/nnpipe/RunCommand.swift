@@ -19,7 +19,8 @@ struct RunCommand: ParsableCommand {
             renamed into place only when the run succeeds; on failure or
             interruption an earlier file is left untouched. One summary
             line goes to standard error at the end (--quiet hides it).
-            On a terminal a progress line shows while the run goes on (not for output on standard output, unless --progress).
+            On a terminal a progress line shows while the run goes on
+            (unless the data goes to standard output, a pipe or the terminal).
             Exit statuses: see nnpipe --help.
             """
     )
@@ -110,9 +111,12 @@ struct RunCommand: ParsableCommand {
             "workers": .stringConvertible(config.execution.workers ?? ProcessorInfo.activeProcessors),
             "chunk_rows": .stringConvertible(config.execution.chunkRows), "on_error": .string(config.errors.policy.rawValue),
         ])
-        // Not for output on standard output unless asked: whatever reads it (`| head`, `| less`)
-        // may print on this terminal, and its lines would mix with the redrawn one.
-        let showProgress = progress || (!quiet && Terminal.standardError.isTerminal && logging.format == .text && config.write.path != "-")
+        // Data on standard output may reach the terminal (`| head` prints it there) between two
+        // draws of a line redrawn in place, and be glued to it: progress then comes as whole
+        // lines, and only when asked for.
+        let dataMayReachTerminal = ["-", "/dev/stdout"].contains(config.write.path) && Terminal.standardOutputMayReachTerminal
+        let inPlace = Terminal.standardError.isTerminal && !dataMayReachTerminal
+        let showProgress = progress || (!quiet && inPlace && logging.format == .text)
         runner.inputDone = RunReport.inputDone
         runner.resume = resume
         runner.notice = { Terminal.message($0, level: .notice) }
@@ -121,7 +125,7 @@ struct RunCommand: ParsableCommand {
         runner.keepGoing = keepGoing
         runner.skipExisting = skipExisting
         runner.minRows = minRows
-        let progressMode: ProgressLine.Mode = logging.format == .json ? .json : Terminal.standardError.isTerminal ? .terminal : .lines
+        let progressMode: ProgressLine.Mode = logging.format == .json ? .json : inPlace ? .terminal : .lines
         let progressLine = showProgress
             ? ProgressLine(progress: runner.progress, mode: progressMode, interval: progressInterval ?? (progressMode == .terminal ? 0.25 : 10))
             : nil

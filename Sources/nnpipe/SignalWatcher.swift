@@ -47,6 +47,8 @@ enum SignalWatcher {
         var info = siginfo_t()
         var number: Int32 = -1
         while number < 0 { number = sigwaitinfo(&set, &info) }
+        // No progress line redrawn after the message below, nor left on the terminal at exit.
+        Terminal.standardError.clearProgress()
         // A request to stop leaves what a later --resume can go on from; other signals clean up.
         let outcome = OutputRegistry.abandonAll(keepingResumable: [SIGINT, SIGTERM, SIGHUP].contains(number))
         // The Swift runtime, crashing (a fatal error such as an allocation that failed under

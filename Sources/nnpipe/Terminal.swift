@@ -32,6 +32,15 @@ enum Terminal {
         logger.log(level: level, "\(text)", metadata: metadata)
     }
 
+    /// Whether standard output is a terminal, a pipe or a socket: data written there may reach
+    /// the terminal, directly or through the program reading it (`| head`, `| less`).
+    static let standardOutputMayReachTerminal: Bool = {
+        var info = stat()
+        guard fstat(1, &info) == 0 else { return false }
+        let type = info.st_mode & S_IFMT
+        return isatty(1) == 1 || type == S_IFIFO || type == S_IFSOCK
+    }()
+
     /// Writes one line of a command's report to standard output.
     static func output(_ text: String) { writeAll(Array((text + "\n").utf8), to: 1) }
 

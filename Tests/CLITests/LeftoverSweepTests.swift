@@ -41,7 +41,8 @@ struct LeftoverSweepTests {
         let dir = try ResumeTests.makeFolder()
         try FileManager.default.createDirectory(at: dir.url.appendingPathComponent("out"), withIntermediateDirectories: true)
         for night in ["2026-11-20", "2026-12-01", "2026-12-04"] {
-            try ResumeTests.runKilled(after: 30, dir, ["run", "p.yaml", "-o", "out/\(night).csv", "--rejects", "out/\(night)-rej.csv"])
+            try ResumeTests.runKilled(after: 30, dir, ["run", "p.yaml", "-o", "out/\(night).csv", "--rejects", "out/\(night)-rej.csv"],
+                                      journal: "out/.\(night).csv.nnpipe-journal")
         }
         func files(_ night: String) throws -> [String] {
             // The output locks (empty files, free once their run is gone) are not leftovers to sweep.

@@ -34,18 +34,6 @@ struct ProgressAndLogTests {
         #expect(try dir.text("out.csv").hasPrefix("id,y0,y1\n1,\(SeedGolden.firstRow())\n"))
     }
 
-    @Test("output on standard output: no progress line on the terminal (what reads it may print there), unless --progress asks",
-          .enabled(if: hasScript))
-    func noProgressForStandardOutput() throws {
-        let dir = try WorkDir()
-        let seed = CLI.repoRoot.appendingPathComponent("pipelines/seed.yaml").path
-        let screen = try onTerminal(dir, "run '\(seed)' --output - --progress-interval 0.05")
-        #expect(!screen.contains("nnpipe: 0 B of"), "\(screen.debugDescription)")
-        #expect(screen.contains("id,y0,y1"), "\(screen.debugDescription)")
-        let asked = try onTerminal(dir, "run '\(seed)' --output - --progress")
-        #expect(asked.contains(Self.clearLine + "nnpipe: 0 B of"), "\(asked.debugDescription)")
-    }
-
     @Test("a resumed run's progress says how many of its rows were resumed (its rate and time left count only the rows it reads)")
     func resumedProgress() throws {
         let dir = try ResumeTests.makeFolder()

@@ -177,10 +177,9 @@ struct ReliabilityTests {
             _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
             let process = Process()
             process.executableURL = CLI.binary
-            process.arguments = ["run", "p.yaml", "--stats-json", "stats.json"]
             // No journal entry before the signal (the first comes an hour in): nothing a later
             // --resume could go on from, so the signal cleans up (ResumeAfterSignalTests: with one).
-            process.environment = ProcessInfo.processInfo.environment.merging(["NNPIPE_TEST_JOURNAL_INTERVAL": "3600"]) { $1 }
+            process.arguments = ["run", "p.yaml", "--stats-json", "stats.json", "--set", "execution.journal_interval=3600"]
             process.currentDirectoryURL = dir.url
             process.standardInput = FileHandle.nullDevice
             process.standardOutput = FileHandle.nullDevice

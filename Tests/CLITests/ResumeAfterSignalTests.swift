@@ -10,7 +10,7 @@ import Testing
 struct ResumeAfterSignalTests {
     static let cases = signalCases + [SignalCase(name: "SIGHUP", signal: SIGHUP, status: 129, word: "hung up (SIGHUP)")]
 
-    /// Starts `nnpipe run p.yaml` with a journal entry after every chunk, waits until the journal
+    /// Starts `nnpipe run p.yaml` (its pipeline journals after every chunk), waits until the journal
     /// holds an entry, sends `signal`; returns the exit status and standard error, or nil when the
     /// run ended first.
     static func stopped(_ dir: WorkDir, by signal: Int32, extra: [String] = []) throws -> (status: Int32, stderr: String)? {
@@ -19,14 +19,13 @@ struct ResumeAfterSignalTests {
         let process = Process()
         process.executableURL = CLI.binary
         process.arguments = ["run", "p.yaml"] + extra
-        process.environment = ProcessInfo.processInfo.environment.merging(["NNPIPE_TEST_JOURNAL_INTERVAL": "0"]) { $1 }
         process.currentDirectoryURL = dir.url
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: errURL)
         try process.run()
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
-                let entry = try poll(seconds: 60) {
+        let entry = try poll(seconds: 60) {
             guard process.isRunning else { return true }
             return try dir.listing().contains { name in
                 guard name.hasSuffix("journal"), let text = try? dir.text(name) else { return false }
@@ -48,7 +47,7 @@ struct ResumeAfterSignalTests {
           .timeLimit(.minutes(4)), arguments: cases, ["out.csv", "out.csv.gz"])
     func resumeAfterSignal(_ s: SignalCase, output: String) throws {
         let dir = try WorkDir()
-        try dir.writeSumPipeline(input: "big.csv", output: output, execution: "execution:\n  chunk_rows: 2000")
+        try dir.writeSumPipeline(input: "big.csv", output: output, execution: "execution:\n  chunk_rows: 2000\n  journal_interval: 0")
         for rows in [600_000, 3_000_000] {
             try writeBigInput(dir, rows: rows)
             let reference = try dir.bounded(["run", "p.yaml", "--output", "reference-\(output)", "--quiet"])
@@ -126,7 +125,11 @@ struct ResumeAfterSignalTests {
                     #expect(try dir.read("out/" + name) == dir.read("ref/" + name), "\(context): \(name)")
                 }
             }
-            #expect(names.filter { $0.contains(".nnpipe-") } == [], "\(context)")
+            // A signal before nnpipe set its handlers up ends it as SIGKILL would (its leftovers are
+            // the next run's to sweep); a handled one leaves nothing behind.
+            if process.terminationReason == .exit {
+                #expect(names.filter { $0.contains(".nnpipe-") } == [], "\(context)")
+            }
         }
     }
 }

@@ -23,9 +23,8 @@ struct ResumeSafetyTests {
     func reorderedInputsAreRefused() throws {
         let dir = try ResumeTests.makeFolder()
         try Shell.run("head -n 30001 big.csv > a.csv && (head -n 1 big.csv; sed -n 30002,60001p big.csv) > b.csv", in: dir.url)
-        let killed = try dir.bounded(["run", "p.yaml", "a.csv", "b.csv"],
-                                    environment: ResumeTests.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "80"]) { $1 })
-        #expect([9, 137].contains(killed.status))
+        // Inside b.csv (a.csv is 60 chunks).
+        try ResumeTests.runKilled(after: 80, dir, ["run", "p.yaml", "a.csv", "b.csv"])
         let resumed = try dir.bounded(["run", "p.yaml", "b.csv", "a.csv", "--resume"])
         #expect(resumed.status == 78, "\(resumed.stderr)")
         #expect(resumed.stderr.contains("the inputs or their order changed"), "\(resumed.stderr)")
@@ -45,10 +44,10 @@ struct ResumeSafetyTests {
         return (dir, ["run", "p.yaml"] + inputs + ["-o", "out/{stem}.csv", "--rejects", "out/{stem}-rej.csv"])
     }
 
-    /// Runs `arguments`, killed while b.csv is written, after a.csv's commit.
+    /// Runs `arguments`, killed while b.csv is written (after its 20th chunk), after a.csv's commit.
     static func killAfterFirstCommit(_ dir: WorkDir, _ arguments: [String]) throws {
-        let killed = try dir.bounded(arguments, environment: ResumeTests.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "70"]) { $1 })
-        #expect([9, 137].contains(killed.status))
+        let run = try dir.killWhen("out/.b.csv.nnpipe-journal", reaches: 20, arguments)
+        #expect(run.killed && run.exact, "\(run.description)")
         #expect(FileManager.default.fileExists(atPath: dir.path("out/a.csv")))
     }
 
@@ -72,6 +71,18 @@ struct ResumeSafetyTests {
             #expect(resumed.status == 0, "\(removed) removed: \(resumed.stderr)")
             try Self.expectReference(dir, "\(removed) removed")
         }
+    }
+
+    @Test("killed between an output's commit and the release of its lock: --resume removes the dead run's lock file")
+    func lockOfCommittedOutputRemoved() throws {
+        let (dir, arguments) = try Self.templateRun()
+        try Self.killAfterFirstCommit(dir, arguments)
+        // The lock file a kill just after a.csv's commit leaves, naming a process that is gone.
+        try dir.write("out/.a.csv.nnpipe-lock", "999999999\n")
+        let resumed = try dir.bounded(arguments + ["--resume"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        try Self.expectReference(dir, "a dead run's lock file")
+        #expect(!dir.exists("out/.a.csv.nnpipe-lock"))
     }
 
     @Test("killed between an output's rename and its rejects file's: --resume commits the rejects the journal vouches for, never an earlier night's")

@@ -6,9 +6,10 @@ import Testing
 /// that was never killed.
 ///
 /// Inputs are plain or gzip, outputs plain, gzip or zstd, with the reject policy and one bad row.
-/// Some resumed runs are killed again before they finish. Runs are stopped two ways: by the test-only hook `NNPIPE_TEST_EXIT_AFTER_CHUNKS=N` (the process
-/// kills itself right after writing its Nth chunk), and by a real SIGKILL after a random delay.
-/// `NNPIPE_TEST_JOURNAL_INTERVAL=0` makes the journal take an entry after every chunk, so that
+/// Some resumed runs are killed again before they finish. Runs are stopped two ways: by a SIGKILL
+/// once the journal counts N chunks, the journal then cut back to chunk N (``KilledRun``: the
+/// state of a kill right after that entry), and by a SIGKILL after a random delay.
+/// `execution.journal_interval: 0` makes the journal take an entry after every chunk, so that
 /// short runs have entries to resume from. The moments are drawn from a seed, printed;
 /// `NNPIPE_RESUME_SEED` replays one and `NNPIPE_RESUME_KILLS` sets how many kills (12 by default).
 @Suite struct ResumeTests {
@@ -16,7 +17,6 @@ import Testing
     static let kills = ProcessInfo.processInfo.environment["NNPIPE_RESUME_KILLS"].flatMap(Int.init) ?? 12
     static let rows = 60_000
     static let chunkRows = 500
-    static let everyChunk = ["NNPIPE_TEST_JOURNAL_INTERVAL": "0"]
 
     /// A folder with `big.csv` (and `big.csv.gz`): `rows` rows `id,x1,x2`, row 20000 bad (`abc`).
     static func makeFolder() throws -> WorkDir {
@@ -36,6 +36,7 @@ import Testing
                   path: out.csv
             execution:
               chunk_rows: \(chunkRows)
+              journal_interval: 0
             errors:
               policy: reject
               rejects: rej.csv
@@ -43,12 +44,17 @@ import Testing
         return dir
     }
 
-    /// Runs `nnpipe ARGS` with a journal entry after every chunk, killing itself (the test hook)
-    /// after chunk `chunks`, and checks that it was killed.
-    static func runKilled(after chunks: Int, _ dir: WorkDir, _ arguments: [String]) throws {
-        let killed = try dir.bounded(arguments, environment: everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "\(chunks)"]) { $1 })
-        #expect([9, 137].contains(killed.status), "not killed after chunk \(chunks): \(killed.stderr)")
+    /// Runs `nnpipe ARGS` (its pipeline journaling after every chunk), SIGKILLs it once the
+    /// journal of `out.csv` (or `journal`) counts `chunks` chunks and cuts the journal back to
+    /// that chunk's entry (``KilledRun``), and checks that it was.
+    static func runKilled(after chunks: Int, _ dir: WorkDir, _ arguments: [String],
+                          journal: String = ".out.csv.nnpipe-journal") throws {
+        let run = try dir.killWhen(journal, reaches: chunks, arguments)
+        #expect(run.killed && run.exact, "not stopped at chunk \(chunks) (\(run.description)): \(run.stderr)")
     }
+
+    /// The journal of `output` (in the current folder).
+    static func journal(of output: String) -> String { ".\(output).nnpipe-journal" }
 
     /// The files a run leaves besides its outputs: temporary outputs and journals.
     static func leftovers(_ dir: WorkDir) throws -> [String] {
@@ -62,7 +68,6 @@ import Testing
         process.executableURL = CLI.binary
         process.arguments = arguments
         process.currentDirectoryURL = dir.url
-        process.environment = ProcessInfo.processInfo.environment.merging(everyChunk) { $1 }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -101,18 +106,18 @@ import Testing
                 try Self.killAfter(delay, dir, arguments)
             } else {
                 let after = 1 + random.next(chunks)
-                moment = "after chunk \(after)"
-                let killed = try dir.bounded(arguments,
-                                            environment: Self.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "\(after)"]) { $1 })
-                #expect([9, 137].contains(killed.status) || after >= chunks, "\(killed.stderr)")
+                let run = try dir.killWhen(Self.journal(of: output), reaches: after, arguments)
+                moment = "after chunk \(after) (\(run.description))"
+                // The last chunk's entry is followed at once by the commit: the run may end first.
+                #expect((run.killed && run.exact) || after >= chunks - 1, "\(moment): \(run.stderr)")
             }
             var moment2 = ""
             if kill % 4 == 1 {
                 // Killed again while resuming.
                 let after = 1 + random.next(chunks / 2)
-                moment2 = ", then after \(after) more chunks of the resumed run"
-                _ = try dir.bounded(arguments + ["--resume"],
-                                    environment: Self.everyChunk.merging(["NNPIPE_TEST_EXIT_AFTER_CHUNKS": "\(after)"]) { $1 })
+                let before = dir.journalChunks(Self.journal(of: output)) ?? 0
+                let run = try dir.killWhen(Self.journal(of: output), reaches: before + after, arguments + ["--resume"])
+                moment2 = ", then after \(after) more chunks of the resumed run (\(run.description))"
             }
             let resumed = try dir.bounded(arguments + ["--resume"])
             let context = "seed \(Self.seed), kill \(kill): \(key), \(moment)\(moment2)"
@@ -151,11 +156,11 @@ import Testing
         try dir.write("p.yaml", pipelineYAML(input: folder.appendingPathComponent("input.csv").path,
                                              model: folder.appendingPathComponent("model.json").path,
                                              features: (0..<64).map { "x\($0)" }, output: "out.csv.gz",
-                                             execution: "execution:\n  chunk_bytes: 20000\n  workers: 2"))
+                                             execution: "execution:\n  chunk_bytes: 20000\n  workers: 2\n  journal_interval: 0"))
         let reference = try dir.bounded(["run", "p.yaml", "-o", "ref.csv.gz"])
         #expect(reference.status == 0, "\(reference.stderr)")
         for after in [1, 4] {
-            try Self.runKilled(after: after, dir, ["run", "p.yaml"])
+            try Self.runKilled(after: after, dir, ["run", "p.yaml"], journal: Self.journal(of: "out.csv.gz"))
             let resumed = try dir.bounded(["run", "p.yaml", "--resume"])
             #expect(resumed.status == 0, "\(resumed.stderr)")
             #expect(resumed.stderr.contains("by the run resumed"), "\(resumed.stderr)")
@@ -328,9 +333,13 @@ import Testing
         let reference = try dir.bounded(["run", "p.yaml"] + inputs + ["-o", "ref/{stem}.csv", "--rejects", "ref/{stem}-rej.csv"])
         #expect(reference.status == 0)
         let arguments = ["run", "p.yaml"] + inputs + ["-o", "out/{stem}.csv", "--rejects", "out/{stem}-rej.csv"]
+        // Inside a.csv's output, after its last chunk, after b.csv's last (a.csv's 50 chunks, then b.csv's 50).
         for after in [30, 50, 100] {
             try? FileManager.default.removeItem(at: dir.url.appendingPathComponent("out"))
-            try Self.runKilled(after: after, dir, arguments)
+            let run = try dir.killWhen(after <= 50 ? "out/.a.csv.nnpipe-journal" : "out/.b.csv.nnpipe-journal",
+                                       reaches: after <= 50 ? after : after - 50, arguments)
+            // Killed after a chunk's entry, or (the last chunk of an output) after its commit.
+            #expect(run.killed && (run.exact || after % 50 == 0), "after chunk \(after): \(run.description)")
             let resumed = try dir.bounded(arguments + ["--resume", "--stats-json", "stats.json"])
             #expect(resumed.status == 0, "after chunk \(after): \(resumed.stderr)")
             // A rejects file exists only for an input with a rejected row: the same ones as in ref/.
@@ -338,7 +347,8 @@ import Testing
                 #expect((try? dir.read("out/" + name)) == (try? dir.read("ref/" + name)), "after chunk \(after): \(name)")
             }
             #expect(dir.exists("ref/a-rej.csv") && dir.exists("ref/c.csv"))
-            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("out")).filter { $0.hasPrefix(".") } == [])
+            let hidden = try FileManager.default.contentsOfDirectory(atPath: dir.path("out")).filter { $0.hasPrefix(".") }
+            #expect(hidden == [], "after chunk \(after) (\(run.description)): \(resumed.stderr)")
             #expect(try dir.text("stats.json").contains(#""rows_read": 60000,"#))
         }
     }

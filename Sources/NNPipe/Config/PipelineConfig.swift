@@ -134,6 +134,10 @@ public struct ExecutionConfig: Sendable {
     /// Whether a gzip file of one member (8 MiB or more, read from a file) is inflated on the
     /// workers' threads (``SpeculativeGzipReader``) rather than on one.
     public var parallelGzip = false
+    /// Seconds between resume-journal entries, at most one per chunk written; 0: one after every
+    /// chunk. Each entry syncs the output first, so a shorter interval means less work done again
+    /// after a kill and more syncs.
+    public var journalInterval: Double = 2
 }
 
 /// What to do with a bad row.

@@ -42,6 +42,13 @@ extension PipelineLoader.Context {
         }
         if let inFlight = keys["max_chunks_in_flight"]?.int(in: 1...4096) { execution.maxChunksInFlight = inFlight }
         if let parallel = keys["parallel_gzip"]?.bool() { execution.parallelGzip = parallel }
+        if let intervalCursor = keys["journal_interval"], let interval = intervalCursor.double() {
+            if interval >= 0 && interval <= 86_400 {
+                execution.journalInterval = interval
+            } else {
+                intervalCursor.report("expected seconds between resume-journal entries, from 0 (after every chunk) to 86400, found \(interval)")
+            }
+        }
         return execution
     }
 

@@ -26,7 +26,7 @@ public enum PipelineLoader {
     static let stageKinds = ["read"] + StageRegistry.kinds.map(\.name) + ["write"]
     static let readKeys = ["path", "header", "delimiter", "features", "carry", "max_record_bytes"]
     static let writeKeys = ["path", "header", "columns", "compression", "gzip_level", "zstd_level", "decimals", "delimiter"]
-    static let executionKeys = ["chunk_rows", "chunk_bytes", "workers", "max_chunks_in_flight", "parallel_gzip"]
+    static let executionKeys = ["chunk_rows", "chunk_bytes", "workers", "max_chunks_in_flight", "parallel_gzip", "journal_interval"]
     static let errorsKeys = ["policy", "max_errors", "max_error_rate", "rejects"]
 
     /// Loads the pipeline file at `path` (`-`: standard input; a named pipe such as

@@ -180,6 +180,12 @@ public final class PipelineRunner {
     private func runPart(_ part: RunLayout.Part, sharedRejects: OutputFile?, writesRejectsHeader: Bool,
                          commitsSharedRejects: Bool, badRowsBefore: Int, resume: PartResume) -> (figures: RunSummary, failure: (any Error)?) {
         if resume.alreadyCommitted, let point = resume.point {
+            // The killed run may have died between this commit and dropping the output's lock:
+            // taking and releasing the lock removes the dead run's lock file (a live run's stays).
+            if case .file(let target) = part.output.target {
+                (try? OutputLock(target: target, name: part.output.path, wait: 0))?.release()
+            }
+            progress.passedOver(rows: point.rowsRead, bytes: RunProgress.totalSize(part.files) ?? 0)
             return (Self.committedEarlier(point, part: part), nil)
         }
         let prepared: (plan: PipelinePlan, inputs: InputSequence)

@@ -13,11 +13,32 @@ public final class RunProgress: Sendable {
         public var rowsRead = 0
         /// The input being read, as messages name it.
         public var file: String?
-        /// Rows and bytes a resumed run skipped (read by the run that was killed), and when the
-        /// skipping ended: rates count only what this run read since then.
-        public var resumedRows = 0
-        public var resumedBytes = 0
-        public var resumedAt: UInt64?
+        /// The rows and input bytes of `rowsRead` and `bytesRead` a resumed run passed over (the
+        /// killed run had read them): they count towards the share done, not towards the rate.
+        public var rowsResumed = 0
+        public var bytesResumed = 0
+        /// When this process began reading rows of its own: the start, or the end of a resumed
+        /// run's skip (seeking or decompressing up to where the killed run got).
+        public var readingSince = DispatchTime.now()
+
+        /// Rows per second read by this process, `now`; nil in its first half second of reading.
+        public func rowsPerSecond(at now: DispatchTime = .now()) -> Double? {
+            let seconds = secondsReading(at: now)
+            return seconds >= 0.5 ? Double(rowsRead - rowsResumed) / seconds : nil
+        }
+
+        /// Seconds left at this process's rate of input bytes; nil without a size, before the
+        /// first half second of reading or a byte read.
+        public func secondsLeft(at now: DispatchTime = .now()) -> Double? {
+            let seconds = secondsReading(at: now)
+            let ownBytes = bytesRead - bytesResumed
+            guard seconds >= 0.5, let total = bytesTotal, ownBytes > 0, total > bytesRead else { return nil }
+            return Double(total - bytesRead) / (Double(ownBytes) / seconds)
+        }
+
+        private func secondsReading(at now: DispatchTime) -> Double {
+            Double(now.uptimeNanoseconds &- readingSince.uptimeNanoseconds) / 1e9
+        }
     }
 
     /// The snapshot, and the bytes read by the input sequences before the current one (each
@@ -32,14 +53,29 @@ public final class RunProgress: Sendable {
         state.withLock { $0 = (Snapshot(bytesRead: 0, bytesTotal: bytesTotal, rowsRead: 0, file: nil), 0) }
     }
 
-    /// A resumed run has skipped `rows` rows, to `bytesRead` bytes of the current input sequence:
-    /// they count in the figures, not in the rates.
+    /// A resumed run passed over `rows` records and `bytesRead` bytes of the current input
+    /// sequence (read by the killed run); the rate counts from now.
     func resumed(rows: Int, bytesRead: Int, file: String) {
-        advance(rows: rows, bytesRead: bytesRead, file: file)
         state.withLock {
-            $0.snapshot.resumedRows = $0.snapshot.rowsRead
-            $0.snapshot.resumedBytes = $0.snapshot.bytesRead
-            $0.snapshot.resumedAt = DispatchTime.now().uptimeNanoseconds
+            let bytes = $0.bytesOfEarlierSequences + bytesRead - $0.snapshot.bytesRead
+            $0.snapshot.file = file
+            $0.snapshot.rowsRead += rows
+            $0.snapshot.bytesRead += bytes
+            $0.snapshot.rowsResumed += rows
+            $0.snapshot.bytesResumed += bytes
+            $0.snapshot.readingSince = .now()
+        }
+    }
+
+    /// Outputs a killed template run had committed, passed over by the resumed run: their
+    /// `rows` and `bytes` (of inputs not read again) count as resumed.
+    func passedOver(rows: Int, bytes: Int) {
+        state.withLock {
+            $0.snapshot.rowsRead += rows
+            $0.snapshot.bytesRead += bytes
+            $0.snapshot.rowsResumed += rows
+            $0.snapshot.bytesResumed += bytes
+            $0.snapshot.readingSince = .now()
         }
     }
 

@@ -1,12 +1,10 @@
 import Dispatch
-import Foundation
-import Glibc
 
 /// Appends a run's journal entries as its writer writes chunks.
 ///
 /// The reader notes where each chunk's records end (``noteChunk(_:endsAt:nextCut:)``); the writer, after
-/// writing a chunk in order, calls ``chunkWritten(_:figures:)``. At most every ``interval``
-/// seconds the keeper syncs the output and rejects files and then appends an entry counting them,
+/// writing a chunk in order, calls ``chunkWritten(_:figures:)``. At most every `interval`
+/// seconds (`execution.journal_interval`) the keeper syncs the output and rejects files and then appends an entry counting them,
 /// so an entry never describes data a crash could lose. A failure to keep the journal ends
 /// journaling (the run itself goes on; a later `--resume` then continues from the last entry).
 final class JournalKeeper: @unchecked Sendable {
@@ -21,22 +19,15 @@ final class JournalKeeper: @unchecked Sendable {
     private let positions = Locked<[Int: (InputPosition, ChunkSizing.Cut)]>([:])
     private var chunks: Int
     private var lastEntry = DispatchTime.now()
-    /// Seconds between entries: 2, or `NNPIPE_TEST_JOURNAL_INTERVAL` (test-only; 0 writes one
-    /// after every chunk).
+    /// Seconds between entries (0: one after every chunk).
     private let interval: Double
-    /// Test-only: `NNPIPE_TEST_EXIT_AFTER_CHUNKS=N` makes the process kill itself (SIGKILL) right
-    /// after its Nth chunk is written, counted over the whole process, so tests can stop a run at an
-    /// exact place.
-    // Unsafe: touched only on the writer's queue, and one output's writer ends before the next one's starts.
-    private nonisolated(unsafe) static var chunksInProcess = 0
-    private static let exitAfterChunks = ProcessInfo.processInfo.environment["NNPIPE_TEST_EXIT_AFTER_CHUNKS"].flatMap { Int($0) }
 
-    init(journal: ResumeJournal, output: OutputFile, rejects: OutputFile?, resumedChunks: Int) {
+    init(journal: ResumeJournal, output: OutputFile, rejects: OutputFile?, resumedChunks: Int, interval: Double) {
         self.journal = journal
         self.output = output
         self.rejects = rejects
         chunks = resumedChunks
-        interval = ProcessInfo.processInfo.environment["NNPIPE_TEST_JOURNAL_INTERVAL"].flatMap { Double($0) } ?? 2
+        self.interval = interval
     }
 
     /// Records, on the reader's thread, where the records of chunk `index` end.
@@ -62,8 +53,6 @@ final class JournalKeeper: @unchecked Sendable {
             append(point(position, nextCut: nextCut, figures()))
             lastEntry = DispatchTime.now()
         }
-        Self.chunksInProcess += 1
-        if let limit = Self.exitAfterChunks, Self.chunksInProcess >= limit { kill(getpid(), SIGKILL) }
     }
 
     /// Appends the final entry (`done`), after the writer's last chunk and before the output is

@@ -33,7 +33,8 @@ extension PipelineRunner {
         let contents = ResumeJournal.Contents(pid: getpid(), outputTemporary: temporary, rejectsTemporary: rejects?.temporaryFile,
                                               identity: plan.identity, last: plan.point)
         guard let journal = try? ResumeJournal(path: path, contents: contents) else { return nil }
-        return JournalKeeper(journal: journal, output: output, rejects: rejects, resumedChunks: plan.point?.chunks ?? 0)
+        return JournalKeeper(journal: journal, output: output, rejects: rejects, resumedChunks: plan.point?.chunks ?? 0,
+                             interval: config.execution.journalInterval)
     }
 
     /// The figures of an output a killed template run had already committed.

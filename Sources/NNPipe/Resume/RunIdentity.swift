@@ -108,9 +108,10 @@ struct RunIdentity: Equatable {
     }
 
     /// Property names whose value does not change a run's output bytes, or that are checked
-    /// otherwise: positions in the pipeline file, worker counts, the `tests:` section, the files
-    /// read (hashed by content instead), the inputs (by content).
+    /// otherwise: positions in the pipeline file, worker counts, the journal's interval, the
+    /// `tests:` section, the files read (hashed by content instead), the inputs (by content).
     private static let ignored: Set<String> = ["line", "column", "origin", "tests", "workers", "maxChunksInFlight", "parallelGzip",
+                                               "journalInterval",
                                                "filesRead", "inputs", "keyPath"]
 
     /// Every setting under `value` as `(path, hash of its value)`, in a fixed order.
