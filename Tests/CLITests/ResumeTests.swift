@@ -298,7 +298,7 @@ import Testing
         let reference = try dir.bounded(["run", "p.yaml"] + inputs + ["-o", "ref.csv", "--rejects", "ref-rej.csv"])
         #expect(reference.status == 0)
         // Inside a.csv, at its end, inside b.csv.gz, inside c.csv.
-        for after in [20, 50, 51, 110] {
+        for after in [20, 50, 51, 104] {
             try Self.runKilled(after: after, dir, ["run", "p.yaml"] + inputs)
             let resumed = try dir.bounded(["run", "p.yaml"] + inputs + ["--resume"])
             #expect(resumed.status == 0, "after chunk \(after): \(resumed.stderr)")

@@ -85,7 +85,7 @@ public final class OutputFile: @unchecked Sendable {
             if adopting == nil { Self.removeLeftovers(folder: folder, base: base) }
             // The process id in the name tells a later run whether the file's writer is gone.
             var template = Array("\(Self.temporaryPrefix(of: file))\(getpid())-XXXXXX".utf8CString)
-            var fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+            var fd = OutputRegistry.makeTemporary(&template)
             guard fd >= 0 else {
                 throw OutputError(.cannotCreate, file: name, operation: "cannot create a file in \(folder)", errno: errno)
             }
@@ -116,7 +116,7 @@ public final class OutputFile: @unchecked Sendable {
             let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
             (isStream, target, temporaryPath, descriptor) = (false, file, temporary, fd)
         }
-        OutputRegistry.register(self)
+        OutputRegistry.register(self, temporary: temporaryPath)
     }
 
     deinit {

@@ -21,32 +21,45 @@ final class OutputLock {
         let url = URL(fileURLWithPath: target)
         path = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).nnpipe-lock").path
         let deadline = Date().addingTimeInterval(wait)
+        let path = self.path
         while true {
-            descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-            guard descriptor >= 0 else {
-                throw OutputError(.cannotCreate, file: name, operation: "cannot create the lock file \(path)", errno: errno)
-            }
-            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 {
-                if Self.isStill(descriptor, at: path) { break }
-                // Removed by the run that held it, after we opened it: lock the new one.
+            // Made, locked and registered under the registry's lock, so that a signal handler
+            // (which holds it until the process exits) removes the file or sees none made.
+            let attempt = try OutputRegistry.committing { () throws -> (descriptor: Int32, code: Int32, holder: Int32?) in
+                let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+                guard descriptor >= 0 else {
+                    throw OutputError(.cannotCreate, file: name, operation: "cannot create the lock file \(path)", errno: errno)
+                }
+                if flock(descriptor, LOCK_EX | LOCK_NB) == 0 {
+                    // Removed by the run that held it, after we opened it: lock the new one.
+                    guard Self.isStill(descriptor, at: path) else {
+                        close(descriptor)
+                        return (-1, EINTR, nil)
+                    }
+                    let pid = Array("\(getpid())\n".utf8)
+                    _ = ftruncate(descriptor, 0)
+                    _ = pid.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
+                    OutputRegistry.registerLock(path)
+                    return (descriptor, 0, nil)
+                }
+                let code = errno
+                let holder = Self.holder(descriptor)
                 close(descriptor)
-                continue
+                return (-1, code, holder)
             }
-            let code = errno
-            let holder = Self.holder(descriptor)
-            close(descriptor)
-            guard code == EWOULDBLOCK || code == EINTR else {
-                throw OutputError(.cannotCreate, file: name, operation: "cannot lock \(path)", errno: code)
+            if attempt.descriptor >= 0 {
+                descriptor = attempt.descriptor
+                return
+            }
+            if attempt.code == EINTR && attempt.holder == nil { continue }
+            guard attempt.code == EWOULDBLOCK || attempt.code == EINTR else {
+                throw OutputError(.cannotCreate, file: name, operation: "cannot lock \(path)", errno: attempt.code)
             }
             if Date() >= deadline {
-                throw OutputLocked(file: name, holder: holder, waited: wait)
+                throw OutputLocked(file: name, holder: attempt.holder, waited: wait)
             }
             usleep(100_000)
         }
-        let pid = Array("\(getpid())\n".utf8)
-        _ = ftruncate(descriptor, 0)
-        _ = pid.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
-        OutputRegistry.registerLock(path)
     }
 
     /// Removes the lock file and drops the lock (removed first, while held, so that no run locks

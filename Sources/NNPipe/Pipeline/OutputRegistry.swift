@@ -15,6 +15,8 @@ public enum OutputRegistry {
     private nonisolated(unsafe) static var streamWritten = false
     /// Resume journals being kept, and whether each holds an entry (a point a run can go on from).
     private nonisolated(unsafe) static var journals: [String: Bool] = [:]
+    /// Temporary files made (``makeTemporary(_:)``) whose output has not registered yet.
+    private nonisolated(unsafe) static var pendingTemporaries: Set<String> = []
 
     /// What is on disk after the run was stopped by a signal.
     public struct Outcome: Sendable {
@@ -48,8 +50,26 @@ public enum OutputRegistry {
         return try body()
     }
 
-    static func register(_ file: OutputFile) {
-        committing { open[ObjectIdentifier(file)] = file }
+    static func register(_ file: OutputFile, temporary: String? = nil) {
+        committing {
+            open[ObjectIdentifier(file)] = file
+            if let temporary { pendingTemporaries.remove(temporary) }
+        }
+    }
+
+    /// `mkstemp` on `template` under the lock, the file noted until its output registers: a
+    /// signal handler removes it even then, and none is made once the handler has run.
+    static func makeTemporary(_ template: inout [CChar]) -> Int32 {
+        committing {
+            let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+            if fd >= 0 { pendingTemporaries.insert(template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }) }
+            return fd
+        }
+    }
+
+    /// Forgets a temporary file noted by ``makeTemporary(_:)`` (its output gave up before registering).
+    static func forgetTemporary(_ path: String) {
+        committing { _ = pendingTemporaries.remove(path) }
     }
 
     static func unregister(_ file: OutputFile) {
@@ -96,6 +116,7 @@ public enum OutputRegistry {
             open.removeAll()
             journals.removeAll()
             locks.removeAll()
+            pendingTemporaries.removeAll()
             kept.removeAll()
             streamWritten = false
         }
@@ -110,9 +131,11 @@ public enum OutputRegistry {
     /// are left with their journals when a later `--resume` can go on from them, exactly as a run
     /// killed outright leaves them: every journal holds an entry and no file is shared between
     /// outputs (a template run's shared rejects file is cut back and its outputs removed as before).
+    ///
+    /// The registry's lock stays held until the process exits (the handler exits right after):
+    /// no commit, write, lock file or temporary file happens after what it reports.
     public static func abandonAll(wait: TimeInterval = 5, keepingResumable: Bool = false) -> Outcome {
-        let locked = lock.lock(before: Date(timeIntervalSinceNow: wait))
-        defer { if locked { lock.unlock() } }
+        _ = lock.lock(before: Date(timeIntervalSinceNow: wait))
         // The locks go with the process: their files go first (still held, so no run locks one
         // about to go).
         for lock in locks { unlink(lock) }
@@ -121,6 +144,9 @@ public enum OutputRegistry {
             return Outcome(kept: kept, removed: [], resumable: unfinished.filter { !$0.isStream }.map(\.name),
                            streamWritten: streamWritten)
         }
+        // Temporary files made for an output that has not registered yet (one continuing a killed
+        // run's file is left for --resume above, with the rest).
+        for temporary in pendingTemporaries { unlink(temporary) }
         var removed: [String] = []
         for file in unfinished {
             switch file.abandonAtExit() {
