@@ -99,6 +99,7 @@ public final class OutputFile: @unchecked Sendable {
                     let code = errno
                     if fd >= 0 { close(fd) }
                     unlink(temporary)
+                    OutputRegistry.forgetTemporary(temporary)
                     throw OutputError(.cannotCreate, file: name, operation: "cannot continue the unfinished output \(adopting.path)", errno: code)
                 }
                 Self.removeLeftovers(folder: folder, base: base)
