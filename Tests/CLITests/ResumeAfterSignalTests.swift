@@ -101,19 +101,9 @@ struct ResumeAfterSignalTests {
         for round in 0..<6 {
             try? FileManager.default.removeItem(at: dir.url.appendingPathComponent("out"))
             try FileManager.default.createDirectory(at: dir.url.appendingPathComponent("out"), withIntermediateDirectories: true)
-            let process = Process()
-            process.executableURL = CLI.binary
-            process.arguments = ["run", "p.yaml"] + inputs + ["-o", "out/{stem}.csv", "--rejects", "out/rejects.csv", "--quiet"]
-            process.currentDirectoryURL = dir.url
-            process.standardInput = FileHandle.nullDevice
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
             let delay = 0.02 + Double(random.next(400)) / 1000
-            _ = poll(seconds: delay) { !process.isRunning }
-            if process.isRunning { kill(process.processIdentifier, SIGTERM) }
-            process.waitUntilExit()
+            let ended = try ResumeTests.killAfter(delay, dir, ["run", "p.yaml"] + inputs + ["-o", "out/{stem}.csv", "--rejects", "out/rejects.csv", "--quiet"],
+                                                  signal: SIGTERM)
             let context = "round \(round), SIGTERM after \(delay) s"
             let names = try FileManager.default.contentsOfDirectory(atPath: dir.path("out"))
             for name in names where !name.contains(".nnpipe-") {
@@ -127,7 +117,7 @@ struct ResumeAfterSignalTests {
             }
             // A signal before nnpipe set its handlers up ends it as SIGKILL would (its leftovers are
             // the next run's to sweep); a handled one leaves nothing behind.
-            if process.terminationReason == .exit {
+            if ended == .exit {
                 #expect(names.filter { $0.contains(".nnpipe-") } == [], "\(context)")
             }
         }

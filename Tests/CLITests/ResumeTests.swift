@@ -61,9 +61,11 @@ import Testing
         try dir.listing().filter { $0.contains(".nnpipe-") }
     }
 
-    /// Runs `nnpipe ARGS` and SIGKILLs it (this child, by its id) after `delay` seconds, unless it
-    /// has ended by then.
-    static func killAfter(_ delay: Double, _ dir: WorkDir, _ arguments: [String]) throws {
+    /// Runs `nnpipe ARGS` and sends it `signal` (this child, by its id) after `delay` seconds, unless
+    /// it has ended by then; returns how it ended (`.exit` when nnpipe handled the signal).
+    @discardableResult
+    static func killAfter(_ delay: Double, _ dir: WorkDir, _ arguments: [String],
+                          signal: Int32 = SIGKILL) throws -> Process.TerminationReason {
         let process = Process()
         process.executableURL = CLI.binary
         process.arguments = arguments
@@ -74,8 +76,9 @@ import Testing
         try process.run()
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
         _ = poll(seconds: delay) { !process.isRunning }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if process.isRunning { kill(process.processIdentifier, signal) }
         process.waitUntilExit()
+        return process.terminationReason
     }
 
     @Test func aRunKilledAtRandomMomentsResumesToTheSameBytes() throws {
