@@ -303,11 +303,9 @@ public final class OutputFile: @unchecked Sendable {
     }
 
     /// What the temporary files of the output `target` (a resolved, absolute path) start with:
-    /// `FOLDER/.BASE.nnpipe-`, then the writer's process id, a dash and six characters of mkstemp.
+    /// `FOLDER/.BASE.nnpipe-` (``SideFileName``: BASE is shortened for a long name), then the writer's process id, a dash and six characters of mkstemp.
     static func temporaryPrefix(of target: String) -> String {
-        guard let slash = target.lastIndex(of: "/") else { return ".\(target).nnpipe-" }
-        let folder = slash == target.startIndex ? "/" : String(target[..<slash])
-        return "\(folder)/.\(target[target.index(after: slash)...]).nnpipe-"
+        SideFileName.path(beside: target, suffix: ".nnpipe-")
     }
 
     /// Whether `path` is the name of a temporary file process `pid` made for the output `target`
@@ -324,7 +322,7 @@ public final class OutputFile: @unchecked Sendable {
     /// Removes the temporary files that runs killed outright (SIGKILL, power loss) left beside
     /// `folder/base`: `.BASE.nnpipe-PID-XXXXXX` whose process no longer exists.
     static func removeLeftovers(folder: String, base: String) {
-        let prefix = ".\(base).nnpipe-"
+        let prefix = ".\(SideFileName.stem(of: base)).nnpipe-"
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
         for name in names where name.hasPrefix(prefix) {
             let rest = name.dropFirst(prefix.count)

@@ -21,9 +21,7 @@ final class ResumeJournal {
 
     /// The journal's path for an output whose (resolved) file is `target`.
     static func path(forTarget target: String) -> String {
-        guard let slash = target.lastIndex(of: "/") else { return ".\(target).nnpipe-journal" }
-        let folder = String(target[...slash])
-        return folder + "." + target[target.index(after: slash)...] + ".nnpipe-journal"
+        SideFileName.path(beside: target, suffix: ".nnpipe-journal")
     }
 
     /// The process that wrote the journal at `path`, read even from a damaged journal; nil
