@@ -33,6 +33,37 @@ struct StarvedMachineTests {
         #expect(temporaryFiles(try dir.listing()).isEmpty)
     }
 
+    @Test("an npz that inflates past the virtual memory limit: run, validate and inspect all end with 70 naming the limit, no crash",
+          .enabled(if: ProcessInfo.processInfo.environment["NNPIPE_SANITIZED"] == nil), .timeLimit(.minutes(3)))
+    func modelPastTheMemoryLimit() throws {
+        let dir = try WorkDir()
+        try dir.write("in.csv", "id,x1,x2\na,1,2\n")
+        // W0.npy: a (2, 93750000) float64 array of zeros, 1.5 GB inflated, about 1.5 MB deflated.
+        try dir.write("make.py", """
+            import struct, zipfile
+            n = 93750000
+            header = ("{'descr': '<f8', 'fortran_order': False, 'shape': (2, %d), }" % n).encode()
+            header += b" " * ((-(10 + len(header) + 1)) % 64) + b"\\n"
+            with zipfile.ZipFile("big.npz", "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+                with archive.open("W0.npy", "w", force_zip64=True) as member:
+                    member.write(b"\\x93NUMPY\\x01\\x00" + struct.pack("<H", len(header)) + header)
+                    for _ in range(2 * n * 8 // (1 << 24)):
+                        member.write(bytes(1 << 24))
+                    member.write(bytes(2 * n * 8 % (1 << 24)))
+            """)
+        try Shell.run("python3 make.py", in: dir.url)
+        try dir.write("p.yaml", pipelineYAML(input: "in.csv", model: "big.npz\n      activations: [identity]", features: ["x1", "x2"], output: "out.csv"))
+        for command in ["run p.yaml", "validate p.yaml", "inspect big.npz"] {
+            let out = try bash("(ulimit -v 1000000; timeout -k 5 60 \"$NNPIPE\" \(command) 2> err.txt); echo \"status $?\"", in: dir)
+            let stderr = try dir.text("err.txt")
+            #expect(out.hasSuffix("status 70\n"), "\(command): \(out) \(stderr)")
+            #expect(stderr.contains("big.npz: ZIP member 'W0.npy' needs 1500000128 bytes of memory, more than the address-space limit (ulimit -v 1000000 KiB) leaves"),
+                    "\(command): \(stderr)")
+            #expect(!stderr.contains("Fatal error") && !stderr.contains("Backtrace"), "\(command): \(stderr)")
+        }
+        #expect(!dir.exists("out.csv"))
+    }
+
     @Test("too few open files (ulimit -n) is status 71 naming the limit", arguments: [4, 8])
     func openFileLimit(files: Int) throws {
         let dir = try sumDir()
