@@ -142,6 +142,13 @@ public struct RunLayout {
     /// before any row is read, so a stats file that cannot be written does not surface after the
     /// output was committed.
     static func checkCreatable(_ destination: Destination, file: String) throws {
+        if case .descriptor(let number) = destination.target, StandardStreams.closed.contains(number) {
+            // Found now, not when the stats are written after the output was committed.
+            let what = describe(destination.path, role: destination.role, origin: destination.origin, file: file, placed: false)
+            throw PathConflict(origin: destination.origin, file: file,
+                               problem: "\(what): \(StandardStreams.name(number)) is closed; give a file, or run with \(StandardStreams.name(number)) open",
+                               status: .cannotCreate)
+        }
         guard case .file(let path) = destination.target else { return }
         var folder = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         var info = stat()
