@@ -132,6 +132,29 @@ struct StarvedMachineTests {
         #expect(temporaryFiles(listing).isEmpty, "\(listing)")
     }
 
+    @Test("a stream output that fills up part way (ulimit -f): the summary counts the rows that reached it, and the part of one",
+          arguments: ["", "--on-error skip"])
+    func streamFilledPartWay(policy: String) throws {
+        let dir = try WorkDir()
+        // Under skip, every 100th row after the 20000th is bad.
+        let bad = policy.isEmpty ? 0 : 1
+        try Shell.run(#"awk -v bad=\#(bad) 'BEGIN { print "id,x1,x2"; for (i = 1; i <= 200000; i++) if (bad && i % 100 == 0 && i > 20000) print i ",x,1"; else print i "," (i % 97) / 8 "," (i % 89) / 4 }' > big.csv"#,
+                      in: dir.url)
+        try dir.writeSumPipeline(input: "big.csv", output: "-")
+        let out = try bash("(ulimit -f 1024; timeout -k 5 60 \"$NNPIPE\" run p.yaml \(policy) > streamed.csv 2> err.txt); echo \"status $?\"", in: dir)
+        let stderr = try dir.text("err.txt")
+        #expect(out.hasSuffix("status 74\n"), "\(out) \(stderr)")
+        let streamed = try dir.text("streamed.csv")
+        let lines = streamed.split(separator: "\n", omittingEmptySubsequences: false)
+        let whole = lines.count - 2  // the header, and the cut row after the last newline
+        let lastID = Int(lines[lines.count - 2].prefix { $0 != "," }) ?? -1
+        #expect(!streamed.hasSuffix("\n") && whole > 30000, "\(whole) rows")
+        let skipped = lastID - whole
+        #expect(skipped == (20001..<lastID).filter { bad == 1 && $0 % 100 == 0 }.count, "last id \(lastID), \(whole) rows")
+        #expect(stderr.contains("stopped: \(lastID) rows read, \(whole) written, \(skipped) skipped, 0 rejected"), "\(stderr)")
+        #expect(stderr.contains("; \(whole) rows and part of the next sent to the output stream before the stop"), "\(stderr)")
+    }
+
     @Test("a closed standard output or input is named as closed")
     func closedStreams() throws {
         let dir = try sumDir()

@@ -193,8 +193,11 @@ public final class OutputFile: @unchecked Sendable {
             notedStreamWrite = true
             OutputRegistry.noteStreamWritten()
         }
+        // Counts the bytes that reached the file, also when a write fails part way (a stream on a
+        // full disk: the rows before the cut are there, and the summary counts them).
+        var offset = 0
         defer {
-            bytesWritten += bytes.count
+            bytesWritten += offset
             if temporaryPath != nil, bytesWritten - bytesSubmitted >= Self.writebackInterval {
                 // Only a hint: a failure here shows up again, and is reported, at fsync.
                 _ = CFileSync_start_writeback(descriptor, Int64(bytesSubmitted), Int64(bytesWritten - bytesSubmitted))
@@ -202,7 +205,6 @@ public final class OutputFile: @unchecked Sendable {
             }
         }
         try bytes.withUnsafeBytes { raw in
-            var offset = 0
             while offset < raw.count {
                 let count = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
                 if count < 0 {
