@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 
 /// What a journal must never do: read bytes that belong to the run, let a resumed run read its
@@ -100,5 +101,48 @@ struct ResumeSafetyTests {
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stderr.contains("committed it now"), "\(resumed.stderr)")
         try Self.expectReference(dir, "rejects committed on resume")
+    }
+
+    @Test("a resumed run killed while it skips to the journal's entry loses nothing: the next --resume goes on from that entry",
+          .timeLimit(.minutes(4)))
+    func killDuringTheSkip() throws {
+        let dir = try ResumeTests.makeFolder()
+        let arguments = ["run", "p.yaml", "--input", "big.csv.gz"]
+        let reference = try dir.bounded(arguments + ["-o", "ref.csv", "--rejects", "ref-rej.csv"])
+        #expect(reference.status == 0, "\(reference.stderr)")
+        try ResumeTests.runKilled(after: 100, dir, arguments)
+        // Killed again, five times, as soon as the resumed run has its own name for the killed
+        // run's output (the file it continues, so not the empty one mkstemp makes): that is
+        // before its journal replaces the killed run's one, or in its skip through the gzip input.
+        for attempt in 0..<5 {
+            let process = Process()
+            process.executableURL = CLI.binary
+            process.arguments = arguments + ["--resume", "--quiet"]
+            process.currentDirectoryURL = dir.url
+            process.standardInput = FileHandle.nullDevice
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
+            let prefix = ".out.csv.nnpipe-\(process.processIdentifier)-"
+            let adopted = poll(seconds: 60) {
+                guard process.isRunning else { return true }
+                return ((try? dir.listing()) ?? []).contains { name in
+                    var info = stat()
+                    return name.hasPrefix(prefix) && stat(dir.path(name), &info) == 0 && info.st_size > 0
+                }
+            }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            #expect(adopted, "attempt \(attempt): the resumed run never continued the killed run's file")
+        }
+        let resumed = try dir.bounded(arguments + ["--resume"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        // At least the first kill's 50000 rows (a resumed run may have journaled more before its kill).
+        let rowsResumed = resumed.stderr.firstMatch(of: /\((\d+) by the run resumed\)/).flatMap { Int($0.1) } ?? 0
+        #expect(rowsResumed >= 50000, "\(resumed.stderr)")
+        #expect(try dir.read("out.csv") == dir.read("ref.csv"))
+        #expect(try dir.read("rej.csv") == dir.read("ref-rej.csv"))
+        #expect(try ResumeTests.leftovers(dir) == [])
     }
 }

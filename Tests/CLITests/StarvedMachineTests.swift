@@ -33,6 +33,37 @@ struct StarvedMachineTests {
         #expect(temporaryFiles(try dir.listing()).isEmpty)
     }
 
+    @Test("an npz that inflates past the virtual memory limit: run, validate and inspect all end with 70 naming the limit, no crash",
+          .enabled(if: ProcessInfo.processInfo.environment["NNPIPE_SANITIZED"] == nil), .timeLimit(.minutes(3)))
+    func modelPastTheMemoryLimit() throws {
+        let dir = try WorkDir()
+        try dir.write("in.csv", "id,x1,x2\na,1,2\n")
+        // W0.npy: a (2, 93750000) float64 array of zeros, 1.5 GB inflated, about 1.5 MB deflated.
+        try dir.write("make.py", """
+            import struct, zipfile
+            n = 93750000
+            header = ("{'descr': '<f8', 'fortran_order': False, 'shape': (2, %d), }" % n).encode()
+            header += b" " * ((-(10 + len(header) + 1)) % 64) + b"\\n"
+            with zipfile.ZipFile("big.npz", "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+                with archive.open("W0.npy", "w", force_zip64=True) as member:
+                    member.write(b"\\x93NUMPY\\x01\\x00" + struct.pack("<H", len(header)) + header)
+                    for _ in range(2 * n * 8 // (1 << 24)):
+                        member.write(bytes(1 << 24))
+                    member.write(bytes(2 * n * 8 % (1 << 24)))
+            """)
+        try Shell.run("python3 make.py", in: dir.url)
+        try dir.write("p.yaml", pipelineYAML(input: "in.csv", model: "big.npz\n      activations: [identity]", features: ["x1", "x2"], output: "out.csv"))
+        for command in ["run p.yaml", "validate p.yaml", "inspect big.npz"] {
+            let out = try bash("(ulimit -v 1000000; timeout -k 5 60 \"$NNPIPE\" \(command) 2> err.txt); echo \"status $?\"", in: dir)
+            let stderr = try dir.text("err.txt")
+            #expect(out.hasSuffix("status 70\n"), "\(command): \(out) \(stderr)")
+            #expect(stderr.contains("big.npz: ZIP member 'W0.npy' needs 1500000128 bytes of memory, more than the address-space limit (ulimit -v 1000000 KiB) leaves"),
+                    "\(command): \(stderr)")
+            #expect(!stderr.contains("Fatal error") && !stderr.contains("Backtrace"), "\(command): \(stderr)")
+        }
+        #expect(!dir.exists("out.csv"))
+    }
+
     @Test("too few open files (ulimit -n) is status 71 naming the limit", arguments: [4, 8])
     func openFileLimit(files: Int) throws {
         let dir = try sumDir()
@@ -101,12 +132,41 @@ struct StarvedMachineTests {
         #expect(temporaryFiles(listing).isEmpty, "\(listing)")
     }
 
+    @Test("a stream output that fills up part way (ulimit -f): the summary counts the rows that reached it, and the part of one",
+          arguments: ["", "--on-error skip"])
+    func streamFilledPartWay(policy: String) throws {
+        let dir = try WorkDir()
+        // Under skip, every 100th row after the 20000th is bad.
+        let bad = policy.isEmpty ? 0 : 1
+        try Shell.run(#"awk -v bad=\#(bad) 'BEGIN { print "id,x1,x2"; for (i = 1; i <= 200000; i++) if (bad && i % 100 == 0 && i > 20000) print i ",x,1"; else print i "," (i % 97) / 8 "," (i % 89) / 4 }' > big.csv"#,
+                      in: dir.url)
+        try dir.writeSumPipeline(input: "big.csv", output: "-")
+        let out = try bash("(ulimit -f 1024; timeout -k 5 60 \"$NNPIPE\" run p.yaml \(policy) > streamed.csv 2> err.txt); echo \"status $?\"", in: dir)
+        let stderr = try dir.text("err.txt")
+        #expect(out.hasSuffix("status 74\n"), "\(out) \(stderr)")
+        let streamed = try dir.text("streamed.csv")
+        let lines = streamed.split(separator: "\n", omittingEmptySubsequences: false)
+        let whole = lines.count - 2  // the header, and the cut row after the last newline
+        let lastID = Int(lines[lines.count - 2].prefix { $0 != "," }) ?? -1
+        #expect(!streamed.hasSuffix("\n") && whole > 30000, "\(whole) rows")
+        let skipped = lastID - whole
+        #expect(skipped == (20001..<lastID).filter { bad == 1 && $0 % 100 == 0 }.count, "last id \(lastID), \(whole) rows")
+        #expect(stderr.contains("stopped: \(lastID) rows read, \(whole) written, \(skipped) skipped, 0 rejected"), "\(stderr)")
+        #expect(stderr.contains("; \(whole) rows and part of the next sent to the output stream before the stop"), "\(stderr)")
+    }
+
     @Test("a closed standard output or input is named as closed")
     func closedStreams() throws {
         let dir = try sumDir()
         let output = try bash("timeout -k 5 60 \"$NNPIPE\" run p.yaml --output - >&- 2> err.txt; echo \"status $?\"", in: dir)
         #expect(output.contains("status 73"), "\(output)")
-        #expect(try dir.text("err.txt").contains("<stdout>: standard output is closed"))
+        #expect(try dir.text("err.txt").contains("--output -: standard output is closed"))
+        // --stats-json - with standard output closed: found before any row, not after the output was committed.
+        let stats = try bash("timeout -k 5 60 \"$NNPIPE\" run p.yaml --stats-json - >&- 2> err.txt; echo \"status $?\"", in: dir)
+        #expect(stats.contains("status 73"), "\(stats)")
+        #expect(try dir.text("err.txt").contains("--stats-json -: standard output is closed; give a file, or run with standard output open"))
+        #expect(try dir.text("err.txt").contains("0 rows read"))
+        #expect(!dir.exists("out.csv"))
         let input = try bash("timeout -k 5 60 \"$NNPIPE\" run p.yaml --input - <&- 2> err.txt; echo \"status $?\"", in: dir)
         #expect(input.contains("status 66"), "\(input)")
         #expect(try dir.text("err.txt").contains("<stdin>: standard input is closed"))

@@ -68,4 +68,21 @@ struct ResumeJournalTests {
         }
         #expect(OutputFile.temporaryPrefix(of: "/day.csv") == "//.day.csv.nnpipe-")
     }
+
+    @Test("a long output name's side files are at most 255 bytes, recognized as its own, and differ from a name alike in its first bytes")
+    func longNames() {
+        let long = String(repeating: "é", count: 120) + "x.csv"
+        let other = String(repeating: "é", count: 120) + "y.csv"
+        let target = "/data/out/" + long
+        let stem = SideFileName.stem(of: long)
+        #expect(stem != long && stem != SideFileName.stem(of: other))
+        #expect(SideFileName.stem(of: "day.csv") == "day.csv")
+        let temporary = OutputFile.temporaryPrefix(of: target) + "4194304-aZ09xy"
+        let name = String(temporary.dropFirst("/data/out/".count))
+        #expect(name.utf8.count <= 255)
+        #expect(OutputFile.isTemporaryName(temporary, of: target, pid: 4194304))
+        #expect(TemporarySweeper.writer(ofTemporaryName: name) == 4194304)
+        #expect(ResumeJournal.path(forTarget: target).hasPrefix("/data/out/." + stem + ".nnpipe-journal"))
+        #expect(ResumeJournal.path(forTarget: target).utf8.count - "/data/out/".utf8.count <= 255)
+    }
 }

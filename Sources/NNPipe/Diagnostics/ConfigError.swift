@@ -57,6 +57,10 @@ public struct ConfigErrors: NNPipeError {
         return lines.joined(separator: "\n")
     }
 
-    /// 64 when every problem is in what the command line gave, else 78.
-    public var exitStatus: ExitStatus { errors.allSatisfy { $0.status == .usage } ? .usage : .config }
+    /// 64 when every problem is in what the command line gave, 70 when every one is a model
+    /// past the memory limit (``MemoryLimit``), else 78.
+    public var exitStatus: ExitStatus {
+        for status in [ExitStatus.usage, .software] where errors.allSatisfy({ $0.status == status }) { return status }
+        return .config
+    }
 }

@@ -13,6 +13,9 @@ public struct ModelError: NNPipeError {
     /// The forward stage's key the problem is about (`activations`, `tensors`, `output`), when
     /// it is about what the pipeline asks of the file rather than the file itself.
     public var stageKey: StageKey?
+    /// 78 (the file is wrong) unless the file is right but does not fit: 70 for a model past
+    /// the address-space limit (``MemoryLimit``).
+    public var status: ExitStatus = .config
 
     /// The forward stage's keys that ask something of a model file.
     public enum StageKey: String, Sendable {
@@ -45,5 +48,5 @@ public struct ModelError: NNPipeError {
         return place.isEmpty ? problem : "\(place): \(problem)"
     }
 
-    public var exitStatus: ExitStatus { .config }
+    public var exitStatus: ExitStatus { status }
 }

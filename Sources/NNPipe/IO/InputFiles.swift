@@ -6,19 +6,32 @@ import Foundation
 /// error (status 66), as is a missing plain path. The inputs are read in the order listed, each
 /// pattern's matches in sorted order, a file named twice once (also under another name: `x.csv`
 /// and `./x.csv`, or a symlink to it, are the same file by device and inode).
+///
+/// With an output per input (`outputTemplate`), a file is read once per output name: a file
+/// named twice under names that give one output is read once, but a link under another name
+/// (`latest.csv` to `2026-12-01.csv`) has an output of its own, never dropped without a word.
 public enum InputFiles {
-    public static func expand(_ patterns: [String]) throws -> [String] {
+    public static func expand(_ patterns: [String], outputTemplate: String? = nil) throws -> [String] {
         var files: [String] = []
         var seen: Set<String> = []
-        var seenFiles: Set<FileIdentity> = []
+        var seenFiles: Set<ReadFile> = []
         for pattern in patterns {
             let matches = isPattern(pattern) ? try glob(pattern) : [pattern]
             for match in matches where seen.insert(match).inserted {
-                if let identity = FileIdentity.of(match), !seenFiles.insert(identity).inserted { continue }
+                if let identity = FileIdentity.of(match) {
+                    let read = ReadFile(file: identity, output: outputTemplate.map { OutputNameTemplate.path($0, for: match) })
+                    if !seenFiles.insert(read).inserted { continue }
+                }
                 files.append(match)
             }
         }
         return files
+    }
+
+    /// A file read, and the output it is read for (nil: the run's one output).
+    private struct ReadFile: Hashable {
+        var file: FileIdentity
+        var output: String?
     }
 
     /// Whether `path` is a glob pattern: it holds glob characters and names no existing file (a

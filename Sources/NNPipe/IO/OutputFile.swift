@@ -94,7 +94,19 @@ public final class OutputFile: @unchecked Sendable {
                 let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
                 close(fd)
                 fd = -1
-                if rename(adopting.path, temporary) == 0 { fd = open(temporary, O_WRONLY | O_CLOEXEC) }
+                // A second name for the killed run's file rather than a rename: its journal names
+                // the old one until this run's journal, naming this one, has replaced it
+                // (``releaseAdopted()``), so a kill in between loses nothing. A file system without
+                // hard links gets the rename.
+                unlink(temporary)
+                var opened = false
+                if link(adopting.path, temporary) == 0 {
+                    adoptedFrom = adopting.path
+                    opened = true
+                } else if rename(adopting.path, temporary) == 0 {
+                    opened = true
+                }
+                if opened { fd = open(temporary, O_WRONLY | O_CLOEXEC) }
                 guard fd >= 0, ftruncate(fd, off_t(adopting.length)) == 0, lseek(fd, 0, SEEK_END) == off_t(adopting.length) else {
                     let code = errno
                     if fd >= 0 { close(fd) }
@@ -102,7 +114,7 @@ public final class OutputFile: @unchecked Sendable {
                     OutputRegistry.forgetTemporary(temporary)
                     throw OutputError(.cannotCreate, file: name, operation: "cannot continue the unfinished output \(adopting.path)", errno: code)
                 }
-                Self.removeLeftovers(folder: folder, base: base)
+                if adoptedFrom == nil { Self.removeLeftovers(folder: folder, base: base) }
                 bytesWritten = adopting.length
                 bytesSubmitted = adopting.length
             } else if stat(file, &existing) == 0 {
@@ -122,6 +134,22 @@ public final class OutputFile: @unchecked Sendable {
 
     deinit {
         if !finished { discard() }
+    }
+
+    /// The killed run's temporary file this one is a second name of (see ``init(path:target:guarded:brokenPipeIsQuiet:adopting:)``),
+    /// until ``releaseAdopted()``.
+    private var adoptedFrom: String?
+
+    /// Removes the killed run's name of an adopted file (and the other leftovers of killed runs
+    /// beside the output), once this run's journal names the file by its new name: before then,
+    /// a kill leaves the killed run's journal and file as they were, to be resumed again.
+    func releaseAdopted() {
+        guard let adoptedFrom, let target else { return }
+        self.adoptedFrom = nil
+        unlink(adoptedFrom)
+        let slash = target.lastIndex(of: "/")!
+        Self.removeLeftovers(folder: slash == target.startIndex ? "/" : String(target[..<slash]),
+                             base: String(target[target.index(after: slash)...]))
     }
 
     /// Bytes written so far, and how many of them have been handed to writeback.
@@ -165,8 +193,11 @@ public final class OutputFile: @unchecked Sendable {
             notedStreamWrite = true
             OutputRegistry.noteStreamWritten()
         }
+        // Counts the bytes that reached the file, also when a write fails part way (a stream on a
+        // full disk: the rows before the cut are there, and the summary counts them).
+        var offset = 0
         defer {
-            bytesWritten += bytes.count
+            bytesWritten += offset
             if temporaryPath != nil, bytesWritten - bytesSubmitted >= Self.writebackInterval {
                 // Only a hint: a failure here shows up again, and is reported, at fsync.
                 _ = CFileSync_start_writeback(descriptor, Int64(bytesSubmitted), Int64(bytesWritten - bytesSubmitted))
@@ -174,7 +205,6 @@ public final class OutputFile: @unchecked Sendable {
             }
         }
         try bytes.withUnsafeBytes { raw in
-            var offset = 0
             while offset < raw.count {
                 let count = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
                 if count < 0 {
@@ -303,11 +333,9 @@ public final class OutputFile: @unchecked Sendable {
     }
 
     /// What the temporary files of the output `target` (a resolved, absolute path) start with:
-    /// `FOLDER/.BASE.nnpipe-`, then the writer's process id, a dash and six characters of mkstemp.
+    /// `FOLDER/.BASE.nnpipe-` (``SideFileName``: BASE is shortened for a long name), then the writer's process id, a dash and six characters of mkstemp.
     static func temporaryPrefix(of target: String) -> String {
-        guard let slash = target.lastIndex(of: "/") else { return ".\(target).nnpipe-" }
-        let folder = slash == target.startIndex ? "/" : String(target[..<slash])
-        return "\(folder)/.\(target[target.index(after: slash)...]).nnpipe-"
+        SideFileName.path(beside: target, suffix: ".nnpipe-")
     }
 
     /// Whether `path` is the name of a temporary file process `pid` made for the output `target`
@@ -324,7 +352,7 @@ public final class OutputFile: @unchecked Sendable {
     /// Removes the temporary files that runs killed outright (SIGKILL, power loss) left beside
     /// `folder/base`: `.BASE.nnpipe-PID-XXXXXX` whose process no longer exists.
     static func removeLeftovers(folder: String, base: String) {
-        let prefix = ".\(base).nnpipe-"
+        let prefix = ".\(SideFileName.stem(of: base)).nnpipe-"
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
         for name in names where name.hasPrefix(prefix) {
             let rest = name.dropFirst(prefix.count)

@@ -24,6 +24,18 @@ public enum OutputNameTemplate {
         return nil
     }
 
+    /// The part of the output path for `input` that a placeholder made a folder reference rather
+    /// than a file or folder name (`.` or `..`, or empty), if there is one: the name would leave
+    /// the folder the template names (`out/{stem}` with the input `..csv`, whose stem is `.`, names
+    /// the folder `out` itself; `out/x/{stem}./y.csv` names `out/y.csv`).
+    static func folderReference(in template: String, for input: String) -> String? {
+        for part in template.split(separator: "/", omittingEmptySubsequences: false) where isTemplate(String(part)) {
+            let named = path(String(part), for: input)
+            if named.isEmpty || named == "." || named == ".." { return named }
+        }
+        return nil
+    }
+
     /// The output path for `input`.
     public static func path(_ template: String, for input: String) -> String {
         let name = input.split(separator: "/").last.map(String.init) ?? input

@@ -154,9 +154,12 @@ public enum Activation: Sendable, Equatable {
         case .gelu:
             for u in 0..<count { row[u] = 0.5 * row[u] * (1 + erf(row[u] * 0.7071067811865476)) }
         case .geluTanh:
+            // x/2·(1 + tanh(z)) is x·σ(2z): the same function, without the cancellation of
+            // 1 + tanh(z) as tanh(z) nears -1 (x below about -3.8), where the formula as written
+            // loses digits (numpy's result differs from the exact one by more than 1e-12 relative).
             for u in 0..<count {
                 let x = row[u]
-                row[u] = 0.5 * x * (1 + Glibc.tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)))
+                row[u] = x * Activation.sigmoid(1.5957691216057308 * (x + 0.044715 * x * x * x))
             }
         case .softplus:
             for u in 0..<count where row[u] <= 20 { row[u] = log1p(exp(row[u])) }

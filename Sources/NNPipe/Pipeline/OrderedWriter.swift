@@ -93,7 +93,8 @@ final class OrderedWriter: @unchecked Sendable {
     private func write(_ result: ChunkResult) {
         if let rowFailure = result.failure {
             // The rows before the bad one, then stop: read = written + skipped + rejected + 1.
-            if send(output: result.output, rejects: result.rejects) { count(result) }
+            let before = output.bytesWritten
+            if send(output: result.output, rejects: result.rejects) { count(result) } else { countReached(result, bytes: output.bytesWritten - before) }
             fail(rowFailure)
             return
         }
@@ -121,7 +122,43 @@ final class OrderedWriter: @unchecked Sendable {
             return
         }
         badRows += result.badRows.count
-        if send(output: result.output, rejects: result.rejects) { count(result) }
+        let before = output.bytesWritten
+        if send(output: result.output, rejects: result.rejects) { count(result) } else { countReached(result, bytes: output.bytesWritten - before) }
+    }
+
+    /// Counts the rows of a chunk whose write to a stream failed after `bytes` of its output had
+    /// reached it (a full disk): those rows cannot be taken back, and the summary says how many
+    /// they are. A row cut part way, or part of a compressed member, is noted as such. Under the
+    /// reject policy the count stops at the chunk's first rejected row (its rejects line was not
+    /// written); under skip, the rows skipped before the last row counted are counted too.
+    private func countReached(_ result: ChunkResult, bytes: Int) {
+        guard output.isStream, bytes > 0 else { return }
+        guard outputCodec == nil else {
+            counted.partOfARowStreamed = true
+            return
+        }
+        let ends = Self.recordEnds(result.output, upTo: bytes)
+        var rows = ends.count
+        if policy == .reject, let first = result.badRowMarks.first { rows = min(rows, first.goodRowsBefore) }
+        let skipped = policy == .skip ? result.badRowMarks.filter { $0.goodRowsBefore < rows }.count : 0
+        count(read: rows + skipped, written: rows, skipped: skipped, rejected: 0)
+        counted.partOfARowStreamed = bytes > (rows > 0 ? ends[rows - 1] : 0)
+    }
+
+    /// Where each whole CSV record of `bytes` ends (the offset after its newline), within the
+    /// first `limit` bytes: a newline inside a quoted field (a carried field with a line break)
+    /// ends no record.
+    static func recordEnds(_ bytes: [UInt8], upTo limit: Int) -> [Int] {
+        var ends: [Int] = []
+        var quoted = false
+        for i in 0..<min(limit, bytes.count) {
+            switch bytes[i] {
+            case UInt8(ascii: "\""): quoted.toggle()
+            case UInt8(ascii: "\n") where !quoted: ends.append(i + 1)
+            default: break
+            }
+        }
+        return ends
     }
 
     /// `bytes` as one member of `codec`, or as they are without one.

@@ -18,8 +18,7 @@ final class OutputLock {
     /// Takes the lock of the output at `target` (a file path), waiting up to `wait` seconds for a
     /// run that holds it; `name` is the output as messages name it.
     init(target: String, name: String, wait: Double) throws {
-        let url = URL(fileURLWithPath: target)
-        path = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).nnpipe-lock").path
+        path = SideFileName.path(beside: target, suffix: ".nnpipe-lock")
         let deadline = Date().addingTimeInterval(wait)
         let path = self.path
         while true {

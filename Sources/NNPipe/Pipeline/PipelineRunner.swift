@@ -23,7 +23,8 @@ public final class PipelineRunner {
 
     public init(config: PipelineConfig) {
         self.config = config
-        files = Result { try InputFiles.expand(config.read.inputs) }
+        let template = OutputNameTemplate.isTemplate(config.write.path) ? config.write.path : nil
+        files = Result { try InputFiles.expand(config.read.inputs, outputTemplate: template) }
         progress.start(bytesTotal: (try? files.get()).flatMap(RunProgress.totalSize))
     }
 

@@ -54,6 +54,15 @@ public struct RunLayout {
             var seen: [String: String] = [:]
             parts = []
             for file in files {
+                for (template, origin) in [(write.path, write.pathOrigin), (rejectsTemplate ? rejectsPath : nil, config.errors.rejectsOrigin)] {
+                    guard let template, let part = OutputNameTemplate.folderReference(in: template, for: file) else { continue }
+                    let flag: String
+                    if case .commandLine(let option) = origin, option.hasPrefix("--") { flag = option + " " } else { flag = "" }
+                    let shown = part.isEmpty ? "an empty name" : "'\(part)'"
+                    throw PathConflict(origin: origin, file: config.file,
+                                       problem: "\(flag)\(template) gives the input \(file) the name \(OutputNameTemplate.path(template, for: file)), where \(shown) is a folder, not a file name: the output would land outside the folder the template names; rename the input or change the template",
+                                       status: flag.isEmpty ? .config : .usage)
+                }
                 let path = OutputNameTemplate.path(write.path, for: file)
                 if let earlier = seen.updateValue(file, forKey: path) {
                     throw ConfigError(file: config.file, keyPath: "write.path",
@@ -133,6 +142,13 @@ public struct RunLayout {
     /// before any row is read, so a stats file that cannot be written does not surface after the
     /// output was committed.
     static func checkCreatable(_ destination: Destination, file: String) throws {
+        if case .descriptor(let number) = destination.target, StandardStreams.closed.contains(number) {
+            // Found now, not when the stats are written after the output was committed.
+            let what = describe(destination.path, role: destination.role, origin: destination.origin, file: file, placed: false)
+            throw PathConflict(origin: destination.origin, file: file,
+                               problem: "\(what): \(StandardStreams.name(number)) is closed; give a file, or run with \(StandardStreams.name(number)) open",
+                               status: .cannotCreate)
+        }
         guard case .file(let path) = destination.target else { return }
         var folder = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         var info = stat()
@@ -140,17 +156,32 @@ public struct RunLayout {
             folder = String(folder[..<(folder.lastIndex(of: "/") ?? folder.startIndex)])
         }
         if folder.isEmpty { folder = "/" }
+        let tooLong = path.split(separator: "/").first { $0.utf8.count > SideFileName.maximumNameBytes }
+        var existing = stat()
         let problem: String?
-        if (info.st_mode & S_IFMT) != S_IFDIR {
+        if let tooLong {
+            problem = "the name \(tooLong.prefix(40))… is \(tooLong.utf8.count) bytes long; a file or folder name may have at most \(SideFileName.maximumNameBytes)"
+        } else if (info.st_mode & S_IFMT) != S_IFDIR {
             problem = "cannot create its folder: \(folder) is not a folder"
         } else if access(folder, W_OK | X_OK) != 0 {
             problem = "cannot create files in \(folder): \(String(cString: strerror(errno)))"
+        } else if info.st_mode & S_ISVTX != 0, lstat(path, &existing) == 0, geteuid() != 0,
+                  existing.st_uid != geteuid(), info.st_uid != geteuid() {
+            // In a sticky folder (/tmp) only a file's owner (or the folder's) may replace it: the
+            // rename at the end would fail after all the work.
+            problem = "cannot replace it: it belongs to \(userName(existing.st_uid)) and \(folder) is a sticky folder, where only a file's owner may replace it; remove it as its owner, or choose another path"
         } else {
             problem = nil
         }
         guard let problem else { return }
         let what = describe(destination.path, role: destination.role, origin: destination.origin, file: file, placed: false)
         throw PathConflict(origin: destination.origin, file: file, problem: "\(what): \(problem)", status: .cannotCreate)
+    }
+
+    /// `user NAME` (`user 1001` without a name).
+    private static func userName(_ uid: uid_t) -> String {
+        guard let entry = getpwuid(uid), let name = entry.pointee.pw_name else { return "user \(uid)" }
+        return "user \(String(cString: name))"
     }
 
     /// `--output x.csv`, `the input x.csv (p.yaml:3:13 stages[0].read.path)`.

@@ -21,6 +21,9 @@ public struct RunSummary: Sendable, Codable, Equatable {
     public var outputsRemoved: [String] = []
     /// Rows sent to a stream (standard output, a FIFO), which a failure cannot take back.
     public var rowsStreamed = 0
+    /// Whether a write to a stream failed part way, after part of a row (or of a compressed
+    /// member) past ``rowsStreamed`` had reached it.
+    public var partOfARowStreamed = false
     /// The figures of each input read, in order.
     public var inputs: [InputFigures] = []
     public var seconds = 0.0
@@ -62,6 +65,7 @@ public struct RunSummary: Sendable, Codable, Equatable {
         sum.rowsDiscarded += other.rowsDiscarded
         sum.rowsResumed += other.rowsResumed
         sum.rowsStreamed += other.rowsStreamed
+        sum.partOfARowStreamed = sum.partOfARowStreamed || other.partOfARowStreamed
         sum.outputsKept += other.outputsKept
         sum.outputsRemoved += other.outputsRemoved
         sum.inputs += other.inputs
@@ -87,7 +91,10 @@ public struct RunSummary: Sendable, Codable, Equatable {
         if !outputsRemoved.isEmpty {
             parts.append("\(Self.list(outputsRemoved)) removed" + (rowsDiscarded > 0 ? " (\(rowsDiscarded) row\(rowsDiscarded == 1 ? "" : "s") discarded)" : ""))
         }
-        if rowsStreamed > 0 { parts.append("\(rowsStreamed) rows sent to the output stream before the stop") }
+        if rowsStreamed > 0 || partOfARowStreamed {
+            let part = partOfARowStreamed ? (rowsStreamed > 0 ? " and part of the next" : "part of a row") : ""
+            parts.append("\(rowsStreamed > 0 ? "\(rowsStreamed) rows" : "")\(part) sent to the output stream before the stop")
+        }
         return parts.isEmpty ? "no output written" : parts.joined(separator: "; ")
     }
 

@@ -21,20 +21,28 @@ extension PipelineRunner {
         }
     }
 
-    /// Writes the output's new journal (its header, and the entry resumed from) and positions the
-    /// inputs at that entry; nil when no journal is kept. A journal that cannot be written is
-    /// given up (the run goes on without one).
+    /// Writes the output's new journal (its header, and the entry resumed from), then lets go of
+    /// the killed run's names of the files it continues, then positions the inputs at that entry
+    /// (a long skip through compressed input): in that order, a kill at any moment leaves one
+    /// journal naming files that hold its entry. Nil when no journal is kept; a journal that
+    /// cannot be written is given up (the run goes on without one).
     func startJournal(_ plan: PartResume, inputs: InputSequence, output: OutputFile, rejects: OutputFile?) throws -> JournalKeeper? {
+        var keeper: JournalKeeper?
+        if let path = plan.journalPath, let temporary = output.temporaryFile {
+            let contents = ResumeJournal.Contents(pid: getpid(), outputTemporary: temporary, rejectsTemporary: rejects?.temporaryFile,
+                                                  identity: plan.identity, last: plan.point)
+            if let journal = try? ResumeJournal(path: path, contents: contents) {
+                keeper = JournalKeeper(journal: journal, output: output, rejects: rejects, resumedChunks: plan.point?.chunks ?? 0,
+                                       interval: config.execution.journalInterval)
+            }
+        }
+        output.releaseAdopted()
+        rejects?.releaseAdopted()
         if let point = plan.point {
             try inputs.resume(at: point.next)
             progress.resumed(rows: point.rowsRead, bytesRead: inputs.bytesConsumed, file: InputOpener.displayName(inputs.files[point.next.file]))
         }
-        guard let path = plan.journalPath, let temporary = output.temporaryFile else { return nil }
-        let contents = ResumeJournal.Contents(pid: getpid(), outputTemporary: temporary, rejectsTemporary: rejects?.temporaryFile,
-                                              identity: plan.identity, last: plan.point)
-        guard let journal = try? ResumeJournal(path: path, contents: contents) else { return nil }
-        return JournalKeeper(journal: journal, output: output, rejects: rejects, resumedChunks: plan.point?.chunks ?? 0,
-                             interval: config.execution.journalInterval)
+        return keeper
     }
 
     /// The figures of an output a killed template run had already committed.

@@ -21,9 +21,7 @@ final class ResumeJournal {
 
     /// The journal's path for an output whose (resolved) file is `target`.
     static func path(forTarget target: String) -> String {
-        guard let slash = target.lastIndex(of: "/") else { return ".\(target).nnpipe-journal" }
-        let folder = String(target[...slash])
-        return folder + "." + target[target.index(after: slash)...] + ".nnpipe-journal"
+        SideFileName.path(beside: target, suffix: ".nnpipe-journal")
     }
 
     /// The process that wrote the journal at `path`, read even from a damaged journal; nil
@@ -81,20 +79,25 @@ final class ResumeJournal {
         // Named as a temporary file of this process, so that a later run removes it if this
         // process dies before the rename.
         let fresh = String(path.dropLast("journal".count)) + "\(getpid())-journal"
-        descriptor = open(fresh, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw OutputError(.cannotCreate, file: path, operation: "cannot create the resume journal", errno: errno)
-        }
-        do {
-            try write(text)
-            guard fsync(descriptor) == 0, rename(fresh, path) == 0 else {
-                throw OutputError(.writeFailed, file: path, operation: "cannot write the resume journal", errno: errno)
+        descriptor = -1
+        // Made, renamed into place and registered under the registry's lock: a signal handler
+        // (which keeps the lock until the process exits) removes the journal, or sees none made.
+        try OutputRegistry.committing {
+            descriptor = open(fresh, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard descriptor >= 0 else {
+                throw OutputError(.cannotCreate, file: path, operation: "cannot create the resume journal", errno: errno)
             }
-            OutputRegistry.registerJournal(path, withEntry: contents.last != nil)
-        } catch {
-            close(descriptor)
-            unlink(fresh)
-            throw error
+            do {
+                try write(text)
+                guard fsync(descriptor) == 0, rename(fresh, path) == 0 else {
+                    throw OutputError(.writeFailed, file: path, operation: "cannot write the resume journal", errno: errno)
+                }
+                OutputRegistry.registerJournal(path, withEntry: contents.last != nil)
+            } catch {
+                close(descriptor)
+                unlink(fresh)
+                throw error
+            }
         }
     }
 

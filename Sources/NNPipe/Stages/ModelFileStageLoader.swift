@@ -35,7 +35,7 @@ extension LoadContext {
             case .tensors?: (tensors ?? cursor).report(error.problem)
             case .output?: (output ?? cursor).report(error.problem)
             case .batchNormEpsilon?: (batchNormEpsilon ?? cursor).report(error.problem)
-            case nil: cursor.report("cannot load the model: \(error.message)", status: .config)
+            case nil: cursor.report("cannot load the model: \(error.message)", status: error.status)
             }
         }
         return nil

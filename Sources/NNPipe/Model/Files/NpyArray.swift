@@ -47,6 +47,7 @@ enum NpyArray {
         guard size == cursor.remaining else {
             throw ModelError("\(what) has \(cursor.remaining - size) bytes after its \(count) elements")
         }
+        if let error = MemoryLimit.modelError(allocating: count.multipliedReportingOverflow(by: 8).partialValue, for: what) { throw error }
         var values = type.decode(bytes, offset: cursor.position, count: count)
         if fortran && shape.count > 1 { values = cOrder(fromFortran: values, shape: shape) }
         return Tensor(name: name, shape: shape, dtype: descr, values: values)

@@ -81,6 +81,7 @@ enum SafetensorsFile {
             guard size == end - begin else {
                 throw ModelError("\(what): shape \(shape) of \(dtype) needs \(size) bytes but data_offsets give \(end - begin)")
             }
+            if let error = MemoryLimit.modelError(allocating: count.multipliedReportingOverflow(by: 8).partialValue, for: what) { throw error }
             let values = type.decode(bytes, offset: dataStart + begin, count: count)
             found.append((begin, end, Tensor(name: name, shape: shape, dtype: dtype, values: values)))
         }

@@ -116,6 +116,7 @@ struct ZipArchive {
         let extraLength = Int(try local.u16())
         try local.skip(nameLength + extraLength)
         let data = try local.take(member.compressedSize)
+        if let error = MemoryLimit.modelError(allocating: member.size, for: "ZIP member '\(name)'") { throw error }
         let output: [UInt8]
         switch member.method {
         case 0:
