@@ -3,12 +3,6 @@ import Testing
 
 @Suite("Every example in pipelines/ runs on sample-data/")
 struct ExamplePipelineTests {
-    static let pipelines: [String] = {
-        let folder = CLI.repoRoot.appendingPathComponent("pipelines")
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        return names.filter { $0.hasSuffix(".yaml") }.sorted()
-    }()
-
     /// CSV records in `text`: line feeds outside quotes (quoted fields may hold line breaks).
     static func recordCount(_ text: String) -> Int {
         var inQuotes = false
