@@ -11,6 +11,7 @@ struct ExamplePipelineTests {
         var carry: [String]
     }
 
+    /// The `read:` stage of the pipeline file at `pipeline`, comments left out.
     static func readStage(of pipeline: URL) throws -> ReadStage {
         let lines = try String(contentsOf: pipeline, encoding: .utf8).split(separator: "\n")
             .map { $0.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0].trimmingCharacters(in: .whitespaces) }
