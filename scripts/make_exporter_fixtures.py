@@ -54,10 +54,12 @@ scripts/make_exporter_fixtures.py modules`; tried with torch 2.15.0, safetensors
 
 | file | made by | nnpipe stages |
 |---|---|---|
-| iris-torch-prelu.safetensors | Sequential(Linear(4, 8), PReLU() with slope 0.3, Linear(8, 3)), float64, save_file | the route nnpipe's refusal prints: leaky_relu(0.3), tensors: |
-| iris-torch-prelu-units.safetensors, iris-torch-layernorm.safetensors | PReLU(8); Sequential(Linear, LayerNorm, ReLU, Linear) | refused |
+| iris-torch-prelu.safetensors | Sequential(Linear(4, 8), PReLU() with slope 0.3, Linear(8, 3)), float64, save_file | prelu, identity; or leaky_relu(0.3), tensors: |
 | iris-keras3.keras + iris-keras3.npz | Keras 3.15.1 on the torch backend, float64: Dense(8, leaky_relu), Dense(8, relu, use_bias=False), Dropout, Dense(3, softmax), model.save; the npz by the command nnpipe's refusal prints (`keras` subcommand) | leaky_relu(0.2), relu, softmax |
 | iris-torch-tied.safetensors | Sequential(Linear(4, 4), ReLU, Linear(4, 4) sharing the first one's weight, ReLU, Linear(4, 3)), float64, save_model | relu, relu, identity |
+
+Layer norms and PReLUs, as state_dicts and ONNX (`python scripts/make_exporter_fixtures.py
+norms`): the table in scripts/exporter_fixtures_norms.py.
 """
 import json
 import os
@@ -400,10 +402,7 @@ def module_models():
     save_file(model.state_dict(), os.path.join(OUT, "iris-torch-prelu.safetensors"))
     with torch.no_grad():
         write_csv("iris-torch-prelu.expected.csv", model(x).numpy(), "y")
-    model = shifted(nn.Sequential(nn.Linear(4, 8), nn.PReLU(8), nn.Linear(8, 3)).double())
-    save_file(model.state_dict(), os.path.join(OUT, "iris-torch-prelu-units.safetensors"))
-    model = shifted(nn.Sequential(nn.Linear(4, 8), nn.LayerNorm(8), nn.ReLU(), nn.Linear(8, 3)).double())
-    save_file(model.state_dict(), os.path.join(OUT, "iris-torch-layernorm.safetensors"))
+    # (A PReLU per unit and layer norms: the norms mode, scripts/exporter_fixtures_norms.py.)
 
     model = nn.Sequential(nn.Linear(4, 4), nn.ReLU(), nn.Linear(4, 4), nn.ReLU(), nn.Linear(4, 3)).double()
     model[2].weight = model[0].weight  # tied: save_model writes it once, and "2.weight": "0.weight" in __metadata__
@@ -458,6 +457,11 @@ if __name__ == "__main__":
         sys.exit(0)
     if sys.argv[1:] == ["modules"]:
         module_models()
+        sys.exit(0)
+    if sys.argv[1:] == ["norms"]:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from exporter_fixtures_norms import norm_models
+        norm_models(OUT, write_csv, check_onnxruntime)
         sys.exit(0)
     if sys.argv[1:] == ["forms"]:
         form_models()

@@ -7,7 +7,8 @@ import Foundation
 ///   `ai.onnx.ml` `Scaler` (`(x - offset) * scale`), as ``InputStep``s (a scaler);
 /// - a layer: `Gemm` (transA 0; transB, alpha and beta applied) or `MatMul` then `Add` (the bias),
 ///   then a `BatchNormalization` in inference form folded into it (`W·γ/√(var+ε)`,
-///   `(b − mean)·γ/√(var+ε) + β`), then its activation (``OnnxActivationPattern``);
+///   `(b − mean)·γ/√(var+ε) + β`), a `LayerNormalization` (or its nodes written out), then its
+///   activation (``OnnxActivationPattern``, or `PRelu`);
 /// - `Sigmoid`, then `Sub` from 1 and `Concat` of `[1 - p, p]` (a binary classifier's two
 ///   columns, as scikit-learn's `predict_proba`), as a last 1→2 layer;
 /// - no-ops: `Identity`, `Dropout`, `Flatten` (axis 1), `Cast` to float or double, `Reshape`
@@ -20,7 +21,7 @@ struct OnnxChainBuilder {
     /// Whether the graph's input is DOUBLE: its float attributes are then read as the decimals
     /// the exporter rounded to float32 (``OnnxModel/Node/float(_:default:doubleGraph:)``).
     let doubleGraph: Bool
-    private var current: String
+    private(set) var current: String
     private var steps: [InputStep] = []
     private var layers: [FileLayer] = []
     /// The layer whose linear part has run and whose activation has not been seen yet.
@@ -29,7 +30,7 @@ struct OnnxChainBuilder {
     /// Nodes already read as part of a pattern (the `[1-p, p]` columns).
     private var consumed: Set<Int> = []
     /// Which nodes read each value.
-    private var readers: [String: [Int]] = [:]
+    private(set) var readers: [String: [Int]] = [:]
 
     init(nodes: [OnnxModel.Node], input: String, constants: OnnxConstants, doubleGraph: Bool) {
         self.nodes = nodes
@@ -108,6 +109,20 @@ struct OnnxChainBuilder {
             open = try layer(node)
         case "Add" where open != nil && open?.biasTensor == nil && node.inputs.count == 2:
             try addBias(node)
+        case "LayerNormalization" where open != nil:
+            if let layer = open { open = try layerNormalized(layer, by: node) }
+        case "ReduceMean" where open != nil:
+            guard let layer = open, let (normalized, used, last) = try decomposedLayerNorm(layer, start: index - 1) else {
+                throw ModelError("\(node.label): a ReduceMean that does not begin a layer norm (ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, then Mul and Add) is not supported; nnpipe runs \(OnnxOperatorHints.supported)")
+            }
+            open = normalized
+            consumed.formUnion(used)
+            current = last
+            return
+        case "PRelu" where open != nil:
+            if let layer = open { close(try prelu(node, units: layer.units)) }
+        case "LayerNormalization", "PRelu", "ReduceMean":
+            throw ModelError("\(node.label) does not follow a Gemm or MatMul layer\(layers.isEmpty ? "" : " (it comes after the layer's activation)"); nnpipe runs a layer norm between a layer and its activation, and PRelu as a layer's activation")
         case "BatchNormalization" where open != nil:
             if let layer = open {
                 open = try Self.folded(layer, by: node, current: current, constants: &constants, doubleGraph: doubleGraph)

@@ -38,14 +38,16 @@ public struct TensorMapping: Sendable {
 /// `input_layer`, `hidden`, `output` over square layers give neither, and are refused with a
 /// `tensors:` block to paste: sorting them by name would run them in the wrong order silently.
 enum TensorLayers {
-    static func layers(_ tensors: [Tensor], mapping: [TensorMapping]?, batchNormEpsilon: Double? = nil) throws(ModelError) -> ModelLayers {
+    static func layers(_ tensors: [Tensor], mapping: [TensorMapping]?, batchNormEpsilon: Double? = nil,
+                       layerNormEpsilon: Double? = nil) throws(ModelError) -> ModelLayers {
         var byName: [String: Tensor] = [:]
         for tensor in tensors { byName[tensor.name] = tensor }
         if let mapping {
             return ModelLayers(layers: try mapped(mapping, byName: byName, tensors: tensors, batchNormEpsilon: batchNormEpsilon), order: .listed)
         }
         if let layers = try numpyStyle(tensors, byName: byName) { return layers }
-        if let layers = try pytorchStyle(tensors, byName: byName, batchNormEpsilon: batchNormEpsilon) { return layers }
+        if let layers = try pytorchStyle(tensors, byName: byName, batchNormEpsilon: batchNormEpsilon,
+                                         layerNormEpsilon: layerNormEpsilon) { return layers }
         let names = tensors.map { "'\($0.name)' \($0.dtype) \($0.shapeText)" }.joined(separator: ", ")
         var text = "cannot tell the layers from the tensor names (\(names)); name them W0, b0, W1, … (inputs × units) or fc1.weight, fc1.bias, … (units × inputs), or list them in the forward stage's tensors: [{weights: NAME, bias: NAME, transpose: BOOL}, …]"
         if let route = normalizationRoute(tensors) { text += "; " + route }
@@ -118,7 +120,8 @@ enum TensorLayers {
     }
 
     /// `PREFIX.weight`/`PREFIX.bias` names, or nil when some tensor does not follow them.
-    private static func pytorchStyle(_ tensors: [Tensor], byName: [String: Tensor], batchNormEpsilon: Double?) throws(ModelError) -> ModelLayers? {
+    private static func pytorchStyle(_ tensors: [Tensor], byName: [String: Tensor], batchNormEpsilon: Double?,
+                                     layerNormEpsilon: Double?) throws(ModelError) -> ModelLayers? {
         var prefixes: [String] = [], norms: [String] = []
         for tensor in tensors {
             if let suffix = BatchNormFold.statisticSuffixes.first(where: { tensor.name.hasSuffix($0) }) {
@@ -132,7 +135,8 @@ enum TensorLayers {
             }
         }
         prefixes.removeAll { norms.contains($0) }
-        if let refusal = try PerUnitModules.refusal(prefixes: prefixes, byName: byName) { throw refusal }
+        let modules = PerUnitModules.modules(prefixes, byName: byName)
+        prefixes.removeAll { modules.contains($0) }
         for tensor in tensors where tensor.name.hasSuffix(".bias") && byName[String(tensor.name.dropLast(5)) + ".weight"] == nil {
             throw ModelError("bias '\(tensor.name)' has no matching '\(tensor.name.dropLast(5)).weight'")
         }
@@ -143,6 +147,12 @@ enum TensorLayers {
             layers.append(try FileLayer.from(weights: weights, bias: byName[prefix + ".bias"], transpose: true, name: prefix))
         }
         if layers.isEmpty { return nil }
+        if !modules.isEmpty {
+            guard norms.isEmpty else {
+                throw ModelError("the file holds batch norms (\(norms.joined(separator: ", "))) and layer norms or PReLUs (\(modules.joined(separator: ", "))); nnpipe reads either from a state_dict, not both: export the model to ONNX, torch.onnx.export(model.eval(), torch.zeros(1, n_features), \"model.onnx\")")
+            }
+            return try PerUnitModules.attach(layers, modules: modules, byName: byName, layerNormEpsilon: layerNormEpsilon)
+        }
         if !norms.isEmpty { return try BatchNormPairing.fold(layers, norms: norms, byName: byName, epsilon: batchNormEpsilon) }
         if layers.count == 1 { return ModelLayers(layers: layers, order: .single) }
         if let order = LayerNumbering.order(prefixes) {
