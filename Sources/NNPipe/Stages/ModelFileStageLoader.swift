@@ -56,7 +56,10 @@ extension LoadContext {
         for element in elements {
             guard let name = element.string() else { continue }
             guard let activation = Activation.named(name) else {
-                element.report("unknown activation '\(name)'; known: \(Activation.knownNames)")
+                // YAML splits a flow list at every comma: `[hardtanh(-2, 2)]` arrives as `hardtanh(-2` and `2)`.
+                let quote = name.contains("(") != name.contains(")")
+                    ? #"; an activation with several parameters is quoted in a flow list, ["hardtanh(-2, 2)", relu]"# : ""
+                element.report("unknown activation '\(name)'\(quote); known: \(Activation.knownNames)")
                 continue
             }
             result.append(activation)
