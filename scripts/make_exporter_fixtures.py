@@ -48,6 +48,7 @@ tried with torch 2.15.0, onnx 1.23.2, onnxscript 0.7.2, onnxruntime 1.32.0 as a 
 | iris-torch-act-{relu6,hardtanh}-torchscript-10.onnx | the same at opset 10: Clip with min and max as attributes | the graph |
 | iris-torch-act-hardsigmoid-f32-dynamo.onnx | the Hardsigmoid net in float32 (alpha 0.16666667 in a FLOAT graph) | the graph, precision: float32 |
 | iris-onnx-hardswish-run.onnx, iris-onnx-clip-max.onnx | onnx.helper: Gemm, HardSwish written as Add/Clip/Div/Mul (as decomposing exporters write it), or Clip with no min, Gemm; numpy | the graph |
+| iris-onnx-squeeze.onnx | onnx.helper: Gemm, Relu, Unsqueeze and Squeeze of axis 2, Flatten, Identity, Gemm; numpy | the graph |
 
 State_dicts with modules that are not layers, and tied weights (`python
 scripts/make_exporter_fixtures.py modules`; tried with torch 2.15.0, safetensors 0.8.0):
@@ -365,8 +366,15 @@ def decomposed_models(rows):
                                      helper.make_node("Mul", ["z", "d"], ["s"], name="mul")],
                                     z * np.clip(z + 3, 0, 6) / 6),
         "iris-onnx-clip-max": ([helper.make_node("Clip", ["z", "", "six"], ["s"], name="clip")], np.minimum(z, 6)),
+        # Shape steps that leave each row as it is, between two layers.
+        "iris-onnx-squeeze": ([helper.make_node("Relu", ["z"], ["r"], name="relu"),
+                               helper.make_node("Unsqueeze", ["r", "axis2"], ["u"], name="unsqueeze"),
+                               helper.make_node("Squeeze", ["u", "axis2"], ["q"], name="squeeze"),
+                               helper.make_node("Flatten", ["q"], ["f"], name="flatten", axis=1),
+                               helper.make_node("Identity", ["f"], ["s"], name="identity")], np.maximum(z, 0)),
     }
     constants = [numpy_helper.from_array(np.array(v, dtype=np.float64), n) for n, v in (("three", 3.0), ("zero", 0.0), ("six", 6.0))]
+    constants.append(numpy_helper.from_array(np.array([2], dtype=np.int64), "axis2"))
     for name, (nodes, activated) in graphs.items():
         nodes = [helper.make_node("Gemm", ["x", "W1", "b1"], ["z"], name="dense1")] + nodes
         nodes.append(helper.make_node("Gemm", ["s", "W2", "b2"], ["y"], name="dense2"))

@@ -124,6 +124,8 @@ struct ExporterCorpusTests {
                                 stages: graph("iris-onnx-hardswish-run.onnx"), expected: "iris-onnx-hardswish-run.expected.csv"))
         cases.append(CorpusCase(name: "Clip with no min, max 6 (numpy)", input: "iris.csv", features: 4,
                                 stages: graph("iris-onnx-clip-max.onnx"), expected: "iris-onnx-clip-max.expected.csv"))
+        cases.append(CorpusCase(name: "Unsqueeze, Squeeze, Flatten and Identity between layers are no-ops (numpy)", input: "iris.csv",
+                                features: 4, stages: graph("iris-onnx-squeeze.onnx"), expected: "iris-onnx-squeeze.expected.csv"))
         return cases
     }()
 

@@ -12,7 +12,7 @@ import Foundation
 /// - `Sigmoid`, then `Sub` from 1 and `Concat` of `[1 - p, p]` (a binary classifier's two
 ///   columns, as scikit-learn's `predict_proba`), as a last 1→2 layer;
 /// - no-ops: `Identity`, `Dropout`, `Flatten` (axis 1), `Cast` to float or double, `Reshape`
-///   to (N, k) after the first layer, and `ZipMap` (a classifier's probabilities as a
+///   to (N, k) and `Squeeze`/`Unsqueeze` off the batch axis after the first layer, and `ZipMap` (a classifier's probabilities as a
 ///   `{class: probability}` per row: written as one column per class, in the order of its classes); weights come from initializers or `Constant` nodes,
 ///   possibly through a `Transpose` or `Cast`.
 struct OnnxChainBuilder {
@@ -27,6 +27,8 @@ struct OnnxChainBuilder {
     /// The layer whose linear part has run and whose activation has not been seen yet.
     private var open: FileLayer?
     private var index = 0
+    /// The rank of the running value (2: rows of values), changed by Squeeze and Unsqueeze.
+    private var rank: Int64 = 2
     /// Nodes already read as part of a pattern (the `[1-p, p]` columns).
     private var consumed: Set<Int> = []
     /// Which nodes read each value.
@@ -107,6 +109,7 @@ struct OnnxChainBuilder {
         case "Gemm", "MatMul":
             close(.identity)
             open = try layer(node)
+            rank = 2
         case "Add" where open != nil && open?.biasTensor == nil && node.inputs.count == 2:
             try addBias(node)
         case "LayerNormalization" where open != nil:
@@ -142,8 +145,12 @@ struct OnnxChainBuilder {
             guard axis == 1 || axis == -1 else {
                 throw ModelError("\(node.label) has axis=\(axis); only Flatten with axis 1 (a no-op on rows) is read")
             }
+            rank = 2
         case "Reshape":
             try Self.checkReshape(node, width: width, current: current, constants: &constants)
+            rank = 2
+        case "Squeeze", "Unsqueeze":
+            rank = try Self.checkSqueeze(node, width: width, rank: rank, current: current, constants: &constants)
         default:
             try activation(node)
             return
