@@ -206,6 +206,23 @@ def refused_graphs():
                               [helper.make_tensor_value_info("label", TensorProto.INT64, [None, 1]),
                                helper.make_tensor_value_info("probabilities", TensorProto.DOUBLE, [None, 2])], [W, b])
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), os.path.join(folder, "two-outputs.onnx"))
+    sklearn_steps(folder)
+
+
+def sklearn_steps(folder):
+    """scikit-learn steps before an MLP that nnpipe does not run, as skl2onnx writes them (a
+    Normalizer as ReduceSumSquare/Sqrt/Div, PolynomialFeatures as ArrayFeatureExtractor/ReduceProd/
+    Concat): refused by the step's name, with no output: suggestion (neither output runs)."""
+    from skl2onnx import convert_sklearn
+    from skl2onnx.common.data_types import DoubleTensorType
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import Normalizer, PolynomialFeatures
+
+    x, y = load_iris(return_X_y=True)
+    for name, step in (("skl-normalizer", Normalizer()), ("skl-polynomial", PolynomialFeatures(2))):
+        pipe = make_pipeline(step, MLPClassifier(hidden_layer_sizes=(3,), max_iter=20, random_state=0)).fit(x, y)
+        onx = convert_sklearn(pipe, initial_types=[("X", DoubleTensorType([None, 4]))], options={id(pipe[-1]): {"zipmap": False}})
+        onnx.save(onx, os.path.join(folder, f"{name}.onnx"))
 
 
 if __name__ == "__main__":

@@ -136,7 +136,24 @@ struct OnnxExporterCorpusTests {
         ("cast-int.onnx", "Cast node 'cast' casts to type 7; nnpipe reads Cast to FLOAT (1) or DOUBLE (11) only"),
         ("reshape-other.onnx", "Reshape node 'reshape' reshapes the rows of 2 values to [-1]; nnpipe reads Reshape to (N, 2) only"),
         ("two-outputs.onnx", "the ONNX graph has 2 outputs ('label', 'probabilities'); name the one to run with output:"),
+        ("skl-normalizer.onnx", "the ONNX graph has 2 outputs ('label', 'probabilities'); nnpipe runs none of them: the graph begins with scikit-learn's Normalizer (as skl2onnx writes it), which nnpipe does not run"),
+        ("skl-polynomial.onnx", "the ONNX graph has 2 outputs ('label', 'probabilities'); nnpipe runs none of them: the graph begins with scikit-learn's PolynomialFeatures (as skl2onnx writes it), which nnpipe does not run"),
     ]
+
+    @Test("a scikit-learn step nnpipe does not run is named as the step, never as an operator skl2onnx made of it, and no output: is suggested",
+          arguments: ["skl-normalizer.onnx": "Normalizer", "skl-polynomial.onnx": "PolynomialFeatures"])
+    func sklearnStep(_ file: String, _ step: String) throws {
+        let dir = try WorkDir()
+        let path = Self.folder.appendingPathComponent("bad/\(file)").path
+        for arguments in [["inspect", path], ["inspect", "--output", "probabilities", path]] {
+            let result = try CLI.run(arguments, in: dir.url)
+            #expect(result.status == 78)
+            #expect(result.stderr.contains("the graph begins with scikit-learn's \(step) (as skl2onnx writes it), which nnpipe does not run"), "\(result.stderr)")
+            for hidden in ["for example output:", "ReduceSumSquare", "ArrayFeatureExtractor", "ReduceProd", "argmax stage"] {
+                #expect(!result.stderr.contains(hidden), "\(result.stderr)")
+            }
+        }
+    }
 
     @Test("graphs nnpipe cannot run are refused with status 78, naming the operator, its node and what to do",
           arguments: 0..<refusals.count)
