@@ -6,6 +6,7 @@ norms`; tried with torch 2.15.0, safetensors 0.8.0, onnx 1.23.2, onnxscript 0.7.
 | iris-torch-ln-prelu.safetensors + -{dynamo,torchscript-17,torchscript-16}.onnx | Sequential(Linear(4, 8), LayerNorm(8), PReLU(8), Linear(8, 3)), float64, gains, biases and slopes as training leaves them | prelu, identity with layer_norm_eps: 1e-5; the graph (LayerNormalization, or at opset 16 ReduceMean/Sub/Pow/ReduceMean/Add/Sqrt/Div/Mul/Add; PRelu with slope (1, 8) or (8,)) |
 | iris-torch-ln-eps.safetensors + -{dynamo,torchscript-16}.onnx | Sequential(Linear(4, 12), LayerNorm(12, eps=1e-3), ReLU, Linear(12, 3)), float64 | relu, identity with layer_norm_eps: 0.001; the graph |
 | iris-torch-prelu-one.safetensors + -{dynamo,torchscript-17}.onnx | Sequential(Linear(4, 8), PReLU() with slope 0.3, Linear(8, 3)), float64 | prelu, identity; the graph (PRelu with slope (1, 1) or (1,)) |
+| iris-torch-named-ln-prelu.safetensors | a Module with fc1 = Linear(4, 8), norm = LayerNorm(8), act = PReLU(8), head = Linear(8, 3), float64: names that do not pair | tensors: with layer_norm: norm, prelu: act |
 
 Each NAME.expected.csv holds torch's float64 predictions; a numpy float64 reference of the layer
 norm (x.mean(-1), x.var(-1): the two-pass form nnpipe computes) is printed beside them.
@@ -26,7 +27,17 @@ MODELS = {
                           ["dynamo", "torchscript-16"]),
     "iris-torch-prelu-one": (lambda nn: nn.Sequential(nn.Linear(4, 8), nn.PReLU(), nn.Linear(8, 3)),
                              ["dynamo", "torchscript-17"]),
+    "iris-torch-named-ln-prelu": (lambda nn: Named(nn), []),
 }
+
+
+def Named(nn):
+    class Net(nn.Sequential):  # Sequential's forward over modules named as a hand-written Module names them
+        def __init__(self):
+            super().__init__()
+            self.fc1, self.norm, self.act, self.head = nn.Linear(4, 8), nn.LayerNorm(8), nn.PReLU(8), nn.Linear(8, 3)
+
+    return Net()
 
 
 def norm_models(out, write_csv, check_onnxruntime):

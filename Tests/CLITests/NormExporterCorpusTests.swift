@@ -27,6 +27,11 @@ struct NormExporterCorpusTests {
             CorpusCase(name: "prelu(SLOPE) written in activations: over the layers alone", input: "iris.csv", features: 4,
                        stages: Corpus.layers("iris-torch-prelu.safetensors", ["0", "2"], "[prelu(0.3), identity]"),
                        expected: "iris-torch-prelu.expected.csv"),
+            CorpusCase(name: "names that do not pair (fc1, norm, act, head): tensors: with layer_norm: and prelu:", input: "iris.csv",
+                       features: 4, stages: Corpus.forward("iris-torch-named-ln-prelu.safetensors", "[prelu, identity]", extra: eps("1e-5")
+                           + "      tensors: [{weights: fc1.weight, bias: fc1.bias, transpose: true, layer_norm: norm, prelu: act}, "
+                           + "{weights: head.weight, bias: head.bias, transpose: true}]\n"),
+                       expected: "iris-torch-named-ln-prelu.expected.csv"),
         ]
         let graphs = [("iris-torch-ln-prelu", ["dynamo", "torchscript-17", "torchscript-16"]),
                       ("iris-torch-ln-eps", ["dynamo", "torchscript-16"]), ("iris-torch-prelu-one", ["dynamo", "torchscript-17"])]
@@ -86,6 +91,16 @@ struct NormExporterCorpusTests {
         let split = try dir.nnpipe("run", "p.yaml")
         #expect(split.status == 78)
         #expect(split.stderr.contains(#"unknown activation 'prelu(0.1'; an activation with several parameters is quoted in a flow list, ["hardtanh(-2, 2)", relu]"#), "\(split.stderr)")
+    }
+
+    @Test("names that do not say where a layer norm or PReLU runs are refused with the layers and a tensors: block to complete")
+    func unpaired() throws {
+        let dir = try WorkDir()
+        let refused = try Corpus.refusedRun(dir, "iris-torch-named-ln-prelu.safetensors", extra: Self.eps("1e-5"))
+        #expect(refused.status == 78)
+        #expect(refused.stderr.contains("the file holds layer norms or PReLUs (act, norm) and the names (fc1, head, act, norm) do not differ only in their numbers, so nnpipe cannot tell where each runs. List the layers in the forward stage's tensors:, in the order of the model's forward(), with layer_norm: PREFIX on the layer a LayerNorm follows (before its activation) and prelu: PREFIX on the layer a PReLU follows"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("nnpipe:   - {weights: fc1.weight, bias: fc1.bias, transpose: true}\nnnpipe:   - {weights: head.weight, bias: head.bias, transpose: true}"), "\(refused.stderr)")
+        #expect(!dir.exists("out.csv"))
     }
 
     @Test("inspect shows the layer norm and the PReLU attached to the layer they follow, their tensors used")

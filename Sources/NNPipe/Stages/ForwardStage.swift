@@ -12,7 +12,7 @@ import Foundation
 struct ForwardStage: Stage {
     static let keys = ["model", "layers", "activations", "tensors", "output", "batch_norm_eps", "layer_norm_eps", "precision", "hidden",
                        "final"]
-    static let tensorMappingKeys = ["weights", "bias", "transpose", "batch_norm", "eps"]
+    static let tensorMappingKeys = ["weights", "bias", "transpose", "batch_norm", "eps", "layer_norm", "prelu"]
     static let layerKeys = ["weights", "bias", "activation"]
 
     var network: Network

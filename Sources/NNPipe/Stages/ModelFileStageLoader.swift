@@ -81,7 +81,10 @@ extension LoadContext {
             guard let transpose else { continue }
             let batchNorm = keys["batch_norm"].flatMap { $0.nonEmptyString() }, epsilon = keys["eps"].flatMap { $0.double() }
             if (keys["batch_norm"] != nil && batchNorm == nil) || (keys["eps"] != nil && epsilon == nil) { continue }
-            result.append(TensorMapping(weights: weights, bias: bias, transpose: transpose, batchNorm: batchNorm, epsilon: epsilon))
+            let layerNorm = keys["layer_norm"].flatMap { $0.nonEmptyString() }, prelu = keys["prelu"].flatMap { $0.nonEmptyString() }
+            if (keys["layer_norm"] != nil && layerNorm == nil) || (keys["prelu"] != nil && prelu == nil) { continue }
+            result.append(TensorMapping(weights: weights, bias: bias, transpose: transpose, batchNorm: batchNorm, epsilon: epsilon,
+                                        layerNorm: layerNorm, prelu: prelu))
         }
         return result.count == elements.count && !elements.isEmpty ? result : nil
     }

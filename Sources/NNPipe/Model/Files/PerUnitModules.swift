@@ -23,7 +23,7 @@ enum PerUnitModules {
                        layerNormEpsilon: Double?) throws(ModelError) -> ModelLayers {
         let all = layers.map { $0.name ?? "?" } + modules
         guard let order = LayerNumbering.order(all) else {
-            throw unpaired(modules, "the names (\(all.joined(separator: ", "))) do not differ only in their numbers")
+            throw unpaired(modules, layers: layers, byName: byName, "the names (\(all.joined(separator: ", "))) do not differ only in their numbers")
         }
         var result: [FileLayer] = []
         // The numbers of the layer or module last placed, and whether a PReLU ended its layer.
@@ -38,18 +38,18 @@ enum PerUnitModules {
             }
             let module = all[index]
             guard let before = previous, !result.isEmpty, BatchNormPairing.follows(numbers, before) else {
-                throw unpaired(modules, "module '\(module)' does not come right after a layer or the module after one (its last number one more)")
+                throw unpaired(modules, layers: layers, byName: byName, "module '\(module)' does not come right after a layer or the module after one (its last number one more)")
             }
             let last = result.count - 1
             guard let weight = byName[module + ".weight"] else { continue }
             if let bias = byName[module + ".bias"] {
                 guard !closed, result[last].dense.layerNorm == nil else {
-                    throw unpaired(modules, "layer norm '\(module)' comes after an activation; nnpipe runs a layer norm between a layer and its activation")
+                    throw unpaired(modules, layers: layers, byName: byName, "layer norm '\(module)' comes after an activation; nnpipe runs a layer norm between a layer and its activation")
                 }
                 guard let epsilon = layerNormEpsilon else { throw epsilonMissing(module) }
                 try attachLayerNorm(module, gain: weight, bias: bias, epsilon: epsilon, to: &result[last])
             } else {
-                guard !closed else { throw unpaired(modules, "PReLU '\(module)' comes after another") }
+                guard !closed else { throw unpaired(modules, layers: layers, byName: byName, "PReLU '\(module)' comes after another") }
                 try attachSlopes(module, weight, to: &result[last])
                 closed = true
             }
@@ -58,7 +58,7 @@ enum PerUnitModules {
         return ModelLayers(layers: result, order: result.count == 1 ? .single : .numbered(result.map { $0.name ?? "?" }))
     }
 
-    private static func attachLayerNorm(_ module: String, gain: Tensor, bias: Tensor, epsilon: Double,
+    static func attachLayerNorm(_ module: String, gain: Tensor, bias: Tensor, epsilon: Double,
                                         to layer: inout FileLayer) throws(ModelError) {
         for tensor in [gain, bias] {
             try tensor.checkUsable()
@@ -72,7 +72,7 @@ enum PerUnitModules {
         layer.moduleTensors += [gain.name, bias.name]
     }
 
-    private static func attachSlopes(_ module: String, _ weight: Tensor, to layer: inout FileLayer) throws(ModelError) {
+    static func attachSlopes(_ module: String, _ weight: Tensor, to layer: inout FileLayer) throws(ModelError) {
         try weight.checkUsable()
         try FileLayer.checkFinite(weight)
         guard weight.shape == [1] || weight.shape == [layer.units] else {
@@ -88,7 +88,13 @@ enum PerUnitModules {
         ModelError("layer norm '\(module)' normalizes with its eps, which a state_dict does not record; give the eps the model was built with (LayerNorm(eps=...); PyTorch's default is 1e-5) in the forward stage: layer_norm_eps: 1e-5 (on the command line: --set forward.layer_norm_eps=1e-5)")
     }
 
-    private static func unpaired(_ modules: [String], _ why: String) -> ModelError {
-        ModelError("the file holds layer norms or PReLUs (\(modules.joined(separator: ", "))) and \(why), so nnpipe cannot tell where each runs; nnpipe reads them from a state_dict whose modules are numbered in order, as nn.Sequential names them (Linear, LayerNorm, PReLU), or from the model exported to ONNX: torch.onnx.export(model.eval(), torch.zeros(1, n_features), \"model.onnx\")")
+    /// The refusal when the names do not tell where the modules run: the layers found and a
+    /// `tensors:` block to complete with `layer_norm:` and `prelu:` (or the ONNX export).
+    private static func unpaired(_ modules: [String], layers: [FileLayer], byName: [String: Tensor], _ why: String) -> ModelError {
+        var lines = ["the file holds layer norms or PReLUs (\(modules.joined(separator: ", "))) and \(why), so nnpipe cannot tell where each runs. List the layers in the forward stage's tensors:, in the order of the model's forward(), with layer_norm: PREFIX on the layer a LayerNorm follows (before its activation) and prelu: PREFIX on the layer a PReLU follows (and prelu as its activation), or export the model to ONNX, where the graph gives the order: torch.onnx.export(model.eval(), torch.zeros(1, n_features), \"model.onnx\"). Layers found (weights stored units × inputs):"]
+        lines += TensorsBlock.listing(layers, tensors: byName)
+        lines.append("In the file's order, which need not be the model's: check it against forward() before use:")
+        lines += TensorsBlock.yaml(layers)
+        return ModelError(lines.joined(separator: "\n"))
     }
 }

@@ -8,13 +8,21 @@ public struct TensorMapping: Sendable {
     public var batchNorm: String?
     /// That batch norm's `eps` (the forward stage's `batch_norm_eps` when nil).
     public var epsilon: Double?
+    /// The prefix of an `nn.LayerNorm` after the layer (`ln1`; its eps is the forward stage's
+    /// `layer_norm_eps`), run between the layer's bias and its activation.
+    public var layerNorm: String?
+    /// The prefix of an `nn.PReLU` after the layer (`act1`), whose slopes `prelu` in `activations:` takes.
+    public var prelu: String?
 
-    public init(weights: String, bias: String?, transpose: Bool, batchNorm: String? = nil, epsilon: Double? = nil) {
+    public init(weights: String, bias: String?, transpose: Bool, batchNorm: String? = nil, epsilon: Double? = nil,
+                layerNorm: String? = nil, prelu: String? = nil) {
         self.weights = weights
         self.bias = bias
         self.transpose = transpose
         self.batchNorm = batchNorm
         self.epsilon = epsilon
+        self.layerNorm = layerNorm
+        self.prelu = prelu
     }
 }
 
@@ -43,7 +51,8 @@ enum TensorLayers {
         var byName: [String: Tensor] = [:]
         for tensor in tensors { byName[tensor.name] = tensor }
         if let mapping {
-            return ModelLayers(layers: try mapped(mapping, byName: byName, tensors: tensors, batchNormEpsilon: batchNormEpsilon), order: .listed)
+            return ModelLayers(layers: try mapped(mapping, byName: byName, tensors: tensors, batchNormEpsilon: batchNormEpsilon,
+                                                  layerNormEpsilon: layerNormEpsilon), order: .listed)
         }
         if let layers = try numpyStyle(tensors, byName: byName) { return layers }
         if let layers = try pytorchStyle(tensors, byName: byName, batchNormEpsilon: batchNormEpsilon,
@@ -55,7 +64,7 @@ enum TensorLayers {
     }
 
     private static func mapped(_ mapping: [TensorMapping], byName: [String: Tensor], tensors: [Tensor],
-                               batchNormEpsilon: Double?) throws(ModelError) -> [FileLayer] {
+                               batchNormEpsilon: Double?, layerNormEpsilon: Double?) throws(ModelError) -> [FileLayer] {
         func tensor(_ name: String) throws(ModelError) -> Tensor {
             guard let tensor = byName[name] else {
                 let names = tensors.map(\.name).joined(separator: ", ")
@@ -73,6 +82,12 @@ enum TensorLayers {
                 guard let epsilon = entry.epsilon ?? batchNormEpsilon else { throw BatchNormFold.epsilonMissing([prefix], onEntry: true) }
                 layer = try BatchNormFold.read(prefix: prefix, byName: byName).folded(into: layer, epsilon: epsilon)
             }
+            if let prefix = entry.layerNorm {
+                let gain = try tensor(prefix + ".weight"), bias = try tensor(prefix + ".bias")
+                guard let epsilon = layerNormEpsilon else { throw PerUnitModules.epsilonMissing(prefix) }
+                try PerUnitModules.attachLayerNorm(prefix, gain: gain, bias: bias, epsilon: epsilon, to: &layer)
+            }
+            if let prefix = entry.prelu { try PerUnitModules.attachSlopes(prefix, try tensor(prefix + ".weight"), to: &layer) }
             layers.append(layer)
         }
         return layers
