@@ -8,7 +8,8 @@ import Testing
 @Suite("activations")
 struct ActivationTests {
     static let all: [Activation] = [.identity, .sigmoid, .relu, .tanh, .softmax, .logSoftmax, .leakyRelu(slope: 0.01),
-                                    .leakyRelu(slope: 0.2), .elu(alpha: 1), .elu(alpha: 0.5), .gelu, .geluTanh, .softplus, .silu]
+                                    .leakyRelu(slope: 0.2), .elu(alpha: 1), .elu(alpha: 0.5), .gelu, .geluTanh, .softplus, .silu,
+                                    .prelu(slopes: [0.3])]
 
     func apply(_ activation: Activation, _ values: [Double]) -> [Double] {
         var row = values
