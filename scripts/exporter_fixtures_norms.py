@@ -6,6 +6,7 @@ norms`; tried with torch 2.15.0, safetensors 0.8.0, onnx 1.23.2, onnxscript 0.7.
 | iris-torch-ln-prelu.safetensors + -{dynamo,torchscript-17,torchscript-16}.onnx | Sequential(Linear(4, 8), LayerNorm(8), PReLU(8), Linear(8, 3)), float64, gains, biases and slopes as training leaves them | prelu, identity with layer_norm_eps: 1e-5; the graph (LayerNormalization, or at opset 16 ReduceMean/Sub/Pow/ReduceMean/Add/Sqrt/Div/Mul/Add; PRelu with slope (1, 8) or (8,)) |
 | iris-torch-ln-eps.safetensors + -{dynamo,torchscript-16}.onnx | Sequential(Linear(4, 12), LayerNorm(12, eps=1e-3), ReLU, Linear(12, 3)), float64 | relu, identity with layer_norm_eps: 0.001; the graph |
 | iris-torch-prelu-one.safetensors + -{dynamo,torchscript-17}.onnx | Sequential(Linear(4, 8), PReLU() with slope 0.3, Linear(8, 3)), float64 | prelu, identity; the graph (PRelu with slope (1, 1) or (1,)) |
+| iris-torch-ln-prelu-f32-dynamo.onnx | the ln-prelu net in float32 (epsilon and weights float32) | the graph, precision: float32 |
 | iris-torch-named-ln-prelu.safetensors | a Module with fc1 = Linear(4, 8), norm = LayerNorm(8), act = PReLU(8), head = Linear(8, 3), float64: names that do not pair | tensors: with layer_norm: norm, prelu: act |
 
 Each NAME.expected.csv holds torch's float64 predictions; a numpy float64 reference of the layer
@@ -28,6 +29,7 @@ MODELS = {
     "iris-torch-prelu-one": (lambda nn: nn.Sequential(nn.Linear(4, 8), nn.PReLU(), nn.Linear(8, 3)),
                              ["dynamo", "torchscript-17"]),
     "iris-torch-named-ln-prelu": (lambda nn: Named(nn), []),
+    "iris-torch-ln-prelu-f32": (lambda nn: nn.Sequential(nn.Linear(4, 8), nn.LayerNorm(8), nn.PReLU(8), nn.Linear(8, 3)), ["dynamo"]),
 }
 
 
@@ -50,7 +52,8 @@ def norm_models(out, write_csv, check_onnxruntime):
     nn = torch.nn
     for index, (name, (make, variants)) in enumerate(MODELS.items()):
         torch.manual_seed(30 + index)
-        model = make(nn).double()
+        dtype = torch.float32 if name.endswith("-f32") else torch.float64
+        model = make(nn).to(dtype)
         with torch.no_grad():
             model[0].bias.sub_(1.0)  # negative values on both sides of the layer norm
             for module in model:
@@ -61,11 +64,12 @@ def norm_models(out, write_csv, check_onnxruntime):
                     module.weight.copy_(torch.full_like(module.weight, 0.3) if module.weight.numel() == 1
                                         else torch.empty_like(module.weight).uniform_(-0.5, 0.5))
         model.eval()
-        save_file(model.state_dict(), os.path.join(out, name + ".safetensors"))
+        if dtype == torch.float64:
+            save_file(model.state_dict(), os.path.join(out, name + ".safetensors"))
         with torch.no_grad():
-            expected = model(x).numpy()
+            expected = model(x.to(dtype)).double().numpy()
         write_csv(name + ".expected.csv", expected, "y")
-        example = (torch.zeros(1, 4, dtype=torch.float64),)
+        example = (torch.zeros(1, 4, dtype=dtype),)
         for variant in variants:
             path = os.path.join(out, f"{name}-{variant}.onnx")
             if variant == "dynamo":
@@ -74,7 +78,9 @@ def norm_models(out, write_csv, check_onnxruntime):
             else:
                 torch.onnx.export(model, example, path, input_names=["x"], dynamo=False,
                                   opset_version=int(variant.split("-")[1]), dynamic_axes={"x": {0: "n"}})
-            check_onnxruntime(path, rows, expected)
+            check_onnxruntime(path, rows.astype(np.float32) if dtype == torch.float32 else rows, expected)
+        if dtype == torch.float32:
+            continue
         print(f"{name}: numpy reference max |diff| from torch {np.max(np.abs(numpy_forward(model, rows) - expected)):.3g}")
 
 

@@ -41,6 +41,9 @@ struct NormExporterCorpusTests {
                                         stages: Corpus.graph("\(name)-\(variant).onnx"), expected: "\(name).expected.csv"))
             }
         }
+        cases.append(CorpusCase(name: "the Linear, LayerNorm, PReLU(8) net in float32 as ONNX (dynamo), precision: float32", input: "iris.csv",
+                                features: 4, stages: Corpus.graph("iris-torch-ln-prelu-f32-dynamo.onnx") + "      precision: float32\n",
+                                expected: "iris-torch-ln-prelu-f32.expected.csv", tolerance: 1e-5))
         return cases
     }()
 
