@@ -199,12 +199,15 @@ def refused_graphs():
     save("cast-int", [helper.make_node("Cast", ["z"], ["y"], name="cast", to=TensorProto.INT64)])
     save("reshape-other", [helper.make_node("Reshape", ["z", "shape"], ["y"], name="reshape")],
          [numpy_helper.from_array(np.array([-1], dtype=np.int64), "shape")], width=None)
-    # a PRelu slope that is neither one value nor one per unit; a layer norm after the activation;
-    # a Squeeze of the batch axis
+    # a PRelu slope that is neither one value nor one per unit; a layer norm after the activation,
+    # or after another; a Squeeze of the batch axis
     save("prelu-slope-shape", [helper.make_node("PRelu", ["z", "slope"], ["y"], name="prelu")],
          [numpy_helper.from_array(np.array([0.1, 0.2, 0.3]), "slope")])
     save("layernorm-after-relu", [helper.make_node("Relu", ["z"], ["r"], name="relu"),
                                   helper.make_node("LayerNormalization", ["r", "g"], ["y"], name="ln", axis=-1, epsilon=1e-5)],
+         [numpy_helper.from_array(np.ones(2), "g")])
+    save("layernorm-twice", [helper.make_node("LayerNormalization", ["z", "g"], ["n"], name="ln1", axis=-1, epsilon=1e-5),
+                             helper.make_node("LayerNormalization", ["n", "g"], ["y"], name="ln2", axis=-1, epsilon=1e-5)],
          [numpy_helper.from_array(np.ones(2), "g")])
     save("squeeze-batch", [helper.make_node("Squeeze", ["z", "axes"], ["y"], name="squeeze")],
          [numpy_helper.from_array(np.array([0], dtype=np.int64), "axes")], width=None)

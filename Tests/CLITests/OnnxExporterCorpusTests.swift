@@ -138,6 +138,7 @@ struct OnnxExporterCorpusTests {
         ("two-outputs.onnx", "the ONNX graph has 2 outputs ('label', 'probabilities'); name the one to run with output:"),
         ("prelu-slope-shape.onnx", "PRelu node 'prelu': slope 'slope' has shape (3,) but the layer before has 2 units; nnpipe reads a slope of shape (1,) or (2,) (one per unit)"),
         ("layernorm-after-relu.onnx", "LayerNormalization node 'ln' does not follow a Gemm or MatMul layer (it comes after the layer's activation); nnpipe runs a layer norm between a layer and its activation"),
+        ("layernorm-twice.onnx", "LayerNormalization node 'ln2' follows the layer norm of layer 'dense'; nnpipe runs one layer norm between a layer and its activation"),
         ("squeeze-batch.onnx", "Squeeze node 'squeeze' squeezes axes [0] of a value of rank 2; nnpipe reads Squeeze off the batch axis (a no-op on rows) only"),
         ("skl-normalizer.onnx", "the ONNX graph has 2 outputs ('label', 'probabilities'); nnpipe runs none of them: the graph begins with scikit-learn's Normalizer (as skl2onnx writes it), which nnpipe does not run"),
         ("skl-polynomial.onnx", "the ONNX graph has 2 outputs ('label', 'probabilities'); nnpipe runs none of them: the graph begins with scikit-learn's PolynomialFeatures (as skl2onnx writes it), which nnpipe does not run"),

@@ -15,6 +15,7 @@ public struct LayerNorm: Sendable, Equatable {
     /// Where it came from in the model file (`net.1`, an ONNX node), for `nnpipe inspect`.
     public var source: String
 
+    /// Creates a layer norm; `gain` and `bias` hold one value per unit each.
     public init(epsilon: Double, gain: [Double], bias: [Double], source: String) {
         precondition(gain.count == bias.count, "layer norm shape checked by the loader")
         self.epsilon = epsilon

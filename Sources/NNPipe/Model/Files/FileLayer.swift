@@ -20,8 +20,9 @@ public struct FileLayer: Sendable {
     /// unit), which a bare `prelu` in the pipeline's `activations:` stands for; nil when none.
     public var fileSlopes: [Double]?
     /// What the file adds to the layer besides its weights (`layer norm 1`, `PReLU 2`), for
-    /// `nnpipe inspect`, and the tensors they were read from.
+    /// `nnpipe inspect`.
     public var modules: [String] = []
+    /// The tensors those modules were read from (used, for `nnpipe inspect`).
     public var moduleTensors: [String] = []
 
     /// `dense` as the file defines it; `givesActivation` says whether its activation is the

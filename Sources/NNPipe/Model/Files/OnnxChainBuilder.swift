@@ -12,8 +12,9 @@ import Foundation
 /// - `Sigmoid`, then `Sub` from 1 and `Concat` of `[1 - p, p]` (a binary classifier's two
 ///   columns, as scikit-learn's `predict_proba`), as a last 1→2 layer;
 /// - no-ops: `Identity`, `Dropout`, `Flatten` (axis 1), `Cast` to float or double, `Reshape`
-///   to (N, k) and `Squeeze`/`Unsqueeze` off the batch axis after the first layer, and `ZipMap` (a classifier's probabilities as a
-///   `{class: probability}` per row: written as one column per class, in the order of its classes); weights come from initializers or `Constant` nodes,
+///   to (N, k) and `Squeeze`/`Unsqueeze` off the batch axis after the first layer, and `ZipMap`
+///   (a classifier's probabilities as a `{class: probability}` per row: written as one column per
+///   class, in the order of its classes); weights come from initializers or `Constant` nodes,
 ///   possibly through a `Transpose` or `Cast`.
 struct OnnxChainBuilder {
     let nodes: [OnnxModel.Node]
@@ -110,8 +111,12 @@ struct OnnxChainBuilder {
             close(.identity)
             open = try layer(node)
             rank = 2
-        case "Add" where open != nil && open?.biasTensor == nil && node.inputs.count == 2:
+        // A bias or a batch norm after a layer norm is not the layer's: only one before it folds in.
+        case "Add" where open != nil && open?.biasTensor == nil && open?.dense.layerNorm == nil && node.inputs.count == 2:
             try addBias(node)
+        case "LayerNormalization" where open?.dense.layerNorm != nil, "ReduceMean" where open?.dense.layerNorm != nil,
+             "BatchNormalization" where open?.dense.layerNorm != nil:
+            throw ModelError("\(node.label) follows the layer norm of layer '\(open?.name ?? "?")'; nnpipe runs one layer norm between a layer and its activation, after any batch norm")
         case "LayerNormalization" where open != nil:
             if let layer = open { open = try layerNormalized(layer, by: node) }
         case "ReduceMean" where open != nil:
