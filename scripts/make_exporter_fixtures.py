@@ -48,16 +48,19 @@ tried with torch 2.15.0, onnx 1.23.2, onnxscript 0.7.2, onnxruntime 1.32.0 as a 
 | iris-torch-act-{relu6,hardtanh}-torchscript-10.onnx | the same at opset 10: Clip with min and max as attributes | the graph |
 | iris-torch-act-hardsigmoid-f32-dynamo.onnx | the Hardsigmoid net in float32 (alpha 0.16666667 in a FLOAT graph) | the graph, precision: float32 |
 | iris-onnx-hardswish-run.onnx, iris-onnx-clip-max.onnx | onnx.helper: Gemm, HardSwish written as Add/Clip/Div/Mul (as decomposing exporters write it), or Clip with no min, Gemm; numpy | the graph |
+| iris-onnx-squeeze.onnx | onnx.helper: Gemm, Relu, Unsqueeze and Squeeze of axis 2, Flatten, Identity, Gemm; numpy | the graph |
 
 State_dicts with modules that are not layers, and tied weights (`python
 scripts/make_exporter_fixtures.py modules`; tried with torch 2.15.0, safetensors 0.8.0):
 
 | file | made by | nnpipe stages |
 |---|---|---|
-| iris-torch-prelu.safetensors | Sequential(Linear(4, 8), PReLU() with slope 0.3, Linear(8, 3)), float64, save_file | the route nnpipe's refusal prints: leaky_relu(0.3), tensors: |
-| iris-torch-prelu-units.safetensors, iris-torch-layernorm.safetensors | PReLU(8); Sequential(Linear, LayerNorm, ReLU, Linear) | refused |
+| iris-torch-prelu.safetensors | Sequential(Linear(4, 8), PReLU() with slope 0.3, Linear(8, 3)), float64, save_file | prelu, identity; or leaky_relu(0.3), tensors: |
 | iris-keras3.keras + iris-keras3.npz | Keras 3.15.1 on the torch backend, float64: Dense(8, leaky_relu), Dense(8, relu, use_bias=False), Dropout, Dense(3, softmax), model.save; the npz by the command nnpipe's refusal prints (`keras` subcommand) | leaky_relu(0.2), relu, softmax |
 | iris-torch-tied.safetensors | Sequential(Linear(4, 4), ReLU, Linear(4, 4) sharing the first one's weight, ReLU, Linear(4, 3)), float64, save_model | relu, relu, identity |
+
+Layer norms and PReLUs, as state_dicts and ONNX (`python scripts/make_exporter_fixtures.py
+norms`): the table in scripts/exporter_fixtures_norms.py.
 """
 import json
 import os
@@ -363,8 +366,15 @@ def decomposed_models(rows):
                                      helper.make_node("Mul", ["z", "d"], ["s"], name="mul")],
                                     z * np.clip(z + 3, 0, 6) / 6),
         "iris-onnx-clip-max": ([helper.make_node("Clip", ["z", "", "six"], ["s"], name="clip")], np.minimum(z, 6)),
+        # Shape steps that leave each row as it is, between two layers.
+        "iris-onnx-squeeze": ([helper.make_node("Relu", ["z"], ["r"], name="relu"),
+                               helper.make_node("Unsqueeze", ["r", "axis2"], ["u"], name="unsqueeze"),
+                               helper.make_node("Squeeze", ["u", "axis2"], ["q"], name="squeeze"),
+                               helper.make_node("Flatten", ["q"], ["f"], name="flatten", axis=1),
+                               helper.make_node("Identity", ["f"], ["s"], name="identity")], np.maximum(z, 0)),
     }
     constants = [numpy_helper.from_array(np.array(v, dtype=np.float64), n) for n, v in (("three", 3.0), ("zero", 0.0), ("six", 6.0))]
+    constants.append(numpy_helper.from_array(np.array([2], dtype=np.int64), "axis2"))
     for name, (nodes, activated) in graphs.items():
         nodes = [helper.make_node("Gemm", ["x", "W1", "b1"], ["z"], name="dense1")] + nodes
         nodes.append(helper.make_node("Gemm", ["s", "W2", "b2"], ["y"], name="dense2"))
@@ -400,10 +410,7 @@ def module_models():
     save_file(model.state_dict(), os.path.join(OUT, "iris-torch-prelu.safetensors"))
     with torch.no_grad():
         write_csv("iris-torch-prelu.expected.csv", model(x).numpy(), "y")
-    model = shifted(nn.Sequential(nn.Linear(4, 8), nn.PReLU(8), nn.Linear(8, 3)).double())
-    save_file(model.state_dict(), os.path.join(OUT, "iris-torch-prelu-units.safetensors"))
-    model = shifted(nn.Sequential(nn.Linear(4, 8), nn.LayerNorm(8), nn.ReLU(), nn.Linear(8, 3)).double())
-    save_file(model.state_dict(), os.path.join(OUT, "iris-torch-layernorm.safetensors"))
+    # (A PReLU per unit and layer norms: the norms mode, scripts/exporter_fixtures_norms.py.)
 
     model = nn.Sequential(nn.Linear(4, 4), nn.ReLU(), nn.Linear(4, 4), nn.ReLU(), nn.Linear(4, 3)).double()
     model[2].weight = model[0].weight  # tied: save_model writes it once, and "2.weight": "0.weight" in __metadata__
@@ -458,6 +465,11 @@ if __name__ == "__main__":
         sys.exit(0)
     if sys.argv[1:] == ["modules"]:
         module_models()
+        sys.exit(0)
+    if sys.argv[1:] == ["norms"]:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from exporter_fixtures_norms import norm_models
+        norm_models(OUT, write_csv, check_onnxruntime)
         sys.exit(0)
     if sys.argv[1:] == ["forms"]:
         form_models()

@@ -199,6 +199,18 @@ def refused_graphs():
     save("cast-int", [helper.make_node("Cast", ["z"], ["y"], name="cast", to=TensorProto.INT64)])
     save("reshape-other", [helper.make_node("Reshape", ["z", "shape"], ["y"], name="reshape")],
          [numpy_helper.from_array(np.array([-1], dtype=np.int64), "shape")], width=None)
+    # a PRelu slope that is neither one value nor one per unit; a layer norm after the activation,
+    # or after another; a Squeeze of the batch axis
+    save("prelu-slope-shape", [helper.make_node("PRelu", ["z", "slope"], ["y"], name="prelu")],
+         [numpy_helper.from_array(np.array([0.1, 0.2, 0.3]), "slope")])
+    save("layernorm-after-relu", [helper.make_node("Relu", ["z"], ["r"], name="relu"),
+                                  helper.make_node("LayerNormalization", ["r", "g"], ["y"], name="ln", axis=-1, epsilon=1e-5)],
+         [numpy_helper.from_array(np.ones(2), "g")])
+    save("layernorm-twice", [helper.make_node("LayerNormalization", ["z", "g"], ["n"], name="ln1", axis=-1, epsilon=1e-5),
+                             helper.make_node("LayerNormalization", ["n", "g"], ["y"], name="ln2", axis=-1, epsilon=1e-5)],
+         [numpy_helper.from_array(np.ones(2), "g")])
+    save("squeeze-batch", [helper.make_node("Squeeze", ["z", "axes"], ["y"], name="squeeze")],
+         [numpy_helper.from_array(np.array([0], dtype=np.int64), "axes")], width=None)
     # two outputs, no choice
     graph = helper.make_graph([helper.make_node("Gemm", ["x", "W", "b"], ["probabilities"], name="dense"),
                                helper.make_node("ArgMax", ["probabilities"], ["label"], name="argmax", axis=1)], "two-outputs",
@@ -206,6 +218,23 @@ def refused_graphs():
                               [helper.make_tensor_value_info("label", TensorProto.INT64, [None, 1]),
                                helper.make_tensor_value_info("probabilities", TensorProto.DOUBLE, [None, 2])], [W, b])
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), os.path.join(folder, "two-outputs.onnx"))
+    sklearn_steps(folder)
+
+
+def sklearn_steps(folder):
+    """scikit-learn steps before an MLP that nnpipe does not run, as skl2onnx writes them (a
+    Normalizer as ReduceSumSquare/Sqrt/Div, PolynomialFeatures as ArrayFeatureExtractor/ReduceProd/
+    Concat): refused by the step's name, with no output: suggestion (neither output runs)."""
+    from skl2onnx import convert_sklearn
+    from skl2onnx.common.data_types import DoubleTensorType
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import Normalizer, PolynomialFeatures
+
+    x, y = load_iris(return_X_y=True)
+    for name, step in (("skl-normalizer", Normalizer()), ("skl-polynomial", PolynomialFeatures(2))):
+        pipe = make_pipeline(step, MLPClassifier(hidden_layer_sizes=(3,), max_iter=20, random_state=0)).fit(x, y)
+        onx = convert_sklearn(pipe, initial_types=[("X", DoubleTensorType([None, 4]))], options={id(pipe[-1]): {"zipmap": False}})
+        onnx.save(onx, os.path.join(folder, f"{name}.onnx"))
 
 
 if __name__ == "__main__":

@@ -40,8 +40,9 @@ struct InspectCommand: ParsableCommand {
         do {
             let file = try ModelFile.load(path: model, output: output)
             // The tensors are listed even when no layers can be built from them.
-            // inspect lists names and shapes, which a batch norm's eps does not change (a run needs batch_norm_eps).
-            let found = Result { () throws(ModelError) in try file.orderedLayers(batchNormEpsilon: 1e-5) }
+            // inspect lists names and shapes, which a batch or layer norm's eps does not change (a run needs
+            // batch_norm_eps or layer_norm_eps).
+            let found = Result { () throws(ModelError) in try file.orderedLayers(batchNormEpsilon: 1e-5, layerNormEpsilon: 1e-5) }
             if json {
                 Terminal.output(ValidateReport.line(InspectReport.object(file, found: try? found.get())))
                 _ = try found.get()

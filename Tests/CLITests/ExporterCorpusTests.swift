@@ -86,7 +86,7 @@ struct ExporterCorpusTests {
                    stages: graph("iris-onnx-softplus.onnx"), expected: "iris-onnx-softplus.expected.csv"),
         CorpusCase(name: "ONNX Softplus then Cast to double (Keras' torch backend)", input: "iris.csv", features: 4,
                    stages: graph("iris-onnx-softplus-cast.onnx"), expected: "iris-onnx-softplus-cast.expected.csv"),
-        CorpusCase(name: "torch PReLU() with slope 0.3, safetensors: leaky_relu(0.3) and tensors: (the refusal's route)", input: "iris.csv", features: 4,
+        CorpusCase(name: "torch PReLU() with slope 0.3, safetensors: leaky_relu(0.3) and tensors:", input: "iris.csv", features: 4,
                    stages: layers("iris-torch-prelu.safetensors", ["0", "2"], "[leaky_relu(0.3), identity]"),
                    expected: "iris-torch-prelu.expected.csv"),
         CorpusCase(name: "torch tied weights, safetensors.torch.save_model (__metadata__ alias)", input: "iris.csv", features: 4,
@@ -124,6 +124,8 @@ struct ExporterCorpusTests {
                                 stages: graph("iris-onnx-hardswish-run.onnx"), expected: "iris-onnx-hardswish-run.expected.csv"))
         cases.append(CorpusCase(name: "Clip with no min, max 6 (numpy)", input: "iris.csv", features: 4,
                                 stages: graph("iris-onnx-clip-max.onnx"), expected: "iris-onnx-clip-max.expected.csv"))
+        cases.append(CorpusCase(name: "Unsqueeze, Squeeze, Flatten and Identity between layers are no-ops (numpy)", input: "iris.csv",
+                                features: 4, stages: graph("iris-onnx-squeeze.onnx"), expected: "iris-onnx-squeeze.expected.csv"))
         return cases
     }()
 
@@ -220,21 +222,6 @@ struct ExporterCorpusTests {
         #expect(normalize.status == 78)
         #expect(normalize.stderr.contains("if the model computes (x - 0.mean) / 0.std before its first layer, run that as a scale stage before the forward stage, - scale: {file: norm.json}"), "\(normalize.stderr)")
         #expect(normalize.stderr.contains(#"python3 -c 'import json; from safetensors.torch import load_file; t = load_file("MODEL.safetensors"); json.dump({"mean": t["0.mean"].tolist(), "scale": t["0.std"].tolist()}, open("norm.json", "w"))'"#))
-    }
-
-    @Test("a PReLU's slope and a LayerNorm's gain are refused as what they are; one slope with the route the corpus case follows")
-    func perUnitModules() throws {
-        let dir = try WorkDir()
-        let prelu = try Self.refusedRun(dir, "iris-torch-prelu.safetensors")
-        #expect(prelu.status == 78)
-        #expect(prelu.stderr.contains("'1.weight' (shape (1,), no bias) is not a layer's weights: module '1' is nn.PReLU with one learned slope, 0.3, which computes leaky_relu(0.3) exactly; in the forward stage, give leaky_relu(0.3) as the activation of layer '0' (number 1 of 2 in activations:, one per layer) and list the layers: tensors: [{weights: 0.weight, bias: 0.bias, transpose: true}, {weights: 2.weight, bias: 2.bias, transpose: true}]"), "\(prelu.stderr)")
-        let units = try Self.refusedRun(dir, "iris-torch-prelu-units.safetensors")
-        #expect(units.status == 78)
-        #expect(units.stderr.contains("'1.weight' (shape (8,), no bias) is not a layer's weights: module '1' is nn.PReLU with one learned slope per unit; nnpipe's leaky_relu has one slope for all units, so it cannot run this model"), "\(units.stderr)")
-        let norm = try Self.refusedRun(dir, "iris-torch-layernorm.safetensors")
-        #expect(norm.status == 78)
-        #expect(norm.stderr.contains("'1.weight' and '1.bias' (shapes (8,) and (8,)) are not a layer's weights: module '1' keeps a gain and a bias per unit and no running statistics, as nn.LayerNorm does; nnpipe has no layer normalization"), "\(norm.stderr)")
-        #expect(!dir.exists("out.csv"))
     }
 
     @Test("a Keras 3 .keras file is refused with the command that made the corpus case's npz")

@@ -136,7 +136,28 @@ struct OnnxExporterCorpusTests {
         ("cast-int.onnx", "Cast node 'cast' casts to type 7; nnpipe reads Cast to FLOAT (1) or DOUBLE (11) only"),
         ("reshape-other.onnx", "Reshape node 'reshape' reshapes the rows of 2 values to [-1]; nnpipe reads Reshape to (N, 2) only"),
         ("two-outputs.onnx", "the ONNX graph has 2 outputs ('label', 'probabilities'); name the one to run with output:"),
+        ("prelu-slope-shape.onnx", "PRelu node 'prelu': slope 'slope' has shape (3,) but the layer before has 2 units; nnpipe reads a slope of shape (1,) or (2,) (one per unit)"),
+        ("layernorm-after-relu.onnx", "LayerNormalization node 'ln' does not follow a Gemm or MatMul layer (it comes after the layer's activation); nnpipe runs a layer norm between a layer and its activation"),
+        ("layernorm-twice.onnx", "LayerNormalization node 'ln2' follows the layer norm of layer 'dense'; nnpipe runs one layer norm between a layer and its activation"),
+        ("squeeze-batch.onnx", "Squeeze node 'squeeze' squeezes axes [0] of a value of rank 2; nnpipe reads Squeeze off the batch axis (a no-op on rows) only"),
+        ("skl-normalizer.onnx", "the ONNX graph has 2 outputs ('label', 'probabilities'); nnpipe runs none of them: the graph begins with scikit-learn's Normalizer (as skl2onnx writes it), which nnpipe does not run"),
+        ("skl-polynomial.onnx", "the ONNX graph has 2 outputs ('label', 'probabilities'); nnpipe runs none of them: the graph begins with scikit-learn's PolynomialFeatures (as skl2onnx writes it), which nnpipe does not run"),
     ]
+
+    @Test("a scikit-learn step nnpipe does not run is named as the step, never as an operator skl2onnx made of it, and no output: is suggested",
+          arguments: ["skl-normalizer.onnx": "Normalizer", "skl-polynomial.onnx": "PolynomialFeatures"])
+    func sklearnStep(_ file: String, _ step: String) throws {
+        let dir = try WorkDir()
+        let path = Self.folder.appendingPathComponent("bad/\(file)").path
+        for arguments in [["inspect", path], ["inspect", "--output", "probabilities", path]] {
+            let result = try CLI.run(arguments, in: dir.url)
+            #expect(result.status == 78)
+            #expect(result.stderr.contains("the graph begins with scikit-learn's \(step) (as skl2onnx writes it), which nnpipe does not run"), "\(result.stderr)")
+            for hidden in ["for example output:", "ReduceSumSquare", "ArrayFeatureExtractor", "ReduceProd", "argmax stage"] {
+                #expect(!result.stderr.contains(hidden), "\(result.stderr)")
+            }
+        }
+    }
 
     @Test("graphs nnpipe cannot run are refused with status 78, naming the operator, its node and what to do",
           arguments: 0..<refusals.count)

@@ -13,6 +13,7 @@ struct ForwardPassTests {
                 for i in 0..<layer.inputs { sum += x[r * layer.inputs + i] * layer.weights[i * layer.units + u] }
                 y[r * layer.units + u] = sum + layer.bias[u]
             }
+            y.withUnsafeMutableBufferPointer { layer.layerNorm?.apply($0.baseAddress! + r * layer.units, count: layer.units) }
             y.withUnsafeMutableBufferPointer { layer.activation.apply($0.baseAddress! + r * layer.units, count: layer.units) }
         }
         return y
@@ -37,13 +38,19 @@ struct ForwardPassTests {
         #expect(mismatches == 0, "\(rows)×\(inputs)→\(units)")
     }
 
-    @Test("layers match the naive reference for every activation", arguments: [(1, 1, 1), (7, 3, 5), (13, 32, 64), (4, 256, 10)])
+    @Test("layers match the naive reference for every activation, with and without a layer norm",
+          arguments: [(1, 1, 1), (7, 3, 5), (13, 32, 64), (4, 256, 10)])
     func layerEqualsNaive(rows: Int, inputs: Int, units: Int) {
         var rng = FuzzTests.generator("layerEqualsNaive")
-        for activation in ActivationTests.all {
+        let norm = LayerNorm(epsilon: 1e-5, gain: (0..<units).map { _ in Double.random(in: 0.5...2, using: &rng) },
+                             bias: (0..<units).map { _ in Double.random(in: -1...1, using: &rng) }, source: "test")
+        let slopes = Activation.prelu(slopes: (0..<units).map { _ in Double.random(in: -0.5...0.5, using: &rng) })
+        let variants = (ActivationTests.all + [slopes]).flatMap { activation in [(activation, LayerNorm?.none), (activation, norm)] }
+        for (activation, layerNorm) in variants {
             let layer = DenseLayer(inputs: inputs, units: units,
                                    weights: (0..<inputs * units).map { _ in Double.random(in: -1...1, using: &rng) },
-                                   bias: (0..<units).map { _ in Double.random(in: -1...1, using: &rng) }, activation: activation)
+                                   bias: (0..<units).map { _ in Double.random(in: -1...1, using: &rng) }, activation: activation,
+                                   layerNorm: layerNorm)
             let x = (0..<rows * inputs).map { _ in Double.random(in: -3...3, using: &rng) }
             var y = [Double](repeating: .nan, count: rows * units)
             x.withUnsafeBufferPointer { xs in y.withUnsafeMutableBufferPointer { layer.forward(xs.baseAddress!, rows: rows, into: $0.baseAddress!) } }
@@ -51,7 +58,7 @@ struct ForwardPassTests {
             // Bit for bit on nnpipe's own kernel; OpenBLAS (wide layers) sums in its own order.
             let tolerance = MatrixMultiply.usesBLAS && inputs * units >= MatrixMultiply.blasThreshold ? 1e-12 : 0
             let mismatches = zip(y, reference).filter { abs($0 - $1) > tolerance * max(1, abs($1)) }.count
-            #expect(mismatches == 0, "\(activation) \(rows)×\(inputs)→\(units)")
+            #expect(mismatches == 0, "\(activation) \(layerNorm == nil ? "" : "layer norm ")\(rows)×\(inputs)→\(units)")
         }
     }
 

@@ -21,6 +21,7 @@ public struct ModelError: NNPipeError {
     public enum StageKey: String, Sendable {
         case model, activations, tensors, output
         case batchNormEpsilon = "batch_norm_eps"
+        case layerNormEpsilon = "layer_norm_eps"
     }
 
     public init(file: String, line: Int? = nil, path: String = "", problem: String) {

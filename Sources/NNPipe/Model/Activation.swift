@@ -10,7 +10,9 @@ import Glibc
 /// NaN inputs give NaN outputs (for `relu` and `leaky_relu` too, as in numpy and PyTorch).
 ///
 /// In pipeline and model files an activation is a name, with its parameter in parentheses where
-/// it has one: `relu`, `leaky_relu` (slope 0.01), `leaky_relu(0.2)`, `elu(0.5)`, `gelu_tanh`.
+/// it has one: `relu`, `leaky_relu` (slope 0.01), `leaky_relu(0.2)`, `elu(0.5)`, `gelu_tanh`;
+/// `prelu(0.25)` (one slope) or `prelu(0.1, 0.2, …)` (a slope per unit), and a bare `prelu` for
+/// the slopes of the `nn.PReLU` a `state_dict` holds after the layer.
 public enum Activation: Sendable, Equatable {
     case identity
     case sigmoid
@@ -53,11 +55,15 @@ public enum Activation: Sendable, Equatable {
     case softsign
     /// `log(sigmoid(x))`, computed as `min(x, 0) - log(1 + e^-|x|)`.
     case logSigmoid
+    /// `x` for x ≥ 0, `slope · x` below, with one learned slope for all units or one per unit
+    /// (PyTorch's `nn.PReLU`, ONNX `PRelu`). Empty `slopes` (a bare `prelu` in `activations:`)
+    /// stands for the slopes of the model file's own PReLU after the layer, filled in on load.
+    case prelu(slopes: [Double])
 
     /// The names accepted, for messages.
     public static let knownNames = "identity (linear), sigmoid, relu, tanh, softmax, log_softmax, leaky_relu(slope), "
         + "elu(alpha), gelu, gelu_tanh, softplus, softplus_exact, silu, exp, relu6, hardtanh(min, max), hardsigmoid, hardswish, mish, "
-        + "selu, celu(alpha), softsign, logsigmoid"
+        + "selu, celu(alpha), softsign, logsigmoid, prelu(slope, ...)"
 
     /// The activation a pipeline or model file names (case-insensitive), or nil. Parameters
     /// follow in parentheses, separated by commas: `leaky_relu(0.2)`, `hardtanh(-2, 2)`.
@@ -97,11 +103,13 @@ public enum Activation: Sendable, Equatable {
         case ("celu", 0...1) where parameter != 0: return .celu(alpha: parameter ?? 1)
         case ("softsign", 0): return .softsign
         case ("logsigmoid", 0), ("log_sigmoid", 0): return .logSigmoid
+        case ("prelu", _): return .prelu(slopes: parameters)
         default: return nil
         }
     }
 
-    /// The name as written in files, with its parameter (`leaky_relu(0.2)`).
+    /// The name as written in files, with its parameter (`leaky_relu(0.2)`); a PReLU with more
+    /// than four slopes as their count (`prelu(64 slopes)`).
     public var name: String {
         switch self {
         case .identity: "identity"
@@ -127,6 +135,10 @@ public enum Activation: Sendable, Equatable {
         case .celu(let alpha): "celu(\(alpha))"
         case .softsign: "softsign"
         case .logSigmoid: "logsigmoid"
+        case .prelu(let slopes) where slopes.isEmpty: "prelu"
+        // A slope per unit of a wide layer would fill the line: counted instead.
+        case .prelu(let slopes) where slopes.count > 4: "prelu(\(slopes.count) slopes)"
+        case .prelu(let slopes): "prelu(\(slopes.map { "\($0)" }.joined(separator: ", ")))"
         }
     }
 
@@ -149,6 +161,14 @@ public enum Activation: Sendable, Equatable {
             Activation.logSoftmax(row, count: count)
         case .leakyRelu(let slope):
             for u in 0..<count { row[u] = row[u] < 0 ? slope * row[u] : row[u] }
+        case .prelu(let slopes) where slopes.count == 1:
+            let slope = slopes[0]
+            for u in 0..<count { row[u] = row[u] < 0 ? slope * row[u] : row[u] }
+        case .prelu(let slopes):
+            // One slope per unit, checked against the layer's units on load.
+            slopes.withUnsafeBufferPointer { a in
+                for u in 0..<min(count, a.count) { row[u] = row[u] < 0 ? a[u] * row[u] : row[u] }
+            }
         case .elu(let alpha):
             for u in 0..<count where row[u] <= 0 { row[u] = alpha * expm1(row[u]) }
         case .gelu:

@@ -1,4 +1,5 @@
-/// One dense layer: `y = activation(x · W + b)`, exactly numpy's `x @ W + b`.
+/// One dense layer: `y = activation(x · W + b)`, exactly numpy's `x @ W + b`, with a layer
+/// normalization of each row between the two when the model has one (``LayerNorm``).
 public struct DenseLayer: Sendable {
     /// Number of inputs (rows of `weights`).
     public let inputs: Int
@@ -10,6 +11,8 @@ public struct DenseLayer: Sendable {
     /// `bias`: units.
     public internal(set) var bias: [Double]
     public internal(set) var activation: Activation
+    /// The layer normalization applied to `x · W + b` before the activation, if any.
+    public internal(set) var layerNorm: LayerNorm?
     /// The layer's name in its model file (`fc1`, `0`, `W1`), for messages and for picking a
     /// hidden layer's activations; nil when the file gives none.
     public internal(set) var name: String?
@@ -18,7 +21,7 @@ public struct DenseLayer: Sendable {
 
     /// Creates a layer; `weights` must hold `inputs * units` values and `bias` `units`.
     public init(inputs: Int, units: Int, weights: [Double], bias: [Double], activation: Activation, name: String? = nil,
-                roundsToFloat32: Bool = false) {
+                roundsToFloat32: Bool = false, layerNorm: LayerNorm? = nil) {
         precondition(weights.count == inputs * units && bias.count == units, "layer shape checked by the loader")
         self.inputs = inputs
         self.units = units
@@ -27,6 +30,7 @@ public struct DenseLayer: Sendable {
         self.activation = activation
         self.name = name
         self.roundsToFloat32 = roundsToFloat32
+        self.layerNorm = layerNorm
     }
 
     /// Runs the layer on a batch.
@@ -45,9 +49,14 @@ public struct DenseLayer: Sendable {
                     for u in 0..<units { row[u] += b[u] }
                     if roundsToFloat32 {
                         for u in 0..<units { row[u] = Double(Float(row[u])) }
+                        if let layerNorm {
+                            layerNorm.apply(row, count: units)
+                            for u in 0..<units { row[u] = Double(Float(row[u])) }
+                        }
                         activation.apply(row, count: units)
                         for u in 0..<units { row[u] = Double(Float(row[u])) }
                     } else {
+                        layerNorm?.apply(row, count: units)
                         activation.apply(row, count: units)
                     }
                 }

@@ -36,7 +36,11 @@ public struct Network: Sendable {
         Network(layers: layers.map { layer in
             DenseLayer(inputs: layer.inputs, units: layer.units,
                        weights: layer.weights.map { Double(Float($0)) }, bias: layer.bias.map { Double(Float($0)) },
-                       activation: layer.activation, name: layer.name, roundsToFloat32: true)
+                       activation: layer.activation.roundedToFloat32, name: layer.name, roundsToFloat32: true,
+                       layerNorm: layer.layerNorm.map { norm in
+                           LayerNorm(epsilon: norm.epsilon, gain: norm.gain.map { Double(Float($0)) },
+                                     bias: norm.bias.map { Double(Float($0)) }, source: norm.source)
+                       })
         })
     }
 

@@ -37,6 +37,9 @@ struct WrittenLayer {
                 throw ModelError(file: file, line: layer.line, path: "\(layer.path).weights",
                                  problem: "takes \(inputs) inputs (rows) but the layer before has \(previous.units) units")
             }
+            if let problem = layer.activation.problem(units: units) {
+                throw ModelError(file: file, line: layer.line, path: "\(layer.path).activation", problem: problem)
+            }
             let dense = DenseLayer(inputs: inputs, units: units, weights: layer.weights.flatMap { $0 }, bias: layer.bias,
                                    activation: layer.activation)
             layers.append(FileLayer(dense, givesActivation: true))

@@ -10,8 +10,9 @@ import Foundation
 /// The model-file keys (`model`, `activations`, `tensors`, `output`) are read by
 /// `ModelFileStageLoader.swift`.
 struct ForwardStage: Stage {
-    static let keys = ["model", "layers", "activations", "tensors", "output", "batch_norm_eps", "precision", "hidden", "final"]
-    static let tensorMappingKeys = ["weights", "bias", "transpose", "batch_norm", "eps"]
+    static let keys = ["model", "layers", "activations", "tensors", "output", "batch_norm_eps", "layer_norm_eps", "precision", "hidden",
+                       "final"]
+    static let tensorMappingKeys = ["weights", "bias", "transpose", "batch_norm", "eps", "layer_norm", "prelu"]
     static let layerKeys = ["weights", "bias", "activation"]
 
     var network: Network
@@ -52,7 +53,7 @@ struct ForwardStage: Stage {
     }
 
     var descriptionLines: [String] {
-        let shapes = network.layers.map { "\($0.inputs)→\($0.units) \($0.activation.name)" }
+        let shapes = network.layers.map { "\($0.inputs)→\($0.units) \($0.layerNorm == nil ? "" : "layer_norm, ")\($0.activation.name)" }
         var options = precision == .float32 ? ", float32" : ""
         if !hiddenOutputs.isEmpty { options += ", hidden layers \(hiddenOutputs.map(String.init).joined(separator: ", "))" }
         if !keepsFinal { options += ", hidden layers only" }
@@ -66,6 +67,7 @@ struct ForwardStage: Stage {
         let layers = network.layers.map { layer -> [String: Any] in
             var fields: [String: Any] = ["inputs": layer.inputs, "units": layer.units, "activation": layer.activation.name]
             if let name = layer.name { fields["name"] = name }
+            if let norm = layer.layerNorm { fields["layer_norm_eps"] = norm.epsilon }
             return fields
         }
         return ["model": source, "precision": precision.rawValue, "layers": layers,
@@ -127,12 +129,12 @@ extension ForwardStage {
             context.diagnostics.noteRead(context.resolve(path, at: model), role: "model file", at: model)
             guard var forward = context.modelFile(context.resolve(path, at: model), cursor: model, activations: keys["activations"],
                                                   tensors: keys["tensors"], output: keys["output"],
-                                                  batchNormEpsilon: keys["batch_norm_eps"]) else {
+                                                  batchNormEpsilon: keys["batch_norm_eps"], layerNormEpsilon: keys["layer_norm_eps"]) else {
                 return nil
             }
             return forward.applyOptions(keys) ? forward : nil
         case (nil, let layers?):
-            for key in ["activations", "tensors", "output", "batch_norm_eps"] where keys[key] != nil {
+            for key in ["activations", "tensors", "output", "batch_norm_eps", "layer_norm_eps"] where keys[key] != nil {
                 keys[key]?.report("\(key) goes with a model file; inline layers give their own activation")
             }
             guard var forward = inlineModel(layers, context: context) else { return nil }

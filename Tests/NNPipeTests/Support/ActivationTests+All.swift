@@ -3,5 +3,6 @@
 extension ActivationTests {
     /// Every activation, with the parameters of its variants.
     static let all: [Activation] = [.identity, .sigmoid, .relu, .tanh, .softmax, .logSoftmax, .leakyRelu(slope: 0.01),
-                                    .leakyRelu(slope: 0.2), .elu(alpha: 1), .elu(alpha: 0.5), .gelu, .geluTanh, .softplus, .silu]
+                                    .leakyRelu(slope: 0.2), .elu(alpha: 1), .elu(alpha: 0.5), .gelu, .geluTanh, .softplus, .silu,
+                                    .prelu(slopes: [0.3])]
 }

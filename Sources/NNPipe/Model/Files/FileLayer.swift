@@ -16,6 +16,14 @@ public struct FileLayer: Sendable {
     public var batchNorm: String?
     /// The tensors of that batch norm the fold used, for `nnpipe inspect`.
     public var batchNormTensors: [String] = []
+    /// The learned slopes of the `nn.PReLU` after the layer in a `state_dict` (one, or one per
+    /// unit), which a bare `prelu` in the pipeline's `activations:` stands for; nil when none.
+    public var fileSlopes: [Double]?
+    /// What the file adds to the layer besides its weights (`layer norm 1`, `PReLU 2`), for
+    /// `nnpipe inspect`.
+    public var modules: [String] = []
+    /// The tensors those modules were read from (used, for `nnpipe inspect`).
+    public var moduleTensors: [String] = []
 
     /// `dense` as the file defines it; `givesActivation` says whether its activation is the
     /// file's own or a placeholder for the pipeline's.
@@ -45,7 +53,7 @@ public struct FileLayer: Sendable {
 
     /// Every tensor the layer was built from.
     public var usedTensors: [String] {
-        [weightsTensor, biasTensor].compactMap { $0 } + batchNormTensors
+        [weightsTensor, biasTensor].compactMap { $0 } + batchNormTensors + moduleTensors
     }
 
     /// Builds a layer from a 2-D weight tensor and an optional 1-D bias tensor, checking shapes

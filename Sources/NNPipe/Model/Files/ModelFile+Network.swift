@@ -20,7 +20,8 @@ extension ModelFile {
     /// (ONNX only). A problem with what the stage asks of the file names the stage's key in
     /// ``ModelError/stageKey``.
     public static func loadNetwork(path: String, activations: [Activation]?, mapping: [TensorMapping]?,
-                                   output: String?, batchNormEpsilon: Double? = nil) throws(ModelError) -> Loaded {
+                                   output: String?, batchNormEpsilon: Double? = nil,
+                                   layerNormEpsilon: Double? = nil) throws(ModelError) -> Loaded {
         let file = try load(path: path, output: output)
         if file.format != .onnx, output != nil {
             throw file.stageProblem(.output, "output: chooses among an ONNX graph's outputs; the model (\(file.format.rawValue)) has one")
@@ -29,22 +30,28 @@ extension ModelFile {
         if file.definedLayers != nil, batchNormEpsilon != nil {
             throw file.stageProblem(.batchNormEpsilon, "the model (\(file.format.rawValue)) gives its own batch norms' eps; batch_norm_eps is for npz and safetensors files")
         }
-        let ordered = try file.orderedLayers(mapping: mapping, batchNormEpsilon: batchNormEpsilon)
+        if file.definedLayers != nil, layerNormEpsilon != nil {
+            throw file.stageProblem(.layerNormEpsilon, "the model (\(file.format.rawValue)) gives its own layer norms' eps; layer_norm_eps is for npz and safetensors files")
+        }
+        let ordered = try file.orderedLayers(mapping: mapping, batchNormEpsilon: batchNormEpsilon, layerNormEpsilon: layerNormEpsilon)
         return Loaded(network: try file.network(of: ordered.layers, activations: activations), order: ordered.order,
                       inputSteps: file.inputSteps, dataFiles: file.dataFiles)
     }
 
     /// The dense layers, in order, with shapes checked to chain: the file's own (ONNX, JSON),
     /// or found from the tensor names or `mapping` (npz, safetensors).
-    public func layers(mapping: [TensorMapping]? = nil, batchNormEpsilon: Double? = nil) throws(ModelError) -> [FileLayer] {
-        try orderedLayers(mapping: mapping, batchNormEpsilon: batchNormEpsilon).layers
+    public func layers(mapping: [TensorMapping]? = nil, batchNormEpsilon: Double? = nil,
+                       layerNormEpsilon: Double? = nil) throws(ModelError) -> [FileLayer] {
+        try orderedLayers(mapping: mapping, batchNormEpsilon: batchNormEpsilon, layerNormEpsilon: layerNormEpsilon).layers
     }
 
     /// ``layers(mapping:batchNormEpsilon:)`` with how their order was decided (``LayerOrder``).
     /// `batchNormEpsilon` is the forward stage's `batch_norm_eps`: the `eps` of the batch norms
     /// of an npz or safetensors `state_dict`, which do not record it; without it (and without
-    /// `eps:` on a `tensors:` entry) a file with batch norms is refused.
-    public func orderedLayers(mapping: [TensorMapping]? = nil, batchNormEpsilon: Double? = nil) throws(ModelError) -> ModelLayers {
+    /// `eps:` on a `tensors:` entry) a file with batch norms is refused. `layerNormEpsilon` is
+    /// `layer_norm_eps`, the same for its `nn.LayerNorm`s.
+    public func orderedLayers(mapping: [TensorMapping]? = nil, batchNormEpsilon: Double? = nil,
+                              layerNormEpsilon: Double? = nil) throws(ModelError) -> ModelLayers {
         if definedLayers != nil, mapping != nil {
             throw stageProblem(.tensors, "the model (\(format.rawValue)) gives its own layers; tensors: is for npz and safetensors files")
         }
@@ -54,7 +61,8 @@ extension ModelFile {
             found = ModelLayers(layers: definedLayers, order: format == .onnx ? .graph : .file)
         } else {
             do {
-                found = try TensorLayers.layers(tensors, mapping: mapping, batchNormEpsilon: batchNormEpsilon)
+                found = try TensorLayers.layers(tensors, mapping: mapping, batchNormEpsilon: batchNormEpsilon,
+                                                layerNormEpsilon: layerNormEpsilon)
             } catch {
                 throw error.located(in: name)
             }
@@ -80,8 +88,31 @@ extension ModelFile {
             guard activations.count == layers.count else {
                 throw stageProblem(.activations, "lists \(activations.count) activations but the model has \(layers.count) layers: \(found)")
             }
+            return Self.network(try Self.withFileSlopes(layers, activations: activations, stageProblem: stageProblem), activations: nil)
         }
         return Self.network(layers, activations: activations)
+    }
+
+    /// `layers` with the pipeline's `activations` (one per layer) set: a bare `prelu` takes the
+    /// slopes of the file's PReLU after its layer, which only it may stand for.
+    static func withFileSlopes(_ layers: [FileLayer], activations: [Activation],
+                               stageProblem: (ModelError.StageKey, String) -> ModelError) throws(ModelError) -> [FileLayer] {
+        var result = layers
+        for (index, layer) in layers.enumerated() {
+            let place = "layer '\(layer.name ?? "?")' (number \(index + 1) of \(layers.count) in activations:)"
+            var activation = activations[index]
+            if let slopes = layer.fileSlopes {
+                guard activation.takesFileSlopes else {
+                    throw stageProblem(.activations, "\(place) is followed by an nn.PReLU in the model file, \(layer.modules.last ?? "PReLU"); write prelu there (its slopes are the file's), not \(activation.name)")
+                }
+                activation = .prelu(slopes: slopes)
+            }
+            if let problem = activation.problem(units: layer.units) {
+                throw stageProblem(.activations, "\(place): \(problem)")
+            }
+            result[index].activation = activation
+        }
+        return result
     }
 
     /// `layers` as a network, each with its activation from `activations` when given (one per

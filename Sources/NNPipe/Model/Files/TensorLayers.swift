@@ -8,13 +8,21 @@ public struct TensorMapping: Sendable {
     public var batchNorm: String?
     /// That batch norm's `eps` (the forward stage's `batch_norm_eps` when nil).
     public var epsilon: Double?
+    /// The prefix of an `nn.LayerNorm` after the layer (`ln1`; its eps is the forward stage's
+    /// `layer_norm_eps`), run between the layer's bias and its activation.
+    public var layerNorm: String?
+    /// The prefix of an `nn.PReLU` after the layer (`act1`), whose slopes `prelu` in `activations:` takes.
+    public var prelu: String?
 
-    public init(weights: String, bias: String?, transpose: Bool, batchNorm: String? = nil, epsilon: Double? = nil) {
+    public init(weights: String, bias: String?, transpose: Bool, batchNorm: String? = nil, epsilon: Double? = nil,
+                layerNorm: String? = nil, prelu: String? = nil) {
         self.weights = weights
         self.bias = bias
         self.transpose = transpose
         self.batchNorm = batchNorm
         self.epsilon = epsilon
+        self.layerNorm = layerNorm
+        self.prelu = prelu
     }
 }
 
@@ -38,14 +46,17 @@ public struct TensorMapping: Sendable {
 /// `input_layer`, `hidden`, `output` over square layers give neither, and are refused with a
 /// `tensors:` block to paste: sorting them by name would run them in the wrong order silently.
 enum TensorLayers {
-    static func layers(_ tensors: [Tensor], mapping: [TensorMapping]?, batchNormEpsilon: Double? = nil) throws(ModelError) -> ModelLayers {
+    static func layers(_ tensors: [Tensor], mapping: [TensorMapping]?, batchNormEpsilon: Double? = nil,
+                       layerNormEpsilon: Double? = nil) throws(ModelError) -> ModelLayers {
         var byName: [String: Tensor] = [:]
         for tensor in tensors { byName[tensor.name] = tensor }
         if let mapping {
-            return ModelLayers(layers: try mapped(mapping, byName: byName, tensors: tensors, batchNormEpsilon: batchNormEpsilon), order: .listed)
+            return ModelLayers(layers: try mapped(mapping, byName: byName, tensors: tensors, batchNormEpsilon: batchNormEpsilon,
+                                                  layerNormEpsilon: layerNormEpsilon), order: .listed)
         }
         if let layers = try numpyStyle(tensors, byName: byName) { return layers }
-        if let layers = try pytorchStyle(tensors, byName: byName, batchNormEpsilon: batchNormEpsilon) { return layers }
+        if let layers = try pytorchStyle(tensors, byName: byName, batchNormEpsilon: batchNormEpsilon,
+                                         layerNormEpsilon: layerNormEpsilon) { return layers }
         let names = tensors.map { "'\($0.name)' \($0.dtype) \($0.shapeText)" }.joined(separator: ", ")
         var text = "cannot tell the layers from the tensor names (\(names)); name them W0, b0, W1, … (inputs × units) or fc1.weight, fc1.bias, … (units × inputs), or list them in the forward stage's tensors: [{weights: NAME, bias: NAME, transpose: BOOL}, …]"
         if let route = normalizationRoute(tensors) { text += "; " + route }
@@ -53,7 +64,7 @@ enum TensorLayers {
     }
 
     private static func mapped(_ mapping: [TensorMapping], byName: [String: Tensor], tensors: [Tensor],
-                               batchNormEpsilon: Double?) throws(ModelError) -> [FileLayer] {
+                               batchNormEpsilon: Double?, layerNormEpsilon: Double?) throws(ModelError) -> [FileLayer] {
         func tensor(_ name: String) throws(ModelError) -> Tensor {
             guard let tensor = byName[name] else {
                 let names = tensors.map(\.name).joined(separator: ", ")
@@ -71,6 +82,12 @@ enum TensorLayers {
                 guard let epsilon = entry.epsilon ?? batchNormEpsilon else { throw BatchNormFold.epsilonMissing([prefix], onEntry: true) }
                 layer = try BatchNormFold.read(prefix: prefix, byName: byName).folded(into: layer, epsilon: epsilon)
             }
+            if let prefix = entry.layerNorm {
+                let gain = try tensor(prefix + ".weight"), bias = try tensor(prefix + ".bias")
+                guard let epsilon = layerNormEpsilon else { throw PerUnitModules.epsilonMissing(prefix) }
+                try PerUnitModules.attachLayerNorm(prefix, gain: gain, bias: bias, epsilon: epsilon, to: &layer)
+            }
+            if let prefix = entry.prelu { try PerUnitModules.attachSlopes(prefix, try tensor(prefix + ".weight"), to: &layer) }
             layers.append(layer)
         }
         return layers
@@ -118,7 +135,8 @@ enum TensorLayers {
     }
 
     /// `PREFIX.weight`/`PREFIX.bias` names, or nil when some tensor does not follow them.
-    private static func pytorchStyle(_ tensors: [Tensor], byName: [String: Tensor], batchNormEpsilon: Double?) throws(ModelError) -> ModelLayers? {
+    private static func pytorchStyle(_ tensors: [Tensor], byName: [String: Tensor], batchNormEpsilon: Double?,
+                                     layerNormEpsilon: Double?) throws(ModelError) -> ModelLayers? {
         var prefixes: [String] = [], norms: [String] = []
         for tensor in tensors {
             if let suffix = BatchNormFold.statisticSuffixes.first(where: { tensor.name.hasSuffix($0) }) {
@@ -132,7 +150,8 @@ enum TensorLayers {
             }
         }
         prefixes.removeAll { norms.contains($0) }
-        if let refusal = try PerUnitModules.refusal(prefixes: prefixes, byName: byName) { throw refusal }
+        let modules = PerUnitModules.modules(prefixes, byName: byName)
+        prefixes.removeAll { modules.contains($0) }
         for tensor in tensors where tensor.name.hasSuffix(".bias") && byName[String(tensor.name.dropLast(5)) + ".weight"] == nil {
             throw ModelError("bias '\(tensor.name)' has no matching '\(tensor.name.dropLast(5)).weight'")
         }
@@ -143,6 +162,12 @@ enum TensorLayers {
             layers.append(try FileLayer.from(weights: weights, bias: byName[prefix + ".bias"], transpose: true, name: prefix))
         }
         if layers.isEmpty { return nil }
+        if !modules.isEmpty {
+            guard norms.isEmpty else {
+                throw ModelError("the file holds batch norms (\(norms.joined(separator: ", "))) and layer norms or PReLUs (\(modules.joined(separator: ", "))); nnpipe reads either from a state_dict, not both: export the model to ONNX, torch.onnx.export(model.eval(), torch.zeros(1, n_features), \"model.onnx\")")
+            }
+            return try PerUnitModules.attach(layers, modules: modules, byName: byName, layerNormEpsilon: layerNormEpsilon)
+        }
         if !norms.isEmpty { return try BatchNormPairing.fold(layers, norms: norms, byName: byName, epsilon: batchNormEpsilon) }
         if layers.count == 1 { return ModelLayers(layers: layers, order: .single) }
         if let order = LayerNumbering.order(prefixes) {

@@ -84,6 +84,31 @@ extension OnnxChainBuilder {
         }
     }
 
+    /// Checks that Squeeze or Unsqueeze `node` leaves the rows as they are, and returns the rank
+    /// after it: after the first layer (rows of `width` values, the value of rank `rank`), never
+    /// on the batch axis (axis 0, or minus the rank). A valid graph squeezes only axes of size 1,
+    /// so the values of each row keep their order. The axes are an attribute below opset 13, an
+    /// INT64 input from it on; Squeeze without axes drops every axis of size 1.
+    static func checkSqueeze(_ node: OnnxModel.Node, width: Int?, rank: Int64, current: String,
+                             constants: inout OnnxConstants) throws(ModelError) -> Int64 {
+        guard let width, node.inputs.first == current else {
+            throw ModelError("\(node.label): nnpipe reads \(node.opType) only after the first layer (a no-op on rows)")
+        }
+        var axes = node.attribute("axes")?.ints ?? []
+        if node.inputs.count > 1, !node.inputs[1].isEmpty {
+            axes = try constants.tensor(node.inputs[1], for: node, allowIntegers: true).values.map { Int64($0) }
+        }
+        let squeeze = node.opType == "Squeeze"
+        if squeeze && axes.isEmpty { return width == 1 ? 1 : 2 }
+        let result = squeeze ? rank - Int64(axes.count) : rank + Int64(axes.count)
+        // Unsqueeze's axes count in the output's rank, Squeeze's in the input's.
+        let counted = squeeze ? rank : result
+        guard !axes.isEmpty, !axes.contains(where: { $0 == 0 || $0 == -counted }), result >= 1 else {
+            throw ModelError("\(node.label) \(squeeze ? "squeezes" : "unsqueezes") axes [\(axes.map(String.init).joined(separator: ", "))] of a value of rank \(rank); nnpipe reads \(node.opType) off the batch axis (a no-op on rows) only")
+        }
+        return result
+    }
+
     /// A 2-D weight with its axes swapped (`perm` absent or [1, 0]).
     static func transposed(_ tensor: Tensor, node: OnnxModel.Node) throws(ModelError) -> Tensor {
         let perm = node.attribute("perm")?.ints ?? []

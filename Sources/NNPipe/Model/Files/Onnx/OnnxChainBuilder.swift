@@ -7,12 +7,14 @@ import Foundation
 ///   `ai.onnx.ml` `Scaler` (`(x - offset) * scale`), as ``InputStep``s (a scaler);
 /// - a layer: `Gemm` (transA 0; transB, alpha and beta applied) or `MatMul` then `Add` (the bias),
 ///   then a `BatchNormalization` in inference form folded into it (`W·γ/√(var+ε)`,
-///   `(b − mean)·γ/√(var+ε) + β`), then its activation (``OnnxActivationPattern``);
+///   `(b − mean)·γ/√(var+ε) + β`), a `LayerNormalization` (or its nodes written out), then its
+///   activation (``OnnxActivationPattern``, or `PRelu`);
 /// - `Sigmoid`, then `Sub` from 1 and `Concat` of `[1 - p, p]` (a binary classifier's two
 ///   columns, as scikit-learn's `predict_proba`), as a last 1→2 layer;
 /// - no-ops: `Identity`, `Dropout`, `Flatten` (axis 1), `Cast` to float or double, `Reshape`
-///   to (N, k) after the first layer, and `ZipMap` (a classifier's probabilities as a
-///   `{class: probability}` per row: written as one column per class, in the order of its classes); weights come from initializers or `Constant` nodes,
+///   to (N, k) and `Squeeze`/`Unsqueeze` off the batch axis after the first layer, and `ZipMap`
+///   (a classifier's probabilities as a `{class: probability}` per row: written as one column per
+///   class, in the order of its classes); weights come from initializers or `Constant` nodes,
 ///   possibly through a `Transpose` or `Cast`.
 struct OnnxChainBuilder {
     let nodes: [OnnxModel.Node]
@@ -20,16 +22,18 @@ struct OnnxChainBuilder {
     /// Whether the graph's input is DOUBLE: its float attributes are then read as the decimals
     /// the exporter rounded to float32 (``OnnxModel/Node/float(_:default:doubleGraph:)``).
     let doubleGraph: Bool
-    private var current: String
+    private(set) var current: String
     private var steps: [InputStep] = []
     private var layers: [FileLayer] = []
     /// The layer whose linear part has run and whose activation has not been seen yet.
     private var open: FileLayer?
     private var index = 0
+    /// The rank of the running value (2: rows of values), changed by Squeeze and Unsqueeze.
+    private var rank: Int64 = 2
     /// Nodes already read as part of a pattern (the `[1-p, p]` columns).
     private var consumed: Set<Int> = []
     /// Which nodes read each value.
-    private var readers: [String: [Int]] = [:]
+    private(set) var readers: [String: [Int]] = [:]
 
     init(nodes: [OnnxModel.Node], input: String, constants: OnnxConstants, doubleGraph: Bool) {
         self.nodes = nodes
@@ -106,8 +110,27 @@ struct OnnxChainBuilder {
         case "Gemm", "MatMul":
             close(.identity)
             open = try layer(node)
-        case "Add" where open != nil && open?.biasTensor == nil && node.inputs.count == 2:
+            rank = 2
+        // A bias or a batch norm after a layer norm is not the layer's: only one before it folds in.
+        case "Add" where open != nil && open?.biasTensor == nil && open?.dense.layerNorm == nil && node.inputs.count == 2:
             try addBias(node)
+        case "LayerNormalization" where open?.dense.layerNorm != nil, "ReduceMean" where open?.dense.layerNorm != nil,
+             "BatchNormalization" where open?.dense.layerNorm != nil:
+            throw ModelError("\(node.label) follows the layer norm of layer '\(open?.name ?? "?")'; nnpipe runs one layer norm between a layer and its activation, after any batch norm")
+        case "LayerNormalization" where open != nil:
+            if let layer = open { open = try layerNormalized(layer, by: node) }
+        case "ReduceMean" where open != nil:
+            guard let layer = open, let (normalized, used, last) = try decomposedLayerNorm(layer, start: index - 1) else {
+                throw ModelError("\(node.label): a ReduceMean that does not begin a layer norm (ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, then Mul and Add) is not supported; nnpipe runs \(OnnxOperatorHints.supported)")
+            }
+            open = normalized
+            consumed.formUnion(used)
+            current = last
+            return
+        case "PRelu" where open != nil:
+            if let layer = open { close(try prelu(node, units: layer.units)) }
+        case "LayerNormalization", "PRelu", "ReduceMean":
+            throw ModelError("\(node.label) does not follow a Gemm or MatMul layer\(layers.isEmpty ? "" : " (it comes after the layer's activation)"); nnpipe runs a layer norm between a layer and its activation, and PRelu as a layer's activation")
         case "BatchNormalization" where open != nil:
             if let layer = open {
                 open = try Self.folded(layer, by: node, current: current, constants: &constants, doubleGraph: doubleGraph)
@@ -127,8 +150,12 @@ struct OnnxChainBuilder {
             guard axis == 1 || axis == -1 else {
                 throw ModelError("\(node.label) has axis=\(axis); only Flatten with axis 1 (a no-op on rows) is read")
             }
+            rank = 2
         case "Reshape":
             try Self.checkReshape(node, width: width, current: current, constants: &constants)
+            rank = 2
+        case "Squeeze", "Unsqueeze":
+            rank = try Self.checkSqueeze(node, width: width, rank: rank, current: current, constants: &constants)
         default:
             try activation(node)
             return

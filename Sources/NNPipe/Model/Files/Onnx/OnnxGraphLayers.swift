@@ -14,7 +14,12 @@ enum OnnxGraphLayers {
     }
 
     static func build(_ model: OnnxModel, constants: inout OnnxConstants, output chosen: String?) throws(ModelError) -> Result {
-        let output = try chooseOutput(model, chosen: chosen)
+        if chosen == nil, model.outputs.count > 1 { throw severalOutputs(model, constants: constants) }
+        return try build(model, constants: &constants, output: try chooseOutput(model, chosen: chosen))
+    }
+
+    /// The layers that compute `output`.
+    private static func build(_ model: OnnxModel, constants: inout OnnxConstants, output: String) throws(ModelError) -> Result {
         // The nodes that feed the output, in file order (which ONNX requires to be topological).
         var producer: [String: Int] = [:]
         for (index, node) in model.nodes.enumerated() {
@@ -39,7 +44,14 @@ enum OnnxGraphLayers {
         }
         var builder = OnnxChainBuilder(nodes: nodes, input: input, constants: constants,
                                        doubleGraph: model.inputTypes[input] == OnnxModel.doubleType)
-        let result = try builder.build(output: output)
+        let result: (steps: [InputStep], layers: [FileLayer])
+        do {
+            result = try builder.build(output: output)
+        } catch {
+            // Named by the scikit-learn step the user wrote, not by an operator skl2onnx made of it.
+            if let step = SklearnSteps.step(in: nodes, input: input) { throw SklearnSteps.refusal(step) }
+            throw error
+        }
         constants = builder.constants
         return Result(steps: result.steps, layers: result.layers, used: builder.constants.used)
     }
@@ -55,10 +67,27 @@ enum OnnxGraphLayers {
             return chosen
         }
         guard model.outputs.count == 1, let only = model.outputs.first else {
-            guard !model.outputs.isEmpty else { throw ModelError("the ONNX graph has no outputs") }
-            let example = model.outputs.first { $0.lowercased().contains("prob") } ?? model.outputs[model.outputs.count - 1]
-            throw ModelError("the ONNX graph has \(model.outputs.count) outputs (\(names)); name the one to run with output: in the forward stage (for example output: \(example); nnpipe inspect --output \(example))")
+            throw ModelError("the ONNX graph has no outputs")
         }
         return only
+    }
+
+    /// The refusal of a graph with several outputs and none chosen: it lists them, and suggests
+    /// one that nnpipe runs (a probabilities output first, else the last), or says why none runs.
+    static func severalOutputs(_ model: OnnxModel, constants: OnnxConstants) -> ModelError {
+        let names = model.outputs.map { "'\($0)'" }.joined(separator: ", ")
+        let text = "the ONNX graph has \(model.outputs.count) outputs (\(names)); "
+        let candidates = model.outputs.filter { $0.lowercased().contains("prob") } + model.outputs.reversed()
+        var firstProblem: ModelError?
+        for candidate in candidates {
+            var trial = constants
+            do {
+                _ = try build(model, constants: &trial, output: candidate)
+                return ModelError(text + "name the one to run with output: in the forward stage (for example output: \(candidate); nnpipe inspect --output \(candidate))")
+            } catch {
+                if firstProblem == nil { firstProblem = error }
+            }
+        }
+        return ModelError(text + "nnpipe runs none of them: \(firstProblem?.problem ?? "")")
     }
 }

@@ -2,7 +2,7 @@
 /// avoids them, for messages that say what to do.
 enum OnnxOperatorHints {
     /// The operators and patterns nnpipe runs, for messages.
-    static let supported = "Gemm, MatMul, Add (bias), BatchNormalization (inference, after a layer), Relu, Sigmoid, Tanh, Softmax, LogSoftmax, LeakyRelu, Elu, Celu, Selu, Gelu, Softplus, Mish, HardSwish, HardSigmoid (PyTorch's), Softsign, Clip (constant bounds), these and SiLU, log-sigmoid and relu6 written out as elementwise nodes, Sigmoid with Sub from 1 and Concat ([1-p, p]), Sub/Add/Mul/Div by constants and ai.onnx.ml Scaler before the first layer, Cast to float or double, Reshape of the output to (N, k), ZipMap (as one column per class), Identity, Dropout, Flatten, Constant, Transpose of a weight"
+    static let supported = "Gemm, MatMul, Add (bias), BatchNormalization (inference, after a layer), LayerNormalization (over the row, after a layer; or ReduceMean/Sub/Pow/ReduceMean/Add/Sqrt/Div/Mul/Add), Relu, Sigmoid, Tanh, Softmax, LogSoftmax, LeakyRelu, PRelu, Elu, Celu, Selu, Gelu, Softplus, Mish, HardSwish, HardSigmoid (PyTorch's), Softsign, Clip (constant bounds), these and SiLU, log-sigmoid and relu6 written out as elementwise nodes, Sigmoid with Sub from 1 and Concat ([1-p, p]), Sub/Add/Mul/Div by constants and ai.onnx.ml Scaler before the first layer, Cast to float or double, Reshape of the output to (N, k), Squeeze and Unsqueeze off the batch axis, ZipMap (as one column per class), Identity, Dropout, Flatten, Constant, Transpose of a weight"
 
     /// The exporter option that avoids operator `opType`, when one does.
     static func hint(for opType: String) -> String? {
