@@ -38,9 +38,9 @@ struct RunRecord {
         gauge("nnpipe_last_run_duration_seconds", "How long the last run took.",
               [(label, String(format: "%.6f", finishedAt.timeIntervalSince(startedAt)))])
         gauge("nnpipe_rows", "Rows of the last run, by kind.", [
-            ("\(label),kind=\"read\"", "\(summary.rowsRead)"), ("\(label),kind=\"written\"", "\(summary.rowsWritten)"),
-            ("\(label),kind=\"skipped\"", "\(summary.rowsSkipped)"), ("\(label),kind=\"rejected\"", "\(summary.rowsRejected)"),
-            ("\(label),kind=\"discarded\"", "\(summary.rowsDiscarded)"),
+            ("\(label),kind=\"read\"", "\(summary.rows.read)"), ("\(label),kind=\"written\"", "\(summary.rows.written)"),
+            ("\(label),kind=\"skipped\"", "\(summary.rows.skipped)"), ("\(label),kind=\"rejected\"", "\(summary.rows.rejected)"),
+            ("\(label),kind=\"discarded\"", "\(summary.rows.discarded)"),
         ])
         return lines.joined(separator: "\n") + "\n"
     }

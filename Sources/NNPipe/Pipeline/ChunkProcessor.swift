@@ -53,7 +53,7 @@ final class ChunkProcessor {
         result.source = file
         chunk.bytes.withUnsafeBufferPointer { bytes in
             for record in 0..<chunk.count {
-                result.rowsRead += 1
+                result.rows.read += 1
                 let range = chunk.range(of: record)
                 let start = bytes.baseAddress! + range.lowerBound
                 let readableEnd = UnsafePointer(bytes.baseAddress! + bytes.count)
@@ -68,9 +68,9 @@ final class ChunkProcessor {
                         result.failure = problem
                         return
                     case .skip:
-                        result.rowsSkipped += 1
+                        result.rows.skipped += 1
                     case .reject:
-                        result.rowsRejected += 1
+                        result.rows.rejected += 1
                         appendReject(problem, record: UnsafeBufferPointer(start: start, count: range.count), to: &rejects)
                     }
                     continue
@@ -80,7 +80,7 @@ final class ChunkProcessor {
         }
         // Under fail, the rows before the bad one are encoded too: a stream output then holds exactly
         // the rows before it, whatever the chunk size.
-        result.rowsWritten = goodRows
+        result.rows.written = goodRows
         // The writer may stop at one of this chunk's bad rows (max_errors): it then needs to cut
         // the output and the rejects after the rows before that one.
         let mayBeCut = plan.config.errors.maxErrors != nil && !result.badRows.isEmpty && result.failure == nil

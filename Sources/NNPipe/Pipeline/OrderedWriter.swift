@@ -23,7 +23,10 @@ final class OrderedWriter: @unchecked Sendable {
     private var pending: [Int: ChunkResult] = [:]
     private var nextIndex = 0
     /// The rows read, written, skipped and rejected so far (the other figures are the runner's).
-    private(set) var counted = RunSummary()
+    private(set) var counted = RowCounts()
+    /// Whether a write to a stream failed after part of a row (or of a compressed member) past
+    /// the rows counted had reached it.
+    private(set) var partOfARowStreamed = false
     /// The same figures for each input, in input order (inputs without a row have none).
     private(set) var perInput: [InputFigures] = []
     /// Called on the writer's queue when the last chunk of an input has been written.
@@ -63,16 +66,10 @@ final class OrderedWriter: @unchecked Sendable {
     /// Starts from the figures of the run being resumed (`point`), as if its chunks had been
     /// written by this writer.
     func restore(_ point: ResumePoint) {
-        counted.rowsRead = point.rowsRead
-        counted.rowsWritten = point.rowsWritten
-        counted.rowsSkipped = point.rowsSkipped
-        counted.rowsRejected = point.rowsRejected
+        counted = point.rows
         badRows = point.badRows
         perInput = point.inputs.map { input in
-            var figures = InputFigures(file: input.file < inputNames.count ? inputNames[input.file] : "")
-            (figures.rowsRead, figures.rowsWritten, figures.rowsSkipped, figures.rowsRejected) =
-                (input.read, input.written, input.skipped, input.rejected)
-            return figures
+            InputFigures(file: input.file < inputNames.count ? inputNames[input.file] : "", rows: input.rows)
         }
     }
 
@@ -94,7 +91,7 @@ final class OrderedWriter: @unchecked Sendable {
         if let rowFailure = result.failure {
             // The rows before the bad one, then stop: read = written + skipped + rejected + 1.
             let before = output.bytesWritten
-            if send(output: result.output, rejects: result.rejects) { count(result) } else { countReached(result, bytes: output.bytesWritten - before) }
+            if send(output: result.output, rejects: result.rejects) { count(result.rows) } else { countReached(result, bytes: output.bytesWritten - before) }
             fail(rowFailure)
             return
         }
@@ -115,15 +112,15 @@ final class OrderedWriter: @unchecked Sendable {
             }
             let sent = send(output: outputBytes, rejects: rejectsBytes)
             if sent {
-                count(read: mark.record + 1, written: mark.goodRowsBefore, skipped: policy == .reject ? 0 : last,
-                      rejected: policy == .reject ? last : 0)
+                count(RowCounts(read: mark.record + 1, written: mark.goodRowsBefore, skipped: policy == .reject ? 0 : last,
+                                rejected: policy == .reject ? last : 0))
             }
             fail(TooManyBadRows(limit: maxErrors, row: result.badRows[last]))
             return
         }
         badRows += result.badRows.count
         let before = output.bytesWritten
-        if send(output: result.output, rejects: result.rejects) { count(result) } else { countReached(result, bytes: output.bytesWritten - before) }
+        if send(output: result.output, rejects: result.rejects) { count(result.rows) } else { countReached(result, bytes: output.bytesWritten - before) }
     }
 
     /// Counts the rows of a chunk whose write to a stream failed after `bytes` of its output had
@@ -134,15 +131,15 @@ final class OrderedWriter: @unchecked Sendable {
     private func countReached(_ result: ChunkResult, bytes: Int) {
         guard output.isStream, bytes > 0 else { return }
         guard outputCodec == nil else {
-            counted.partOfARowStreamed = true
+            partOfARowStreamed = true
             return
         }
         let ends = Self.recordEnds(result.output, upTo: bytes)
         var rows = ends.count
         if policy == .reject, let first = result.badRowMarks.first { rows = min(rows, first.goodRowsBefore) }
         let skipped = policy == .skip ? result.badRowMarks.filter { $0.goodRowsBefore < rows }.count : 0
-        count(read: rows + skipped, written: rows, skipped: skipped, rejected: 0)
-        counted.partOfARowStreamed = bytes > (rows > 0 ? ends[rows - 1] : 0)
+        count(RowCounts(read: rows + skipped, written: rows, skipped: skipped))
+        partOfARowStreamed = bytes > (rows > 0 ? ends[rows - 1] : 0)
     }
 
     /// Where each whole CSV record of `bytes` ends (the offset after its newline), within the
@@ -181,20 +178,11 @@ final class OrderedWriter: @unchecked Sendable {
         return false
     }
 
-    private func count(_ result: ChunkResult) {
-        count(read: result.rowsRead, written: result.rowsWritten, skipped: result.rowsSkipped, rejected: result.rowsRejected)
-    }
-
-    private func count(read: Int, written: Int, skipped: Int, rejected: Int) {
-        counted.rowsRead += read
-        counted.rowsWritten += written
-        counted.rowsSkipped += skipped
-        counted.rowsRejected += rejected
+    /// Adds rows written to the run's count and the current input's.
+    private func count(_ rows: RowCounts) {
+        counted += rows
         guard !perInput.isEmpty else { return }
-        perInput[perInput.count - 1].rowsRead += read
-        perInput[perInput.count - 1].rowsWritten += written
-        perInput[perInput.count - 1].rowsSkipped += skipped
-        perInput[perInput.count - 1].rowsRejected += rejected
+        perInput[perInput.count - 1].rows += rows
     }
 
     private func startInput(_ file: String) {

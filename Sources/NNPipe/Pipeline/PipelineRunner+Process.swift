@@ -76,7 +76,9 @@ extension PipelineRunner {
             if resumed?.done != true { writer.finishOutput() }
             if writer.failure == nil { keeper?.finish(at: inputs.position, figures: writer.journalFigures) }
         }
-        var figures = writer.counted
+        var figures = RunSummary()
+        figures.rows = writer.counted
+        figures.partOfARowStreamed = writer.partOfARowStreamed
         // Every input opened, in order; one whose rows never came (a header alone) with zeros.
         figures.inputs = inputs.opened.map { name in
             var input = writer.perInput.first { $0.file == name } ?? InputFigures(file: name)

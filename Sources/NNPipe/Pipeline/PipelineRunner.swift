@@ -122,7 +122,7 @@ public final class PipelineRunner {
                 }
                 let result = runPart(part, sharedRejects: sharedRejects, writesRejectsHeader: startedParts == 0 && plans[0].point == nil,
                                      commitsSharedRejects: !layout.isTemplate,
-                                     badRowsBefore: summary.rowsSkipped + summary.rowsRejected, resume: plans[index])
+                                     badRowsBefore: summary.rows.bad, resume: plans[index])
                 startedParts += 1
                 summary = summary.adding(result.figures)
                 guard let error = result.failure else { continue }
@@ -186,7 +186,7 @@ public final class PipelineRunner {
             if case .file(let target) = part.output.target {
                 (try? OutputLock(target: target, name: part.output.path, wait: 0))?.release()
             }
-            progress.passedOver(rows: point.rowsRead, bytes: RunProgress.totalSize(part.files) ?? 0)
+            progress.passedOver(rows: point.rows.read, bytes: RunProgress.totalSize(part.files) ?? 0)
             return (Self.committedEarlier(point, part: part), nil)
         }
         let prepared: (plan: PipelinePlan, inputs: InputSequence)
@@ -235,7 +235,7 @@ public final class PipelineRunner {
             let processed = process(plan: prepared.plan, inputs: prepared.inputs, output: output, rejects: rejects,
                                     badRowsBefore: badRowsBefore, keeper: keeper, resumed: resume.point)
             counted = processed.figures
-            counted.rowsResumed = resume.point?.rowsRead ?? 0
+            counted.rowsResumed = resume.point?.rows.read ?? 0
             if let error = processed.failure { throw error }
             try checkRowLimits(counted, part: part)
             try OutputRegistry.committing {
@@ -255,7 +255,7 @@ public final class PipelineRunner {
         let rejectsKept = failure == nil
             || (ownRejects.map { $0.discard() || $0.isStream } ?? (output.isStream || sharedRejects?.isStream == true))
         var figures = Self.onDisk(counted, output: output, outputKept: failure == nil, ownRejects: ownRejects, rejectsKept: rejectsKept)
-        if failure == nil && counted.rowsRead == 0 {
+        if failure == nil && counted.rows.read == 0 {
             figures.outputsWithoutRows = ["\(RunSummary.list(part.files.map(InputOpener.displayName))) → \(output.name)"]
         }
         return (figures, failure)
@@ -265,13 +265,13 @@ public final class PipelineRunner {
     /// a resumed run's earlier rows included), before it is committed.
     private func checkRowLimits(_ counted: RunSummary, part: RunLayout.Part) throws {
         let inputs = part.files.map(InputOpener.displayName)
-        let bad = counted.rowsSkipped + counted.rowsRejected
-        if let minRows, counted.rowsRead < minRows {
-            throw RowLimitError(.minRows(minRows), inputs: inputs, rowsRead: counted.rowsRead, badRows: bad)
+        let (read, bad) = (counted.rows.read, counted.rows.bad)
+        if let minRows, read < minRows {
+            throw RowLimitError(.minRows(minRows), inputs: inputs, rowsRead: read, badRows: bad)
         }
         // A fraction of zero rows is no fraction: --min-rows is the check for those.
-        if let rate = config.errors.maxErrorRate, counted.rowsRead > 0, Double(bad) > rate * Double(counted.rowsRead) {
-            throw RowLimitError(.maxErrorRate(rate), inputs: inputs, rowsRead: counted.rowsRead, badRows: bad)
+        if let rate = config.errors.maxErrorRate, read > 0, Double(bad) > rate * Double(read) {
+            throw RowLimitError(.maxErrorRate(rate), inputs: inputs, rowsRead: read, badRows: bad)
         }
     }
 
@@ -280,20 +280,16 @@ public final class PipelineRunner {
     private static func onDisk(_ counted: RunSummary, output: OutputFile, outputKept: Bool, ownRejects: OutputFile?,
                                rejectsKept: Bool) -> RunSummary {
         var part = counted
+        let outputRemoved = !outputKept && !output.isStream
         if output.isStream {
-            part.rowsStreamed = counted.rowsWritten
+            part.rowsStreamed = counted.rows.written
         } else if outputKept {
             part.outputsKept.append(output.name)
         } else {
-            part.rowsDiscarded += part.rowsWritten
-            part.rowsWritten = 0
             part.outputsRemoved.append(output.name)
         }
-        if !rejectsKept {
-            part.rowsDiscarded += part.rowsRejected
-            part.rowsRejected = 0
-        }
-        part.inputs = counted.inputs.map { $0.removed(output: !outputKept && !output.isStream, rejects: !rejectsKept) }
+        part.rows = counted.rows.removed(output: outputRemoved, rejects: !rejectsKept)
+        part.inputs = counted.inputs.map { $0.removed(output: outputRemoved, rejects: !rejectsKept) }
         if let ownRejects, !ownRejects.isStream, !ownRejects.removedAsHeaderOnly {
             if rejectsKept { part.outputsKept.append(ownRejects.name) } else { part.outputsRemoved.append(ownRejects.name) }
         }

@@ -40,7 +40,7 @@ extension PipelineRunner {
         rejects?.releaseAdopted()
         if let point = plan.point {
             try inputs.resume(at: point.next)
-            progress.resumed(rows: point.rowsRead, bytesRead: inputs.bytesConsumed, file: InputOpener.displayName(inputs.files[point.next.file]))
+            progress.resumed(rows: point.rows.read, bytesRead: inputs.bytesConsumed, file: InputOpener.displayName(inputs.files[point.next.file]))
         }
         return keeper
     }
@@ -48,16 +48,12 @@ extension PipelineRunner {
     /// The figures of an output a killed template run had already committed.
     static func committedEarlier(_ point: ResumePoint, part: RunLayout.Part) -> RunSummary {
         var figures = RunSummary()
-        figures.rowsRead = point.rowsRead
-        figures.rowsWritten = point.rowsWritten
-        figures.rowsSkipped = point.rowsSkipped
-        figures.rowsRejected = point.rowsRejected
-        figures.rowsResumed = point.rowsRead
+        figures.rows = point.rows
+        figures.rowsResumed = point.rows.read
         // A rejects file is kept only with a rejected row in it.
-        figures.outputsKept = [part.output.path] + (point.rowsRejected > 0 ? part.rejects.map { [$0.path] } ?? [] : [])
+        figures.outputsKept = [part.output.path] + (point.rows.rejected > 0 ? part.rejects.map { [$0.path] } ?? [] : [])
         figures.inputs = point.inputs.map { input in
-            var one = InputFigures(file: InputOpener.displayName(part.files[min(input.file, part.files.count - 1)]))
-            (one.rowsRead, one.rowsWritten, one.rowsSkipped, one.rowsRejected) = (input.read, input.written, input.skipped, input.rejected)
+            var one = InputFigures(file: InputOpener.displayName(part.files[min(input.file, part.files.count - 1)]), rows: input.rows)
             one.output = part.output.path
             return one
         }
