@@ -61,13 +61,14 @@ struct RunRecord {
 
     /// Writes `text` to `path` through a temporary file renamed into place, so that a reader
     /// (node_exporter, a dashboard) never sees half of it.
-    static func write(_ text: String, to path: String) throws {
-        try write(text, to: OutputFile(path: path, brokenPipeIsQuiet: false))
+    /// (`registry`: the run's, which a signal handler cleans up through.)
+    static func write(_ text: String, to path: String, registry: OutputRegistry) throws {
+        try write(text, to: OutputFile(path: path, registry: registry, brokenPipeIsQuiet: false))
     }
 
     /// Writes `text` to `destination`, a path the run checked against its other paths.
-    static func write(_ text: String, to destination: RunLayout.Destination) throws {
-        try write(text, to: OutputFile(path: destination.path, target: destination.target, brokenPipeIsQuiet: false))
+    static func write(_ text: String, to destination: RunLayout.Destination, registry: OutputRegistry) throws {
+        try write(text, to: OutputFile(path: destination.path, target: destination.target, registry: registry, brokenPipeIsQuiet: false))
     }
 
     private static func write(_ text: String, to file: OutputFile) throws {

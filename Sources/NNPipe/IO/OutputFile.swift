@@ -22,7 +22,7 @@ public final class OutputFile: @unchecked Sendable {
     private let temporaryPath: String?
     private var descriptor: Int32
     private var finished = false
-    /// Whether each write takes ``OutputRegistry``'s lock, so a signal handler never cuts the
+    /// Whether each write takes the ``OutputRegistry``'s lock, so a signal handler never cuts the
     /// file while a write is under way (a rejects file shared by several outputs).
     private let guarded: Bool
     /// Whether the file gathers the rows of several outputs (a template run's shared rejects
@@ -37,19 +37,24 @@ public final class OutputFile: @unchecked Sendable {
     /// Whether a reader that went away is a quiet stop (the main output: `| head`) rather than
     /// an error (a rejects or stats FIFO whose reader died).
     private let brokenPipeIsQuiet: Bool
+    /// The run's outputs, whose lock guards commits, guarded writes and a signal handler's clean-up.
+    private let registry: OutputRegistry
 
-    /// Opens `path` (`-` for standard output).
-    public convenience init(path: String, guarded: Bool = false, brokenPipeIsQuiet: Bool = true) throws {
-        try self.init(path: path, target: OutputTarget.resolve(path), guarded: guarded, brokenPipeIsQuiet: brokenPipeIsQuiet)
+    /// Opens `path` (`-` for standard output), registered with the run's `registry`.
+    public convenience init(path: String, registry: OutputRegistry, guarded: Bool = false, brokenPipeIsQuiet: Bool = true) throws {
+        try self.init(path: path, target: OutputTarget.resolve(path), registry: registry, guarded: guarded,
+                      brokenPipeIsQuiet: brokenPipeIsQuiet)
     }
 
-    /// Opens the output `path` resolves to (see ``OutputTarget/resolve(_:)``).
+    /// Opens the output `path` resolves to (see ``OutputTarget/resolve(_:)``), registered with the
+    /// run's `registry` (which a signal handler cleans up through).
     ///
     /// `adopting`: the temporary file of a killed run being resumed and the length of it that
     /// stays; it is renamed to this process's temporary name, cut to that length, and written on.
-    public init(path: String, target resolved: OutputTarget, guarded: Bool = false, brokenPipeIsQuiet: Bool = true,
-                adopting: (path: String, length: Int)? = nil) throws {
+    public init(path: String, target resolved: OutputTarget, registry: OutputRegistry, guarded: Bool = false,
+                brokenPipeIsQuiet: Bool = true, adopting: (path: String, length: Int)? = nil) throws {
         name = path == "-" ? "<stdout>" : path
+        self.registry = registry
         self.guarded = guarded
         self.brokenPipeIsQuiet = brokenPipeIsQuiet
         switch resolved {
@@ -85,7 +90,7 @@ public final class OutputFile: @unchecked Sendable {
             if adopting == nil { Self.removeLeftovers(folder: folder, base: base) }
             // The process id in the name tells a later run whether the file's writer is gone.
             var template = Array("\(Self.temporaryPrefix(of: file))\(getpid())-XXXXXX".utf8CString)
-            var fd = OutputRegistry.makeTemporary(&template)
+            var fd = registry.makeTemporary(&template)
             guard fd >= 0 else {
                 throw OutputError(.cannotCreate, file: name, operation: "cannot create a file in \(folder)", errno: errno)
             }
@@ -111,7 +116,7 @@ public final class OutputFile: @unchecked Sendable {
                     let code = errno
                     if fd >= 0 { close(fd) }
                     unlink(temporary)
-                    OutputRegistry.forgetTemporary(temporary)
+                    registry.forgetTemporary(temporary)
                     throw OutputError(.cannotCreate, file: name, operation: "cannot continue the unfinished output \(adopting.path)", errno: code)
                 }
                 if adoptedFrom == nil { Self.removeLeftovers(folder: folder, base: base) }
@@ -129,14 +134,14 @@ public final class OutputFile: @unchecked Sendable {
             let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
             (isStream, target, temporaryPath, descriptor) = (false, file, temporary, fd)
         }
-        OutputRegistry.register(self, temporary: temporaryPath)
+        registry.register(self, temporary: temporaryPath)
     }
 
     deinit {
         if !finished { discard() }
     }
 
-    /// The killed run's temporary file this one is a second name of (see ``init(path:target:guarded:brokenPipeIsQuiet:adopting:)``),
+    /// The killed run's temporary file this one is a second name of (see ``init(path:target:registry:guarded:brokenPipeIsQuiet:adopting:)``),
     /// until ``releaseAdopted()``.
     private var adoptedFrom: String?
 
@@ -178,7 +183,7 @@ public final class OutputFile: @unchecked Sendable {
         // registry's lock, so that a signal handler never cuts it while a write is under way, and
         // no write follows once it has.
         if guarded || temporaryPath != nil {
-            try OutputRegistry.committing {
+            try registry.committing {
                 guard !stoppedAtExit else { return }
                 try writeAll(bytes)
             }
@@ -191,7 +196,7 @@ public final class OutputFile: @unchecked Sendable {
         guard !bytes.isEmpty else { return }
         if isStream && !notedStreamWrite {
             notedStreamWrite = true
-            OutputRegistry.noteStreamWritten()
+            registry.noteStreamWritten()
         }
         // Counts the bytes that reached the file, also when a write fails part way (a stream on a
         // full disk: the rows before the cut are there, and the summary counts them).
@@ -223,19 +228,19 @@ public final class OutputFile: @unchecked Sendable {
     /// Marks what has been written so far as belonging to committed outputs: if the run stops
     /// later, the file is cut back to this length and committed (``discard()``) rather than removed.
     func checkpoint() {
-        OutputRegistry.committing { keptLength = bytesWritten }
+        registry.committing { keptLength = bytesWritten }
     }
 
     /// Makes the output final: sync and rename over the target (a file); for a stream or a
     /// device, nothing more to do.
     public func commit() throws {
-        try OutputRegistry.committing {
+        try registry.committing {
             guard !finished else { return }
             guard let target, let temporaryPath else {
                 close(descriptor)
                 descriptor = -1
                 finished = true
-                OutputRegistry.unregister(self)
+                registry.unregister(self)
                 return
             }
             if fsync(descriptor) != 0 {
@@ -256,8 +261,8 @@ public final class OutputFile: @unchecked Sendable {
                 throw OutputError(.writeFailed, file: name, operation: "cannot rename the finished output into place", errno: code)
             }
             finished = true
-            OutputRegistry.unregister(self)
-            OutputRegistry.noteKept(name)
+            registry.unregister(self)
+            registry.noteKept(name)
         }
     }
 
@@ -272,7 +277,7 @@ public final class OutputFile: @unchecked Sendable {
     /// an earlier file at the target, which would otherwise pass for this run's rejects. A stream,
     /// or a file without a ``headerLength``, is committed as usual.
     func commitUnlessHeaderOnly() throws {
-        try OutputRegistry.committing {
+        try registry.committing {
             guard !finished, !isStream, let headerLength, bytesWritten <= headerLength, let target else {
                 return try commit()
             }
@@ -280,7 +285,7 @@ public final class OutputFile: @unchecked Sendable {
             var info = stat()
             if lstat(target, &info) == 0 && info.st_mode & S_IFMT == S_IFREG { unlink(target) }
             removedAsHeaderOnly = true
-            OutputRegistry.unregister(self)
+            registry.unregister(self)
         }
     }
 
@@ -291,10 +296,10 @@ public final class OutputFile: @unchecked Sendable {
     /// or, after a ``checkpoint()``, cuts it back to the checkpoint and commits it.
     @discardableResult
     public func discard() -> Bool {
-        OutputRegistry.committing {
+        registry.committing {
             let outcome = abandon()
-            OutputRegistry.unregister(self)
-            if outcome == .kept { OutputRegistry.noteKept(name) }
+            registry.unregister(self)
+            if outcome == .kept { registry.noteKept(name) }
             return outcome == .kept
         }
     }

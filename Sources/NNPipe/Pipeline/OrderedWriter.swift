@@ -38,10 +38,20 @@ final class OrderedWriter: @unchecked Sendable {
     private var badRows = 0
 
     /// `badRowsBefore`: bad rows met before this writer's first chunk (earlier outputs of the run).
+    /// `keeper`: the resume journal's keeper, told of each chunk written (nil when no journal is
+    /// kept). `inputNames`: the display names of the inputs, numbering them in journal entries.
+    /// `resumed`: the entry of the run being resumed, whose figures the writer starts from, as if
+    /// it had written that run's chunks.
     init(output: OutputFile, rejects: OutputFile?, errors: ErrorPolicyConfig, badRowsBefore: Int, outputCodec: OutputCodec?,
-         rejectsCodec: OutputCodec?, inFlight: DispatchSemaphore, stop: StopFlag,
-         inputDone: @escaping (InputFigures) -> Void = { _ in }) {
-        badRows = badRowsBefore
+         rejectsCodec: OutputCodec?, inFlight: DispatchSemaphore, stop: StopFlag, keeper: JournalKeeper? = nil,
+         inputNames: [String] = [], resumed: ResumePoint? = nil, inputDone: @escaping (InputFigures) -> Void = { _ in }) {
+        badRows = resumed?.badRows ?? badRowsBefore
+        counted = resumed?.rows ?? RowCounts()
+        perInput = resumed?.inputs.map { input in
+            InputFigures(file: input.file < inputNames.count ? inputNames[input.file] : "", rows: input.rows)
+        } ?? []
+        self.keeper = keeper
+        self.inputNames = inputNames
         self.inputDone = inputDone
         self.output = output
         self.rejects = rejects
@@ -53,24 +63,12 @@ final class OrderedWriter: @unchecked Sendable {
         self.stop = stop
     }
 
-    /// The resume journal's keeper, told of each chunk written; nil when no journal is kept.
-    var keeper: JournalKeeper?
-    /// The display names of the inputs, numbering them in journal entries.
-    var inputNames: [String] = []
+    private let keeper: JournalKeeper?
+    private let inputNames: [String]
 
     /// The figures a journal entry records.
     var journalFigures: JournalKeeper.Figures {
         JournalKeeper.Figures(counted: counted, perInput: perInput, badRows: badRows, names: inputNames)
-    }
-
-    /// Starts from the figures of the run being resumed (`point`), as if its chunks had been
-    /// written by this writer.
-    func restore(_ point: ResumePoint) {
-        counted = point.rows
-        badRows = point.badRows
-        perInput = point.inputs.map { input in
-            InputFigures(file: input.file < inputNames.count ? inputNames[input.file] : "", rows: input.rows)
-        }
     }
 
     /// Takes a chunk's result; writes it and any that were waiting for it, in order.

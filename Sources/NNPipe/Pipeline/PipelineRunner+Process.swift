@@ -28,14 +28,13 @@ extension PipelineRunner {
                                    badRowsBefore: badRowsBefore,
                                    outputCodec: config.write.codec,
                                    rejectsCodec: rejectsCodec,
-                                   inFlight: inFlight, stop: stop, inputDone: { [inputDone] figures in
+                                   inFlight: inFlight, stop: stop, keeper: keeper,
+                                   inputNames: inputs.files.map(InputOpener.displayName), resumed: resumed,
+                                   inputDone: { [inputDone = options.inputDone] figures in
                                        var figures = figures
                                        figures.output = output.name
                                        inputDone?(figures)
                                    })
-        writer.inputNames = inputs.files.map(InputOpener.displayName)
-        if let resumed { writer.restore(resumed) }
-        writer.keeper = keeper
         // The writer's serial queue runs on Dispatch's overcommit pool, which is separate from the
         // pool the workers' items run on: no worker count can take the writer's thread.
         let writeQueue = DispatchQueue(label: "nnpipe.writer")

@@ -4,11 +4,11 @@ extension PipelineRunner {
     /// Each output's resume plan (see ``ResumePlanner``), decided before any output is opened.
     func resumePlans(_ layout: RunLayout) throws -> [PartResume] {
         let identity = RunIdentity(config: config)
-        let notice = self.notice
-        let routineNotice = self.routineNotice
+        let notice = options.notice
+        let routineNotice = options.routineNotice
         return try layout.parts.map { part in
             try ResumePlanner.plan(for: part, sharedRejects: layout.sharedRejects, isTemplate: layout.isTemplate,
-                                   identity: identity, resume: resume, notice: { notice?($0) }, routineNotice: { routineNotice?($0) })
+                                   identity: identity, resume: options.resume, notice: { notice?($0) }, routineNotice: { routineNotice?($0) })
         }
     }
 
@@ -17,7 +17,7 @@ extension PipelineRunner {
     func endJournals(_ plans: [PartResume]) {
         for path in plans.compactMap(\.journalPath) {
             unlink(path)
-            OutputRegistry.unregisterJournal(path)
+            registry.unregisterJournal(path)
         }
     }
 
@@ -31,7 +31,7 @@ extension PipelineRunner {
         if let path = plan.journalPath, let temporary = output.temporaryFile {
             let contents = ResumeJournal.Contents(pid: getpid(), outputTemporary: temporary, rejectsTemporary: rejects?.temporaryFile,
                                                   identity: plan.identity, last: plan.point)
-            if let journal = try? ResumeJournal(path: path, contents: contents) {
+            if let journal = try? ResumeJournal(path: path, contents: contents, registry: registry) {
                 keeper = JournalKeeper(journal: journal, output: output, rejects: rejects, resumedChunks: plan.point?.chunks ?? 0,
                                        interval: config.execution.journalInterval)
             }
