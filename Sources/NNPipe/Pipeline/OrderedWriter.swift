@@ -14,10 +14,8 @@ final class OrderedWriter: @unchecked Sendable {
     private let rejects: OutputFile?
     private let maxErrors: Int?
     private let policy: ErrorPolicy
-    /// Compression of the output and the rejects file, nil when not compressed (for a chunk cut
-    /// short, compressed here).
-    private let outputCodec: OutputCodec?
-    private let rejectsCodec: OutputCodec?
+    /// The output's and the rejects file's encoders, for a chunk cut short and the output's end.
+    private let encoders: OutputEncoders
     private let inFlight: DispatchSemaphore
     private let stop: StopFlag
     private var pending: [Int: ChunkResult] = [:]
@@ -42,8 +40,8 @@ final class OrderedWriter: @unchecked Sendable {
     /// kept). `inputNames`: the display names of the inputs, numbering them in journal entries.
     /// `resumed`: the entry of the run being resumed, whose figures the writer starts from, as if
     /// it had written that run's chunks.
-    init(output: OutputFile, rejects: OutputFile?, errors: ErrorPolicyConfig, badRowsBefore: Int, outputCodec: OutputCodec?,
-         rejectsCodec: OutputCodec?, inFlight: DispatchSemaphore, stop: StopFlag, keeper: JournalKeeper? = nil,
+    init(output: OutputFile, rejects: OutputFile?, errors: ErrorPolicyConfig, badRowsBefore: Int, encoders: OutputEncoders,
+         inFlight: DispatchSemaphore, stop: StopFlag, keeper: JournalKeeper? = nil,
          inputNames: [String] = [], resumed: ResumePoint? = nil, inputDone: @escaping (InputFigures) -> Void = { _ in }) {
         badRows = resumed?.badRows ?? badRowsBefore
         counted = resumed?.rows ?? RowCounts()
@@ -57,8 +55,7 @@ final class OrderedWriter: @unchecked Sendable {
         self.rejects = rejects
         maxErrors = errors.maxErrors
         policy = errors.policy
-        self.outputCodec = outputCodec
-        self.rejectsCodec = rejectsCodec
+        self.encoders = encoders
         self.inFlight = inFlight
         self.stop = stop
     }
@@ -100,15 +97,7 @@ final class OrderedWriter: @unchecked Sendable {
             let lineEnd = mark.goodRowsBefore == 0 ? 0 : result.lineEnds[mark.goodRowsBefore - 1]
             let outputPart = Array((result.plainOutput ?? result.output)[..<lineEnd])
             let rejectsPart = Array((result.plainRejects ?? result.rejects)[..<mark.rejectsBytesBefore])
-            let outputBytes: [UInt8], rejectsBytes: [UInt8]
-            do throws(ResourceError) {
-                outputBytes = try Self.compressed(outputPart, outputCodec)
-                rejectsBytes = try Self.compressed(rejectsPart, rejectsCodec)
-            } catch {
-                fail(error)
-                return
-            }
-            let sent = send(output: outputBytes, rejects: rejectsBytes)
+            let sent = send(output: encoders.output.encode(outputPart), rejects: encoders.rejects.encode(rejectsPart))
             if sent {
                 count(RowCounts(read: mark.record + 1, written: mark.goodRowsBefore, skipped: policy == .reject ? 0 : last,
                                 rejected: policy == .reject ? last : 0))
@@ -128,7 +117,7 @@ final class OrderedWriter: @unchecked Sendable {
     /// written); under skip, the rows skipped before the last row counted are counted too.
     private func countReached(_ result: ChunkResult, bytes: Int) {
         guard output.isStream, bytes > 0 else { return }
-        guard outputCodec == nil else {
+        guard !encoders.output.compresses else {
             partOfARowStreamed = true
             return
         }
@@ -154,12 +143,6 @@ final class OrderedWriter: @unchecked Sendable {
             }
         }
         return ends
-    }
-
-    /// `bytes` as one member of `codec`, or as they are without one.
-    private static func compressed(_ bytes: [UInt8], _ codec: OutputCodec?) throws(ResourceError) -> [UInt8] {
-        guard let codec else { return bytes }
-        return try codec.makeCompressor().member(bytes)
     }
 
     /// Writes a chunk's output and rejects; on a write error, records the failure and returns false.
@@ -198,10 +181,10 @@ final class OrderedWriter: @unchecked Sendable {
         if failure == nil { inputDone(perInput[perInput.count - 1]) }
     }
 
-    /// Ends the output after its last chunk: a gzip output with BGZF's end-of-file marker (an
-    /// empty member, which bgzip and htslib look for to tell a whole file from a cut one).
+    /// Ends the output after its last chunk (``OutputEncoder/ending``).
     func finishOutput() {
-        if case .gzip = outputCodec { _ = send(output: BGZFMembers.endOfFile, rejects: []) }
+        let ending = encoders.output.ending
+        if !ending.isEmpty { _ = send(output: ending, rejects: []) }
     }
 
     private func fail(_ error: any NNPipeError) {

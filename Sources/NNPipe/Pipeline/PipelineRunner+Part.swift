@@ -54,12 +54,14 @@ extension PipelineRunner {
         var failure: (any Error)?
         do {
             let keeper = try startJournal(resume, inputs: prepared.inputs, output: output, rejects: rejects)
+            let encoders = try OutputEncoders(config: config)
             // A rejects file with its header alone is not kept: the length tells (also when resumed).
-            rejects?.headerLength = try rejectsHeader(plan: prepared.plan)?.count
+            rejects?.headerLength = rejectsHeader(plan: prepared.plan, encoders: encoders)?.count
             if resume.point == nil {
-                try writeHeaders(plan: prepared.plan, output: output, rejects: ownRejects != nil || writesRejectsHeader ? rejects : nil)
+                try writeHeaders(plan: prepared.plan, output: output, rejects: ownRejects != nil || writesRejectsHeader ? rejects : nil,
+                                 encoders: encoders)
             }
-            let processed = process(plan: prepared.plan, inputs: prepared.inputs, output: output, rejects: rejects,
+            let processed = process(plan: prepared.plan, inputs: prepared.inputs, output: output, rejects: rejects, encoders: encoders,
                                     badRowsBefore: badRowsBefore, keeper: keeper, resumed: resume.point)
             counted = processed.figures
             counted.rowsResumed = resume.point?.rows.read ?? 0

@@ -164,20 +164,19 @@ public final class PipelineRunner {
             + "(older than an hour, no journal to resume them; \(size)): \(RunSummary.list(files.map(\.path)))")
     }
 
-    func writeHeaders(plan: PipelinePlan, output: OutputFile, rejects: OutputFile?) throws {
-        let write = config.write
-        if write.header {
-            let line = CSVText.line(plan.outputNames, delimiter: write.delimiter)
-            try output.write(write.codec.map { try $0.makeCompressor().member(line) } ?? line)
+    /// Writes the output's header line and, to `rejects`, the rejects file's, each encoded as the
+    /// rest of its file.
+    func writeHeaders(plan: PipelinePlan, output: OutputFile, rejects: OutputFile?, encoders: OutputEncoders) throws {
+        if config.write.header {
+            try output.write(encoders.output.encode(CSVText.line(plan.outputNames, delimiter: config.write.delimiter)))
         }
-        if let rejects, let header = try rejectsHeader(plan: plan) { try rejects.write(header) }
+        if let rejects, let header = rejectsHeader(plan: plan, encoders: encoders) { try rejects.write(header) }
     }
 
     /// The rejects file's header as written (a compressed member for `.gz` or `.zst`), nil
     /// without a rejects file. The same bytes on every run of the same pipeline.
-    func rejectsHeader(plan: PipelinePlan) throws -> [UInt8]? {
-        guard let path = config.errors.rejectsPath else { return nil }
-        let line = CSVText.line((plan.rejectsNameFile ? ["file"] : []) + ["line", "reason", "record"], delimiter: 0x2C)
-        return try config.write.codec(forName: path).map { try $0.makeCompressor().member(line) } ?? line
+    func rejectsHeader(plan: PipelinePlan, encoders: OutputEncoders) -> [UInt8]? {
+        guard config.errors.rejectsPath != nil else { return nil }
+        return encoders.rejects.encode(CSVText.line((plan.rejectsNameFile ? ["file"] : []) + ["line", "reason", "record"], delimiter: 0x2C))
     }
 }
