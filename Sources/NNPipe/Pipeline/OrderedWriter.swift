@@ -18,6 +18,10 @@ final class OrderedWriter: @unchecked Sendable {
     private let encoders: OutputEncoders
     private let inFlight: DispatchSemaphore
     private let stop: StopFlag
+    /// The resume journal's keeper (nil when no journal is kept), and the inputs' display names,
+    /// which number them in its entries.
+    private let keeper: JournalKeeper?
+    private let inputNames: [String]
     private var pending: [Int: ChunkResult] = [:]
     private var nextIndex = 0
     /// The rows read, written, skipped and rejected so far (the other figures are the runner's).
@@ -59,9 +63,6 @@ final class OrderedWriter: @unchecked Sendable {
         self.inFlight = inFlight
         self.stop = stop
     }
-
-    private let keeper: JournalKeeper?
-    private let inputNames: [String]
 
     /// The figures a journal entry records.
     var journalFigures: JournalKeeper.Figures {
