@@ -5,9 +5,9 @@ import NNPipe
 ///
 /// They are blocked in every thread (the mask is set before any other thread starts, and threads
 /// inherit it) and taken by one small thread waiting in `sigwait`, which leaves the unfinished
-/// outputs for `--resume` (SIGINT, SIGTERM, SIGHUP, when their journals allow it) or removes them
-/// through the run's registry (``OutputRegistry/abandonAll(wait:keepingResumable:)``), says what is on disk and exits 128 + the
-/// signal's number. It needs no Dispatch worker, so a signal ends the run even when no more
+/// outputs for `--resume` (SIGINT, SIGTERM, SIGHUP, when their journals allow it) or removes them,
+/// through the run's registry (``OutputRegistry/abandonAll(wait:keepingResumable:)``), says what
+/// is on disk and exits 128 + the signal's number. It needs no Dispatch worker, so a signal ends the run even when no more
 /// threads can start (`ulimit -v`, `ulimit -u`) or every worker is busy. SIGPIPE is ignored: a
 /// closed pipe shows up as a write error.
 enum SignalWatcher {
