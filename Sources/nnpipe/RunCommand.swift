@@ -83,8 +83,10 @@ struct RunCommand: ParsableCommand {
         // Before any other thread starts: the signal mask is inherited by every thread.
         StandardStreams.occupyClosed()
         logging.bootstrap()
+        // The run's outputs, locks and journals: the signal watcher cleans up through it.
+        let registry = OutputRegistry()
         do {
-            try SignalWatcher.install()
+            try SignalWatcher.install(registry: registry)
             try ProcessResources.ensureOpenFiles()
         } catch {
             throw Terminal.exitCode(for: error)
@@ -94,14 +96,14 @@ struct RunCommand: ParsableCommand {
             let config = try pipeline.loadConfig()
             // The workers, the writer, the progress timer and the signal watch, alive at once.
             try ProcessResources.ensureThreads((config.execution.workers ?? ProcessorInfo.activeProcessors) + 3)
-            runner = PipelineRunner(config: config)
+            runner = PipelineRunner(config: config, options: options, registry: registry)
         } catch {
             let code = Terminal.exitCode(for: error)
             // Monitoring learns of this failure too, where that cannot harm a file the run reads.
             let record = RunRecord(summary: RunSummary(), exitStatus: code.rawValue, error: (error as? any NNPipeError)?.message,
                                    startedAt: started, finishedAt: Date(), pipeline: pipeline.pipelineName)
             for (path, text, suffix) in [(statsJSON, record.json, ".json"), (metricsTextfile, record.prometheus, ".prom")] {
-                if let path, RunRecord.mayWriteUnchecked(path, suffix: suffix, creating: true) { try? RunRecord.write(text, to: path) }
+                if let path, RunRecord.mayWriteUnchecked(path, suffix: suffix, creating: true) { try? RunRecord.write(text, to: path, registry: registry) }
             }
             throw code
         }
@@ -117,14 +119,6 @@ struct RunCommand: ParsableCommand {
         let dataMayReachTerminal = ["-", "/dev/stdout"].contains(config.write.path) && Terminal.standardOutputMayReachTerminal
         let inPlace = Terminal.standardError.isTerminal && !dataMayReachTerminal
         let showProgress = progress || (!quiet && inPlace && logging.format == .text)
-        runner.inputDone = RunReport.inputDone
-        runner.resume = resume
-        runner.notice = { Terminal.message($0, level: .notice) }
-        runner.routineNotice = quiet ? nil : runner.notice
-        runner.waitLock = waitLock
-        runner.keepGoing = keepGoing
-        runner.skipExisting = skipExisting
-        runner.minRows = minRows
         let progressMode: ProgressLine.Mode = logging.format == .json ? .json : inPlace ? .terminal : .lines
         let progressLine = showProgress
             ? ProgressLine(progress: runner.progress, mode: progressMode, interval: progressInterval ?? (progressMode == .terminal ? 0.25 : 10))
@@ -158,11 +152,13 @@ struct RunCommand: ParsableCommand {
                                                    (outcome.metrics, metricsTextfile, record.prometheus, ".prom")] {
             guard let destination else {
                 // The paths failed their check: this one may be the very file in question.
-                if let path, RunRecord.mayWriteUnchecked(path, suffix: suffix, creating: false) { try? RunRecord.write(text, to: path) }
+                if let path, RunRecord.mayWriteUnchecked(path, suffix: suffix, creating: false) {
+                    try? RunRecord.write(text, to: path, registry: registry)
+                }
                 continue
             }
             do {
-                try RunRecord.write(text, to: destination)
+                try RunRecord.write(text, to: destination, registry: registry)
             } catch {
                 let code = Terminal.exitCode(for: error)
                 if exitCode == nil { throw code }

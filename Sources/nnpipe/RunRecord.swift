@@ -38,9 +38,9 @@ struct RunRecord {
         gauge("nnpipe_last_run_duration_seconds", "How long the last run took.",
               [(label, String(format: "%.6f", finishedAt.timeIntervalSince(startedAt)))])
         gauge("nnpipe_rows", "Rows of the last run, by kind.", [
-            ("\(label),kind=\"read\"", "\(summary.rowsRead)"), ("\(label),kind=\"written\"", "\(summary.rowsWritten)"),
-            ("\(label),kind=\"skipped\"", "\(summary.rowsSkipped)"), ("\(label),kind=\"rejected\"", "\(summary.rowsRejected)"),
-            ("\(label),kind=\"discarded\"", "\(summary.rowsDiscarded)"),
+            ("\(label),kind=\"read\"", "\(summary.rows.read)"), ("\(label),kind=\"written\"", "\(summary.rows.written)"),
+            ("\(label),kind=\"skipped\"", "\(summary.rows.skipped)"), ("\(label),kind=\"rejected\"", "\(summary.rows.rejected)"),
+            ("\(label),kind=\"discarded\"", "\(summary.rows.discarded)"),
         ])
         return lines.joined(separator: "\n") + "\n"
     }
@@ -61,13 +61,14 @@ struct RunRecord {
 
     /// Writes `text` to `path` through a temporary file renamed into place, so that a reader
     /// (node_exporter, a dashboard) never sees half of it.
-    static func write(_ text: String, to path: String) throws {
-        try write(text, to: OutputFile(path: path, brokenPipeIsQuiet: false))
+    /// (`registry`: the run's, which a signal handler cleans up through.)
+    static func write(_ text: String, to path: String, registry: OutputRegistry) throws {
+        try write(text, to: OutputFile(path: path, registry: registry, brokenPipeIsQuiet: false))
     }
 
     /// Writes `text` to `destination`, a path the run checked against its other paths.
-    static func write(_ text: String, to destination: RunLayout.Destination) throws {
-        try write(text, to: OutputFile(path: destination.path, target: destination.target, brokenPipeIsQuiet: false))
+    static func write(_ text: String, to destination: RunLayout.Destination, registry: OutputRegistry) throws {
+        try write(text, to: OutputFile(path: destination.path, target: destination.target, registry: registry, brokenPipeIsQuiet: false))
     }
 
     private static func write(_ text: String, to file: OutputFile) throws {

@@ -14,14 +14,14 @@ enum RunReport {
     /// After a run that succeeded with skipped or rejected rows: one warning line with the counts
     /// and the rejects file.
     static func warnAboutBadRows(_ summary: RunSummary, rejects: String?) {
-        guard summary.rowsSkipped + summary.rowsRejected > 0 else { return }
+        guard summary.rows.bad > 0 else { return }
         var parts: [String] = []
         func rows(_ count: Int) -> String { count == 1 ? "1 row" : "\(count) rows" }
-        if summary.rowsRejected > 0 { parts.append("\(rows(summary.rowsRejected)) rejected" + (rejects.map { " (written to \($0))" } ?? "")) }
-        if summary.rowsSkipped > 0 { parts.append("\(rows(summary.rowsSkipped)) skipped") }
-        Terminal.message(parts.joined(separator: ", ") + " of \(summary.rowsRead) read", level: .warning,
-                         metadata: ["rows_rejected": .stringConvertible(summary.rowsRejected),
-                                    "rows_skipped": .stringConvertible(summary.rowsSkipped)])
+        if summary.rows.rejected > 0 { parts.append("\(rows(summary.rows.rejected)) rejected" + (rejects.map { " (written to \($0))" } ?? "")) }
+        if summary.rows.skipped > 0 { parts.append("\(rows(summary.rows.skipped)) skipped") }
+        Terminal.message(parts.joined(separator: ", ") + " of \(summary.rows.read) read", level: .warning,
+                         metadata: ["rows_rejected": .stringConvertible(summary.rows.rejected),
+                                    "rows_skipped": .stringConvertible(summary.rows.skipped)])
     }
 }
 
@@ -40,9 +40,9 @@ extension RunReport {
 extension RunSummary {
     /// The figures as log metadata (the JSON log format's `metadata` object).
     var metadata: Logger.Metadata {
-        var fields: Logger.Metadata = ["succeeded": .stringConvertible(succeeded), "rows_read": .stringConvertible(rowsRead),
-         "rows_written": .stringConvertible(rowsWritten), "rows_skipped": .stringConvertible(rowsSkipped),
-         "rows_rejected": .stringConvertible(rowsRejected), "rows_discarded": .stringConvertible(rowsDiscarded),
+        var fields: Logger.Metadata = ["succeeded": .stringConvertible(succeeded), "rows_read": .stringConvertible(rows.read),
+         "rows_written": .stringConvertible(rows.written), "rows_skipped": .stringConvertible(rows.skipped),
+         "rows_rejected": .stringConvertible(rows.rejected), "rows_discarded": .stringConvertible(rows.discarded),
          "outputs_kept": .array(outputsKept.map { .string($0) }), "outputs_removed": .array(outputsRemoved.map { .string($0) }),
          "seconds": .stringConvertible(seconds),
          "rows_per_second": .stringConvertible((rowsPerSecond * 10).rounded() / 10),
@@ -56,8 +56,8 @@ extension InputFigures {
     /// One input's figures as log metadata.
     var metadata: Logger.Metadata {
         var fields: Logger.Metadata = [
-            "file": .string(file), "rows_read": .stringConvertible(rowsRead), "rows_written": .stringConvertible(rowsWritten),
-            "rows_skipped": .stringConvertible(rowsSkipped), "rows_rejected": .stringConvertible(rowsRejected),
+            "file": .string(file), "rows_read": .stringConvertible(rows.read), "rows_written": .stringConvertible(rows.written),
+            "rows_skipped": .stringConvertible(rows.skipped), "rows_rejected": .stringConvertible(rows.rejected),
         ]
         if let seconds { fields["seconds"] = .stringConvertible(seconds) }
         if let output { fields["output"] = .string(output) }

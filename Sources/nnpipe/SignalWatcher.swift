@@ -5,9 +5,9 @@ import NNPipe
 ///
 /// They are blocked in every thread (the mask is set before any other thread starts, and threads
 /// inherit it) and taken by one small thread waiting in `sigwait`, which leaves the unfinished
-/// outputs for `--resume` (SIGINT, SIGTERM, SIGHUP, when their journals allow it) or removes them
-/// (``OutputRegistry/abandonAll(wait:keepingResumable:)``), says what is on disk and exits 128 + the
-/// signal's number. It needs no Dispatch worker, so a signal ends the run even when no more
+/// outputs for `--resume` (SIGINT, SIGTERM, SIGHUP, when their journals allow it) or removes them,
+/// through the run's registry (``OutputRegistry/abandonAll(wait:keepingResumable:)``), says what
+/// is on disk and exits 128 + the signal's number. It needs no Dispatch worker, so a signal ends the run even when no more
 /// threads can start (`ulimit -v`, `ulimit -u`) or every worker is busy. SIGPIPE is ignored: a
 /// closed pipe shows up as a write error.
 enum SignalWatcher {
@@ -18,9 +18,9 @@ enum SignalWatcher {
         (SIGUSR1, "stopped by SIGUSR1"), (SIGUSR2, "stopped by SIGUSR2"), (SIGALRM, "stopped by SIGALRM"),
     ]
 
-    /// Blocks the stopping signals and starts the watching thread; throws (status 71) when the
-    /// thread cannot start.
-    static func install() throws(ResourceError) {
+    /// Blocks the stopping signals and starts the watching thread, which cleans up the outputs of
+    /// `registry` (the run's); throws (status 71) when the thread cannot start.
+    static func install(registry: OutputRegistry) throws(ResourceError) {
         signal(SIGPIPE, SIG_IGN)
         var set = signalSet()
         pthread_sigmask(SIG_BLOCK, &set, nil)
@@ -31,8 +31,15 @@ enum SignalWatcher {
         pthread_attr_setstacksize(&attributes, 256 << 10)
         pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
         var thread = pthread_t()
-        let status = pthread_create(&thread, &attributes, { _ in SignalWatcher.watch() }, nil)
-        if status != 0 { throw ResourceError.threads(errno: status) }
+        // The registry reaches the thread as its argument, retained for the thread's life.
+        let handle = Unmanaged.passRetained(registry)
+        let status = pthread_create(&thread, &attributes, { argument in
+            SignalWatcher.watch(Unmanaged<OutputRegistry>.fromOpaque(argument!).takeUnretainedValue())
+        }, handle.toOpaque())
+        if status != 0 {
+            handle.release()
+            throw ResourceError.threads(errno: status)
+        }
     }
 
     private static func signalSet() -> sigset_t {
@@ -42,7 +49,7 @@ enum SignalWatcher {
         return set
     }
 
-    private static func watch() -> Never {
+    private static func watch(_ registry: OutputRegistry) -> Never {
         var set = signalSet()
         var info = siginfo_t()
         var number: Int32 = -1
@@ -50,7 +57,7 @@ enum SignalWatcher {
         // No progress line redrawn after the message below, nor left on the terminal at exit.
         Terminal.standardError.clearProgress()
         // A request to stop leaves what a later --resume can go on from; other signals clean up.
-        let outcome = OutputRegistry.abandonAll(keepingResumable: [SIGINT, SIGTERM, SIGHUP].contains(number))
+        let outcome = registry.abandonAll(keepingResumable: [SIGINT, SIGTERM, SIGHUP].contains(number))
         // The Swift runtime, crashing (a fatal error such as an allocation that failed under
         // `ulimit -v`, already printed), stops the other threads with SIGUSR1 sent from inside
         // the process: that is a failure of nnpipe, not a request to stop.

@@ -30,12 +30,15 @@ struct ResumeJournalTests {
     @Test func anEntryReadsBackAsWritten() throws {
         var point = ResumePoint(next: InputPosition(file: 2, offset: 123_456_789_012, storedOffset: 4_194_304, line: 77),
                                 chunks: 9, outputLength: 1_000_000, rejectsLength: 512)
-        (point.rowsRead, point.rowsWritten, point.rowsSkipped, point.rowsRejected, point.badRows) = (10, 7, 1, 2, 3)
-        point.inputs = [(0, 4, 4, 0, 0), (2, 6, 3, 1, 2)]
+        point.rows = RowCounts(read: 10, written: 7, skipped: 1, rejected: 2)
+        point.badRows = 3
+        point.inputs = [(0, RowCounts(read: 4, written: 4)), (2, RowCounts(read: 6, written: 3, skipped: 1, rejected: 2))]
         point.nextCut = ChunkSizing.Cut(records: 768, byteLimit: 2 << 20)
         let read = try #require(ResumePoint(line: point.line))
         #expect(read.line == point.line)
         #expect(read.next == point.next)
+        #expect(read.rows == point.rows && read.badRows == 3)
+        #expect(read.inputs.map(\.file) == [0, 2] && read.inputs.map(\.rows) == point.inputs.map(\.rows))
         #expect(read.nextCut == point.nextCut)
         #expect(ResumePoint(line: "entry file=1") == nil)
         #expect(ResumePoint(line: point.line.replacingOccurrences(of: "cut=768:2097152", with: "cut=0:5")) == nil)

@@ -3,7 +3,7 @@
 /// Members written one after another form one valid gzip file (gzip, zcat, Python's gzip and
 /// pigz read them all), and frames one valid zstd file (`zstd -d`, Python's zstandard), so each
 /// worker compresses its own chunks in parallel and the writer only concatenates. Each worker
-/// owns one compressor, reused for every chunk.
+/// owns one compressor, reused for every chunk, inside its ``OutputEncoder``.
 public protocol ChunkCompressor: AnyObject {
     func member(_ input: [UInt8]) -> [UInt8]
 }

@@ -22,7 +22,7 @@ public final class OutputFile: @unchecked Sendable {
     private let temporaryPath: String?
     private var descriptor: Int32
     private var finished = false
-    /// Whether each write takes ``OutputRegistry``'s lock, so a signal handler never cuts the
+    /// Whether each write takes the ``OutputRegistry``'s lock, so a signal handler never cuts the
     /// file while a write is under way (a rejects file shared by several outputs).
     private let guarded: Bool
     /// Whether the file gathers the rows of several outputs (a template run's shared rejects
@@ -37,19 +37,24 @@ public final class OutputFile: @unchecked Sendable {
     /// Whether a reader that went away is a quiet stop (the main output: `| head`) rather than
     /// an error (a rejects or stats FIFO whose reader died).
     private let brokenPipeIsQuiet: Bool
+    /// The run's outputs, whose lock guards commits, guarded writes and a signal handler's clean-up.
+    private let registry: OutputRegistry
 
-    /// Opens `path` (`-` for standard output).
-    public convenience init(path: String, guarded: Bool = false, brokenPipeIsQuiet: Bool = true) throws {
-        try self.init(path: path, target: OutputTarget.resolve(path), guarded: guarded, brokenPipeIsQuiet: brokenPipeIsQuiet)
+    /// Opens `path` (`-` for standard output), registered with the run's `registry`.
+    public convenience init(path: String, registry: OutputRegistry, guarded: Bool = false, brokenPipeIsQuiet: Bool = true) throws {
+        try self.init(path: path, target: OutputTarget.resolve(path), registry: registry, guarded: guarded,
+                      brokenPipeIsQuiet: brokenPipeIsQuiet)
     }
 
-    /// Opens the output `path` resolves to (see ``OutputTarget/resolve(_:)``).
+    /// Opens the output `path` resolves to (see ``OutputTarget/resolve(_:)``), registered with the
+    /// run's `registry` (which a signal handler cleans up through).
     ///
     /// `adopting`: the temporary file of a killed run being resumed and the length of it that
     /// stays; it is renamed to this process's temporary name, cut to that length, and written on.
-    public init(path: String, target resolved: OutputTarget, guarded: Bool = false, brokenPipeIsQuiet: Bool = true,
-                adopting: (path: String, length: Int)? = nil) throws {
+    public init(path: String, target resolved: OutputTarget, registry: OutputRegistry, guarded: Bool = false,
+                brokenPipeIsQuiet: Bool = true, adopting: (path: String, length: Int)? = nil) throws {
         name = path == "-" ? "<stdout>" : path
+        self.registry = registry
         self.guarded = guarded
         self.brokenPipeIsQuiet = brokenPipeIsQuiet
         switch resolved {
@@ -69,74 +74,20 @@ public final class OutputFile: @unchecked Sendable {
             }
             (isStream, target, temporaryPath, descriptor) = (true, nil, nil, fd)
         case .file(let file):
-            let slash = file.lastIndex(of: "/")!  // resolved paths are absolute
-            let folder = slash == file.startIndex ? "/" : String(file[..<slash])
-            let base = String(file[file.index(after: slash)...])
-            // A missing output folder is made, as `mkdir -p` would (a nightly run writing into a
-            // new dated folder needs no separate step).
-            if !FileManager.default.fileExists(atPath: folder) {
-                do {
-                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                } catch {
-                    throw OutputError(.cannotCreate, file: name, problem: "cannot create the folder \(folder)")
-                }
-            }
-            // (A file being adopted belongs to a dead process: it is renamed before they are removed.)
-            if adopting == nil { Self.removeLeftovers(folder: folder, base: base) }
-            // The process id in the name tells a later run whether the file's writer is gone.
-            var template = Array("\(Self.temporaryPrefix(of: file))\(getpid())-XXXXXX".utf8CString)
-            var fd = OutputRegistry.makeTemporary(&template)
-            guard fd >= 0 else {
-                throw OutputError(.cannotCreate, file: name, operation: "cannot create a file in \(folder)", errno: errno)
-            }
-            var existing = stat()
-            if let adopting {
-                let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-                close(fd)
-                fd = -1
-                // A second name for the killed run's file rather than a rename: its journal names
-                // the old one until this run's journal, naming this one, has replaced it
-                // (``releaseAdopted()``), so a kill in between loses nothing. A file system without
-                // hard links gets the rename.
-                unlink(temporary)
-                var opened = false
-                if link(adopting.path, temporary) == 0 {
-                    adoptedFrom = adopting.path
-                    opened = true
-                } else if rename(adopting.path, temporary) == 0 {
-                    opened = true
-                }
-                if opened { fd = open(temporary, O_WRONLY | O_CLOEXEC) }
-                guard fd >= 0, ftruncate(fd, off_t(adopting.length)) == 0, lseek(fd, 0, SEEK_END) == off_t(adopting.length) else {
-                    let code = errno
-                    if fd >= 0 { close(fd) }
-                    unlink(temporary)
-                    OutputRegistry.forgetTemporary(temporary)
-                    throw OutputError(.cannotCreate, file: name, operation: "cannot continue the unfinished output \(adopting.path)", errno: code)
-                }
-                if adoptedFrom == nil { Self.removeLeftovers(folder: folder, base: base) }
-                bytesWritten = adopting.length
-                bytesSubmitted = adopting.length
-            } else if stat(file, &existing) == 0 {
-                // The replaced file's permissions (and, as root, its owner) carry over.
-                fchmod(fd, existing.st_mode & 0o7777)
-                if geteuid() == 0 { _ = fchown(fd, existing.st_uid, existing.st_gid) }
-            } else {
-                let mask = umask(0)
-                umask(mask)
-                fchmod(fd, 0o666 & ~mask)
-            }
-            let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-            (isStream, target, temporaryPath, descriptor) = (false, file, temporary, fd)
+            let temporary = try Self.openTemporary(for: file, name: name, registry: registry, adopting: adopting)
+            adoptedFrom = temporary.adoptedFrom
+            bytesWritten = temporary.length
+            bytesSubmitted = temporary.length
+            (isStream, target, temporaryPath, descriptor) = (false, file, temporary.path, temporary.descriptor)
         }
-        OutputRegistry.register(self, temporary: temporaryPath)
+        registry.register(self, temporary: temporaryPath)
     }
 
     deinit {
         if !finished { discard() }
     }
 
-    /// The killed run's temporary file this one is a second name of (see ``init(path:target:guarded:brokenPipeIsQuiet:adopting:)``),
+    /// The killed run's temporary file this one is a second name of (see ``init(path:target:registry:guarded:brokenPipeIsQuiet:adopting:)``),
     /// until ``releaseAdopted()``.
     private var adoptedFrom: String?
 
@@ -178,7 +129,7 @@ public final class OutputFile: @unchecked Sendable {
         // registry's lock, so that a signal handler never cuts it while a write is under way, and
         // no write follows once it has.
         if guarded || temporaryPath != nil {
-            try OutputRegistry.committing {
+            try registry.committing {
                 guard !stoppedAtExit else { return }
                 try writeAll(bytes)
             }
@@ -191,7 +142,7 @@ public final class OutputFile: @unchecked Sendable {
         guard !bytes.isEmpty else { return }
         if isStream && !notedStreamWrite {
             notedStreamWrite = true
-            OutputRegistry.noteStreamWritten()
+            registry.noteStreamWritten()
         }
         // Counts the bytes that reached the file, also when a write fails part way (a stream on a
         // full disk: the rows before the cut are there, and the summary counts them).
@@ -223,19 +174,19 @@ public final class OutputFile: @unchecked Sendable {
     /// Marks what has been written so far as belonging to committed outputs: if the run stops
     /// later, the file is cut back to this length and committed (``discard()``) rather than removed.
     func checkpoint() {
-        OutputRegistry.committing { keptLength = bytesWritten }
+        registry.committing { keptLength = bytesWritten }
     }
 
     /// Makes the output final: sync and rename over the target (a file); for a stream or a
     /// device, nothing more to do.
     public func commit() throws {
-        try OutputRegistry.committing {
+        try registry.committing {
             guard !finished else { return }
             guard let target, let temporaryPath else {
                 close(descriptor)
                 descriptor = -1
                 finished = true
-                OutputRegistry.unregister(self)
+                registry.unregister(self)
                 return
             }
             if fsync(descriptor) != 0 {
@@ -256,8 +207,8 @@ public final class OutputFile: @unchecked Sendable {
                 throw OutputError(.writeFailed, file: name, operation: "cannot rename the finished output into place", errno: code)
             }
             finished = true
-            OutputRegistry.unregister(self)
-            OutputRegistry.noteKept(name)
+            registry.unregister(self)
+            registry.noteKept(name)
         }
     }
 
@@ -272,7 +223,7 @@ public final class OutputFile: @unchecked Sendable {
     /// an earlier file at the target, which would otherwise pass for this run's rejects. A stream,
     /// or a file without a ``headerLength``, is committed as usual.
     func commitUnlessHeaderOnly() throws {
-        try OutputRegistry.committing {
+        try registry.committing {
             guard !finished, !isStream, let headerLength, bytesWritten <= headerLength, let target else {
                 return try commit()
             }
@@ -280,7 +231,7 @@ public final class OutputFile: @unchecked Sendable {
             var info = stat()
             if lstat(target, &info) == 0 && info.st_mode & S_IFMT == S_IFREG { unlink(target) }
             removedAsHeaderOnly = true
-            OutputRegistry.unregister(self)
+            registry.unregister(self)
         }
     }
 
@@ -291,10 +242,10 @@ public final class OutputFile: @unchecked Sendable {
     /// or, after a ``checkpoint()``, cuts it back to the checkpoint and commits it.
     @discardableResult
     public func discard() -> Bool {
-        OutputRegistry.committing {
+        registry.committing {
             let outcome = abandon()
-            OutputRegistry.unregister(self)
-            if outcome == .kept { OutputRegistry.noteKept(name) }
+            registry.unregister(self)
+            if outcome == .kept { registry.noteKept(name) }
             return outcome == .kept
         }
     }
@@ -330,35 +281,6 @@ public final class OutputFile: @unchecked Sendable {
         }
         removeTemporary()
         return .removed
-    }
-
-    /// What the temporary files of the output `target` (a resolved, absolute path) start with:
-    /// `FOLDER/.BASE.nnpipe-` (``SideFileName``: BASE is shortened for a long name), then the writer's process id, a dash and six characters of mkstemp.
-    static func temporaryPrefix(of target: String) -> String {
-        SideFileName.path(beside: target, suffix: ".nnpipe-")
-    }
-
-    /// Whether `path` is the name of a temporary file process `pid` made for the output `target`
-    /// (in the output's own folder, as ``temporaryPrefix(of:)`` and mkstemp name it): what a resume
-    /// journal may name, and nothing else.
-    static func isTemporaryName(_ path: String, of target: String, pid: pid_t) -> Bool {
-        let prefix = temporaryPrefix(of: target) + "\(pid)-"
-        guard path.hasPrefix(prefix) else { return false }
-        let suffix = path.utf8.dropFirst(prefix.utf8.count)
-        // mkstemp's six characters: letters and digits.
-        return suffix.count == 6 && suffix.allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || $0 &- 0x30 < 10 }
-    }
-
-    /// Removes the temporary files that runs killed outright (SIGKILL, power loss) left beside
-    /// `folder/base`: `.BASE.nnpipe-PID-XXXXXX` whose process no longer exists.
-    static func removeLeftovers(folder: String, base: String) {
-        let prefix = ".\(SideFileName.stem(of: base)).nnpipe-"
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
-        for name in names where name.hasPrefix(prefix) {
-            let rest = name.dropFirst(prefix.count)
-            guard let dash = rest.firstIndex(of: "-"), let pid = pid_t(rest[..<dash]), pid > 0, pid != getpid() else { continue }
-            if kill(pid, 0) != 0 && errno == ESRCH { unlink(folder + "/" + name) }
-        }
     }
 
     private func removeTemporary() {

@@ -14,17 +14,20 @@ import Glibc
 final class OutputLock {
     private let path: String
     private var descriptor: Int32
+    /// The run's registry, which lists the lock file for a signal handler to remove.
+    private let registry: OutputRegistry
 
     /// Takes the lock of the output at `target` (a file path), waiting up to `wait` seconds for a
     /// run that holds it; `name` is the output as messages name it.
-    init(target: String, name: String, wait: Double) throws {
+    init(target: String, name: String, wait: Double, registry: OutputRegistry) throws {
         path = SideFileName.path(beside: target, suffix: ".nnpipe-lock")
+        self.registry = registry
         let deadline = Date().addingTimeInterval(wait)
         let path = self.path
         while true {
             // Made, locked and registered under the registry's lock, so that a signal handler
             // (which holds it until the process exits) removes the file or sees none made.
-            let attempt = try OutputRegistry.committing { () throws -> (descriptor: Int32, code: Int32, holder: Int32?) in
+            let attempt = try registry.committing { () throws -> (descriptor: Int32, code: Int32, holder: Int32?) in
                 let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
                 guard descriptor >= 0 else {
                     throw OutputError(.cannotCreate, file: name, operation: "cannot create the lock file \(path)", errno: errno)
@@ -38,7 +41,7 @@ final class OutputLock {
                     let pid = Array("\(getpid())\n".utf8)
                     _ = ftruncate(descriptor, 0)
                     _ = pid.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
-                    OutputRegistry.registerLock(path)
+                    registry.registerLock(path)
                     return (descriptor, 0, nil)
                 }
                 let code = errno
@@ -65,7 +68,7 @@ final class OutputLock {
     /// a file about to go).
     func release() {
         guard descriptor >= 0 else { return }
-        OutputRegistry.unregisterLock(path)
+        registry.unregisterLock(path)
         unlink(path)
         close(descriptor)
         descriptor = -1

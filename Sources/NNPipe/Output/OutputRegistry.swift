@@ -7,16 +7,22 @@ import Foundation
 /// handler takes the same lock in ``abandonAll()``, so a SIGINT or SIGTERM that arrives while
 /// outputs are being committed is held until the commit is done, and what the handler reports
 /// is what is on disk.
-public enum OutputRegistry {
-    private static let lock = NSRecursiveLock()
+///
+/// One belongs to each run (``PipelineRunner/registry``): its outputs, locks and journals register
+/// here, and the process's signal watcher holds the same registry, its one way to them.
+public final class OutputRegistry: @unchecked Sendable {
+    // Unchecked: every stored property below is read and written only under `lock`.
+    private let lock = NSRecursiveLock()
     // Guarded by `lock`.
-    private nonisolated(unsafe) static var open: [ObjectIdentifier: OutputFile] = [:]
-    private nonisolated(unsafe) static var kept: [String] = []
-    private nonisolated(unsafe) static var streamWritten = false
+    private var open: [ObjectIdentifier: OutputFile] = [:]
+    private var kept: [String] = []
+    private var streamWritten = false
     /// Resume journals being kept, and whether each holds an entry (a point a run can go on from).
-    private nonisolated(unsafe) static var journals: [String: Bool] = [:]
+    private var journals: [String: Bool] = [:]
     /// Temporary files made (``makeTemporary(_:)``) whose output has not registered yet.
-    private nonisolated(unsafe) static var pendingTemporaries: Set<String> = []
+    private var pendingTemporaries: Set<String> = []
+
+    public init() {}
 
     /// What is on disk after the run was stopped by a signal.
     public struct Outcome: Sendable {
@@ -44,13 +50,13 @@ public enum OutputRegistry {
     }
 
     /// Runs `body` (commits, checkpoints) with signals' clean-up held off until it returns.
-    static func committing<R>(_ body: () throws -> R) rethrows -> R {
+    func committing<R>(_ body: () throws -> R) rethrows -> R {
         lock.lock()
         defer { lock.unlock() }
         return try body()
     }
 
-    static func register(_ file: OutputFile, temporary: String? = nil) {
+    func register(_ file: OutputFile, temporary: String? = nil) {
         committing {
             open[ObjectIdentifier(file)] = file
             if let temporary { pendingTemporaries.remove(temporary) }
@@ -59,7 +65,7 @@ public enum OutputRegistry {
 
     /// `mkstemp` on `template` under the lock, the file noted until its output registers: a
     /// signal handler removes it even then, and none is made once the handler has run.
-    static func makeTemporary(_ template: inout [CChar]) -> Int32 {
+    func makeTemporary(_ template: inout [CChar]) -> Int32 {
         committing {
             let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
             if fd >= 0 { pendingTemporaries.insert(template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }) }
@@ -68,58 +74,46 @@ public enum OutputRegistry {
     }
 
     /// Forgets a temporary file noted by ``makeTemporary(_:)`` (its output gave up before registering).
-    static func forgetTemporary(_ path: String) {
+    func forgetTemporary(_ path: String) {
         committing { _ = pendingTemporaries.remove(path) }
     }
 
-    static func unregister(_ file: OutputFile) {
+    func unregister(_ file: OutputFile) {
         committing { _ = open.removeValue(forKey: ObjectIdentifier(file)) }
     }
 
     /// Output locks held (their files), removed by a signal handler before the process exits.
-    private nonisolated(unsafe) static var locks: Set<String> = []
+    private var locks: Set<String> = []
 
-    static func registerLock(_ path: String) {
+    func registerLock(_ path: String) {
         committing { _ = locks.insert(path) }
     }
 
-    static func unregisterLock(_ path: String) {
+    func unregisterLock(_ path: String) {
         committing { _ = locks.remove(path) }
     }
 
     /// Notes a journal written, `withEntry` when it already holds a point to go on from.
-    static func registerJournal(_ path: String, withEntry: Bool) {
+    func registerJournal(_ path: String, withEntry: Bool) {
         committing { journals[path] = withEntry }
     }
 
     /// Notes an entry appended to a journal.
-    static func noteJournalEntry(_ path: String) {
+    func noteJournalEntry(_ path: String) {
         committing { if journals[path] != nil { journals[path] = true } }
     }
 
-    static func unregisterJournal(_ path: String) {
+    func unregisterJournal(_ path: String) {
         committing { _ = journals.removeValue(forKey: path) }
     }
 
     /// Notes a committed file (by its name as the user gave it).
-    static func noteKept(_ name: String) {
+    func noteKept(_ name: String) {
         committing { kept.append(name) }
     }
 
-    static func noteStreamWritten() {
+    func noteStreamWritten() {
         committing { streamWritten = true }
-    }
-
-    /// Forgets the files of an earlier run (tests run several in one process).
-    public static func reset() {
-        committing {
-            open.removeAll()
-            journals.removeAll()
-            locks.removeAll()
-            pendingTemporaries.removeAll()
-            kept.removeAll()
-            streamWritten = false
-        }
     }
 
     /// Called by a signal handler before the process exits: removes every unfinished temporary
@@ -134,7 +128,7 @@ public enum OutputRegistry {
     ///
     /// The registry's lock stays held until the process exits (the handler exits right after):
     /// no commit, write, lock file or temporary file happens after what it reports.
-    public static func abandonAll(wait: TimeInterval = 5, keepingResumable: Bool = false) -> Outcome {
+    public func abandonAll(wait: TimeInterval = 5, keepingResumable: Bool = false) -> Outcome {
         _ = lock.lock(before: Date(timeIntervalSinceNow: wait))
         // The locks go with the process: their files go first (still held, so no run locks one
         // about to go).

@@ -13,8 +13,8 @@ final class ChunkProcessor {
     private let inputName: String
     private let parser: CSVRecordParser
     private let formatter: FloatFormatter
-    private let compressor: ChunkCompressor?
-    private let rejectsCompressor: ChunkCompressor?
+    /// This worker's own encoders of the output and the rejects lines.
+    private let encoders: OutputEncoders
     /// Features (rows × inputs, row-major) and the stages' workers.
     private let workspace: StageChainWorkspace
     /// Carried fields of each good row, already CSV-quoted and followed by the delimiter.
@@ -25,14 +25,13 @@ final class ChunkProcessor {
     private var lineEnds: [Int] = []
     private var recordsLineEnds = false
 
-    init(plan: PipelinePlan, inputName: String, rejectsCodec: OutputCodec?) throws(ResourceError) {
+    init(plan: PipelinePlan, inputName: String, encoders: OutputEncoders) {
         self.plan = plan
         self.inputName = inputName
         parser = CSVRecordParser(delimiter: plan.config.read.delimiter)
         formatter = FloatFormatter(decimals: plan.config.write.decimals)
         let write = plan.config.write
-        compressor = try write.codec?.makeCompressor()
-        rejectsCompressor = try rejectsCodec?.makeCompressor()
+        self.encoders = encoders
         workspace = StageChainWorkspace(plan.chain, delimiter: write.delimiter)
     }
 
@@ -53,7 +52,7 @@ final class ChunkProcessor {
         result.source = file
         chunk.bytes.withUnsafeBufferPointer { bytes in
             for record in 0..<chunk.count {
-                result.rowsRead += 1
+                result.rows.read += 1
                 let range = chunk.range(of: record)
                 let start = bytes.baseAddress! + range.lowerBound
                 let readableEnd = UnsafePointer(bytes.baseAddress! + bytes.count)
@@ -68,9 +67,9 @@ final class ChunkProcessor {
                         result.failure = problem
                         return
                     case .skip:
-                        result.rowsSkipped += 1
+                        result.rows.skipped += 1
                     case .reject:
-                        result.rowsRejected += 1
+                        result.rows.rejected += 1
                         appendReject(problem, record: UnsafeBufferPointer(start: start, count: range.count), to: &rejects)
                     }
                     continue
@@ -80,20 +79,20 @@ final class ChunkProcessor {
         }
         // Under fail, the rows before the bad one are encoded too: a stream output then holds exactly
         // the rows before it, whatever the chunk size.
-        result.rowsWritten = goodRows
+        result.rows.written = goodRows
         // The writer may stop at one of this chunk's bad rows (max_errors): it then needs to cut
         // the output and the rejects after the rows before that one.
         let mayBeCut = plan.config.errors.maxErrors != nil && !result.badRows.isEmpty && result.failure == nil
         recordsLineEnds = mayBeCut
         encode(rows: goodRows)
-        result.output = compressor.map { $0.member(output) } ?? output
+        result.output = encoders.output.encode(output)
         if !rejects.isEmpty {
-            result.rejects = rejectsCompressor.map { $0.member(rejects) } ?? rejects
+            result.rejects = encoders.rejects.encode(rejects)
         }
         if mayBeCut {
             result.lineEnds = lineEnds
-            if compressor != nil { result.plainOutput = output }
-            if rejectsCompressor != nil { result.plainRejects = rejects }
+            if encoders.output.compresses { result.plainOutput = output }
+            if encoders.rejects.compresses { result.plainRejects = rejects }
         }
         return result
     }

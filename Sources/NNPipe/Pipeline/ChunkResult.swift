@@ -7,10 +7,8 @@ public struct ChunkResult: Sendable {
     public var output: [UInt8] = []
     /// Rejects-file lines (a gzip member when that file is compressed).
     public var rejects: [UInt8] = []
-    public var rowsRead = 0
-    public var rowsWritten = 0
-    public var rowsSkipped = 0
-    public var rowsRejected = 0
+    /// The chunk's rows read, written, skipped and rejected.
+    public var rows = RowCounts()
     /// The chunk's bad rows, in input order (all of them under skip and reject; the first under fail).
     public var badRows: [RowError] = []
     /// Under the fail policy, the bad row that stops the run (``output`` then holds the rows

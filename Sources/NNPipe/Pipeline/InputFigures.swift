@@ -2,36 +2,29 @@
 public struct InputFigures: Sendable, Codable, Equatable {
     /// The input as messages name it.
     public var file: String
-    public var rowsRead = 0
-    public var rowsWritten = 0
-    public var rowsSkipped = 0
-    public var rowsRejected = 0
-    public var rowsDiscarded = 0
+    /// Its rows read, written, skipped, rejected and discarded.
+    public var rows = RowCounts()
     /// From its first chunk written to its last (nil while it is still being read).
     public var seconds: Double?
     /// The output its rows went to (the user's path, `<stdout>` for standard output).
     public var output: String?
 
-    public init(file: String) { self.file = file }
+    public init(file: String, rows: RowCounts = RowCounts()) {
+        self.file = file
+        self.rows = rows
+    }
 
     /// `in/a.csv: 1000 rows read, 998 written, 0 skipped, 2 rejected in 0.120 s`.
     public var text: String {
-        "\(file): \(rowsRead) rows read, \(rowsWritten) written, \(rowsSkipped) skipped, \(rowsRejected) rejected"
-            + (rowsDiscarded > 0 ? ", \(rowsDiscarded) discarded" : "")
+        "\(file): \(rows.read) rows read, \(rows.written) written, \(rows.skipped) skipped, \(rows.rejected) rejected"
+            + (rows.discarded > 0 ? ", \(rows.discarded) discarded" : "")
             + (seconds.map { " in \(String(format: "%.3f", $0)) s" } ?? "")
     }
 
     /// The figures after the output (and rejects) they went to were removed by a failure.
     func removed(output outputRemoved: Bool, rejects rejectsRemoved: Bool) -> InputFigures {
         var figures = self
-        if outputRemoved {
-            figures.rowsDiscarded += figures.rowsWritten
-            figures.rowsWritten = 0
-        }
-        if rejectsRemoved {
-            figures.rowsDiscarded += figures.rowsRejected
-            figures.rowsRejected = 0
-        }
+        figures.rows = rows.removed(output: outputRemoved, rejects: rejectsRemoved)
         return figures
     }
 }

@@ -14,16 +14,21 @@ final class OrderedWriter: @unchecked Sendable {
     private let rejects: OutputFile?
     private let maxErrors: Int?
     private let policy: ErrorPolicy
-    /// Compression of the output and the rejects file, nil when not compressed (for a chunk cut
-    /// short, compressed here).
-    private let outputCodec: OutputCodec?
-    private let rejectsCodec: OutputCodec?
+    /// The output's and the rejects file's encoders, for a chunk cut short and the output's end.
+    private let encoders: OutputEncoders
     private let inFlight: DispatchSemaphore
     private let stop: StopFlag
+    /// The resume journal's keeper (nil when no journal is kept), and the inputs' display names,
+    /// which number them in its entries.
+    private let keeper: JournalKeeper?
+    private let inputNames: [String]
     private var pending: [Int: ChunkResult] = [:]
     private var nextIndex = 0
     /// The rows read, written, skipped and rejected so far (the other figures are the runner's).
-    private(set) var counted = RunSummary()
+    private(set) var counted = RowCounts()
+    /// Whether a write to a stream failed after part of a row (or of a compressed member) past
+    /// the rows counted had reached it.
+    private(set) var partOfARowStreamed = false
     /// The same figures for each input, in input order (inputs without a row have none).
     private(set) var perInput: [InputFigures] = []
     /// Called on the writer's queue when the last chunk of an input has been written.
@@ -35,45 +40,33 @@ final class OrderedWriter: @unchecked Sendable {
     private var badRows = 0
 
     /// `badRowsBefore`: bad rows met before this writer's first chunk (earlier outputs of the run).
-    init(output: OutputFile, rejects: OutputFile?, errors: ErrorPolicyConfig, badRowsBefore: Int, outputCodec: OutputCodec?,
-         rejectsCodec: OutputCodec?, inFlight: DispatchSemaphore, stop: StopFlag,
-         inputDone: @escaping (InputFigures) -> Void = { _ in }) {
-        badRows = badRowsBefore
+    /// `keeper`: the resume journal's keeper, told of each chunk written (nil when no journal is
+    /// kept). `inputNames`: the display names of the inputs, numbering them in journal entries.
+    /// `resumed`: the entry of the run being resumed, whose figures the writer starts from, as if
+    /// it had written that run's chunks.
+    init(output: OutputFile, rejects: OutputFile?, errors: ErrorPolicyConfig, badRowsBefore: Int, encoders: OutputEncoders,
+         inFlight: DispatchSemaphore, stop: StopFlag, keeper: JournalKeeper? = nil,
+         inputNames: [String] = [], resumed: ResumePoint? = nil, inputDone: @escaping (InputFigures) -> Void = { _ in }) {
+        badRows = resumed?.badRows ?? badRowsBefore
+        counted = resumed?.rows ?? RowCounts()
+        perInput = resumed?.inputs.map { input in
+            InputFigures(file: input.file < inputNames.count ? inputNames[input.file] : "", rows: input.rows)
+        } ?? []
+        self.keeper = keeper
+        self.inputNames = inputNames
         self.inputDone = inputDone
         self.output = output
         self.rejects = rejects
         maxErrors = errors.maxErrors
         policy = errors.policy
-        self.outputCodec = outputCodec
-        self.rejectsCodec = rejectsCodec
+        self.encoders = encoders
         self.inFlight = inFlight
         self.stop = stop
     }
 
-    /// The resume journal's keeper, told of each chunk written; nil when no journal is kept.
-    var keeper: JournalKeeper?
-    /// The display names of the inputs, numbering them in journal entries.
-    var inputNames: [String] = []
-
     /// The figures a journal entry records.
     var journalFigures: JournalKeeper.Figures {
         JournalKeeper.Figures(counted: counted, perInput: perInput, badRows: badRows, names: inputNames)
-    }
-
-    /// Starts from the figures of the run being resumed (`point`), as if its chunks had been
-    /// written by this writer.
-    func restore(_ point: ResumePoint) {
-        counted.rowsRead = point.rowsRead
-        counted.rowsWritten = point.rowsWritten
-        counted.rowsSkipped = point.rowsSkipped
-        counted.rowsRejected = point.rowsRejected
-        badRows = point.badRows
-        perInput = point.inputs.map { input in
-            var figures = InputFigures(file: input.file < inputNames.count ? inputNames[input.file] : "")
-            (figures.rowsRead, figures.rowsWritten, figures.rowsSkipped, figures.rowsRejected) =
-                (input.read, input.written, input.skipped, input.rejected)
-            return figures
-        }
     }
 
     /// Takes a chunk's result; writes it and any that were waiting for it, in order.
@@ -94,7 +87,7 @@ final class OrderedWriter: @unchecked Sendable {
         if let rowFailure = result.failure {
             // The rows before the bad one, then stop: read = written + skipped + rejected + 1.
             let before = output.bytesWritten
-            if send(output: result.output, rejects: result.rejects) { count(result) } else { countReached(result, bytes: output.bytesWritten - before) }
+            if send(output: result.output, rejects: result.rejects) { count(result.rows) } else { countReached(result, bytes: output.bytesWritten - before) }
             fail(rowFailure)
             return
         }
@@ -105,25 +98,17 @@ final class OrderedWriter: @unchecked Sendable {
             let lineEnd = mark.goodRowsBefore == 0 ? 0 : result.lineEnds[mark.goodRowsBefore - 1]
             let outputPart = Array((result.plainOutput ?? result.output)[..<lineEnd])
             let rejectsPart = Array((result.plainRejects ?? result.rejects)[..<mark.rejectsBytesBefore])
-            let outputBytes: [UInt8], rejectsBytes: [UInt8]
-            do throws(ResourceError) {
-                outputBytes = try Self.compressed(outputPart, outputCodec)
-                rejectsBytes = try Self.compressed(rejectsPart, rejectsCodec)
-            } catch {
-                fail(error)
-                return
-            }
-            let sent = send(output: outputBytes, rejects: rejectsBytes)
+            let sent = send(output: encoders.output.encode(outputPart), rejects: encoders.rejects.encode(rejectsPart))
             if sent {
-                count(read: mark.record + 1, written: mark.goodRowsBefore, skipped: policy == .reject ? 0 : last,
-                      rejected: policy == .reject ? last : 0)
+                count(RowCounts(read: mark.record + 1, written: mark.goodRowsBefore, skipped: policy == .reject ? 0 : last,
+                                rejected: policy == .reject ? last : 0))
             }
             fail(TooManyBadRows(limit: maxErrors, row: result.badRows[last]))
             return
         }
         badRows += result.badRows.count
         let before = output.bytesWritten
-        if send(output: result.output, rejects: result.rejects) { count(result) } else { countReached(result, bytes: output.bytesWritten - before) }
+        if send(output: result.output, rejects: result.rejects) { count(result.rows) } else { countReached(result, bytes: output.bytesWritten - before) }
     }
 
     /// Counts the rows of a chunk whose write to a stream failed after `bytes` of its output had
@@ -133,16 +118,16 @@ final class OrderedWriter: @unchecked Sendable {
     /// written); under skip, the rows skipped before the last row counted are counted too.
     private func countReached(_ result: ChunkResult, bytes: Int) {
         guard output.isStream, bytes > 0 else { return }
-        guard outputCodec == nil else {
-            counted.partOfARowStreamed = true
+        guard !encoders.output.compresses else {
+            partOfARowStreamed = true
             return
         }
         let ends = Self.recordEnds(result.output, upTo: bytes)
         var rows = ends.count
         if policy == .reject, let first = result.badRowMarks.first { rows = min(rows, first.goodRowsBefore) }
         let skipped = policy == .skip ? result.badRowMarks.filter { $0.goodRowsBefore < rows }.count : 0
-        count(read: rows + skipped, written: rows, skipped: skipped, rejected: 0)
-        counted.partOfARowStreamed = bytes > (rows > 0 ? ends[rows - 1] : 0)
+        count(RowCounts(read: rows + skipped, written: rows, skipped: skipped))
+        partOfARowStreamed = bytes > (rows > 0 ? ends[rows - 1] : 0)
     }
 
     /// Where each whole CSV record of `bytes` ends (the offset after its newline), within the
@@ -161,12 +146,6 @@ final class OrderedWriter: @unchecked Sendable {
         return ends
     }
 
-    /// `bytes` as one member of `codec`, or as they are without one.
-    private static func compressed(_ bytes: [UInt8], _ codec: OutputCodec?) throws(ResourceError) -> [UInt8] {
-        guard let codec else { return bytes }
-        return try codec.makeCompressor().member(bytes)
-    }
-
     /// Writes a chunk's output and rejects; on a write error, records the failure and returns false.
     private func send(output bytes: [UInt8], rejects rejectsBytes: [UInt8]) -> Bool {
         do {
@@ -181,20 +160,11 @@ final class OrderedWriter: @unchecked Sendable {
         return false
     }
 
-    private func count(_ result: ChunkResult) {
-        count(read: result.rowsRead, written: result.rowsWritten, skipped: result.rowsSkipped, rejected: result.rowsRejected)
-    }
-
-    private func count(read: Int, written: Int, skipped: Int, rejected: Int) {
-        counted.rowsRead += read
-        counted.rowsWritten += written
-        counted.rowsSkipped += skipped
-        counted.rowsRejected += rejected
+    /// Adds rows written to the run's count and the current input's.
+    private func count(_ rows: RowCounts) {
+        counted += rows
         guard !perInput.isEmpty else { return }
-        perInput[perInput.count - 1].rowsRead += read
-        perInput[perInput.count - 1].rowsWritten += written
-        perInput[perInput.count - 1].rowsSkipped += skipped
-        perInput[perInput.count - 1].rowsRejected += rejected
+        perInput[perInput.count - 1].rows += rows
     }
 
     private func startInput(_ file: String) {
@@ -212,10 +182,10 @@ final class OrderedWriter: @unchecked Sendable {
         if failure == nil { inputDone(perInput[perInput.count - 1]) }
     }
 
-    /// Ends the output after its last chunk: a gzip output with BGZF's end-of-file marker (an
-    /// empty member, which bgzip and htslib look for to tell a whole file from a cut one).
+    /// Ends the output after its last chunk (``OutputEncoder/ending``).
     func finishOutput() {
-        if case .gzip = outputCodec { _ = send(output: BGZFMembers.endOfFile, rejects: []) }
+        let ending = encoders.output.ending
+        if !ending.isEmpty { _ = send(output: ending, rejects: []) }
     }
 
     private func fail(_ error: any NNPipeError) {

@@ -7,16 +7,16 @@ import Foundation
 extension PipelineRunner {
     /// Reads `inputs` through the workers into `output`: the rows counted by the writer (in total
     /// and per input, up to a failure) and the error that stopped the reading, if any.
-    func process(plan: PipelinePlan, inputs: InputSequence, output: OutputFile, rejects: OutputFile?,
-                         badRowsBefore: Int, keeper: JournalKeeper?, resumed: ResumePoint?) -> (figures: RunSummary, failure: (any Error)?) {
-        let rejectsCodec = config.errors.rejectsPath.flatMap { config.write.codec(forName: $0) }
+    /// `encoders`: the runner's own, for the writer (each worker makes its own).
+    func process(plan: PipelinePlan, inputs: InputSequence, output: OutputFile, rejects: OutputFile?, encoders: OutputEncoders,
+                 badRowsBefore: Int, keeper: JournalKeeper?, resumed: ResumePoint?) -> (figures: RunSummary, failure: (any Error)?) {
         // From here on, blocks are allocated and freed per chunk: keep them in the heap (a
         // refusal costs only page faults).
         _ = CCPU_keep_freed_memory()
         let processors: [ChunkProcessor]
         do {
             processors = try (0..<plan.workers).map { _ in
-                try ChunkProcessor(plan: plan, inputName: inputName, rejectsCodec: rejectsCodec)
+                try ChunkProcessor(plan: plan, inputName: inputName, encoders: OutputEncoders(config: config))
             }
         } catch {
             return (RunSummary(), error)
@@ -26,16 +26,14 @@ extension PipelineRunner {
         // max_errors counts the bad rows of the whole run, over every output of a template.
         let writer = OrderedWriter(output: output, rejects: rejects, errors: config.errors,
                                    badRowsBefore: badRowsBefore,
-                                   outputCodec: config.write.codec,
-                                   rejectsCodec: rejectsCodec,
-                                   inFlight: inFlight, stop: stop, inputDone: { [inputDone] figures in
+                                   encoders: encoders,
+                                   inFlight: inFlight, stop: stop, keeper: keeper,
+                                   inputNames: inputs.files.map(InputOpener.displayName), resumed: resumed,
+                                   inputDone: { [inputDone = options.inputDone] figures in
                                        var figures = figures
                                        figures.output = output.name
                                        inputDone?(figures)
                                    })
-        writer.inputNames = inputs.files.map(InputOpener.displayName)
-        if let resumed { writer.restore(resumed) }
-        writer.keeper = keeper
         // The writer's serial queue runs on Dispatch's overcommit pool, which is separate from the
         // pool the workers' items run on: no worker count can take the writer's thread.
         let writeQueue = DispatchQueue(label: "nnpipe.writer")
@@ -76,7 +74,9 @@ extension PipelineRunner {
             if resumed?.done != true { writer.finishOutput() }
             if writer.failure == nil { keeper?.finish(at: inputs.position, figures: writer.journalFigures) }
         }
-        var figures = writer.counted
+        var figures = RunSummary()
+        figures.rows = writer.counted
+        figures.partOfARowStreamed = writer.partOfARowStreamed
         // Every input opened, in order; one whose rows never came (a header alone) with zeros.
         figures.inputs = inputs.opened.map { name in
             var input = writer.perInput.first { $0.file == name } ?? InputFigures(file: name)

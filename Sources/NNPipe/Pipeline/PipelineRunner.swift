@@ -21,32 +21,20 @@ public final class PipelineRunner {
     /// that matches nothing) is thrown by the first step that needs the inputs.
     private let files: Result<[String], any Error>
 
-    public init(config: PipelineConfig) {
+    /// How the runner runs (the `run` command's options, where notices go).
+    public let options: RunOptions
+    /// The outputs, locks and journals of the run, for a signal handler to clean up: the run's
+    /// own, shared with the process's signal watcher.
+    public let registry: OutputRegistry
+
+    public init(config: PipelineConfig, options: RunOptions = RunOptions(), registry: OutputRegistry = OutputRegistry()) {
         self.config = config
+        self.options = options
+        self.registry = registry
         let template = OutputNameTemplate.isTemplate(config.write.path) ? config.write.path : nil
         files = Result { try InputFiles.expand(config.read.inputs, outputTemplate: template) }
         progress.start(bytesTotal: (try? files.get()).flatMap(RunProgress.totalSize))
     }
-
-    /// Whether a run killed outright is continued from its journal (`--resume`; see ``ResumePlanner``).
-    public var resume = false
-    /// Called with a notice line for the user (a killed run's leftovers removed, nothing to resume).
-    public var notice: (@Sendable (String) -> Void)?
-    /// With an output per input: a failed input's output is removed and the later inputs are still
-    /// processed (`--keep-going`); the run's error is the first failure's.
-    public var keepGoing = false
-    /// An input whose output (and rejects file) exists and is newer than the input and every file
-    /// the pipeline reads is skipped (`--skip-existing`).
-    public var skipExisting = false
-    /// An output made from fewer rows than this fails with status 65 and is not written
-    /// (`--min-rows`); nil: any number, none included.
-    public var minRows: Int?
-    /// Seconds a run waits for another run that is writing the same output (`--wait-lock`); 0:
-    /// it stops at once with status 75.
-    public var waitLock: Double = 0
-    /// Called with a notice of the everyday kind (`--resume` with no journal: the last run ended
-    /// well), which `--quiet` hides.
-    public var routineNotice: (@Sendable (String) -> Void)?
 
     /// How far the current run has got, for a progress display on another thread.
     public let progress = RunProgress()
@@ -89,7 +77,6 @@ public final class PipelineRunner {
     /// rows (their own rejects files, or a shared rejects file cut back to their rows).
     public func run(statsFile: String? = nil, metricsFile: String? = nil) -> RunOutcome {
         let started = DispatchTime.now()
-        OutputRegistry.reset()
         var summary = RunSummary()
         var stats: RunLayout.Destination?
         var metrics: RunLayout.Destination?
@@ -104,25 +91,25 @@ public final class PipelineRunner {
             // A rejects file shared by several outputs takes each write under the registry's lock, so
             // a signal handler can cut it back to the outputs kept.
             let sharedRejects = try layout.sharedRejects.map {
-                try OutputFile(path: $0.path, target: $0.target, guarded: layout.isTemplate, brokenPipeIsQuiet: false,
+                try OutputFile(path: $0.path, target: $0.target, registry: registry, guarded: layout.isTemplate, brokenPipeIsQuiet: false,
                                adopting: layout.isTemplate ? nil : plans[0].rejectsAdoption)
             }
-            if (keepGoing || skipExisting) && layout.isTemplate && layout.sharedRejects != nil {
+            if (options.keepGoing || options.skipExisting) && layout.isTemplate && layout.sharedRejects != nil {
                 // One rejects file for every output could not drop a failed input's rows, and a
                 // skipped input's rows would be lost from it.
-                throw ConfigError(file: keepGoing ? "--keep-going" : "--skip-existing", keyPath: "",
+                throw ConfigError(file: options.keepGoing ? "--keep-going" : "--skip-existing", keyPath: "",
                                   problem: "needs a rejects file per output: a name template such as --rejects 'rejects/{stem}.csv'", status: .usage)
             }
             var startedParts = 0
             for (index, part) in layout.parts.enumerated() {
-                if skipExisting, plans[index].point == nil, Self.isUpToDate(part, reads: config.filesRead.map(\.path),
+                if options.skipExisting, plans[index].point == nil, Self.isUpToDate(part, reads: config.filesRead.map(\.path),
                                                                                      afterKill: plans[index].foundJournal) {
                     summary.inputsUpToDate += part.files.map(InputOpener.displayName)
                     continue
                 }
                 let result = runPart(part, sharedRejects: sharedRejects, writesRejectsHeader: startedParts == 0 && plans[0].point == nil,
                                      commitsSharedRejects: !layout.isTemplate,
-                                     badRowsBefore: summary.rowsSkipped + summary.rowsRejected, resume: plans[index])
+                                     badRowsBefore: summary.rows.bad, resume: plans[index])
                 startedParts += 1
                 summary = summary.adding(result.figures)
                 guard let error = result.failure else { continue }
@@ -130,14 +117,15 @@ public final class PipelineRunner {
                 summary.failedInputs.append(FailedInput(files: part.files.map(InputOpener.displayName), output: part.output.path,
                                                         error: error))
                 // A usage or configuration problem is the same for every input.
-                if !keepGoing || [.usage, .config, .osError].contains((error as? any NNPipeError)?.exitStatus) { break }
+                if !options.keepGoing || [.usage, .config, .osError].contains((error as? any NNPipeError)?.exitStatus) { break }
             }
             if let sharedRejects {
                 if failure == nil {
                     do { try sharedRejects.commitUnlessHeaderOnly() } catch { failure = error }
                 }
                 // After a failure, cut back to the rows of the outputs kept (after a checkpoint), or removed.
-                let kept = failure == nil || sharedRejects.discard()
+                var kept = true
+                if failure != nil { kept = sharedRejects.discard() }
                 if !sharedRejects.isStream && !sharedRejects.removedAsHeaderOnly {
                     if kept { summary.outputsKept.append(sharedRejects.name) } else { summary.outputsRemoved.append(sharedRejects.name) }
                 }
@@ -166,158 +154,29 @@ public final class PipelineRunner {
         let removed = TemporarySweeper.sweep(folders: folders, ownJournals: own)
         let journals = removed.filter(\.isJournal), files = removed.filter { !$0.isJournal }
         if !journals.isEmpty {
-            notice?("removed \(journals.count == 1 ? "the resume journal of a killed nnpipe run" : "\(journals.count) resume journals of killed nnpipe runs") "
+            options.notice?("removed \(journals.count == 1 ? "the resume journal of a killed nnpipe run" : "\(journals.count) resume journals of killed nnpipe runs") "
                 + "(older than a week: --resume no longer goes on from \(journals.count == 1 ? "it" : "them")): \(RunSummary.list(journals.map(\.path)))")
         }
         guard !files.isEmpty else { return }
         let bytes = files.reduce(0) { $0 + $1.bytes }
         let size = bytes >= 1 << 20 ? "\(bytes >> 20) MiB" : "\(bytes) bytes"
-        notice?("removed \(files.count == 1 ? "the temporary file of a killed nnpipe run" : "\(files.count) temporary files of killed nnpipe runs") "
+        options.notice?("removed \(files.count == 1 ? "the temporary file of a killed nnpipe run" : "\(files.count) temporary files of killed nnpipe runs") "
             + "(older than an hour, no journal to resume them; \(size)): \(RunSummary.list(files.map(\.path)))")
     }
 
-    /// Reads one part's inputs into its output. Returns the part's figures as they stand on disk
-    /// (also after a failure) and the error it stopped on.
-    private func runPart(_ part: RunLayout.Part, sharedRejects: OutputFile?, writesRejectsHeader: Bool,
-                         commitsSharedRejects: Bool, badRowsBefore: Int, resume: PartResume) -> (figures: RunSummary, failure: (any Error)?) {
-        if resume.alreadyCommitted, let point = resume.point {
-            // The killed run may have died between this commit and dropping the output's lock:
-            // taking and releasing the lock removes the dead run's lock file (a live run's stays).
-            if case .file(let target) = part.output.target {
-                (try? OutputLock(target: target, name: part.output.path, wait: 0))?.release()
-            }
-            progress.passedOver(rows: point.rowsRead, bytes: RunProgress.totalSize(part.files) ?? 0)
-            return (Self.committedEarlier(point, part: part), nil)
+    /// Writes the output's header line and, to `rejects`, the rejects file's, each encoded as the
+    /// rest of its file.
+    func writeHeaders(plan: PipelinePlan, output: OutputFile, rejects: OutputFile?, encoders: OutputEncoders) throws {
+        if config.write.header {
+            try output.write(encoders.output.encode(CSVText.line(plan.outputNames, delimiter: config.write.delimiter)))
         }
-        let prepared: (plan: PipelinePlan, inputs: InputSequence)
-        let output: OutputFile
-        let ownRejects: OutputFile?
-        // Held until this output is committed or removed (released when `lock` goes).
-        var lock: OutputLock?
-        defer { lock?.release() }
-        // Taken before the output is opened (and a killed run's temporary file adopted), or, when
-        // the output's folder is still to be made, once opening it has made the folder.
-        func takeLock() throws {
-            if lock == nil, case .file(let target) = part.output.target {
-                lock = try OutputLock(target: target, name: part.output.path, wait: waitLock)
-            }
-        }
-        do {
-            prepared = try prepare(files: part.files)
-            progress.beginInputs()
-            if case .file(let target) = part.output.target,
-               FileManager.default.fileExists(atPath: URL(fileURLWithPath: target).deletingLastPathComponent().path) {
-                try takeLock()
-            }
-            output = try OutputFile(path: part.output.path, target: part.output.target, adopting: resume.outputAdoption)
-            do {
-                try takeLock()
-                ownRejects = try part.rejects.map {
-                    try OutputFile(path: $0.path, target: $0.target, brokenPipeIsQuiet: false, adopting: resume.rejectsAdoption)
-                }
-            } catch {
-                output.discard()
-                throw error
-            }
-        } catch {
-            return (RunSummary(), error)
-        }
-        let rejects = ownRejects ?? sharedRejects
-        var counted = RunSummary()
-        var failure: (any Error)?
-        do {
-            let keeper = try startJournal(resume, inputs: prepared.inputs, output: output, rejects: rejects)
-            // A rejects file with its header alone is not kept: the length tells (also when resumed).
-            rejects?.headerLength = try rejectsHeader(plan: prepared.plan)?.count
-            if resume.point == nil {
-                try writeHeaders(plan: prepared.plan, output: output, rejects: ownRejects != nil || writesRejectsHeader ? rejects : nil)
-            }
-            let processed = process(plan: prepared.plan, inputs: prepared.inputs, output: output, rejects: rejects,
-                                    badRowsBefore: badRowsBefore, keeper: keeper, resumed: resume.point)
-            counted = processed.figures
-            counted.rowsResumed = resume.point?.rowsRead ?? 0
-            if let error = processed.failure { throw error }
-            try checkRowLimits(counted, part: part)
-            try OutputRegistry.committing {
-                try output.commit()
-                try ownRejects?.commitUnlessHeaderOnly()
-                if commitsSharedRejects { try sharedRejects?.commitUnlessHeaderOnly() } else { sharedRejects?.checkpoint() }
-                // A template run keeps the journal of a committed output until the run ends, so
-                // that a resumed run knows the output is done.
-                if commitsSharedRejects { keeper?.remove() }
-            }
-        } catch {
-            failure = error
-            // Rows sent to a stream cannot be taken back: the rejects of those rows are kept too.
-            if output.isStream { rejects?.checkpoint() }
-            output.discard()
-        }
-        let rejectsKept = failure == nil
-            || (ownRejects.map { $0.discard() || $0.isStream } ?? (output.isStream || sharedRejects?.isStream == true))
-        var figures = Self.onDisk(counted, output: output, outputKept: failure == nil, ownRejects: ownRejects, rejectsKept: rejectsKept)
-        if failure == nil && counted.rowsRead == 0 {
-            figures.outputsWithoutRows = ["\(RunSummary.list(part.files.map(InputOpener.displayName))) → \(output.name)"]
-        }
-        return (figures, failure)
-    }
-
-    /// `--min-rows` and `errors.max_error_rate`, over the rows of one output (all of its inputs,
-    /// a resumed run's earlier rows included), before it is committed.
-    private func checkRowLimits(_ counted: RunSummary, part: RunLayout.Part) throws {
-        let inputs = part.files.map(InputOpener.displayName)
-        let bad = counted.rowsSkipped + counted.rowsRejected
-        if let minRows, counted.rowsRead < minRows {
-            throw RowLimitError(.minRows(minRows), inputs: inputs, rowsRead: counted.rowsRead, badRows: bad)
-        }
-        // A fraction of zero rows is no fraction: --min-rows is the check for those.
-        if let rate = config.errors.maxErrorRate, counted.rowsRead > 0, Double(bad) > rate * Double(counted.rowsRead) {
-            throw RowLimitError(.maxErrorRate(rate), inputs: inputs, rowsRead: counted.rowsRead, badRows: bad)
-        }
-    }
-
-    /// A part's counted rows as they stand on disk: the rows of a removed output or rejects file
-    /// are discarded; a file kept is listed as kept, one removed as removed (streams are not listed).
-    private static func onDisk(_ counted: RunSummary, output: OutputFile, outputKept: Bool, ownRejects: OutputFile?,
-                               rejectsKept: Bool) -> RunSummary {
-        var part = counted
-        if output.isStream {
-            part.rowsStreamed = counted.rowsWritten
-        } else if outputKept {
-            part.outputsKept.append(output.name)
-        } else {
-            part.rowsDiscarded += part.rowsWritten
-            part.rowsWritten = 0
-            part.outputsRemoved.append(output.name)
-        }
-        if !rejectsKept {
-            part.rowsDiscarded += part.rowsRejected
-            part.rowsRejected = 0
-        }
-        part.inputs = counted.inputs.map { $0.removed(output: !outputKept && !output.isStream, rejects: !rejectsKept) }
-        if let ownRejects, !ownRejects.isStream, !ownRejects.removedAsHeaderOnly {
-            if rejectsKept { part.outputsKept.append(ownRejects.name) } else { part.outputsRemoved.append(ownRejects.name) }
-        }
-        return part
-    }
-
-    /// Called (on the writer's thread) when an input's last row has been written: its figures
-    /// and the output they went to.
-    public var inputDone: (@Sendable (InputFigures) -> Void)?
-
-    private func writeHeaders(plan: PipelinePlan, output: OutputFile, rejects: OutputFile?) throws {
-        let write = config.write
-        if write.header {
-            let line = CSVText.line(plan.outputNames, delimiter: write.delimiter)
-            try output.write(write.codec.map { try $0.makeCompressor().member(line) } ?? line)
-        }
-        if let rejects, let header = try rejectsHeader(plan: plan) { try rejects.write(header) }
+        if let rejects, let header = rejectsHeader(plan: plan, encoders: encoders) { try rejects.write(header) }
     }
 
     /// The rejects file's header as written (a compressed member for `.gz` or `.zst`), nil
     /// without a rejects file. The same bytes on every run of the same pipeline.
-    private func rejectsHeader(plan: PipelinePlan) throws -> [UInt8]? {
-        guard let path = config.errors.rejectsPath else { return nil }
-        let line = CSVText.line((plan.rejectsNameFile ? ["file"] : []) + ["line", "reason", "record"], delimiter: 0x2C)
-        return try config.write.codec(forName: path).map { try $0.makeCompressor().member(line) } ?? line
+    func rejectsHeader(plan: PipelinePlan, encoders: OutputEncoders) -> [UInt8]? {
+        guard config.errors.rejectsPath != nil else { return nil }
+        return encoders.rejects.encode(CSVText.line((plan.rejectsNameFile ? ["file"] : []) + ["line", "reason", "record"], delimiter: 0x2C))
     }
 }

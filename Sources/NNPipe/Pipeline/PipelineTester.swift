@@ -61,7 +61,7 @@ public enum PipelineTester {
         let inputName = "\(config.file): \(test.keyPath) (\(test.name))"
         // Without a header and with features 0…n−1, records have n fields.
         let plan = try PipelinePlan(config: testConfig, firstRecord: nil, inputName: inputName)
-        let processor = try ChunkProcessor(plan: plan, inputName: inputName, rejectsCodec: nil)
+        let processor = ChunkProcessor(plan: plan, inputName: inputName, encoders: .plain)
         let result = processor.process(chunk(test.rows))
         if let failure = result.failure { throw failure }
         let lines = records(result.output)

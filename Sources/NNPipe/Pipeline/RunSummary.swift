@@ -7,11 +7,8 @@ import Foundation
 /// committed rejects file or a stream; discarded rows were processed into an output or rejects
 /// file that was removed because the run failed.
 public struct RunSummary: Sendable, Codable, Equatable {
-    public var rowsRead = 0
-    public var rowsWritten = 0
-    public var rowsSkipped = 0
-    public var rowsRejected = 0
-    public var rowsDiscarded = 0
+    /// The rows read, written, skipped, rejected and discarded.
+    public var rows = RowCounts()
     /// Rows of the run that a killed run had already processed, when this run resumed it
     /// (`--resume`): they are counted in the other figures too.
     public var rowsResumed = 0
@@ -58,11 +55,7 @@ public struct RunSummary: Sendable, Codable, Equatable {
     /// These figures plus another run's rows (for runs over several inputs).
     public func adding(_ other: RunSummary) -> RunSummary {
         var sum = self
-        sum.rowsRead += other.rowsRead
-        sum.rowsWritten += other.rowsWritten
-        sum.rowsSkipped += other.rowsSkipped
-        sum.rowsRejected += other.rowsRejected
-        sum.rowsDiscarded += other.rowsDiscarded
+        sum.rows += other.rows
         sum.rowsResumed += other.rowsResumed
         sum.rowsStreamed += other.rowsStreamed
         sum.partOfARowStreamed = sum.partOfARowStreamed || other.partOfARowStreamed
@@ -89,7 +82,7 @@ public struct RunSummary: Sendable, Codable, Equatable {
         var parts: [String] = []
         if !outputsKept.isEmpty { parts.append("\(Self.list(outputsKept)) kept") }
         if !outputsRemoved.isEmpty {
-            parts.append("\(Self.list(outputsRemoved)) removed" + (rowsDiscarded > 0 ? " (\(rowsDiscarded) row\(rowsDiscarded == 1 ? "" : "s") discarded)" : ""))
+            parts.append("\(Self.list(outputsRemoved)) removed" + (rows.discarded > 0 ? " (\(rows.discarded) row\(rows.discarded == 1 ? "" : "s") discarded)" : ""))
         }
         if rowsStreamed > 0 || partOfARowStreamed {
             let part = partOfARowStreamed ? (rowsStreamed > 0 ? " and part of the next" : "part of a row") : ""
@@ -100,26 +93,26 @@ public struct RunSummary: Sendable, Codable, Equatable {
 
     /// Rows read by this process per second (a resumed run's rate leaves out the rows read before
     /// the resume).
-    public var rowsPerSecond: Double { seconds > 0 ? Double(rowsRead - rowsResumed) / seconds : 0 }
+    public var rowsPerSecond: Double { seconds > 0 ? Double(rows.read - rowsResumed) / seconds : 0 }
 
     /// The summary without the program's name: `done: 1000 rows read, …`.
     public var text: String {
         let rate = rowsPerSecond >= 1 ? String(format: "%.0f", rowsPerSecond) : "0"
-        let discarded = rowsDiscarded > 0 ? ", \(rowsDiscarded) discarded" : ""
+        let discarded = rows.discarded > 0 ? ", \(rows.discarded) discarded" : ""
         let resumed = rowsResumed > 0 ? " (\(rowsResumed) by the run resumed)" : ""
         let upToDate = inputsUpToDate.isEmpty ? ""
             : "; \(inputsUpToDate.count) input\(inputsUpToDate.count == 1 ? "" : "s") skipped, \(inputsUpToDate.count == 1 ? "its output" : "their outputs") up to date"
         let failed = failedInputs.count > 1 ? "; \(failedInputs.count) inputs failed: \(Self.list(failedInputs.flatMap(\.files)))" : ""
-        return "\(succeeded ? "done" : "stopped"): \(rowsRead) rows read\(resumed), \(rowsWritten) written, "
-            + "\(rowsSkipped) skipped, \(rowsRejected) rejected\(discarded) in \(String(format: "%.3f", seconds)) s (\(rate) rows/s)"
+        return "\(succeeded ? "done" : "stopped"): \(rows.read) rows read\(resumed), \(rows.written) written, "
+            + "\(rows.skipped) skipped, \(rows.rejected) rejected\(discarded) in \(String(format: "%.3f", seconds)) s (\(rate) rows/s)"
             + upToDate + failed + (succeeded ? "" : "; \(outcome)")
     }
 
     /// The row counts as Hadoop Streaming counter lines (`reporter:counter:GROUP,NAME,VALUE`),
     /// which a streaming task writes on standard error for the job's counters.
     public var hadoopCounters: [String] {
-        [("ROWS_READ", rowsRead), ("ROWS_WRITTEN", rowsWritten), ("ROWS_SKIPPED", rowsSkipped), ("ROWS_REJECTED", rowsRejected),
-         ("ROWS_DISCARDED", rowsDiscarded)]
+        [("ROWS_READ", rows.read), ("ROWS_WRITTEN", rows.written), ("ROWS_SKIPPED", rows.skipped), ("ROWS_REJECTED", rows.rejected),
+         ("ROWS_DISCARDED", rows.discarded)]
             .map { "reporter:counter:nnpipe,\($0.0),\($0.1)" }
     }
 
@@ -130,8 +123,8 @@ public struct RunSummary: Sendable, Codable, Equatable {
     public var json: String {
         let rate = (rowsPerSecond * 10).rounded() / 10
         return """
-            {"succeeded": \(succeeded), "rows_read": \(rowsRead), "rows_written": \(rowsWritten), \
-            "rows_skipped": \(rowsSkipped), "rows_rejected": \(rowsRejected), "rows_discarded": \(rowsDiscarded), \
+            {"succeeded": \(succeeded), "rows_read": \(rows.read), "rows_written": \(rows.written), \
+            "rows_skipped": \(rows.skipped), "rows_rejected": \(rows.rejected), "rows_discarded": \(rows.discarded), \
             \(rowsResumed > 0 ? "\"rows_resumed\": \(rowsResumed), " : "")"outputs_kept": \(jsonList(outputsKept)), "outputs_removed": \(jsonList(outputsRemoved)), \
             "seconds": \(String(format: "%.6f", seconds)), "rows_per_second": \(rate), \
             "peak_rss_bytes": \(peakRSSBytes), "inputs": [\(inputs.map(inputJSON).joined(separator: ", "))], \
@@ -141,8 +134,8 @@ public struct RunSummary: Sendable, Codable, Equatable {
 
     private func inputJSON(_ input: InputFigures) -> String {
         """
-        {"file": \(jsonString(input.file)), "rows_read": \(input.rowsRead), "rows_written": \(input.rowsWritten), \
-        "rows_skipped": \(input.rowsSkipped), "rows_rejected": \(input.rowsRejected), "rows_discarded": \(input.rowsDiscarded), \
+        {"file": \(jsonString(input.file)), "rows_read": \(input.rows.read), "rows_written": \(input.rows.written), \
+        "rows_skipped": \(input.rows.skipped), "rows_rejected": \(input.rows.rejected), "rows_discarded": \(input.rows.discarded), \
         "seconds": \(input.seconds.map { String(format: "%.6f", $0) } ?? "null"), "output": \(input.output.map(jsonString) ?? "null")}
         """
     }

@@ -37,7 +37,7 @@ final class JournalKeeper: @unchecked Sendable {
 
     /// What the writer counted so far, for an entry.
     struct Figures {
-        var counted: RunSummary
+        var counted: RowCounts
         var perInput: [InputFigures]
         var badRows: Int
         /// The display names of the part's inputs, to number ``perInput``.
@@ -73,14 +73,9 @@ final class JournalKeeper: @unchecked Sendable {
         var point = ResumePoint(next: position, chunks: chunks, outputLength: output.bytesWritten,
                                 rejectsLength: rejects?.bytesWritten ?? 0)
         point.nextCut = nextCut
-        point.rowsRead = figures.counted.rowsRead
-        point.rowsWritten = figures.counted.rowsWritten
-        point.rowsSkipped = figures.counted.rowsSkipped
-        point.rowsRejected = figures.counted.rowsRejected
+        point.rows = figures.counted
         point.badRows = figures.badRows
-        point.inputs = figures.perInput.map { input in
-            (figures.names.firstIndex(of: input.file) ?? 0, input.rowsRead, input.rowsWritten, input.rowsSkipped, input.rowsRejected)
-        }
+        point.inputs = figures.perInput.map { input in (figures.names.firstIndex(of: input.file) ?? 0, input.rows) }
         return point
     }
 

@@ -4,11 +4,11 @@ extension PipelineRunner {
     /// Each output's resume plan (see ``ResumePlanner``), decided before any output is opened.
     func resumePlans(_ layout: RunLayout) throws -> [PartResume] {
         let identity = RunIdentity(config: config)
-        let notice = self.notice
-        let routineNotice = self.routineNotice
+        let notice = options.notice
+        let routineNotice = options.routineNotice
         return try layout.parts.map { part in
             try ResumePlanner.plan(for: part, sharedRejects: layout.sharedRejects, isTemplate: layout.isTemplate,
-                                   identity: identity, resume: resume, notice: { notice?($0) }, routineNotice: { routineNotice?($0) })
+                                   identity: identity, resume: options.resume, notice: { notice?($0) }, routineNotice: { routineNotice?($0) })
         }
     }
 
@@ -17,7 +17,7 @@ extension PipelineRunner {
     func endJournals(_ plans: [PartResume]) {
         for path in plans.compactMap(\.journalPath) {
             unlink(path)
-            OutputRegistry.unregisterJournal(path)
+            registry.unregisterJournal(path)
         }
     }
 
@@ -31,7 +31,7 @@ extension PipelineRunner {
         if let path = plan.journalPath, let temporary = output.temporaryFile {
             let contents = ResumeJournal.Contents(pid: getpid(), outputTemporary: temporary, rejectsTemporary: rejects?.temporaryFile,
                                                   identity: plan.identity, last: plan.point)
-            if let journal = try? ResumeJournal(path: path, contents: contents) {
+            if let journal = try? ResumeJournal(path: path, contents: contents, registry: registry) {
                 keeper = JournalKeeper(journal: journal, output: output, rejects: rejects, resumedChunks: plan.point?.chunks ?? 0,
                                        interval: config.execution.journalInterval)
             }
@@ -40,7 +40,7 @@ extension PipelineRunner {
         rejects?.releaseAdopted()
         if let point = plan.point {
             try inputs.resume(at: point.next)
-            progress.resumed(rows: point.rowsRead, bytesRead: inputs.bytesConsumed, file: InputOpener.displayName(inputs.files[point.next.file]))
+            progress.resumed(rows: point.rows.read, bytesRead: inputs.bytesConsumed, file: InputOpener.displayName(inputs.files[point.next.file]))
         }
         return keeper
     }
@@ -48,16 +48,12 @@ extension PipelineRunner {
     /// The figures of an output a killed template run had already committed.
     static func committedEarlier(_ point: ResumePoint, part: RunLayout.Part) -> RunSummary {
         var figures = RunSummary()
-        figures.rowsRead = point.rowsRead
-        figures.rowsWritten = point.rowsWritten
-        figures.rowsSkipped = point.rowsSkipped
-        figures.rowsRejected = point.rowsRejected
-        figures.rowsResumed = point.rowsRead
+        figures.rows = point.rows
+        figures.rowsResumed = point.rows.read
         // A rejects file is kept only with a rejected row in it.
-        figures.outputsKept = [part.output.path] + (point.rowsRejected > 0 ? part.rejects.map { [$0.path] } ?? [] : [])
+        figures.outputsKept = [part.output.path] + (point.rows.rejected > 0 ? part.rejects.map { [$0.path] } ?? [] : [])
         figures.inputs = point.inputs.map { input in
-            var one = InputFigures(file: InputOpener.displayName(part.files[min(input.file, part.files.count - 1)]))
-            (one.rowsRead, one.rowsWritten, one.rowsSkipped, one.rowsRejected) = (input.read, input.written, input.skipped, input.rejected)
+            var one = InputFigures(file: InputOpener.displayName(part.files[min(input.file, part.files.count - 1)]), rows: input.rows)
             one.output = part.output.path
             return one
         }

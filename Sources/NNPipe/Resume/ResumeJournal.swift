@@ -65,11 +65,14 @@ final class ResumeJournal {
 
     let path: String
     private var descriptor: Int32
+    /// The run's registry, which lists the journal for a signal handler.
+    private let registry: OutputRegistry
 
     /// Writes a new journal at `path` holding `contents` (its header, and its entry when resuming),
-    /// replacing any earlier one in one rename.
-    init(path: String, contents: Contents) throws {
+    /// replacing any earlier one in one rename; registered with the run's `registry`.
+    init(path: String, contents: Contents, registry: OutputRegistry) throws {
         self.path = path
+        self.registry = registry
         var text = JournalText.line(Self.formatLine) + JournalText.line("pid \(contents.pid)")
             + JournalText.line("output \(JournalText.escape(contents.outputTemporary))")
         if let rejects = contents.rejectsTemporary { text += JournalText.line("rejects \(JournalText.escape(rejects))") }
@@ -82,7 +85,7 @@ final class ResumeJournal {
         descriptor = -1
         // Made, renamed into place and registered under the registry's lock: a signal handler
         // (which keeps the lock until the process exits) removes the journal, or sees none made.
-        try OutputRegistry.committing {
+        try registry.committing {
             descriptor = open(fresh, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             guard descriptor >= 0 else {
                 throw OutputError(.cannotCreate, file: path, operation: "cannot create the resume journal", errno: errno)
@@ -92,7 +95,7 @@ final class ResumeJournal {
                 guard fsync(descriptor) == 0, rename(fresh, path) == 0 else {
                     throw OutputError(.writeFailed, file: path, operation: "cannot write the resume journal", errno: errno)
                 }
-                OutputRegistry.registerJournal(path, withEntry: contents.last != nil)
+                registry.registerJournal(path, withEntry: contents.last != nil)
             } catch {
                 close(descriptor)
                 unlink(fresh)
@@ -106,7 +109,7 @@ final class ResumeJournal {
     /// Appends an entry (its data already synced by the caller).
     func append(_ point: ResumePoint) throws {
         try write(JournalText.line(point.line))
-        OutputRegistry.noteJournalEntry(path)
+        registry.noteJournalEntry(path)
     }
 
     /// Removes the journal (the output is committed, or the run ended otherwise).
@@ -114,7 +117,7 @@ final class ResumeJournal {
         if descriptor >= 0 { close(descriptor) }
         descriptor = -1
         unlink(path)
-        OutputRegistry.unregisterJournal(path)
+        registry.unregisterJournal(path)
     }
 
     private func write(_ text: String) throws {

@@ -88,7 +88,7 @@ enum ResumePlanner {
             // Killed between the output's rename and its rejects file's: the rejects at the target
             // (if any) are an earlier run's. Finish the commit as the run would have: the file the
             // journal vouches for, or, when no row was rejected, no rejects file at all.
-            if last.rowsRejected > 0 {
+            if last.rows.rejected > 0 {
                 try finishCommit(temporary, length: last.rejectsLength, into: rejectsTarget, name: rejects.path)
                 notice("\(rejects.path): the killed run had committed \(name) but not its rejects file: committed it now")
             } else {
@@ -98,7 +98,7 @@ enum ResumePlanner {
             plan.adopted = contents
             plan.alreadyCommitted = true
         } else if last.done && !outputThere && isTemplate
-                    && committedFilesThere(output: target, rejects: last.rowsRejected > 0 ? part.rejects : nil) {
+                    && committedFilesThere(output: target, rejects: last.rows.rejected > 0 ? part.rejects : nil) {
             plan.adopted = contents
             plan.alreadyCommitted = true
         } else if last.done && !outputThere && isTemplate {

@@ -7,15 +7,13 @@ struct ResumePoint {
     var next: InputPosition
     /// Chunks written so far.
     var chunks: Int
-    /// Rows read, written, skipped and rejected so far, and the bad rows counted towards
-    /// `max_errors` (over the whole run).
-    var rowsRead = 0
-    var rowsWritten = 0
-    var rowsSkipped = 0
-    var rowsRejected = 0
+    /// Rows read, written, skipped and rejected so far (none is discarded while the run goes on).
+    var rows = RowCounts()
+    /// The bad rows counted towards `max_errors` (over the whole run).
     var badRows = 0
-    /// The same four counts for each input of this output that has had rows, in order.
-    var inputs: [(file: Int, read: Int, written: Int, skipped: Int, rejected: Int)] = []
+    /// The same counts for each input of this output that has had rows, in order (`file`: its
+    /// index among the output's inputs).
+    var inputs: [(file: Int, rows: RowCounts)] = []
     /// The temporary output's and rejects file's lengths.
     var outputLength: Int
     var rejectsLength: Int
@@ -27,9 +25,10 @@ struct ResumePoint {
 
     /// The entry as one journal line's text (without checksum and newline).
     var line: String {
-        let counts = inputs.map { "\($0.file):\($0.read):\($0.written):\($0.skipped):\($0.rejected)" }.joined(separator: ",")
+        let counts = inputs.map { "\($0.file):\($0.rows.read):\($0.rows.written):\($0.rows.skipped):\($0.rows.rejected)" }
+            .joined(separator: ",")
         return "entry file=\(next.file) offset=\(next.offset) stored=\(next.storedOffset) line=\(next.line) chunks=\(chunks) "
-            + "read=\(rowsRead) written=\(rowsWritten) skipped=\(rowsSkipped) rejected=\(rowsRejected) bad=\(badRows) "
+            + "read=\(rows.read) written=\(rows.written) skipped=\(rows.skipped) rejected=\(rows.rejected) bad=\(badRows) "
             + "output=\(outputLength) rejects=\(rejectsLength) done=\(done ? 1 : 0) inputs=\(counts.isEmpty ? "-" : counts)"
             + (nextCut.map { " cut=\($0.records):\($0.byteLimit)" } ?? "")
     }
@@ -51,7 +50,8 @@ struct ResumePoint {
               let inputs = values["inputs"] else { return nil }
         next = InputPosition(file: file, offset: offset, storedOffset: stored, line: line)
         self.chunks = chunks
-        (rowsRead, rowsWritten, rowsSkipped, rowsRejected, badRows) = (read, written, skipped, rejected, bad)
+        rows = RowCounts(read: read, written: written, skipped: skipped, rejected: rejected)
+        badRows = bad
         (outputLength, rejectsLength, self.done) = (output, rejects, done == 1)
         if let cut = values["cut"] {
             let n = cut.split(separator: ":").compactMap { Int($0) }
@@ -62,7 +62,7 @@ struct ResumePoint {
             for item in inputs.split(separator: ",") {
                 let n = item.split(separator: ":").compactMap { Int($0) }
                 guard n.count == 5 else { return nil }
-                self.inputs.append((n[0], n[1], n[2], n[3], n[4]))
+                self.inputs.append((n[0], RowCounts(read: n[1], written: n[2], skipped: n[3], rejected: n[4])))
             }
         }
     }
