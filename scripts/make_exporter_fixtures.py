@@ -434,6 +434,123 @@ def keras_saved_models():
     os.replace(os.path.join(OUT, "model.npz"), os.path.join(OUT, "iris-keras3.npz"))
 
 
+def keras_reference(model, x):
+    """The model's float64 numbers by Keras' formulas in numpy/torch float64, layer by layer.
+
+    Keras 3.15's `ops.matmul` computes float64 Dense layers in float32 (its type promotion maps
+    64-bit types to 32-bit ones, as JAX does without x64: BIT64_TO_BIT32_DTYPE in
+    keras/src/backend/common/dtypes.py) and casts the result back, so `model.predict` is about
+    1e-7 away from float64 arithmetic; this is the float64 oracle nnpipe is held to at 1e-12.
+    """
+    import torch
+    import keras
+    h = torch.from_numpy(np.asarray(x, dtype=np.float64))
+    act = {"linear": lambda t: t, "relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid,
+           "elu": torch.nn.functional.elu, "softmax": lambda t: torch.softmax(t, dim=-1),
+           "leaky_relu": lambda t: torch.nn.functional.leaky_relu(t, 0.2), "silu": torch.nn.functional.silu}
+    for layer in model.layers:
+        w = [torch.from_numpy(np.asarray(v, dtype=np.float64)) for v in layer.get_weights()]
+        kind = type(layer).__name__
+        if kind == "Dense":
+            h = h @ w[0] + (w[1] if layer.use_bias else 0)
+            h = act[layer.activation.__name__](h)
+        elif kind == "Activation":
+            h = act[layer.activation.__name__](h)
+        elif kind == "LeakyReLU":
+            h = torch.nn.functional.leaky_relu(h, layer.negative_slope)
+        elif kind == "ReLU":
+            h = torch.relu(h)
+        elif kind == "BatchNormalization":
+            gamma, beta, mean, var = w
+            h = (h - mean) * (torch.rsqrt(var + layer.epsilon) * gamma) + beta
+        elif kind == "Normalization":
+            mean, var = w[0], w[1]
+            h = (h - mean) / torch.clamp(torch.sqrt(var), min=keras.config.epsilon())
+        elif kind not in ("Dropout", "InputLayer"):
+            raise ValueError(kind)
+    return h.numpy()
+
+
+def keras_file_models():
+    """Keras 3 models nnpipe reads in Keras' own formats: `.keras` (model.save) and `.weights.h5`
+    (model.save_weights) with the model's config.json beside it."""
+    os.environ["KERAS_BACKEND"] = "torch"
+    import keras
+
+    iris_x = load_iris(return_X_y=True)[0]
+    keras.config.set_floatx("float64")
+    keras.utils.set_random_seed(1)
+    rng = np.random.default_rng(1)
+
+    def randomized(model):
+        # Random weights instead of training: no optimizer state in the file (a few KB), and
+        # biases and batch norm statistics far from their initial zeros and ones, so that one
+        # read wrongly shows. Variances stay positive.
+        for layer in model.layers:
+            if isinstance(layer, keras.layers.Normalization):
+                continue
+            values = [rng.normal(0, 0.7, w.shape) for w in layer.get_weights()]
+            if isinstance(layer, keras.layers.BatchNormalization):
+                values[3] = rng.uniform(0.3, 2, values[3].shape)
+            layer.set_weights([v.astype(keras.config.floatx()) for v in values])
+        return model
+
+    def save(name, model, reference=True):
+        model.save(os.path.join(OUT, name + ".keras"))
+        predicted = np.asarray(model.predict(iris_x, verbose=0), dtype=np.float64)
+        write_csv(name + ".keras-predict.csv", predicted, "y")
+        if reference:
+            exact = keras_reference(model, iris_x)
+            write_csv(name + ".expected.csv", exact, "y")
+            print(f"{name}: Keras' predict is {np.max(np.abs(predicted - exact)):.3g} from float64")
+
+    normalization = keras.layers.Normalization()
+    normalization.adapt(iris_x)
+    layers = randomized(keras.Sequential([
+        keras.Input((4,)), normalization, keras.layers.Dense(8, use_bias=False),
+        keras.layers.BatchNormalization(epsilon=0.01), keras.layers.Activation("tanh"),
+        keras.layers.Dense(8, activation="elu"), keras.layers.BatchNormalization(),
+        keras.layers.Dense(8), keras.layers.LeakyReLU(negative_slope=0.1), keras.layers.Dropout(0.2),
+        keras.layers.Dense(8, activation="relu"), keras.layers.Activation("sigmoid"),
+        keras.layers.ReLU(), keras.layers.Dense(3, activation="softmax")]))
+    save("iris-keras3-layers", layers)
+
+    inputs = keras.Input((4,))
+    hidden = keras.layers.Dense(8, activation="silu")(inputs)
+    outputs = keras.layers.Dense(3)(keras.layers.Dropout(0.1)(hidden))
+    functional = randomized(keras.Model(inputs, outputs))
+    save("iris-keras3-functional", functional)
+    folder = os.path.join(OUT, "keras-weights")
+    os.makedirs(folder, exist_ok=True)
+    functional.save_weights(os.path.join(folder, "iris.weights.h5"))
+    with open(os.path.join(folder, "config.json"), "w") as f:
+        f.write(functional.to_json())
+
+    keras.config.set_floatx("float32")
+    f32 = randomized(keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu"),
+                                    keras.layers.BatchNormalization(), keras.layers.Dense(3, activation="softmax")]))
+    save("iris-keras3-f32", f32, reference=False)
+
+    conv = keras.Sequential([keras.Input((4, 1)), keras.layers.Conv1D(2, 2), keras.layers.Flatten(), keras.layers.Dense(3)])
+    conv.save(os.path.join(OUT, "iris-keras3-conv1d.keras"))
+
+    # A Dense kernel declared (2, 93750000) float64, 1.5 GB, but never written: HDF5 allocates
+    # no storage for it, so the file stays small; nnpipe must refuse it under ulimit -v before
+    # allocating. The config is the functional model's, with the kernel's shape.
+    import h5py
+    import zipfile
+    huge = os.path.join(OUT, "iris-keras3-huge.keras")
+    with h5py.File("huge.weights.h5", "w") as f:
+        f.create_dataset("layers/dense/vars/0", shape=(2, 93750000), dtype="f8")
+    config = {"module": "keras", "class_name": "Sequential", "config": {"name": "huge", "layers": [
+        {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "units": 93750000, "activation": "linear", "use_bias": False}}]}}
+    with zipfile.ZipFile(huge, "w") as archive:
+        archive.writestr("metadata.json", json.dumps({"keras_version": keras.__version__}))
+        archive.writestr("config.json", json.dumps(config))
+        archive.write("huge.weights.h5", "model.weights.h5")
+    os.remove("huge.weights.h5")
+
+
 def check_onnxruntime(path, rows, expected):
     try:
         import onnxruntime as ort
@@ -455,6 +572,9 @@ if __name__ == "__main__":
         sys.exit(0)
     if sys.argv[1:] == ["keras"]:
         keras_saved_models()
+        sys.exit(0)
+    if sys.argv[1:] == ["keras-files"]:
+        keras_file_models()
         sys.exit(0)
     if sys.argv[1:] == ["modules"]:
         module_models()

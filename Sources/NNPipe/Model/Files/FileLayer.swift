@@ -16,6 +16,8 @@ public struct FileLayer: Sendable {
     public var batchNorm: String?
     /// The tensors of that batch norm the fold used, for `nnpipe inspect`.
     public var batchNormTensors: [String] = []
+    /// Where the folded batch norm's epsilon came from, for `nnpipe inspect`.
+    public var batchNormEpsilonSource = "the forward stage's batch_norm_eps"
 
     /// `dense` as the file defines it; `givesActivation` says whether its activation is the
     /// file's own or a placeholder for the pipeline's.
