@@ -56,8 +56,21 @@ scripts/make_exporter_fixtures.py modules`; tried with torch 2.15.0, safetensors
 |---|---|---|
 | iris-torch-prelu.safetensors | Sequential(Linear(4, 8), PReLU() with slope 0.3, Linear(8, 3)), float64, save_file | the route nnpipe's refusal prints: leaky_relu(0.3), tensors: |
 | iris-torch-prelu-units.safetensors, iris-torch-layernorm.safetensors | PReLU(8); Sequential(Linear, LayerNorm, ReLU, Linear) | refused |
-| iris-keras3.keras + iris-keras3.npz | Keras 3.15.1 on the torch backend, float64: Dense(8, leaky_relu), Dense(8, relu, use_bias=False), Dropout, Dense(3, softmax), model.save; the npz by the command nnpipe's refusal prints (`keras` subcommand) | leaky_relu(0.2), relu, softmax |
+| iris-keras3.keras + iris-keras3.npz | Keras 3.15.1 on the torch backend, float64: Dense(8, leaky_relu), Dense(8, relu, use_bias=False), Dropout, Dense(3, softmax), model.save; the npz by KERAS_RECIPE (`keras` subcommand); nnpipe now reads the .keras file itself | leaky_relu(0.2), relu, softmax |
 | iris-torch-tied.safetensors | Sequential(Linear(4, 4), ReLU, Linear(4, 4) sharing the first one's weight, ReLU, Linear(4, 3)), float64, save_model | relu, relu, identity |
+
+Keras 3 files nnpipe reads itself (`python scripts/make_exporter_fixtures.py keras-files`; tried with
+Keras 3.15.1 on the torch backend, torch 2.13.0+cpu, h5py 3.16.0). Random weights, no training:
+NAME.expected.csv is Keras' formulas evaluated in float64 (keras_reference), NAME.keras-predict.csv
+Keras' own model.predict (whose float64 Dense products are float32: see keras_reference):
+
+| file | made by | nnpipe stages |
+|---|---|---|
+| iris-keras3-layers.keras | Sequential: Normalization (adapted), Dense(use_bias=False), BatchNormalization(epsilon=0.01), Activation(tanh), Dense(elu), BatchNormalization, Dense, LeakyReLU(0.1), Dropout, Dense(relu), Activation(sigmoid), ReLU, Dense(softmax); float64 | the file |
+| iris-keras3-functional.keras, keras-weights/iris.weights.h5 + config.json | Functional chain Dense(silu), Dropout, Dense; model.save, and save_weights with model.to_json() | the file |
+| iris-keras3-f32.keras | float32 Sequential Dense(relu), BatchNormalization, Dense(softmax) | the file, precision: float32 |
+| iris-keras3-conv1d.keras | Sequential with Conv1D | refused by class name |
+| iris-keras3-huge.keras | h5py: a Dense kernel declared (2, 93750000) float64, never written | refused under ulimit -v |
 """
 import json
 import os
@@ -191,7 +204,7 @@ def keras_models():
 # The recipes nnpipe's refusals print (Sources/NNPipe/Model/Files/BatchNormPairing.swift and
 # TensorLayers.swift), run as printed with MODEL and the names filled in.
 BN_RECIPE = """import json; from safetensors.torch import load_file; t = load_file("MODEL.safetensors"); p = "PREFIX"; eps = 1e-5; a = t[p + ".weight"] / (t[p + ".running_var"] + eps).sqrt(); json.dump({"scale_": a.tolist(), "min_": (t[p + ".bias"] - t[p + ".running_mean"] * a).tolist(), "clip": False}, open(p + ".json", "w"))"""
-# The command nnpipe's refusal of a .keras file prints (Sources/NNPipe/Model/Files/KerasFile.swift).
+# The command that wrote iris-keras3.npz from iris-keras3.keras (nnpipe now reads the .keras file itself).
 KERAS_RECIPE = """import keras, numpy as np; m = keras.saving.load_model("MODEL.keras"); assert all(type(l) in (keras.layers.Dense, keras.layers.Dropout) for l in m.layers), "layers other than Dense and Dropout: export to ONNX instead"; d = [l for l in m.layers if type(l) is keras.layers.Dense]; np.savez("model.npz", **{k: v for i, l in enumerate(d) for k, v in ((f"W{i}", keras.ops.convert_to_numpy(l.kernel)), (f"b{i}", keras.ops.convert_to_numpy(l.bias) if l.use_bias else np.zeros(l.units)))}); n = {"linear": "identity", "leaky_relu": "leaky_relu(0.2)", "softplus": "softplus_exact", "swish": "silu", "hard_silu": "hardswish", "hard_sigmoid": "hardsigmoid", "exponential": "exp", "log_sigmoid": "logsigmoid"}; print("activations: [" + ", ".join(n.get(l.activation.__name__, l.activation.__name__) for l in d) + "]")"""
 NORM_RECIPE = """import json; from safetensors.torch import load_file; t = load_file("MODEL.safetensors"); json.dump({"mean": t["MEAN"].tolist(), "scale": t["STD"].tolist()}, open("norm.json", "w"))"""
 
