@@ -69,7 +69,7 @@ Keras' own model.predict (whose float64 Dense products are float32: see keras_re
 | iris-keras3-layers.keras | Sequential: Normalization (adapted), Dense(use_bias=False), BatchNormalization(epsilon=0.01), Activation(tanh), Dense(elu), BatchNormalization, Dense, LeakyReLU(0.1), Dropout, Dense(relu), Activation(sigmoid), ReLU, Dense(softmax); float64 | the file |
 | iris-keras3-functional.keras, keras-weights/iris.weights.h5 + config.json | Functional chain Dense(silu), Dropout, Dense; model.save, and save_weights with model.to_json() | the file |
 | iris-keras3-f32.keras | float32 Sequential Dense(relu), BatchNormalization, Dense(softmax) | the file, precision: float32 |
-| iris-keras3-conv1d.keras | Sequential with Conv1D | refused by class name |
+| iris-keras3-conv1d.keras, iris-keras3-layernorm.keras | Sequential with Conv1D; with LayerNormalization | refused by class name |
 | iris-keras3-huge.keras | h5py: a Dense kernel declared (2, 93750000) float64, never written | refused under ulimit -v |
 """
 import json
@@ -546,6 +546,8 @@ def keras_file_models():
 
     conv = keras.Sequential([keras.Input((4, 1)), keras.layers.Conv1D(2, 2), keras.layers.Flatten(), keras.layers.Dense(3)])
     conv.save(os.path.join(OUT, "iris-keras3-conv1d.keras"))
+    norm = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8), keras.layers.LayerNormalization(), keras.layers.Dense(3)])
+    norm.save(os.path.join(OUT, "iris-keras3-layernorm.keras"))
 
     # A Dense kernel declared (2, 93750000) float64, 1.5 GB, but never written: HDF5 allocates
     # no storage for it, so the file stays small; nnpipe must refuse it under ulimit -v before

@@ -66,12 +66,15 @@ struct KerasFileTests {
         #expect(text.contains("order: the Keras model's config"), "\(text)")
     }
 
-    @Test("a layer nnpipe does not run is refused by its class name")
-    func refusedLayer() throws {
+    @Test("a layer nnpipe does not run is refused by its class name", arguments: [
+        ("iris-keras3-conv1d.keras", "Keras layer 'conv1d' (Conv1D) is a layer nnpipe does not run; nnpipe runs Keras models made of InputLayer, Dense, Activation, ReLU, LeakyReLU, BatchNormalization, Normalization, Dropout layers: export this model to ONNX instead"),
+        ("iris-keras3-layernorm.keras", "Keras layer 'layer_normalization' (LayerNormalization) normalizes each row by its own mean and variance; nnpipe has no layer normalization, so it cannot run this model"),
+    ])
+    func refusedLayer(_ file: String, _ message: String) throws {
         let dir = try WorkDir()
-        let result = try dir.nnpipe("inspect", Self.folder.appendingPathComponent("iris-keras3-conv1d.keras").path)
+        let result = try dir.nnpipe("inspect", Self.folder.appendingPathComponent(file).path)
         #expect(result.status == 78)
-        #expect(result.stderr.contains("iris-keras3-conv1d.keras: Keras layer 'conv1d' (Conv1D) is a layer nnpipe does not run; nnpipe runs Keras models made of InputLayer, Dense, Activation, ReLU, LeakyReLU, BatchNormalization, Normalization, Dropout layers: export this model to ONNX instead"), "\(result.stderr)")
+        #expect(result.stderr.contains("\(file): \(message)"), "\(result.stderr)")
     }
 
     @Test("a .weights.h5 without config.json beside it is refused saying what to give")
@@ -81,6 +84,29 @@ struct KerasFileTests {
         let result = try dir.nnpipe("inspect", "iris.weights.h5")
         #expect(result.status == 78)
         #expect(result.stderr.contains("iris.weights.h5: the file is HDF5: Keras weights (model.save_weights, .weights.h5) without the model's architecture, which nnpipe reads from config.json in the same folder; save the whole model instead with model.save(\"model.keras\") and give that file, or write the architecture beside the weights with open(\"config.json\", \"w\").write(model.to_json())"), "\(result.stderr)")
+    }
+
+    @Test("a .keras file whose model.weights.h5 is cut short is refused as damaged, and one without it as not saved by Keras 3")
+    func damagedWeights() throws {
+        let dir = try WorkDir()
+        try dir.write("cut.py", """
+            import sys, zipfile
+            with zipfile.ZipFile(sys.argv[1]) as source:
+                config, weights = source.read("config.json"), source.read("model.weights.h5")
+            with zipfile.ZipFile("cut.keras", "w") as archive:
+                archive.writestr("config.json", config)
+                archive.writestr("model.weights.h5", weights[:len(weights) // 2])
+            with zipfile.ZipFile("none.keras", "w") as archive:
+                archive.writestr("config.json", config)
+            """)
+        try Shell.run("python3 cut.py \(shellQuoted(Self.folder.appendingPathComponent("iris-keras3.keras").path))", in: dir.url)
+        let cut = try dir.nnpipe("inspect", "cut.keras")
+        #expect(cut.status == 78)
+        #expect(cut.stderr.contains("cut.keras: model.weights.h5 is not an HDF5 file libhdf5 opens: damaged or truncated?"), "\(cut.stderr)")
+        #expect(!cut.stderr.contains("Fatal error"), "\(cut.stderr)")
+        let none = try dir.nnpipe("inspect", "none.keras")
+        #expect(none.status == 78)
+        #expect(none.stderr.contains("none.keras: the Keras model (.keras) has no model.weights.h5: was it saved by Keras 3's model.save?"), "\(none.stderr)")
     }
 
     @Test("--activations for a Keras model, which gives its own, is a usage error (64)")
