@@ -58,7 +58,7 @@ struct KerasLayers {
         case "InputLayer":
             if case .array(let shape)? = layer.value("batch_shape") ?? layer.value("batch_input_shape") {
                 guard shape.count == 2, case .number(let features) = shape[1] else {
-                    throw layer.problem("takes inputs of shape \(shape.count) dimensions; nnpipe runs models on rows of features, batch_shape (None, features)")
+                    throw layer.problem("has batch_shape with \(shape.count) dimensions or no number of features; nnpipe runs models on rows of features, batch_shape (None, features)")
                 }
                 width = Int(features)
             }
@@ -260,11 +260,10 @@ struct KerasLayers {
                                   "swish": "silu", "hard_silu": "hardswish", "hard_swish": "hardswish",
                                   "hard_sigmoid": "hardsigmoid", "exponential": "exp", "log_sigmoid": "logsigmoid",
                                   "hard_tanh": "hardtanh"]
-    /// Keras activations nnpipe has no equal of (the same names mean other formulas).
-    static let unlike: Set<String> = ["glu", "sparsemax", "sparse_plus", "squareplus", "threshold", "soft_shrink", "hard_shrink", "tanh_shrink"]
-
     static func activation(_ name: String, layer: KerasConfig.Layer) throws(ModelError) -> Activation {
-        if !unlike.contains(name), let activation = Activation.named(activationNames[name] ?? name) { return activation }
+        // Keras' other names (relu, sigmoid, tanh, softmax, elu, selu, gelu, mish, softsign,
+        // log_softmax, relu6, celu, silu) mean nnpipe's formula of the same name.
+        if let activation = Activation.named(activationNames[name] ?? name) { return activation }
         throw layer.problem("has activation '\(name)', which nnpipe does not have; nnpipe runs \(Activation.knownNames) (Keras' linear, leaky_relu, softplus, swish, hard_silu, hard_sigmoid, exponential, log_sigmoid as identity, leaky_relu(0.2), softplus_exact, silu, hardswish, hardsigmoid, exp, logsigmoid)")
     }
 }
