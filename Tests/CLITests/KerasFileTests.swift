@@ -109,6 +109,34 @@ struct KerasFileTests {
         #expect(none.stderr.contains("none.keras: the Keras model (.keras) has no model.weights.h5: was it saved by Keras 3's model.save?"), "\(none.stderr)")
     }
 
+    /// Hides every installed libhdf5 from the commands after it (bind-mounts /dev/null over it;
+    /// run in a mount namespace of its own, `unshare -m`).
+    static let hideLibrary = "for f in /usr/lib/*/libhdf5_serial.so.*.*.* /usr/lib/*/libhdf5.so.*.*.*; do [ -f \"$f\" ] && mount --bind /dev/null \"$f\"; done\n"
+    /// Whether this machine lets a test hide libhdf5 that way (root, mount namespaces allowed).
+    static let canHideLibrary: Bool = {
+        guard let dir = try? WorkDir(), (try? dir.write("hide.sh", hideLibrary + "echo hidden\n")) != nil,
+              let out = try? Shell.run("unshare -m sh hide.sh 2> /dev/null", in: dir.url) else { return false }
+        return String(decoding: out, as: UTF8.self) == "hidden\n"
+    }()
+
+    @Test("without libhdf5 a Keras file is refused naming the package to install, and other models still run",
+          .enabled(if: canHideLibrary, "needs unshare -m and mount (root in a mount namespace)"))
+    func withoutLibrary() throws {
+        let dir = try WorkDir()
+        try dir.write("run.sh", Self.hideLibrary + """
+            "$NNPIPE" inspect "$MODELS/iris-keras3.keras" 2> err.txt; echo "keras $?"
+            "$NNPIPE" inspect "$MODELS/iris-keras3.npz" > /dev/null; echo "npz $?"
+
+            """)
+        let out = try Shell.run("NNPIPE=\(shellQuoted(CLI.binary.path)) MODELS=\(shellQuoted(Self.folder.path)) unshare -m sh run.sh", in: dir.url)
+        let stderr = try dir.text("err.txt")
+        #expect(String(decoding: out, as: UTF8.self) == "keras 78\nnpz 0\n", "\(stderr)")
+        // Hidden by /dev/null, the library is there but does not load, and the message says why.
+        #expect(stderr.contains("iris-keras3.keras: reading a Keras file needs the HDF5 library, which could not be loaded ("), "\(stderr)")
+        #expect(stderr.contains("file too short"), "\(stderr)")
+        #expect(stderr.contains("install HDF5's library (Debian and Ubuntu: apt-get install libhdf5-dev, or only the library, libhdf5-103-1 or libhdf5-310)"), "\(stderr)")
+    }
+
     @Test("--activations for a Keras model, which gives its own, is a usage error (64)")
     func activationsRefused() throws {
         let dir = try WorkDir()

@@ -51,8 +51,10 @@ final class HDF5File {
             _ = setAuto(0, nil, nil)
             return .success(Functions(api: api))
         }
-        let tried = reasons.first.map { " (\($0))" } ?? ""
-        return .failure(ModelError("reading a Keras file needs the HDF5 library, which is not installed\(tried): \(installHint)"))
+        // A library that is there but does not load says why; otherwise the names tried.
+        let broken = reasons.last { !$0.contains("No such file") }
+        let tried = broken ?? "none of " + libraryNames.joined(separator: ", ") + " was found"
+        return .failure(ModelError("reading a Keras file needs the HDF5 library, which could not be loaded (\(tried)): \(installHint)"))
     }
 
     /// Opens the HDF5 file `bytes` (copied by HDF5 into its own buffer); `what` names it in messages.
