@@ -5,9 +5,9 @@
 #   make install PREFIX=$HOME/.local  # into a home folder
 #   make install SWIFT_BUILD_FLAGS=--disable-default-traits   # zlib only, no ISA-L
 #
-# The binary needs at run time only libc, libm, libstdc++, libgcc_s, libz, libcsv and (unless
-# built without it) libisal; OpenBLAS is loaded when present, and libhdf5 only when a Keras file is read
-# (see docs/development.md, "Building").
+# The binary needs at run time only libc, libm, libstdc++, libgcc_s, libz, libzstd, libcsv and (unless
+# built without it) libisal; OpenBLAS is loaded when present, and libhdf5 only when a Keras file is
+# read (see docs/development.md, "Building").
 
 PREFIX ?= /usr/local
 DESTDIR ?=

@@ -31,7 +31,7 @@ for name, fmt in (("digits7.csv", "%.7g"), ("digits17.csv", None), ("hundreds7.c
     os.replace(path + ".tmp", path)
 PY
 shopt -s nullglob
-default_sources=("$root"/Sources/NNPipe/IO/FloatParser.swift "$root"/Sources/NNPipe/IO/FloatParser+*.swift)
+default_sources=("$root"/Sources/NNPipe/Numbers/FloatParser.swift "$root"/Sources/NNPipe/Numbers/FloatParser+*.swift)
 sources=${PARSER_SOURCES:-${default_sources[*]}}
 binary="$data/parse-bench"
 # shellcheck disable=SC2086

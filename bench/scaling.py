@@ -18,12 +18,16 @@ Two tables, for each --digits (7: `%.7g`; 17: pandas' `to_csv`), written as Mark
   that the run takes about as long as the input takes to decompress and cut into records;
   beside it one thread's decode of the same file (ISA-L's inflate, bench/isal_inflate.c).
 
+`--inputs` may add `gzip-parallel`: the same one-member gzip file read with
+`execution.parallel_gzip: true` (the speculative decoder), beside the default one-thread reader.
+
 Inputs are made into --dir from bench/gen_data.py (seeded; existing files are kept).
 --budget-s stops starting new cases after that many seconds (the report then says which were
 skipped), so a run on a borrowed machine always leaves its tables.
 
     python3 bench/scaling.py [--nnpipe .build/release/nnpipe] [--workers 1,2,4,8,16]
-        [--digits 7,17] [--repeat 3] [--tools nnpipe,polars] [--dir bench/data/scaling]
+        [--digits 7,17] [--repeat 3] [--tools nnpipe,polars] [--inputs gzip,bgzf,plain]
+        [--dir bench/data/scaling]
         [--inflate bench/data/isal-inflate] [--report bench/out/scaling.md] [--budget-s 0]
 """
 
@@ -54,8 +58,12 @@ import gen_data  # noqa: E402
 import scaling_model  # noqa: E402
 from run import compare_outputs  # noqa: E402
 
-INPUTS = ("gzip", "bgzf", "plain")
-INPUT_LABELS = {"gzip": "gzip, one member", "bgzf": "BGZF (bgzip, nnpipe's .gz)", "plain": "plain text"}
+INPUTS = ("gzip", "gzip-parallel", "bgzf", "plain")
+INPUT_LABELS = {"gzip": "gzip, one member", "gzip-parallel": "gzip, one member, `parallel_gzip: true`",
+                "bgzf": "BGZF (bgzip, nnpipe's .gz)", "plain": "plain text"}
+# The forms that are the same file read another way, and the setting that reads it so.
+SAME_FILE = {"gzip-parallel": "gzip"}
+SETTINGS = {"gzip-parallel": {"parallel_gzip": "true"}}
 BGZF_BLOCK = 65280  # bgzip's block of uncompressed bytes
 STARTED = time.monotonic()
 
@@ -94,8 +102,8 @@ def write_bgzf(plain: Path, target: Path) -> None:
     temporary.replace(target)
 
 
-def prepare(base: Path, digits: int) -> tuple[dict[str, Path], Path]:
-    """The three forms of W2's input at these digits, and its model."""
+def prepare(base: Path, digits: int, forms: list[str]) -> tuple[dict[str, Path], Path]:
+    """The forms of W2's input at these digits that `forms` names, and its model."""
     folder = gen_data.workload_dir(base, "W2", False, digits)
     gz, model = folder / "input.csv.gz", folder / "model.json"
     if not gz.exists() or not model.exists():
@@ -103,19 +111,19 @@ def prepare(base: Path, digits: int) -> tuple[dict[str, Path], Path]:
         subprocess.run([sys.executable, str(BENCH / "gen_data.py"), "--dir", str(base),
                         "--workloads", "W2", "--digits", str(digits)], check=True)
     plain = folder / "input.csv"
-    if not plain.exists():
+    if not plain.exists() and {"plain", "bgzf"} & set(forms):
         log("inflating to plain text")
         tool = shutil.which("pigz") or "gzip"
         with open(plain.with_suffix(".partial"), "wb") as out:
             subprocess.run([tool, "-dc", str(gz)], stdout=out, check=True)
         plain.with_suffix(".partial").replace(plain)
     bgz = folder / "input.bgz.csv.gz"
-    if not bgz.exists():
+    if not bgz.exists() and "bgzf" in forms:
         log("writing BGZF")
         write_bgzf(plain, bgz)
     (folder / "identity.json").write_text(
         '{"layers": [{"weights": [[1]], "bias": [0], "activation": "identity"}]}')
-    return {"gzip": gz, "bgzf": bgz, "plain": plain}, model
+    return {"gzip": gz, "gzip-parallel": gz, "bgzf": bgz, "plain": plain}, model
 
 
 # --------------------------------------------------------------------------
@@ -200,14 +208,16 @@ def predicted_speedups(workers: list[int], cores: int) -> dict[str, dict[int, fl
 # The runs
 # --------------------------------------------------------------------------
 
-def pipeline_yaml(path: Path, data: Path, model: Path, out: Path, workers: int) -> None:
+def pipeline_yaml(path: Path, data: Path, model: Path, out: Path, workers: int,
+                  settings: dict[str, str]) -> None:
     names = ", ".join(f"x{i}" for i in range(32))
+    extra = "".join(f"  {key}: {value}\n" for key, value in settings.items())
     path.write_text(
         "stages:\n"
         f"  - read:\n      path: {json.dumps(str(data))}\n      features: [{names}]\n      carry: [id]\n"
         f"  - forward:\n      model: {json.dumps(str(model))}\n"
         f"  - write:\n      path: {json.dumps(str(out))}\n"
-        f"execution:\n  chunk_rows: 8192\n  workers: {workers}\n")
+        f"execution:\n  chunk_rows: 8192\n  workers: {workers}\n{extra}")
 
 
 class Budget:
@@ -231,13 +241,13 @@ def end_to_end(args, digits: int, files: dict[str, Path], model: Path, work: Pat
     reference: str | None = None
     reference_path = work / "reference.csv"
     for rep in range(args.repeat):
-        for form in INPUTS:
+        for form in args.inputs:
             if not budget.allows(f"W2 d{digits} {form} run {rep + 1}"):
                 continue
             for n in args.workers:
                 out = work / f"nnpipe-{form}-{n}.csv"
                 yaml = work / f"pipeline-{form}-{n}.yaml"
-                pipeline_yaml(yaml, files[form], model, out, n)
+                pipeline_yaml(yaml, files[form], model, out, n, SETTINGS.get(form, {}))
                 out.unlink(missing_ok=True)
                 s = timed([args.nnpipe, "run", "-q", str(yaml)], f"nnpipe {form} {n} workers")
                 cells.setdefault((form, n), Cell()).samples.append(s)
@@ -252,7 +262,7 @@ def end_to_end(args, digits: int, files: dict[str, Path], model: Path, work: Pat
                         sys.exit(f"nnpipe's output from {form} input at {n} workers differs from "
                                  f"the first run's: {out} vs {reference_path}")
                 out.unlink(missing_ok=True)
-            if "polars" in args.tools and form != "bgzf":
+            if "polars" in args.tools and form not in ("bgzf", *SAME_FILE):
                 out = work / f"polars-{form}.csv"
                 s = timed([sys.executable, str(BENCH / "peers.py"), "polars", str(model),
                            str(files[form]), str(out)], f"polars {form}")
@@ -272,15 +282,16 @@ def reader_bound(args, digits: int, files: dict[str, Path], work: Path, budget: 
     cells: dict = {}
     identity = files["gzip"].parent / "identity.json"
     for rep in range(args.repeat):
-        for form in INPUTS:
+        for form in args.inputs:
             if not budget.allows(f"reader-bound d{digits} {form} run {rep + 1}"):
                 continue
-            if form != "plain" and args.inflate:
+            if form != "plain" and form not in SAME_FILE and args.inflate:
                 s = timed([args.inflate, str(files[form])], f"inflate {form}")
                 cells.setdefault((form, "decode"), Cell()).samples.append(s)
             for n in args.workers:
                 cmd = [args.nnpipe, "run", "-q", "--model", str(identity), "--features", "x0",
                        "--workers", str(n), "-o", "-", str(files[form])]
+                cmd += [f"--set=execution.{k}={v}" for k, v in SETTINGS.get(form, {}).items()]
                 s = timed(cmd, f"reader-bound {form} {n}")
                 cells.setdefault((form, n), Cell()).samples.append(s)
             log(f"reader-bound d{digits} {form} run {rep + 1} done")
@@ -306,14 +317,15 @@ def machine() -> str:
 def render(args, results: list, budget: Budget, predicted: dict) -> str:
     lines = [f"Machine: {machine()}. Command: `python3 bench/scaling.py "
              f"--workers {','.join(map(str, args.workers))} --digits {','.join(map(str, args.digits))} "
-             f"--repeat {args.repeat} --tools {','.join(args.tools)}`; medians of {args.repeat} runs.", ""]
+             f"--repeat {args.repeat} --tools {','.join(args.tools)} --inputs {','.join(args.inputs)}`; "
+             f"medians of {args.repeat} runs.", ""]
     for digits, files, cells, checks, bound in results:
-        sizes = {f: files[f].stat().st_size / 2**20 for f in INPUTS}
+        sizes = {f: files[f].stat().st_size / 2**20 for f in args.inputs if files[f].exists()}
         lines += [f"#### W2 end to end, {digits} digits (1,000,000 x 32 -> 8 outputs, plain CSV output)", "",
                   "| input | size | " + " | ".join(f"{n} w" for n in args.workers)
                   + " | polars | nnpipe best / polars | peak RSS nnpipe / polars |",
                   "|---|---:|" + "---:|" * len(args.workers) + "---:|---:|---:|"]
-        for form in INPUTS:
+        for form in args.inputs:
             if (form, args.workers[0]) not in cells:
                 continue
             one = cells[(form, 1)].median() if (form, 1) in cells else None
@@ -342,10 +354,10 @@ def render(args, results: list, budget: Budget, predicted: dict) -> str:
         lines += ["", f"#### Reader-bound, {digits} digits (`--features x0`, identity model, output to /dev/null)", "",
                   "| input | one-thread decode | " + " | ".join(f"{n} w" for n in args.workers)
                   + " | best / decode |", "|---|---:|" + "---:|" * len(args.workers) + "---:|"]
-        for form in INPUTS:
+        for form in args.inputs:
             if (form, args.workers[0]) not in bound:
                 continue
-            d = bound.get((form, "decode"))
+            d = bound.get((form, "decode")) or bound.get((SAME_FILE.get(form), "decode"))
             row = [INPUT_LABELS[form], f"{d.median():.3f} s" if d else "-"]
             row += [f"{bound[(form, n)].median():.3f} s" if (form, n) in bound else "-" for n in args.workers]
             best = min(bound[(form, n)].median() for n in args.workers if (form, n) in bound)
@@ -364,6 +376,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--digits", default="7,17")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--tools", default="nnpipe,polars")
+    ap.add_argument("--inputs", default="gzip,bgzf,plain",
+                    help=f"of {','.join(INPUTS)}: gzip-parallel reads the gzip file with parallel_gzip")
     ap.add_argument("--dir", type=Path, default=BENCH / "data" / "scaling")
     ap.add_argument("--inflate", default=str(BENCH / "data" / "isal-inflate"))
     ap.add_argument("--report", type=Path, default=BENCH / "out" / "scaling.md")
@@ -372,6 +386,9 @@ def main(argv: list[str] | None = None) -> int:
     args.workers = [int(n) for n in args.workers.split(",")]
     args.digits = [int(d) for d in args.digits.split(",")]
     args.tools = args.tools.split(",")
+    args.inputs = args.inputs.split(",")
+    if unknown := set(args.inputs) - set(INPUTS):
+        ap.error(f"unknown --inputs {', '.join(sorted(unknown))}: of {', '.join(INPUTS)}")
     args.dir = args.dir.resolve()
     if args.inflate and not Path(args.inflate).exists():
         log(f"{args.inflate} not found: no one-thread decode column")
@@ -383,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     for digits in args.digits:
         if not budget.allows(f"{digits} digits"):
             continue
-        files, model = prepare(args.dir, digits)
+        files, model = prepare(args.dir, digits, args.inputs)
         work = args.dir / "runs"
         work.mkdir(parents=True, exist_ok=True)
         cells, checks = end_to_end(args, digits, files, model, work, budget)

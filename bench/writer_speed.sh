@@ -11,8 +11,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 data="$root/bench/data/writer"
 mkdir -p "$data"
 shopt -s nullglob
-default_sources=("$root"/Sources/NNPipe/IO/ShortestDouble.swift "$root"/Sources/NNPipe/IO/ShortestDouble+*.swift
-    "$root"/Sources/NNPipe/IO/ShortestDoubleTable.swift)
+default_sources=("$root"/Sources/NNPipe/Numbers/ShortestDouble.swift "$root"/Sources/NNPipe/Numbers/ShortestDouble+*.swift
+    "$root"/Sources/NNPipe/Numbers/ShortestDoubleTable.swift)
 sources=${WRITER_SOURCES:-${default_sources[*]}}
 binary="$data/writer-bench"
 # shellcheck disable=SC2086

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes Sources/NNPipe/IO/ShortestDoubleTable.swift: the 128-bit powers of ten that
+"""Writes Sources/NNPipe/Numbers/ShortestDoubleTable.swift: the 128-bit powers of ten that
 ShortestDouble (Dragonbox) scales a double's significand with.
 
 For each e in -292...326 the entry is g = ceil(10^e * 2^(127 - b)), where b = floor(log2(10^e)),
@@ -9,7 +9,7 @@ need the exact powers to be exact. Exact integer arithmetic; run from the reposi
     python3 scripts/make_pow10_table.py
 """
 
-OUT = "Sources/NNPipe/IO/ShortestDoubleTable.swift"
+OUT = "Sources/NNPipe/Numbers/ShortestDoubleTable.swift"
 E_MIN, E_MAX = -292, 326
 
 

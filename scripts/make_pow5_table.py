@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes Sources/NNPipe/IO/FloatParser+PowersOfFive.swift: the 128-bit powers of five that
+"""Writes Sources/NNPipe/Numbers/FloatParser+PowersOfFive.swift: the 128-bit powers of five that
 FloatParser's Eisel-Lemire path multiplies a decimal mantissa with (Lemire 2021, "Number Parsing
 at a Gigabyte per Second"; the same table as fast_float's).
 
@@ -13,7 +13,7 @@ Exact integer arithmetic; run from the repository root:
     python3 scripts/make_pow5_table.py
 """
 
-OUT = "Sources/NNPipe/IO/FloatParser+PowersOfFive.swift"
+OUT = "Sources/NNPipe/Numbers/FloatParser+PowersOfFive.swift"
 Q_MIN, Q_MAX = -342, 308
 
 

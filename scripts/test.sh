@@ -12,8 +12,37 @@
 #      parsing, model files, messages and help text, on code that runs the same whatever the
 #      threads: they already ran above, and under TSan they cost minutes without touching
 #      anything shared.
+#
+# `bash scripts/test.sh --fast` is the loop to run while changing code (a few minutes on 2 cores
+# once built): it builds when needed, then runs every unit test (Tests/NNPipeTests, the seeded
+# random tests at 30 iterations unless NNPIPE_FUZZ_ITERATIONS says otherwise) and a smoke set of
+# the binary on real files: plain, gzip and zstd input, the bad-input table, a killed run resumed,
+# the model formats against numpy, the golden files, and the examples in pipelines/ and --help.
+# No zlib re-run, no Spark, no ThreadSanitizer: run the whole suite before sending a change.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+case "${1:-}" in
+    "") ;;
+    --fast)
+        smoke=(
+            '^NNPipeTests\.'
+            '^CLITests\.InputFormatTests/'
+            '^CLITests\.InputFormatZstdTests/manyFrames\('
+            '^CLITests\.BadInputTests/badInput\('
+            '^CLITests\.ResumeTests/aResumedRunCountsTheWholeRunAndWhatWasResumed\('
+            '^CLITests\.ModelFileTests/(matchesNumpy|sameOutputs)\('
+            '^CLITests\.GoldenTests/'
+            '^CLITests\.ExamplePipelineTests/'
+            '^CLITests\.HelpExampleTests/'
+        )
+        bash scripts/setup.sh
+        swift build --build-tests
+        filter="$(IFS='|'; echo "${smoke[*]}")"
+        NNPIPE_FUZZ_ITERATIONS="${NNPIPE_FUZZ_ITERATIONS:-30}" swift test --skip-build --filter "$filter"
+        exit
+        ;;
+    *) echo "usage: bash scripts/test.sh [--fast]" >&2; exit 64 ;;
+esac
 bash scripts/setup.sh
 swift test
 NNPIPE_INFLATE=zlib swift test --skip-build --filter 'InputFormat|BadInput|Reliability|Fuzz|Determinism'

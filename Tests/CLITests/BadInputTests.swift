@@ -20,15 +20,6 @@ enum BadLocation: Sendable {
     case pipeline(Int)
 }
 
-/// Rows read, written, skipped and rejected, as `--stats-json` reports them.
-struct RowCounts: Sendable, Equatable, CustomStringConvertible {
-    var read: Int
-    var written: Int
-    var skipped = 0
-    var rejected = 0
-    var description: String { "read \(read), written \(written), skipped \(skipped), rejected \(rejected)" }
-}
-
 /// One bad input and what nnpipe must do with it.
 struct BadInputCase: CustomTestStringConvertible, Sendable {
     var name: String
@@ -242,26 +233,11 @@ let badInputCases: [BadInputCase] = [
                  counts: RowCounts(read: 3, written: 2, rejected: 1)),
 ]
 
-/// The figures `--stats-json` wrote, or nil when it wrote none.
-func readStats(_ dir: WorkDir, _ name: String = "stats.json") throws -> [String: Any]? {
-    guard dir.exists(name) else { return nil }
-    return try JSONSerialization.jsonObject(with: try dir.read(name)) as? [String: Any]
-}
-
-func counts(_ stats: [String: Any]) -> RowCounts? {
-    guard let read = stats["rows_read"] as? Int, let written = stats["rows_written"] as? Int,
-          let skipped = stats["rows_skipped"] as? Int, let rejected = stats["rows_rejected"] as? Int else { return nil }
-    return RowCounts(read: read, written: written, skipped: skipped, rejected: rejected)
-}
-
 /// Whether `stderr` names line `line` of `file`, as a bad row (`FILE: line N`) or as a place in the input (`FILE:N:`).
 func mentionsLine(_ stderr: String, file: String, line: Int) -> Bool {
     stderr.contains("\(file): line \(line),") || stderr.contains("\(file): line \(line):")
         || stderr.contains("\(file):\(line):") || stderr.contains("\(file):\(line) ")
 }
-
-/// Names of temporary output files (`.NAME.nnpipe-XXXXXX`) in `names`.
-func temporaryFiles(_ names: [String]) -> [String] { names.filter { $0.hasPrefix(".") && $0.contains(".nnpipe-") } }
 
 @Suite("Bad input: status, message, line, outputs and counts")
 struct BadInputTests {

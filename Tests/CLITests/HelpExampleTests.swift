@@ -38,12 +38,13 @@ struct HelpExampleTests {
         return dir
     }
 
-    @Test("every example line of every command's --help exits 0", arguments: commands)
+    @Test("every example line of every command's --help exits 0 and prints or writes what the help says", arguments: commands)
     func examplesRun(_ command: String) throws {
         let lines = try Self.examples(command)
         #expect(!lines.isEmpty || command.isEmpty, "no examples in nnpipe \(command) --help")
         for line in lines {
             let dir = try exampleFolder()
+            try Self.prepare(line, dir)
             // The binary under test stands for `nnpipe`; a reader closing early (`| head`) is fine.
             let script = "nnpipe() { \(shellQuoted(CLI.binary.path)) \"$@\"; }; \(line) > stdout.txt 2> stderr.txt; echo $?"
             let status = String(decoding: try Shell.run(script, in: dir.url), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -52,6 +53,7 @@ struct HelpExampleTests {
             let errors = stderr.split(separator: "\n").filter { $0.hasPrefix("nnpipe: ") && !$0.contains("done: ") && !$0.hasPrefix("nnpipe: warning") }
                 .filter { !$0.contains(" passed, 0 failed") }
             #expect(errors.isEmpty, "\(line): \(stderr)")
+            try Self.check(line, dir, stdout: try dir.text("stdout.txt"))
         }
     }
 }

@@ -1,9 +1,6 @@
 import Foundation
 import Testing
 
-/// A tiny model for format tests: y0 = x1 + 2·x2, y1 = x1 (identity).
-let sumModel = #"{"layers": [{"weights": [[1, 1], [2, 0]], "bias": [0, 0], "activation": "identity"}]}"#
-
 @Suite("Input and output formats")
 struct InputFormatTests {
     /// Runs the sum model over `input` (written to `name`) and returns the output text.

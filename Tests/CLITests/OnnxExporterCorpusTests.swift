@@ -181,12 +181,23 @@ struct OnnxExternalDataTests {
 
     var data: Data { get throws { try Data(contentsOf: OnnxExporterCorpusTests.folder.appendingPathComponent("\(Self.model).data")) } }
 
-    @Test("a model with its data file beside it runs; copied elsewhere with it, it still does")
+    @Test("a model with its data file beside it, copied elsewhere with it, runs and gives the framework's predictions")
     func present() throws {
         let dir = try WorkDir()
         _ = try setUp(dir, data: try data)
         let result = try dir.nnpipe("run", "p.yaml")
         #expect(result.status == 0, "\(result.stderr)")
+        let expectedName = Self.model.replacingOccurrences(of: ".onnx", with: ".expected.csv")
+        let expected = OnnxExporterCorpusTests.rows(
+            try String(contentsOf: OnnxExporterCorpusTests.folder.appendingPathComponent(expectedName), encoding: .utf8))
+        let actual = OnnxExporterCorpusTests.rows(try dir.text("out.csv"))
+        try #require(actual.count == expected.count && !actual.isEmpty, "\(actual.count) rows, the framework's \(expected.count)")
+        for (a, e) in zip(actual, expected) {
+            try #require(a.count == e.count)
+            for (x, y) in zip(a, e) {
+                #expect(abs(x - y) <= Self.test.bound + Self.test.bound * abs(y), "nnpipe \(x), framework \(y)")
+            }
+        }
     }
 
     @Test("the data file is never written: --output, --stats-json or --metrics-textfile on it are refused before any row (64), the file unchanged")

@@ -3,9 +3,6 @@ import Testing
 
 @Suite("Progress line on a terminal; log levels and JSON logs")
 struct ProgressAndLogTests {
-    static let hasScript = FileManager.default.isExecutableFile(atPath: "/usr/bin/script")
-    static let clearLine = "\r\u{1B}[K"
-
     /// Runs `nnpipe ARGS` with standard error (and output) on a pseudo-terminal, through
     /// util-linux's `script`; returns what the terminal received.
     func onTerminal(_ dir: WorkDir, _ arguments: String) throws -> String {

@@ -2,74 +2,6 @@ import Foundation
 import Glibc
 import Testing
 
-/// Writes `rows` good rows (`id,x1,x2`) to `name` in `dir`, fast (awk), for runs that must take a while.
-func writeBigInput(_ dir: WorkDir, name: String = "big.csv", rows: Int) throws {
-    try Shell.run(#"awk -v n=\#(rows) 'BEGIN { print "id,x1,x2"; for (i = 1; i <= n; i++) print i "," (i % 97) / 8 "," (i % 89) / 4 }' > \#(name)"#,
-                  in: dir.url)
-    #expect(dir.exists(name))
-}
-
-/// Single-quotes `text` for bash.
-func shellQuoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: #"'\''"#) + "'" }
-
-/// Lines of `stderr` other than the summary line (`nnpipe: done: …` / `nnpipe: stopped: …`).
-func errorLines(_ stderr: String) -> [Substring] {
-    stderr.split(separator: "\n").filter { !$0.hasPrefix("nnpipe: done:") && !$0.hasPrefix("nnpipe: stopped:") }
-}
-
-/// Whether this machine lets the tests mount a small tmpfs (root with CAP_SYS_ADMIN); probed once.
-enum TmpFS {
-    static let canMount: Bool = {
-        let point = FileManager.default.temporaryDirectory.appendingPathComponent("nnpipe-tmpfs-probe-\(UUID().uuidString)")
-        guard (try? FileManager.default.createDirectory(at: point, withIntermediateDirectories: true)) != nil else { return false }
-        defer { try? FileManager.default.removeItem(at: point) }
-        guard mount(point.path, size: "64k") else { return false }
-        unmount(point.path)
-        return true
-    }()
-
-    /// Mounts a tmpfs of `size` at `path`; false (with the reason printed) when mount fails.
-    static func mount(_ path: String, size: String) -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "mount -t tmpfs -o size=\(size) nnpipe-test \(shellQuoted(path)) 2>&1"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        guard (try? process.run()) != nil else { return false }
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        if process.terminationStatus != 0 {
-            print("tmpfs tests skipped: mount -t tmpfs failed (\(process.terminationStatus)): \(String(decoding: output, as: UTF8.self))")
-        }
-        return process.terminationStatus == 0
-    }
-
-    static func unmount(_ path: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "umount \(shellQuoted(path))"]
-        try? process.run()
-        process.waitUntilExit()
-    }
-}
-
-/// Device nodes in the test's own folder (mknod needs root, and a folder not mounted nodev).
-enum DeviceNodes {
-    static let canMake: Bool = {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nnpipe-mknod-probe-\(UUID().uuidString)")
-        guard (try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)) != nil else { return false }
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let node = dir.appendingPathComponent("null").path
-        guard (try? Shell.run("mknod -m 666 null c 1 3 2>/dev/null && echo probe > null", in: dir)) != nil else { return false }
-        return isCharacterDevice(node)
-    }()
-
-    static func isCharacterDevice(_ path: String) -> Bool {
-        var info = stat()
-        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFCHR
-    }
-}
-
 /// How a run fails part way, after some chunks went to the temporary output.
 struct FailureCase: CustomTestStringConvertible, Sendable {
     var name: String
@@ -91,28 +23,6 @@ let midRunFailures: [FailureCase] = [
     FailureCase(name: "max_errors exceeded under reject",
                 makeInput: #"awk 'BEGIN { print "id,x1,x2"; for (i = 1; i <= 20000; i++) print i "," (i % 5000 == 0 ? "x" : i % 7) "," i % 5 }' > in.csv"#,
                 errors: "errors:\n  policy: reject\n  rejects: rej.csv\n  max_errors: 3", words: ["max_errors"]),
-]
-
-struct SignalCase: CustomTestStringConvertible, Sendable {
-    var name: String
-    var signal: Int32
-    var status: Int32
-    var word: String
-    var testDescription: String { name }
-}
-
-let signalCases = [
-    SignalCase(name: "SIGTERM", signal: SIGTERM, status: 143, word: "terminated"),
-    SignalCase(name: "SIGINT", signal: SIGINT, status: 130, word: "interrupted"),
-]
-
-/// The other signals that would end the process: each cleans up like SIGTERM, with 128 + N.
-let otherSignalCases = [
-    SignalCase(name: "SIGHUP", signal: SIGHUP, status: 129, word: "hung up"),
-    SignalCase(name: "SIGQUIT", signal: SIGQUIT, status: 131, word: "quit"),
-    SignalCase(name: "SIGUSR1", signal: SIGUSR1, status: 138, word: "SIGUSR1"),
-    SignalCase(name: "SIGUSR2", signal: SIGUSR2, status: 140, word: "SIGUSR2"),
-    SignalCase(name: "SIGALRM", signal: SIGALRM, status: 142, word: "SIGALRM"),
 ]
 
 @Suite("Reliability: atomic outputs, signals, closed pipes, full disks")

@@ -7,9 +7,6 @@ import Testing
 /// against numpy on ordinary and large inputs through the CLI; these pin the edge values.
 @Suite("activations")
 struct ActivationTests {
-    static let all: [Activation] = [.identity, .sigmoid, .relu, .tanh, .softmax, .logSoftmax, .leakyRelu(slope: 0.01),
-                                    .leakyRelu(slope: 0.2), .elu(alpha: 1), .elu(alpha: 0.5), .gelu, .geluTanh, .softplus, .silu]
-
     func apply(_ activation: Activation, _ values: [Double]) -> [Double] {
         var row = values
         row.withUnsafeMutableBufferPointer { activation.apply($0.baseAddress!, count: $0.count) }

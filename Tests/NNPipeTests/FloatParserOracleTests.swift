@@ -17,8 +17,8 @@ import Testing
 /// all); `NNPIPE_FUZZ_SEED` replays a seed. A failure prints the text.
 @Suite("FloatParser against strtod, seeded")
 struct FloatParserOracleTests {
-    static let iterations = ProcessInfo.processInfo.environment["NNPIPE_FUZZ_ITERATIONS"].flatMap(Int.init) ?? 300
-    static let seed = ProcessInfo.processInfo.environment["NNPIPE_FUZZ_SEED"].flatMap(UInt64.init) ?? 20261125
+    static let iterations = FuzzTests.iterations
+    static let seed = FuzzTests.seed
 
     enum Shape: String, CaseIterable, Sendable {
         case sevenDigits, seventeenDigits, nineteenDigits, twentyDigits, nearSubnormal, nearOverflow,

@@ -9,41 +9,6 @@ import Testing
 /// target); `NNPIPE_FUZZ_SEED` replays a seed.
 @Suite("Fuzzing the reader and the loader", .serialized)
 struct FuzzTests {
-    static let iterations = ProcessInfo.processInfo.environment["NNPIPE_FUZZ_ITERATIONS"].flatMap(Int.init) ?? 300
-    static let seed = ProcessInfo.processInfo.environment["NNPIPE_FUZZ_SEED"].flatMap(UInt64.init) ?? 20261125
-
-    /// A small, fast, seeded generator (SplitMix64), so a failing iteration can be replayed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E3779B97F4A7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-            z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-            return z ^ (z >> 31)
-        }
-    }
-
-    static func mutate(_ input: [UInt8], _ rng: inout SplitMix) -> [UInt8] {
-        var bytes = input
-        let interesting: [UInt8] = [0x22, 0x2C, 0x0A, 0x0D, 0x00, 0xFF, 0x1F, 0x8B, 0x2E, 0x65, 0x2D, 0x20, 0x3A, 0x5B, 0x7B]
-        for _ in 0..<Int.random(in: 1...8, using: &rng) {
-            guard !bytes.isEmpty else { bytes.append(interesting.randomElement(using: &rng)!); continue }
-            let at = Int.random(in: 0..<bytes.count, using: &rng)
-            switch Int.random(in: 0..<6, using: &rng) {
-            case 0: bytes[at] = UInt8.random(in: 0...255, using: &rng)
-            case 1: bytes[at] = interesting.randomElement(using: &rng)!
-            case 2: bytes.insert(interesting.randomElement(using: &rng)!, at: at)
-            case 3: bytes.remove(at: at)
-            case 4: bytes.removeLast(Int.random(in: 0...min(bytes.count, 64), using: &rng))
-            default:
-                let end = min(bytes.count, at + Int.random(in: 1...32, using: &rng))
-                bytes.insert(contentsOf: bytes[at..<end], at: at)
-            }
-        }
-        return bytes
-    }
-
     /// Runs the reader over `input` with the given policy; any outcome but a typed error fails.
     static func runReader(_ input: [UInt8], folder: URL, policy: ErrorPolicy) {
         let inputPath = folder.appendingPathComponent("in.bin").path

@@ -154,10 +154,3 @@ public struct PipelinePlan: Sendable {
     /// Chunks in flight at most: read and waiting, being processed, or waiting to be written.
     public var maxChunksInFlight: Int { config.execution.maxChunksInFlight ?? (2 * workers + 2) }
 }
-
-/// The machine's processors.
-public enum ProcessorInfo {
-    /// The machine's active processors (Foundation's count; it does not narrow to a `taskset`
-    /// affinity mask, so pass `--workers` under one).
-    public static var activeProcessors: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
-}

@@ -1,5 +1,8 @@
 // CYaml is Yams's copy of libyaml (not a product of the Yams package, but a module of its build
-// that every target depending on Yams sees); only its event parser is used here.
+// that every target depending on Yams sees); only its event parser is used here. Yams's public
+// API cannot serve: its `Parser` hands out composed nodes only, and composing is what expands
+// the aliases this check must bound before it happens. Linking a second libyaml beside Yams's
+// copy would clash on its C symbols.
 import CYaml
 
 /// A bound on how far aliases may expand a pipeline file, checked on libyaml's event stream
