@@ -6,7 +6,8 @@
 #   make install SWIFT_BUILD_FLAGS=--disable-default-traits   # zlib only, no ISA-L
 #
 # The binary needs at run time only libc, libm, libstdc++, libgcc_s, libz, libzstd, libcsv and (unless
-# built without it) libisal; OpenBLAS is loaded when present (see docs/development.md, "Building").
+# built without it) libisal; OpenBLAS is loaded when present, and libhdf5 only when a Keras file is
+# read (see docs/development.md, "Building").
 
 PREFIX ?= /usr/local
 DESTDIR ?=

@@ -27,10 +27,14 @@ let package = Package(
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd"),
         .systemLibrary(name: "CCPU", path: "Sources/CCPU"),
         .systemLibrary(name: "CFileSync", path: "Sources/CFileSync"),
+        // Debian's libhdf5-dev: Keras' weights (.keras, .weights.h5). Headers only: nnpipe loads
+        // libhdf5 at run time when a Keras file is given (see Sources/CHDF5/shim.h), so the binary
+        // runs without it and users who never read a Keras file need not install it.
+        .systemLibrary(name: "CHDF5", path: "Sources/CHDF5"),
         .target(
             name: "NNPipe",
             dependencies: [
-                "CCSV", "CZlib", "CZstd", "CCPU", "CFileSync", .target(name: "CISAL", condition: .when(traits: ["ISAL"])),
+                "CCSV", "CZlib", "CZstd", "CCPU", "CFileSync", "CHDF5", .target(name: "CISAL", condition: .when(traits: ["ISAL"])),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: [

@@ -56,11 +56,24 @@ scripts/make_exporter_fixtures.py modules`; tried with torch 2.15.0, safetensors
 | file | made by | nnpipe stages |
 |---|---|---|
 | iris-torch-prelu.safetensors | Sequential(Linear(4, 8), PReLU() with slope 0.3, Linear(8, 3)), float64, save_file | prelu, identity; or leaky_relu(0.3), tensors: |
-| iris-keras3.keras + iris-keras3.npz | Keras 3.15.1 on the torch backend, float64: Dense(8, leaky_relu), Dense(8, relu, use_bias=False), Dropout, Dense(3, softmax), model.save; the npz by the command nnpipe's refusal prints (`keras` subcommand) | leaky_relu(0.2), relu, softmax |
+| iris-keras3.keras + iris-keras3.npz | Keras 3.15.1 on the torch backend, float64: Dense(8, leaky_relu), Dense(8, relu, use_bias=False), Dropout, Dense(3, softmax), model.save; the npz by KERAS_RECIPE (`keras` subcommand); nnpipe now reads the .keras file itself | leaky_relu(0.2), relu, softmax |
 | iris-torch-tied.safetensors | Sequential(Linear(4, 4), ReLU, Linear(4, 4) sharing the first one's weight, ReLU, Linear(4, 3)), float64, save_model | relu, relu, identity |
 
 Layer norms and PReLUs, as state_dicts and ONNX (`python scripts/make_exporter_fixtures.py
 norms`): the table in scripts/exporter_fixtures_norms.py.
+
+Keras 3 files nnpipe reads itself (`python scripts/make_exporter_fixtures.py keras-files`; tried with
+Keras 3.15.1 on the torch backend, torch 2.13.0+cpu, h5py 3.16.0). Random weights, no training:
+NAME.expected.csv is Keras' formulas evaluated in float64 (keras_reference), NAME.keras-predict.csv
+Keras' own model.predict (whose float64 Dense products are float32: see keras_reference):
+
+| file | made by | nnpipe stages |
+|---|---|---|
+| iris-keras3-layers.keras | Sequential: Normalization (adapted), Dense(use_bias=False), BatchNormalization(epsilon=0.01), Activation(tanh), Dense(elu), BatchNormalization, Dense, LeakyReLU(0.1), Dropout, Dense(relu), Activation(sigmoid), ReLU, Dense(softmax); float64 | the file |
+| iris-keras3-functional.keras, keras-weights/iris.weights.h5 + config.json | Functional chain Dense(silu), Dropout, Dense; model.save, and save_weights with model.to_json() | the file |
+| iris-keras3-f32.keras | float32 Sequential Dense(relu), BatchNormalization, Dense(softmax) | the file, precision: float32 |
+| iris-keras3-conv1d.keras, iris-keras3-layernorm.keras | Sequential with Conv1D; with LayerNormalization | refused by class name |
+| iris-keras3-huge.keras | h5py: a Dense kernel declared (2, 93750000) float64, never written | refused under ulimit -v |
 """
 import json
 import os
@@ -194,7 +207,7 @@ def keras_models():
 # The recipes nnpipe's refusals print (Sources/NNPipe/Model/Files/BatchNormPairing.swift and
 # TensorLayers.swift), run as printed with MODEL and the names filled in.
 BN_RECIPE = """import json; from safetensors.torch import load_file; t = load_file("MODEL.safetensors"); p = "PREFIX"; eps = 1e-5; a = t[p + ".weight"] / (t[p + ".running_var"] + eps).sqrt(); json.dump({"scale_": a.tolist(), "min_": (t[p + ".bias"] - t[p + ".running_mean"] * a).tolist(), "clip": False}, open(p + ".json", "w"))"""
-# The command nnpipe's refusal of a .keras file prints (Sources/NNPipe/Model/Files/Keras/KerasFile.swift).
+# The command that wrote iris-keras3.npz from iris-keras3.keras (nnpipe now reads the .keras file itself).
 KERAS_RECIPE = """import keras, numpy as np; m = keras.saving.load_model("MODEL.keras"); assert all(type(l) in (keras.layers.Dense, keras.layers.Dropout) for l in m.layers), "layers other than Dense and Dropout: export to ONNX instead"; d = [l for l in m.layers if type(l) is keras.layers.Dense]; np.savez("model.npz", **{k: v for i, l in enumerate(d) for k, v in ((f"W{i}", keras.ops.convert_to_numpy(l.kernel)), (f"b{i}", keras.ops.convert_to_numpy(l.bias) if l.use_bias else np.zeros(l.units)))}); n = {"linear": "identity", "leaky_relu": "leaky_relu(0.2)", "softplus": "softplus_exact", "swish": "silu", "hard_silu": "hardswish", "hard_sigmoid": "hardsigmoid", "exponential": "exp", "log_sigmoid": "logsigmoid"}; print("activations: [" + ", ".join(n.get(l.activation.__name__, l.activation.__name__) for l in d) + "]")"""
 NORM_RECIPE = """import json; from safetensors.torch import load_file; t = load_file("MODEL.safetensors"); json.dump({"mean": t["MEAN"].tolist(), "scale": t["STD"].tolist()}, open("norm.json", "w"))"""
 
@@ -441,6 +454,125 @@ def keras_saved_models():
     os.replace(os.path.join(OUT, "model.npz"), os.path.join(OUT, "iris-keras3.npz"))
 
 
+def keras_reference(model, x):
+    """The model's float64 numbers by Keras' formulas in numpy/torch float64, layer by layer.
+
+    Keras 3.15's `ops.matmul` computes float64 Dense layers in float32 (its type promotion maps
+    64-bit types to 32-bit ones, as JAX does without x64: BIT64_TO_BIT32_DTYPE in
+    keras/src/backend/common/dtypes.py) and casts the result back, so `model.predict` is about
+    1e-7 away from float64 arithmetic; this is the float64 oracle nnpipe is held to at 1e-12.
+    """
+    import torch
+    import keras
+    h = torch.from_numpy(np.asarray(x, dtype=np.float64))
+    act = {"linear": lambda t: t, "relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid,
+           "elu": torch.nn.functional.elu, "softmax": lambda t: torch.softmax(t, dim=-1),
+           "leaky_relu": lambda t: torch.nn.functional.leaky_relu(t, 0.2), "silu": torch.nn.functional.silu}
+    for layer in model.layers:
+        w = [torch.from_numpy(np.asarray(v, dtype=np.float64)) for v in layer.get_weights()]
+        kind = type(layer).__name__
+        if kind == "Dense":
+            h = h @ w[0] + (w[1] if layer.use_bias else 0)
+            h = act[layer.activation.__name__](h)
+        elif kind == "Activation":
+            h = act[layer.activation.__name__](h)
+        elif kind == "LeakyReLU":
+            h = torch.nn.functional.leaky_relu(h, layer.negative_slope)
+        elif kind == "ReLU":
+            h = torch.relu(h)
+        elif kind == "BatchNormalization":
+            gamma, beta, mean, var = w
+            h = (h - mean) * (torch.rsqrt(var + layer.epsilon) * gamma) + beta
+        elif kind == "Normalization":
+            mean, var = w[0], w[1]
+            h = (h - mean) / torch.clamp(torch.sqrt(var), min=keras.config.epsilon())
+        elif kind not in ("Dropout", "InputLayer"):
+            raise ValueError(kind)
+    return h.numpy()
+
+
+def keras_file_models():
+    """Keras 3 models nnpipe reads in Keras' own formats: `.keras` (model.save) and `.weights.h5`
+    (model.save_weights) with the model's config.json beside it."""
+    os.environ["KERAS_BACKEND"] = "torch"
+    import keras
+
+    iris_x = load_iris(return_X_y=True)[0]
+    keras.config.set_floatx("float64")
+    keras.utils.set_random_seed(1)
+    rng = np.random.default_rng(1)
+
+    def randomized(model):
+        # Random weights instead of training: no optimizer state in the file (a few KB), and
+        # biases and batch norm statistics far from their initial zeros and ones, so that one
+        # read wrongly shows. Variances stay positive.
+        for layer in model.layers:
+            if isinstance(layer, keras.layers.Normalization):
+                continue
+            values = [rng.normal(0, 0.7, w.shape) for w in layer.get_weights()]
+            if isinstance(layer, keras.layers.BatchNormalization):
+                values[3] = rng.uniform(0.3, 2, values[3].shape)
+            layer.set_weights([v.astype(keras.config.floatx()) for v in values])
+        return model
+
+    def save(name, model, reference=True):
+        model.save(os.path.join(OUT, name + ".keras"))
+        predicted = np.asarray(model.predict(iris_x, verbose=0), dtype=np.float64)
+        write_csv(name + ".keras-predict.csv", predicted, "y")
+        if reference:
+            exact = keras_reference(model, iris_x)
+            write_csv(name + ".expected.csv", exact, "y")
+            print(f"{name}: Keras' predict is {np.max(np.abs(predicted - exact)):.3g} from float64")
+
+    normalization = keras.layers.Normalization()
+    normalization.adapt(iris_x)
+    layers = randomized(keras.Sequential([
+        keras.Input((4,)), normalization, keras.layers.Dense(8, use_bias=False),
+        keras.layers.BatchNormalization(epsilon=0.01), keras.layers.Activation("tanh"),
+        keras.layers.Dense(8, activation="elu"), keras.layers.BatchNormalization(),
+        keras.layers.Dense(8), keras.layers.LeakyReLU(negative_slope=0.1), keras.layers.Dropout(0.2),
+        keras.layers.Dense(8, activation="relu"), keras.layers.Activation("sigmoid"),
+        keras.layers.ReLU(), keras.layers.Dense(3, activation="softmax")]))
+    save("iris-keras3-layers", layers)
+
+    inputs = keras.Input((4,))
+    hidden = keras.layers.Dense(8, activation="silu")(inputs)
+    outputs = keras.layers.Dense(3)(keras.layers.Dropout(0.1)(hidden))
+    functional = randomized(keras.Model(inputs, outputs))
+    save("iris-keras3-functional", functional)
+    folder = os.path.join(OUT, "keras-weights")
+    os.makedirs(folder, exist_ok=True)
+    functional.save_weights(os.path.join(folder, "iris.weights.h5"))
+    with open(os.path.join(folder, "config.json"), "w") as f:
+        f.write(functional.to_json())
+
+    keras.config.set_floatx("float32")
+    f32 = randomized(keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu"),
+                                    keras.layers.BatchNormalization(), keras.layers.Dense(3, activation="softmax")]))
+    save("iris-keras3-f32", f32, reference=False)
+
+    conv = keras.Sequential([keras.Input((4, 1)), keras.layers.Conv1D(2, 2), keras.layers.Flatten(), keras.layers.Dense(3)])
+    conv.save(os.path.join(OUT, "iris-keras3-conv1d.keras"))
+    norm = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8), keras.layers.LayerNormalization(), keras.layers.Dense(3)])
+    norm.save(os.path.join(OUT, "iris-keras3-layernorm.keras"))
+
+    # A Dense kernel declared (2, 93750000) float64, 1.5 GB, but never written: HDF5 allocates
+    # no storage for it, so the file stays small; nnpipe must refuse it under ulimit -v before
+    # allocating. The config is the functional model's, with the kernel's shape.
+    import h5py
+    import zipfile
+    huge = os.path.join(OUT, "iris-keras3-huge.keras")
+    with h5py.File("huge.weights.h5", "w") as f:
+        f.create_dataset("layers/dense/vars/0", shape=(2, 93750000), dtype="f8")
+    config = {"module": "keras", "class_name": "Sequential", "config": {"name": "huge", "layers": [
+        {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "units": 93750000, "activation": "linear", "use_bias": False}}]}}
+    with zipfile.ZipFile(huge, "w") as archive:
+        archive.writestr("metadata.json", json.dumps({"keras_version": keras.__version__}))
+        archive.writestr("config.json", json.dumps(config))
+        archive.write("huge.weights.h5", "model.weights.h5")
+    os.remove("huge.weights.h5")
+
+
 def check_onnxruntime(path, rows, expected):
     try:
         import onnxruntime as ort
@@ -462,6 +594,9 @@ if __name__ == "__main__":
         sys.exit(0)
     if sys.argv[1:] == ["keras"]:
         keras_saved_models()
+        sys.exit(0)
+    if sys.argv[1:] == ["keras-files"]:
+        keras_file_models()
         sys.exit(0)
     if sys.argv[1:] == ["modules"]:
         module_models()

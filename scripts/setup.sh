@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what nnpipe needs on Debian or Ubuntu: libcsv, zlib, ISA-L and zstd headers, the zstd
+# Installs what nnpipe needs on Debian or Ubuntu: libcsv, zlib, ISA-L, zstd and HDF5 headers (HDF5's
+# library is loaded at run time, only to read Keras files), the zstd
 # command (the tests check .zst output with it), OpenBLAS, and Debian's Python with prometheus_client
 # (the tests read --metrics-textfile with Prometheus' own parser).
 # ISA-L and OpenBLAS are fast paths: `swift build --disable-default-traits` builds without ISA-L,
@@ -7,7 +8,7 @@
 # Swift 6 itself must already be installed (swift.org/install). Safe to run again.
 set -euo pipefail
 missing=()
-for package in libcsv-dev zlib1g-dev libisal-dev libzstd-dev zstd libopenblas0 python3-prometheus-client; do
+for package in libcsv-dev zlib1g-dev libisal-dev libzstd-dev libhdf5-dev zstd libopenblas0 python3-prometheus-client; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if [ ${#missing[@]} -gt 0 ]; then

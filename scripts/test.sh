@@ -31,6 +31,7 @@ case "${1:-}" in
             '^CLITests\.BadInputTests/badInput\('
             '^CLITests\.ResumeTests/aResumedRunCountsTheWholeRunAndWhatWasResumed\('
             '^CLITests\.ModelFileTests/(matchesNumpy|sameOutputs)\('
+            '^CLITests\.KerasFileTests/matchesKeras\('
             '^CLITests\.GoldenTests/'
             '^CLITests\.ExamplePipelineTests/'
             '^CLITests\.HelpExampleTests/'

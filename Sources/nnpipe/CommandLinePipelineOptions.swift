@@ -4,7 +4,7 @@ import NNPipe
 
 /// The options that make a pipeline without a file: `--model`, `--features`, `--carry`, ….
 struct CommandLinePipelineOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Run this model file (npz, safetensors, ONNX, JSON) with no pipeline file; needs --features.", valueName: "file"), completion: .file())
+    @Option(help: ArgumentHelp("Run this model file (npz, safetensors, ONNX, Keras, JSON) with no pipeline file; needs --features.", valueName: "file"), completion: .file())
     var model: String?
 
     @Option(help: ArgumentHelp("One activation per layer, for npz and safetensors models: relu,softmax.", valueName: "list"))

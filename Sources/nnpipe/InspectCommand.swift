@@ -11,8 +11,8 @@ struct InspectCommand: ParsableCommand {
               nnpipe inspect model.onnx
               nnpipe inspect model.onnx --json
 
-            Reads npz, npy, safetensors, ONNX and nnpipe's JSON models (told
-            apart by their first bytes). Lists every tensor with its stored
+            Reads npz, npy, safetensors, ONNX, Keras 3 and nnpipe's JSON
+            models (told apart by their first bytes). Lists every tensor with its stored
             type and shape, then the dense layers: inputs→units, the
             activation (or "from the pipeline" for npz and safetensors, which
             hold none), the tensors used, transposed or not (tensors no layer

@@ -24,6 +24,8 @@ public struct FileLayer: Sendable {
     public var modules: [String] = []
     /// The tensors those modules were read from (used, for `nnpipe inspect`).
     public var moduleTensors: [String] = []
+    /// Where the folded batch norm's epsilon came from, for `nnpipe inspect`.
+    public var batchNormEpsilonSource = "the forward stage's batch_norm_eps"
 
     /// `dense` as the file defines it; `givesActivation` says whether its activation is the
     /// file's own or a placeholder for the pipeline's.

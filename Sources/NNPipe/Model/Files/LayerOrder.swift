@@ -7,6 +7,8 @@ public enum LayerOrder: Sendable, Equatable {
     case graph
     /// nnpipe's JSON: the file lists the layers.
     case file
+    /// A Keras model: its config lists the layers (a Sequential model, or a Functional chain).
+    case kerasConfig
     /// The forward stage's `tensors:` lists the layers.
     case listed
     /// Every layer name has the same skeleton and differs only in its numbers (`fc1`, `fc2`;
@@ -22,6 +24,7 @@ public enum LayerOrder: Sendable, Equatable {
         switch self {
         case .graph: "the ONNX graph"
         case .file: "the file (JSON)"
+        case .kerasConfig: "the Keras model's config"
         case .listed: "as listed in tensors:"
         case .numbered(let names): "by the numbers in the names (\(names.prefix(2).joined(separator: ", "))\(names.count > 2 ? ", …" : ""))"
         case .shapes: "by shape, the only chain that fits"
@@ -36,6 +39,7 @@ public enum LayerOrder: Sendable, Equatable {
         switch self {
         case .graph: fields["rule"] = "graph"
         case .file: fields["rule"] = "file"
+        case .kerasConfig: fields["rule"] = "keras-config"
         case .listed: fields["rule"] = "listed"
         case .numbered(let names): fields["rule"] = "numbered"; fields["names"] = names
         case .shapes: fields["rule"] = "shapes"

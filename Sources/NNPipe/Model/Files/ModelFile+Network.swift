@@ -58,7 +58,7 @@ extension ModelFile {
         if let layerProblem { throw ModelError(file: name, problem: layerProblem) }
         let found: ModelLayers
         if let definedLayers {
-            found = ModelLayers(layers: definedLayers, order: format == .onnx ? .graph : .file)
+            found = ModelLayers(layers: definedLayers, order: format == .onnx ? .graph : format == .keras ? .kerasConfig : .file)
         } else {
             do {
                 found = try TensorLayers.layers(tensors, mapping: mapping, batchNormEpsilon: batchNormEpsilon,

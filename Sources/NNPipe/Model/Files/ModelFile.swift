@@ -5,6 +5,8 @@ import Foundation
 /// | format | first bytes |
 /// |---|---|
 /// | npz (`np.savez`, `np.savez_compressed`) | `PK\x03\x04` (ZIP) |
+/// | Keras 3 `.keras` (`model.save`) | `PK\x03\x04` (ZIP) with `config.json` and `model.weights.h5` |
+/// | Keras 3 `.weights.h5` (`model.save_weights`, with `config.json` beside it) | `\x89HDF\r\n\x1a\n` |
 /// | npy (`np.save`, one array) | `\x93NUMPY` |
 /// | safetensors | 8-byte little-endian header length, then `{` |
 /// | JSON (nnpipe's own) | `{` after white space |
@@ -14,7 +16,7 @@ import Foundation
 /// ``NpyArray``, ``SafetensorsFile``, ``OnnxConstants``, ``JSONModelFile``). npz and safetensors
 /// files hold named tensors and no activations: their layers come from the tensor names, in an
 /// order the names or shapes settle (``TensorLayers``, ``LayerOrder``), or from an explicit
-/// ``TensorMapping``, and the pipeline gives the activations. ONNX and JSON files give their
+/// ``TensorMapping``, and the pipeline gives the activations. ONNX, Keras and JSON files give their
 /// layers and activations themselves. The layers become a network in one place,
 /// ``loadNetwork(path:activations:mapping:output:)``. Every problem is a ``ModelError`` naming
 /// the file (exit status 78).
@@ -59,8 +61,10 @@ public struct ModelFile: Sendable {
         guard !bytes.isEmpty else { throw ModelError(file: name, problem: "the model file is empty") }
         do {
             switch detect(bytes) {
-            case .npz:
-                return ModelFile(name: name, format: .npz, tensors: try NpzFile.tensors(bytes), definedLayers: nil)
+            case .npz, .keras:  // a ZIP: npz, or Keras when it holds config.json and model.weights.h5
+                let archive = try ZipArchive(bytes)
+                if archive.members.contains(where: { KerasFile.isKerasMember($0.name) }) { return try KerasFile.model(archive, name: name) }
+                return ModelFile(name: name, format: .npz, tensors: try NpzFile.tensors(archive), definedLayers: nil)
             case .npy:
                 let stem = ((name as NSString).lastPathComponent as NSString).deletingPathExtension
                 return ModelFile(name: name, format: .npy, tensors: [try NpyArray.decode(bytes, name: stem)], definedLayers: nil)
@@ -73,7 +77,7 @@ public struct ModelFile: Sendable {
                 return try onnx(OnnxModel.parse(bytes), bytes: bytes, name: name, directory: directory, output: output)
             case nil:
                 if TorchPickle.isBarePickle(bytes) { throw TorchPickle.problem("the file") }
-                if KerasFile.isHDF5(bytes) { throw KerasFile.problem("the file", hdf5: true) }
+                if KerasFile.isHDF5(bytes) { return try KerasFile.weightsFile(bytes, name: name, directory: directory) }
                 // No signature: ONNX if it reads as a ModelProto with a graph of nodes.
                 if let model = try? OnnxModel.parse(bytes), !model.nodes.isEmpty {
                     return try onnx(model, bytes: bytes, name: name, directory: directory, output: output)

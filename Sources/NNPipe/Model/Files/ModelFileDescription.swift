@@ -44,7 +44,7 @@ public enum ModelFileDescription {
             var source = "weights \(layer.weightsTensor ?? "-")"
             source += layer.transposed ? " (units × inputs, transposed)" : " (inputs × units)"
             source += layer.biasTensor.map { ", bias \($0)" } ?? ", no bias"
-            source += layer.batchNorm.map { ", batch norm \($0) folded in (with the forward stage's batch_norm_eps)" } ?? ""
+            source += layer.batchNorm.map { ", batch norm \($0) folded in (with \(layer.batchNormEpsilonSource))" } ?? ""
             source += layer.modules.map { ", \($0)" }.joined()
             let activation = layer.activation.map { "activation: \($0.name)" } ?? "activation: from the pipeline"
             lines.append("  \(index)  \(pad(names[index], nameWidth))  \(pad(shapes[index], shapeWidth))  \(activation); \(source)")
@@ -59,6 +59,7 @@ public enum ModelFileDescription {
         case .npy: "numpy .npy"
         case .safetensors: "safetensors"
         case .onnx: "ONNX"
+        case .keras: "Keras 3"
         }
     }
 

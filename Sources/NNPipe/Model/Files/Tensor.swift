@@ -63,6 +63,8 @@ public enum ModelFileFormat: String, Sendable {
     case safetensors
     /// An ONNX model (protobuf `ModelProto`).
     case onnx
+    /// A Keras 3 model: `.keras` (`model.save`), or `.weights.h5` with `config.json` beside it.
+    case keras
 }
 
 /// Element counts and byte sizes, computed with overflow checks so a header claiming absurd

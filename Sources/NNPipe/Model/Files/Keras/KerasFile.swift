@@ -1,10 +1,13 @@
-/// Keras 3's own files, recognised so the refusal can say what works instead: a `.keras`
-/// model (`model.save`: a ZIP of `metadata.json`, `config.json` and `model.weights.h5`) and a
-/// `.weights.h5` (`model.save_weights`: HDF5). nnpipe has no HDF5 reader; the refusal prints a
-/// command that writes the Dense layers' kernels and biases as an npz nnpipe reads (`W0`, `b0`,
-/// …, inputs × units, a zero bias for `use_bias=False`) and the `activations:` line in nnpipe's
-/// names (Keras' `leaky_relu` has slope 0.2, its `softplus` is `softplus_exact`), refusing in
-/// Python a model with any layer other than Dense and Dropout.
+import Foundation
+
+/// Keras 3's own files: a `.keras` model (`model.save`: a ZIP of `metadata.json`, `config.json`
+/// and `model.weights.h5`), and a `.weights.h5` file (`model.save_weights`: HDF5, weights only)
+/// read with the `config.json` beside it (`model.to_json()`), which gives the architecture.
+///
+/// The architecture comes from the config (``KerasConfig``), the weights from HDF5 datasets
+/// (``HDF5File``, through libhdf5 loaded at run time), and the two become input steps and dense
+/// layers with Keras' activations (``KerasLayers``). The tensors listed are the HDF5 datasets
+/// read (`layers/dense/vars/0`, …).
 enum KerasFile {
     /// Whether a ZIP member name is one `model.save` writes.
     static func isKerasMember(_ name: String) -> Bool {
@@ -16,14 +19,42 @@ enum KerasFile {
         bytes.count >= 8 && Array(bytes.prefix(8)) == [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
     }
 
-    /// The command that writes a `.keras` model's Dense layers as `model.npz` and prints its activations.
-    static let recipe = #"python3 -c 'import keras, numpy as np; m = keras.saving.load_model("MODEL.keras"); assert all(type(l) in (keras.layers.Dense, keras.layers.Dropout) for l in m.layers), "layers other than Dense and Dropout: export to ONNX instead"; d = [l for l in m.layers if type(l) is keras.layers.Dense]; np.savez("model.npz", **{k: v for i, l in enumerate(d) for k, v in ((f"W{i}", keras.ops.convert_to_numpy(l.kernel)), (f"b{i}", keras.ops.convert_to_numpy(l.bias) if l.use_bias else np.zeros(l.units)))}); n = {"linear": "identity", "leaky_relu": "leaky_relu(0.2)", "softplus": "softplus_exact", "swish": "silu", "hard_silu": "hardswish", "hard_sigmoid": "hardsigmoid", "exponential": "exp", "log_sigmoid": "logsigmoid"}; print("activations: [" + ", ".join(n.get(l.activation.__name__, l.activation.__name__) for l in d) + "]")'"#
+    /// The file that gives a `.weights.h5` file's architecture: `config.json` in its folder.
+    static let configName = "config.json"
 
-    /// The refusal of a `.keras` model (`hdf5`: of a `.weights.h5` file), with the command that works.
-    static func problem(_ what: String, hdf5: Bool = false) -> ModelError {
-        let kind = hdf5 ? "an HDF5 file (Keras' model.save_weights, .weights.h5)" : "a Keras model (model.save, .keras)"
-        let first = hdf5 ? "load the weights into the model in Keras and save it with model.save(\"MODEL.keras\"), then write" : "write"
-        return ModelError("\(what) is \(kind), which nnpipe does not read; \(first) its Dense layers as model.npz, which nnpipe reads, with "
-            + recipe + " (it prints the activations: line for the forward stage), or export the model to ONNX (tf2onnx)")
+    /// A `.keras` model read from its ZIP archive.
+    static func model(_ archive: ZipArchive, name: String) throws(ModelError) -> ModelFile {
+        guard let config = archive.members.first(where: { $0.name == "config.json" }) else {
+            throw ModelError("the file is a ZIP with model.weights.h5 but no config.json: not a whole Keras model (save it with model.save(\"model.keras\"))")
+        }
+        guard let weights = archive.members.first(where: { $0.name == "model.weights.h5" }) else {
+            throw ModelError("the Keras model (.keras) has no model.weights.h5: was it saved by Keras 3's model.save?")
+        }
+        let h5 = try archive.contents(of: weights)
+        let root = try FileContents.json(archive.contents(of: config), name: "config.json")
+        let file = h5.withUnsafeBytes { raw in
+            Result { () throws(ModelError) in try build(root, weights: raw, what: "model.weights.h5", name: name) }
+        }
+        return try file.get()
+    }
+
+    /// A `.weights.h5` file: read with the `config.json` in `directory`, or refused with what to give.
+    static func weightsFile(_ bytes: UnsafeRawBufferPointer, name: String, directory: String?) throws(ModelError) -> ModelFile {
+        let path = ((directory ?? ".") as NSString).appendingPathComponent(configName)
+        guard directory != nil, FileManager.default.fileExists(atPath: path) else {
+            throw ModelError("the file is HDF5: Keras weights (model.save_weights, .weights.h5) without the model's architecture, which nnpipe reads from config.json in the same folder; save the whole model instead with model.save(\"model.keras\") and give that file, or write the architecture beside the weights with open(\"config.json\", \"w\").write(model.to_json())")
+        }
+        var file = try build(FileContents.json(path, name: path, what: "Keras model config"), weights: bytes,
+                             what: (name as NSString).lastPathComponent, name: name)
+        file.dataFiles = [path]
+        return file
+    }
+
+    private static func build(_ root: JSONValue, weights: UnsafeRawBufferPointer, what: String, name: String) throws(ModelError) -> ModelFile {
+        let model = try KerasConfig(root)
+        let built = try KerasLayers.build(model, weights: HDF5File(weights, what: what))
+        var file = ModelFile(name: name, format: .keras, tensors: built.tensors, definedLayers: built.layers)
+        file.inputSteps = built.steps
+        return file
     }
 }

@@ -1,12 +1,10 @@
 /// The arrays of an `.npz` file (`np.savez`, `np.savez_compressed`): a ZIP archive whose
 /// members are `.npy` arrays named `KEY.npy`; the tensors are named `KEY`, in archive order.
 enum NpzFile {
-    static func tensors(_ bytes: UnsafeRawBufferPointer) throws(ModelError) -> [Tensor] {
-        let archive = try ZipArchive(bytes)
+    static func tensors(_ archive: ZipArchive) throws(ModelError) -> [Tensor] {
         if let pickle = archive.members.first(where: { TorchPickle.isPickleMember($0.name) }) {
             throw TorchPickle.problem("the file (a ZIP holding '\(pickle.name)')")
         }
-        if archive.members.contains(where: { KerasFile.isKerasMember($0.name) }) { throw KerasFile.problem("the file") }
         var tensors: [Tensor] = []
         for member in archive.members where !member.name.hasSuffix("/") {
             guard member.name.hasSuffix(".npy") else {
