@@ -169,4 +169,20 @@ import Testing
             #expect(FileManager.default.contents(atPath: victim) == victimBytes, "\(named): the victim changed")
         }
     }
+
+    @Test("a temporary output with another name (a hard link to a user's file) is not resumed from; that file is untouched")
+    func aHardLinkedTemporaryOutputIsNotResumedFrom() throws {
+        let dir = try ResumeTests.makeFolder()
+        let reference = try dir.bounded(["run", "p.yaml", "-o", "ref.csv", "--rejects", "ref-rej.csv"])
+        #expect(reference.status == 0)
+        try ResumeTests.runKilled(after: 60, dir, ["run", "p.yaml"])
+        let temporary = try Self.named(dir, "output")
+        // The user's file, made the temporary output's second name: a resume would append to it.
+        try FileManager.default.moveItem(atPath: temporary, toPath: dir.path("user.csv"))
+        try FileManager.default.linkItem(atPath: dir.path("user.csv"), toPath: temporary)
+        let before = try dir.read("user.csv")
+        try Self.expectStartedOver(dir, notice: "the killed run's temporary output has other names (hard links), which it would write through",
+                                   "a hard link")
+        #expect(try dir.read("user.csv") == before, "the linked file changed")
+    }
 }

@@ -115,7 +115,7 @@ enum ResumePlanner {
     /// nil when they may be. A journal is trusted no further than can be checked: each file it
     /// names must be a temporary name of its own process beside the output it is for (an edited
     /// journal could name any file, to be renamed into the output, cut and appended to), a regular
-    /// file when it is there, and at least as long as the journal's last entry records (one cut
+    /// file with no other name (a hard link) when it is there, and at least as long as the journal's last entry records (one cut
     /// by a full disk, a copy or a hand would otherwise be extended with zero bytes and committed).
     /// A missing file is left to the caller, which knows what a template run may have committed.
     static func adoptionProblem(_ contents: ResumeJournal.Contents, _ last: ResumePoint, output target: String,
@@ -134,6 +134,11 @@ enum ResumePlanner {
             guard lstat(file.path, &info) == 0 else { continue }
             guard info.st_mode & S_IFMT == S_IFREG else {
                 return "the killed run's temporary \(file.role) is not a regular file"
+            }
+            // Another name for the same file (a hard link) would be written through: the run's
+            // own temporary file has only the name it was made with.
+            guard info.st_nlink == 1 else {
+                return "the killed run's temporary \(file.role) has other names (hard links), which it would write through"
             }
             if Int(info.st_size) < file.length {
                 return "the killed run's temporary \(file.role) is \(info.st_size) bytes, shorter than the \(file.length) its journal records"
