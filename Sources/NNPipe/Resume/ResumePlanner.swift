@@ -136,8 +136,9 @@ enum ResumePlanner {
                 return "the killed run's temporary \(file.role) is not a regular file"
             }
             // Another name for the same file (a hard link) would be written through: the run's
-            // own temporary file has only the name it was made with.
-            guard info.st_nlink == 1 else {
+            // own temporary file has no names but nnpipe's temporary ones for this output (a
+            // resumed run killed before it let go of the name it adopted leaves two).
+            guard info.st_nlink == 1 || temporaryNames(of: info, target: target) == Int(info.st_nlink) else {
                 return "the killed run's temporary \(file.role) has other names (hard links), which it would write through"
             }
             if Int(info.st_size) < file.length {
@@ -145,6 +146,21 @@ enum ResumePlanner {
             }
         }
         return nil
+    }
+
+    /// How many of nnpipe's temporary names for the output `target` (in its folder) name the file
+    /// `info` describes.
+    private static func temporaryNames(of info: stat, target: String) -> Int {
+        let prefix = OutputFile.temporaryPrefix(of: target)
+        guard let slash = prefix.lastIndex(of: "/") else { return 0 }  // resolved paths are absolute
+        let folder = slash == prefix.startIndex ? "/" : String(prefix[..<slash])
+        let base = String(prefix[prefix.index(after: slash)...])
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.filter { name in
+            var other = stat()
+            return name.hasPrefix(base) && lstat(folder + "/" + name, &other) == 0
+                && other.st_dev == info.st_dev && other.st_ino == info.st_ino
+        }.count
     }
 
     /// Cuts a finished temporary file to the length its journal's last entry records, syncs it and
