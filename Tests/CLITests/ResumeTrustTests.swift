@@ -185,4 +185,25 @@ import Testing
                                    "a hard link")
         #expect(try dir.read("user.csv") == before, "the linked file changed")
     }
+
+    @Test("a temporary output or rejects file whose first bytes changed (same length) is not resumed from",
+          arguments: ["output replaced", "output's first byte edited", "rejects file replaced"])
+    func aChangedTemporaryFileIsNotResumedFrom(_ change: String) throws {
+        let dir = try ResumeTests.makeFolder()
+        let reference = try dir.bounded(["run", "p.yaml", "-o", "ref.csv", "--rejects", "ref-rej.csv"])
+        #expect(reference.status == 0)
+        try ResumeTests.runKilled(after: 60, dir, ["run", "p.yaml"])
+        let rejects = change.hasPrefix("rejects")
+        let path = try Self.named(dir, rejects ? "rejects" : "output")
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        if change.contains("edited") {
+            bytes[bytes.startIndex] ^= 0x20
+        } else {
+            // Other text of the very same length: only the bytes can give it away.
+            bytes = Data(repeating: 0x78, count: bytes.count)
+        }
+        try bytes.write(to: URL(fileURLWithPath: path))
+        try Self.expectStartedOver(dir, notice: "the killed run's temporary \(rejects ? "rejects file" : "output") does not hold the bytes its journal records (it was changed or replaced)",
+                                   change)
+    }
 }

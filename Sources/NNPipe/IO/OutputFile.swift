@@ -45,10 +45,11 @@ public final class OutputFile: @unchecked Sendable {
 
     /// Opens the output `path` resolves to (see ``OutputTarget/resolve(_:)``).
     ///
-    /// `adopting`: the temporary file of a killed run being resumed and the length of it that
-    /// stays; it is renamed to this process's temporary name, cut to that length, and written on.
+    /// `adopting`: the temporary file of a killed run being resumed, the length of it that stays
+    /// and that part's checksum (verified by the caller); it is renamed to this process's
+    /// temporary name, cut to that length, and written on.
     public init(path: String, target resolved: OutputTarget, guarded: Bool = false, brokenPipeIsQuiet: Bool = true,
-                adopting: (path: String, length: Int)? = nil) throws {
+                adopting: (path: String, length: Int, checksum: UInt32)? = nil) throws {
         name = path == "-" ? "<stdout>" : path
         self.guarded = guarded
         self.brokenPipeIsQuiet = brokenPipeIsQuiet
@@ -117,6 +118,7 @@ public final class OutputFile: @unchecked Sendable {
                 if adoptedFrom == nil { Self.removeLeftovers(folder: folder, base: base) }
                 bytesWritten = adopting.length
                 bytesSubmitted = adopting.length
+                checksum = adopting.checksum
             } else if stat(file, &existing) == 0 {
                 // The replaced file's permissions (and, as root, its owner) carry over.
                 fchmod(fd, existing.st_mode & 0o7777)
@@ -154,6 +156,8 @@ public final class OutputFile: @unchecked Sendable {
 
     /// Bytes written so far, and how many of them have been handed to writeback.
     public private(set) var bytesWritten = 0
+    /// The ``ContentChecksum`` of the bytes written so far to a temporary file (0 for a stream).
+    private(set) var checksum: UInt32 = 0
     private var bytesSubmitted = 0
     /// Writeback is started every this many bytes of a temporary file, so the disk writes while
     /// nnpipe works and the fsync at the end has little left to do (46 ms of a 0.45 s run on an
@@ -197,6 +201,9 @@ public final class OutputFile: @unchecked Sendable {
         // full disk: the rows before the cut are there, and the summary counts them).
         var offset = 0
         defer {
+            if temporaryPath != nil {
+                checksum = bytes.withUnsafeBytes { ContentChecksum.adding(UnsafeRawBufferPointer(rebasing: $0[..<offset]), to: checksum) }
+            }
             bytesWritten += offset
             if temporaryPath != nil, bytesWritten - bytesSubmitted >= Self.writebackInterval {
                 // Only a hint: a failure here shows up again, and is reported, at fsync.

@@ -116,15 +116,19 @@ enum ResumePlanner {
     /// names must be a temporary name of its own process beside the output it is for (an edited
     /// journal could name any file, to be renamed into the output, cut and appended to), a regular
     /// file with no other name (a hard link) when it is there, and at least as long as the journal's last entry records (one cut
-    /// by a full disk, a copy or a hand would otherwise be extended with zero bytes and committed).
+    /// by a full disk, a copy or a hand would otherwise be extended with zero bytes and committed),
+    /// whose first bytes have the checksum the entry records (another file of that length, or
+    /// the file edited in place, would be committed as the output's first part).
     /// A missing file is left to the caller, which knows what a template run may have committed.
     static func adoptionProblem(_ contents: ResumeJournal.Contents, _ last: ResumePoint, output target: String,
                                 rejects: RunLayout.Destination?) -> String? {
-        var files = [(role: "output", path: contents.outputTemporary, target: Optional(target), length: last.outputLength)]
+        var files = [(role: "output", path: contents.outputTemporary, target: Optional(target), length: last.outputLength,
+                      checksum: last.outputChecksum)]
         if let temporary = contents.rejectsTemporary {
             var rejectsTarget: String?
             if let rejects, case .file(let file) = rejects.target { rejectsTarget = file }
-            files.append((role: "rejects file", path: temporary, target: rejectsTarget, length: last.rejectsLength))
+            files.append((role: "rejects file", path: temporary, target: rejectsTarget, length: last.rejectsLength,
+                          checksum: last.rejectsChecksum))
         }
         for file in files {
             guard let target = file.target, OutputFile.isTemporaryName(file.path, of: target, pid: contents.pid) else {
@@ -143,6 +147,11 @@ enum ResumePlanner {
             }
             if Int(info.st_size) < file.length {
                 return "the killed run's temporary \(file.role) is \(info.st_size) bytes, shorter than the \(file.length) its journal records"
+            }
+            // Another file of the same length (or the file edited in place) would be committed
+            // as the output's first part.
+            if ContentChecksum.ofFile(file.path, length: file.length) != file.checksum {
+                return "the killed run's temporary \(file.role) does not hold the bytes its journal records (it was changed or replaced)"
             }
         }
         return nil

@@ -19,6 +19,9 @@ struct ResumePoint {
     /// The temporary output's and rejects file's lengths.
     var outputLength: Int
     var rejectsLength: Int
+    /// The ``ContentChecksum`` of those first bytes of each.
+    var outputChecksum: UInt32 = 0
+    var rejectsChecksum: UInt32 = 0
     /// Whether the output was complete (written just before it was renamed into place).
     var done = false
     /// How the next chunk is cut (``ChunkSizing``), so the resumed output's gzip members end
@@ -30,7 +33,7 @@ struct ResumePoint {
         let counts = inputs.map { "\($0.file):\($0.read):\($0.written):\($0.skipped):\($0.rejected)" }.joined(separator: ",")
         return "entry file=\(next.file) offset=\(next.offset) stored=\(next.storedOffset) line=\(next.line) chunks=\(chunks) "
             + "read=\(rowsRead) written=\(rowsWritten) skipped=\(rowsSkipped) rejected=\(rowsRejected) bad=\(badRows) "
-            + "output=\(outputLength) rejects=\(rejectsLength) done=\(done ? 1 : 0) inputs=\(counts.isEmpty ? "-" : counts)"
+            + "output=\(outputLength) rejects=\(rejectsLength) sums=\(Self.hex(outputChecksum)):\(Self.hex(rejectsChecksum)) done=\(done ? 1 : 0) inputs=\(counts.isEmpty ? "-" : counts)"
             + (nextCut.map { " cut=\($0.records):\($0.byteLimit)" } ?? "")
     }
 
@@ -48,7 +51,10 @@ struct ResumePoint {
               let chunks = number("chunks"), let read = number("read"), let written = number("written"),
               let skipped = number("skipped"), let rejected = number("rejected"), let bad = number("bad"),
               let output = number("output"), let rejects = number("rejects"), let done = number("done"),
-              let inputs = values["inputs"] else { return nil }
+              let inputs = values["inputs"], let sums = values["sums"] else { return nil }
+        let checksums = sums.split(separator: ":").compactMap { UInt32($0, radix: 16) }
+        guard checksums.count == 2 else { return nil }
+        (outputChecksum, rejectsChecksum) = (checksums[0], checksums[1])
         next = InputPosition(file: file, offset: offset, storedOffset: stored, line: line)
         self.chunks = chunks
         (rowsRead, rowsWritten, rowsSkipped, rowsRejected, badRows) = (read, written, skipped, rejected, bad)
@@ -65,6 +71,11 @@ struct ResumePoint {
                 self.inputs.append((n[0], n[1], n[2], n[3], n[4]))
             }
         }
+    }
+
+    private static func hex(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 8 - digits.count) + digits
     }
 
     init(next: InputPosition, chunks: Int, outputLength: Int, rejectsLength: Int) {

@@ -1,0 +1,35 @@
+import CZlib
+import Glibc
+
+/// The CRC-32 (zlib's) of a file's bytes as they are written, which a resume journal's entry keeps
+/// beside each temporary file's length: a resumed run continues a file only when its first bytes
+/// still have that checksum (a file swapped for another of the same length, or edited in place,
+/// is not continued). The same value whatever the pieces the bytes come in.
+enum ContentChecksum {
+    /// `crc` extended by `bytes`.
+    static func adding(_ bytes: UnsafeRawBufferPointer, to crc: UInt32) -> UInt32 {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return crc }
+        return UInt32(truncatingIfNeeded: crc32_z(UInt(crc), base.assumingMemoryBound(to: UInt8.self), bytes.count))
+    }
+
+    /// The checksum of the first `length` bytes of the file at `path`; nil when it cannot be read
+    /// or is shorter.
+    static func ofFile(_ path: String, length: Int) -> UInt32? {
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        let size = 1 << 20
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+        defer { buffer.deallocate() }
+        var crc: UInt32 = 0
+        var left = length
+        while left > 0 {
+            let count = read(fd, buffer.baseAddress, min(size, left))
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { return nil }
+            crc = adding(UnsafeRawBufferPointer(rebasing: buffer[..<count]), to: crc)
+            left -= count
+        }
+        return crc
+    }
+}
