@@ -107,12 +107,21 @@ public struct RunLayout {
                                otherOrigin: read.origin, reason: "a run never writes over what it reads; choose another path")
             }
             // Two streams into one file (`--stats-json /dev/stderr` with rejects there too) only
-            // take turns; a file renamed over one that a stream writes to loses the stream's bytes.
+            // take turns; a file renamed over one that a stream writes to loses the stream's bytes;
+            // an output's stream takes nothing else (its reader would get rejects or figures
+            // among the rows).
             let isStream = destination.target.isStream
             if let other = written.first(where: { $0.identity == identity && !(isStream && $0.destination.target.isStream) })?.destination {
                 throw conflict(destination, config: config,
                                with: Self.describe(other.path, role: other.role, origin: other.origin, file: config.file),
                                otherOrigin: other.origin, reason: "one would replace the other; choose another path")
+            }
+            if isStream, let other = written.first(where: {
+                $0.identity == identity && [destination.role, $0.destination.role].contains("output")
+            })?.destination {
+                throw conflict(destination, config: config,
+                               with: Self.describe(other.path, role: other.role, origin: other.origin, file: config.file),
+                               otherOrigin: other.origin, reason: "the output's rows would be mixed with other lines in one stream; choose another path")
             }
             written.append((identity, destination))
         }
