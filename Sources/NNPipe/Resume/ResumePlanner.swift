@@ -98,11 +98,11 @@ enum ResumePlanner {
             plan.adopted = contents
             plan.alreadyCommitted = true
         } else if last.done && !outputThere && isTemplate
-                    && committedFilesThere(output: target, rejects: last.rowsRejected > 0 ? part.rejects : nil) {
+                    && committedFilesThere(output: target, rejects: last.rowsRejected > 0 ? part.rejects : nil, last: last) {
             plan.adopted = contents
             plan.alreadyCommitted = true
         } else if last.done && !outputThere && isTemplate {
-            notice("\(name): the output the killed run committed (or its rejects file) is gone: starting this output from the beginning")
+            notice("\(name): the output the killed run committed (or its rejects file) is gone or changed: starting this output from the beginning")
             unlink(path)
         } else {
             notice("\(name): nothing to resume (the killed run's temporary output is gone): starting from the beginning")
@@ -188,13 +188,21 @@ enum ResumePlanner {
         }
     }
 
-    /// Whether a committed output, and its own rejects file when it has one, are in place (a kill
-    /// between the two renames, or a user, may have left one missing). `rejects` is nil when the
-    /// output rejected no row: no rejects file is kept then.
-    private static func committedFilesThere(output: String, rejects: RunLayout.Destination?) -> Bool {
-        guard FileManager.default.fileExists(atPath: output) else { return false }
+    /// Whether a committed output, and its own rejects file when it has one, are in place as the
+    /// killed run committed them: the length and checksum of its `done` entry (a kill between the
+    /// two renames, or a user, may have left one missing, cut or changed). `rejects` is nil when
+    /// the output rejected no row: no rejects file is kept then.
+    private static func committedFilesThere(output: String, rejects: RunLayout.Destination?, last: ResumePoint) -> Bool {
+        guard holds(output, length: last.outputLength, checksum: last.outputChecksum) else { return false }
         guard let rejects, case .file(let rejectsTarget) = rejects.target else { return true }
-        return FileManager.default.fileExists(atPath: rejectsTarget)
+        return holds(rejectsTarget, length: last.rejectsLength, checksum: last.rejectsChecksum)
+    }
+
+    /// Whether the file at `path` is a regular file of exactly `length` bytes with that checksum.
+    private static func holds(_ path: String, length: Int, checksum: UInt32) -> Bool {
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) == length else { return false }
+        return ContentChecksum.ofFile(path, length: length) == checksum
     }
 
     /// Whether process `pid` exists and is an nnpipe (after a reboot, the id of a killed run may
