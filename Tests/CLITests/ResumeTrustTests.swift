@@ -206,4 +206,25 @@ import Testing
         try Self.expectStartedOver(dir, notice: "the killed run's temporary \(rejects ? "rejects file" : "output") does not hold the bytes its journal records (it was changed or replaced)",
                                    change)
     }
+
+    @Test("an entry whose offset was edited (its checksum recomputed) past the input's end, or below 0, never makes a wrong output",
+          arguments: ["99999999999", "-5"])
+    func aForgedOffsetIsNotFollowed(_ offset: String) throws {
+        let dir = try ResumeTests.makeFolder()
+        let reference = try dir.bounded(["run", "p.yaml", "-o", "ref.csv", "--rejects", "ref-rej.csv"])
+        #expect(reference.status == 0)
+        try ResumeTests.runKilled(after: 60, dir, ["run", "p.yaml"])
+        let texts = try Self.journalTexts(dir).map { text in
+            text.hasPrefix("entry ") ? text.replacing(/offset=\d+/, with: "offset=\(offset)") : text
+        }
+        try dir.write(Self.journal, texts.map(Self.journalLine).joined())
+        if offset.hasPrefix("-") {
+            try Self.expectStartedOver(dir, notice: "the killed run's journal is incomplete or from another version of nnpipe", offset)
+            return
+        }
+        let resumed = try dir.bounded(["run", "p.yaml", "--resume"])
+        #expect(resumed.status == 65, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("the input ends before byte \(offset), where the run being resumed stopped"), "\(resumed.stderr)")
+        #expect(!dir.exists("out.csv"))
+    }
 }

@@ -46,7 +46,9 @@ struct ResumePoint {
             guard let equals = word.firstIndex(of: "=") else { return nil }
             values[String(word[..<equals])] = String(word[word.index(after: equals)...])
         }
-        func number(_ key: String) -> Int? { values[key].flatMap { Int($0) } }
+        // Every count, offset and length is at least 0 (a negative offset would read the input
+        // again from its start after what the output already holds).
+        func number(_ key: String) -> Int? { values[key].flatMap { Int($0) }.flatMap { $0 >= 0 ? $0 : nil } }
         guard let file = number("file"), let offset = number("offset"), let stored = number("stored"), let line = number("line"),
               let chunks = number("chunks"), let read = number("read"), let written = number("written"),
               let skipped = number("skipped"), let rejected = number("rejected"), let bad = number("bad"),
