@@ -65,6 +65,11 @@ public struct RunLayout {
                 }
                 let path = OutputNameTemplate.path(write.path, for: file)
                 if let earlier = seen.updateValue(file, forKey: path) {
+                    // A template given on the command line is a usage mistake, like any other.
+                    if case .commandLine(let option) = write.pathOrigin, option.hasPrefix("--") {
+                        throw PathConflict(origin: write.pathOrigin, file: config.file,
+                                           problem: "\(option) \(write.path): \(earlier) and \(file) would both be written to \(path)", status: .usage)
+                    }
                     throw ConfigError(file: config.file, keyPath: "write.path",
                                       problem: "\(earlier) and \(file) would both be written to \(path)")
                 }
