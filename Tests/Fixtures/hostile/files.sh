@@ -49,3 +49,8 @@ c_output_symlink_to_user_file() {
   [ "$(cat victim.txt)" = precious ] || same victim.txt <(echo "$sum_out")
 }
 c_stats_in_a_missing_folder_through_a_dangling_link() { setup_sum; mkdir d; ln -s d/nothere/x.json s.json; np run p.yaml -q --stats-json s.json; no_trap; [ $st = 0 ] || [ $st = 73 ] || fail "status $st"; }
+c_one_inputs_output_is_another_inputs_rejects() {
+  setup_sum; mkdir o; printf 'id,x1,x2\n1,1,2\n2,x,3\n' > x.csv; cp x.csv x.rej.csv
+  np run p.yaml x.csv x.rej.csv -o 'o/{stem}.csv' --on-error reject --rejects 'o/{stem}.rej.csv'; status_is 64; [ -z "$(ls -A o)" ] || fail "wrote $(ls -A o)"
+}
+c_one_inputs_output_is_another_input() { setup_sum; cp in.csv a.csv; cp in.csv a.out.csv; keep a.out.csv; np run p.yaml 'a*.csv' -o '{stem}.out.csv'; status_is 64; unchanged a.out.csv; }

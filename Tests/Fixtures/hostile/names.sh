@@ -12,7 +12,7 @@ c_output_name_of_255_bytes() { setup_sum; n=$(printf 'a%.0s' $(seq 251)); cp in.
 c_output_name_of_256_bytes() { setup_sum; n=$(printf 'a%.0s' $(seq 251)); cp in.csv $n.csv; np run p.yaml $n.csv -o 'x{stem}.csv'; status_is 73; err_has "at most 255"; [ -z "$(ls -A | grep nnpipe)" ] || fail "left behind"; }
 c_stem_of_only_dots() { setup_sum; mkdir -p w/out; gzip -c in.csv > 'w/...csv.gz'; (cd w && timeout 60 "$NP" run ../p.yaml '...csv.gz' -o 'out/{stem}' > ../.so 2> ../.se); st=$?; status_is 64; [ ! -f w/out ] || fail "wrote w/out"; }
 c_empty_stem() { setup_sum; mkdir out; cp in.csv .csv; np run p.yaml .csv -o 'out/{stem}'; status_is 64; [ -z "$(ls -A out)" ] || fail "wrote $(ls -A out)"; }
-c_two_inputs_one_output_name() { setup_sum; mkdir b; cp in.csv a.csv; printf 'id,x1,x2\n9,1,1\n' > b/a.csv; np run p.yaml a.csv b/a.csv -o 'o-{stem}.csv'; status_is 78; err_has "would both be written to"; absent o-a.csv; }
+c_two_inputs_one_output_name() { setup_sum; mkdir b; cp in.csv a.csv; printf 'id,x1,x2\n9,1,1\n' > b/a.csv; np run p.yaml a.csv b/a.csv -o 'o-{stem}.csv'; status_is 64; err_has "--output o-{stem}.csv: a.csv and b/a.csv would both be written to o-a.csv"; absent o-a.csv; }
 c_inputs_linked_to_one_another() {
   setup_sum; cp in.csv a.csv; ln -s a.csv b.csv; ln a.csv c.csv
   np run p.yaml a.csv b.csv c.csv -o 'o-{stem}.csv'; status_is 0
