@@ -58,3 +58,19 @@ P
   done
   absent out.csv
 }
+c_deeply_nested_model_and_pipeline() {
+  setup_sum
+  python3 -c "print('{\"layers\": ' + '[' * 100000 + ']' * 100000 + '}')" > deep.json
+  python3 -c "print('stages: ' + '[' * 100000 + ']' * 100000)" > deep.yaml
+  python3 -c "print('stages: ' + '{a: ' * 50000 + '1' + '}' * 50000)" > deep2.yaml
+  np run --model deep.json --features x1,x2 in.csv -o out.csv; status_is 78; err_has "nested more than"
+  np inspect deep.json; status_is 78
+  for f in deep.yaml deep2.yaml; do np run $f; status_is 78; err_has "nesting level"; np validate $f; status_is 78; done
+  absent out.csv
+}
+c_device_full() {
+  setup_sum; big_input in.csv 5000
+  np run p.yaml -o /dev/full; status_is 74; err_has "No space left on device"
+  printf 'id,x1,x2\n1,x,2\n' > bad.csv; np run p.yaml bad.csv --on-error reject --rejects /dev/full -o c.csv; status_is 74; absent c.csv
+}
+c_reader_goes_away() { setup_sum; big_input in.csv; timeout 60 "$NP" run p.yaml -o - 2> .se | head -1 > /dev/null; st=${PIPESTATUS[0]}; status_is 141; [ ! -s .se ] || fail "messages: $(cat .se)"; }
