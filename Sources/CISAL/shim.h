@@ -1,4 +1,5 @@
 #include <isa-l/igzip_lib.h>
+#include <isa-l/crc.h>
 
 /* The level buffer ISA-L's deflate needs at levels 1-3 (the size macros are expressions Swift
    cannot import). */

@@ -113,4 +113,16 @@ struct MultiFileTests {
         #expect(result.stderr.contains("in/part-1.csv and in/part-1.tsv would both be written to out/part-1.csv"), "\(result.stderr)")
         #expect(!dir.exists("out/part-1.csv"))
     }
+
+    @Test("the same collision from a --output template is a usage error (64)")
+    func templateCollisionOnTheCommandLine() throws {
+        let dir = try parts()
+        try dir.write("in/part-1.tsv", "id,x1,x2\n9,9,9\n")
+        try dir.writeSumPipeline(input: "in/part-1.*", output: "out.csv")
+        let result = try dir.nnpipe("run", "p.yaml", "--output", "out/{stem}.csv")
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains("nnpipe: --output out/{stem}.csv: in/part-1.csv and in/part-1.tsv would both be written to out/part-1.csv"),
+                "\(result.stderr)")
+        #expect(!dir.exists("out/part-1.csv"))
+    }
 }

@@ -82,4 +82,25 @@ struct OutputLockTests {
         #expect(try dir.text("out.csv") == "id,y0,y1\nb,11.0,3.0\n")
         #expect(!dir.exists(".out.csv.nnpipe-lock"))
     }
+
+    @Test("a link at the lock file's name (to the model, symbolic or hard) is refused (73), the linked file untouched",
+          arguments: ["symbolic", "hard"])
+    func linkedLockFile(_ kind: String) throws {
+        let dir = try WorkDir()
+        try dir.writeSumPipeline(input: "in.csv", output: "out.csv")
+        try dir.write("in.csv", "id,x1,x2\nb,3,4\n")
+        let model = try dir.read("m.json")
+        if kind == "symbolic" {
+            try FileManager.default.createSymbolicLink(atPath: dir.path(".out.csv.nnpipe-lock"), withDestinationPath: "m.json")
+        } else {
+            try FileManager.default.linkItem(atPath: dir.path("m.json"), toPath: dir.path(".out.csv.nnpipe-lock"))
+        }
+        let result = try dir.nnpipe(within: 120, "run", "p.yaml")
+        #expect(result.status == 73, "\(result.stderr)")
+        let what = kind == "symbolic" ? "a symbolic link" : "a file with other names (a hard link)"
+        #expect(result.stderr.contains("out.csv: the lock file \(dir.path(".out.csv.nnpipe-lock")) is \(what), not a file of nnpipe's own; remove it and run again (it was left alone)"),
+                "\(result.stderr)")
+        #expect(try dir.read("m.json") == model)
+        #expect(!dir.exists("out.csv"))
+    }
 }

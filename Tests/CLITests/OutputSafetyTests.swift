@@ -168,6 +168,21 @@ struct OutputSafetyTests {
         }
         #expect(!dir.exists("newdir"))
     }
+
+    @Test("an output stream shares its stream with no rejects, stats or metrics (64); those may share one with each other",
+          arguments: [["--on-error", "reject", "--rejects", "-"], ["--stats-json", "-"], ["--metrics-textfile", "/dev/stdout"],
+                      ["--stats-json", "/proc/self/fd/1"]])
+    func outputStreamSharesNothing(_ other: [String]) throws {
+        let dir = try sumDir()
+        try dir.write("in.csv", "id,x1,x2\n1,1,2\n2,x,3\n")
+        let result = try dir.nnpipe(within: 60, arguments: ["run", "p.yaml", "--output", "-"] + other)
+        #expect(result.status == 64, "\(other): \(result.stderr)")
+        #expect(result.stderr.contains("nnpipe: \(other[other.count - 2]) \(other[other.count - 1]) is the same file as --output -: the output's rows would be mixed with other lines in one stream; choose another path"),
+                "\(result.stderr)")
+        #expect(result.stdout.isEmpty, "\(result.stdoutText)")
+        let apart = try dir.nnpipe(within: 60, "run", "p.yaml", "--on-error", "reject", "--rejects", "/dev/stderr", "--stats-json", "/dev/stderr")
+        #expect(apart.status == 0, "\(apart.stderr)")
+    }
 }
 
 /// Whether the tests can make a private mount namespace with a /dev of their own (root, and

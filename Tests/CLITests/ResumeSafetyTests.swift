@@ -74,6 +74,27 @@ struct ResumeSafetyTests {
         }
     }
 
+    @Test("a template run whose committed output or rejects file changed since the kill (same length or cut) makes it again")
+    func changedCommittedOutputIsMadeAgain() throws {
+        let (dir, arguments) = try Self.templateRun()
+        for (name, change) in [("a.csv", "first byte"), ("a-rej.csv", "same length"), ("a-rej.csv", "emptied")] {
+            try? FileManager.default.removeItem(at: dir.url.appendingPathComponent("out"))
+            try Self.killAfterFirstCommit(dir, arguments)
+            var bytes = try dir.read("out/" + name)
+            switch change {
+            case "first byte": bytes[bytes.startIndex] ^= 0x20
+            case "same length": bytes = Data(repeating: 0x78, count: bytes.count)
+            default: bytes = Data()
+            }
+            try dir.write("out/" + name, bytes)
+            let resumed = try dir.bounded(arguments + ["--resume"])
+            #expect(resumed.status == 0, "\(name) \(change): \(resumed.stderr)")
+            #expect(resumed.stderr.contains("out/a.csv: the output the killed run committed (or its rejects file) is gone or changed: starting this output from the beginning"),
+                    "\(name) \(change): \(resumed.stderr)")
+            try Self.expectReference(dir, "\(name) \(change)")
+        }
+    }
+
     @Test("killed between an output's commit and the release of its lock: --resume removes the dead run's lock file")
     func lockOfCommittedOutputRemoved() throws {
         let (dir, arguments) = try Self.templateRun()

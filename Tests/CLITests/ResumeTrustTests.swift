@@ -169,4 +169,62 @@ import Testing
             #expect(FileManager.default.contents(atPath: victim) == victimBytes, "\(named): the victim changed")
         }
     }
+
+    @Test("a temporary output with another name (a hard link to a user's file) is not resumed from; that file is untouched")
+    func aHardLinkedTemporaryOutputIsNotResumedFrom() throws {
+        let dir = try ResumeTests.makeFolder()
+        let reference = try dir.bounded(["run", "p.yaml", "-o", "ref.csv", "--rejects", "ref-rej.csv"])
+        #expect(reference.status == 0)
+        try ResumeTests.runKilled(after: 60, dir, ["run", "p.yaml"])
+        let temporary = try Self.named(dir, "output")
+        // The user's file, made the temporary output's second name: a resume would append to it.
+        try FileManager.default.moveItem(atPath: temporary, toPath: dir.path("user.csv"))
+        try FileManager.default.linkItem(atPath: dir.path("user.csv"), toPath: temporary)
+        let before = try dir.read("user.csv")
+        try Self.expectStartedOver(dir, notice: "the killed run's temporary output has other names (hard links), which it would write through",
+                                   "a hard link")
+        #expect(try dir.read("user.csv") == before, "the linked file changed")
+    }
+
+    @Test("a temporary output or rejects file whose first bytes changed (same length) is not resumed from",
+          arguments: ["output replaced", "output's first byte edited", "rejects file replaced"])
+    func aChangedTemporaryFileIsNotResumedFrom(_ change: String) throws {
+        let dir = try ResumeTests.makeFolder()
+        let reference = try dir.bounded(["run", "p.yaml", "-o", "ref.csv", "--rejects", "ref-rej.csv"])
+        #expect(reference.status == 0)
+        try ResumeTests.runKilled(after: 60, dir, ["run", "p.yaml"])
+        let rejects = change.hasPrefix("rejects")
+        let path = try Self.named(dir, rejects ? "rejects" : "output")
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        if change.contains("edited") {
+            bytes[bytes.startIndex] ^= 0x20
+        } else {
+            // Other text of the very same length: only the bytes can give it away.
+            bytes = Data(repeating: 0x78, count: bytes.count)
+        }
+        try bytes.write(to: URL(fileURLWithPath: path))
+        try Self.expectStartedOver(dir, notice: "the killed run's temporary \(rejects ? "rejects file" : "output") does not hold the bytes its journal records (it was changed or replaced)",
+                                   change)
+    }
+
+    @Test("an entry whose offset was edited (its checksum recomputed) past the input's end, or below 0, never makes a wrong output",
+          arguments: ["99999999999", "-5"])
+    func aForgedOffsetIsNotFollowed(_ offset: String) throws {
+        let dir = try ResumeTests.makeFolder()
+        let reference = try dir.bounded(["run", "p.yaml", "-o", "ref.csv", "--rejects", "ref-rej.csv"])
+        #expect(reference.status == 0)
+        try ResumeTests.runKilled(after: 60, dir, ["run", "p.yaml"])
+        let texts = try Self.journalTexts(dir).map { text in
+            text.hasPrefix("entry ") ? text.replacing(/offset=\d+/, with: "offset=\(offset)") : text
+        }
+        try dir.write(Self.journal, texts.map(Self.journalLine).joined())
+        if offset.hasPrefix("-") {
+            try Self.expectStartedOver(dir, notice: "the killed run's journal is incomplete or from another version of nnpipe", offset)
+            return
+        }
+        let resumed = try dir.bounded(["run", "p.yaml", "--resume"])
+        #expect(resumed.status == 65, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("the input ends before byte \(offset), where the run being resumed stopped"), "\(resumed.stderr)")
+        #expect(!dir.exists("out.csv"))
+    }
 }

@@ -91,7 +91,10 @@ public final class FileSource: ByteSource {
     func seekForward(_ count: Int) -> Bool {
         guard pendingOffset >= pending.count, ownsDescriptor else { return false }
         var info = stat()
+        // Never past the end (a seek there succeeds): the caller then reads up to the end and
+        // reports that the input is shorter than where a resumed run should go on.
         guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
+              case let here = lseek(descriptor, 0, SEEK_CUR), here >= 0, count <= Int(info.st_size) - Int(here),
               lseek(descriptor, off_t(count), SEEK_CUR) >= 0 else { return false }
         bytesConsumed += count
         return true

@@ -49,10 +49,11 @@ public final class OutputFile: @unchecked Sendable {
     /// Opens the output `path` resolves to (see ``OutputTarget/resolve(_:)``), registered with the
     /// run's `registry` (which a signal handler cleans up through).
     ///
-    /// `adopting`: the temporary file of a killed run being resumed and the length of it that
-    /// stays; it is renamed to this process's temporary name, cut to that length, and written on.
+    /// `adopting`: the temporary file of a killed run being resumed, the length of it that stays
+    /// and that part's checksum (verified by the caller); it is renamed to this process's
+    /// temporary name, cut to that length, and written on.
     public init(path: String, target resolved: OutputTarget, registry: OutputRegistry, guarded: Bool = false,
-                brokenPipeIsQuiet: Bool = true, adopting: (path: String, length: Int)? = nil) throws {
+                brokenPipeIsQuiet: Bool = true, adopting: (path: String, length: Int, checksum: UInt32)? = nil) throws {
         name = path == "-" ? "<stdout>" : path
         self.registry = registry
         self.guarded = guarded
@@ -74,10 +75,12 @@ public final class OutputFile: @unchecked Sendable {
             }
             (isStream, target, temporaryPath, descriptor) = (true, nil, nil, fd)
         case .file(let file):
-            let temporary = try Self.openTemporary(for: file, name: name, registry: registry, adopting: adopting)
+            let temporary = try Self.openTemporary(for: file, name: name, registry: registry,
+                                                   adopting: adopting.map { (path: $0.path, length: $0.length) })
             adoptedFrom = temporary.adoptedFrom
             bytesWritten = temporary.length
             bytesSubmitted = temporary.length
+            checksum = adopting?.checksum ?? 0
             (isStream, target, temporaryPath, descriptor) = (false, file, temporary.path, temporary.descriptor)
         }
         registry.register(self, temporary: temporaryPath)
@@ -105,6 +108,8 @@ public final class OutputFile: @unchecked Sendable {
 
     /// Bytes written so far, and how many of them have been handed to writeback.
     public private(set) var bytesWritten = 0
+    /// The ``ContentChecksum`` of the bytes written so far to a temporary file (0 for a stream).
+    private(set) var checksum: UInt32 = 0
     private var bytesSubmitted = 0
     /// Writeback is started every this many bytes of a temporary file, so the disk writes while
     /// nnpipe works and the fsync at the end has little left to do (46 ms of a 0.45 s run on an
@@ -148,6 +153,9 @@ public final class OutputFile: @unchecked Sendable {
         // full disk: the rows before the cut are there, and the summary counts them).
         var offset = 0
         defer {
+            if temporaryPath != nil {
+                checksum = bytes.withUnsafeBytes { ContentChecksum.adding(UnsafeRawBufferPointer(rebasing: $0[..<offset]), to: checksum) }
+            }
             bytesWritten += offset
             if temporaryPath != nil, bytesWritten - bytesSubmitted >= Self.writebackInterval {
                 // Only a hint: a failure here shows up again, and is reported, at fsync.

@@ -28,15 +28,24 @@ final class OutputLock {
             // Made, locked and registered under the registry's lock, so that a signal handler
             // (which holds it until the process exits) removes the file or sees none made.
             let attempt = try registry.committing { () throws -> (descriptor: Int32, code: Int32, holder: Int32?) in
-                let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+                // Never through a link: a lock file's bytes are overwritten with the process id, and a
+                // symbolic or hard link left at its name would take them into another file.
+                let descriptor = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o644)
                 guard descriptor >= 0 else {
-                    throw OutputError(.cannotCreate, file: name, operation: "cannot create the lock file \(path)", errno: errno)
+                    let code = errno
+                    if code == ELOOP { throw Self.notOwn(path, name: name, what: "a symbolic link") }
+                    throw OutputError(.cannotCreate, file: name, operation: "cannot create the lock file \(path)", errno: code)
                 }
                 if flock(descriptor, LOCK_EX | LOCK_NB) == 0 {
                     // Removed by the run that held it, after we opened it: lock the new one.
                     guard Self.isStill(descriptor, at: path) else {
                         close(descriptor)
                         return (-1, EINTR, nil)
+                    }
+                    var info = stat()
+                    guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_nlink == 1 else {
+                        close(descriptor)
+                        throw Self.notOwn(path, name: name, what: info.st_mode & S_IFMT == S_IFREG ? "a file with other names (a hard link)" : "not a regular file")
                     }
                     let pid = Array("\(getpid())\n".utf8)
                     _ = ftruncate(descriptor, 0)
@@ -75,6 +84,11 @@ final class OutputLock {
     }
 
     deinit { release() }
+
+    /// The refusal of a lock file that nnpipe did not make as its own: status 73, the file left alone.
+    private static func notOwn(_ path: String, name: String, what: String) -> OutputError {
+        OutputError(.cannotCreate, file: name, problem: "the lock file \(path) is \(what), not a file of nnpipe's own; remove it and run again (it was left alone)")
+    }
 
     /// Whether `descriptor` is still the file at `path`.
     private static func isStill(_ descriptor: Int32, at path: String) -> Bool {

@@ -65,6 +65,11 @@ public struct RunLayout {
                 }
                 let path = OutputNameTemplate.path(write.path, for: file)
                 if let earlier = seen.updateValue(file, forKey: path) {
+                    // A template given on the command line is a usage mistake, like any other.
+                    if case .commandLine(let option) = write.pathOrigin, option.hasPrefix("--") {
+                        throw PathConflict(origin: write.pathOrigin, file: config.file,
+                                           problem: "\(option) \(write.path): \(earlier) and \(file) would both be written to \(path)", status: .usage)
+                    }
                     throw ConfigError(file: config.file, keyPath: "write.path",
                                       problem: "\(earlier) and \(file) would both be written to \(path)")
                 }
@@ -107,12 +112,21 @@ public struct RunLayout {
                                otherOrigin: read.origin, reason: "a run never writes over what it reads; choose another path")
             }
             // Two streams into one file (`--stats-json /dev/stderr` with rejects there too) only
-            // take turns; a file renamed over one that a stream writes to loses the stream's bytes.
+            // take turns; a file renamed over one that a stream writes to loses the stream's bytes;
+            // an output's stream takes nothing else (its reader would get rejects or figures
+            // among the rows).
             let isStream = destination.target.isStream
             if let other = written.first(where: { $0.identity == identity && !(isStream && $0.destination.target.isStream) })?.destination {
                 throw conflict(destination, config: config,
                                with: Self.describe(other.path, role: other.role, origin: other.origin, file: config.file),
                                otherOrigin: other.origin, reason: "one would replace the other; choose another path")
+            }
+            if isStream, let other = written.first(where: {
+                $0.identity == identity && [destination.role, $0.destination.role].contains("output")
+            })?.destination {
+                throw conflict(destination, config: config,
+                               with: Self.describe(other.path, role: other.role, origin: other.origin, file: config.file),
+                               otherOrigin: other.origin, reason: "the output's rows would be mixed with other lines in one stream; choose another path")
             }
             written.append((identity, destination))
         }

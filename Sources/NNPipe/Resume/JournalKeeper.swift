@@ -72,6 +72,8 @@ final class JournalKeeper: @unchecked Sendable {
     private func point(_ position: InputPosition, nextCut: ChunkSizing.Cut?, _ figures: Figures) -> ResumePoint {
         var point = ResumePoint(next: position, chunks: chunks, outputLength: output.bytesWritten,
                                 rejectsLength: rejects?.bytesWritten ?? 0)
+        point.outputChecksum = output.checksum
+        point.rejectsChecksum = rejects?.checksum ?? 0
         point.nextCut = nextCut
         point.rows = figures.counted
         point.badRows = figures.badRows

@@ -62,15 +62,15 @@ extension PipelineRunner {
 }
 
 extension PartResume {
-    /// The killed run's temporary output and the length of it that stays.
-    var outputAdoption: (path: String, length: Int)? {
+    /// The killed run's temporary output, the length of it that stays and that part's checksum.
+    var outputAdoption: (path: String, length: Int, checksum: UInt32)? {
         guard let adopted, let point else { return nil }
-        return (adopted.outputTemporary, point.outputLength)
+        return (adopted.outputTemporary, point.outputLength, point.outputChecksum)
     }
 
     /// The same for its rejects file.
-    var rejectsAdoption: (path: String, length: Int)? {
+    var rejectsAdoption: (path: String, length: Int, checksum: UInt32)? {
         guard let adopted, let point, let rejects = adopted.rejectsTemporary else { return nil }
-        return (rejects, point.rejectsLength)
+        return (rejects, point.rejectsLength, point.rejectsChecksum)
     }
 }

@@ -98,11 +98,11 @@ enum ResumePlanner {
             plan.adopted = contents
             plan.alreadyCommitted = true
         } else if last.done && !outputThere && isTemplate
-                    && committedFilesThere(output: target, rejects: last.rows.rejected > 0 ? part.rejects : nil) {
+                    && committedFilesThere(output: target, rejects: last.rows.rejected > 0 ? part.rejects : nil, last: last) {
             plan.adopted = contents
             plan.alreadyCommitted = true
         } else if last.done && !outputThere && isTemplate {
-            notice("\(name): the output the killed run committed (or its rejects file) is gone: starting this output from the beginning")
+            notice("\(name): the output the killed run committed (or its rejects file) is gone or changed: starting this output from the beginning")
             unlink(path)
         } else {
             notice("\(name): nothing to resume (the killed run's temporary output is gone): starting from the beginning")
@@ -115,16 +115,20 @@ enum ResumePlanner {
     /// nil when they may be. A journal is trusted no further than can be checked: each file it
     /// names must be a temporary name of its own process beside the output it is for (an edited
     /// journal could name any file, to be renamed into the output, cut and appended to), a regular
-    /// file when it is there, and at least as long as the journal's last entry records (one cut
-    /// by a full disk, a copy or a hand would otherwise be extended with zero bytes and committed).
+    /// file with no other name (a hard link) when it is there, and at least as long as the journal's last entry records (one cut
+    /// by a full disk, a copy or a hand would otherwise be extended with zero bytes and committed),
+    /// whose first bytes have the checksum the entry records (another file of that length, or
+    /// the file edited in place, would be committed as the output's first part).
     /// A missing file is left to the caller, which knows what a template run may have committed.
     static func adoptionProblem(_ contents: ResumeJournal.Contents, _ last: ResumePoint, output target: String,
                                 rejects: RunLayout.Destination?) -> String? {
-        var files = [(role: "output", path: contents.outputTemporary, target: Optional(target), length: last.outputLength)]
+        var files = [(role: "output", path: contents.outputTemporary, target: Optional(target), length: last.outputLength,
+                      checksum: last.outputChecksum)]
         if let temporary = contents.rejectsTemporary {
             var rejectsTarget: String?
             if let rejects, case .file(let file) = rejects.target { rejectsTarget = file }
-            files.append((role: "rejects file", path: temporary, target: rejectsTarget, length: last.rejectsLength))
+            files.append((role: "rejects file", path: temporary, target: rejectsTarget, length: last.rejectsLength,
+                          checksum: last.rejectsChecksum))
         }
         for file in files {
             guard let target = file.target, OutputFile.isTemporaryName(file.path, of: target, pid: contents.pid) else {
@@ -135,11 +139,37 @@ enum ResumePlanner {
             guard info.st_mode & S_IFMT == S_IFREG else {
                 return "the killed run's temporary \(file.role) is not a regular file"
             }
+            // Another name for the same file (a hard link) would be written through: the run's
+            // own temporary file has no names but nnpipe's temporary ones for this output (a
+            // resumed run killed before it let go of the name it adopted leaves two).
+            guard info.st_nlink == 1 || temporaryNames(of: info, target: target) == Int(info.st_nlink) else {
+                return "the killed run's temporary \(file.role) has other names (hard links), which it would write through"
+            }
             if Int(info.st_size) < file.length {
                 return "the killed run's temporary \(file.role) is \(info.st_size) bytes, shorter than the \(file.length) its journal records"
             }
+            // Another file of the same length (or the file edited in place) would be committed
+            // as the output's first part.
+            if ContentChecksum.ofFile(file.path, length: file.length) != file.checksum {
+                return "the killed run's temporary \(file.role) does not hold the bytes its journal records (it was changed or replaced)"
+            }
         }
         return nil
+    }
+
+    /// How many of nnpipe's temporary names for the output `target` (in its folder) name the file
+    /// `info` describes.
+    private static func temporaryNames(of info: stat, target: String) -> Int {
+        let prefix = OutputFile.temporaryPrefix(of: target)
+        guard let slash = prefix.lastIndex(of: "/") else { return 0 }  // resolved paths are absolute
+        let folder = slash == prefix.startIndex ? "/" : String(prefix[..<slash])
+        let base = String(prefix[prefix.index(after: slash)...])
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.filter { name in
+            var other = stat()
+            return name.hasPrefix(base) && lstat(folder + "/" + name, &other) == 0
+                && other.st_dev == info.st_dev && other.st_ino == info.st_ino
+        }.count
     }
 
     /// Cuts a finished temporary file to the length its journal's last entry records, syncs it and
@@ -158,13 +188,21 @@ enum ResumePlanner {
         }
     }
 
-    /// Whether a committed output, and its own rejects file when it has one, are in place (a kill
-    /// between the two renames, or a user, may have left one missing). `rejects` is nil when the
-    /// output rejected no row: no rejects file is kept then.
-    private static func committedFilesThere(output: String, rejects: RunLayout.Destination?) -> Bool {
-        guard FileManager.default.fileExists(atPath: output) else { return false }
+    /// Whether a committed output, and its own rejects file when it has one, are in place as the
+    /// killed run committed them: the length and checksum of its `done` entry (a kill between the
+    /// two renames, or a user, may have left one missing, cut or changed). `rejects` is nil when
+    /// the output rejected no row: no rejects file is kept then.
+    private static func committedFilesThere(output: String, rejects: RunLayout.Destination?, last: ResumePoint) -> Bool {
+        guard holds(output, length: last.outputLength, checksum: last.outputChecksum) else { return false }
         guard let rejects, case .file(let rejectsTarget) = rejects.target else { return true }
-        return FileManager.default.fileExists(atPath: rejectsTarget)
+        return holds(rejectsTarget, length: last.rejectsLength, checksum: last.rejectsChecksum)
+    }
+
+    /// Whether the file at `path` is a regular file of exactly `length` bytes with that checksum.
+    private static func holds(_ path: String, length: Int, checksum: UInt32) -> Bool {
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) == length else { return false }
+        return ContentChecksum.ofFile(path, length: length) == checksum
     }
 
     /// Whether process `pid` exists and is an nnpipe (after a reboot, the id of a killed run may

@@ -17,6 +17,9 @@ struct ResumePoint {
     /// The temporary output's and rejects file's lengths.
     var outputLength: Int
     var rejectsLength: Int
+    /// The ``ContentChecksum`` of those first bytes of each.
+    var outputChecksum: UInt32 = 0
+    var rejectsChecksum: UInt32 = 0
     /// Whether the output was complete (written just before it was renamed into place).
     var done = false
     /// How the next chunk is cut (``ChunkSizing``), so the resumed output's gzip members end
@@ -29,7 +32,7 @@ struct ResumePoint {
             .joined(separator: ",")
         return "entry file=\(next.file) offset=\(next.offset) stored=\(next.storedOffset) line=\(next.line) chunks=\(chunks) "
             + "read=\(rows.read) written=\(rows.written) skipped=\(rows.skipped) rejected=\(rows.rejected) bad=\(badRows) "
-            + "output=\(outputLength) rejects=\(rejectsLength) done=\(done ? 1 : 0) inputs=\(counts.isEmpty ? "-" : counts)"
+            + "output=\(outputLength) rejects=\(rejectsLength) sums=\(Self.hex(outputChecksum)):\(Self.hex(rejectsChecksum)) done=\(done ? 1 : 0) inputs=\(counts.isEmpty ? "-" : counts)"
             + (nextCut.map { " cut=\($0.records):\($0.byteLimit)" } ?? "")
     }
 
@@ -42,12 +45,17 @@ struct ResumePoint {
             guard let equals = word.firstIndex(of: "=") else { return nil }
             values[String(word[..<equals])] = String(word[word.index(after: equals)...])
         }
-        func number(_ key: String) -> Int? { values[key].flatMap { Int($0) } }
+        // Every count, offset and length is at least 0 (a negative offset would read the input
+        // again from its start after what the output already holds).
+        func number(_ key: String) -> Int? { values[key].flatMap { Int($0) }.flatMap { $0 >= 0 ? $0 : nil } }
         guard let file = number("file"), let offset = number("offset"), let stored = number("stored"), let line = number("line"),
               let chunks = number("chunks"), let read = number("read"), let written = number("written"),
               let skipped = number("skipped"), let rejected = number("rejected"), let bad = number("bad"),
               let output = number("output"), let rejects = number("rejects"), let done = number("done"),
-              let inputs = values["inputs"] else { return nil }
+              let inputs = values["inputs"], let sums = values["sums"] else { return nil }
+        let checksums = sums.split(separator: ":").compactMap { UInt32($0, radix: 16) }
+        guard checksums.count == 2 else { return nil }
+        (outputChecksum, rejectsChecksum) = (checksums[0], checksums[1])
         next = InputPosition(file: file, offset: offset, storedOffset: stored, line: line)
         self.chunks = chunks
         rows = RowCounts(read: read, written: written, skipped: skipped, rejected: rejected)
@@ -65,6 +73,11 @@ struct ResumePoint {
                 self.inputs.append((n[0], RowCounts(read: n[1], written: n[2], skipped: n[3], rejected: n[4])))
             }
         }
+    }
+
+    private static func hex(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 8 - digits.count) + digits
     }
 
     init(next: InputPosition, chunks: Int, outputLength: Int, rejectsLength: Int) {
