@@ -5,6 +5,10 @@ let package = Package(
     name: "nnpipe",
     products: [
         .executable(name: "nnpipe", targets: ["nnpipe"]),
+        // The library behind the command line, with no public API: its declarations are
+        // `package` (seen by the command line and the tests, not by other packages). The product
+        // exists for nnpipe's own libFuzzer targets (fuzz/, a package of their own so that
+        // `swift test` never builds them), which reach it through `@testable import`.
         .library(name: "NNPipe", targets: ["NNPipe"]),
     ],
     traits: [

@@ -4,19 +4,19 @@
 /// pigz read them all), and frames one valid zstd file (`zstd -d`, Python's zstandard), so each
 /// worker compresses its own chunks in parallel and the writer only concatenates. Each worker
 /// owns one compressor, reused for every chunk, inside its ``OutputEncoder``.
-public protocol ChunkCompressor: AnyObject {
+package protocol ChunkCompressor: AnyObject {
     func member(_ input: [UInt8]) -> [UInt8]
 }
 
 /// An output's compression: the format and its level.
-public enum OutputCodec: Equatable, Sendable {
+package enum OutputCodec: Equatable, Sendable {
     /// gzip at level 1–9 (see ``ChunkCompressors/make(level:)``).
     case gzip(level: Int)
     /// zstd at level 1–19.
     case zstd(level: Int)
 
     /// A compressor for one worker; throws when the library cannot allocate its state.
-    public func makeCompressor() throws(ResourceError) -> ChunkCompressor {
+    package func makeCompressor() throws(ResourceError) -> ChunkCompressor {
         switch self {
         case .gzip(let level): try ChunkCompressors.make(level: level)
         case .zstd(let level): try ZstdCompressor(level: level)
@@ -24,7 +24,7 @@ public enum OutputCodec: Equatable, Sendable {
     }
 
     /// The format, level and library, for `validate`: "gzip level 3 (ISA-L)".
-    public var description: String {
+    package var description: String {
         switch self {
         case .gzip(let level): "gzip level \(level) (\(ChunkCompressors.engine(level: level)))"
         case .zstd(let level): "zstd level \(level)"
@@ -32,11 +32,11 @@ public enum OutputCodec: Equatable, Sendable {
     }
 }
 
-public enum ChunkCompressors {
+package enum ChunkCompressors {
     /// The compressor for `level`: ISA-L's deflate at levels 1–3 when it is built in (about 25×
     /// faster than zlib at level 6, for a file about 3% larger, measured on nnpipe's own output),
     /// zlib at 4–9, or everywhere with `swift build --disable-default-traits`.
-    public static func make(level: Int) throws(ResourceError) -> ChunkCompressor {
+    package static func make(level: Int) throws(ResourceError) -> ChunkCompressor {
         #if ISAL
         if level <= 3 { return IsalGzipCompressor(level: level) }
         #endif
@@ -44,7 +44,7 @@ public enum ChunkCompressors {
     }
 
     /// Which library compresses at `level`, for messages.
-    public static func engine(level: Int) -> String {
+    package static func engine(level: Int) -> String {
         #if ISAL
         if level <= 3 { return "ISA-L" }
         #endif

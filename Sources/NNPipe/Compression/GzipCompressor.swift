@@ -1,13 +1,13 @@
 import CZlib
 
 /// Compresses blocks of bytes into complete, independent gzip members with zlib (levels 1–9).
-public final class GzipCompressor: ChunkCompressor {
+package final class GzipCompressor: ChunkCompressor {
     /// zlib keeps pointers into its stream state, so it lives at a fixed heap address.
     private let stream: UnsafeMutablePointer<z_stream>
-    public let level: Int
+    package let level: Int
 
     /// A compressor at `level` (1–9); throws when zlib cannot allocate its state.
-    public init(level: Int) throws(ResourceError) {
+    package init(level: Int) throws(ResourceError) {
         self.level = level
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
@@ -26,7 +26,7 @@ public final class GzipCompressor: ChunkCompressor {
     }
 
     /// `input` as gzip members in BGZF's shape (``BGZFMembers``).
-    public func member(_ input: [UInt8]) -> [UInt8] {
+    package func member(_ input: [UInt8]) -> [UInt8] {
         BGZFMembers.members(input) { plainMember($0) }
     }
 

@@ -3,14 +3,14 @@ import CCPU
 import CISAL
 
 /// Compresses blocks into gzip members with ISA-L's deflate (levels 1–3).
-public final class IsalGzipCompressor: ChunkCompressor {
+package final class IsalGzipCompressor: ChunkCompressor {
     /// ISA-L keeps pointers into its stream state: one heap allocation, reused.
     private let stream: UnsafeMutablePointer<isal_zstream>
     private let levelBuffer: UnsafeMutablePointer<UInt8>
     private let levelBufferSize: UInt32
-    public let level: Int
+    package let level: Int
 
-    public init(level: Int) {
+    package init(level: Int) {
         self.level = min(max(level, 1), 3)
         stream = .allocate(capacity: 1)
         levelBufferSize = CISAL_level_buffer_size(Int32(self.level))
@@ -23,7 +23,7 @@ public final class IsalGzipCompressor: ChunkCompressor {
     }
 
     /// `input` as gzip members in BGZF's shape (``BGZFMembers``).
-    public func member(_ input: [UInt8]) -> [UInt8] {
+    package func member(_ input: [UInt8]) -> [UInt8] {
         let output = BGZFMembers.members(input) { plainMember($0) }
         // ISA-L's AVX code leaves the upper vector state dirty; see ChunkProcessor.
         CPUFeatures.clearUpperVectorState()

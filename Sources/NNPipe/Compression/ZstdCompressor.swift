@@ -5,14 +5,14 @@ import CZstd
 /// Frames written one after another form one valid zstd file (`zstd -d`, Python's zstandard and
 /// nnpipe itself read them all), as gzip members do; each frame carries its content size and a
 /// content checksum, as the `zstd` command writes by default.
-public final class ZstdCompressor: ChunkCompressor {
+package final class ZstdCompressor: ChunkCompressor {
     /// One context for every chunk, freed in `deinit`: its tables are reused between frames.
     private let context: OpaquePointer
-    public let level: Int
+    package let level: Int
 
     /// A compressor at `level` (1–19; the loader checks the range); throws when zstd cannot
     /// allocate its context.
-    public init(level: Int) throws(ResourceError) {
+    package init(level: Int) throws(ResourceError) {
         self.level = level
         guard let context = ZSTD_createCCtx() else { throw ResourceError.outOfMemory("zstd could not make a compression context") }
         self.context = context
@@ -24,7 +24,7 @@ public final class ZstdCompressor: ChunkCompressor {
     deinit { ZSTD_freeCCtx(context) }
 
     /// `input` as one zstd frame.
-    public func member(_ input: [UInt8]) -> [UInt8] {
+    package func member(_ input: [UInt8]) -> [UInt8] {
         let bound = ZSTD_compressBound(input.count)
         var output = [UInt8](repeating: 0, count: bound)
         let written: Int = input.withUnsafeBytes { source in

@@ -9,7 +9,7 @@ import CZstd
 /// The end of the input inside a frame is a truncated file: an error, never a short successful
 /// read. Anything that is not a frame, after the first one too, is corrupt data, as `zstd -d`
 /// says.
-public final class ZstdReader: ByteSource {
+package final class ZstdReader: ByteSource {
     private let input: CompressedInput
     /// One context for the whole stream, freed in `deinit`.
     private let context: OpaquePointer
@@ -19,7 +19,7 @@ public final class ZstdReader: ByteSource {
     private var frameInProgress = false
     private var finished = false
 
-    public var bytesConsumed: Int { input.source.bytesConsumed - (pending.size - pending.pos) }
+    package var bytesConsumed: Int { input.source.bytesConsumed - (pending.size - pending.pos) }
 
     init(source: ByteSource, name: String) throws {
         input = CompressedInput(source: source, name: name)
@@ -32,7 +32,7 @@ public final class ZstdReader: ByteSource {
 
     deinit { ZSTD_freeDCtx(context) }
 
-    public func read(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int {
+    package func read(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int {
         guard !finished, capacity > 0 else { return 0 }
         var output = ZSTD_outBuffer(dst: UnsafeMutableRawPointer(buffer), size: capacity, pos: 0)
         while !finished, output.pos == 0 {

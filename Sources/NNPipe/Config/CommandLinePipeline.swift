@@ -8,21 +8,21 @@ import Yams
 /// ``PipelineSetting``s and read by ``PipelineLoader`` like a file, so every check and message
 /// is the same; messages name the options (`--features: …`) and the pipeline `<command line>`,
 /// and every problem in it is a usage error (status 64), but a model file that does not load (78).
-public struct CommandLinePipeline: Sendable {
+package struct CommandLinePipeline: Sendable {
     /// How messages name the pipeline.
-    public static let name = "<command line>"
+    package static let name = "<command line>"
 
-    public var model: String
+    package var model: String
     /// One activation per layer, for models that hold none (npz, safetensors).
-    public var activations: [String]?
+    package var activations: [String]?
     /// Feature columns: header names, or 0-based indices without a header.
-    public var features: [String]
+    package var features: [String]
     /// Carried columns; `["*"]` carries every column that is not a feature.
-    public var carry: [String]
-    public var header: Bool
-    public var delimiter: String?
+    package var carry: [String]
+    package var header: Bool
+    package var delimiter: String?
 
-    public init(model: String, activations: [String]?, features: [String], carry: [String], header: Bool, delimiter: String?) {
+    package init(model: String, activations: [String]?, features: [String], carry: [String], header: Bool, delimiter: String?) {
         self.model = model
         self.activations = activations
         self.features = features
@@ -58,7 +58,7 @@ public struct CommandLinePipeline: Sendable {
 
 extension PipelineLoader {
     /// Loads a pipeline given by options alone, with the other options applied as to a file's.
-    public static func load(_ pipeline: CommandLinePipeline, overrides: PipelineOverrides,
+    package static func load(_ pipeline: CommandLinePipeline, overrides: PipelineOverrides,
                             environment: [String: String] = [:]) throws -> PipelineConfig {
         let stage = { (kind: String) -> Node in .mapping(.init([(.scalar(.init(kind)), .mapping(.init([])))])) }
         let document: Node = .mapping(.init([(.scalar(.init("stages")), .sequence(.init([stage("read"), stage("forward"), stage("write")])))]))

@@ -20,7 +20,7 @@ import Yams
 /// Every problem found (unknown or missing keys, wrong types, impossible values, model files
 /// that do not load, shapes that do not chain) is reported with the key path and line, all
 /// together, before any input is read.
-public enum PipelineLoader {
+package enum PipelineLoader {
     static let topKeys = ["stages", "execution", "errors", "tests"]
     /// `read`, every transform kind (``StageRegistry``), `write`.
     static let stageKinds = ["read"] + StageRegistry.kinds.map(\.name) + ["write"]
@@ -33,7 +33,7 @@ public enum PipelineLoader {
     /// `<(printf ...)` works too), expanding `${NAME}` in its values from `environment`, with the
     /// command line's `settings` in place of the file's values (see ``PipelineSetting``).
     /// `requiringTests`: a pipeline without a `tests:` section is refused (for `nnpipe test`).
-    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+    package static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
                             settings: [PipelineSetting] = [], requiringTests: Bool = false) throws -> PipelineConfig {
         let (bytes, isStream) = try PipelineSource.bytes(at: path)
         let file = path == "-" ? PipelineSource.standardInputName : path
@@ -57,7 +57,7 @@ public enum PipelineLoader {
 
     /// Parses pipeline YAML; relative paths in it resolve against `folder`, and `${NAME}` in its
     /// values expands from `environment`; `settings` replace the file's values.
-    public static func parse(yaml: String, file: String, folder: String,
+    package static func parse(yaml: String, file: String, folder: String,
                              environment: [String: String] = [:], settings: [PipelineSetting] = []) throws -> PipelineConfig {
         do {
             try YAMLAliasBudget.check(yaml)

@@ -5,19 +5,19 @@ import Foundation
 ///
 /// Paths and `--set` values become ``PipelineSetting``s, put into the document before it is
 /// read; the typed settings (workers, chunk rows, error policy) are applied after it is read.
-public struct PipelineOverrides: Sendable {
+package struct PipelineOverrides: Sendable {
     /// Inputs in place of `read.path` (several: read one after the other, like a list there).
-    public var inputs: [String]
-    public var output: String?
+    package var inputs: [String]
+    package var output: String?
     /// The rejects file in place of `errors.rejects`.
-    public var rejects: String?
-    public var workers: WorkerCount?
-    public var chunkRows: Int?
-    public var errorPolicy: ErrorPolicy?
+    package var rejects: String?
+    package var workers: WorkerCount?
+    package var chunkRows: Int?
+    package var errorPolicy: ErrorPolicy?
     /// `--set KEY=VALUE` settings, in the order given (a later one wins).
-    public var settings: [PipelineSetting]
+    package var settings: [PipelineSetting]
 
-    public init(inputs: [String] = [], output: String? = nil, rejects: String? = nil, workers: WorkerCount? = nil,
+    package init(inputs: [String] = [], output: String? = nil, rejects: String? = nil, workers: WorkerCount? = nil,
                 chunkRows: Int? = nil, errorPolicy: ErrorPolicy? = nil, settings: [PipelineSetting] = []) {
         self.inputs = inputs
         self.output = output
@@ -29,7 +29,7 @@ public struct PipelineOverrides: Sendable {
     }
 
     /// The settings to put into the document: `--set`'s, then the options that stand for keys.
-    public var documentSettings: [PipelineSetting] {
+    package var documentSettings: [PipelineSetting] {
         var all = settings
         if inputs.count == 1 { all.append(PipelineSetting(key: "read.path", value: .scalar(inputs[0], plain: false), option: "--input")) }
         if inputs.count > 1 { all.append(PipelineSetting(key: "read.path", value: .list(inputs, plain: false), option: "--input")) }
@@ -42,12 +42,12 @@ public struct PipelineOverrides: Sendable {
 }
 
 /// A worker count: `auto` (one per processor) or a number.
-public enum WorkerCount: Sendable, Equatable {
+package enum WorkerCount: Sendable, Equatable {
     case auto
     case count(Int)
 
     /// `auto` or 1 to 1024.
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         if text == "auto" {
             self = .auto
         } else if let count = Int(text), (1...1024).contains(count) {
@@ -87,7 +87,7 @@ extension PipelineConfig {
 
 extension PipelineLoader {
     /// Loads the pipeline file at `path` with the command line's settings in place of its own.
-    public static func load(path: String, overrides: PipelineOverrides,
+    package static func load(path: String, overrides: PipelineOverrides,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PipelineConfig {
         try load(path: path, environment: environment, settings: overrides.documentSettings).applying(overrides)
     }

@@ -9,9 +9,9 @@ import Yams
 /// `${DAY}` in a replaced `read.path` is no error), and every check and message of the loader
 /// holds for them. Their values are not expanded (the shell has done that), relative paths in
 /// them resolve against the working folder, and a problem in one names the option (status 64).
-public struct PipelineSetting: Sendable {
+package struct PipelineSetting: Sendable {
     /// A value, as YAML text or as the plain words of an option.
-    public enum Value: Sendable {
+    package enum Value: Sendable {
         /// YAML (`6`, `[a.csv, b.csv]`, `"in/*.csv"`), as `--set` takes it.
         case yaml(String)
         /// One value; `plain` ones may read as numbers or booleans, the others are text.
@@ -22,19 +22,19 @@ public struct PipelineSetting: Sendable {
 
     /// The key: a section (`read`, `write`, `forward` or another stage's kind for the first
     /// stage of that kind; `execution`, `errors`), a dot and the key in it (`write.gzip_level`).
-    public var key: String
-    public var value: Value
+    package var key: String
+    package var value: Value
     /// How messages name where the value came from: `--input`, `--set write.gzip_level`.
-    public var option: String
+    package var option: String
 
-    public init(key: String, value: Value, option: String) {
+    package init(key: String, value: Value, option: String) {
         self.key = key
         self.value = value
         self.option = option
     }
 
     /// `KEY=VALUE` as `--set` takes it (the value parsed as YAML).
-    public static func assignment(_ text: String) throws(ConfigError) -> PipelineSetting {
+    package static func assignment(_ text: String) throws(ConfigError) -> PipelineSetting {
         guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
             throw ConfigError(file: "--set \(text)", keyPath: "",
                               problem: "expected KEY=VALUE, such as write.gzip_level=6 or 'read.path=in/*.csv'", status: .usage)

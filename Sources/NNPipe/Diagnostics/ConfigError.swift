@@ -1,19 +1,19 @@
 /// A problem in a pipeline file: where (file, line, column, key path) and what.
-public struct ConfigError: NNPipeError {
+package struct ConfigError: NNPipeError {
     /// The pipeline file, as the user named it.
-    public var file: String
+    package var file: String
     /// 1-based line and column in the file, when known.
-    public var line: Int?
-    public var column: Int?
+    package var line: Int?
+    package var column: Int?
     /// The YAML key path, for example `stages[1].forward.model`.
-    public var keyPath: String
-    public var problem: String
+    package var keyPath: String
+    package var problem: String
     /// 78, or 64 for a value the command line gave (then `file` names the option).
-    public var status: ExitStatus
+    package var status: ExitStatus
 
     /// Written out, like ``InputError``'s, because the executable makes these too (a memberwise
     /// initializer is internal).
-    public init(file: String, line: Int? = nil, column: Int? = nil, keyPath: String, problem: String,
+    package init(file: String, line: Int? = nil, column: Int? = nil, keyPath: String, problem: String,
                 status: ExitStatus = .config) {
         self.status = status
         self.file = file
@@ -23,34 +23,34 @@ public struct ConfigError: NNPipeError {
         self.problem = problem
     }
 
-    public var message: String {
+    package var message: String {
         let path = keyPath.isEmpty ? "" : "\(keyPath): "
         return "\(ErrorPlace.text(file: file, line: line, column: column)): \(path)\(problem)"
     }
 
-    public var exitStatus: ExitStatus { status }
+    package var exitStatus: ExitStatus { status }
 }
 
 /// Several configuration problems found together, reported one per line: at most
 /// ``shownLimit`` of them, then one line counting the rest, so a file with a million mistakes
 /// (or an alias that repeats one a million times) gives a screenful, not a million lines.
-public struct ConfigErrors: NNPipeError {
+package struct ConfigErrors: NNPipeError {
     /// The most problems listed one per line.
-    public static let shownLimit = 20
+    package static let shownLimit = 20
     /// The problems kept, in the order found (at most ``shownLimit`` when built by the loader).
-    public var errors: [ConfigError]
+    package var errors: [ConfigError]
     /// Problems found beyond those kept.
-    public var omitted: Int
+    package var omitted: Int
 
-    public init(_ errors: [ConfigError], omitted: Int = 0) {
+    package init(_ errors: [ConfigError], omitted: Int = 0) {
         self.errors = errors
         self.omitted = omitted
     }
 
     /// All problems found, listed or not.
-    public var count: Int { errors.count + omitted }
+    package var count: Int { errors.count + omitted }
 
-    public var message: String {
+    package var message: String {
         let shown = errors.prefix(Self.shownLimit)
         let more = count - shown.count
         let lines = shown.map(\.message) + (more > 0 ? ["and \(more) more problem\(more == 1 ? "" : "s")"] : [])
@@ -59,7 +59,7 @@ public struct ConfigErrors: NNPipeError {
 
     /// 64 when every problem is in what the command line gave, 70 when every one is a model
     /// past the memory limit (``MemoryLimit``), else 78.
-    public var exitStatus: ExitStatus {
+    package var exitStatus: ExitStatus {
         for status in [ExitStatus.usage, .software] where errors.allSatisfy({ $0.status == status }) { return status }
         return .config
     }

@@ -1,7 +1,7 @@
 /// A problem with an input stream as a whole: missing, unreadable, not gzip, corrupt, truncated,
 /// or a header that does not fit the pipeline.
-public struct InputError: NNPipeError {
-    public enum Kind: Sendable {
+package struct InputError: NNPipeError {
+    package enum Kind: Sendable {
         /// The file does not exist or cannot be opened.
         case missing
         /// Reading failed part way (EIO and similar).
@@ -10,17 +10,17 @@ public struct InputError: NNPipeError {
         case badData
     }
 
-    public var kind: Kind
+    package var kind: Kind
     /// The input, as the user named it (`-` is shown as `<stdin>`).
-    public var file: String
+    package var file: String
     /// Where in the input, when known: a 1-based line, or a byte offset into the file as stored
     /// (the compressed bytes, for gzip).
-    public var line: Int?
-    public var byteOffset: Int?
-    public var problem: String
+    package var line: Int?
+    package var byteOffset: Int?
+    package var problem: String
 
     /// Written out for its unlabelled kind and its defaults, which every reader's message relies on.
-    public init(_ kind: Kind, file: String, line: Int? = nil, byteOffset: Int? = nil, problem: String) {
+    package init(_ kind: Kind, file: String, line: Int? = nil, byteOffset: Int? = nil, problem: String) {
         self.kind = kind
         self.file = file
         self.line = line
@@ -28,12 +28,12 @@ public struct InputError: NNPipeError {
         self.problem = problem
     }
 
-    public var message: String {
+    package var message: String {
         let byte = byteOffset.map { " (byte \($0))" } ?? ""
         return "\(ErrorPlace.text(file: file, line: line))\(byte): \(problem)"
     }
 
-    public var exitStatus: ExitStatus {
+    package var exitStatus: ExitStatus {
         switch kind {
         case .missing: .noInput
         case .unreadable: .ioError

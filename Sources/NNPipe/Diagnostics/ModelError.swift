@@ -3,28 +3,28 @@
 ///
 /// The readers of a model file's bytes do not know its name: they throw the problem alone
 /// (``init(_:)``), and ``ModelFile`` names the file (``located(in:)``) before anyone sees it.
-public struct ModelError: NNPipeError {
+package struct ModelError: NNPipeError {
     /// The model file, or the pipeline file for an inline model; empty until the file is known.
-    public var file: String
-    public var line: Int?
+    package var file: String
+    package var line: Int?
     /// Where in the model, for example `layers[1].weights`.
-    public var path: String
-    public var problem: String
+    package var path: String
+    package var problem: String
     /// The forward stage's key the problem is about (`activations`, `tensors`, `output`), when
     /// it is about what the pipeline asks of the file rather than the file itself.
-    public var stageKey: StageKey?
+    package var stageKey: StageKey?
     /// 78 (the file is wrong) unless the file is right but does not fit: 70 for a model past
     /// the address-space limit (``MemoryLimit``).
-    public var status: ExitStatus = .config
+    package var status: ExitStatus = .config
 
     /// The forward stage's keys that ask something of a model file.
-    public enum StageKey: String, Sendable {
+    package enum StageKey: String, Sendable {
         case model, activations, tensors, output
         case batchNormEpsilon = "batch_norm_eps"
         case layerNormEpsilon = "layer_norm_eps"
     }
 
-    public init(file: String, line: Int? = nil, path: String = "", problem: String) {
+    package init(file: String, line: Int? = nil, path: String = "", problem: String) {
         self.file = file
         self.line = line
         self.path = path
@@ -43,11 +43,11 @@ public struct ModelError: NNPipeError {
         return error
     }
 
-    public var message: String {
+    package var message: String {
         let location = line.map { "\(file):\($0)" } ?? file
         let place = path.isEmpty ? location : location.isEmpty ? path : "\(location): \(path)"
         return place.isEmpty ? problem : "\(place): \(problem)"
     }
 
-    public var exitStatus: ExitStatus { status }
+    package var exitStatus: ExitStatus { status }
 }

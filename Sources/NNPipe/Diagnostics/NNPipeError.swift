@@ -4,7 +4,7 @@
 /// Each concern has its own error type (``ConfigError``, ``ModelError``, ``InputError``,
 /// ``RowError``, ``OutputError``); the executable prints ``message`` and exits with
 /// ``exitStatus`` in one place.
-public protocol NNPipeError: Error, CustomStringConvertible, Sendable {
+package protocol NNPipeError: Error, CustomStringConvertible, Sendable {
     /// The one-line message, starting with the file (and line/column) it concerns.
     var message: String { get }
     /// The process exit status this error ends the run with.
@@ -12,14 +12,14 @@ public protocol NNPipeError: Error, CustomStringConvertible, Sendable {
 }
 
 extension NNPipeError {
-    public var description: String { message }
+    package var description: String { message }
 }
 
 /// Exit statuses, following sysexits(3) where one fits.
 ///
 /// The cases repeat one shape (a documented status each), kept so: a table in one comment would
 /// lose each status's own documentation.
-public enum ExitStatus: Int32, Sendable, CaseIterable {
+package enum ExitStatus: Int32, Sendable, CaseIterable {
     /// The run completed.
     case success = 0
     /// The command line was wrong (EX_USAGE).
@@ -50,7 +50,7 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
 }
 
 /// A value of an error's location, for structured logs.
-public enum ErrorField: Sendable, Equatable {
+package enum ErrorField: Sendable, Equatable {
     case text(String)
     case number(Int)
 }
@@ -58,7 +58,7 @@ public enum ErrorField: Sendable, Equatable {
 extension NNPipeError {
     /// Where the error is, field by field (`file`, `line`, `field`, `column`, `byte`, `key_path`),
     /// for structured (JSON) logs. Each error type that knows a place says it.
-    public var fields: [String: ErrorField] {
+    package var fields: [String: ErrorField] {
         switch self {
         case let error as ConfigError:
             return ErrorField.collect(["file": error.file, "line": error.line, "column": error.column,

@@ -1,15 +1,15 @@
 /// A bad row in the input: which file, line and field, and what was wrong with it.
-public struct RowError: NNPipeError, Equatable {
-    public var file: String
+package struct RowError: NNPipeError, Equatable {
+    package var file: String
     /// 1-based physical line where the record starts.
-    public var line: Int
+    package var line: Int
     /// 1-based field number, and the column's name when the input has a header.
-    public var field: Int?
-    public var columnName: String?
+    package var field: Int?
+    package var columnName: String?
     /// The reason, short and fixed per kind of problem (also written to the rejects file).
-    public var reason: String
+    package var reason: String
 
-    public var message: String {
+    package var message: String {
         var location = "\(file): line \(line)"
         if let field {
             location += ", field \(field)"
@@ -18,5 +18,5 @@ public struct RowError: NNPipeError, Equatable {
         return "\(location): \(reason)"
     }
 
-    public var exitStatus: ExitStatus { .dataError }
+    package var exitStatus: ExitStatus { .dataError }
 }

@@ -3,27 +3,27 @@ import Foundation
 /// An output whose inputs gave too few rows (`--min-rows`) or too large a share of bad rows
 /// (`errors.max_error_rate`): found when its last input is done, before the output is committed,
 /// so the output is not written.
-public struct RowLimitError: NNPipeError {
+package struct RowLimitError: NNPipeError {
     /// The limit that was passed.
-    public enum Limit: Sendable {
+    package enum Limit: Sendable {
         /// Fewer rows read than `--min-rows`.
         case minRows(Int)
         /// More bad rows (skipped and rejected) than this fraction of the rows read.
         case maxErrorRate(Double)
     }
 
-    public var limit: Limit
+    package var limit: Limit
     /// The inputs read into the output, as the user named them.
-    public var inputs: [String]
-    public var rowsRead: Int
+    package var inputs: [String]
+    package var rowsRead: Int
     /// Rows skipped or rejected.
-    public var badRows: Int
+    package var badRows: Int
 
-    public init(_ limit: Limit, inputs: [String], rowsRead: Int, badRows: Int) {
+    package init(_ limit: Limit, inputs: [String], rowsRead: Int, badRows: Int) {
         (self.limit, self.inputs, self.rowsRead, self.badRows) = (limit, inputs, rowsRead, badRows)
     }
 
-    public var message: String {
+    package var message: String {
         let place = RunSummary.list(inputs)
         switch limit {
         case .minRows(let minimum):
@@ -38,5 +38,5 @@ public struct RowLimitError: NNPipeError {
         }
     }
 
-    public var exitStatus: ExitStatus { .dataError }
+    package var exitStatus: ExitStatus { .dataError }
 }

@@ -1,7 +1,7 @@
 import Glibc
 
 /// A stream of bytes read in large blocks: a file, standard input, or a decompressor over one.
-public protocol ByteSource: AnyObject {
+package protocol ByteSource: AnyObject {
     /// Fills up to `capacity` bytes at `buffer`; returns how many, 0 at the end of the stream.
     func read(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int
     /// Bytes consumed from the underlying file so far (compressed bytes for gzip), for messages.
@@ -9,17 +9,17 @@ public protocol ByteSource: AnyObject {
 }
 
 /// A file descriptor read with `read(2)`; closes the file when done unless it is standard input.
-public final class FileSource: ByteSource {
+package final class FileSource: ByteSource {
     let descriptor: Int32
     let name: String
     let ownsDescriptor: Bool
     /// Bytes handed back by ``unread(_:)``, served before the descriptor is read again.
     private var pending: [UInt8] = []
     private var pendingOffset = 0
-    public private(set) var bytesConsumed = 0
+    package private(set) var bytesConsumed = 0
 
     /// Opens `path` (`-` is standard input), naming it `name` in messages.
-    public init(path: String, name: String) throws {
+    package init(path: String, name: String) throws {
         self.name = name
         if path == "-" {
             if StandardStreams.closed.contains(0) {
@@ -56,7 +56,7 @@ public final class FileSource: ByteSource {
         bytesConsumed -= bytes.count
     }
 
-    public func read(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int {
+    package func read(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int {
         if pendingOffset < pending.count {
             let count = min(capacity, pending.count - pendingOffset)
             pending.withUnsafeBufferPointer { buffer.update(from: $0.baseAddress! + pendingOffset, count: count) }
@@ -117,13 +117,13 @@ public final class FileSource: ByteSource {
 /// Opens inputs, choosing decompression by content: gzip's magic bytes `1f 8b` and zstd's
 /// `28 b5 2f fd`, whatever the name; other compressors' magic bytes are refused (see
 /// ``InputContent``).
-public enum InputOpener {
+package enum InputOpener {
     /// Opens `path` (`-` for standard input) as a stream of CSV bytes; `delimiter` is the input's
     /// (a byte that is not text elsewhere, such as Hive's `\u{1}`, is text when it is the delimiter).
     /// `pipelineFile` names the pipeline in the command a refusal suggests. `decoders` is how
     /// many parts of a BGZF or multi-frame zstd file may decode at once (the run's workers);
     /// `parallelGzip`, whether a gzip file of one member is inflated on that many threads too.
-    public static func open(path: String, name: String, delimiter: UInt8 = 0x2C,
+    package static func open(path: String, name: String, delimiter: UInt8 = 0x2C,
                             pipelineFile: String = "PIPELINE.yaml",
                             decoders: Int = ProcessorInfo.activeProcessors, parallelGzip: Bool = false) throws -> ByteSource {
         let file = try FileSource(path: path, name: name)
@@ -194,7 +194,7 @@ public enum InputOpener {
     }
 
     /// A display name for messages: `<stdin>` for `-`, otherwise the path as given.
-    public static func displayName(_ path: String) -> String {
+    package static func displayName(_ path: String) -> String {
         path == "-" ? "<stdin>" : path
     }
 }

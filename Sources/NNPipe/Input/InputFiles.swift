@@ -10,8 +10,8 @@ import Foundation
 /// With an output per input (`outputTemplate`), a file is read once per output name: a file
 /// named twice under names that give one output is read once, but a link under another name
 /// (`latest.csv` to `2026-12-01.csv`) has an output of its own, never dropped without a word.
-public enum InputFiles {
-    public static func expand(_ patterns: [String], outputTemplate: String? = nil) throws -> [String] {
+package enum InputFiles {
+    package static func expand(_ patterns: [String], outputTemplate: String? = nil) throws -> [String] {
         var files: [String] = []
         var seen: Set<String> = []
         var seenFiles: Set<ReadFile> = []
@@ -37,7 +37,7 @@ public enum InputFiles {
     /// Whether `path` is a glob pattern: it holds glob characters and names no existing file (a
     /// file named `data[1].csv` is read as itself, never as the pattern matching `data1.csv`; in a
     /// pattern, `\` makes the next character literal: `in/\[*.csv`).
-    public static func isPattern(_ path: String) -> Bool {
+    package static func isPattern(_ path: String) -> Bool {
         guard path != "-", path.contains(where: { $0 == "*" || $0 == "?" || $0 == "[" }) else { return false }
         var info = stat()
         return lstat(path, &info) != 0

@@ -3,8 +3,8 @@
 /// Opening a file reads its first record: the header (which must equal the first file's, field
 /// for field) or, without a header, the first data record, handed out first. A chunk never spans
 /// two files, and names the file its records come from.
-public final class InputSequence {
-    public let files: [String]
+package final class InputSequence {
+    package let files: [String]
     private let read: ReadStageConfig
     /// The pipeline file, named in the command a refused input's message suggests.
     private let pipelineFile: String
@@ -54,7 +54,7 @@ public final class InputSequence {
     /// Opens every remaining file and reads its first record only, checking each header against
     /// the first file's (for `validate`: a changed header in the third file is found before a
     /// run has written two outputs). The sequence cannot be read from afterwards.
-    public func checkEveryHeader() throws {
+    package func checkEveryHeader() throws {
         while nextFile < files.count { try openNext() }
     }
 
@@ -124,9 +124,9 @@ public final class InputSequence {
 }
 
 /// A record's place in a run's inputs (see ``InputSequence/position``).
-public struct InputPosition: Sendable, Equatable {
-    public var file: Int
-    public var offset: Int
-    public var storedOffset: Int
-    public var line: Int
+package struct InputPosition: Sendable, Equatable {
+    package var file: Int
+    package var offset: Int
+    package var storedOffset: Int
+    package var line: Int
 }

@@ -7,7 +7,7 @@ import Glibc
 /// Lines without a quote are skipped over with `memchr`; a line holding a quote goes through a
 /// small state machine (RFC 4180: a quote opens a field only at its start, `""` inside quotes is
 /// a literal quote). Blank lines are not records. A leading UTF-8 byte-order mark is dropped.
-public final class RecordSplitter {
+package final class RecordSplitter {
     private let source: ByteSource
     private let name: String
     private let delimiter: UInt8
@@ -36,7 +36,7 @@ public final class RecordSplitter {
     private var chunkBytes: [UInt8] = []
     private var copiedUpTo = 0
 
-    public init(source: ByteSource, name: String, delimiter: UInt8, maxRecordBytes: Int) {
+    package init(source: ByteSource, name: String, delimiter: UInt8, maxRecordBytes: Int) {
         self.source = source
         self.name = name
         self.delimiter = delimiter
@@ -49,16 +49,16 @@ public final class RecordSplitter {
 
     /// Bytes read from the input as stored (compressed bytes for gzip), read ahead of the records
     /// handed out by at most one read.
-    public var bytesConsumed: Int { source.bytesConsumed }
+    package var bytesConsumed: Int { source.bytesConsumed }
 
     /// Where the next record begins: its offset in the (decompressed) stream and its physical line.
-    public var position: (offset: Int, line: Int) { (discarded + start, line) }
+    package var position: (offset: Int, line: Int) { (discarded + start, line) }
 
     /// Moves to stream offset `offset`, a record boundary at or after ``position`` (where an earlier
     /// run stopped), whose record starts on physical line `line`. The bytes before it are dropped
     /// unread by the record scanner: a plain file seeks, a compressed one is decompressed and
     /// discarded. Throws when the stream ends first.
-    public func skip(to offset: Int, line: Int) throws {
+    package func skip(to offset: Int, line: Int) throws {
         while discarded + start < offset {
             let wanted = offset - (discarded + start)
             if start < end {
@@ -82,7 +82,7 @@ public final class RecordSplitter {
     /// The next chunk of up to `maxRecords` records and about `maxBytes` bytes (a chunk holds at
     /// least one record, and stops at the first record that reaches `maxBytes`), or nil at the end
     /// of the input.
-    public func nextChunk(maxRecords: Int, maxBytes: Int = .max) throws -> RawChunk? {
+    package func nextChunk(maxRecords: Int, maxBytes: Int = .max) throws -> RawChunk? {
         let bytesLimit = maxBytes < (1 << 40) ? maxBytes + maxBytes / 8 : Int.max
         chunkBytes = []
         chunkBytes.reserveCapacity(min(lastChunkBytes + lastChunkBytes / 8, bytesLimit))

@@ -2,11 +2,11 @@ import Foundation
 
 /// Strings for JSON written by hand (the stats file, JSON log records), where `JSONEncoder`
 /// cannot keep the documented key order.
-public enum JSONText {
+package enum JSONText {
     /// `text` as a JSON string: `"` and `\` escaped, other control characters as `\u00XX`, or,
     /// with `shortEscapes`, line feed, carriage return and tab as `\n`, `\r` and `\t` (the log
     /// records write them so; the stats file always wrote `\u000a`).
-    public static func quoted(_ text: String, shortEscapes: Bool) -> String {
+    package static func quoted(_ text: String, shortEscapes: Bool) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

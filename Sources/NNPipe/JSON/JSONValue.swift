@@ -4,7 +4,7 @@
 /// hundreds of thousands of numbers, which `JSONSerialization` boxes one by one (seconds and tens
 /// of megabytes); here numbers are parsed in place by ``FloatParser`` and syntax errors name the
 /// line and column.
-public enum JSONValue: Equatable, Sendable {
+package enum JSONValue: Equatable, Sendable {
     case object([(key: String, value: JSONValue)])
     case array([JSONValue])
     case number(Double)
@@ -12,7 +12,7 @@ public enum JSONValue: Equatable, Sendable {
     case bool(Bool)
     case null
 
-    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    package static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.object(let a), .object(let b)): a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
         case (.array(let a), .array(let b)): a == b
@@ -37,17 +37,17 @@ public enum JSONValue: Equatable, Sendable {
     }
 
     /// Parses a whole JSON document.
-    public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
+    package static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         return try parser.document()
     }
 }
 
 /// A JSON syntax error, at a 1-based line and column.
-public struct JSONSyntaxError: Error, Equatable {
-    public var line: Int
-    public var column: Int
-    public var problem: String
+package struct JSONSyntaxError: Error, Equatable {
+    package var line: Int
+    package var column: Int
+    package var problem: String
 }
 
 private struct JSONParser {

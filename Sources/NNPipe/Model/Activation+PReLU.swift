@@ -2,7 +2,7 @@
 /// file's own slopes) and float32 rounding.
 extension Activation {
     /// Whether this is a bare `prelu`, whose slopes the model file gives.
-    public var takesFileSlopes: Bool { self == .prelu(slopes: []) }
+    package var takesFileSlopes: Bool { self == .prelu(slopes: []) }
 
     /// The same activation with a PReLU's slopes rounded to float32 (a float32 model stores them so).
     var roundedToFloat32: Activation {

@@ -6,8 +6,8 @@ import Glibc
 /// compute it. NaN in gives NaN out.
 extension Activation {
     /// SELU's α and scale, as `torch.nn.functional.selu` defines them.
-    public static let seluAlpha = 1.6732632423543772848170429916717
-    public static let seluScale = 1.0507009873554804934193349852946
+    package static let seluAlpha = 1.6732632423543772848170429916717
+    package static let seluScale = 1.0507009873554804934193349852946
 
     /// Applies one of the pointwise activations below to a row, in place.
     @usableFromInline

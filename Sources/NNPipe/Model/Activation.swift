@@ -13,7 +13,7 @@ import Glibc
 /// it has one: `relu`, `leaky_relu` (slope 0.01), `leaky_relu(0.2)`, `elu(0.5)`, `gelu_tanh`;
 /// `prelu(0.25)` (one slope) or `prelu(0.1, 0.2, …)` (a slope per unit), and a bare `prelu` for
 /// the slopes of the `nn.PReLU` a `state_dict` holds after the layer.
-public enum Activation: Sendable, Equatable {
+package enum Activation: Sendable, Equatable {
     case identity
     case sigmoid
     case relu
@@ -61,13 +61,13 @@ public enum Activation: Sendable, Equatable {
     case prelu(slopes: [Double])
 
     /// The names accepted, for messages.
-    public static let knownNames = "identity (linear), sigmoid, relu, tanh, softmax, log_softmax, leaky_relu(slope), "
+    package static let knownNames = "identity (linear), sigmoid, relu, tanh, softmax, log_softmax, leaky_relu(slope), "
         + "elu(alpha), gelu, gelu_tanh, softplus, softplus_exact, silu, exp, relu6, hardtanh(min, max), hardsigmoid, hardswish, mish, "
         + "selu, celu(alpha), softsign, logsigmoid, prelu(slope, ...)"
 
     /// The activation a pipeline or model file names (case-insensitive), or nil. Parameters
     /// follow in parentheses, separated by commas: `leaky_relu(0.2)`, `hardtanh(-2, 2)`.
-    public static func named(_ text: String) -> Activation? {
+    package static func named(_ text: String) -> Activation? {
         var name = text.lowercased().filter { $0 != " " }
         var parameters: [Double] = []
         if name.hasSuffix(")"), let open = name.firstIndex(of: "(") {
@@ -110,7 +110,7 @@ public enum Activation: Sendable, Equatable {
 
     /// The name as written in files, with its parameter (`leaky_relu(0.2)`); a PReLU with more
     /// than four slopes as their count (`prelu(64 slopes)`).
-    public var name: String {
+    package var name: String {
         switch self {
         case .identity: "identity"
         case .sigmoid: "sigmoid"
@@ -144,7 +144,7 @@ public enum Activation: Sendable, Equatable {
 
     /// Applies the activation in place to one row of `count` values.
     @inlinable
-    public func apply(_ row: UnsafeMutablePointer<Double>, count: Int) {
+    package func apply(_ row: UnsafeMutablePointer<Double>, count: Int) {
         switch self {
         case .identity:
             return
@@ -194,7 +194,7 @@ public enum Activation: Sendable, Equatable {
     /// written as one division with the numerator selected, so the sign of x (random in real
     /// data) costs no mispredicted branch.
     @inlinable
-    public static func sigmoid(_ x: Double) -> Double {
+    package static func sigmoid(_ x: Double) -> Double {
         let e = exp(-abs(x))
         let numerator = x >= 0 ? 1 : e
         return numerator / (1 + e)
@@ -202,7 +202,7 @@ public enum Activation: Sendable, Equatable {
 
     /// Softmax of one row, in place: `exp(x - max) / sum(exp(x - max))`.
     @inlinable
-    public static func softmax(_ row: UnsafeMutablePointer<Double>, count: Int) {
+    package static func softmax(_ row: UnsafeMutablePointer<Double>, count: Int) {
         guard count > 0 else { return }
         let maximum = rowMaximum(row, count: count)
         var sum = 0.0
@@ -216,7 +216,7 @@ public enum Activation: Sendable, Equatable {
 
     /// Log-softmax of one row, in place: `(x - max) - log(sum(exp(x - max)))`.
     @inlinable
-    public static func logSoftmax(_ row: UnsafeMutablePointer<Double>, count: Int) {
+    package static func logSoftmax(_ row: UnsafeMutablePointer<Double>, count: Int) {
         guard count > 0 else { return }
         let maximum = rowMaximum(row, count: count)
         var sum = 0.0

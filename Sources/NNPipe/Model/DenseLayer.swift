@@ -1,26 +1,26 @@
 /// One dense layer: `y = activation(x · W + b)`, exactly numpy's `x @ W + b`, with a layer
 /// normalization of each row between the two when the model has one (``LayerNorm``).
-public struct DenseLayer: Sendable {
+package struct DenseLayer: Sendable {
     /// Number of inputs (rows of `weights`).
-    public let inputs: Int
+    package let inputs: Int
     /// Number of units (columns of `weights`, length of `bias`).
-    public let units: Int
+    package let units: Int
     /// `weights`: inputs × units, row-major. Changed in place only by the model-file readers
     /// (folding a batch norm or a scale into the layer), which keep its size.
-    public internal(set) var weights: [Double]
+    package internal(set) var weights: [Double]
     /// `bias`: units.
-    public internal(set) var bias: [Double]
-    public internal(set) var activation: Activation
+    package internal(set) var bias: [Double]
+    package internal(set) var activation: Activation
     /// The layer normalization applied to `x · W + b` before the activation, if any.
-    public internal(set) var layerNorm: LayerNorm?
+    package internal(set) var layerNorm: LayerNorm?
     /// The layer's name in its model file (`fc1`, `0`, `W1`), for messages and for picking a
     /// hidden layer's activations; nil when the file gives none.
-    public internal(set) var name: String?
+    package internal(set) var name: String?
     /// Whether pre-activations and activations are rounded to float32 (a float32 model).
-    public let roundsToFloat32: Bool
+    package let roundsToFloat32: Bool
 
     /// Creates a layer; `weights` must hold `inputs * units` values and `bias` `units`.
-    public init(inputs: Int, units: Int, weights: [Double], bias: [Double], activation: Activation, name: String? = nil,
+    package init(inputs: Int, units: Int, weights: [Double], bias: [Double], activation: Activation, name: String? = nil,
                 roundsToFloat32: Bool = false, layerNorm: LayerNorm? = nil) {
         precondition(weights.count == inputs * units && bias.count == units, "layer shape checked by the loader")
         self.inputs = inputs
@@ -40,7 +40,7 @@ public struct DenseLayer: Sendable {
     /// Each output is summed over the inputs in order, starting from zero, and the bias is added
     /// last, as numpy does for `x @ W + b`; a row's result never depends on the rows beside it,
     /// so output is the same whatever the chunk size.
-    public func forward(_ x: UnsafePointer<Double>, rows: Int, into y: UnsafeMutablePointer<Double>) {
+    package func forward(_ x: UnsafePointer<Double>, rows: Int, into y: UnsafeMutablePointer<Double>) {
         weights.withUnsafeBufferPointer { w in
             bias.withUnsafeBufferPointer { b in
                 MatrixMultiply.multiply(x, rows: rows, inputs: inputs, weights: w.baseAddress!, units: units, into: y)

@@ -4,22 +4,22 @@
 ///
 /// `values` holds one value per input column, or one value for all; each input `x` becomes
 /// `x - v`, `x + v`, `x * v` or `x / v`, one operation at a time, exactly as numpy computes it.
-public struct InputStep: Sendable, Equatable {
+package struct InputStep: Sendable, Equatable {
     /// The arithmetic a step applies, with the step's value on the right.
-    public enum Operation: String, Sendable {
+    package enum Operation: String, Sendable {
         case add = "+"
         case subtract = "-"
         case multiply = "*"
         case divide = "/"
     }
 
-    public var operation: Operation
+    package var operation: Operation
     /// One value per input column, or one for every column.
-    public var values: [Double]
+    package var values: [Double]
     /// Where the step came from (`Sub node 'scaler_sub'`), for `inspect` and `validate`.
-    public var source: String
+    package var source: String
 
-    public init(operation: Operation, values: [Double], source: String) {
+    package init(operation: Operation, values: [Double], source: String) {
         self.operation = operation
         self.values = values
         self.source = source
@@ -50,7 +50,7 @@ public struct InputStep: Sendable, Equatable {
     }
 
     /// How `validate` and `inspect` show the step: `x - [5.8, 3.1, …] (Sub node 'sub')`.
-    public var description: String {
+    package var description: String {
         let shown = values.prefix(3).map { "\($0)" }.joined(separator: ", ")
         let list = values.count == 1 ? shown : "[\(shown)\(values.count > 3 ? ", …" : "")]"
         return "x \(operation.rawValue) \(list) (\(source))"

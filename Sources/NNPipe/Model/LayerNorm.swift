@@ -5,18 +5,18 @@
 /// Computed as numpy computes `x.mean(-1)` and `x.var(-1)` in float64, bit for bit: the mean
 /// first, then the mean of the squared deviations from it (two passes), each sum numpy's pairwise
 /// sum (``pairwiseSum(count:_:)``), so a row's result is numpy's reference to the last bit.
-public struct LayerNorm: Sendable, Equatable {
+package struct LayerNorm: Sendable, Equatable {
     /// The `eps` added to the variance: read from the file where it records it (ONNX), else given
     /// by the forward stage (`layer_norm_eps`), never assumed.
-    public var epsilon: Double
+    package var epsilon: Double
     /// `gain` and `bias`: one value per unit (ones and zeros without `elementwise_affine`).
-    public internal(set) var gain: [Double]
-    public internal(set) var bias: [Double]
+    package internal(set) var gain: [Double]
+    package internal(set) var bias: [Double]
     /// Where it came from in the model file (`net.1`, an ONNX node), for `nnpipe inspect`.
-    public var source: String
+    package var source: String
 
     /// Creates a layer norm; `gain` and `bias` hold one value per unit each.
-    public init(epsilon: Double, gain: [Double], bias: [Double], source: String) {
+    package init(epsilon: Double, gain: [Double], bias: [Double], source: String) {
         precondition(gain.count == bias.count, "layer norm shape checked by the loader")
         self.epsilon = epsilon
         self.gain = gain
@@ -25,11 +25,11 @@ public struct LayerNorm: Sendable, Equatable {
     }
 
     /// Number of units it normalizes.
-    public var units: Int { gain.count }
+    package var units: Int { gain.count }
 
     /// Normalizes one row of `count` (= ``units``) values in place.
     @inlinable
-    public func apply(_ row: UnsafeMutablePointer<Double>, count: Int) {
+    package func apply(_ row: UnsafeMutablePointer<Double>, count: Int) {
         guard count > 0 else { return }
         let n = Double(count)
         let mean = Self.pairwiseSum(count: count) { row[$0] } / n

@@ -10,17 +10,17 @@ import Glibc
 /// the CPU (Debian 12's 0.3.21 on recent Xeons) fall back to a generic SSE3 kernel, 2× slower
 /// than the AVX-512 one measured on the 256-512-256-10 network. nnpipe names the kernel family
 /// from CPUID unless the user already set `OPENBLAS_CORETYPE`.
-public enum MatrixMultiply {
+package enum MatrixMultiply {
     /// Layers with at least this many weights go to OpenBLAS: below it, the call's overhead
     /// outweighs the faster kernel. Measured on the 32-64-64-8 network: 4096 (only the 64×64
     /// layer on OpenBLAS) 1.65 s, 1024 1.54 s, 256 (all three) 1.50 s.
-    public static let blasThreshold = 256
+    package static let blasThreshold = 256
 
     /// Units per OpenBLAS product at most: wider layers are multiplied in panels of this many
     /// units (the last one narrower), always the same ones, so a short block's padding costs
     /// `Network.blockRows × panelUnits` values (16 MiB) however wide the layer is. Layers up
     /// to this width are one product, as before.
-    public static let panelUnits = 8192
+    package static let panelUnits = 8192
 
     typealias DGEMM = @convention(c) (
         Int32, Int32, Int32, Int32, Int32, Int32, Double, UnsafePointer<Double>?, Int32,
@@ -43,7 +43,7 @@ public enum MatrixMultiply {
     }()
 
     /// Whether wide layers run on OpenBLAS in this process.
-    public static var usesBLAS: Bool { dgemm != nil }
+    package static var usesBLAS: Bool { dgemm != nil }
 
     /// Whether `layer` is wide enough for OpenBLAS (when it is installed).
     static func goesToBLAS(_ layer: DenseLayer) -> Bool { layer.inputs * layer.units >= blasThreshold }
@@ -58,7 +58,7 @@ public enum MatrixMultiply {
     private static let rowMajor: Int32 = 101, noTranspose: Int32 = 111
 
     /// `y = x · w` for rows × inputs `x` and inputs × units `w`, all row-major.
-    public static func multiply(
+    package static func multiply(
         _ x: UnsafePointer<Double>, rows: Int, inputs: Int,
         weights w: UnsafePointer<Double>, units: Int, into y: UnsafeMutablePointer<Double>
     ) {

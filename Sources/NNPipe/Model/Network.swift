@@ -1,9 +1,9 @@
 /// A chain of dense layers, run on whole chunks.
-public struct Network: Sendable {
-    public let layers: [DenseLayer]
+package struct Network: Sendable {
+    package let layers: [DenseLayer]
 
     /// Creates a network; the layers' shapes must chain (checked by ``ModelFile`` and ``WrittenLayer``).
-    public init(layers: [DenseLayer]) {
+    package init(layers: [DenseLayer]) {
         precondition(!layers.isEmpty, "a network has at least one layer")
         self.layers = layers
         for (previous, next) in zip(layers, layers.dropFirst()) {
@@ -12,27 +12,27 @@ public struct Network: Sendable {
     }
 
     /// Number of inputs the first layer takes.
-    public var inputCount: Int { layers[0].inputs }
+    package var inputCount: Int { layers[0].inputs }
     /// Number of outputs of the last layer.
-    public var outputCount: Int { layers[layers.count - 1].units }
+    package var outputCount: Int { layers[layers.count - 1].units }
     /// The widest layer, inputs included: the most values a row holds during the forward pass.
-    public var widestLayer: Int { layers.reduce(inputCount) { max($0, $1.units) } }
+    package var widestLayer: Int { layers.reduce(inputCount) { max($0, $1.units) } }
     /// The widest layer before the last: the most values a row holds in the scratch buffers (the
     /// last layer writes straight into the caller's output); 0 for a one-layer network.
-    public var widestInnerLayer: Int { layers.dropLast().reduce(0) { max($0, $1.units) } }
+    package var widestInnerLayer: Int { layers.dropLast().reduce(0) { max($0, $1.units) } }
 
     /// Rows run through all the layers together: small enough that a block's activations stay in
     /// cache between layers, large enough to amortize loading each weight row.
-    public static let blockRows = 256
+    package static let blockRows = 256
 
     /// The first layers, up to and including layer `last`.
-    public func prefix(through last: Int) -> Network {
+    package func prefix(through last: Int) -> Network {
         Network(layers: Array(layers[...last]))
     }
 
     /// The same network with its weights and biases rounded to float32, and every layer rounding
     /// its pre-activations and activations to float32, as a float32 model computes them.
-    public func roundedToFloat32() -> Network {
+    package func roundedToFloat32() -> Network {
         Network(layers: layers.map { layer in
             DenseLayer(inputs: layer.inputs, units: layer.units,
                        weights: layer.weights.map { Double(Float($0)) }, bias: layer.bias.map { Double(Float($0)) },
@@ -48,7 +48,7 @@ public struct Network: Sendable {
     /// layer's activations to `y` (rows × outputCount, row-major), ``blockRows`` rows at a time,
     /// using `scratch` for the layers in between. The activations of the layers in `captures`
     /// are copied out too (rows × that layer's units each).
-    public func forward(
+    package func forward(
         _ x: UnsafePointer<Double>, rows: Int, into y: UnsafeMutablePointer<Double>,
         captures: [(layer: Int, into: UnsafeMutablePointer<Double>)] = [], scratch: inout ForwardScratch
     ) {
@@ -85,11 +85,11 @@ public struct Network: Sendable {
 /// ``Network/blockRows``: its zero-padded input and output (``MatrixMultiply/multiply``), two
 /// buffers of `blockRows` × inputs and `blockRows` × min(units, ``MatrixMultiply/panelUnits``)
 /// values, once per layer per chunk, beside the chunk's rows × inputs × units multiply-adds.
-public struct ForwardScratch {
+package struct ForwardScratch {
     var a: [Double] = []
     var b: [Double] = []
 
-    public init() {}
+    package init() {}
 
     mutating func reserve(_ count: Int) {
         // Never empty, so the buffers always have a base address.

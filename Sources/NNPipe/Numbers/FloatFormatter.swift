@@ -6,16 +6,16 @@ import Glibc
 /// `Double.description` spells it (Python's `repr` gives the same digits: `0.9630988349234587`,
 /// `1e-05`, `1.0`), so nothing is lost in the round trip. With `decimals` set, values are written
 /// with that many digits after the point (`%.Nf`).
-public struct FloatFormatter: Sendable {
+package struct FloatFormatter: Sendable {
     /// Digits after the decimal point, or nil for the shortest round-trip form.
-    public let decimals: Int?
+    package let decimals: Int?
 
-    public init(decimals: Int? = nil) {
+    package init(decimals: Int? = nil) {
         self.decimals = decimals
     }
 
     /// The most bytes `write` touches for one value.
-    public var maxLength: Int {
+    package var maxLength: Int {
         decimals == nil ? ShortestDouble.capacity : Self.fixedCapacity
     }
 
@@ -25,7 +25,7 @@ public struct FloatFormatter: Sendable {
     /// Writes `value` at `destination`, which has `maxLength` writable bytes, and returns the
     /// text's length.
     @inline(__always)
-    public func write(_ value: Double, to destination: UnsafeMutablePointer<UInt8>) -> Int {
+    package func write(_ value: Double, to destination: UnsafeMutablePointer<UInt8>) -> Int {
         if let decimals {
             return Self.writeFixed(value, decimals: decimals, to: destination)
         }
@@ -36,7 +36,7 @@ public struct FloatFormatter: Sendable {
     /// `ShortestDouble`), at `destination` (`ShortestDouble.capacity` writable bytes). Every NaN
     /// is `nan`, as in `description` and Python's `repr` (whatever its sign or payload).
     @inline(__always)
-    public static func writeShortest(_ value: Double, to destination: UnsafeMutablePointer<UInt8>) -> Int {
+    package static func writeShortest(_ value: Double, to destination: UnsafeMutablePointer<UInt8>) -> Int {
         if let length = ShortestDouble.write(value, to: UnsafeMutableRawPointer(destination)) {
             return length
         }
@@ -52,7 +52,7 @@ public struct FloatFormatter: Sendable {
     }
 
     /// `%.Nf`, through `vsnprintf`, at `destination` (`fixedCapacity` writable bytes).
-    public static func writeFixed(_ value: Double, decimals: Int, to destination: UnsafeMutablePointer<UInt8>) -> Int {
+    package static func writeFixed(_ value: Double, decimals: Int, to destination: UnsafeMutablePointer<UInt8>) -> Int {
         if value.isNaN { return writeNaN(to: destination) }
         let written = withVaList([Int32(decimals), value]) { arguments in
             destination.withMemoryRebound(to: CChar.self, capacity: fixedCapacity) {

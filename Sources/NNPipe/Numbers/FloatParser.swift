@@ -17,10 +17,10 @@ import Glibc
 ///   at a Gigabyte per Second", as in fast_float): the mantissa times a 128-bit power of five, the
 ///   binary exponent from a closed formula, rounding decided from the product's bits;
 /// - `strtod` for the rest: more than 19 significant digits, or the product too close to call.
-public enum FloatParser {
+package enum FloatParser {
     /// Parses `count` bytes at `start`; nil when they are not a finite decimal number.
     @inlinable
-    public static func parse(_ start: UnsafePointer<UInt8>, count: Int) -> Double? {
+    package static func parse(_ start: UnsafePointer<UInt8>, count: Int) -> Double? {
         parseGeneral(start, count: count, readable: count)
     }
 
@@ -28,7 +28,7 @@ public enum FloatParser {
     /// more readable past a digit, digits are taken eight at a time (SWAR) instead of one by one.
     /// The bytes past `count` never change the result.
     @inlinable @inline(__always)
-    public static func parse(_ start: UnsafePointer<UInt8>, count: Int, readable: Int) -> Double? {
+    package static func parse(_ start: UnsafePointer<UInt8>, count: Int, readable: Int) -> Double? {
         if let value = parseCommonShape(start, count: count, readable: readable) { return value }
         return parseGeneral(start, count: count, readable: readable)
     }
@@ -221,7 +221,7 @@ public enum FloatParser {
     }
 
     /// Parses a whole byte array (used for configuration values).
-    public static func parse(_ bytes: [UInt8]) -> Double? {
+    package static func parse(_ bytes: [UInt8]) -> Double? {
         bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return nil }
             return parse(base, count: buffer.count)
@@ -241,7 +241,7 @@ public enum FloatParser {
     }
 
     /// Why `count` bytes at `start` are not a number, in a few words for a message.
-    public static func problem(_ start: UnsafePointer<UInt8>, count: Int) -> String {
+    package static func problem(_ start: UnsafePointer<UInt8>, count: Int) -> String {
         let text = String(decoding: UnsafeBufferPointer(start: start, count: count), as: UTF8.self)
         let trimmed = text.trimmingSpaces
         if trimmed.isEmpty { return "empty value where a number is expected" }

@@ -1,9 +1,9 @@
 /// Writing CSV fields: quoting only where CSV requires it.
-public enum CSVText {
+package enum CSVText {
     /// Appends `field` to `buffer`, in quotes (with inner quotes doubled) only when it holds the
     /// delimiter, a quote, or a line break; otherwise byte for byte.
     @inlinable
-    public static func appendField(_ field: UnsafeBufferPointer<UInt8>, delimiter: UInt8, to buffer: inout [UInt8]) {
+    package static func appendField(_ field: UnsafeBufferPointer<UInt8>, delimiter: UInt8, to buffer: inout [UInt8]) {
         var needsQuotes = false
         for byte in field where byte == delimiter || byte == 0x22 || byte == 0x0A || byte == 0x0D {
             needsQuotes = true
@@ -22,12 +22,12 @@ public enum CSVText {
     }
 
     /// Appends a text field.
-    public static func appendField(_ field: String, delimiter: UInt8, to buffer: inout [UInt8]) {
+    package static func appendField(_ field: String, delimiter: UInt8, to buffer: inout [UInt8]) {
         Array(field.utf8).withUnsafeBufferPointer { appendField($0, delimiter: delimiter, to: &buffer) }
     }
 
     /// One CSV line of text fields, with its line feed.
-    public static func line(_ fields: [String], delimiter: UInt8) -> [UInt8] {
+    package static func line(_ fields: [String], delimiter: UInt8) -> [UInt8] {
         var buffer: [UInt8] = []
         for (i, field) in fields.enumerated() {
             if i > 0 { buffer.append(delimiter) }

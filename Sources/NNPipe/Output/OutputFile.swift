@@ -10,14 +10,14 @@ import Glibc
 /// bits (and owner, when running as root) carry over, as `sed -i` keeps them. A stream (standard
 /// output, `/dev/stderr`, `/dev/fd/N`) and a device or FIFO are written directly: they cannot be
 /// made atomic (see ``OutputTarget``).
-public final class OutputFile: @unchecked Sendable {
+package final class OutputFile: @unchecked Sendable {
     // Unchecked: written only from the writer's serial queue, committed or discarded only after
     // the pipeline has drained; a signal handler touches it only through ``OutputRegistry``,
     // under its lock, and writes to a guarded file take the same lock.
     /// The path as the user gave it (`<stdout>` for `-`), for messages.
-    public let name: String
+    package let name: String
     /// Whether the output is written in place (a stream or a device) rather than committed.
-    public let isStream: Bool
+    package let isStream: Bool
     private let target: String?
     private let temporaryPath: String?
     private var descriptor: Int32
@@ -41,7 +41,7 @@ public final class OutputFile: @unchecked Sendable {
     private let registry: OutputRegistry
 
     /// Opens `path` (`-` for standard output), registered with the run's `registry`.
-    public convenience init(path: String, registry: OutputRegistry, guarded: Bool = false, brokenPipeIsQuiet: Bool = true) throws {
+    package convenience init(path: String, registry: OutputRegistry, guarded: Bool = false, brokenPipeIsQuiet: Bool = true) throws {
         try self.init(path: path, target: OutputTarget.resolve(path), registry: registry, guarded: guarded,
                       brokenPipeIsQuiet: brokenPipeIsQuiet)
     }
@@ -52,7 +52,7 @@ public final class OutputFile: @unchecked Sendable {
     /// `adopting`: the temporary file of a killed run being resumed, the length of it that stays
     /// and that part's checksum (verified by the caller); it is renamed to this process's
     /// temporary name, cut to that length, and written on.
-    public init(path: String, target resolved: OutputTarget, registry: OutputRegistry, guarded: Bool = false,
+    package init(path: String, target resolved: OutputTarget, registry: OutputRegistry, guarded: Bool = false,
                 brokenPipeIsQuiet: Bool = true, adopting: (path: String, length: Int, checksum: UInt32)? = nil) throws {
         name = path == "-" ? "<stdout>" : path
         self.registry = registry
@@ -107,7 +107,7 @@ public final class OutputFile: @unchecked Sendable {
     }
 
     /// Bytes written so far, and how many of them have been handed to writeback.
-    public private(set) var bytesWritten = 0
+    package private(set) var bytesWritten = 0
     /// The ``ContentChecksum`` of the bytes written so far to a temporary file (0 for a stream).
     private(set) var checksum: UInt32 = 0
     private var bytesSubmitted = 0
@@ -129,7 +129,7 @@ public final class OutputFile: @unchecked Sendable {
     }
 
     /// Writes all of `bytes`.
-    public func write(_ bytes: [UInt8]) throws {
+    package func write(_ bytes: [UInt8]) throws {
         // A file (not a stream, whose write may block on a full pipe) is written under the
         // registry's lock, so that a signal handler never cuts it while a write is under way, and
         // no write follows once it has.
@@ -187,7 +187,7 @@ public final class OutputFile: @unchecked Sendable {
 
     /// Makes the output final: sync and rename over the target (a file); for a stream or a
     /// device, nothing more to do.
-    public func commit() throws {
+    package func commit() throws {
         try registry.committing {
             guard !finished else { return }
             guard let target, let temporaryPath else {
@@ -224,7 +224,7 @@ public final class OutputFile: @unchecked Sendable {
     /// (a rejects file); ``commitUnlessHeaderOnly()`` reads it.
     var headerLength: Int?
     /// Whether ``commitUnlessHeaderOnly()`` found nothing past the header and removed the file.
-    public private(set) var removedAsHeaderOnly = false
+    package private(set) var removedAsHeaderOnly = false
 
     /// Commits the file (``commit()``), unless it holds no more than its ``headerLength`` bytes (a
     /// rejects file of a run that rejected nothing): then the temporary file is removed, and so is
@@ -249,7 +249,7 @@ public final class OutputFile: @unchecked Sendable {
     /// Ends the output after a failure: removes the temporary file (the target stays as it was),
     /// or, after a ``checkpoint()``, cuts it back to the checkpoint and commits it.
     @discardableResult
-    public func discard() -> Bool {
+    package func discard() -> Bool {
         registry.committing {
             let outcome = abandon()
             registry.unregister(self)

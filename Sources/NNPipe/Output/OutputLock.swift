@@ -106,18 +106,18 @@ final class OutputLock {
 }
 
 /// Another run holds an output's lock: status 75 (EX_TEMPFAIL), a later try may succeed.
-public struct OutputLocked: NNPipeError {
-    public var file: String
-    public var holder: Int32?
-    public var waited: Double
+package struct OutputLocked: NNPipeError {
+    package var file: String
+    package var holder: Int32?
+    package var waited: Double
 
-    public var message: String {
+    package var message: String {
         let who = holder.map { "another nnpipe (process \($0))" } ?? "another nnpipe"
         let waiting = waited > 0 ? "; waited \(Self.seconds(waited))" : ""
         return "\(file): \(who) is writing this output\(waiting); run again when it is done, or give --wait-lock SECONDS to wait for it"
     }
 
-    public var exitStatus: ExitStatus { .tempFailure }
+    package var exitStatus: ExitStatus { .tempFailure }
 
     private static func seconds(_ value: Double) -> String {
         value == value.rounded() ? "\(Int(value)) s" : "\(value) s"

@@ -5,11 +5,11 @@ import Foundation
 /// For the input `data/2026-11-25/part-007.csv.gz`, `{name}` is `part-007.csv.gz` and `{stem}` is
 /// `part-007` (the name without `.gz`, `.csv`, `.tsv` or `.txt`):
 /// `out/{stem}.scored.csv.gz` gives `out/part-007.scored.csv.gz`.
-public enum OutputNameTemplate {
+package enum OutputNameTemplate {
     static let placeholders = ["{stem}", "{name}"]
 
     /// Whether `path` is a template.
-    public static func isTemplate(_ path: String) -> Bool {
+    package static func isTemplate(_ path: String) -> Bool {
         placeholders.contains { path.contains($0) }
     }
 
@@ -37,7 +37,7 @@ public enum OutputNameTemplate {
     }
 
     /// The output path for `input`.
-    public static func path(_ template: String, for input: String) -> String {
+    package static func path(_ template: String, for input: String) -> String {
         let name = input.split(separator: "/").last.map(String.init) ?? input
         var stem = name
         for suffix in [".gz", ".zst"] where stem.hasSuffix(suffix) {

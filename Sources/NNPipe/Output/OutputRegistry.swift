@@ -10,7 +10,7 @@ import Foundation
 ///
 /// One belongs to each run (``PipelineRunner/registry``): its outputs, locks and journals register
 /// here, and the process's signal watcher holds the same registry, its one way to them.
-public final class OutputRegistry: @unchecked Sendable {
+package final class OutputRegistry: @unchecked Sendable {
     // Unchecked: every stored property below is read and written only under `lock`.
     private let lock = NSRecursiveLock()
     // Guarded by `lock`.
@@ -22,21 +22,21 @@ public final class OutputRegistry: @unchecked Sendable {
     /// Temporary files made (``makeTemporary(_:)``) whose output has not registered yet.
     private var pendingTemporaries: Set<String> = []
 
-    public init() {}
+    package init() {}
 
     /// What is on disk after the run was stopped by a signal.
-    public struct Outcome: Sendable {
+    package struct Outcome: Sendable {
         /// Files committed before the stop (also a rejects file cut back to the kept outputs).
-        public var kept: [String]
+        package var kept: [String]
         /// Unfinished files removed.
-        public var removed: [String]
+        package var removed: [String]
         /// Unfinished files kept, with their journals, for `--resume`.
-        public var resumable: [String] = []
+        package var resumable: [String] = []
         /// Whether some output went to a stream (standard output, a FIFO) before the stop.
-        public var streamWritten: Bool
+        package var streamWritten: Bool
 
         /// `out.csv kept; part-3.csv removed`, or `no output written`.
-        public var text: String {
+        package var text: String {
             var parts: [String] = []
             if !kept.isEmpty { parts.append("\(RunSummary.list(kept)) kept") }
             if !removed.isEmpty { parts.append("unfinished \(RunSummary.list(removed)) removed") }
@@ -128,7 +128,7 @@ public final class OutputRegistry: @unchecked Sendable {
     ///
     /// The registry's lock stays held until the process exits (the handler exits right after):
     /// no commit, write, lock file or temporary file happens after what it reports.
-    public func abandonAll(wait: TimeInterval = 5, keepingResumable: Bool = false) -> Outcome {
+    package func abandonAll(wait: TimeInterval = 5, keepingResumable: Bool = false) -> Outcome {
         _ = lock.lock(before: Date(timeIntervalSinceNow: wait))
         // The locks go with the process: their files go first (still held, so no run locks one
         // about to go).

@@ -9,7 +9,7 @@ import Glibc
 /// A device, FIFO or socket is opened and written in place. Anything else is a regular file,
 /// existing or not, named by its path with every symlink resolved, so that replacing it
 /// atomically replaces the file a symlink points to and the symlink stays.
-public enum OutputTarget: Equatable, Sendable {
+package enum OutputTarget: Equatable, Sendable {
     /// A descriptor this process already holds (1 for standard output).
     case descriptor(Int32)
     /// A device, FIFO or socket, written in place.
@@ -22,7 +22,7 @@ public enum OutputTarget: Equatable, Sendable {
 
     /// Resolves `path` (`-` for standard output), following symlinks one hop at a time so that a
     /// link to a stream is seen as a stream. Throws for an empty path, a folder, or a symlink loop.
-    public static func resolve(_ path: String) throws(OutputError) -> OutputTarget {
+    package static func resolve(_ path: String) throws(OutputError) -> OutputTarget {
         if path == "-" { return .descriptor(1) }
         guard !path.isEmpty else { throw OutputError(.cannotCreate, file: "''", problem: "the output path is empty") }
         if path.hasSuffix("/") {
@@ -59,7 +59,7 @@ public enum OutputTarget: Equatable, Sendable {
     }
 
     /// Whether the output is written in place (a descriptor or a device) rather than replaced.
-    public var isStream: Bool {
+    package var isStream: Bool {
         if case .file = self { return false }
         return true
     }
@@ -67,7 +67,7 @@ public enum OutputTarget: Equatable, Sendable {
     /// The file's identity, for telling whether two paths name the same file: device and inode
     /// when it exists (and is a regular file), else its resolved path. Nil for streams and devices,
     /// which are written in place and cannot overwrite what a run reads.
-    public var identity: FileIdentity? {
+    package var identity: FileIdentity? {
         switch self {
         case .descriptor(let number):
             var info = stat()
@@ -142,20 +142,20 @@ public enum OutputTarget: Equatable, Sendable {
 }
 
 /// What makes two paths the same file.
-public enum FileIdentity: Hashable, Sendable {
+package enum FileIdentity: Hashable, Sendable {
     case inode(device: UInt64, inode: UInt64)
     /// A file that does not exist yet, by its resolved path.
     case path(String)
 
     /// The device and inode of the regular file `path` leads to, or nil when there is none.
-    public static func of(_ path: String) -> FileIdentity? {
+    package static func of(_ path: String) -> FileIdentity? {
         var info = stat()
         guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         return .inode(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
     }
 
     /// Standard input's file, when it is a regular file (`< data.csv`).
-    public static var standardInput: FileIdentity? {
+    package static var standardInput: FileIdentity? {
         var info = stat()
         guard fstat(0, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         return .inode(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))

@@ -1,21 +1,21 @@
 /// One input's share of a run's figures (``RunSummary/inputs``), for runs over many files.
-public struct InputFigures: Sendable, Codable, Equatable {
+package struct InputFigures: Sendable, Codable, Equatable {
     /// The input as messages name it.
-    public var file: String
+    package var file: String
     /// Its rows read, written, skipped, rejected and discarded.
-    public var rows = RowCounts()
+    package var rows = RowCounts()
     /// From its first chunk written to its last (nil while it is still being read).
-    public var seconds: Double?
+    package var seconds: Double?
     /// The output its rows went to (the user's path, `<stdout>` for standard output).
-    public var output: String?
+    package var output: String?
 
-    public init(file: String, rows: RowCounts = RowCounts()) {
+    package init(file: String, rows: RowCounts = RowCounts()) {
         self.file = file
         self.rows = rows
     }
 
     /// `in/a.csv: 1000 rows read, 998 written, 0 skipped, 2 rejected in 0.120 s`.
-    public var text: String {
+    package var text: String {
         "\(file): \(rows.read) rows read, \(rows.written) written, \(rows.skipped) skipped, \(rows.rejected) rejected"
             + (rows.discarded > 0 ? ", \(rows.discarded) discarded" : "")
             + (seconds.map { " in \(String(format: "%.3f", $0)) s" } ?? "")

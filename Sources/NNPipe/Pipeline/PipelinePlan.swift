@@ -6,31 +6,31 @@ import Foundation
 /// Made by ``PipelinePlan/init(config:firstRecord:inputName:rejectsNameFile:)`` after the header
 /// (or, without one, the first record) is read and before any row is processed. The pipeline
 /// itself was checked when it was loaded: what can go wrong here is the input's (status 65).
-public struct PipelinePlan: Sendable {
-    public let config: PipelineConfig
+package struct PipelinePlan: Sendable {
+    package let config: PipelineConfig
     /// The input's column names (from its header), or nil without a header.
-    public let columnNames: [String]?
+    package let columnNames: [String]?
     /// Fields every record must have.
-    public let fieldCount: Int
+    package let fieldCount: Int
     /// 0-based input field index of each model input, in order.
-    public let featureFields: [Int]
+    package let featureFields: [Int]
     /// 0-based input field index of each carried column, in output order.
-    public let carryFields: [Int]
+    package let carryFields: [Int]
     /// The output header's names: carried columns, then the stages' columns.
-    public let outputNames: [String]
+    package let outputNames: [String]
     /// Whether rejects lines start with the input file (one rejects file gathers the rows of
     /// several inputs).
-    public let rejectsNameFile: Bool
+    package let rejectsNameFile: Bool
 
     /// The transform stages, ready to run.
-    public var chain: StageChain { config.stages }
+    package var chain: StageChain { config.stages }
 
     /// Resolves the pipeline's columns against the input's first record.
     ///
     /// - Parameter firstRecord: the fields of the first record (the header, or the first data
     ///   record when `read.header` is false); nil for an input without a header and without
     ///   rows, which then has as many fields as the largest column index asks for.
-    public init(config: PipelineConfig, firstRecord: [String]?, inputName: String, rejectsNameFile: Bool = false) throws {
+    package init(config: PipelineConfig, firstRecord: [String]?, inputName: String, rejectsNameFile: Bool = false) throws {
         self.config = config
         self.rejectsNameFile = rejectsNameFile
         let read = config.read
@@ -149,8 +149,8 @@ public struct PipelinePlan: Sendable {
     }
 
     /// The number of worker threads.
-    public var workers: Int { config.execution.workers ?? ProcessorInfo.activeProcessors }
+    package var workers: Int { config.execution.workers ?? ProcessorInfo.activeProcessors }
 
     /// Chunks in flight at most: read and waiting, being processed, or waiting to be written.
-    public var maxChunksInFlight: Int { config.execution.maxChunksInFlight ?? (2 * workers + 2) }
+    package var maxChunksInFlight: Int { config.execution.maxChunksInFlight ?? (2 * workers + 2) }
 }

@@ -15,19 +15,19 @@ import Foundation
 /// writer signals as each chunk is written), so memory does not grow with the input. Each worker
 /// owns a ``ChunkProcessor``; at most `workers` run at once (``WorkerPool``). Output bytes do not depend on the
 /// worker count or on scheduling.
-public final class PipelineRunner {
-    public let config: PipelineConfig
+package final class PipelineRunner {
+    package let config: PipelineConfig
     /// The inputs with glob patterns expanded, once, when the runner is made; an error (a pattern
     /// that matches nothing) is thrown by the first step that needs the inputs.
     private let files: Result<[String], any Error>
 
     /// How the runner runs (the `run` command's options, where notices go).
-    public let options: RunOptions
+    package let options: RunOptions
     /// The outputs, locks and journals of the run, for a signal handler to clean up: the run's
     /// own, shared with the process's signal watcher.
-    public let registry: OutputRegistry
+    package let registry: OutputRegistry
 
-    public init(config: PipelineConfig, options: RunOptions = RunOptions(), registry: OutputRegistry = OutputRegistry()) {
+    package init(config: PipelineConfig, options: RunOptions = RunOptions(), registry: OutputRegistry = OutputRegistry()) {
         self.config = config
         self.options = options
         self.registry = registry
@@ -37,14 +37,14 @@ public final class PipelineRunner {
     }
 
     /// How far the current run has got, for a progress display on another thread.
-    public let progress = RunProgress()
+    package let progress = RunProgress()
 
     /// The input's display name for messages (the first input's, when there are several).
-    public var inputName: String { InputOpener.displayName(config.read.path) }
+    package var inputName: String { InputOpener.displayName(config.read.path) }
 
     /// Opens the inputs (glob patterns expanded) and reads the first record, checking the columns
     /// against the pipeline. Returns the plan and the inputs positioned after the header.
-    public func prepare() throws -> (plan: PipelinePlan, inputs: InputSequence) {
+    package func prepare() throws -> (plan: PipelinePlan, inputs: InputSequence) {
         try prepare(files: files.get())
     }
 
@@ -63,7 +63,7 @@ public final class PipelineRunner {
 
     /// Every path the run writes, resolved and checked against each other and against what it
     /// reads (``RunLayout``); `statsFile` is `--stats-json`'s.
-    public func layout(statsFile: String? = nil, metricsFile: String? = nil) throws -> RunLayout {
+    package func layout(statsFile: String? = nil, metricsFile: String? = nil) throws -> RunLayout {
         try RunLayout(config: config, files: files.get(), statsFile: statsFile, metricsFile: metricsFile)
     }
 
@@ -75,7 +75,7 @@ public final class PipelineRunner {
     /// With an output name template, each input has its own output, renamed into place when that
     /// input is done: a failure leaves the outputs of the inputs before it, and their rejected
     /// rows (their own rejects files, or a shared rejects file cut back to their rows).
-    public func run(statsFile: String? = nil, metricsFile: String? = nil) -> RunOutcome {
+    package func run(statsFile: String? = nil, metricsFile: String? = nil) -> RunOutcome {
         let started = DispatchTime.now()
         var summary = RunSummary()
         var stats: RunLayout.Destination?

@@ -2,31 +2,31 @@
 /// rows become an in-memory chunk of CSV records that a ``ChunkProcessor`` parses, transforms
 /// and encodes exactly as it does the input's, and the activations it writes are compared with
 /// the expected ones.
-public enum PipelineTester {
+package enum PipelineTester {
     /// The first value of a test outside its tolerance (or, for text, not equal).
-    public struct Mismatch: Sendable, Equatable {
+    package struct Mismatch: Sendable, Equatable {
         /// 1-based row and output column.
-        public var row: Int
-        public var column: Int
-        public var columnName: String
-        public var expected: ExpectedValue
+        package var row: Int
+        package var column: Int
+        package var columnName: String
+        package var expected: ExpectedValue
         /// The value written, as text.
-        public var got: String
+        package var got: String
         /// The difference allowed for this value (numbers only).
-        public var allowed: Double?
+        package var allowed: Double?
         /// Values that differ in the whole test.
-        public var count: Int
+        package var count: Int
     }
 
     /// What one test gave.
-    public struct Outcome: Sendable {
-        public var name: String
-        public var mismatch: Mismatch?
-        public var passed: Bool { mismatch == nil }
+    package struct Outcome: Sendable {
+        package var name: String
+        package var mismatch: Mismatch?
+        package var passed: Bool { mismatch == nil }
 
         /// `PASS name`, or `FAIL name: row r column c (name) expected X got Y (tolerance T)`.
         /// `PASS FILE: name` or `FAIL FILE: name: row … expected … got …`, naming the pipeline file.
-        public func line(file: String) -> String {
+        package func line(file: String) -> String {
             guard let m = mismatch else { return "PASS \(file): \(name)" }
             let got = if case .text = m.expected { "\"\(m.got)\"" } else { m.got }
             let tolerance = m.allowed.map { " (tolerance \($0))" } ?? ""
@@ -36,13 +36,13 @@ public enum PipelineTester {
     }
 
     /// Runs every test of `config`, in order.
-    public static func run(_ config: PipelineConfig) throws -> [Outcome] {
+    package static func run(_ config: PipelineConfig) throws -> [Outcome] {
         try config.tests.map { try run($0, of: config) }
     }
 
     /// Runs one test: its rows as CSV records with the features in fields 0…n−1, nothing
     /// carried, the activations written as shortest round-trip text (so read back exactly).
-    public static func run(_ test: PipelineTestConfig, of config: PipelineConfig) throws -> Outcome {
+    package static func run(_ test: PipelineTestConfig, of config: PipelineConfig) throws -> Outcome {
         var testConfig = config
         let featureCount = config.read.features.count
         testConfig.read.header = false

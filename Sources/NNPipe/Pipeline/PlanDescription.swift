@@ -1,6 +1,6 @@
 /// A readable account of a plan, printed by `nnpipe validate`.
-public enum PlanDescription {
-    public static func lines(_ plan: PipelinePlan, inputName: String) -> [String] {
+package enum PlanDescription {
+    package static func lines(_ plan: PipelinePlan, inputName: String) -> [String] {
         let config = plan.config
         func columnName(_ field: Int) -> String {
             plan.columnNames.map { "\"\($0[field])\" (field \(field + 1))" } ?? "field \(field + 1)"

@@ -9,34 +9,34 @@ import Glibc
 /// the pipeline file, the model, scaler and labels files. Any two that meet are refused, naming
 /// both, so no run writes over what it reads and no output replaces another. An output that an
 /// input pattern would match on the next run is refused too.
-public struct RunLayout {
+package struct RunLayout {
     /// One output and the inputs that feed it.
-    public struct Part {
-        public var files: [String]
-        public var output: Destination
+    package struct Part {
+        package var files: [String]
+        package var output: Destination
         /// Its own rejects file (a rejects name template), or nil for the shared one.
-        public var rejects: Destination?
+        package var rejects: Destination?
     }
 
     /// An output path, where it leads, and where it was set.
-    public struct Destination {
-        public var path: String
-        public var target: OutputTarget
-        public var role: String
-        public var origin: SettingOrigin
+    package struct Destination {
+        package var path: String
+        package var target: OutputTarget
+        package var role: String
+        package var origin: SettingOrigin
     }
 
-    public var parts: [Part]
+    package var parts: [Part]
     /// The one rejects file of a run whose rejects path is not a template.
-    public var sharedRejects: Destination?
-    public var stats: Destination?
+    package var sharedRejects: Destination?
+    package var stats: Destination?
     /// `--metrics-textfile`'s file.
-    public var metrics: Destination?
+    package var metrics: Destination?
 
     /// Whether each input has its own output (a `{stem}`/`{name}` template).
-    public var isTemplate: Bool
+    package var isTemplate: Bool
 
-    public init(config: PipelineConfig, files: [String], statsFile: String?, metricsFile: String? = nil) throws {
+    package init(config: PipelineConfig, files: [String], statsFile: String?, metricsFile: String? = nil) throws {
         let write = config.write
         isTemplate = OutputNameTemplate.isTemplate(write.path)
         func destination(_ path: String, role: String, origin: SettingOrigin) throws -> Destination {
@@ -91,7 +91,7 @@ public struct RunLayout {
     }
 
     /// Every output, rejects and stats path of the run.
-    public var destinations: [Destination] {
+    package var destinations: [Destination] {
         parts.flatMap { [$0.output] + ($0.rejects.map { [$0] } ?? []) } + [sharedRejects, stats, metrics].compactMap { $0 }
     }
 
@@ -228,18 +228,18 @@ public struct RunLayout {
 /// Two paths of a run that must differ and do not (an output that is an input, two outputs that
 /// are one file), or an output path that cannot be used. Status 64 when a command-line option
 /// named one of them, 78 when both come from the pipeline file.
-public struct PathConflict: NNPipeError {
-    public var origin: SettingOrigin
-    public var file: String
-    public var problem: String
-    public var status: ExitStatus
+package struct PathConflict: NNPipeError {
+    package var origin: SettingOrigin
+    package var file: String
+    package var problem: String
+    package var status: ExitStatus
 
-    public var message: String {
+    package var message: String {
         if case .pipeline(let keyPath, let line, let column) = origin, !keyPath.isEmpty {
             return ConfigError(file: file, line: line, column: column, keyPath: keyPath, problem: problem).message
         }
         return problem
     }
 
-    public var exitStatus: ExitStatus { status }
+    package var exitStatus: ExitStatus { status }
 }

@@ -1,14 +1,14 @@
 /// What ``PipelineRunner/run(statsFile:metricsFile:)`` did: its figures, the error it stopped on, and where
 /// its stats file goes.
-public struct RunOutcome {
+package struct RunOutcome {
     /// The figures, in total and per input: complete, or counted up to the failure and saying
     /// what was kept and removed.
-    public var summary: RunSummary
+    package var summary: RunSummary
     /// The error the run stopped on; nil when it completed.
-    public var failure: (any Error)?
+    package var failure: (any Error)?
     /// The stats file (`--stats-json`), once the run's paths passed their check; nil when they
     /// did not, for nothing may be written then (the stats path may be the very file in question).
-    public var stats: RunLayout.Destination?
+    package var stats: RunLayout.Destination?
     /// The metrics file (`--metrics-textfile`), likewise.
-    public var metrics: RunLayout.Destination?
+    package var metrics: RunLayout.Destination?
 }

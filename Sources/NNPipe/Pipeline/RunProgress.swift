@@ -3,33 +3,33 @@ import Glibc
 
 /// How far a run has got, updated by the reader as it hands out chunks and read by another
 /// thread (the command line's progress line) while the run goes on.
-public final class RunProgress: Sendable {
-    public struct Snapshot: Sendable, Equatable {
+package final class RunProgress: Sendable {
+    package struct Snapshot: Sendable, Equatable {
         /// Input bytes consumed from the file as stored (compressed bytes for gzip).
-        public var bytesRead = 0
+        package var bytesRead = 0
         /// The input's size, when it is a regular file (not a pipe or a terminal).
-        public var bytesTotal: Int?
+        package var bytesTotal: Int?
         /// Records handed to the workers so far (the header not counted).
-        public var rowsRead = 0
+        package var rowsRead = 0
         /// The input being read, as messages name it.
-        public var file: String?
+        package var file: String?
         /// The rows and input bytes of `rowsRead` and `bytesRead` a resumed run passed over (the
         /// killed run had read them): they count towards the share done, not towards the rate.
-        public var rowsResumed = 0
-        public var bytesResumed = 0
+        package var rowsResumed = 0
+        package var bytesResumed = 0
         /// When this process began reading rows of its own: the start, or the end of a resumed
         /// run's skip (seeking or decompressing up to where the killed run got).
-        public var readingSince = DispatchTime.now()
+        package var readingSince = DispatchTime.now()
 
         /// Rows per second read by this process, `now`; nil in its first half second of reading.
-        public func rowsPerSecond(at now: DispatchTime = .now()) -> Double? {
+        package func rowsPerSecond(at now: DispatchTime = .now()) -> Double? {
             let seconds = secondsReading(at: now)
             return seconds >= 0.5 ? Double(rowsRead - rowsResumed) / seconds : nil
         }
 
         /// Seconds left at this process's rate of input bytes; nil without a size, before the
         /// first half second of reading or a byte read.
-        public func secondsLeft(at now: DispatchTime = .now()) -> Double? {
+        package func secondsLeft(at now: DispatchTime = .now()) -> Double? {
             let seconds = secondsReading(at: now)
             let ownBytes = bytesRead - bytesResumed
             guard seconds >= 0.5, let total = bytesTotal, ownBytes > 0, total > bytesRead else { return nil }
@@ -45,9 +45,9 @@ public final class RunProgress: Sendable {
     /// output of an output name template reads its own).
     private let state = Locked((snapshot: Snapshot(), bytesOfEarlierSequences: 0))
 
-    public init() {}
+    package init() {}
 
-    public var snapshot: Snapshot { state.withLock { $0.snapshot } }
+    package var snapshot: Snapshot { state.withLock { $0.snapshot } }
 
     func start(bytesTotal: Int?) {
         state.withLock { $0 = (Snapshot(bytesRead: 0, bytesTotal: bytesTotal, rowsRead: 0, file: nil), 0) }

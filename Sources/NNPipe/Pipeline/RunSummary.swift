@@ -6,42 +6,42 @@ import Foundation
 /// Written rows are in a committed output or were sent to a stream; rejected rows are in a
 /// committed rejects file or a stream; discarded rows were processed into an output or rejects
 /// file that was removed because the run failed.
-public struct RunSummary: Sendable, Codable, Equatable {
+package struct RunSummary: Sendable, Codable, Equatable {
     /// The rows read, written, skipped, rejected and discarded.
-    public var rows = RowCounts()
+    package var rows = RowCounts()
     /// Rows of the run that a killed run had already processed, when this run resumed it
     /// (`--resume`): they are counted in the other figures too.
-    public var rowsResumed = 0
+    package var rowsResumed = 0
     /// Output and rejects files committed (by the paths the user gave).
-    public var outputsKept: [String] = []
+    package var outputsKept: [String] = []
     /// Unfinished output and rejects files removed after a failure.
-    public var outputsRemoved: [String] = []
+    package var outputsRemoved: [String] = []
     /// Rows sent to a stream (standard output, a FIFO), which a failure cannot take back.
-    public var rowsStreamed = 0
+    package var rowsStreamed = 0
     /// Whether a write to a stream failed part way, after part of a row (or of a compressed
     /// member) past ``rowsStreamed`` had reached it.
-    public var partOfARowStreamed = false
+    package var partOfARowStreamed = false
     /// The figures of each input read, in order.
-    public var inputs: [InputFigures] = []
-    public var seconds = 0.0
+    package var inputs: [InputFigures] = []
+    package var seconds = 0.0
     /// Whether the run completed (false when it stopped on an error).
-    public var succeeded = false
+    package var succeeded = false
     /// The process's peak resident memory so far, in bytes.
-    public var peakRSSBytes = 0
+    package var peakRSSBytes = 0
     /// Inputs not read because their outputs were up to date (`--skip-existing`).
-    public var inputsUpToDate: [String] = []
+    package var inputsUpToDate: [String] = []
     /// Outputs written without a row (their inputs held a header alone, or nothing), each with
     /// its inputs: `in/b.csv → out/b.csv`.
-    public var outputsWithoutRows: [String] = []
+    package var outputsWithoutRows: [String] = []
     /// Inputs whose output failed, in order (with `--keep-going`, possibly several).
-    public var failedInputs: [FailedInput] = []
+    package var failedInputs: [FailedInput] = []
 
-    public init() {}
+    package init() {}
 
     /// Reads the process's peak resident memory into ``peakRSSBytes``: `VmHWM` from
     /// /proc/self/status. (`getrusage`'s `ru_maxrss` also counts the parent's memory when the
     /// process was started by vfork-style spawning, so it can overstate ours.)
-    public mutating func measurePeakMemory() {
+    package mutating func measurePeakMemory() {
         if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
            let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) {
@@ -53,7 +53,7 @@ public struct RunSummary: Sendable, Codable, Equatable {
     }
 
     /// These figures plus another run's rows (for runs over several inputs).
-    public func adding(_ other: RunSummary) -> RunSummary {
+    package func adding(_ other: RunSummary) -> RunSummary {
         var sum = self
         sum.rows += other.rows
         sum.rowsResumed += other.rowsResumed
@@ -69,7 +69,7 @@ public struct RunSummary: Sendable, Codable, Equatable {
     }
 
     /// `a`, `a and b`, `a, b and c`, or the first few and a count.
-    public static func list(_ names: [String]) -> String {
+    package static func list(_ names: [String]) -> String {
         let shown = names.count > 5 ? Array(names.prefix(4)) + ["\(names.count - 4) more"] : names
         guard let last = shown.last else { return "" }
         return shown.count == 1 ? last : shown.dropLast().joined(separator: ", ") + " and " + last
@@ -77,7 +77,7 @@ public struct RunSummary: Sendable, Codable, Equatable {
 
     /// What a failed run left on disk: `part-001.csv and part-002.csv kept; part-003.csv removed
     /// (40 rows discarded)`; empty for a run that succeeded.
-    public var outcome: String {
+    package var outcome: String {
         guard !succeeded else { return "" }
         var parts: [String] = []
         if !outputsKept.isEmpty { parts.append("\(Self.list(outputsKept)) kept") }
@@ -93,10 +93,10 @@ public struct RunSummary: Sendable, Codable, Equatable {
 
     /// Rows read by this process per second (a resumed run's rate leaves out the rows read before
     /// the resume).
-    public var rowsPerSecond: Double { seconds > 0 ? Double(rows.read - rowsResumed) / seconds : 0 }
+    package var rowsPerSecond: Double { seconds > 0 ? Double(rows.read - rowsResumed) / seconds : 0 }
 
     /// The summary without the program's name: `done: 1000 rows read, …`.
-    public var text: String {
+    package var text: String {
         let rate = rowsPerSecond >= 1 ? String(format: "%.0f", rowsPerSecond) : "0"
         let discarded = rows.discarded > 0 ? ", \(rows.discarded) discarded" : ""
         let resumed = rowsResumed > 0 ? " (\(rowsResumed) by the run resumed)" : ""
@@ -110,7 +110,7 @@ public struct RunSummary: Sendable, Codable, Equatable {
 
     /// The row counts as Hadoop Streaming counter lines (`reporter:counter:GROUP,NAME,VALUE`),
     /// which a streaming task writes on standard error for the job's counters.
-    public var hadoopCounters: [String] {
+    package var hadoopCounters: [String] {
         [("ROWS_READ", rows.read), ("ROWS_WRITTEN", rows.written), ("ROWS_SKIPPED", rows.skipped), ("ROWS_REJECTED", rows.rejected),
          ("ROWS_DISCARDED", rows.discarded)]
             .map { "reporter:counter:nnpipe,\($0.0),\($0.1)" }
@@ -120,7 +120,7 @@ public struct RunSummary: Sendable, Codable, Equatable {
     ///
     /// Written by hand: `JSONEncoder` orders keys by hash or alphabetically and writes `seconds`
     /// in full, while this file keeps the documented key order, `", "` spacing and microseconds.
-    public var json: String {
+    package var json: String {
         let rate = (rowsPerSecond * 10).rounded() / 10
         return """
             {"succeeded": \(succeeded), "rows_read": \(rows.read), "rows_written": \(rows.written), \
@@ -153,13 +153,13 @@ public struct RunSummary: Sendable, Codable, Equatable {
 }
 
 /// An output that failed: its inputs, and the error with its exit status.
-public struct FailedInput: Sendable, Codable, Equatable {
-    public var files: [String]
-    public var output: String
-    public var exitStatus: Int32
-    public var message: String
+package struct FailedInput: Sendable, Codable, Equatable {
+    package var files: [String]
+    package var output: String
+    package var exitStatus: Int32
+    package var message: String
 
-    public init(files: [String], output: String, error: any Error) {
+    package init(files: [String], output: String, error: any Error) {
         self.files = files
         self.output = output
         exitStatus = (error as? any NNPipeError)?.exitStatus.rawValue ?? ExitStatus.software.rawValue

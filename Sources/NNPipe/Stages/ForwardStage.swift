@@ -112,7 +112,7 @@ struct ForwardStage: Stage {
 }
 
 /// Arithmetic precision of a forward stage.
-public enum ForwardPrecision: String, Sendable {
+package enum ForwardPrecision: String, Sendable {
     /// numpy float64.
     case float64
     /// Values rounded to float32 wherever a float32 model stores them (inputs, weights, every

@@ -4,23 +4,23 @@
 /// What is written after the carried columns: the hidden layers asked for, in stage order
 /// (written "beside", whatever follows), then the last stage's values (unless a later stage
 /// drops them), then the classes of a stage that gives them.
-public struct StageChain: Sendable {
+package struct StageChain: Sendable {
     let stages: [any Stage]
     /// Values each row enters with (the features).
-    public let inputWidth: Int
+    package let inputWidth: Int
     /// Values each row leaves each stage with, in stage order.
-    public let widths: [Int]
+    package let widths: [Int]
     /// Values each row leaves the last stage with.
-    public var outputWidth: Int { widths.last ?? inputWidth }
+    package var outputWidth: Int { widths.last ?? inputWidth }
     /// The columns written after the carried ones, by default.
-    public let valueColumnNames: [String]
+    package let valueColumnNames: [String]
     /// For each of ``valueColumnNames``, the index in ``stages`` of the stage that names it.
-    public let valueColumnStages: [Int]
+    package let valueColumnStages: [Int]
     /// Where each written column group comes from, in output order.
     let sources: [ColumnSource]
 
     /// Each stage's kind and what it adds to its entry in `validate --json`, in stage order.
-    public var reports: [(kind: String, fields: [String: Any])] { stages.map { ($0.kind, $0.reportFields) } }
+    package var reports: [(kind: String, fields: [String: Any])] { stages.map { ($0.kind, $0.reportFields) } }
 
     /// Checks `stages` (read at `cursors`) in order, from `inputWidth` values per row (nil when
     /// the read stage could not be read: only what the stages say of themselves is checked).

@@ -1,14 +1,14 @@
 import Glibc
 
 /// Checks made before a run starts any thread or opens any file.
-public enum ProcessResources {
+package enum ProcessResources {
     /// Open files a run needs at most: the standard streams, the pipeline and model files, an
     /// input, the output, rejects and stats files with their temporary files, and Dispatch's own.
-    public static let filesNeeded: rlim_t = 24
+    package static let filesNeeded: rlim_t = 24
 
     /// Raises the soft open-file limit towards the hard one when it is below ``filesNeeded``;
     /// throws when even the hard limit is too low.
-    public static func ensureOpenFiles() throws(ResourceError) {
+    package static func ensureOpenFiles() throws(ResourceError) {
         var limit = rlimit()
         guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < filesNeeded else { return }
         if limit.rlim_max == rlim_t.max || limit.rlim_max >= filesNeeded {
@@ -23,7 +23,7 @@ public enum ProcessResources {
     /// Dispatch's for the writer's queue, the progress timer and the signal watch): under a low
     /// virtual memory or process limit they cannot, and Dispatch would wait for one forever. Each probe thread waits to read a pipe whose writing end is closed once all have
     /// started (no cancellation: ThreadSanitizer reports a thread cancelled inside a wait).
-    public static func ensureThreads(_ count: Int) throws(ResourceError) {
+    package static func ensureThreads(_ count: Int) throws(ResourceError) {
         var ends: [Int32] = [0, 0]
         guard pipe(&ends) == 0 else {
             throw ResourceError("cannot make a pipe: \(String(cString: strerror(errno))) (ulimit -n)")

@@ -1,8 +1,8 @@
 import Foundation
 
 /// The machine's processors.
-public enum ProcessorInfo {
+package enum ProcessorInfo {
     /// The machine's active processors (Foundation's count; it does not narrow to a `taskset`
     /// affinity mask, so pass `--workers` under one).
-    public static var activeProcessors: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+    package static var activeProcessors: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 }

@@ -1,14 +1,14 @@
 import Glibc
 
 /// Standard input, output and error as nnpipe found them at start.
-public enum StandardStreams {
+package enum StandardStreams {
     /// The standard descriptors that were closed when nnpipe started (`>&-`, `<&-`).
-    public nonisolated(unsafe) private(set) static var closed: Set<Int32> = []
+    package nonisolated(unsafe) private(set) static var closed: Set<Int32> = []
 
     /// Notes which of descriptors 0, 1 and 2 are closed, and opens /dev/null on each, so that no
     /// file nnpipe opens later takes its number and is mistaken for a standard stream. Called
     /// once, first thing, before any other thread starts.
-    public static func occupyClosed() {
+    package static func occupyClosed() {
         for descriptor: Int32 in 0...2 where fcntl(descriptor, F_GETFD) == -1 && errno == EBADF {
             closed.insert(descriptor)
             _ = open("/dev/null", O_RDWR)  // the lowest free number: this one
@@ -16,7 +16,7 @@ public enum StandardStreams {
     }
 
     /// `standard output`, for messages.
-    public static func name(_ descriptor: Int32) -> String {
+    package static func name(_ descriptor: Int32) -> String {
         switch descriptor {
         case 0: "standard input"
         case 1: "standard output"

@@ -15,22 +15,22 @@
 /// value after YAML has read it, so quoting in the file is never affected by a variable's value.
 /// Expansions nest at most ``maxDepth`` deep: the scanner recurses once per level, so a hostile
 /// file of 50,000 nested `${A:-${A:-…}}` is refused instead of overflowing the stack.
-public enum EnvironmentExpansion {
+package enum EnvironmentExpansion {
     /// The deepest nesting of `${…}` inside `${…}` a value may hold.
-    public static let maxDepth = 32
+    package static let maxDepth = 32
 
     /// Why a value could not be expanded.
-    public struct Problem: Error, Equatable, Sendable {
+    package struct Problem: Error, Equatable, Sendable {
         /// The variable concerned, when there is one.
-        public var variable: String?
-        public var reason: String
+        package var variable: String?
+        package var reason: String
     }
 
     /// Whether `text` holds anything to expand (a `$`).
     static func needsExpansion(_ text: String) -> Bool { text.utf8.contains(UInt8(ascii: "$")) }
 
     /// `text` with every expansion replaced by its value from `environment`.
-    public static func expand(_ text: String, environment: [String: String]) throws(Problem) -> String {
+    package static func expand(_ text: String, environment: [String: String]) throws(Problem) -> String {
         guard needsExpansion(text) else { return text }
         var scanner = Scanner(bytes: Array(text.utf8), environment: environment)
         let result = try scanner.expand(until: nil)

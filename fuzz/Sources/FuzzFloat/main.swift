@@ -1,6 +1,6 @@
 import FuzzSupport
 import Glibc
-import NNPipe
+@testable import NNPipe
 
 /// Whether `text` is in ``FloatParser``'s grammar: spaces or tabs around, an optional sign,
 /// digits with an optional point (at least one digit), an optional exponent with at least one

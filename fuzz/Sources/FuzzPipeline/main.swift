@@ -1,6 +1,6 @@
 import FuzzSupport
 import Foundation
-import NNPipe
+@testable import NNPipe
 
 /// A scratch folder holding a copy of the repository's `sample-data/` (the example models and
 /// inputs), with the pipeline file's folder `pipelines/` beside it, as in the repository: a

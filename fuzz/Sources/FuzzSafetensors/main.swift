@@ -1,5 +1,5 @@
 import FuzzSupport
-import NNPipe
+@testable import NNPipe
 
 /// libFuzzer entry point: ModelFile.decode and the layers built from what it read.
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -1,5 +1,5 @@
 import Glibc
-import NNPipe
+@testable import NNPipe
 
 /// Runs one fuzz input through `body`: a result or a typed nnpipe error is fine; any other error
 /// stops the fuzzer (a crash it records with the input), as do traps and ASan reports.

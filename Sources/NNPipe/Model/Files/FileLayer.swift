@@ -1,31 +1,31 @@
 /// A dense layer as a model file defines it, with where its numbers came from (for `nnpipe
 /// inspect` and the `tensors:` block a refusal offers).
-public struct FileLayer: Sendable {
+package struct FileLayer: Sendable {
     /// The layer: shapes, weights (inputs × units, row-major, already transposed when the file
     /// stores units × inputs), bias (zeros when the file has none) and name (`fc1`, `0`, `W1`,
     /// an ONNX node's name). Its activation counts only when the file gives one (``activation``).
-    public internal(set) var dense: DenseLayer
+    package internal(set) var dense: DenseLayer
     /// Whether the file gives the layer's activation (ONNX, JSON); npz and safetensors do not.
     private var givesActivation: Bool
     /// The tensors the layer came from, for `nnpipe inspect`.
-    public var weightsTensor: String?
-    public var biasTensor: String?
+    package var weightsTensor: String?
+    package var biasTensor: String?
     /// Whether the stored weights were units × inputs (PyTorch's `nn.Linear`, ONNX `Gemm transB=1`).
-    public var transposed: Bool
+    package var transposed: Bool
     /// The batch norm folded into the layer's weights and bias (its prefix, `net.1`), if any.
-    public var batchNorm: String?
+    package var batchNorm: String?
     /// The tensors of that batch norm the fold used, for `nnpipe inspect`.
-    public var batchNormTensors: [String] = []
+    package var batchNormTensors: [String] = []
     /// The learned slopes of the `nn.PReLU` after the layer in a `state_dict` (one, or one per
     /// unit), which a bare `prelu` in the pipeline's `activations:` stands for; nil when none.
-    public var fileSlopes: [Double]?
+    package var fileSlopes: [Double]?
     /// What the file adds to the layer besides its weights (`layer norm 1`, `PReLU 2`), for
     /// `nnpipe inspect`.
-    public var modules: [String] = []
+    package var modules: [String] = []
     /// The tensors those modules were read from (used, for `nnpipe inspect`).
-    public var moduleTensors: [String] = []
+    package var moduleTensors: [String] = []
     /// Where the folded batch norm's epsilon came from, for `nnpipe inspect`.
-    public var batchNormEpsilonSource = "the forward stage's batch_norm_eps"
+    package var batchNormEpsilonSource = "the forward stage's batch_norm_eps"
 
     /// `dense` as the file defines it; `givesActivation` says whether its activation is the
     /// file's own or a placeholder for the pipeline's.
@@ -39,7 +39,7 @@ public struct FileLayer: Sendable {
     }
 
     /// The activation the file gives (ONNX, JSON), or nil when the pipeline must give it (npz, safetensors).
-    public var activation: Activation? {
+    package var activation: Activation? {
         get { givesActivation ? dense.activation : nil }
         set {
             dense.activation = newValue ?? .identity
@@ -48,13 +48,13 @@ public struct FileLayer: Sendable {
     }
 
     /// The layer's name in the file.
-    public var name: String? { dense.name }
+    package var name: String? { dense.name }
     /// The layer's inputs (rows of its weights) and units (columns).
-    public var inputs: Int { dense.inputs }
-    public var units: Int { dense.units }
+    package var inputs: Int { dense.inputs }
+    package var units: Int { dense.units }
 
     /// Every tensor the layer was built from.
-    public var usedTensors: [String] {
+    package var usedTensors: [String] {
         [weightsTensor, biasTensor].compactMap { $0 } + batchNormTensors + moduleTensors
     }
 

@@ -2,7 +2,7 @@
 /// never a guess. npz and safetensors files store their tensors in no meaningful order, so
 /// their layers are ordered by the numbers in the names, or by the only chain of shapes, or as
 /// the pipeline's `tensors:` lists them; anything else is refused (``TensorLayers``).
-public enum LayerOrder: Sendable, Equatable {
+package enum LayerOrder: Sendable, Equatable {
     /// An ONNX file: the graph connects the layers.
     case graph
     /// nnpipe's JSON: the file lists the layers.
@@ -20,7 +20,7 @@ public enum LayerOrder: Sendable, Equatable {
     case single
 
     /// The text after `order: `.
-    public var description: String {
+    package var description: String {
         switch self {
         case .graph: "the ONNX graph"
         case .file: "the file (JSON)"
@@ -34,7 +34,7 @@ public enum LayerOrder: Sendable, Equatable {
 
     /// The order in `validate --json` and `inspect --json`: a short rule name, the names it
     /// used, and the text above.
-    public var reportFields: [String: Any] {
+    package var reportFields: [String: Any] {
         var fields: [String: Any] = ["description": description]
         switch self {
         case .graph: fields["rule"] = "graph"

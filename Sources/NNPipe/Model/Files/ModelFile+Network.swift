@@ -4,14 +4,14 @@
 /// attached (the file's own, or the pipeline's `activations:`, one per layer).
 extension ModelFile {
     /// A forward stage's network from a model file, and how it was put together.
-    public struct Loaded: Sendable {
-        public var network: Network
+    package struct Loaded: Sendable {
+        package var network: Network
         /// How the order of the layers was decided.
-        public var order: LayerOrder
+        package var order: LayerOrder
         /// Steps the model applies to its inputs before its first layer (an ONNX graph's scaler).
-        public var inputSteps: [InputStep]
+        package var inputSteps: [InputStep]
         /// Files beside the model that hold its weights (``ModelFile/dataFiles``).
-        public var dataFiles: [String] = []
+        package var dataFiles: [String] = []
     }
 
     /// Loads the model file at `path` and builds the network a forward stage asks for:
@@ -19,7 +19,7 @@ extension ModelFile {
     /// `mapping` the layers' tensors (npz and safetensors only), `output` the graph output to run
     /// (ONNX only). A problem with what the stage asks of the file names the stage's key in
     /// ``ModelError/stageKey``.
-    public static func loadNetwork(path: String, activations: [Activation]?, mapping: [TensorMapping]?,
+    package static func loadNetwork(path: String, activations: [Activation]?, mapping: [TensorMapping]?,
                                    output: String?, batchNormEpsilon: Double? = nil,
                                    layerNormEpsilon: Double? = nil) throws(ModelError) -> Loaded {
         let file = try load(path: path, output: output)
@@ -40,7 +40,7 @@ extension ModelFile {
 
     /// The dense layers, in order, with shapes checked to chain: the file's own (ONNX, JSON),
     /// or found from the tensor names or `mapping` (npz, safetensors).
-    public func layers(mapping: [TensorMapping]? = nil, batchNormEpsilon: Double? = nil,
+    package func layers(mapping: [TensorMapping]? = nil, batchNormEpsilon: Double? = nil,
                        layerNormEpsilon: Double? = nil) throws(ModelError) -> [FileLayer] {
         try orderedLayers(mapping: mapping, batchNormEpsilon: batchNormEpsilon, layerNormEpsilon: layerNormEpsilon).layers
     }
@@ -50,7 +50,7 @@ extension ModelFile {
     /// of an npz or safetensors `state_dict`, which do not record it; without it (and without
     /// `eps:` on a `tensors:` entry) a file with batch norms is refused. `layerNormEpsilon` is
     /// `layer_norm_eps`, the same for its `nn.LayerNorm`s.
-    public func orderedLayers(mapping: [TensorMapping]? = nil, batchNormEpsilon: Double? = nil,
+    package func orderedLayers(mapping: [TensorMapping]? = nil, batchNormEpsilon: Double? = nil,
                               layerNormEpsilon: Double? = nil) throws(ModelError) -> ModelLayers {
         if definedLayers != nil, mapping != nil {
             throw stageProblem(.tensors, "the model (\(format.rawValue)) gives its own layers; tensors: is for npz and safetensors files")

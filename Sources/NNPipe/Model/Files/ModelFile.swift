@@ -20,30 +20,30 @@ import Foundation
 /// layers and activations themselves. The layers become a network in one place,
 /// ``loadNetwork(path:activations:mapping:output:)``. Every problem is a ``ModelError`` naming
 /// the file (exit status 78).
-public struct ModelFile: Sendable {
+package struct ModelFile: Sendable {
     /// The file as the user named it.
-    public let name: String
-    public let format: ModelFileFormat
+    package let name: String
+    package let format: ModelFileFormat
     /// The file's tensors, in file order (for JSON, each layer's weights and bias).
-    public let tensors: [Tensor]
+    package let tensors: [Tensor]
     /// The layers the file defines with their activations (ONNX, JSON); nil for tensor files.
-    public let definedLayers: [FileLayer]?
+    package let definedLayers: [FileLayer]?
     /// Steps the model applies to its inputs before its first layer (an ONNX graph's scaler).
-    public var inputSteps: [InputStep] = []
+    package var inputSteps: [InputStep] = []
     /// Tensors the network does not read (listed by `inspect`, never checked for type).
-    public var unusedTensors: Set<String> = []
+    package var unusedTensors: Set<String> = []
     /// The graph outputs an ONNX file offers (`output:` chooses one).
-    public var outputs: [String] = []
+    package var outputs: [String] = []
     /// Why the file's own layers cannot be built, kept so that its tensors can still be listed.
     var layerProblem: String?
     /// Files beside the model that hold its weights (ONNX external data): read, so never written.
-    public var dataFiles: [String] = []
+    package var dataFiles: [String] = []
 
     /// Whether the file gives its own activations (ONNX, JSON).
-    public var givesActivations: Bool { definedLayers != nil }
+    package var givesActivations: Bool { definedLayers != nil }
 
     /// Reads and checks the model file at `path`; `output` names the ONNX graph output to run.
-    public static func load(path: String, displayName: String? = nil, output: String? = nil) throws(ModelError) -> ModelFile {
+    package static func load(path: String, displayName: String? = nil, output: String? = nil) throws(ModelError) -> ModelFile {
         let name = displayName ?? path
         let data = try FileContents.read(path, name: name, what: "model file")
         let directory = (path as NSString).deletingLastPathComponent
@@ -56,7 +56,7 @@ public struct ModelFile: Sendable {
 
     /// Decodes a model file's bytes; `directory` is the model's folder (for ONNX external data)
     /// and `output` the ONNX graph output to run.
-    public static func decode(_ bytes: UnsafeRawBufferPointer, name: String, directory: String? = nil,
+    package static func decode(_ bytes: UnsafeRawBufferPointer, name: String, directory: String? = nil,
                               output: String? = nil) throws(ModelError) -> ModelFile {
         guard !bytes.isEmpty else { throw ModelError(file: name, problem: "the model file is empty") }
         do {
@@ -117,7 +117,7 @@ public struct ModelFile: Sendable {
     }
 
     /// The format the first bytes announce, or nil when none does.
-    public static func detect(_ bytes: UnsafeRawBufferPointer) -> ModelFileFormat? {
+    package static func detect(_ bytes: UnsafeRawBufferPointer) -> ModelFileFormat? {
         if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) || bytes.starts(with: [0x50, 0x4B, 0x05, 0x06]) { return .npz }
         if bytes.starts(with: NpyArray.magic) { return .npy }
         // A header length below 2^40 has zero top bytes, which no JSON text has.

@@ -1,9 +1,9 @@
 /// A readable account of a model file, printed by `nnpipe inspect`: its format, its tensors
 /// and the layers nnpipe builds from them.
-public enum ModelFileDescription {
+package enum ModelFileDescription {
     /// The header and tensor lines, which need nothing but a readable file. With `layers` (the
     /// layers built from the file), tensors none of them uses are marked `unused`.
-    public static func tensorLines(_ file: ModelFile, layers: [FileLayer]? = nil) -> [String] {
+    package static func tensorLines(_ file: ModelFile, layers: [FileLayer]? = nil) -> [String] {
         var lines = ["\(file.name): \(formatName(file.format)), \(file.tensors.count) tensor\(file.tensors.count == 1 ? "" : "s")"]
         lines.append("tensors:")
         let used = layers.map { Set($0.flatMap(\.usedTensors)) }
@@ -25,17 +25,17 @@ public enum ModelFileDescription {
 
     /// The layer lines: shapes, names, where the weights came from, the activation; then how
     /// their order was decided.
-    public static func layerLines(_ found: ModelLayers) -> [String] {
+    package static func layerLines(_ found: ModelLayers) -> [String] {
         layerLines(found.layers) + ["order: \(found.order.description)"]
     }
 
     /// The steps a model applies to its inputs before the first layer (an ONNX graph's scaler).
-    public static func stepLines(_ file: ModelFile) -> [String] {
+    package static func stepLines(_ file: ModelFile) -> [String] {
         file.inputSteps.isEmpty ? [] : ["input steps (before the first layer):"] + file.inputSteps.map { "  \($0.description)" }
     }
 
     /// The layer lines: shapes, names, where the weights came from, the activation.
-    public static func layerLines(_ layers: [FileLayer]) -> [String] {
+    package static func layerLines(_ layers: [FileLayer]) -> [String] {
         var lines = ["layers (inputs→units):"]
         let names = layers.map { $0.name ?? "-" }
         let shapes = layers.map { "\($0.inputs)→\($0.units)" }

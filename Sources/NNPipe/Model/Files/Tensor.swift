@@ -7,20 +7,20 @@
 /// scikit-learn's `classes_`, a batch norm's `num_batches_tracked`) is still listed, with its
 /// stored type and shape, no values, and ``unusable`` saying why: it stops a load only when the
 /// network needs it (``checkUsable()``).
-public struct Tensor: Sendable {
+package struct Tensor: Sendable {
     /// The name in the file (`W0`, `fc1.weight`, an ONNX initializer's name).
-    public var name: String
+    package var name: String
     /// Dimensions, outermost first; empty for a scalar.
-    public var shape: [Int]
+    package var shape: [Int]
     /// The element type as the file stores it (`<f8`, `F32`, `FLOAT`).
-    public var dtype: String
+    package var dtype: String
     /// product(shape) values, C order.
-    public var values: [Double]
+    package var values: [Double]
 
     /// Why the tensor cannot serve as weights (its element type), or nil when ``values`` hold it.
-    public var unusable: String?
+    package var unusable: String?
 
-    public init(name: String, shape: [Int], dtype: String, values: [Double]) {
+    package init(name: String, shape: [Int], dtype: String, values: [Double]) {
         self.name = name
         self.shape = shape
         self.dtype = dtype
@@ -29,7 +29,7 @@ public struct Tensor: Sendable {
     }
 
     /// A tensor listed but not decoded: `unusable` says why it cannot be weights.
-    public init(name: String, shape: [Int], dtype: String, unusable: String) {
+    package init(name: String, shape: [Int], dtype: String, unusable: String) {
         self.name = name
         self.shape = shape
         self.dtype = dtype
@@ -38,7 +38,7 @@ public struct Tensor: Sendable {
     }
 
     /// Whether ``values`` hold the tensor (a float type nnpipe reads).
-    public var isUsable: Bool { unusable == nil }
+    package var isUsable: Bool { unusable == nil }
 
     /// Throws ``unusable`` for a tensor the network needs but cannot use.
     func checkUsable() throws(ModelError) {
@@ -46,13 +46,13 @@ public struct Tensor: Sendable {
     }
 
     /// The shape as written in messages: `(3, 4)`.
-    public var shapeText: String {
+    package var shapeText: String {
         shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
     }
 }
 
 /// The kinds of model file nnpipe reads, told apart by their first bytes.
-public enum ModelFileFormat: String, Sendable {
+package enum ModelFileFormat: String, Sendable {
     /// nnpipe's own JSON model: `{"layers": [...]}`.
     case json
     /// numpy's `np.savez` / `np.savez_compressed`: a ZIP of `.npy` arrays.

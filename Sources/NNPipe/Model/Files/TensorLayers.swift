@@ -1,20 +1,20 @@
 /// One layer named in a forward stage's `tensors:` list: which tensors hold its weights and
 /// bias, whether the weights are stored units × inputs, and the batch norm after it, if any.
-public struct TensorMapping: Sendable {
-    public var weights: String
-    public var bias: String?
-    public var transpose: Bool
+package struct TensorMapping: Sendable {
+    package var weights: String
+    package var bias: String?
+    package var transpose: Bool
     /// The prefix of a `BatchNorm1d` right after the layer (`bn1`), folded into it.
-    public var batchNorm: String?
+    package var batchNorm: String?
     /// That batch norm's `eps` (the forward stage's `batch_norm_eps` when nil).
-    public var epsilon: Double?
+    package var epsilon: Double?
     /// The prefix of an `nn.LayerNorm` after the layer (`ln1`; its eps is the forward stage's
     /// `layer_norm_eps`), run between the layer's bias and its activation.
-    public var layerNorm: String?
+    package var layerNorm: String?
     /// The prefix of an `nn.PReLU` after the layer (`act1`), whose slopes `prelu` in `activations:` takes.
-    public var prelu: String?
+    package var prelu: String?
 
-    public init(weights: String, bias: String?, transpose: Bool, batchNorm: String? = nil, epsilon: Double? = nil,
+    package init(weights: String, bias: String?, transpose: Bool, batchNorm: String? = nil, epsilon: Double? = nil,
                 layerNorm: String? = nil, prelu: String? = nil) {
         self.weights = weights
         self.bias = bias
