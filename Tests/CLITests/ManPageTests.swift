@@ -62,7 +62,7 @@ struct ManPageTests {
         #expect(man == operations, "man page \(man.sorted()) vs docs/operations.md \(operations.sorted())")
         // The code's statuses: ExitStatus, 1 from `nnpipe test`, 128 + N for the signals handled.
         let code = try Self.source("Sources/NNPipe/Diagnostics/NNPipeError.swift")
-        let enumBody = code.components(separatedBy: "public enum ExitStatus").dropFirst().first?.components(separatedBy: "\n}").first ?? ""
+        let enumBody = code.components(separatedBy: "package enum ExitStatus").dropFirst().first?.components(separatedBy: "\n}").first ?? ""
         var fromCode = Set(enumBody.matches(of: /case \w+ = (\d+)/).compactMap { Int($0.output.1) })
         fromCode.insert(1)
         fromCode.formUnion([1, 3, 10, 12, 14].map { 128 + $0 })
