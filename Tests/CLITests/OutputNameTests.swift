@@ -165,10 +165,15 @@ struct OutputNameTests {
         #expect(chmod(dir.url.path, 0o755) == 0)
         #expect(chmod(dir.path("shared"), 0o1777) == 0)
         #expect(chmod(dir.path("shared/out.csv"), 0o666) == 0)
+        // The other user runs a copy in the test's own folder: the build folder may sit in a
+        // folder only root can enter (a clone in `mktemp -d`).
+        let binary = dir.path("nnpipe")
+        try FileManager.default.copyItem(atPath: CLI.binary.path, toPath: binary)
+        #expect(chmod(binary, 0o755) == 0)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
         process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/timeout", "-s", "KILL", "60",
-                             CLI.binary.path, "run", "p.yaml"]
+                             binary, "run", "p.yaml"]
         process.currentDirectoryURL = dir.url
         let errors = Pipe()
         process.standardError = errors
