@@ -72,7 +72,8 @@ Keras' own model.predict (whose float64 Dense products are float32: see keras_re
 | iris-keras3-layers.keras | Sequential: Normalization (adapted), Dense(use_bias=False), BatchNormalization(epsilon=0.01), Activation(tanh), Dense(elu), BatchNormalization, Dense, LeakyReLU(0.1), Dropout, Dense(relu), Activation(sigmoid), ReLU, Dense(softmax); float64 | the file |
 | iris-keras3-functional.keras, keras-weights/iris.weights.h5 + config.json | Functional chain Dense(silu), Dropout, Dense; model.save, and save_weights with model.to_json() | the file |
 | iris-keras3-f32.keras | float32 Sequential Dense(relu), BatchNormalization, Dense(softmax) | the file, precision: float32 |
-| iris-keras3-conv1d.keras, iris-keras3-layernorm.keras | Sequential with Conv1D; with LayerNormalization | refused by class name |
+| iris-keras3-layernorm.keras | Sequential: Dense, LayerNormalization(epsilon=0.01), Activation(relu), Dense, BatchNormalization, LayerNormalization, Dense(softmax); float64 | the file |
+| iris-keras3-conv1d.keras, iris-keras3-layernorm-after-relu.keras | Sequential with Conv1D; a LayerNormalization after Dense(relu) | refused: by class name; after an activation |
 | iris-keras3-huge.keras | h5py: a Dense kernel declared (2, 93750000) float64, never written | refused under ulimit -v |
 """
 import json
@@ -483,6 +484,9 @@ def keras_reference(model, x):
         elif kind == "BatchNormalization":
             gamma, beta, mean, var = w
             h = (h - mean) * (torch.rsqrt(var + layer.epsilon) * gamma) + beta
+        elif kind == "LayerNormalization":
+            # Keras' torch backend runs torch's own kernel for the last axis.
+            h = torch.nn.functional.layer_norm(h, (h.shape[-1],), w[0], w[1], layer.epsilon)
         elif kind == "Normalization":
             mean, var = w[0], w[1]
             h = (h - mean) / torch.clamp(torch.sqrt(var), min=keras.config.epsilon())
@@ -553,8 +557,15 @@ def keras_file_models():
 
     conv = keras.Sequential([keras.Input((4, 1)), keras.layers.Conv1D(2, 2), keras.layers.Flatten(), keras.layers.Dense(3)])
     conv.save(os.path.join(OUT, "iris-keras3-conv1d.keras"))
-    norm = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8), keras.layers.LayerNormalization(), keras.layers.Dense(3)])
-    norm.save(os.path.join(OUT, "iris-keras3-layernorm.keras"))
+    # A layer norm between a Dense layer and its activation runs; one after an activation is refused.
+    keras.config.set_floatx("float64")
+    norm = randomized(keras.Sequential([keras.Input((4,)), keras.layers.Dense(8), keras.layers.LayerNormalization(epsilon=0.01),
+                                        keras.layers.Activation("relu"), keras.layers.Dense(8), keras.layers.BatchNormalization(),
+                                        keras.layers.LayerNormalization(), keras.layers.Dense(3, activation="softmax")]))
+    save("iris-keras3-layernorm", norm)
+    after = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu"), keras.layers.LayerNormalization(name="after_relu"),
+                              keras.layers.Dense(3)])
+    after.save(os.path.join(OUT, "iris-keras3-layernorm-after-relu.keras"))
 
     # A Dense kernel declared (2, 93750000) float64, 1.5 GB, but never written: HDF5 allocates
     # no storage for it, so the file stays small; nnpipe must refuse it under ulimit -v before

@@ -31,6 +31,10 @@ struct KerasFileTests {
         CorpusCase(name: "float32 Sequential with BatchNormalization, precision: float32, against Keras' predict", input: "iris.csv", features: 4,
                    stages: model("iris-keras3-f32.keras", extra: "      precision: float32\n"),
                    expected: "iris-keras3-f32.keras-predict.csv", tolerance: 1e-5),
+        CorpusCase(name: "LayerNormalization(eps 0.01) between a Dense layer and its Activation; BatchNormalization folded before a LayerNormalization",
+                   input: "iris.csv", features: 4, stages: model("iris-keras3-layernorm.keras"), expected: "iris-keras3-layernorm.expected.csv"),
+        CorpusCase(name: "the same, against Keras' predict", input: "iris.csv", features: 4,
+                   stages: model("iris-keras3-layernorm.keras"), expected: "iris-keras3-layernorm.keras-predict.csv", tolerance: 1e-5),
         CorpusCase(name: "the .keras whose npz the old route wrote: leaky_relu(0.2), relu without bias, Dropout, softmax, against Keras' predict",
                    input: "iris.csv", features: 4, stages: model("iris-keras3.keras"), expected: "iris-keras3.expected.csv", tolerance: 1e-5),
     ]
@@ -67,8 +71,8 @@ struct KerasFileTests {
     }
 
     @Test("a layer nnpipe does not run is refused by its class name", arguments: [
-        ("iris-keras3-conv1d.keras", "Keras layer 'conv1d' (Conv1D) is a layer nnpipe does not run; nnpipe runs Keras models made of InputLayer, Dense, Activation, ReLU, LeakyReLU, BatchNormalization, Normalization, Dropout layers: export this model to ONNX instead"),
-        ("iris-keras3-layernorm.keras", "Keras layer 'layer_normalization' (LayerNormalization) normalizes each row by its own mean and variance; nnpipe runs layer norms from PyTorch state_dicts and ONNX files, but does not read Keras' LayerNormalization, so it cannot run this file"),
+        ("iris-keras3-conv1d.keras", "Keras layer 'conv1d' (Conv1D) is a layer nnpipe does not run; nnpipe runs Keras models made of InputLayer, Dense, Activation, ReLU, LeakyReLU, BatchNormalization, Normalization, LayerNormalization, Dropout layers: export this model to ONNX instead"),
+        ("iris-keras3-layernorm-after-relu.keras", "Keras layer 'after_relu' (LayerNormalization) comes after an activation (or before the first Dense layer); nnpipe runs a layer norm only between a Dense layer and its activation, so it cannot run this model"),
     ])
     func refusedLayer(_ file: String, _ message: String) throws {
         let dir = try WorkDir()

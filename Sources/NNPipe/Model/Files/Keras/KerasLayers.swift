@@ -11,12 +11,16 @@
 /// - `Normalization` (adapted, or with `mean` and `variance` in its config):
 ///   `(x − mean) / max(√variance, 1e-7)` (Keras' `backend.epsilon()`), as input steps before the
 ///   first layer, else as a per-unit layer;
+/// - `LayerNormalization` (axis -1, not `rms_scaling`): `(x − mean) / √(variance + ε) · γ + β` over
+///   each row's units, with the layer's `epsilon`, as the layer norm of the Dense layer before it
+///   (between its bias and its activation); after an activation it is refused;
 /// - `Dropout` and `InputLayer`: nothing in inference.
 ///
 /// Any other layer is refused by its class name before any weight is read.
 struct KerasLayers {
     /// The layer classes nnpipe runs.
-    static let supported = ["InputLayer", "Dense", "Activation", "ReLU", "LeakyReLU", "BatchNormalization", "Normalization", "Dropout"]
+    static let supported = ["InputLayer", "Dense", "Activation", "ReLU", "LeakyReLU", "BatchNormalization", "Normalization",
+                            "LayerNormalization", "Dropout"]
 
     let weights: HDF5File
     private(set) var steps: [InputStep] = []
@@ -24,9 +28,9 @@ struct KerasLayers {
     /// Every weight read, for `nnpipe inspect`.
     private(set) var tensors: [Tensor] = []
     /// The Dense layer whose activation has not been given yet (it had `linear`).
-    private var open: FileLayer?
+    var open: FileLayer?
     /// The width of the running value (nil until an InputLayer or the first Dense layer says).
-    private var width: Int?
+    var width: Int?
 
     init(weights: HDF5File) {
         self.weights = weights
@@ -47,9 +51,6 @@ struct KerasLayers {
     /// The refusal of a layer class nnpipe does not run.
     static func refusal(_ layer: KerasConfig.Layer) -> ModelError {
         let known = supported.joined(separator: ", ")
-        if layer.className == "LayerNormalization" {
-            return layer.problem("normalizes each row by its own mean and variance; nnpipe runs layer norms from PyTorch state_dicts and ONNX files, but does not read Keras' LayerNormalization, so it cannot run this file (it runs \(known))")
-        }
         return layer.problem("is a layer nnpipe does not run; nnpipe runs Keras models made of \(known) layers: export this model to ONNX instead (tf2onnx, or torch.onnx on the torch backend)")
     }
 
@@ -79,6 +80,8 @@ struct KerasLayers {
             try batchNorm(layer)
         case "Normalization":
             try normalization(layer)
+        case "LayerNormalization":
+            try layerNorm(layer)
         default:
             break  // Dropout
         }
@@ -95,20 +98,20 @@ struct KerasLayers {
                                 givesActivation: true, weightsTensor: "identity (\(layer.className))"))
     }
 
-    private mutating func close(_ activation: Activation) {
+    mutating func close(_ activation: Activation) {
         guard var layer = open else { return }
         layer.activation = activation
         layers.append(layer)
         open = nil
     }
 
-    private func currentWidth(_ layer: KerasConfig.Layer) throws(ModelError) -> Int {
+    func currentWidth(_ layer: KerasConfig.Layer) throws(ModelError) -> Int {
         guard let width else { throw layer.problem("comes before the model's first Dense layer and no InputLayer gives the number of features") }
         return width
     }
 
     /// The variable `index` of `layer` (`layers/dense/vars/0`).
-    private mutating func variable(_ layer: KerasConfig.Layer, _ index: Int) throws(ModelError) -> Tensor {
+    mutating func variable(_ layer: KerasConfig.Layer, _ index: Int) throws(ModelError) -> Tensor {
         let path = "\(layer.weightsGroup)/\(index)"
         guard weights.contains(path) else {
             throw layer.problem("has no weights '\(path)' in model.weights.h5; was the file written by a Keras 3 model.save or save_weights of this model?")
@@ -155,7 +158,7 @@ struct KerasLayers {
     /// `x · a + shift` per unit: folded into the open Dense layer, as input steps before the
     /// first layer (`subtract`, then `multiply`/`divide`, then `add`, as Keras computes it), or
     /// as a diagonal layer.
-    private mutating func perUnit(_ layer: KerasConfig.Layer, mean: [Double], scale: [Double], divide: Bool,
+    mutating func perUnit(_ layer: KerasConfig.Layer, mean: [Double], scale: [Double], divide: Bool,
                                   beta: [Double]?, sources: [String], epsilon: String) throws(ModelError) {
         let n = try currentWidth(layer)
         guard mean.count == n || mean.count == 1, scale.count == mean.count else {
@@ -170,7 +173,7 @@ struct KerasLayers {
         }
         let value = { (v: [Double], i: Int) in v.count == 1 ? v[0] : v[i] }
         let shift = (0..<n).map { i in (beta.map { value($0, i) } ?? 0) - value(mean, i) * value(a, i) }
-        if var folded = open {
+        if var folded = open, folded.dense.layerNorm == nil {
             for unit in 0..<n {
                 for input in 0..<folded.inputs { folded.dense.weights[input * n + unit] *= value(a, unit) }
                 folded.dense.bias[unit] = folded.dense.bias[unit] * value(a, unit) + shift[unit]
@@ -181,6 +184,8 @@ struct KerasLayers {
             open = folded
             return
         }
+        // (A layer norm on the open layer runs after its bias: what follows it is a layer of its own.)
+        close(.identity)
         var diagonal = [Double](repeating: 0, count: n * n)
         for i in 0..<n { diagonal[i * n + i] = value(a, i) }
         var perUnit = FileLayer(DenseLayer(inputs: n, units: n, weights: diagonal, bias: shift, activation: .identity, name: layer.name),
@@ -189,58 +194,7 @@ struct KerasLayers {
         open = perUnit
     }
 
-    private mutating func batchNorm(_ layer: KerasConfig.Layer) throws(ModelError) {
-        let axis = layer.value("axis")
-        guard axis == nil || axis == .number(-1) || axis == .array([.number(-1)]) || axis == .number(1) else {
-            throw layer.problem("normalizes axis \(axis.map { "\($0)" } ?? ""); nnpipe runs batch norms over the features (axis -1)")
-        }
-        let epsilon = try layer.number("epsilon", 1e-3)
-        func flag(_ key: String) -> Bool { layer.value(key) != .bool(false) }
-        var index = 0
-        func next() throws(ModelError) -> Tensor {
-            defer { index += 1 }
-            return try variable(layer, index)
-        }
-        let gamma = flag("scale") ? try next() : nil
-        let beta = flag("center") ? try next() : nil
-        let mean = try next(), variance = try next()
-        let count = mean.values.count
-        for tensor in [gamma, beta, variance].compactMap({ $0 }) where tensor.values.count != count {
-            throw layer.problem("has \(tensor.values.count) values in '\(tensor.name)' but \(count) in '\(mean.name)'")
-        }
-        if let negative = variance.values.firstIndex(where: { $0 < 0 }) {
-            throw layer.problem("has a negative moving variance \(variance.values[negative]) at index \(negative)")
-        }
-        let scale = (0..<count).map { i in (gamma?.values[i] ?? 1) * (1 / (variance.values[i] + epsilon).squareRoot()) }
-        try perUnit(layer, mean: mean.values, scale: scale, divide: false, beta: beta?.values ?? .init(repeating: 0, count: count),
-                    sources: [gamma, beta, mean, variance].compactMap { $0?.name }, epsilon: "its epsilon, \(epsilon), from config.json")
-    }
-
-    private mutating func normalization(_ layer: KerasConfig.Layer) throws(ModelError) {
-        let axis = layer.value("axis")
-        guard axis == nil || axis == .number(-1) || axis == .array([.number(-1)]) else {
-            throw layer.problem("normalizes axis \(axis.map { "\($0)" } ?? ""); nnpipe runs Normalization over the features (axis -1)")
-        }
-        guard layer.value("invert") != .bool(true) else {
-            throw layer.problem("has invert=True (it undoes a normalization); nnpipe runs Normalization as (x - mean) / sqrt(variance) only")
-        }
-        var mean: [Double], variance: [Double], sources: [String] = []
-        if let given = layer.value("mean") {
-            mean = try Self.numbers(given, layer: layer, key: "mean")
-            variance = try Self.numbers(layer.value("variance") ?? .null, layer: layer, key: "variance")
-        } else {
-            let m = try variable(layer, 0), v = try variable(layer, 1)
-            (mean, variance, sources) = (m.values, v.values, [m.name, v.name])
-        }
-        guard variance.count == mean.count, variance.allSatisfy({ $0 >= 0 && $0.isFinite }), mean.allSatisfy(\.isFinite) else {
-            throw layer.problem("has a mean and variance of different lengths, or a negative or non-finite variance")
-        }
-        // Keras divides by max(√variance, backend.epsilon()), 1e-7 unless the program changed it.
-        try perUnit(layer, mean: mean, scale: variance.map { max($0.squareRoot(), 1e-7) }, divide: true, beta: nil, sources: sources,
-                    epsilon: "Keras' epsilon 1e-7 under the square root's floor")
-    }
-
-    private static func numbers(_ value: JSONValue, layer: KerasConfig.Layer, key: String) throws(ModelError) -> [Double] {
+    static func numbers(_ value: JSONValue, layer: KerasConfig.Layer, key: String) throws(ModelError) -> [Double] {
         switch value {
         case .number(let number): return [number]
         case .array(let elements):
