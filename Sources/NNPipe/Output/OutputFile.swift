@@ -101,7 +101,7 @@ package final class OutputFile: @unchecked Sendable {
         guard let adoptedFrom, let target else { return }
         self.adoptedFrom = nil
         unlink(adoptedFrom)
-        let slash = target.lastIndex(of: "/")!
+        guard let slash = target.lastIndex(of: "/") else { return }  // resolved paths are absolute
         Self.removeLeftovers(folder: slash == target.startIndex ? "/" : String(target[..<slash]),
                              base: String(target[target.index(after: slash)...]))
     }
