@@ -7,15 +7,8 @@ extension KerasLayers {
             throw layer.problem("normalizes axis \(axis.map { "\($0)" } ?? ""); nnpipe runs batch norms over the features (axis -1)")
         }
         let epsilon = try layer.number("epsilon", 1e-3)
-        func flag(_ key: String) -> Bool { layer.value(key) != .bool(false) }
-        var index = 0
-        func next() throws(ModelError) -> Tensor {
-            defer { index += 1 }
-            return try variable(layer, index)
-        }
-        let gamma = flag("scale") ? try next() : nil
-        let beta = flag("center") ? try next() : nil
-        let mean = try next(), variance = try next()
+        let (gamma, beta, stored) = try scaleAndCenter(layer)
+        let mean = try variable(layer, stored), variance = try variable(layer, stored + 1)
         let count = mean.values.count
         for tensor in [gamma, beta, variance].compactMap({ $0 }) where tensor.values.count != count {
             throw layer.problem("has \(tensor.values.count) values in '\(tensor.name)' but \(count) in '\(mean.name)'")
@@ -43,14 +36,8 @@ extension KerasLayers {
                 : "follows another layer norm of the same Dense layer; nnpipe runs one layer norm between a layer and its activation")
         }
         let epsilon = try layer.number("epsilon", 1e-3)
-        func flag(_ key: String) -> Bool { layer.value(key) != .bool(false) }
-        var index = 0
-        func next() throws(ModelError) -> Tensor {
-            defer { index += 1 }
-            return try variable(layer, index)
-        }
         let units = normalized.units
-        let gamma = flag("scale") ? try next() : nil, beta = flag("center") ? try next() : nil
+        let (gamma, beta, _) = try scaleAndCenter(layer)
         for tensor in [gamma, beta].compactMap({ $0 }) where tensor.values.count != units {
             throw layer.problem("has \(tensor.values.count) values in '\(tensor.name)' but the Dense layer before it has \(units) units")
         }
@@ -83,5 +70,13 @@ extension KerasLayers {
         // Keras divides by max(√variance, backend.epsilon()), 1e-7 unless the program changed it.
         try perUnit(layer, mean: mean, scale: variance.map { max($0.squareRoot(), 1e-7) }, divide: true, beta: nil, sources: sources,
                     epsilon: "Keras' epsilon 1e-7 under the square root's floor")
+    }
+
+    /// A batch or layer norm's γ and β, stored first (each only when its `scale` or `center` is
+    /// not false), and the index of the variable after them.
+    private mutating func scaleAndCenter(_ layer: KerasConfig.Layer) throws(ModelError) -> (gamma: Tensor?, beta: Tensor?, next: Int) {
+        let gamma = layer.value("scale") != .bool(false) ? try variable(layer, 0) : nil
+        let beta = layer.value("center") != .bool(false) ? try variable(layer, gamma == nil ? 0 : 1) : nil
+        return (gamma, beta, [gamma, beta].compactMap { $0 }.count)
     }
 }
