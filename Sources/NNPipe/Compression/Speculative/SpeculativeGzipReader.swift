@@ -188,18 +188,19 @@ final class SpeculativeGzipReader: ByteSource {
         // A block that crossed this whole region was decoded with the one before it.
         if expected >= slot.end { return }
         var resolution: PartResolution?
-        var run: RawInflateRun?
+        /// Where the joined part ended, and whether the stream ended in it.
+        var ending: (end: Int, streamEnded: Bool)?
         if let first = slot.firstRun, first.failure == nil, !first.ranOut {
             let bytes = first.output
             resolution = PartResolution.start(length: bytes.count) { bytes }
-            run = first
+            ending = (first.end, first.streamEnded)
             window = Array((window + bytes.suffix(SpeculativePart.windowSize)).suffix(SpeculativePart.windowSize))
         } else if let part = slot.part, part.start == expected,
-                  let tail = part.resolved(from: max(0, part.run.output.count - SpeculativePart.windowSize), with: window) {
+                  let tail = part.resolved(from: max(0, part.count - SpeculativePart.windowSize), with: window) {
             // The next window is this part's last bytes, resolved here; the rest on the pool.
             let window = window
-            resolution = PartResolution.start(length: part.run.output.count) { part.resolved(with: window) }
-            run = part.run
+            resolution = PartResolution.start(length: part.count) { part.resolved(with: window) }
+            ending = (part.run.end, part.run.streamEnded)
             self.window = Array((self.window + tail).suffix(SpeculativePart.windowSize))
             guessesJoined += 1
         } else {
@@ -223,19 +224,19 @@ final class SpeculativeGzipReader: ByteSource {
                 guard again.failure == nil, !again.ranOut else { return try handToOneDecoder() }
                 let output = again.output
                 resolution = PartResolution.start(length: output.count) { output }
-                run = again
+                ending = (again.end, again.streamEnded)
                 window = Array((window + output.suffix(SpeculativePart.windowSize)).suffix(SpeculativePart.windowSize))
                 break
             }
         }
-        guard let resolution, let run else { return try handToOneDecoder() }
+        guard let resolution, let ending else { return try handToOneDecoder() }
         resolving.append(resolution)
         checksums.append(resolution)
         joined += resolution.length
-        expected = run.end
-        guard run.streamEnded else { return }
+        expected = ending.end
+        guard ending.streamEnded else { return }
         // The trailer: CRC-32 and length of everything, and nothing after it.
-        let trailerStart = (run.end + 7) / 8
+        let trailerStart = (ending.end + 7) / 8
         guard trailerStart + 8 == size, let trailer = bytes(from: trailerStart, to: trailerStart + 8) else {
             return try handToOneDecoder()
         }

@@ -1,0 +1,121 @@
+/// A canonical Huffman code of deflate (RFC 1951, 3.2.2) as a lookup table indexed by the next
+/// `bits` bits of the stream (LSB first): each entry is the symbol's ``Entry`` with the code's
+/// length in its low 4 bits, length 0 for a bit pattern no code starts (an incomplete code's hole).
+///
+/// The table has `1 << bits` entries, `bits` the code's longest length (at most 15), so one load
+/// decodes any symbol; it is rebuilt for each dynamic block (about 4-32 K entries against a block
+/// of about 16 K symbols).
+struct HuffmanTable {
+    private(set) var entries: UnsafeMutablePointer<UInt32>
+    private(set) var bits = 1
+
+    /// Which codes zlib accepts: the code-length code must be complete; literal/length and
+    /// distance codes may be incomplete only as one code of length 1, and a distance code may be
+    /// empty.
+    enum Kind { case codeLengths, literals, distances }
+
+    init(maxBits: Int = 15) {
+        entries = .allocate(capacity: 1 << maxBits)
+    }
+
+    func deallocate() { entries.deallocate() }
+
+    /// What a symbol means, ready to use: bits 4-7 the extra bits that follow its code, bits 8-9
+    /// its kind, bits 16-31 its value (a literal byte, a length's or distance's base, a code
+    /// length).
+    enum Entry {
+        static let literal: UInt32 = 0, match: UInt32 = 1 << 8, endOfBlock: UInt32 = 2 << 8, invalid: UInt32 = 3 << 8
+        static let kindMask: UInt32 = 3 << 8
+
+        static func make(_ kind: UInt32, extra: Int = 0, value: Int = 0) -> UInt32 {
+            kind | UInt32(extra) << 4 | UInt32(value) << 16
+        }
+
+        /// The literal/length alphabet (RFC 1951, 3.2.5): 286 and 287 are never valid.
+        static let literals: [UInt32] = (0..<288).map { symbol in
+            let base = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258]
+            let extra = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0]
+            switch symbol {
+            case ..<256: return make(literal, value: symbol)
+            case 256: return endOfBlock
+            case 257...285: return make(match, extra: extra[symbol - 257], value: base[symbol - 257])
+            default: return invalid
+            }
+        }
+        /// The distance alphabet: 30 and 31 are never valid.
+        static let distances: [UInt32] = (0..<32).map { symbol in
+            let base = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073,
+                        4097, 6145, 8193, 12289, 16385, 24577]
+            guard symbol < 30 else { return invalid }
+            return make(match, extra: max(0, symbol / 2 - 1), value: base[symbol])
+        }
+        /// The code-length alphabet: the symbol itself.
+        static let codeLengths: [UInt32] = (0..<19).map { make(literal, value: $0) }
+    }
+
+    /// Builds the code whose lengths are `lengths[0..<count]`; false when zlib would refuse it
+    /// (over-subscribed, or incomplete where `kind` forbids it).
+    mutating func build(_ lengths: UnsafePointer<UInt8>, count: Int, kind: Kind) -> Bool {
+        let meaning = switch kind {
+        case .codeLengths: Entry.codeLengths
+        case .literals: Entry.literals
+        case .distances: Entry.distances
+        }
+        return meaning.withUnsafeBufferPointer { build(lengths, count: count, kind: kind, meaning: $0.baseAddress!) }
+    }
+
+    private mutating func build(_ lengths: UnsafePointer<UInt8>, count: Int, kind: Kind, meaning: UnsafePointer<UInt32>) -> Bool {
+        var counts = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var longest = 0
+        withUnsafeMutableBytes(of: &counts) { raw in
+            let perLength = raw.bindMemory(to: Int.self)
+            for symbol in 0..<count where lengths[symbol] != 0 {
+                let length = Int(lengths[symbol])
+                perLength[length] += 1
+                longest = max(longest, length)
+            }
+        }
+        if longest == 0 {
+            // No codes: a block that uses none (a distance code of a block of literals only).
+            guard kind == .distances else { return false }
+            bits = 1
+            entries[0] = 0
+            entries[1] = 0
+            return true
+        }
+        return withUnsafeBytes(of: counts) { raw in
+            let perLength = raw.bindMemory(to: Int.self)
+            var left = 1
+            for length in 1...15 {
+                left = (left << 1) - perLength[length]
+                if left < 0 { return false }
+            }
+            if left > 0 && (kind == .codeLengths || longest != 1) { return false }
+            // The first code of each length (RFC 1951's next_code).
+            var next = [Int](repeating: 0, count: 16)
+            var code = 0
+            for length in 1...15 {
+                code = (code + perLength[length - 1]) << 1
+                next[length] = code
+            }
+            bits = longest
+            let size = 1 << longest
+            entries.update(repeating: 0, count: size)
+            for symbol in 0..<count where lengths[symbol] != 0 {
+                let length = Int(lengths[symbol])
+                let code = next[length]
+                next[length] += 1
+                // Codes are sent most significant bit first: the table is indexed by them reversed.
+                var reversed = 0
+                for bit in 0..<length where code & (1 << bit) != 0 { reversed |= 1 << (length - 1 - bit) }
+                let entry = meaning[symbol] | UInt32(length)
+                var index = reversed
+                while index < size {
+                    entries[index] = entry
+                    index += 1 << length
+                }
+            }
+            return true
+        }
+    }
+}

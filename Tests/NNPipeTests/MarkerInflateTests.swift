@@ -1,0 +1,142 @@
+import CZlib
+import Testing
+
+@testable import NNPipe
+
+/// The one-pass marker decoder (``MarkerInflate``) against zlib: from every block boundary of a
+/// stream that holds every kind of block (dynamic, fixed, stored, Huffman-only, run-length), its
+/// symbols with the markers replaced by the real window are zlib's bytes; a damaged stream fails
+/// with zlib's message.
+@Suite("Inflating without the window, in one pass, gives zlib's bytes once the window is known")
+struct MarkerInflateTests {
+    /// Raw deflate data of `text` in segments, each written with other zlib settings (a change
+    /// of settings ends a block): every kind of block, boundaries at every bit offset.
+    static func mixedStream(_ text: [UInt8]) -> [UInt8] {
+        // (level, strategy): default, fixed codes, stored, Huffman only, run-length, best, fastest.
+        let settings: [(Int32, Int32)] = [(6, Z_DEFAULT_STRATEGY), (6, Z_FIXED), (0, Z_DEFAULT_STRATEGY), (6, Z_HUFFMAN_ONLY),
+                                          (6, Z_RLE), (9, Z_DEFAULT_STRATEGY), (1, Z_DEFAULT_STRATEGY), (6, Z_DEFAULT_STRATEGY)]
+        var stream = z_stream()
+        precondition(CZlib_deflateInit2(&stream, 6, -15) == Z_OK)
+        defer { deflateEnd(&stream) }
+        var out = [UInt8](repeating: 0, count: text.count + text.count / 2 + 4096)
+        var written = 0
+        let segment = text.count / settings.count + 1
+        text.withUnsafeBufferPointer { input in
+            out.withUnsafeMutableBufferPointer { output in
+                for (index, (level, strategy)) in settings.enumerated() {
+                    let from = index * segment, to = min(text.count, from + segment)
+                    stream.next_out = output.baseAddress! + written
+                    stream.avail_out = UInt32(output.count - written)
+                    precondition(deflateParams(&stream, level, strategy) == Z_OK)
+                    stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress! + from)
+                    stream.avail_in = UInt32(to - from)
+                    precondition(deflate(&stream, index == settings.count - 1 ? Z_FINISH : Z_NO_FLUSH) != Z_STREAM_ERROR)
+                    written = output.count - Int(stream.avail_out)
+                }
+            }
+        }
+        return Array(out[..<written])
+    }
+
+    /// zlib's block boundaries in `stream`: (bit position, bytes decoded before it), the stream's
+    /// end last, and every byte.
+    static func boundaries(_ stream: [UInt8]) -> (boundaries: [(bit: Int, bytes: Int)], output: [UInt8]) {
+        stream.withUnsafeBufferPointer { bytes in
+            let inflater = BlockInflater(bytes, base: 0, from: 0, dictionary: nil)!
+            var found: [(Int, Int)] = []
+            while true {
+                let step = inflater.step(limit: 1 << 30)
+                found.append((inflater.position, inflater.produced))
+                if step != .boundary {
+                    #expect(step == .streamEnd)
+                    break
+                }
+            }
+            return (found, inflater.takeOutput())
+        }
+    }
+
+    /// `symbols` with markers replaced by `window` (its last 32 KiB; fewer at the stream's start:
+    /// nil when a marker names a byte before it).
+    static func resolve(_ symbols: [UInt16], window: ArraySlice<UInt8>) -> [UInt8]? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(symbols.count)
+        let missing = MarkerInflate.windowSize - window.count
+        for symbol in symbols {
+            if symbol < 256 {
+                bytes.append(UInt8(symbol))
+            } else {
+                let index = Int(symbol) - 256 - missing
+                guard index >= 0 else { return nil }
+                bytes.append(window[window.startIndex + index])
+            }
+        }
+        return bytes
+    }
+
+    @Test("from every block boundary of a stream of every kind of block, to its end and to a stopping point")
+    func everyBoundary() {
+        let text = SpeculativeGzipTests.csv(rows: 40_000, seed: 3)
+        let stream = Self.mixedStream(text)
+        let (boundaries, output) = Self.boundaries(stream)
+        #expect(output == text)
+        #expect(boundaries.count > 20, "\(boundaries.count) blocks")
+        var markers = 0
+        stream.withUnsafeBufferPointer { bytes in
+            for (index, (bit, before)) in boundaries.dropLast().enumerated() {
+                let run = MarkerInflate.run(bytes, base: 0, from: bit, stopAtOrAfter: Int.max, limit: 1 << 30)
+                #expect(run.failure == nil && !run.ranOut && run.streamEnded, "from bit \(bit), block \(index) of \(boundaries.count), \(stream.count * 8) bits: \(run.failure ?? "ran out") at \(run.end) after \(run.symbols.count)")
+                #expect(run.end == boundaries.last!.bit)
+                markers += run.symbols.count { $0 >= 256 }
+                let window = output[max(0, before - MarkerInflate.windowSize)..<before]
+                #expect(Self.resolve(run.symbols, window: window) == Array(output[before...]), "from block \(index), bit \(bit)")
+                // Stopping at the first boundary at or after a point.
+                let stop = bit + 1 + (index * 7919) % max(1, boundaries.last!.bit - bit)
+                let stopped = MarkerInflate.run(bytes, base: 0, from: bit, stopAtOrAfter: stop, limit: 1 << 30)
+                let expected = boundaries.first { $0.bit >= stop }!
+                #expect(stopped.end == expected.bit && stopped.symbols.count == expected.bytes - before, "stop at \(stop) from \(bit)")
+            }
+            // Bytes that end inside a block: ran out, not failed.
+            let cut = MarkerInflate.run(UnsafeBufferPointer(rebasing: bytes[..<(bytes.count / 2)]), base: 0, from: 0,
+                                        stopAtOrAfter: Int.max, limit: 1 << 30)
+            #expect(cut.ranOut && cut.failure == nil)
+        }
+        #expect(markers > 10_000, "markers seen: \(markers)")
+    }
+
+    @Test("damaged streams fail where zlib fails, with zlib's message, or give zlib's bytes")
+    func damaged() {
+        let text = SpeculativeGzipTests.csv(rows: 6_000, seed: 5)
+        let stream = Self.mixedStream(text)
+        var failures = 0
+        var state: UInt64 = 0x5EED
+        for round in 0..<400 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            var damaged = stream
+            let at = Int(state >> 33) % damaged.count
+            damaged[at] ^= UInt8(truncatingIfNeeded: state >> 20) | 1
+            // zlib with a stand-in window, so that no distance reaches before it.
+            let window = (0..<MarkerInflate.windowSize).map { UInt8(truncatingIfNeeded: $0 * 7 + 3) }
+            let zlib = damaged.withUnsafeBufferPointer { bytes in
+                window.withUnsafeBufferPointer {
+                    RawInflateRun.run(bytes, base: 0, from: 0, dictionary: $0, stopAtOrAfter: Int.max, limit: 1 << 24)
+                }
+            }
+            let ours = damaged.withUnsafeBufferPointer {
+                MarkerInflate.run($0, base: 0, from: 0, stopAtOrAfter: Int.max, limit: 1 << 24)
+            }
+            if let reason = zlib.failure {
+                failures += 1
+                #expect(ours.failure == reason || ours.ranOut, "round \(round), byte \(at): zlib \(reason), ours \(ours.failure ?? "none")")
+            } else if zlib.ranOut {
+                #expect(ours.ranOut || ours.failure != nil, "round \(round), byte \(at)")
+            } else {
+                #expect(ours.failure == nil && ours.end == zlib.end && ours.streamEnded == zlib.streamEnded, "round \(round), byte \(at): ours end \(ours.end), zlib's \(zlib.end)")
+                #expect(Self.resolve(ours.symbols, window: window[...]) == zlib.output, "round \(round), byte \(at)")
+            }
+        }
+        // Deflate's codes are complete and the stand-in window lets every distance reach: most
+        // changed bytes decode to other bytes, and about one damaged stream in 25 fails.
+        #expect(failures > 8, "\(failures) of 400 damaged streams failed in zlib")
+    }
+}
