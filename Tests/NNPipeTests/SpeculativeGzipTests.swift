@@ -71,6 +71,21 @@ struct SpeculativeGzipTests {
         }
     }
 
+    @Test("pigz's file: its parts, compressed apart, joined by empty blocks; every region but the last joins at its guess")
+    func pigzFile() throws {
+        let path = ParallelDecoderTests.fixturePath("parallel/pigz-b32.csv.gz")
+        let expected = try ParallelDecoderTests.sequential(path, .gzip, readSize: 1 << 16)
+        #expect(expected.error == nil && expected.bytes.count > 250_000)
+        for regionBytes in [8 * 1024, 16 * 1024, 32 * 1024] {
+            let (outcome, joined, redone) = try Self.speculative(path, regionBytes: regionBytes, readSize: 1 << 16)
+            #expect(outcome.error == nil && outcome.bytes == expected.bytes, "regions of \(regionBytes): \(outcome)")
+            // pigz ends each part with empty blocks to a byte boundary: a guess after them joins.
+            // The last region is redone: its one block is the stream's last, which no guess
+            // looks for.
+            #expect(redone <= 1 && joined > 1, "regions of \(regionBytes): \(joined) joined, \(redone) redone")
+        }
+    }
+
     @Test("damaged copies: corrupt, cut off, a wrong CRC or length, bytes after the member, zero padding, a second member")
     func damaged() throws {
         let dir = try Self.folder()

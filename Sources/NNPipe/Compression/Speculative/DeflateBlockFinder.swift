@@ -120,6 +120,30 @@ enum DeflateBlockFinder {
         return isAcceptable(lengths[..<literals]) && isAcceptable(lengths[literals...])
     }
 
+    /// Whether bits `[from, to)` of `bytes` (positions counted from the first byte) are one or
+    /// more empty blocks that are not the stream's last: what pigz writes between the parts it
+    /// compressed apart (empty fixed-code blocks of 10 bits to reach a byte boundary, or a sync
+    /// flush's empty stored block, `00 00 FF FF` after its header), as zlib's `Z_SYNC_FLUSH` and
+    /// `Z_FULL_FLUSH` do. They decode to nothing, so a part found after them joins the part before
+    /// them.
+    static func onlyEmptyBlocks(_ bytes: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Bool {
+        var position = from
+        while position < to {
+            guard (position + 10 + 7) / 8 + 4 <= bytes.count else { return false }
+            // BFINAL 0, BTYPE 01, the end-of-block code 0000000.
+            if bits(bytes, position, 10) == 0b00000_0001_0 {
+                position += 10
+                continue
+            }
+            // BFINAL 0, BTYPE 00, to the byte's end; then LEN 0 and NLEN 0xFFFF.
+            guard bits(bytes, position, 3) == 0 else { return false }
+            let lengths = (position + 3 + 7) / 8 * 8
+            guard bits(bytes, lengths, 32) == 0xFFFF_0000 else { return false }
+            position = lengths + 32
+        }
+        return position == to
+    }
+
     /// Whether zlib builds a code from these lengths: not over-subscribed, and complete unless it
     /// has at most one code (of length 1).
     private static func isAcceptable(_ lengths: ArraySlice<Int>) -> Bool {

@@ -7,25 +7,33 @@
 /// of about 16 K symbols).
 struct HuffmanTable {
     private(set) var entries: UnsafeMutablePointer<UInt32>
+    /// The primary table's index width: the longest code, or ``primaryBits`` when codes are longer.
     private(set) var bits = 1
+    /// At most this many bits index the primary table (small enough to stay in the L1 cache);
+    /// longer codes go on in a subtable its entry names.
+    let primaryBits: Int
 
     /// Which codes zlib accepts: the code-length code must be complete; literal/length and
     /// distance codes may be incomplete only as one code of length 1, and a distance code may be
     /// empty.
     enum Kind { case codeLengths, literals, distances }
 
-    init(maxBits: Int = 15) {
-        entries = .allocate(capacity: 1 << maxBits)
+    init(primaryBits: Int) {
+        self.primaryBits = primaryBits
+        // Subtables hold at most 2^15 entries in all (one per 15-bit pattern).
+        entries = .allocate(capacity: (1 << primaryBits) + (1 << 15))
     }
 
     func deallocate() { entries.deallocate() }
 
-    /// What a symbol means, ready to use: bits 4-7 the extra bits that follow its code, bits 8-9
+    /// What a symbol means, ready to use: bits 4-7 the extra bits that follow its code, bits 8-10
     /// its kind, bits 16-31 its value (a literal byte, a length's or distance's base, a code
     /// length).
     enum Entry {
         static let literal: UInt32 = 0, match: UInt32 = 1 << 8, endOfBlock: UInt32 = 2 << 8, invalid: UInt32 = 3 << 8
-        static let kindMask: UInt32 = 3 << 8
+        /// A primary entry for longer codes: the subtable's offset (value) and width (extra).
+        static let subtable: UInt32 = 4 << 8
+        static let kindMask: UInt32 = 7 << 8
 
         static func make(_ kind: UInt32, extra: Int = 0, value: Int = 0) -> UInt32 {
             kind | UInt32(extra) << 4 | UInt32(value) << 16
@@ -91,31 +99,70 @@ struct HuffmanTable {
                 if left < 0 { return false }
             }
             if left > 0 && (kind == .codeLengths || longest != 1) { return false }
-            // The first code of each length (RFC 1951's next_code).
+            // The first code of each length (RFC 1951's next_code), then each symbol's code.
             var next = [Int](repeating: 0, count: 16)
             var code = 0
             for length in 1...15 {
                 code = (code + perLength[length - 1]) << 1
                 next[length] = code
             }
-            bits = longest
-            let size = 1 << longest
-            entries.update(repeating: 0, count: size)
+            var codes = [Int](repeating: 0, count: count)
+            for symbol in 0..<count where lengths[symbol] != 0 {
+                codes[symbol] = next[Int(lengths[symbol])]
+                next[Int(lengths[symbol])] += 1
+            }
+            let primary = min(longest, primaryBits)
+            bits = primary
+            entries.update(repeating: 0, count: 1 << primary)
+            // Codes longer than the primary table: a subtable for each primary prefix, as wide as
+            // the longest code under it.
+            var subtableBits: [Int] = []
+            if longest > primary {
+                subtableBits = [Int](repeating: 0, count: 1 << primary)
+                for symbol in 0..<count where Int(lengths[symbol]) > primary {
+                    let length = Int(lengths[symbol])
+                    let prefix = Self.reversed(codes[symbol] >> (length - primary), primary)
+                    subtableBits[prefix] = max(subtableBits[prefix], length - primary)
+                }
+                var free = 1 << primary
+                for prefix in 0..<(1 << primary) where subtableBits[prefix] > 0 {
+                    let width = subtableBits[prefix]
+                    entries[prefix] = Entry.make(Entry.subtable, extra: width, value: free) | UInt32(primary)
+                    (entries + free).update(repeating: 0, count: 1 << width)
+                    free += 1 << width
+                }
+            }
             for symbol in 0..<count where lengths[symbol] != 0 {
                 let length = Int(lengths[symbol])
-                let code = next[length]
-                next[length] += 1
-                // Codes are sent most significant bit first: the table is indexed by them reversed.
-                var reversed = 0
-                for bit in 0..<length where code & (1 << bit) != 0 { reversed |= 1 << (length - 1 - bit) }
-                let entry = meaning[symbol] | UInt32(length)
-                var index = reversed
-                while index < size {
-                    entries[index] = entry
-                    index += 1 << length
+                if length <= primary {
+                    // Codes are sent most significant bit first: tables are indexed by them reversed.
+                    let entry = meaning[symbol] | UInt32(length)
+                    var index = Self.reversed(codes[symbol], length)
+                    while index < 1 << primary {
+                        entries[index] = entry
+                        index += 1 << length
+                    }
+                } else {
+                    let rest = length - primary
+                    let prefix = Self.reversed(codes[symbol] >> rest, primary)
+                    let table = entries + Int(entries[prefix] >> 16), width = subtableBits[prefix]
+                    let entry = meaning[symbol] | UInt32(rest)
+                    var index = Self.reversed(codes[symbol] & ((1 << rest) - 1), rest)
+                    while index < 1 << width {
+                        table[index] = entry
+                        index += 1 << rest
+                    }
                 }
             }
             return true
         }
+    }
+
+    /// The low `count` bits of `code` in reverse order.
+    @inline(__always)
+    static func reversed(_ code: Int, _ count: Int) -> Int {
+        var result = 0
+        for bit in 0..<count where code & (1 << bit) != 0 { result |= 1 << (count - 1 - bit) }
+        return result
     }
 }

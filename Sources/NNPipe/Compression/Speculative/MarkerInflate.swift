@@ -81,9 +81,9 @@ struct MarkerInflate {
         var produced = 0
         let limit: Int
         var lastBlock = false
-        var literals = HuffmanTable()
-        var distances = HuffmanTable()
-        var codeLengths = HuffmanTable(maxBits: 7)
+        var literals = HuffmanTable(primaryBits: 10)
+        var distances = HuffmanTable(primaryBits: 8)
+        var codeLengths = HuffmanTable(primaryBits: 7)
         /// Code lengths being read (the code-length code's 19, or a block's up to 316).
         let lengths = UnsafeMutablePointer<UInt8>.allocate(capacity: 320)
 
@@ -110,17 +110,24 @@ struct MarkerInflate {
         /// Fills the bit buffer to at least 56 bits.
         @inline(__always)
         mutating func refill() {
-            if position + 8 <= count {
+            Self.refill(input, count, &position, &bitBuffer, &bitCount, &padding)
+        }
+
+        /// ``refill()`` on copies of the fields held in registers by the block's loop.
+        @inline(__always)
+        static func refill(_ input: UnsafePointer<UInt8>, _ count: Int, _ position: inout Int, _ bitBuffer: inout UInt64,
+                           _ bitCount: inout Int, _ padding: inout Int) {
+            if position &+ 8 <= count {
                 // The bits past the whole bytes counted are those bytes' own, ORed in again alike
                 // by the next refill (libdeflate's branch-free refill).
-                bitBuffer |= UInt64(littleEndian: UnsafeRawPointer(input + position).loadUnaligned(as: UInt64.self)) << UInt64(bitCount)
-                position += (63 - bitCount) >> 3
+                bitBuffer |= UInt64(littleEndian: UnsafeRawPointer(input + position).loadUnaligned(as: UInt64.self)) &<< UInt64(bitCount)
+                position &+= (63 &- bitCount) &>> 3
                 bitCount |= 56
                 return
             }
             while bitCount <= 56 {
                 if position < count {
-                    bitBuffer |= UInt64(input[position]) << UInt64(bitCount)
+                    bitBuffer |= UInt64(input[position]) &<< UInt64(bitCount)
                 } else {
                     padding += 1
                 }
@@ -146,7 +153,7 @@ struct MarkerInflate {
         }
 
         /// Room past the symbols for a match of the longest length, copied a word at a time.
-        static let slack = 264
+        static let slack = 272
 
         /// Room for a match of the longest length; false past the limit.
         @inline(__always)
@@ -258,15 +265,36 @@ struct MarkerInflate {
         mutating func huffmanData() -> String? {
             let literalMask = UInt64((1 << literals.bits) - 1), distanceMask = UInt64((1 << distances.bits) - 1)
             let literalEntries = literals.entries, distanceEntries = distances.entries
+            // The hot fields as locals, kept in registers, stored back on the way out.
+            var bitBuffer = self.bitBuffer, bitCount = self.bitCount, position = self.position, padding = self.padding
+            var produced = self.produced, output = self.output, capacity = self.capacity
+            let input = self.input, count = self.count
+            defer {
+                self.bitBuffer = bitBuffer
+                self.bitCount = bitCount
+                self.position = position
+                self.padding = padding
+                self.produced = produced
+            }
+            /// Whether decoding used bits past the input's end.
+            @inline(__always) func pastEnd() -> Bool { padding != 0 && position &* 8 &- bitCount > count &* 8 }
             while true {
-                guard reserve() else { return "decodes to more than \(limit) bytes" }
+                if produced &+ Self.slack > capacity {
+                    self.produced = produced
+                    guard reserve() else { return "decodes to more than \(limit) bytes" }
+                    output = self.output
+                    capacity = self.capacity
+                }
                 // 56 bits or more: a literal/length code and its extra bits (20), then (after
                 // another refill if needed) a distance code and its extra bits (28).
                 if bitCount < 20 {
-                    refill()
-                    if padding != 0 && pastEnd { return nil }
+                    Self.refill(input, count, &position, &bitBuffer, &bitCount, &padding)
+                    if pastEnd() { return nil }
                 }
-                let entry = literalEntries[Int(truncatingIfNeeded: bitBuffer & literalMask)]
+                var entry = literalEntries[Int(truncatingIfNeeded: bitBuffer & literalMask)]
+                if entry & HuffmanTable.Entry.kindMask == HuffmanTable.Entry.subtable {
+                    entry = Self.subtableEntry(entry, literalEntries, &bitBuffer, &bitCount)
+                }
                 let codeLength = Int(entry & 15)
                 guard codeLength != 0 else { return "invalid literal/length code" }
                 bitBuffer &>>= UInt64(codeLength)
@@ -279,37 +307,66 @@ struct MarkerInflate {
                 }
                 if kind == HuffmanTable.Entry.endOfBlock { return nil }
                 guard kind == HuffmanTable.Entry.match else { return "invalid literal/length code" }
-                let length = Int(entry >> 16) &+ take(Int((entry >> 4) & 15))
+                let lengthExtra = UInt64((entry >> 4) & 15)
+                let length = Int(entry >> 16) &+ Int(truncatingIfNeeded: bitBuffer & ((1 &<< lengthExtra) &- 1))
+                bitBuffer &>>= lengthExtra
+                bitCount &-= Int(lengthExtra)
                 if bitCount < 28 {
-                    refill()
-                    if padding != 0 && pastEnd { return nil }
+                    Self.refill(input, count, &position, &bitBuffer, &bitCount, &padding)
+                    if pastEnd() { return nil }
                 }
-                let distanceEntry = distanceEntries[Int(truncatingIfNeeded: bitBuffer & distanceMask)]
+                var distanceEntry = distanceEntries[Int(truncatingIfNeeded: bitBuffer & distanceMask)]
+                if distanceEntry & HuffmanTable.Entry.kindMask == HuffmanTable.Entry.subtable {
+                    distanceEntry = Self.subtableEntry(distanceEntry, distanceEntries, &bitBuffer, &bitCount)
+                }
                 let distanceLength = Int(distanceEntry & 15)
                 guard distanceLength != 0, distanceEntry & HuffmanTable.Entry.kindMask == HuffmanTable.Entry.match else {
                     return "invalid distance code"
                 }
                 bitBuffer &>>= UInt64(distanceLength)
                 bitCount &-= distanceLength
-                let distance = Int(distanceEntry >> 16) &+ take(Int((distanceEntry >> 4) & 15))
-                copy(length: length, distance: distance)
+                let distanceExtra = UInt64((distanceEntry >> 4) & 15)
+                let distance = Int(distanceEntry >> 16) &+ Int(truncatingIfNeeded: bitBuffer & ((1 &<< distanceExtra) &- 1))
+                bitBuffer &>>= distanceExtra
+                bitCount &-= Int(distanceExtra)
+                Self.copy(output, produced, length: length, distance: distance)
+                produced &+= length
             }
         }
 
-        /// A match: `length` symbols from `distance` back, markers for those before the part.
+        /// The entry of a code longer than the primary table: the primary bits dropped, the rest
+        /// looked up in the subtable `entry` names.
         @inline(__always)
-        mutating func copy(length: Int, distance: Int) {
+        static func subtableEntry(_ entry: UInt32, _ entries: UnsafeMutablePointer<UInt32>, _ bitBuffer: inout UInt64,
+                                  _ bitCount: inout Int) -> UInt32 {
+            bitBuffer &>>= UInt64(entry & 15)
+            bitCount &-= Int(entry & 15)
+            let width = UInt64((entry >> 4) & 15)
+            return entries[Int(entry >> 16) &+ Int(truncatingIfNeeded: bitBuffer & ((1 &<< width) &- 1))]
+        }
+
+        /// A match: `length` symbols from `distance` back, written at `output + produced`;
+        /// markers for those before the part. Up to 7 symbols past the match may be written.
+        @inline(__always)
+        static func copy(_ output: UnsafeMutablePointer<UInt16>, _ produced: Int, length: Int, distance: Int) {
             let target = output + produced
             if distance <= produced {
                 let source = target - distance
-                if distance >= 4 {
-                    // Four symbols a word; the source is at least a word behind.
+                if distance >= 8 {
+                    // Eight symbols a copy; the source is at least that far behind.
                     var i = 0
-                    while i < length {
+                    repeat {
+                        UnsafeMutableRawPointer(target + i).storeBytes(
+                            of: UnsafeRawPointer(source + i).loadUnaligned(as: SIMD8<UInt16>.self), as: SIMD8<UInt16>.self)
+                        i &+= 8
+                    } while i < length
+                } else if distance >= 4 {
+                    var i = 0
+                    repeat {
                         UnsafeMutableRawPointer(target + i).storeBytes(
                             of: UnsafeRawPointer(source + i).loadUnaligned(as: UInt64.self), as: UInt64.self)
-                        i += 4
-                    }
+                        i &+= 4
+                    } while i < length
                 } else {
                     for i in 0..<length { target[i] = source[i] }
                 }
@@ -321,7 +378,6 @@ struct MarkerInflate {
                     target[i] = from >= 0 ? output[from] : UInt16(256 + window + i)
                 }
             }
-            produced &+= length
         }
     }
 }

@@ -195,7 +195,7 @@ final class SpeculativeGzipReader: ByteSource {
             resolution = PartResolution.start(length: bytes.count) { bytes }
             ending = (first.end, first.streamEnded)
             window = Array((window + bytes.suffix(SpeculativePart.windowSize)).suffix(SpeculativePart.windowSize))
-        } else if let part = slot.part, part.start == expected,
+        } else if let part = slot.part, part.start == expected || joinsAfterEmptyBlocks(part.start),
                   let tail = part.resolved(from: max(0, part.count - SpeculativePart.windowSize), with: window) {
             // The next window is this part's last bytes, resolved here; the rest on the pool.
             let window = window
@@ -254,6 +254,18 @@ final class SpeculativeGzipReader: ByteSource {
         ended = true
         inFlight.removeAll()
         checksums.removeAll()
+    }
+
+    /// Whether the bits from ``expected`` up to `start` are empty blocks (what pigz writes
+    /// between the parts it compressed apart).
+    private func joinsAfterEmptyBlocks(_ start: Int) -> Bool {
+        // A few blocks of 10 to 42 bits; more is not what pigz writes.
+        guard start > expected, start - expected <= 8 * 64, let bytes = bytes(from: expected / 8, to: (start + 7) / 8 + 8) else {
+            return false
+        }
+        return bytes.withUnsafeBufferPointer {
+            DeflateBlockFinder.onlyEmptyBlocks($0, from: expected % 8, to: start - expected / 8 * 8)
+        }
     }
 
     /// Hands the file to one decoder from its start, which skips what was handed out already: its
