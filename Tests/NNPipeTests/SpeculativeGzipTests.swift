@@ -123,4 +123,30 @@ struct SpeculativeGzipTests {
             if expected.error == nil { #expect(outcome.bytes == expected.bytes, "\(label)") }
         }
     }
+
+    @Test("bytes handed out that one decoder would not give stop the run instead of going on from them")
+    func disagreementStops() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let text = Self.csv(rows: 30_000, seed: 13)
+        var other = text
+        other[200_000] = other[200_000] == UInt8(ascii: "1") ? UInt8(ascii: "2") : UInt8(ascii: "1")
+        let path = try Self.gzip(text, level: 6, in: dir, name: "a.csv")
+        let otherPath = try Self.gzip(other, level: 6, in: dir, name: "b.csv")
+        // A wrong CRC sends the reader to one decoder after most parts were handed out; here that
+        // decoder reads a file that differs in one byte among them, as a decoder bug would.
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[bytes.count - 8] ^= 1
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        for (label, oneDecoderPath, expectedError) in [("the same bytes", path, "CRC"), ("other bytes", otherPath, "other bytes than one decoder")] {
+            let file = try FileSource(path: path, name: "in")
+            let reader = try #require(SpeculativeGzipReader(file: file, name: "in", decoders: 4, regionBytes: 16 * 1024, minimumRegions: 2) { _ in
+                try InputOpener.gzipReader(over: try FileSource(path: oneDecoderPath, name: "in"), name: "in")
+            })
+            let outcome = ParallelDecoderTests.drain(reader, readSize: 1 << 16)
+            #expect(outcome.error?.contains(expectedError) == true, "\(label): \(outcome)")
+            #expect(text.starts(with: outcome.bytes) && outcome.bytes.count > 200_000 || label == "other bytes",
+                    "\(label): \(outcome)")
+        }
+    }
 }

@@ -49,8 +49,10 @@ final class SpeculativeGzipReader: ByteSource {
     private var window: [UInt8] = []
     private var current: [UInt8] = []
     private var served = 0
-    /// Bytes handed out, and bytes of the parts joined (handed out or still being resolved).
+    /// Bytes handed out and their CRC-32, and bytes of the parts joined (handed out or still
+    /// being resolved).
     private var handedOut = 0
+    private var handedOutCRC: UInt = crc32(0, nil, 0)
     private var joined = 0
     /// Joined parts being resolved (their window bytes filled in, their CRC-32 computed) on the
     /// pool, oldest first; a few run ahead of the part being handed out.
@@ -126,6 +128,7 @@ final class SpeculativeGzipReader: ByteSource {
                 current = bytes
                 served = 0
                 handedOut += bytes.count
+                handedOutCRC = crc32_combine(handedOutCRC, next.crc, off_t(bytes.count))
                 continue
             }
             if ended { return 0 }
@@ -256,6 +259,12 @@ final class SpeculativeGzipReader: ByteSource {
         checksums.removeAll()
     }
 
+    /// The several threads' bytes are not one decoder's: never expected, never trusted.
+    static func disagreement(_ name: String) -> InputError {
+        InputError(.unreadable, file: name,
+                   problem: "decoded on several threads to other bytes than one decoder gives; run again with execution.parallel_gzip: false, and please report this file")
+    }
+
     /// Whether the bits from ``expected`` up to `start` are empty blocks (what pigz writes
     /// between the parts it compressed apart).
     private func joinsAfterEmptyBlocks(_ start: Int) -> Bool {
@@ -269,7 +278,9 @@ final class SpeculativeGzipReader: ByteSource {
     }
 
     /// Hands the file to one decoder from its start, which skips what was handed out already: its
-    /// bytes and its error are then the reader's.
+    /// bytes and its error are then the reader's. The bytes it skips must be those handed out (by
+    /// their CRC-32): if they are not, the run stops rather than go on from bytes one decoder
+    /// would not have given.
     private func handToOneDecoder() throws {
         inFlight.removeAll()
         resolving.removeAll()
@@ -279,15 +290,16 @@ final class SpeculativeGzipReader: ByteSource {
         }
         let decoder = try oneDecoder(file)
         var skip = handedOut
+        var crc: UInt = crc32(0, nil, 0)
         let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 1 << 16)
         defer { scratch.deallocate() }
         while skip > 0 {
             let count = try decoder.read(into: scratch, capacity: min(skip, 1 << 16))
-            guard count > 0 else {
-                throw InputError(.unreadable, file: name, problem: "decoded on several threads to more bytes than one decoder gives; please report this file")
-            }
+            guard count > 0 else { throw Self.disagreement(name) }
+            crc = crc32(crc, scratch, UInt32(count))
             skip -= count
         }
+        guard crc == handedOutCRC else { throw Self.disagreement(name) }
         fallback = decoder
         current = []
         served = 0
