@@ -24,7 +24,8 @@ final class PartResolution: @unchecked Sendable {
             let bytes = make()
             resolution.bytes = bytes
             resolution.resolved = bytes != nil
-            resolution.crc = bytes.map { bytes in bytes.withUnsafeBufferPointer { crc32(0, $0.baseAddress, UInt32($0.count)) } } ?? 0
+            // ISA-L's CRC when built in (zlib's value, several times faster).
+            resolution.crc = bytes.map { bytes in bytes.withUnsafeBytes { UInt(ContentChecksum.adding($0, to: 0)) } } ?? 0
             resolution.done.leave()
         }
         return resolution
