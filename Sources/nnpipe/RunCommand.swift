@@ -83,6 +83,7 @@ struct RunCommand: ParsableCommand {
         // Before any other thread starts: the signal mask is inherited by every thread.
         StandardStreams.occupyClosed()
         logging.bootstrap()
+        DebugLog.route { Terminal.message($0, level: .debug) }
         // The run's outputs, locks and journals: the signal watcher cleans up through it.
         let registry = OutputRegistry()
         do {

@@ -131,10 +131,27 @@ struct ParallelGzipTests {
         let arguments = ["run", "--model", "m.json", "--features", "x1,x2", "--carry", "id", "--workers", "2"]
         let one = try CLI.run(arguments + ["-o", "one.csv", "in.csv.gz"], in: dir.url)
         #expect(one.status == 0, "\(one.stderr)")
-        let parallel = try CLI.run(arguments + ["--set", "execution.parallel_gzip=true", "-o", "parallel.csv", "in.csv.gz"], in: dir.url)
+        let parallel = try CLI.run(arguments + ["--set", "execution.parallel_gzip=true", "--log-level", "debug", "-o", "parallel.csv", "in.csv.gz"],
+                                   in: dir.url)
         #expect(parallel.status == 0, "\(parallel.stderr)")
         #expect(try dir.read("parallel.csv") == dir.read("one.csv"))
         #expect(try dir.read("one.csv").count > 10_000_000)
+        // The debug line says how the file was inflated: in parts, every region joined.
+        let inParts = #/in.csv.gz: inflated in (\d+) regions on 2 threads; (\d+) joined at their guessed start, 0 inflated again/#
+        if ProcessInfo.processInfo.activeProcessorCount >= 2 {
+            let figures = try #require(parallel.stderr.firstMatch(of: inParts), "\(parallel.stderr)")
+            #expect(Int(figures.output.1)! == Int(figures.output.2)! + 1, "\(parallel.stderr)")
+        }
+        // Not set: in parts from four workers on as many processors; false: one decoder.
+        for (setting, workers) in [(nil, 4), ("false", 4)] as [(String?, Int)] {
+            var options = ["run", "--model", "m.json", "--features", "x1,x2", "--carry", "id", "--workers", "\(workers)", "--log-level", "debug"]
+            if let setting { options += ["--set", "execution.parallel_gzip=\(setting)"] }
+            let run = try CLI.run(options + ["-o", "auto.csv", "in.csv.gz"], in: dir.url)
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(try dir.read("auto.csv") == dir.read("one.csv"))
+            let expected = setting == nil && ProcessInfo.processInfo.activeProcessorCount >= 4
+            #expect(run.stderr.contains("joined at their guessed start") == expected, "\(setting ?? "not set"): \(run.stderr)")
+        }
         // A byte changed two thirds in: both fail with the same message, and write nothing.
         var damaged = try dir.read("in.csv.gz")
         let at = damaged.count * 2 / 3

@@ -21,6 +21,22 @@ final class GzipMemberFinder: PartFinder {
     /// one decoder reads it.
     private let speculativeDecoders: Int
 
+    /// The threads a gzip file of one member is inflated on: `decoders` (the run's workers, at
+    /// most the processors) when `setting` (`execution.parallel_gzip`) says so, or when it is not
+    /// set and they are at least ``automaticDecoders``; else 0 (one decoder).
+    ///
+    /// On a 16-core Xeon the speculative decoder took W2's run from 0.65 s to 0.39 s at 4 workers
+    /// and 0.28 s at 16 (the one-thread reader bound them at 0.65 s), for about 2.5 times the CPU
+    /// and up to 300 MiB; on 2 cores it is slower than one thread of ISA-L (bench/RESULTS.md).
+    static func speculativeDecoders(setting: Bool?, decoders: Int) -> Int {
+        let threads = min(decoders, ProcessorInfo.activeProcessors)
+        return setting ?? (threads >= automaticDecoders) ? threads : 0
+    }
+
+    /// The fewest threads that inflate a gzip file of one member in parts when
+    /// `execution.parallel_gzip` is not set.
+    static let automaticDecoders = 4
+
     init(input: ReadAhead, name: String, partBytes: Int = 512 * 1024, speculativeDecoders: Int = 0,
          makeReader: @escaping (ByteSource) throws -> ByteSource) {
         self.input = input

@@ -132,8 +132,9 @@ package struct ExecutionConfig: Sendable {
     /// or nil for twice the workers plus two.
     package var maxChunksInFlight: Int?
     /// Whether a gzip file of one member (8 MiB or more, read from a file) is inflated on the
-    /// workers' threads (``SpeculativeGzipReader``) rather than on one.
-    package var parallelGzip = false
+    /// workers' threads (``SpeculativeGzipReader``) rather than on one; nil: when the run has
+    /// four workers or more on as many processors (``GzipMemberFinder/speculativeDecoders(setting:decoders:)``).
+    package var parallelGzip: Bool?
     /// Seconds between resume-journal entries, at most one per chunk written; 0: one after every
     /// chunk. Each entry syncs the output first, so a shorter interval means less work done again
     /// after a kill and more syncs.

@@ -122,10 +122,11 @@ package enum InputOpener {
     /// (a byte that is not text elsewhere, such as Hive's `\u{1}`, is text when it is the delimiter).
     /// `pipelineFile` names the pipeline in the command a refusal suggests. `decoders` is how
     /// many parts of a BGZF or multi-frame zstd file may decode at once (the run's workers);
-    /// `parallelGzip`, whether a gzip file of one member is inflated on that many threads too.
+    /// `parallelGzip`, whether a gzip file of one member is inflated on that many threads too (nil:
+    /// from four on).
     package static func open(path: String, name: String, delimiter: UInt8 = 0x2C,
                             pipelineFile: String = "PIPELINE.yaml",
-                            decoders: Int = ProcessorInfo.activeProcessors, parallelGzip: Bool = false) throws -> ByteSource {
+                            decoders: Int = ProcessorInfo.activeProcessors, parallelGzip: Bool? = nil) throws -> ByteSource {
         let file = try FileSource(path: path, name: name)
         // Only a name ending in .gz needs more than the magic: the start must then look like text.
         let namedGzip = path.hasSuffix(".gz")
@@ -137,7 +138,7 @@ package enum InputOpener {
             // BGZF members (bgzip, nnpipe's own output) are inflated in parallel; any other gzip
             // stream by one decoder.
             let finder = GzipMemberFinder(input: ReadAhead(file: file), name: name,
-                                          speculativeDecoders: parallelGzip ? min(decoders, ProcessorInfo.activeProcessors) : 0) {
+                                          speculativeDecoders: GzipMemberFinder.speculativeDecoders(setting: parallelGzip, decoders: decoders)) {
                 try gzipReader(over: $0, name: name)
             }
             return ParallelDecoder(finder: finder, name: name, partsInFlight: parts)

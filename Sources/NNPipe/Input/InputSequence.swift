@@ -9,7 +9,7 @@ package final class InputSequence {
     /// The pipeline file, named in the command a refused input's message suggests.
     private let pipelineFile: String
     private let decoders: Int
-    private let parallelGzip: Bool
+    private let parallelGzip: Bool?
     private var nextFile = 0
     /// The files opened so far, as messages name them.
     private(set) var opened: [String] = []
@@ -42,7 +42,7 @@ package final class InputSequence {
     /// Opens the first file.
     /// `decoders`: how many parts of a compressed input may decode at once (the run's workers).
     init(files: [String], read: ReadStageConfig, pipelineFile: String = "PIPELINE.yaml",
-         decoders: Int = ProcessorInfo.activeProcessors, parallelGzip: Bool = false) throws {
+         decoders: Int = ProcessorInfo.activeProcessors, parallelGzip: Bool? = nil) throws {
         self.parallelGzip = parallelGzip
         self.files = files
         self.read = read

@@ -121,7 +121,7 @@ final class SpeculativeGzipReader: ByteSource {
                 resolving.removeFirst()
                 next.done.wait()
                 guard let bytes = next.bytes else {
-                    try handToOneDecoder()
+                    try handToOneDecoder(because: "a region's markers name bytes before the stream's start")
                     continue
                 }
                 next.bytes = nil
@@ -185,7 +185,7 @@ final class SpeculativeGzipReader: ByteSource {
     /// Joins the next region: its bytes become ``current``, or the file goes to one decoder.
     private func nextPart() throws {
         fill()
-        guard !inFlight.isEmpty else { return try handToOneDecoder() }
+        guard !inFlight.isEmpty else { return try handToOneDecoder(because: "the stream goes on past its last region") }
         let slot = inFlight.removeFirst()
         slot.done.wait()
         // A block that crossed this whole region was decoded with the one before it.
@@ -213,7 +213,9 @@ final class SpeculativeGzipReader: ByteSource {
             var reach = overrun
             while true {
                 let from = expected / 8
-                guard let bytes = bytes(from: from, to: slot.end / 8 + reach) else { return try handToOneDecoder() }
+                guard let bytes = bytes(from: from, to: slot.end / 8 + reach) else {
+                    return try handToOneDecoder(because: "the file could not be read again")
+                }
                 let again = bytes.withUnsafeBufferPointer { bytes in
                     window.withUnsafeBufferPointer { window in
                         RawInflateRun.run(bytes, base: from, from: expected, dictionary: window.isEmpty ? nil : window,
@@ -224,7 +226,9 @@ final class SpeculativeGzipReader: ByteSource {
                     reach *= 4
                     continue
                 }
-                guard again.failure == nil, !again.ranOut else { return try handToOneDecoder() }
+                guard again.failure == nil, !again.ranOut else {
+                    return try handToOneDecoder(because: again.failure ?? "the file ends inside a block")
+                }
                 let output = again.output
                 resolution = PartResolution.start(length: output.count) { output }
                 ending = (again.end, again.streamEnded)
@@ -232,7 +236,7 @@ final class SpeculativeGzipReader: ByteSource {
                 break
             }
         }
-        guard let resolution, let ending else { return try handToOneDecoder() }
+        guard let resolution, let ending else { return try handToOneDecoder(because: "a region could not be joined") }
         resolving.append(resolution)
         checksums.append(resolution)
         joined += resolution.length
@@ -241,20 +245,21 @@ final class SpeculativeGzipReader: ByteSource {
         // The trailer: CRC-32 and length of everything, and nothing after it.
         let trailerStart = (ending.end + 7) / 8
         guard trailerStart + 8 == size, let trailer = bytes(from: trailerStart, to: trailerStart + 8) else {
-            return try handToOneDecoder()
+            return try handToOneDecoder(because: trailerStart + 8 > size ? "the trailer is cut off" : "bytes follow the member")
         }
         let stated = trailer.withUnsafeBytes { ($0.loadUnaligned(fromByteOffset: 0, as: UInt32.self), $0.loadUnaligned(fromByteOffset: 4, as: UInt32.self)) }
         var crc: UInt = crc32(0, nil, 0)
         for part in checksums {
             part.done.wait()
-            guard part.resolved else { return try handToOneDecoder() }
+            guard part.resolved else { return try handToOneDecoder(because: "a region's markers name bytes before the stream's start") }
             crc = crc32_combine(crc, part.crc, off_t(part.length))
         }
         guard UInt(UInt32(littleEndian: stated.0)) == crc,
               UInt32(littleEndian: stated.1) == UInt32(truncatingIfNeeded: joined) else {
-            return try handToOneDecoder()
+            return try handToOneDecoder(because: "the CRC-32 or length in the trailer does not match")
         }
         ended = true
+        DebugLog.write("\(name): inflated in \(regionCount) regions on \(partsInFlight - 2) threads; \(guessesJoined) joined at their guessed start, \(regionsRedone) inflated again on the reading thread")
         inFlight.removeAll()
         checksums.removeAll()
     }
@@ -281,7 +286,8 @@ final class SpeculativeGzipReader: ByteSource {
     /// bytes and its error are then the reader's. The bytes it skips must be those handed out (by
     /// their CRC-32): if they are not, the run stops rather than go on from bytes one decoder
     /// would not have given.
-    private func handToOneDecoder() throws {
+    private func handToOneDecoder(because reason: String) throws {
+        DebugLog.write("\(name): inflated by one decoder from its start after \(handedOut) bytes inflated in parts: \(reason)")
         inFlight.removeAll()
         resolving.removeAll()
         checksums.removeAll()
