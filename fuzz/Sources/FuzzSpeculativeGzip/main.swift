@@ -3,13 +3,42 @@ import Glibc
 @testable import NNPipe
 
 /// libFuzzer entry point: the speculative reader of one gzip member (``SpeculativeGzipReader``)
-/// against one decoder. Byte 0 picks the region size, the decoders and the read size; byte 2 the
-/// text's scrambling and whether a byte is flipped; the rest makes the text.
+/// against one decoder, or (byte 1's high bit) the marker decoder against zlib on the bytes as
+/// raw deflate data. Byte 0 picks the region size, the decoders and the read size; byte 1 the
+/// first bit; byte 2 the text's scrambling and whether a byte is flipped; the rest makes the text.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 3 else { return 0 }
-    speculative(Array(UnsafeBufferPointer(start: data + 3, count: size - 3)), data)
+    let rest = Array(UnsafeBufferPointer(start: data + 3, count: size - 3))
+    if data[1] & 0x80 != 0 {
+        markers(rest, from: Int(data[1] & 7))
+    } else {
+        speculative(rest, data)
+    }
     return 0
+}
+
+/// The fuzz bytes as raw deflate data from bit `from`: the marker decoder (``MarkerInflate``),
+/// its markers filled in from a stand-in window, against zlib given that window: the same bytes
+/// and end, or zlib's failure with zlib's message (or the bytes running out).
+func markers(_ bytes: [UInt8], from: Int) {
+    let window = (0..<MarkerInflate.windowSize).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
+    let limit = 1 << 22
+    let zlib = bytes.withUnsafeBufferPointer { input in
+        window.withUnsafeBufferPointer { RawInflateRun.run(input, base: 0, from: from, dictionary: $0, stopAtOrAfter: Int.max, limit: limit) }
+    }
+    let ours = bytes.withUnsafeBufferPointer { MarkerInflate.run($0, base: 0, from: from, stopAtOrAfter: Int.max, limit: limit) }
+    if let reason = zlib.failure {
+        require(ours.failure == reason || ours.ranOut || (ours.failure ?? "").hasPrefix("decodes to more"),
+                "zlib: \(reason); markers: \(ours.failure ?? (ours.ranOut ? "ran out" : "decoded"))")
+    } else if zlib.ranOut {
+        require(ours.ranOut || ours.failure != nil, "zlib ran out; markers decoded to bit \(ours.end)")
+    } else {
+        require(ours.failure == nil && !ours.ranOut && ours.end == zlib.end && ours.streamEnded == zlib.streamEnded,
+                "zlib ended at bit \(zlib.end); markers: \(ours.failure ?? (ours.ranOut ? "ran out" : "bit \(ours.end)"))")
+        let filled = ours.symbols.map { $0 < 256 ? UInt8($0) : window[Int($0) - 256] }
+        require(filled == zlib.output, "the bytes differ")
+    }
 }
 
 /// One gzip member, as the gzip command writes it, of CSV-like text made from the fuzz bytes (so
