@@ -87,9 +87,9 @@ struct MarkerInflateTests {
                 let run = MarkerInflate.run(bytes, base: 0, from: bit, stopAtOrAfter: Int.max, limit: 1 << 30)
                 #expect(run.failure == nil && !run.ranOut && run.streamEnded, "from bit \(bit), block \(index) of \(boundaries.count), \(stream.count * 8) bits: \(run.failure ?? "ran out") at \(run.end) after \(run.symbols.count)")
                 #expect(run.end == boundaries.last!.bit)
-                markers += run.symbols.count { $0 >= 256 }
+                markers += run.symbols.withSymbols { $0.count { $0 >= 256 } }
                 let window = output[max(0, before - MarkerInflate.windowSize)..<before]
-                #expect(Self.resolve(run.symbols, window: window) == Array(output[before...]), "from block \(index), bit \(bit)")
+                #expect(Self.resolve(run.symbols.array, window: window) == Array(output[before...]), "from block \(index), bit \(bit)")
                 // Stopping at the first boundary at or after a point.
                 let stop = bit + 1 + (index * 7919) % max(1, boundaries.last!.bit - bit)
                 let stopped = MarkerInflate.run(bytes, base: 0, from: bit, stopAtOrAfter: stop, limit: 1 << 30)
@@ -132,11 +132,39 @@ struct MarkerInflateTests {
                 #expect(ours.ranOut || ours.failure != nil, "round \(round), byte \(at)")
             } else {
                 #expect(ours.failure == nil && ours.end == zlib.end && ours.streamEnded == zlib.streamEnded, "round \(round), byte \(at): ours end \(ours.end), zlib's \(zlib.end)")
-                #expect(Self.resolve(ours.symbols, window: window[...]) == zlib.output, "round \(round), byte \(at)")
+                #expect(Self.resolve(ours.symbols.array, window: window[...]) == zlib.output, "round \(round), byte \(at)")
             }
         }
         // Deflate's codes are complete and the stand-in window lets every distance reach: most
         // changed bytes decode to other bytes, and about one damaged stream in 25 fails.
         #expect(failures > 8, "\(failures) of 400 damaged streams failed in zlib")
+    }
+
+    @Test("random bytes from every bit offset: zlib's failure and message, or zlib's bytes")
+    func randomBytes() {
+        let window = (0..<MarkerInflate.windowSize).map { UInt8(truncatingIfNeeded: $0 * 7 + 3) }
+        var state: UInt64 = 0xB17E5
+        var failures = 0
+        for round in 0..<3000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<(8 + round % 120) {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                bytes.append(UInt8(truncatingIfNeeded: state >> 33))
+            }
+            let from = round % 8
+            let zlib = bytes.withUnsafeBufferPointer { input in
+                window.withUnsafeBufferPointer { RawInflateRun.run(input, base: 0, from: from, dictionary: $0, stopAtOrAfter: Int.max, limit: 1 << 20) }
+            }
+            let ours = bytes.withUnsafeBufferPointer { MarkerInflate.run($0, base: 0, from: from, stopAtOrAfter: Int.max, limit: 1 << 20) }
+            if let reason = zlib.failure {
+                failures += 1
+                #expect(ours.failure == reason || ours.ranOut, "round \(round): zlib \(reason), ours \(ours.failure ?? "none")")
+            } else if zlib.ranOut {
+                #expect(ours.ranOut || ours.failure != nil, "round \(round)")
+            } else {
+                #expect(ours.end == zlib.end && Self.resolve(ours.symbols.array, window: window[...]) == zlib.output, "round \(round)")
+            }
+        }
+        #expect(failures > 1000, "\(failures) of 3000 random streams failed in zlib")
     }
 }

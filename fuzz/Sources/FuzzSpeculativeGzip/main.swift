@@ -36,7 +36,7 @@ func markers(_ bytes: [UInt8], from: Int) {
     } else {
         require(ours.failure == nil && !ours.ranOut && ours.end == zlib.end && ours.streamEnded == zlib.streamEnded,
                 "zlib ended at bit \(zlib.end); markers: \(ours.failure ?? (ours.ranOut ? "ran out" : "bit \(ours.end)"))")
-        let filled = ours.symbols.map { $0 < 256 ? UInt8($0) : window[Int($0) - 256] }
+        let filled = ours.symbols.array.map { $0 < 256 ? UInt8($0) : window[Int($0) - 256] }
         require(filled == zlib.output, "the bytes differ")
     }
 }

@@ -10,7 +10,7 @@
 /// decoding before it ends exactly there.
 struct MarkerInflate {
     /// The decoded symbols.
-    var symbols: [UInt16] = []
+    var symbols = SymbolBuffer()
     /// The bit position (in the file) where decoding stopped: a block boundary, or the byte after
     /// the last block when ``streamEnded``.
     var end = 0
@@ -62,7 +62,8 @@ struct MarkerInflate {
             }
             if result.end >= stop { break }
         }
-        result.symbols = Array(UnsafeBufferPointer(start: decoder.output, count: decoder.produced))
+        // The decoder's buffer itself: a region's 2-3 MB are not copied.
+        result.symbols = SymbolBuffer(taking: decoder.output, count: decoder.produced)
         return result
     }
 
@@ -96,8 +97,8 @@ struct MarkerInflate {
             output = .allocate(capacity: capacity)
         }
 
+        /// Frees the tables; the output goes on in a ``SymbolBuffer``.
         func release() {
-            output.deallocate()
             literals.deallocate()
             distances.deallocate()
             codeLengths.deallocate()
@@ -291,14 +292,8 @@ struct MarkerInflate {
                     Self.refill(input, count, &position, &bitBuffer, &bitCount, &padding)
                     if pastEnd() { return nil }
                 }
-                var entry = literalEntries[Int(truncatingIfNeeded: bitBuffer & literalMask)]
-                if entry & HuffmanTable.Entry.kindMask == HuffmanTable.Entry.subtable {
-                    entry = Self.subtableEntry(entry, literalEntries, &bitBuffer, &bitCount)
-                }
-                let codeLength = Int(entry & 15)
-                guard codeLength != 0 else { return "invalid literal/length code" }
-                bitBuffer &>>= UInt64(codeLength)
-                bitCount &-= codeLength
+                let entry = Self.nextEntry(literalEntries, literalMask, &bitBuffer, &bitCount)
+                guard entry & 15 != 0 else { return "invalid literal/length code" }
                 let kind = entry & HuffmanTable.Entry.kindMask
                 if kind == HuffmanTable.Entry.literal {
                     output[produced] = UInt16(truncatingIfNeeded: entry >> 16)
@@ -307,31 +302,43 @@ struct MarkerInflate {
                 }
                 if kind == HuffmanTable.Entry.endOfBlock { return nil }
                 guard kind == HuffmanTable.Entry.match else { return "invalid literal/length code" }
-                let lengthExtra = UInt64((entry >> 4) & 15)
-                let length = Int(entry >> 16) &+ Int(truncatingIfNeeded: bitBuffer & ((1 &<< lengthExtra) &- 1))
-                bitBuffer &>>= lengthExtra
-                bitCount &-= Int(lengthExtra)
+                let length = Self.value(entry, &bitBuffer, &bitCount)
                 if bitCount < 28 {
                     Self.refill(input, count, &position, &bitBuffer, &bitCount, &padding)
                     if pastEnd() { return nil }
                 }
-                var distanceEntry = distanceEntries[Int(truncatingIfNeeded: bitBuffer & distanceMask)]
-                if distanceEntry & HuffmanTable.Entry.kindMask == HuffmanTable.Entry.subtable {
-                    distanceEntry = Self.subtableEntry(distanceEntry, distanceEntries, &bitBuffer, &bitCount)
-                }
-                let distanceLength = Int(distanceEntry & 15)
-                guard distanceLength != 0, distanceEntry & HuffmanTable.Entry.kindMask == HuffmanTable.Entry.match else {
+                let distanceEntry = Self.nextEntry(distanceEntries, distanceMask, &bitBuffer, &bitCount)
+                guard distanceEntry & 15 != 0, distanceEntry & HuffmanTable.Entry.kindMask == HuffmanTable.Entry.match else {
                     return "invalid distance code"
                 }
-                bitBuffer &>>= UInt64(distanceLength)
-                bitCount &-= distanceLength
-                let distanceExtra = UInt64((distanceEntry >> 4) & 15)
-                let distance = Int(distanceEntry >> 16) &+ Int(truncatingIfNeeded: bitBuffer & ((1 &<< distanceExtra) &- 1))
-                bitBuffer &>>= distanceExtra
-                bitCount &-= Int(distanceExtra)
+                let distance = Self.value(distanceEntry, &bitBuffer, &bitCount)
                 Self.copy(output, produced, length: length, distance: distance)
                 produced &+= length
             }
+        }
+
+        /// The entry of the next code in `entries` (a primary table of `mask + 1` entries, then
+        /// its subtables), its bits dropped; length 0 (in the low 4 bits) where no code starts.
+        @inline(__always)
+        static func nextEntry(_ entries: UnsafeMutablePointer<UInt32>, _ mask: UInt64, _ bitBuffer: inout UInt64,
+                              _ bitCount: inout Int) -> UInt32 {
+            var entry = entries[Int(truncatingIfNeeded: bitBuffer & mask)]
+            if entry & HuffmanTable.Entry.kindMask == HuffmanTable.Entry.subtable {
+                entry = subtableEntry(entry, entries, &bitBuffer, &bitCount)
+            }
+            bitBuffer &>>= UInt64(entry & 15)
+            bitCount &-= Int(entry & 15)
+            return entry
+        }
+
+        /// A length's or distance's value: the entry's base plus the extra bits after its code.
+        @inline(__always)
+        static func value(_ entry: UInt32, _ bitBuffer: inout UInt64, _ bitCount: inout Int) -> Int {
+            let extra = UInt64((entry >> 4) & 15)
+            let value = Int(entry >> 16) &+ Int(truncatingIfNeeded: bitBuffer & ((1 &<< extra) &- 1))
+            bitBuffer &>>= extra
+            bitCount &-= Int(extra)
+            return value
         }
 
         /// The entry of a code longer than the primary table: the primary bits dropped, the rest
@@ -380,4 +387,33 @@ struct MarkerInflate {
             }
         }
     }
+}
+
+/// The symbols a ``MarkerInflate`` decoded, in the buffer it wrote them to, freed with the last
+/// reference to it.
+final class SymbolBuffer: @unchecked Sendable {
+    // Unchecked: written by one decoder before the buffer is made, only read after.
+    private let base: UnsafeMutablePointer<UInt16>?
+    let count: Int
+
+    init() {
+        base = nil
+        count = 0
+    }
+
+    /// Owns `base` (allocated with `UnsafeMutablePointer.allocate`) from now on.
+    init(taking base: UnsafeMutablePointer<UInt16>, count: Int) {
+        self.base = base
+        self.count = count
+    }
+
+    deinit { base?.deallocate() }
+
+    /// `body` over the symbols, the buffer alive meanwhile.
+    func withSymbols<R>(_ body: (UnsafeBufferPointer<UInt16>) throws -> R) rethrows -> R {
+        try withExtendedLifetime(self) { try body(UnsafeBufferPointer(start: base, count: count)) }
+    }
+
+    /// A copy of the symbols.
+    var array: [UInt16] { withSymbols { Array($0) } }
 }

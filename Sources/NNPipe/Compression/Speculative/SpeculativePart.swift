@@ -51,7 +51,7 @@ struct SpeculativePart {
         table.replaceSubrange((256 + missing)..., with: window)
         var valid = true
         let bytes = [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
-            run.symbols.withUnsafeBufferPointer { symbols in
+            run.symbols.withSymbols { symbols in
                 table.withUnsafeBufferPointer { table in
                     let from = symbols.baseAddress! + offset, lookup = table.baseAddress!
                     for i in 0..<count { out[i] = lookup[Int(from[i])] }
