@@ -165,4 +165,43 @@ struct ParallelGzipTests {
         #expect(message(parallelBad.stderr) == message(oneBad.stderr), "\(parallelBad.stderr) against \(oneBad.stderr)")
         #expect(!dir.exists("one-bad.csv") && !dir.exists("parallel-bad.csv"))
     }
+
+    @Test("a run inflating a gzip member in regions, killed after a chunk, resumes to the same bytes",
+          .timeLimit(.minutes(5)))
+    func killedAndResumed() throws {
+        let dir = try WorkDir()
+        // 600,000 rows: about 9 MB as gzip -1, 17 regions.
+        try Shell.run(#"awk 'BEGIN { srand(5); print "id,x1,x2"; for (i = 1; i <= 600000; i++) printf "%d,%.9f,%.6f\n", i, rand() * 1000 - 500, rand() }' | gzip -1 > in.csv.gz"#, in: dir.url)
+        let size = try FileManager.default.attributesOfItem(atPath: dir.path("in.csv.gz"))[.size] as? Int ?? 0
+        try #require(size > 8 << 20, "the input must span at least 16 regions: \(size) bytes")
+        try dir.write("m.json", #"{"layers": [{"weights": [[1, 0.5], [-2, 0.25]], "bias": [0.5, -1], "activation": "tanh"}]}"#)
+        try dir.write("p.yaml", """
+            stages:
+              - read:
+                  path: in.csv.gz
+                  features: [x1, x2]
+                  carry: [id]
+              - forward:
+                  model: m.json
+              - write:
+                  path: out.csv.gz
+            execution:
+              chunk_rows: 20000
+              workers: 2
+              parallel_gzip: true
+              journal_interval: 0
+            """)
+        let reference = try dir.bounded(["run", "p.yaml", "-o", "ref.csv.gz", "--log-level", "debug"])
+        #expect(reference.status == 0, "\(reference.stderr)")
+        #expect(reference.stderr.contains("joined at their guessed start"), "\(reference.stderr)")
+        for chunks in [2, 13, 27] {
+            let run = try dir.killWhen(".out.csv.gz.nnpipe-journal", reaches: chunks, ["run", "p.yaml"])
+            #expect(run.killed && run.exact, "after chunk \(chunks): \(run.description): \(run.stderr)")
+            let resumed = try dir.bounded(["run", "p.yaml", "--resume"])
+            #expect(resumed.status == 0, "after chunk \(chunks): \(resumed.stderr)")
+            #expect(try dir.read("out.csv.gz") == dir.read("ref.csv.gz"), "after chunk \(chunks): the output differs")
+            #expect(try dir.listing().filter { $0.contains(".nnpipe-") } == [], "after chunk \(chunks)")
+            try FileManager.default.removeItem(at: dir.url.appendingPathComponent("out.csv.gz"))
+        }
+    }
 }
