@@ -19,6 +19,8 @@ struct MarkerInflate {
     var failure: String?
     /// Whether the bytes ran out before a boundary at or after the stopping point.
     var ranOut = false
+    /// Whether it failed for decoding to more than the limit.
+    var overLimit: Bool { failure?.hasPrefix("decodes to more than") == true }
 
     static let windowSize = 32 * 1024
 

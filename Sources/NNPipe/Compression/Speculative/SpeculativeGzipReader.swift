@@ -21,7 +21,8 @@ import Glibc
 /// reads the whole file itself: the bytes before it are the same, fewer of them may be handed out).
 ///
 /// Memory: at most `partsInFlight` regions, each its compressed bytes and what it decodes to
-/// (at most ``ParallelDecoderLimits/largestDecodedPart``).
+/// (at most ``ParallelDecoderLimits/largestDecodedPart`` symbols of 2 bytes, then as many bytes);
+/// fewer when the regions decode to much (``decodedBudget``).
 final class SpeculativeGzipReader: ByteSource {
     // Turned on by `execution.parallel_gzip`: each region is inflated twice with zlib, about six
     // times the CPU of one thread of ISA-L (W2's 135 MiB: 3.3 s against 0.51 s), so it pays only
@@ -34,6 +35,12 @@ final class SpeculativeGzipReader: ByteSource {
     private let size: Int
     private let regionBytes: Int
     private let partsInFlight: Int
+    /// About the most decoded bytes the regions in flight may hold (3 bytes a decoded byte: its
+    /// symbol and its byte): text that compresses well is read with fewer regions in flight.
+    static let decodedBudget = 96 << 20
+    /// Decoded bytes per compressed byte, the most seen in a region so far (4 until one is joined).
+    private var ratio = 4.0
+    private var ratioSeen = false
     private let oneDecoder: (ByteSource) throws -> ByteSource
     /// Bytes read past a region's end, for the block that crosses it.
     private let overrun = 128 * 1024
@@ -153,9 +160,11 @@ final class SpeculativeGzipReader: ByteSource {
         return bytes
     }
 
-    /// Starts regions on the pool until ``partsInFlight`` are in flight.
+    /// Starts regions on the pool until ``partsInFlight`` are in flight, or fewer whose decoded
+    /// bytes fit ``decodedBudget``.
     private func fill() {
-        while inFlight.count < partsInFlight && nextRegion < regionCount {
+        let fitting = max(2, Int(Double(Self.decodedBudget) / (3 * ratio * Double(regionBytes))))
+        while inFlight.count < min(partsInFlight, fitting) && nextRegion < regionCount {
             let region = nextRegion
             nextRegion += 1
             let start = deflateStart + region * regionBytes, end = min(size, start + regionBytes)
@@ -237,6 +246,9 @@ final class SpeculativeGzipReader: ByteSource {
             }
         }
         guard let resolution, let ending else { return try handToOneDecoder(because: "a region could not be joined") }
+        let regionRatio = Double(resolution.length) / Double(max(1, (slot.end - slot.start) / 8))
+        ratio = ratioSeen ? max(ratio, regionRatio) : regionRatio
+        ratioSeen = true
         resolving.append(resolution)
         checksums.append(resolution)
         joined += resolution.length

@@ -28,7 +28,9 @@ struct SpeculativePart {
             let candidate = found + base * 8
             tried += 1
             let run = MarkerInflate.run(bytes, base: base, from: candidate, stopAtOrAfter: to, limit: limit)
-            if run.ranOut { return nil }
+            // Out of bytes, or past the limit (text that compresses that well is better read by
+            // one decoder than tried again from the next candidate).
+            if run.ranOut || run.overLimit { return nil }
             guard run.failure == nil else {
                 position = candidate + 1
                 continue
