@@ -131,7 +131,7 @@ enum DeflateBlockFinder {
         while position < to {
             guard (position + 10 + 7) / 8 + 4 <= bytes.count else { return false }
             // BFINAL 0, BTYPE 01, the end-of-block code 0000000.
-            if bits(bytes, position, 10) == 0b00000_0001_0 {
+            if bits(bytes, position, 10) == 0b0000000_01_0 {
                 position += 10
                 continue
             }

@@ -24,9 +24,9 @@ import Glibc
 /// (at most ``ParallelDecoderLimits/largestDecodedPart`` symbols of 2 bytes, then as many bytes);
 /// fewer when the regions decode to much (``decodedBudget``).
 final class SpeculativeGzipReader: ByteSource {
-    // Turned on by `execution.parallel_gzip`: each region is inflated twice with zlib, about six
-    // times the CPU of one thread of ISA-L (W2's 135 MiB: 3.3 s against 0.51 s), so it pays only
-    // with many idle cores.
+    // Used from 4 threads on, or as `execution.parallel_gzip` says (``GzipMemberFinder``): each
+    // region is inflated once with markers, about twice the CPU of one thread of ISA-L (W2's
+    // 135 MiB: 1.0-1.1 s against 0.53 s), so it pays only with idle cores.
     /// The fewest regions worth it (8 MiB of compressed data at the default region size).
     static let minimumRegions = 16
 
