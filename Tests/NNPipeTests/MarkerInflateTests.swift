@@ -102,6 +102,15 @@ struct MarkerInflateTests {
             #expect(cut.ranOut && cut.failure == nil)
         }
         #expect(markers > 10_000, "markers seen: \(markers)")
+        // Every dynamic block's header passes the block finder's check, as zlib accepts it.
+        var dynamic = 0
+        stream.withUnsafeBufferPointer { bytes in
+            for (bit, _) in boundaries.dropLast() where (Int(bytes[bit / 8]) | Int(bytes[bit / 8 + 1]) << 8) >> (bit % 8) & 0b111 == 0b100 {
+                dynamic += 1
+                #expect(DeflateBlockFinder.isDynamicHeader(bytes, at: bit), "the dynamic block at bit \(bit)")
+            }
+        }
+        #expect(dynamic > 10, "\(dynamic) dynamic blocks")
     }
 
     @Test("damaged streams fail where zlib fails, with zlib's message, or give zlib's bytes")

@@ -63,61 +63,64 @@ enum DeflateBlockFinder {
             if length > 0 { sum += 128 >> length }
         }
         guard sum == 128 else { return false }
-        var codeLengths = [Int](repeating: 0, count: 19)
-        for i in 0..<listed { codeLengths[order[i]] = (packed >> (3 * i)) & 7 }
-        // A table of the next 7 bits (as read) to symbol << 3 | length, from the canonical codes.
-        var count = [Int](repeating: 0, count: 8)
-        for length in codeLengths where length > 0 { count[length] += 1 }
-        var next = [Int](repeating: 0, count: 8)
-        var code = 0
-        for length in 1...7 {
-            code = (code + count[length - 1]) << 1
-            next[length] = code
-        }
-        var table = [Int](repeating: 0, count: 128)
-        for symbol in 0..<19 where codeLengths[symbol] > 0 {
-            let length = codeLengths[symbol]
-            let canonical = next[length]
-            next[length] += 1
-            // Codes are packed from their most significant bit: reversed, they are read as bits.
-            var reversed = 0
-            for i in 0..<length where canonical & (1 << i) != 0 { reversed |= 1 << (length - 1 - i) }
-            var index = reversed
-            while index < 128 {
-                table[index] = symbol << 3 | length
-                index += 1 << length
+        // The rest without allocating: scratch space on the stack.
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 19 + 8 + 8 + 128 + 316) { scratch in
+            let base = scratch.baseAddress!
+            base.initialize(repeating: 0, count: scratch.count)
+            let codeLengths = base, count = base + 19, next = base + 27, table = base + 35, lengths = base + 163
+            for i in 0..<listed { codeLengths[order[i]] = (packed >> (3 * i)) & 7 }
+            // A table of the next 7 bits (as read) to symbol << 3 | length, from the canonical codes.
+            for symbol in 0..<19 where codeLengths[symbol] > 0 { count[codeLengths[symbol]] += 1 }
+            var code = 0
+            for length in 1...7 {
+                code = (code + count[length - 1]) << 1
+                next[length] = code
             }
-        }
-        var cursor = position + 17 + listed * 3
-        let end = bytes.count * 8
-        var lengths = [Int](repeating: 0, count: literals + distances)
-        var filled = 0
-        while filled < lengths.count {
-            guard cursor + 7 + 7 <= end else { return false }
-            let entry = table[bits(bytes, cursor, 7)]
-            cursor += entry & 7
-            let symbol = entry >> 3
-            switch symbol {
-            case 0...15:
-                lengths[filled] = symbol
-                filled += 1
-            case 16:
-                let repeats = 3 + bits(bytes, cursor, 2)
-                cursor += 2
-                guard filled > 0, filled + repeats <= lengths.count else { return false }
-                for _ in 0..<repeats { lengths[filled] = lengths[filled - 1]; filled += 1 }
-            case 17:
-                filled += 3 + bits(bytes, cursor, 3)
-                cursor += 3
-                guard filled <= lengths.count else { return false }
-            default:
-                filled += 11 + bits(bytes, cursor, 7)
-                cursor += 7
-                guard filled <= lengths.count else { return false }
+            for symbol in 0..<19 where codeLengths[symbol] > 0 {
+                let length = codeLengths[symbol]
+                let canonical = next[length]
+                next[length] += 1
+                // Codes are packed from their most significant bit: reversed, they are read as bits.
+                var reversed = 0
+                for i in 0..<length where canonical & (1 << i) != 0 { reversed |= 1 << (length - 1 - i) }
+                var index = reversed
+                while index < 128 {
+                    table[index] = symbol << 3 | length
+                    index += 1 << length
+                }
             }
+            var cursor = position + 17 + listed * 3
+            let end = bytes.count * 8
+            let total = literals + distances
+            var filled = 0
+            while filled < total {
+                guard cursor + 7 + 7 <= end else { return false }
+                let entry = table[bits(bytes, cursor, 7)]
+                cursor += entry & 7
+                let symbol = entry >> 3
+                switch symbol {
+                case 0...15:
+                    lengths[filled] = symbol
+                    filled += 1
+                case 16:
+                    let repeats = 3 + bits(bytes, cursor, 2)
+                    cursor += 2
+                    guard filled > 0, filled + repeats <= total else { return false }
+                    for _ in 0..<repeats { lengths[filled] = lengths[filled - 1]; filled += 1 }
+                case 17:
+                    filled += 3 + bits(bytes, cursor, 3)
+                    cursor += 3
+                    guard filled <= total else { return false }
+                default:
+                    filled += 11 + bits(bytes, cursor, 7)
+                    cursor += 7
+                    guard filled <= total else { return false }
+                }
+            }
+            guard lengths[256] > 0 else { return false }
+            return isAcceptable(UnsafeBufferPointer(start: lengths, count: literals))
+                && isAcceptable(UnsafeBufferPointer(start: lengths + literals, count: distances))
         }
-        guard lengths[256] > 0 else { return false }
-        return isAcceptable(lengths[..<literals]) && isAcceptable(lengths[literals...])
     }
 
     /// Whether bits `[from, to)` of `bytes` (positions counted from the first byte) are one or
@@ -146,9 +149,16 @@ enum DeflateBlockFinder {
 
     /// Whether zlib builds a code from these lengths: not over-subscribed, and complete unless it
     /// has at most one code (of length 1).
-    private static func isAcceptable(_ lengths: ArraySlice<Int>) -> Bool {
-        var count = [Int](repeating: 0, count: 16)
-        for length in lengths { count[length] += 1 }
+    private static func isAcceptable(_ lengths: UnsafeBufferPointer<Int>) -> Bool {
+        var count = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        return withUnsafeMutableBytes(of: &count) { raw in
+            let count = raw.bindMemory(to: Int.self)
+            for length in lengths { count[length] += 1 }
+            return isAcceptable(counts: count)
+        }
+    }
+
+    private static func isAcceptable(counts count: UnsafeMutableBufferPointer<Int>) -> Bool {
         let longest = (1...15).last { count[$0] > 0 } ?? 0
         if longest == 0 { return true }
         var left = 1
