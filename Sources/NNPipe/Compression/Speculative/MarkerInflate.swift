@@ -300,17 +300,6 @@ struct MarkerInflate {
                 if kind == HuffmanTable.Entry.literal {
                     output[produced] = UInt16(truncatingIfNeeded: entry >> 16)
                     produced &+= 1
-                    // Literals come in runs: a second one from the bits at hand, when its code is
-                    // in the primary table (the room reserved holds it).
-                    if bitCount >= 15 {
-                        let next = literalEntries[Int(truncatingIfNeeded: bitBuffer & literalMask)]
-                        if next & HuffmanTable.Entry.kindMask == HuffmanTable.Entry.literal, next & 15 != 0 {
-                            bitBuffer &>>= UInt64(next & 15)
-                            bitCount &-= Int(next & 15)
-                            output[produced] = UInt16(truncatingIfNeeded: next >> 16)
-                            produced &+= 1
-                        }
-                    }
                     continue
                 }
                 if kind == HuffmanTable.Entry.endOfBlock { return nil }
