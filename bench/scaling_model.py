@@ -50,6 +50,22 @@ def parts(case: dict) -> dict:
             "P": total("workers."), "O": cpu.get("overhead", 0.0), "reader": reader}
 
 
+# CPU of inflating one gzip member in regions (nnpipe's marker decoder, markers filled in,
+# joins) over ISA-L's one thread on the same bytes: W2's reader-bound run on the 2-core EPYC took
+# 1.08 s of CPU in regions against 0.53 s on one thread, of which ISA-L's inflate is 0.36 s
+# (bench/RESULTS.md): (0.36 + 0.55) / 0.36.
+SPECULATIVE_COST = 2.5
+
+
+def in_regions(terms: dict, cost: float = SPECULATIVE_COST) -> dict:
+    """The terms when a gzip member is inflated in regions on the pool (parallel_gzip): the
+    reader keeps the kernel's reads and the splitting; inflating, at `cost` times its one-thread
+    CPU, joins the parallel work."""
+    r = terms["reader"]
+    return dict(terms, S=r.get("kernel", 0) + r.get("split", 0) + r.get("other", 0),
+                P=terms["P"] + cost * r.get("inflate", 0))
+
+
 def predict(terms: dict, workers: int, cores: int, chunks: int, bytes_moved: float,
             bandwidth: float) -> tuple[float, str]:
     """Predicted wall seconds and the name of the bound that sets it."""
@@ -106,8 +122,12 @@ def main(argv: list[str] | None = None) -> int:
         pool_terms = dict(terms, S=r.get("kernel", 0) + r.get("split", 0) + r.get("other", 0),
                           P=terms["P"] + r.get("inflate", 0))
         pool_wall = {n: predict(pool_terms, n, args.cores, chunks, moved, args.bandwidth_gbs * 1e9)[0] for n in (1, 16)}
+        regions = in_regions(terms)
+        region_wall = {n: predict(regions, n, args.cores, chunks, moved, args.bandwidth_gbs * 1e9)[0] for n in (1, 16)}
         pooled = (f" Inflating in parts on the pool (BGZF or zstd frames): sequential {pool_terms['S']:.2f} s, "
                   f"16 workers {pool_wall[16]:.2f} s, {walls[1] / pool_wall[16]:.1f}× one worker of today's reader."
+                  f" One gzip member in regions ({SPECULATIVE_COST:g}× inflate's CPU): 16 workers "
+                  f"{region_wall[16]:.2f} s, {walls[1] / region_wall[16]:.1f}× one worker of the one-thread reader."
                   if r.get("inflate", 0) > 0 else "")
         notes.append(f"- {label}: reader {reader}; for 8× at 16 workers the reader must take "
                      f"at most (P + O) / 8 = {needed:.2f} s, {needed / S:.0%} of today's {S:.2f} s. "
