@@ -201,10 +201,12 @@ def predicted_speedups(workers: list[int], cores: int) -> dict[str, dict[int, fl
         r = terms["reader"]
         out["bgzf"] = speedups(dict(terms, S=r.get("kernel", 0) + r.get("split", 0) + r.get("other", 0),
                                     P=terms["P"] + r.get("inflate", 0)))
-        # Against one worker of the one-thread reader, as the table's 1 w column is.
+        # Against one worker of the one-thread reader, as the table's 1 w column is (one worker
+        # reads with one thread whatever the setting).
         regions = scaling_model.in_regions(terms)
         one = scaling_model.predict(terms, 1, cores, data["chunks"], moved, bandwidth)[0]
-        out["gzip-parallel"] = {n: one / scaling_model.predict(regions, n, cores, data["chunks"], moved, bandwidth)[0]
+        out["gzip-parallel"] = {n: one / scaling_model.predict(regions if n >= 2 else terms, n, cores, data["chunks"],
+                                                               moved, bandwidth)[0]
                                 for n in workers}
     plain = cases.get(("csv", "csv"))
     if plain:
