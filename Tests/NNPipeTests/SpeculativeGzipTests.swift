@@ -86,6 +86,21 @@ struct SpeculativeGzipTests {
         }
     }
 
+    @Test("text that compresses more than 16 times goes to one decoder at its first region, with the same bytes")
+    func compressesTooWell() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // 2,000,000 rows of 8 bytes that differ little: about 50 KB as gzip -6, some 300 times.
+        var text = Array("a,b,c\n".utf8)
+        text.reserveCapacity(16_000_010)
+        for i in 0..<2_000_000 { text += [UInt8(ascii: "0") + UInt8(i % 10), UInt8(ascii: ","), UInt8(ascii: "1"), UInt8(ascii: ","), UInt8(ascii: "2"), UInt8(ascii: ","), UInt8(ascii: "3"), UInt8(ascii: "\n")] }
+        let path = try Self.gzip(text, level: 6, in: dir, name: "flat.csv")
+        let (outcome, joined, _) = try Self.speculative(path, regionBytes: 8 * 1024, readSize: 1 << 16)
+        #expect(outcome.error == nil && outcome.bytes == text, "\(outcome)")
+        // Every region decodes past 16 times 8 KiB: none is joined, one decoder reads it all.
+        #expect(joined == 0)
+    }
+
     @Test("damaged copies: corrupt, cut off, a wrong CRC or length, bytes after the member, zero padding, a second member")
     func damaged() throws {
         let dir = try Self.folder()

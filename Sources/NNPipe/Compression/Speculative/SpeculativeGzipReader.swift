@@ -21,8 +21,8 @@ import Glibc
 /// reads the whole file itself: the bytes before it are the same, fewer of them may be handed out).
 ///
 /// Memory: at most `partsInFlight` regions, each its compressed bytes and what it decodes to
-/// (at most ``ParallelDecoderLimits/largestDecodedPart`` symbols of 2 bytes, then as many bytes);
-/// fewer when the regions decode to much (``decodedBudget``).
+/// (at most 16 times its compressed size, as symbols of 2 bytes, then as many bytes); fewer when
+/// the regions decode to much (``decodedBudget``).
 final class SpeculativeGzipReader: ByteSource {
     // Used from 4 threads on, or as `execution.parallel_gzip` says (``GzipMemberFinder``): each
     // region is inflated once with markers, about twice the CPU of one thread of ISA-L (W2's
@@ -44,7 +44,10 @@ final class SpeculativeGzipReader: ByteSource {
     private let oneDecoder: (ByteSource) throws -> ByteSource
     /// Bytes read past a region's end, for the block that crosses it.
     private let overrun = 128 * 1024
-    private let limit = ParallelDecoderLimits.largestDecodedPart
+    /// The most a region may decode to: 16 times its compressed size (8 MiB of text for 512 KiB;
+    /// CSV of numbers compresses 2-4 times), at most ``ParallelDecoderLimits/largestDecodedPart``.
+    /// A file that compresses better goes to one decoder at its first such region.
+    private let limit: Int
     /// The byte offset of the deflate data (after the member's header).
     private let deflateStart: Int
     private var nextRegion = 0
@@ -109,6 +112,7 @@ final class SpeculativeGzipReader: ByteSource {
         self.file = file
         self.name = name
         self.regionBytes = regionBytes
+        limit = min(ParallelDecoderLimits.largestDecodedPart, 16 * regionBytes)
         self.partsInFlight = max(2, decoders) + 2
         self.oneDecoder = oneDecoder
         deflateStart = used
