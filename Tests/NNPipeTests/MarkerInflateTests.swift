@@ -74,6 +74,31 @@ struct MarkerInflateTests {
         return bytes
     }
 
+    /// A stand-in window for zlib, so that no distance reaches before it.
+    static let standIn = (0..<MarkerInflate.windowSize).map { UInt8(truncatingIfNeeded: $0 * 7 + 3) }
+
+    /// `bytes` as raw deflate data from bit `from`, by zlib given ``standIn`` and by the marker
+    /// decoder with its markers filled in from it: zlib's failure and message (or the bytes running
+    /// out), or zlib's bytes and end. Whether zlib failed.
+    static func checkAgainstZlib(_ bytes: [UInt8], from: Int, limit: Int, _ label: String) -> Bool {
+        let zlib = bytes.withUnsafeBufferPointer { input in
+            standIn.withUnsafeBufferPointer { RawInflateRun.run(input, base: 0, from: from, dictionary: $0, stopAtOrAfter: Int.max, limit: limit) }
+        }
+        let ours = bytes.withUnsafeBufferPointer { MarkerInflate.run($0, base: 0, from: from, stopAtOrAfter: Int.max, limit: limit) }
+        if let reason = zlib.failure {
+            #expect(ours.failure == reason || ours.ranOut, "\(label): zlib \(reason), ours \(ours.failure ?? "none")")
+            return true
+        }
+        if zlib.ranOut {
+            #expect(ours.ranOut || ours.failure != nil, "\(label)")
+        } else {
+            #expect(ours.failure == nil && ours.end == zlib.end && ours.streamEnded == zlib.streamEnded,
+                    "\(label): ours end \(ours.end), zlib's \(zlib.end)")
+            #expect(resolve(ours.symbols.array, window: standIn[...]) == zlib.output, "\(label)")
+        }
+        return false
+    }
+
     @Test("from every block boundary of a stream of every kind of block, to its end and to a stopping point")
     func everyBoundary() {
         let text = SpeculativeGzipTests.csv(rows: 40_000, seed: 3)
@@ -124,25 +149,7 @@ struct MarkerInflateTests {
             var damaged = stream
             let at = Int(state >> 33) % damaged.count
             damaged[at] ^= UInt8(truncatingIfNeeded: state >> 20) | 1
-            // zlib with a stand-in window, so that no distance reaches before it.
-            let window = (0..<MarkerInflate.windowSize).map { UInt8(truncatingIfNeeded: $0 * 7 + 3) }
-            let zlib = damaged.withUnsafeBufferPointer { bytes in
-                window.withUnsafeBufferPointer {
-                    RawInflateRun.run(bytes, base: 0, from: 0, dictionary: $0, stopAtOrAfter: Int.max, limit: 1 << 24)
-                }
-            }
-            let ours = damaged.withUnsafeBufferPointer {
-                MarkerInflate.run($0, base: 0, from: 0, stopAtOrAfter: Int.max, limit: 1 << 24)
-            }
-            if let reason = zlib.failure {
-                failures += 1
-                #expect(ours.failure == reason || ours.ranOut, "round \(round), byte \(at): zlib \(reason), ours \(ours.failure ?? "none")")
-            } else if zlib.ranOut {
-                #expect(ours.ranOut || ours.failure != nil, "round \(round), byte \(at)")
-            } else {
-                #expect(ours.failure == nil && ours.end == zlib.end && ours.streamEnded == zlib.streamEnded, "round \(round), byte \(at): ours end \(ours.end), zlib's \(zlib.end)")
-                #expect(Self.resolve(ours.symbols.array, window: window[...]) == zlib.output, "round \(round), byte \(at)")
-            }
+            if Self.checkAgainstZlib(damaged, from: 0, limit: 1 << 24, "round \(round), byte \(at)") { failures += 1 }
         }
         // Deflate's codes are complete and the stand-in window lets every distance reach: most
         // changed bytes decode to other bytes, and about one damaged stream in 25 fails.
@@ -151,7 +158,6 @@ struct MarkerInflateTests {
 
     @Test("random bytes from every bit offset: zlib's failure and message, or zlib's bytes")
     func randomBytes() {
-        let window = (0..<MarkerInflate.windowSize).map { UInt8(truncatingIfNeeded: $0 * 7 + 3) }
         var state: UInt64 = 0xB17E5
         var failures = 0
         for round in 0..<3000 {
@@ -160,19 +166,7 @@ struct MarkerInflateTests {
                 state = state &* 6364136223846793005 &+ 1442695040888963407
                 bytes.append(UInt8(truncatingIfNeeded: state >> 33))
             }
-            let from = round % 8
-            let zlib = bytes.withUnsafeBufferPointer { input in
-                window.withUnsafeBufferPointer { RawInflateRun.run(input, base: 0, from: from, dictionary: $0, stopAtOrAfter: Int.max, limit: 1 << 20) }
-            }
-            let ours = bytes.withUnsafeBufferPointer { MarkerInflate.run($0, base: 0, from: from, stopAtOrAfter: Int.max, limit: 1 << 20) }
-            if let reason = zlib.failure {
-                failures += 1
-                #expect(ours.failure == reason || ours.ranOut, "round \(round): zlib \(reason), ours \(ours.failure ?? "none")")
-            } else if zlib.ranOut {
-                #expect(ours.ranOut || ours.failure != nil, "round \(round)")
-            } else {
-                #expect(ours.end == zlib.end && Self.resolve(ours.symbols.array, window: window[...]) == zlib.output, "round \(round)")
-            }
+            if Self.checkAgainstZlib(bytes, from: round % 8, limit: 1 << 20, "round \(round)") { failures += 1 }
         }
         #expect(failures > 1000, "\(failures) of 3000 random streams failed in zlib")
     }

@@ -81,9 +81,7 @@ enum DeflateBlockFinder {
                 let canonical = next[length]
                 next[length] += 1
                 // Codes are packed from their most significant bit: reversed, they are read as bits.
-                var reversed = 0
-                for i in 0..<length where canonical & (1 << i) != 0 { reversed |= 1 << (length - 1 - i) }
-                var index = reversed
+                var index = HuffmanTable.reversed(canonical, length)
                 while index < 128 {
                     table[index] = symbol << 3 | length
                     index += 1 << length
@@ -118,8 +116,8 @@ enum DeflateBlockFinder {
                 }
             }
             guard lengths[256] > 0 else { return false }
-            return isAcceptable(UnsafeBufferPointer(start: lengths, count: literals))
-                && isAcceptable(UnsafeBufferPointer(start: lengths + literals, count: distances))
+            return isAcceptable(UnsafeBufferPointer(start: lengths, count: literals), .literals)
+                && isAcceptable(UnsafeBufferPointer(start: lengths + literals, count: distances), .distances)
         }
     }
 
@@ -147,26 +145,17 @@ enum DeflateBlockFinder {
         return position == to
     }
 
-    /// Whether zlib builds a code from these lengths: not over-subscribed, and complete unless it
-    /// has at most one code (of length 1).
-    private static func isAcceptable(_ lengths: UnsafeBufferPointer<Int>) -> Bool {
+    /// Whether zlib builds a code from these lengths (``HuffmanTable/isAcceptable(counts:longest:kind:)``).
+    private static func isAcceptable(_ lengths: UnsafeBufferPointer<Int>, _ kind: HuffmanTable.Kind) -> Bool {
         var count = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         return withUnsafeMutableBytes(of: &count) { raw in
             let count = raw.bindMemory(to: Int.self)
-            for length in lengths { count[length] += 1 }
-            return isAcceptable(counts: count)
+            var longest = 0
+            for length in lengths {
+                count[length] += 1
+                longest = max(longest, length)
+            }
+            return HuffmanTable.isAcceptable(counts: count.baseAddress!, longest: longest, kind: kind)
         }
-    }
-
-    private static func isAcceptable(counts count: UnsafeMutableBufferPointer<Int>) -> Bool {
-        let longest = (1...15).last { count[$0] > 0 } ?? 0
-        if longest == 0 { return true }
-        var left = 1
-        for length in 1...15 {
-            left <<= 1
-            left -= count[length]
-            if left < 0 { return false }
-        }
-        return left == 0 || longest == 1
     }
 }

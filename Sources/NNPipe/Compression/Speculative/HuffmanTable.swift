@@ -93,12 +93,7 @@ struct HuffmanTable {
         }
         return withUnsafeBytes(of: counts) { raw in
             let perLength = raw.bindMemory(to: Int.self)
-            var left = 1
-            for length in 1...15 {
-                left = (left << 1) - perLength[length]
-                if left < 0 { return false }
-            }
-            if left > 0 && (kind == .codeLengths || longest != 1) { return false }
+            guard Self.isAcceptable(counts: perLength.baseAddress!, longest: longest, kind: kind) else { return false }
             // The first code of each length (RFC 1951's next_code), then each symbol's code.
             var next = [Int](repeating: 0, count: 16)
             var code = 0
@@ -156,6 +151,19 @@ struct HuffmanTable {
             }
             return true
         }
+    }
+
+    /// Whether zlib builds a code with `counts[length]` codes of each length 1-15, the longest
+    /// `longest` (0: no codes): not over-subscribed, complete unless `kind` allows one code of
+    /// length 1, and empty only for distances.
+    static func isAcceptable(counts: UnsafePointer<Int>, longest: Int, kind: Kind) -> Bool {
+        if longest == 0 { return kind == .distances }
+        var left = 1
+        for length in 1...15 {
+            left = (left << 1) - counts[length]
+            if left < 0 { return false }
+        }
+        return left == 0 || (kind != .codeLengths && longest == 1)
     }
 
     /// The low `count` bits of `code` in reverse order.
