@@ -163,5 +163,10 @@ struct SpeculativeGzipTests {
             #expect(text.starts(with: outcome.bytes) && outcome.bytes.count > 200_000 || label == "other bytes",
                     "\(label): \(outcome)")
         }
+        // The advice, execution.parallel_gzip: false, reads the file with one decoder alone: all of
+        // its bytes (here the file that decoder read above).
+        let advised = ParallelDecoderTests.drain(try InputOpener.open(path: otherPath, name: "in", decoders: 4, parallelGzip: false),
+                                                 readSize: 1 << 16)
+        #expect(advised.error == nil && advised.bytes == other, "\(advised)")
     }
 }
