@@ -136,11 +136,13 @@ struct ParallelGzipTests {
         #expect(parallel.status == 0, "\(parallel.stderr)")
         #expect(try dir.read("parallel.csv") == dir.read("one.csv"))
         #expect(try dir.read("one.csv").count > 10_000_000)
-        // The debug line says how the file was inflated: in parts, every region joined.
-        let inParts = #/in.csv.gz: inflated in (\d+) regions on 2 threads; (\d+) joined at their guessed start, 0 inflated again/#
+        // The debug line says how the file was inflated: by the reading thread (ISA-L, the first
+        // region at least) and the pool's regions joined; none inflated again.
+        let inParts = #/in.csv.gz: inflated in (\d+) regions: (\d+) on the reading thread, (\d+) on 1 thread of the pool \(when idle\) and joined at their guessed start, 0 inflated again/#
         if ProcessInfo.processInfo.activeProcessorCount >= 2 {
             let figures = try #require(parallel.stderr.firstMatch(of: inParts), "\(parallel.stderr)")
-            #expect(Int(figures.output.1)! == Int(figures.output.2)! + 1, "\(parallel.stderr)")
+            let (regions, here, joined) = (Int(figures.output.1)!, Int(figures.output.2)!, Int(figures.output.3)!)
+            #expect(here >= 1 && here + joined <= regions && here + joined >= regions / 2, "\(parallel.stderr)")
         }
         // Not set: in parts from four workers on as many processors; false: one decoder.
         for (setting, workers) in [(nil, 4), ("false", 4)] as [(String?, Int)] {

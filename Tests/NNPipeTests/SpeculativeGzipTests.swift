@@ -38,14 +38,21 @@ struct SpeculativeGzipTests {
         return plain.path + ".gz"
     }
 
-    static func speculative(_ path: String, regionBytes: Int, readSize: Int) throws -> (Outcome, joined: Int, redone: Int) {
+    /// `path` read by ``SpeculativeGzipReader`` with regions shared as `share` says: what it gave,
+    /// and how many regions the pool's guesses joined, were inflated again, were inflated on the
+    /// reading thread from the start.
+    static func speculative(_ path: String, regionBytes: Int, readSize: Int,
+                            share: SpeculativeGzipReader.Share = .poolOnly) throws -> (Outcome, joined: Int, redone: Int, here: Int) {
         let file = try FileSource(path: path, name: "in")
-        let reader = try #require(SpeculativeGzipReader(file: file, name: "in", decoders: 4, regionBytes: regionBytes, minimumRegions: 2) {
+        let reader = try #require(SpeculativeGzipReader(file: file, name: "in", decoders: 4, regionBytes: regionBytes, minimumRegions: 2,
+                                                        share: share) {
             try InputOpener.gzipReader(over: $0, name: "in")
         })
         let outcome = ParallelDecoderTests.drain(reader, readSize: readSize)
-        return (outcome, reader.guessesJoined, reader.regionsRedone)
+        return (outcome, reader.guessesJoined, reader.regionsRedone, reader.regionsInflatedHere)
     }
+
+    static let shares: [SpeculativeGzipReader.Share] = [.poolOnly, .readerOnly, .either]
 
     static func folder() throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nnpipe-spec-\(UUID().uuidString)")
@@ -61,11 +68,21 @@ struct SpeculativeGzipTests {
         for level in [1, 6, 9] {
             let path = try Self.gzip(text, level: level, in: dir, name: "l\(level).csv")
             for regionBytes in [16 * 1024, 64 * 1024, 256 * 1024] {
-                let (outcome, joined, redone) = try Self.speculative(path, regionBytes: regionBytes, readSize: 1 << 16)
-                #expect(outcome.error == nil, "level \(level), regions of \(regionBytes): \(outcome)")
-                #expect(outcome.bytes == text, "level \(level), regions of \(regionBytes): \(outcome)")
-                if text.count / 4 > 4 * regionBytes {
-                    #expect(joined > redone, "level \(level), regions of \(regionBytes): \(joined) guesses joined, \(redone) redone")
+                for share in Self.shares {
+                    let (outcome, joined, redone, here) = try Self.speculative(path, regionBytes: regionBytes, readSize: 1 << 16, share: share)
+                    let label = "level \(level), regions of \(regionBytes), \(share)"
+                    #expect(outcome.error == nil, "\(label): \(outcome)")
+                    #expect(outcome.bytes == text, "\(label): \(outcome)")
+                    switch share {
+                    case .poolOnly where text.count / 4 > 4 * regionBytes:
+                        // Most regions joined at their guess; the rest inflated on the reading
+                        // thread (with ISA-L) or again (with zlib).
+                        #expect(joined > redone + here, "\(label): \(joined) guesses joined, \(redone) redone, \(here) here")
+                    case .readerOnly:
+                        #expect(joined == 0 && redone == 0 && here >= 1, "\(label): \(joined) joined, \(redone) redone, \(here) here")
+                    default:
+                        break
+                    }
                 }
             }
         }
@@ -77,12 +94,16 @@ struct SpeculativeGzipTests {
         let expected = try ParallelDecoderTests.sequential(path, .gzip, readSize: 1 << 16)
         #expect(expected.error == nil && expected.bytes.count > 250_000)
         for regionBytes in [8 * 1024, 16 * 1024, 32 * 1024] {
-            let (outcome, joined, redone) = try Self.speculative(path, regionBytes: regionBytes, readSize: 1 << 16)
-            #expect(outcome.error == nil && outcome.bytes == expected.bytes, "regions of \(regionBytes): \(outcome)")
-            // pigz ends each part with empty blocks to a byte boundary: a guess after them joins.
-            // The last region is redone: its one block is the stream's last, which no guess
-            // looks for.
-            #expect(redone <= 1 && joined > 1, "regions of \(regionBytes): \(joined) joined, \(redone) redone")
+            for share in Self.shares {
+                let (outcome, joined, redone, here) = try Self.speculative(path, regionBytes: regionBytes, readSize: 1 << 16, share: share)
+                #expect(outcome.error == nil && outcome.bytes == expected.bytes, "regions of \(regionBytes), \(share): \(outcome)")
+                // pigz ends each part with empty blocks to a byte boundary: a guess after them
+                // joins. The reading thread inflates the first region, the last (its one block is
+                // the stream's last, which no guess looks for) and those where no block starts.
+                if share == .poolOnly {
+                    #expect(redone == 0 && joined >= here, "regions of \(regionBytes): \(joined) joined, \(redone) redone, \(here) here")
+                }
+            }
         }
     }
 
@@ -95,10 +116,12 @@ struct SpeculativeGzipTests {
         text.reserveCapacity(16_000_010)
         for i in 0..<2_000_000 { text += [UInt8(ascii: "0") + UInt8(i % 10), UInt8(ascii: ","), UInt8(ascii: "1"), UInt8(ascii: ","), UInt8(ascii: "2"), UInt8(ascii: ","), UInt8(ascii: "3"), UInt8(ascii: "\n")] }
         let path = try Self.gzip(text, level: 6, in: dir, name: "flat.csv")
-        let (outcome, joined, _) = try Self.speculative(path, regionBytes: 8 * 1024, readSize: 1 << 16)
-        #expect(outcome.error == nil && outcome.bytes == text, "\(outcome)")
-        // Every region decodes past 16 times 8 KiB: none is joined, one decoder reads it all.
-        #expect(joined == 0)
+        for share in Self.shares {
+            let (outcome, joined, _, _) = try Self.speculative(path, regionBytes: 8 * 1024, readSize: 1 << 16, share: share)
+            #expect(outcome.error == nil && outcome.bytes == text, "\(share): \(outcome)")
+            // Every region decodes past 16 times 8 KiB: none is joined, one decoder reads it all.
+            #expect(joined == 0, "\(share)")
+        }
     }
 
     @Test("damaged copies: corrupt, cut off, a wrong CRC or length, bytes after the member, zero padding, a second member")
@@ -130,12 +153,14 @@ struct SpeculativeGzipTests {
             let damagedPath = dir.appendingPathComponent("damaged.gz").path
             try Data(bytes).write(to: URL(fileURLWithPath: damagedPath))
             let expected = try ParallelDecoderTests.sequential(damagedPath, .gzip, readSize: 1 << 16)
-            let (outcome, _, _) = try Self.speculative(damagedPath, regionBytes: 32 * 1024, readSize: 1 << 16)
-            // The same error; the bytes before it are the one decoder's (the error may come a read
-            // earlier, after fewer of them).
-            #expect(outcome.error == expected.error, "\(label): \(outcome) against one decoder's \(expected)")
-            #expect(expected.bytes.starts(with: outcome.bytes), "\(label): \(outcome) against one decoder's \(expected)")
-            if expected.error == nil { #expect(outcome.bytes == expected.bytes, "\(label)") }
+            for share in Self.shares {
+                let (outcome, _, _, _) = try Self.speculative(damagedPath, regionBytes: 32 * 1024, readSize: 1 << 16, share: share)
+                // The same error; the bytes before it are the one decoder's (the error may come a
+                // read earlier, after fewer of them).
+                #expect(outcome.error == expected.error, "\(label), \(share): \(outcome) against one decoder's \(expected)")
+                #expect(expected.bytes.starts(with: outcome.bytes), "\(label), \(share): \(outcome) against one decoder's \(expected)")
+                if expected.error == nil { #expect(outcome.bytes == expected.bytes, "\(label), \(share)") }
+            }
         }
     }
 
@@ -155,7 +180,8 @@ struct SpeculativeGzipTests {
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         for (label, oneDecoderPath, expectedError) in [("the same bytes", path, "CRC"), ("other bytes", otherPath, "other bytes than one decoder")] {
             let file = try FileSource(path: path, name: "in")
-            let reader = try #require(SpeculativeGzipReader(file: file, name: "in", decoders: 4, regionBytes: 16 * 1024, minimumRegions: 2) { _ in
+            let reader = try #require(SpeculativeGzipReader(file: file, name: "in", decoders: 4, regionBytes: 16 * 1024, minimumRegions: 2,
+                                                            share: .poolOnly) { _ in
                 try InputOpener.gzipReader(over: try FileSource(path: oneDecoderPath, name: "in"), name: "in")
             })
             let outcome = ParallelDecoderTests.drain(reader, readSize: 1 << 16)

@@ -81,7 +81,7 @@ final class IsalDecoder: GzipDecoder {
     /// follows on this thread (and threads it creates) runs at full speed.
     func readEnded() { CPUFeatures.clearUpperVectorState() }
 
-    private static func describe(_ status: Int32) -> String {
+    static func describe(_ status: Int32) -> String {
         switch status {
         case ISAL_INVALID_BLOCK: "invalid block"
         case ISAL_INVALID_SYMBOL: "invalid symbol"

@@ -52,6 +52,19 @@ enum WorkerPriority {
         return body()
     }
 
+    /// Runs `body` on the calling thread named `name`, under Linux's SCHED_IDLE policy: it gets a
+    /// processor only when no other thread of any process wants it. For work that only pays on a
+    /// processor that would be idle anyway (a speculative decoder's region: the reading thread
+    /// could inflate it at less CPU). The policy is restored afterwards (no privilege needed);
+    /// where it cannot be set, `body` runs as it is.
+    static func runningWhenIdle<Result>(as name: String, _ body: () -> Result) -> Result {
+        let policy = CCPU_thread_policy()
+        // Only from the ordinary policy: a thread Dispatch lends under another is left as it is.
+        let idle = policy == 0 && CCPU_set_thread_idle(1) == 0
+        defer { if idle { _ = CCPU_set_thread_idle(0) } }
+        return running(as: name, niceness: nil, body)
+    }
+
     /// `name` as Linux keeps a thread's name, at most 15 bytes: `nnpipe-worker-12` becomes
     /// `nnpipe-wkr-12` (a longer name would not be set at all).
     static func threadName(_ name: String) -> String {

@@ -16,6 +16,14 @@ final class PartResolution: @unchecked Sendable {
     var crc: UInt = 0
     init(length: Int) { self.length = length }
 
+    /// Bytes already handed out, with their CRC-32: only their checksum is left to count.
+    static func finished(length: Int, crc: UInt) -> PartResolution {
+        let resolution = PartResolution(length: length)
+        resolution.resolved = true
+        resolution.crc = crc
+        return resolution
+    }
+
     /// Resolves on the pool: `make` gives the bytes (nil when they cannot be had).
     static func start(length: Int, _ make: @escaping @Sendable () -> [UInt8]?) -> PartResolution {
         let resolution = PartResolution(length: length)

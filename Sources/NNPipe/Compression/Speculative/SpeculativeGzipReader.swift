@@ -6,13 +6,21 @@ import Glibc
 /// several threads, handing out exactly the bytes one decoder would.
 ///
 /// ```
-///  file ─▶ regions of 512 KiB ─▶ region 0: inflated from the stream's start
-///                               region k: first block boundary guessed, inflated without its
-///                                         window (SpeculativePart), on Dispatch's pool
-///        ─▶ joined in order: a region is trusted only when the decoded data before it ends at a
-///           block boundary exactly where its guess started; then its window bytes are filled in.
-///           Otherwise it is inflated again from the real boundary with the real window.
+///  file ─▶ regions of 512 KiB ─▶ the pool, furthest first: a region's first block boundary
+///                                  guessed, inflated from there without its window
+///                                  (SpeculativePart)
+///        ─▶ the reading thread, in order:
+///             a region the pool has inflated, whose guess is where the data before it ends at a
+///             block boundary: joined, its window bytes filled in (on the pool);
+///             any other: inflated here with the real window by ISA-L (IsalStream) straight into
+///             the caller's buffer, on through the regions after it, up to the start of the
+///             next region the pool has inflated by then (ISA-L confirms the boundary there).
 /// ```
+/// So the reading thread never waits for the pool: the pool's regions spare it work when the pool
+/// is ahead, and on a machine with few cores (the pool then runs only on processors nothing else
+/// wants) it reads at one thread's speed. Without ISA-L, a region the pool has not inflated is
+/// waited for and, if its guess does not join, inflated again here with zlib.
+///
 /// The stream's CRC-32 and length are checked against its trailer (each region's CRC computed on
 /// the pool, combined in order). Anything else (corrupt or cut-off data, a CRC mismatch, bytes
 /// after the member, a region that decodes to more than the limit) hands the file to one decoder
@@ -24,9 +32,7 @@ import Glibc
 /// (at most 16 times its compressed size, as symbols of 2 bytes, then as many bytes); fewer when
 /// the regions decode to much (``decodedBudget``).
 final class SpeculativeGzipReader: ByteSource {
-    // Used from 4 threads on, or as `execution.parallel_gzip` says (``GzipMemberFinder``): each
-    // region is inflated once with markers, about twice the CPU of one thread of ISA-L (W2's
-    // 135 MiB: 1.0-1.1 s against 0.53 s), so it pays only with idle cores.
+    // Used from 4 threads on, or as `execution.parallel_gzip` says (``GzipMemberFinder``).
     /// The fewest regions worth it (8 MiB of compressed data at the default region size).
     static let minimumRegions = 16
 
@@ -43,7 +49,7 @@ final class SpeculativeGzipReader: ByteSource {
     private var ratioSeen = false
     private let oneDecoder: (ByteSource) throws -> ByteSource
     /// Bytes read past a region's end, for the block that crosses it.
-    private let overrun = 128 * 1024
+    private static let overrun = 128 * 1024
     /// The most a region may decode to: 16 times its compressed size (8 MiB of text for 512 KiB;
     /// CSV of numbers compresses 2-4 times), at most ``ParallelDecoderLimits/largestDecodedPart``.
     /// A file that compresses better goes to one decoder at its first such region.
@@ -52,7 +58,8 @@ final class SpeculativeGzipReader: ByteSource {
     private let deflateStart: Int
     private var nextRegion = 0
     private let regionCount: Int
-    private var inFlight: [Slot] = []
+    /// Regions not reached yet, in order.
+    private var inFlight: [Region] = []
     /// The bit position where the next part must begin.
     private var expected: Int
     /// The last 32 KiB handed out (fewer at the stream's start).
@@ -73,30 +80,34 @@ final class SpeculativeGzipReader: ByteSource {
     private var fallback: ByteSource?
     /// Set once the trailer matched: what is left is handing out the parts being resolved.
     private var ended = false
-    /// Regions whose guessed start was confirmed, and regions inflated again from the real
-    /// boundary (for tests and the debug log).
+    #if ISAL
+    /// ISA-L inflating on this thread, and the part it is to end at (whose guessed start is its
+    /// input's end), if any.
+    private var stream: IsalStream?
+    private var streamStop: Region?
+    /// The bytes the stream has handed out since it started, and their CRC-32.
+    private var streamLength = 0
+    private var streamCRC: UInt = 0
+    #endif
+    /// Regions the pool inflated whose guessed start joined, regions inflated again from the real
+    /// boundary (zlib, without ISA-L), and regions the reading thread inflated (for tests and the
+    /// debug log).
     private(set) var guessesJoined = 0
     private(set) var regionsRedone = 0
+    private(set) var regionsInflatedHere = 0
 
-    private final class Slot: @unchecked Sendable {
-        // Unchecked: `part` is set once by the work item before `done` is signalled, and read after.
-        let region: Int
-        let start: Int, end: Int
-        let done = DispatchSemaphore(value: 0)
-        var part: SpeculativePart?
-        var firstRun: RawInflateRun?
-        init(region: Int, start: Int, end: Int) {
-            self.region = region
-            self.start = start
-            self.end = end
-        }
-    }
+    /// Who may inflate a region: either, or for tests only one of them (the reading thread always
+    /// inflates the first region).
+    enum Share { case either, poolOnly, readerOnly }
+    private let share: Share
+    /// The threads of the pool that inflate regions ahead.
+    private let pool: RegionPool
 
     /// A reader over `file` (a regular file whose first member starts at offset 0, with no size
     /// field), or nil when it cannot be read this way (not a regular file, shorter than
     /// ``minimumRegions`` regions, a header it cannot parse): then one decoder reads it.
     init?(file: FileSource, name: String, decoders: Int, regionBytes: Int = 512 * 1024,
-          minimumRegions: Int = SpeculativeGzipReader.minimumRegions,
+          minimumRegions: Int = SpeculativeGzipReader.minimumRegions, share: Share = .either,
           oneDecoder: @escaping (ByteSource) throws -> ByteSource) {
         var info = stat()
         guard fstat(file.descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
@@ -112,8 +123,13 @@ final class SpeculativeGzipReader: ByteSource {
         self.file = file
         self.name = name
         self.regionBytes = regionBytes
-        limit = min(ParallelDecoderLimits.largestDecodedPart, 16 * regionBytes)
-        self.partsInFlight = max(2, decoders) + 2
+        self.share = share
+        let limit = min(ParallelDecoderLimits.largestDecodedPart, 16 * regionBytes)
+        self.limit = limit
+        partsInFlight = max(2, decoders) + 2
+        pool = RegionPool(file: file.descriptor, size: size, threads: max(1, decoders - 1),
+                          whenIdle: decoders < GzipMemberFinder.automaticDecoders,
+                          overrun: Self.overrun, limit: limit)
         self.oneDecoder = oneDecoder
         deflateStart = used
         expected = used * 8
@@ -122,13 +138,17 @@ final class SpeculativeGzipReader: ByteSource {
 
     var bytesConsumed: Int {
         if let fallback { return fallback.bytesConsumed }
+        #if ISAL
+        if let stream { return min(size, stream.position / 8) }
+        #endif
         return min(size, expected / 8)
     }
 
     func read(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int {
         while served == current.count {
             if let fallback { return try fallback.read(into: buffer, capacity: capacity) }
-            if let next = resolving.first, ended || resolving.count > resolvingAhead {
+            // Joined parts go first; a few are resolved ahead, all before the stream goes on.
+            if let next = resolving.first, ended || resolving.count > resolvingAhead || streaming {
                 resolving.removeFirst()
                 next.done.wait()
                 guard let bytes = next.bytes else {
@@ -142,6 +162,13 @@ final class SpeculativeGzipReader: ByteSource {
                 handedOutCRC = crc32_combine(handedOutCRC, next.crc, off_t(bytes.count))
                 continue
             }
+            #if ISAL
+            if stream != nil {
+                let count = try streamRead(into: buffer, capacity: capacity)
+                if count > 0 { return count }
+                continue
+            }
+            #endif
             if ended { return 0 }
             try nextPart()
         }
@@ -151,115 +178,282 @@ final class SpeculativeGzipReader: ByteSource {
         return count
     }
 
-    /// The file's bytes `[from, to)`.
-    private func bytes(from: Int, to: Int) -> [UInt8]? {
-        var bytes = [UInt8](repeating: 0, count: max(0, min(to, size) - from))
-        var filled = 0
-        while filled < bytes.count {
-            let count = bytes.withUnsafeMutableBufferPointer { pread(file.descriptor, $0.baseAddress! + filled, $0.count - filled, off_t(from + filled)) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { return nil }
-            filled += count
-        }
-        return bytes
+    private var streaming: Bool {
+        #if ISAL
+        return stream != nil
+        #else
+        return false
+        #endif
     }
 
-    /// Starts regions on the pool until ``partsInFlight`` are in flight, or fewer whose decoded
-    /// bytes fit ``decodedBudget``.
+    /// The file's bytes `[from, to)`.
+    private func bytes(from: Int, to: Int) -> [UInt8]? {
+        RegionPool.bytes(of: file.descriptor, size: size, from: from, to: to)
+    }
+
+    /// Adds regions until ``partsInFlight`` are in flight, or fewer whose decoded bytes fit
+    /// ``decodedBudget``, each after the first offered to the pool.
     private func fill() {
         let fitting = max(2, Int(Double(Self.decodedBudget) / (3 * ratio * Double(regionBytes))))
         while inFlight.count < min(partsInFlight, fitting) && nextRegion < regionCount {
             let region = nextRegion
             nextRegion += 1
             let start = deflateStart + region * regionBytes, end = min(size, start + regionBytes)
-            let slot = Slot(region: region, start: start * 8, end: end * 8)
+            let slot = Region(index: region, start: start * 8, end: end * 8)
             inFlight.append(slot)
-            guard let bytes = bytes(from: start, to: end + overrun) else {
-                slot.done.signal()
-                continue
-            }
-            let limit = limit
-            DispatchQueue.global().async {
-                WorkerPriority.running(as: "nnpipe-inflate", niceness: nil) {
-                    bytes.withUnsafeBufferPointer { bytes in
-                        if region == 0 {
-                            slot.firstRun = RawInflateRun.run(bytes, base: start, from: slot.start, dictionary: nil,
-                                                              stopAtOrAfter: slot.end, limit: limit)
-                        } else {
-                            slot.part = SpeculativePart.decode(bytes, base: start, from: slot.start, to: slot.end, limit: limit)
-                        }
-                    }
-                }
-                slot.done.signal()
-            }
+            // The first region has no unknown window: the reading thread inflates it.
+            guard region > 0, share != .readerOnly else { continue }
+            pool.offer(slot)
         }
     }
 
-    /// Joins the next region: its bytes become ``current``, or the file goes to one decoder.
-    private func nextPart() throws {
-        fill()
-        guard !inFlight.isEmpty else { return try handToOneDecoder(because: "the stream goes on past its last region") }
-        let slot = inFlight.removeFirst()
+    /// Takes `slot` for the reading thread unless the pool has started it.
+    private func takeHere(_ slot: Region) -> Bool {
+        if slot.index == 0 || share == .readerOnly { return true }
+        guard share == .either else { return false }
+        return pool.take(slot)
+    }
+
+    /// Waits until the pool has inflated `slot` (tests that share regions with the pool only).
+    private func waitFor(_ slot: Region) {
+        guard !slot.finished else { return }
         slot.done.wait()
-        // A block that crossed this whole region was decoded with the one before it.
-        if expected >= slot.end { return }
-        var resolution: PartResolution?
-        /// Where the joined part ended, and whether the stream ended in it.
-        var ending: (end: Int, streamEnded: Bool)?
-        if let first = slot.firstRun, first.failure == nil, !first.ranOut {
-            let bytes = first.output
-            resolution = PartResolution.start(length: bytes.count) { bytes }
-            ending = (first.end, first.streamEnded)
-            window = Array((window + bytes.suffix(SpeculativePart.windowSize)).suffix(SpeculativePart.windowSize))
-        } else if let part = slot.part, part.start == expected || joinsAfterEmptyBlocks(part.start),
-                  let tail = part.resolved(from: max(0, part.count - SpeculativePart.windowSize), with: window) {
-            // The next window is this part's last bytes, resolved here; the rest on the pool.
-            let window = window
-            resolution = PartResolution.start(length: part.count) { part.resolved(with: window) }
-            ending = (part.run.end, part.run.streamEnded)
-            self.window = Array((self.window + tail).suffix(SpeculativePart.windowSize))
-            guessesJoined += 1
-        } else {
-            regionsRedone += 1
-            // The guess was wrong (or there was none): inflate from the real boundary, with the
-            // real window, on this thread.
-            var reach = overrun
-            while true {
-                let from = expected / 8
-                guard let bytes = bytes(from: from, to: slot.end / 8 + reach) else {
-                    return try handToOneDecoder(because: "the file could not be read again")
-                }
-                let again = bytes.withUnsafeBufferPointer { bytes in
-                    window.withUnsafeBufferPointer { window in
-                        RawInflateRun.run(bytes, base: from, from: expected, dictionary: window.isEmpty ? nil : window,
-                                          stopAtOrAfter: slot.end, limit: limit)
-                    }
-                }
-                if again.ranOut && slot.end / 8 + reach < size {
-                    reach *= 4
-                    continue
-                }
-                guard again.failure == nil, !again.ranOut else {
-                    return try handToOneDecoder(because: again.failure ?? "the file ends inside a block")
-                }
-                let output = again.output
-                resolution = PartResolution.start(length: output.count) { output }
-                ending = (again.end, again.streamEnded)
-                window = Array((window + output.suffix(SpeculativePart.windowSize)).suffix(SpeculativePart.windowSize))
-                break
-            }
-        }
-        guard let resolution, let ending else { return try handToOneDecoder(because: "a region could not be joined") }
+        slot.finished = true
+    }
+
+    /// Whether the pool has inflated `slot` (without waiting).
+    private func isFinished(_ slot: Region) -> Bool {
+        if !slot.finished && slot.done.wait(timeout: .now()) == .success { slot.finished = true }
+        return slot.finished
+    }
+
+    /// Whether `part` may be joined where the data before it ends: at its guessed start, or after
+    /// empty blocks up to it.
+    private func joins(_ part: SpeculativePart) -> Bool {
+        part.start == expected || joinsAfterEmptyBlocks(part.start)
+    }
+
+    /// Joins `part` (the pool's) at ``expected``: its bytes are resolved on the pool and handed
+    /// out after those before it; false when its window bytes cannot be filled in.
+    private func join(_ part: SpeculativePart, of slot: Region) throws -> Bool {
+        guard let tail = part.resolved(from: max(0, part.count - SpeculativePart.windowSize), with: window) else { return false }
+        // The next window is this part's last bytes, resolved here; the rest on the pool.
+        let window = window
+        let resolution = PartResolution.start(length: part.count) { part.resolved(with: window) }
+        self.window = Array((self.window + tail).suffix(SpeculativePart.windowSize))
+        guessesJoined += 1
+        try record(resolution, of: slot, end: part.run.end, streamEnded: part.run.streamEnded)
+        return true
+    }
+
+    /// Records a part joined, ending at bit `end`, and checks the trailer when the stream ended in it.
+    private func record(_ resolution: PartResolution, of slot: Region, end: Int, streamEnded: Bool) throws {
         let regionRatio = Double(resolution.length) / Double(max(1, (slot.end - slot.start) / 8))
         ratio = ratioSeen ? max(ratio, regionRatio) : regionRatio
         ratioSeen = true
         resolving.append(resolution)
         checksums.append(resolution)
         joined += resolution.length
-        expected = ending.end
-        guard ending.streamEnded else { return }
-        // The trailer: CRC-32 and length of everything, and nothing after it.
-        let trailerStart = (ending.end + 7) / 8
+        expected = end
+        if streamEnded { try checkTrailer() }
+    }
+
+    /// Takes the next region: a part of the pool's joined, or (with ISA-L) a stream started here,
+    /// or the file handed to one decoder.
+    private func nextPart() throws {
+        fill()
+        guard let slot = inFlight.first else { return try handToOneDecoder(because: "the stream goes on past its last region") }
+        // A block that crossed this whole region was decoded with the one before it.
+        if expected >= slot.end {
+            inFlight.removeFirst()
+            return
+        }
+        let here = takeHere(slot)
+        #if ISAL
+        if !here && share == .poolOnly { waitFor(slot) }
+        if !here, isFinished(slot), let part = slot.part, joins(part) {
+            inFlight.removeFirst()
+            if try join(part, of: slot) { return }
+            return try handToOneDecoder(because: "a region's markers name bytes before the stream's start")
+        }
+        // Not inflated in time, or its guess did not join: ISA-L inflates from here.
+        try startStream()
+        #else
+        inFlight.removeFirst()
+        if !here {
+            slot.done.wait()
+            if let part = slot.part, joins(part) {
+                if try join(part, of: slot) { return }
+                return try handToOneDecoder(because: "a region's markers name bytes before the stream's start")
+            }
+        }
+        try inflateAgain(slot, here: here)
+        #endif
+    }
+
+    /// Inflates `slot` from ``expected``, with the real window, on this thread with zlib.
+    private func inflateAgain(_ slot: Region, here: Bool) throws {
+        if here { regionsInflatedHere += 1 } else { regionsRedone += 1 }
+        var reach = Self.overrun
+        while true {
+            let from = expected / 8
+            guard let bytes = bytes(from: from, to: slot.end / 8 + reach) else {
+                return try handToOneDecoder(because: "the file could not be read again")
+            }
+            let again = bytes.withUnsafeBufferPointer { bytes in
+                window.withUnsafeBufferPointer { window in
+                    RawInflateRun.run(bytes, base: from, from: expected, dictionary: window.isEmpty ? nil : window,
+                                      stopAtOrAfter: slot.end, limit: limit)
+                }
+            }
+            if again.ranOut && slot.end / 8 + reach < size {
+                reach *= 4
+                continue
+            }
+            guard again.failure == nil, !again.ranOut else {
+                return try handToOneDecoder(because: again.failure ?? "the file ends inside a block")
+            }
+            let output = again.output
+            window = Array((window + output.suffix(SpeculativePart.windowSize)).suffix(SpeculativePart.windowSize))
+            try record(PartResolution.start(length: output.count) { output }, of: slot, end: again.end, streamEnded: again.streamEnded)
+            return
+        }
+    }
+
+    #if ISAL
+    /// Starts ISA-L at ``expected`` with the real window, through the first region in flight.
+    private func startStream() throws {
+        let made = window.withUnsafeBufferPointer {
+            IsalStream(descriptor: file.descriptor, fileSize: size, from: expected, window: $0)
+        }
+        guard let made else { return try handToOneDecoder(because: "the file could not be read") }
+        stream = made
+        streamStop = nil
+        streamLength = 0
+        streamCRC = crc32(0, nil, 0)
+        try streamEnters(inFlight.removeFirst())
+    }
+
+    /// The stream goes into `slot`: up to its end, or, when the pool has inflated the region
+    /// after it, up to that part's guessed start.
+    private func streamEnters(_ slot: Region) throws {
+        guard let stream else { return }
+        if slot.index > 0 { _ = takeHere(slot) }
+        regionsInflatedHere += 1
+        fill()
+        stream.inputEnd = slot.end / 8
+        streamStop = nil
+        if let next = inFlight.first, share == .poolOnly { waitFor(next) }
+        if let next = inFlight.first, next.index > 0, isFinished(next), let part = next.part, part.start >= slot.end {
+            stream.inputEnd = (part.start + 7) / 8
+            streamStop = next
+        }
+    }
+
+    /// Inflates into `buffer` with ISA-L; 0 when the stream stopped (at a joined part, or at its end).
+    private func streamRead(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int {
+        guard let stream else { return 0 }
+        // The last region is inflated whole before its bytes go out: the trailer is checked
+        // first, so that a CRC mismatch stops the run no later than one decoder would.
+        if inFlight.isEmpty && nextRegion == regionCount { return try streamLastRegion(stream) }
+        let count: Int
+        do {
+            count = try stream.read(into: buffer, capacity: capacity)
+        } catch {
+            return try streamFailed(error)
+        }
+        if count > 0 {
+            streamed(UnsafeBufferPointer(start: buffer, count: count))
+            return count
+        }
+        guard stream.inputUsedUp else { return 0 }
+        if let stop = streamStop, let part = stop.part {
+            if stream.endsBetweenBlocks(at: part.start) {
+                // The part the pool inflated begins exactly here: join it.
+                endStream(at: part.start)
+                inFlight.removeFirst()
+                if try !join(part, of: stop) {
+                    try handToOneDecoder(because: "a region's markers name bytes before the stream's start")
+                }
+                return 0
+            }
+            // Its guess was no boundary: read on through its region.
+        }
+        guard let next = inFlight.first else { return try streamFailed(nil) }
+        inFlight.removeFirst()
+        try streamEnters(next)
+        return 0
+    }
+
+    /// Inflates the rest of the stream into ``current``, checks the trailer, then hands it out.
+    private func streamLastRegion(_ stream: IsalStream) throws -> Int {
+        var rest: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count: Int
+            do {
+                count = try chunk.withUnsafeMutableBufferPointer { try stream.read(into: $0.baseAddress!, capacity: $0.count) }
+            } catch {
+                return try streamFailed(error as? IsalStream.Failure ?? .unreadable)
+            }
+            guard count > 0 else { break }
+            rest += chunk[..<count]
+            guard rest.count <= limit else { return try streamFailed(.corrupt("the last region decodes to more than \(limit) bytes")) }
+        }
+        guard stream.streamEnded else { return try streamFailed(nil) }
+        let crc = rest.withUnsafeBytes { UInt(ContentChecksum.adding($0, to: 0)) }
+        streamCRC = crc32_combine(streamCRC, crc, off_t(rest.count))
+        streamLength += rest.count
+        endStream(at: stream.position)
+        try checkTrailer()
+        guard fallback == nil else { return 0 }
+        current = rest
+        served = 0
+        handedOut += rest.count
+        handedOutCRC = crc32_combine(handedOutCRC, crc, off_t(rest.count))
+        return 0
+    }
+
+    /// Counts bytes the stream handed out straight into the caller's buffer: their CRC-32, and
+    /// the window.
+    private func streamed(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let crc = UInt(ContentChecksum.adding(UnsafeRawBufferPointer(bytes), to: 0))
+        streamCRC = crc32_combine(streamCRC, crc, off_t(bytes.count))
+        handedOutCRC = crc32_combine(handedOutCRC, crc, off_t(bytes.count))
+        streamLength += bytes.count
+        handedOut += bytes.count
+        let size = SpeculativePart.windowSize
+        window = bytes.count >= size ? Array(bytes.suffix(size)) : Array((window + bytes).suffix(size))
+    }
+
+    /// The stream failed (`error`), or ran out of input before its end: one decoder takes over
+    /// and says what is wrong.
+    private func streamFailed(_ error: IsalStream.Failure?) throws -> Int {
+        stream = nil
+        let reason = switch error {
+        case .unreadable?: "the file could not be read"
+        case .corrupt(let detail)?: "ISA-L: \(detail)"
+        case nil: "the stream goes on past its last region"
+        }
+        try handToOneDecoder(because: reason)
+        return 0
+    }
+
+    /// Closes the stream's stretch, ended at bit `end`: its CRC-32 joins the others for the trailer.
+    private func endStream(at end: Int) {
+        let finished = PartResolution.finished(length: streamLength, crc: streamCRC)
+        checksums.append(finished)
+        joined += streamLength
+        expected = end
+        stream = nil
+        streamStop = nil
+    }
+    #endif
+
+    /// The trailer after the last block (ended at ``expected``): CRC-32 and length of everything,
+    /// and nothing after it; any difference hands the file to one decoder.
+    private func checkTrailer() throws {
+        let trailerStart = (expected + 7) / 8
         guard trailerStart + 8 == size, let trailer = bytes(from: trailerStart, to: trailerStart + 8) else {
             return try handToOneDecoder(because: trailerStart + 8 > size ? "the trailer is cut off" : "bytes follow the member")
         }
@@ -267,7 +461,9 @@ final class SpeculativeGzipReader: ByteSource {
         var crc: UInt = crc32(0, nil, 0)
         for part in checksums {
             part.done.wait()
-            guard part.resolved else { return try handToOneDecoder(because: "a region's markers name bytes before the stream's start") }
+            guard part.resolved else {
+                return try handToOneDecoder(because: "a region's markers name bytes before the stream's start")
+            }
             crc = crc32_combine(crc, part.crc, off_t(part.length))
         }
         guard UInt(UInt32(littleEndian: stated.0)) == crc,
@@ -275,11 +471,12 @@ final class SpeculativeGzipReader: ByteSource {
             return try handToOneDecoder(because: "the CRC-32 or length in the trailer does not match")
         }
         ended = true
-        DebugLog.write("\(name): inflated in \(regionCount) regions on \(partsInFlight - 2) threads; \(guessesJoined) joined at their guessed start, \(regionsRedone) inflated again on the reading thread")
+        let threads = pool.threads == 1 ? "1 thread" : "\(pool.threads) threads"
+        DebugLog.write("\(name): inflated in \(regionCount) regions: \(regionsInflatedHere) on the reading thread, \(guessesJoined) on \(threads) of the pool\(pool.whenIdle ? " (when idle)" : "") and joined at their guessed start, \(regionsRedone) inflated again")
         inFlight.removeAll()
+        pool.cancel()
         checksums.removeAll()
     }
-
     /// The several threads' bytes are not one decoder's: never expected, never trusted.
     static func disagreement(_ name: String) -> InputError {
         InputError(.unreadable, file: name,
@@ -305,6 +502,10 @@ final class SpeculativeGzipReader: ByteSource {
     private func handToOneDecoder(because reason: String) throws {
         DebugLog.write("\(name): inflated by one decoder from its start after \(handedOut) bytes inflated in parts: \(reason)")
         inFlight.removeAll()
+        pool.cancel()
+        #if ISAL
+        stream = nil
+        #endif
         resolving.removeAll()
         checksums.removeAll()
         guard file.rewind() else {

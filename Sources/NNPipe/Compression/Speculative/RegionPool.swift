@@ -1,0 +1,121 @@
+import Dispatch
+import Glibc
+
+/// A region of a gzip member read by ``SpeculativeGzipReader``: its compressed bits, and what the
+/// pool made of it.
+final class Region: @unchecked Sendable {
+    // Unchecked: `part` is set once by the work item that took the region from the pool's list
+    // before `done` is signalled, and read after; `finished` only by the reading thread.
+    let index: Int
+    /// Its bits in the file, `[start, end)`.
+    let start: Int, end: Int
+    let done = DispatchSemaphore(value: 0)
+    /// Inflated from its first guessed block boundary, or nil (no boundary found, or more than the limit).
+    var part: SpeculativePart?
+    /// Set by the reading thread once it has seen `done` signalled.
+    var finished = false
+
+    init(index: Int, start: Int, end: Int) {
+        self.index = index
+        self.start = start
+        self.end = end
+    }
+}
+
+/// The threads of Dispatch's pool that inflate regions ahead of the reading thread, each without
+/// its window (``SpeculativePart``): the furthest region no one has started first, so that the
+/// reading thread, which takes the nearest, finds them done when it gets there.
+final class RegionPool: @unchecked Sendable {
+    // Unchecked: the list is behind its lock; the rest is constant.
+    /// Regions offered that no one has started, nearest first, and the work items running.
+    private struct Open {
+        var regions: [Region] = []
+        var running = 0
+    }
+    private let open = Locked(Open())
+    /// The most work items at once.
+    let threads: Int
+    /// Whether the work runs under SCHED_IDLE: only on processors nothing else wants.
+    let whenIdle: Bool
+    private let descriptor: Int32
+    private let size: Int
+    private let overrun: Int
+    private let limit: Int
+
+    /// A pool reading the file open as `file` (`size` bytes): a region's bytes and `overrun` more
+    /// (for the block that crosses its end), decoded to at most `limit` bytes.
+    init(file: Int32, size: Int, threads: Int, whenIdle: Bool, overrun: Int, limit: Int) {
+        descriptor = file
+        self.size = size
+        self.threads = threads
+        self.whenIdle = whenIdle
+        self.overrun = overrun
+        self.limit = limit
+    }
+
+    /// Offers `region` to the pool (after those offered before it).
+    func offer(_ region: Region) {
+        let startItem = open.withLock { open in
+            open.regions.append(region)
+            guard open.running < threads else { return false }
+            open.running += 1
+            return true
+        }
+        if startItem { startWorkItem() }
+    }
+
+    /// Takes `region` back unless a work item has started it: true when it is the caller's.
+    func take(_ region: Region) -> Bool {
+        open.withLock { open in
+            guard let index = open.regions.firstIndex(where: { $0 === region }) else { return false }
+            open.regions.remove(at: index)
+            return true
+        }
+    }
+
+    /// Forgets the regions not started (their `done` is never signalled).
+    func cancel() {
+        open.withLock { $0.regions.removeAll() }
+    }
+
+    /// A work item that inflates the furthest region no one has started, then the next such,
+    /// until none is left.
+    private func startWorkItem() {
+        DispatchQueue.global().async { [self] in
+            let work = {
+                while let region = self.open.withLock({ open -> Region? in
+                    if let region = open.regions.popLast() { return region }
+                    open.running -= 1
+                    return nil
+                }) {
+                    let from = region.start / 8
+                    if let bytes = Self.bytes(of: self.descriptor, size: self.size, from: from, to: region.end / 8 + self.overrun) {
+                        region.part = bytes.withUnsafeBufferPointer { bytes in
+                            SpeculativePart.decode(bytes, base: from, from: region.start, to: region.end, limit: self.limit)
+                        }
+                    }
+                    region.done.signal()
+                }
+            }
+            if whenIdle {
+                WorkerPriority.runningWhenIdle(as: "nnpipe-inflate", work)
+            } else {
+                WorkerPriority.running(as: "nnpipe-inflate", niceness: nil, work)
+            }
+        }
+    }
+
+    /// The bytes `[from, to)` of the file open as `descriptor`, of `size` bytes (fewer at its end);
+    /// nil when they cannot be read.
+    static func bytes(of descriptor: Int32, size: Int, from: Int, to: Int) -> [UInt8]? {
+        var bytes = [UInt8](repeating: 0, count: max(0, min(to, size) - from))
+        var filled = 0
+        while filled < bytes.count {
+            let count = bytes.withUnsafeMutableBufferPointer { pread(descriptor, $0.baseAddress! + filled, $0.count - filled, off_t(from + filled)) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { return nil }
+            filled += count
+        }
+        return bytes
+    }
+}
