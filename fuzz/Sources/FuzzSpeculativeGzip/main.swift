@@ -5,7 +5,7 @@ import Glibc
 /// libFuzzer entry point: the speculative reader of one gzip member (``SpeculativeGzipReader``)
 /// against one decoder, or (byte 1's high bit) the marker decoder against zlib on the bytes as
 /// raw deflate data. Byte 0 picks the region size, the decoders and the read size; byte 1 the
-/// first bit; byte 2 the text's scrambling and whether a byte is flipped; the rest makes the text.
+/// first bit (markers) or who inflates the regions (the reading thread, the pool or both); byte 2 the text's scrambling and whether a byte is flipped; the rest makes the text.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 3 else { return 0 }
@@ -79,10 +79,12 @@ func speculative(_ rest: [UInt8], _ data: UnsafePointer<UInt8>) {
     let read = readSize(selector: data[0] >> 5)
     let one = drain({ try InputOpener.gzipReader(over: try FileSource(path: path, name: "in"), name: "in") }, readSize: read)
     let region = [512, 1024, 4096, 16384][Int(data[0] & 3)]
+    // Who inflates the regions: the reading thread (ISA-L), the pool (markers), or both.
+    let share: SpeculativeGzipReader.Share = [.either, .poolOnly, .readerOnly][Int(data[1] & 0x7F) % 3]
     let other = drain({
         let file = try FileSource(path: path, name: "in")
         guard let reader = SpeculativeGzipReader(file: file, name: "in", decoders: 2 + Int(data[0] >> 2 & 3), regionBytes: region,
-                                                 minimumRegions: 2, oneDecoder: { try InputOpener.gzipReader(over: $0, name: "in") }) else {
+                                                 minimumRegions: 2, share: share, oneDecoder: { try InputOpener.gzipReader(over: $0, name: "in") }) else {
             return try InputOpener.gzipReader(over: file, name: "in")
         }
         return reader

@@ -26,7 +26,8 @@ final class Region: @unchecked Sendable {
 /// its window (``SpeculativePart``): the furthest region no one has started first, so that the
 /// reading thread, which takes the nearest, finds them done when it gets there.
 final class RegionPool: @unchecked Sendable {
-    // Unchecked: the list is behind its lock; the rest is constant.
+    // Unchecked: the list is behind its lock; `started` is the offering thread's; the rest is
+    // constant.
     /// Regions offered that no one has started, nearest first, and the work items running.
     private struct Open {
         var regions: [Region] = []
@@ -37,6 +38,11 @@ final class RegionPool: @unchecked Sendable {
     let threads: Int
     /// Whether the work runs under SCHED_IDLE: only on processors nothing else wants.
     let whenIdle: Bool
+    /// Serial queues, one a work item: their threads are Dispatch's overcommit threads, apart
+    /// from the width of the global queue the workers run on, so a work item never keeps a
+    /// worker from a processor (under SCHED_IDLE it may wait long for one).
+    private let queues: [DispatchQueue]
+    private var started = 0
     private let descriptor: Int32
     private let size: Int
     private let overrun: Int
@@ -49,6 +55,7 @@ final class RegionPool: @unchecked Sendable {
         self.size = size
         self.threads = threads
         self.whenIdle = whenIdle
+        queues = (0..<threads).map { DispatchQueue(label: "nnpipe.inflate.\($0)") }
         self.overrun = overrun
         self.limit = limit
     }
@@ -61,7 +68,10 @@ final class RegionPool: @unchecked Sendable {
             open.running += 1
             return true
         }
-        if startItem { startWorkItem() }
+        if startItem {
+            started += 1
+            startWorkItem(on: queues[started % threads])
+        }
     }
 
     /// Takes `region` back unless a work item has started it: true when it is the caller's.
@@ -80,8 +90,8 @@ final class RegionPool: @unchecked Sendable {
 
     /// A work item that inflates the furthest region no one has started, then the next such,
     /// until none is left.
-    private func startWorkItem() {
-        DispatchQueue.global().async { [self] in
+    private func startWorkItem(on queue: DispatchQueue) {
+        queue.async { [self] in
             let work = {
                 while let region = self.open.withLock({ open -> Region? in
                     if let region = open.regions.popLast() { return region }
