@@ -118,14 +118,19 @@ final class RegionPool: @unchecked Sendable {
     /// The bytes `[from, to)` of the file open as `descriptor`, of `size` bytes (fewer at its end);
     /// nil when they cannot be read.
     static func bytes(of descriptor: Int32, size: Int, from: Int, to: Int) -> [UInt8]? {
-        var bytes = [UInt8](repeating: 0, count: max(0, min(to, size) - from))
-        var filled = 0
-        while filled < bytes.count {
-            let count = bytes.withUnsafeMutableBufferPointer { pread(descriptor, $0.baseAddress! + filled, $0.count - filled, off_t(from + filled)) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { return nil }
-            filled += count
+        var complete = true
+        // Read straight into the array's storage, with no zeros written first.
+        let bytes = [UInt8](unsafeUninitializedCapacity: max(0, min(to, size) - from)) { buffer, initialized in
+            var filled = 0
+            while filled < buffer.count {
+                let count = pread(descriptor, buffer.baseAddress! + filled, buffer.count - filled, off_t(from + filled))
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { break }
+                filled += count
+            }
+            complete = filled == buffer.count
+            initialized = filled
         }
-        return bytes
+        return complete ? bytes : nil
     }
 }
