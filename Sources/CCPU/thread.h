@@ -23,12 +23,25 @@ static inline int CCPU_thread_name(char *buffer) {
 }
 
 /* Puts the calling thread under SCHED_IDLE (idle != 0), where it runs only on a processor no other
-   thread wants, or back under SCHED_OTHER. Neither needs a privilege on Linux (leaving SCHED_IDLE
-   needs only a niceness that RLIMIT_NICE allows, which the thread's own always is). Returns 0 on
+   thread wants, or back under SCHED_OTHER. Entering needs no privilege; leaving needs CAP_SYS_NICE
+   or an RLIMIT_NICE that allows the thread's niceness (see CCPU_nice_limit). Returns 0 on
    success. */
 #if defined(__linux__)
 #include <sched.h>
+#include <sys/resource.h>
 #endif
+
+/* RLIMIT_NICE's soft limit (20 - the lowest niceness a thread may ask for), -1 when unlimited,
+   -2 when it cannot be read. */
+static inline long CCPU_nice_limit(void) {
+#if defined(__linux__)
+    struct rlimit limit;
+    if (getrlimit(RLIMIT_NICE, &limit) != 0) return -2;
+    return limit.rlim_cur == RLIM_INFINITY ? -1 : (long)limit.rlim_cur;
+#else
+    return -2;
+#endif
+}
 
 static inline int CCPU_set_thread_idle(int idle) {
 #if defined(__linux__)

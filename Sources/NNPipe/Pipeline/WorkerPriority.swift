@@ -1,4 +1,5 @@
 import CCPU
+import Foundation
 import Glibc
 
 /// The workers' scheduling priority, a little below the reader's, and the names of a run's threads.
@@ -55,15 +56,38 @@ enum WorkerPriority {
     /// Runs `body` on the calling thread named `name`, under Linux's SCHED_IDLE policy: it gets a
     /// processor only when no other thread of any process wants it. For work that only pays on a
     /// processor that would be idle anyway (a speculative decoder's region: the reading thread
-    /// could inflate it at less CPU). The policy is restored afterwards (no privilege needed);
-    /// where it cannot be set, `body` runs as it is.
+    /// could inflate it at less CPU). The policy is restored afterwards; where it could not be
+    /// (``canLeaveIdle``), it is not set and `body` runs as it is.
     static func runningWhenIdle<Result>(as name: String, _ body: () -> Result) -> Result {
         let policy = CCPU_thread_policy()
         // Only from the ordinary policy: a thread Dispatch lends under another is left as it is.
-        let idle = policy == 0 && CCPU_set_thread_idle(1) == 0
+        let idle = policy == 0 && canLeaveIdle && CCPU_set_thread_idle(1) == 0
         defer { if idle { _ = CCPU_set_thread_idle(0) } }
         return running(as: name, niceness: nil, body)
     }
+
+    /// Whether a thread put under SCHED_IDLE may be put back: Linux treats SCHED_IDLE as
+    /// niceness 20 and lets a thread leave it only with CAP_SYS_NICE or an RLIMIT_NICE that
+    /// allows the calling thread's niceness (`ulimit -e`; 0, allowing nothing, by default). A
+    /// Dispatch thread left under SCHED_IDLE would starve whatever work it runs next.
+    static var canLeaveIdle: Bool {
+        errno = 0
+        let nice = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        if nice == -1 && errno != 0 { return false }
+        let limit = CCPU_nice_limit()
+        if limit == -1 || limit >= 20 - Int(nice) { return true }
+        return hasSysNice
+    }
+
+    /// CAP_SYS_NICE (bit 23) in the process's effective capabilities, as /proc/self/status says.
+    private static let hasSysNice: Bool = {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("CapEff:") }),
+              let mask = UInt64(line.dropFirst("CapEff:".count).trimmingCharacters(in: .whitespaces), radix: 16) else {
+            return false
+        }
+        return mask >> 23 & 1 == 1
+    }()
 
     /// `name` as Linux keeps a thread's name, at most 15 bytes: `nnpipe-worker-12` becomes
     /// `nnpipe-wkr-12` (a longer name would not be set at all).

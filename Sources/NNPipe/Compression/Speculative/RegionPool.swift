@@ -36,8 +36,11 @@ final class RegionPool: @unchecked Sendable {
     private let open = Locked(Open())
     /// The most work items at once.
     let threads: Int
-    /// Whether the work runs under SCHED_IDLE: only on processors nothing else wants.
+    /// Whether the work runs under SCHED_IDLE: only on processors nothing else wants. Otherwise
+    /// it runs at the workers' niceness: its threads are outside the workers' width, and share
+    /// the processors with them evenly, behind the reading thread.
     let whenIdle: Bool
+    private let niceness = WorkerPriority.workersNiceness()
     /// Serial queues, one a work item: their threads are Dispatch's overcommit threads, apart
     /// from the width of the global queue the workers run on, so a work item never keeps a
     /// worker from a processor (under SCHED_IDLE it may wait long for one).
@@ -110,7 +113,7 @@ final class RegionPool: @unchecked Sendable {
             if whenIdle {
                 WorkerPriority.runningWhenIdle(as: "nnpipe-inflate", work)
             } else {
-                WorkerPriority.running(as: "nnpipe-inflate", niceness: nil, work)
+                WorkerPriority.running(as: "nnpipe-inflate", niceness: self.niceness, work)
             }
         }
     }

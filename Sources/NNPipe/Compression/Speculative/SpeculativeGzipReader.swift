@@ -127,9 +127,12 @@ final class SpeculativeGzipReader: ByteSource {
         let limit = min(ParallelDecoderLimits.largestDecodedPart, 16 * regionBytes)
         self.limit = limit
         partsInFlight = max(2, decoders) + 2
-        pool = RegionPool(file: file.descriptor, size: size, threads: max(1, decoders - 1),
-                          whenIdle: decoders < GzipMemberFinder.automaticDecoders,
-                          overrun: Self.overrun, limit: limit)
+        // Below 4 decoders the pool runs only under SCHED_IDLE, which needs leave to be undone
+        // (``WorkerPriority/canLeaveIdle``): without it the reading thread inflates every region.
+        let whenIdle = decoders < GzipMemberFinder.automaticDecoders
+        pool = RegionPool(file: file.descriptor, size: size,
+                          threads: whenIdle && !WorkerPriority.canLeaveIdle ? 0 : max(1, decoders - 1),
+                          whenIdle: whenIdle, overrun: Self.overrun, limit: limit)
         self.oneDecoder = oneDecoder
         deflateStart = used
         expected = used * 8
@@ -202,7 +205,7 @@ final class SpeculativeGzipReader: ByteSource {
             let slot = Region(index: region, start: start * 8, end: end * 8)
             inFlight.append(slot)
             // The first region has no unknown window: the reading thread inflates it.
-            guard region > 0, share != .readerOnly else { continue }
+            guard region > 0, share != .readerOnly, pool.threads > 0 else { continue }
             pool.offer(slot)
         }
     }
