@@ -119,13 +119,18 @@ struct ParallelDecodeTests {
 /// one decoder's rows, and one decoder's error for a damaged copy.
 @Suite("One gzip member on several threads, through the binary")
 struct ParallelGzipTests {
+    /// `in.csv.gz` in `dir`, gzip -1 of `rows` rows of varied numbers (700,000: about 22 MB of
+    /// text, 10 MB compressed), and a model of x1, x2 (`m.json`).
+    static func makeInput(_ dir: WorkDir, seed: Int, rows: Int = 700_000) throws {
+        try Shell.run(#"awk 'BEGIN { srand("# + "\(seed)" + #"); print "id,x1,x2"; for (i = 1; i <= "# + "\(rows)" + #"; i++) printf "%d,%.9f,%.6f\n", i, rand() * 1000 - 500, rand() }' | gzip -1 > in.csv.gz"#, in: dir.url)
+        try dir.write("m.json", #"{"layers": [{"weights": [[1, 0.5], [-2, 0.25]], "bias": [0.5, -1], "activation": "tanh"}]}"#)
+    }
+
     @Test("a 10 MiB gzip -1 file: the same output with and without parallel_gzip; a damaged copy fails alike",
           .timeLimit(.minutes(5)))
     func sameRowsAndErrors() throws {
         let dir = try WorkDir()
-        // 700,000 rows of varied numbers: about 22 MB of text, 10 MB as gzip -1.
-        try Shell.run(#"awk 'BEGIN { srand(3); print "id,x1,x2"; for (i = 1; i <= 700000; i++) printf "%d,%.9f,%.6f\n", i, rand() * 1000 - 500, rand() }' > in.csv && gzip -1 -c in.csv > in.csv.gz"#, in: dir.url)
-        try dir.write("m.json", #"{"layers": [{"weights": [[1, 0.5], [-2, 0.25]], "bias": [0.5, -1], "activation": "tanh"}]}"#)
+        try Self.makeInput(dir, seed: 3)
         let size = try FileManager.default.attributesOfItem(atPath: dir.path("in.csv.gz"))[.size] as? Int ?? 0
         try #require(size > 8 << 20, "the input must span at least 16 regions: \(size) bytes")
         let arguments = ["run", "--model", "m.json", "--features", "x1,x2", "--carry", "id", "--workers", "2"]
@@ -173,8 +178,7 @@ struct ParallelGzipTests {
           .timeLimit(.minutes(5)))
     func idleNeedsLeave() throws {
         let dir = try WorkDir()
-        try Shell.run(#"awk 'BEGIN { srand(7); print "id,x1,x2"; for (i = 1; i <= 700000; i++) printf "%d,%.9f,%.6f\n", i, rand() * 1000 - 500, rand() }' | gzip -1 > in.csv.gz"#, in: dir.url)
-        try dir.write("m.json", #"{"layers": [{"weights": [[1, 0.5], [-2, 0.25]], "bias": [0.5, -1], "activation": "tanh"}]}"#)
+        try Self.makeInput(dir, seed: 7)
         let arguments = ["run", "--model", "m.json", "--features", "x1,x2", "--carry", "id", "--workers", "2", "--log-level", "debug"]
         let one = try CLI.run(arguments + ["--set", "execution.parallel_gzip=false", "-o", "one.csv", "in.csv.gz"], in: dir.url)
         #expect(one.status == 0, "\(one.stderr)")
@@ -198,10 +202,9 @@ struct ParallelGzipTests {
     func killedAndResumed() throws {
         let dir = try WorkDir()
         // 600,000 rows: about 9 MB as gzip -1, 17 regions.
-        try Shell.run(#"awk 'BEGIN { srand(5); print "id,x1,x2"; for (i = 1; i <= 600000; i++) printf "%d,%.9f,%.6f\n", i, rand() * 1000 - 500, rand() }' | gzip -1 > in.csv.gz"#, in: dir.url)
+        try Self.makeInput(dir, seed: 5, rows: 600_000)
         let size = try FileManager.default.attributesOfItem(atPath: dir.path("in.csv.gz"))[.size] as? Int ?? 0
         try #require(size > 8 << 20, "the input must span at least 16 regions: \(size) bytes")
-        try dir.write("m.json", #"{"layers": [{"weights": [[1, 0.5], [-2, 0.25]], "bias": [0.5, -1], "activation": "tanh"}]}"#)
         try dir.write("p.yaml", """
             stages:
               - read:
