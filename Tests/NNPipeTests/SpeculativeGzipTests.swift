@@ -101,7 +101,12 @@ struct SpeculativeGzipTests {
                 // joins. The reading thread inflates the first region, the last (its one block is
                 // the stream's last, which no guess looks for) and those where no block starts.
                 if share == .poolOnly {
+                    #if ISAL
                     #expect(redone == 0 && joined >= here, "regions of \(regionBytes): \(joined) joined, \(redone) redone, \(here) here")
+                    #else
+                    // Without ISA-L the reading thread waits for the pool; the last region is inflated again.
+                    #expect(redone <= 1 && joined > 1, "regions of \(regionBytes): \(joined) joined, \(redone) redone, \(here) here")
+                    #endif
                 }
             }
         }
@@ -178,14 +183,15 @@ struct SpeculativeGzipTests {
         var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
         bytes[bytes.count - 8] ^= 1
         try Data(bytes).write(to: URL(fileURLWithPath: path))
-        for (label, oneDecoderPath, expectedError) in [("the same bytes", path, "CRC"), ("other bytes", otherPath, "other bytes than one decoder")] {
+        for (label, oneDecoderPath, expectedError) in [("the same bytes", path, "CRC mismatch|incorrect data check"), ("other bytes", otherPath, "other bytes than one decoder")] {
             let file = try FileSource(path: path, name: "in")
             let reader = try #require(SpeculativeGzipReader(file: file, name: "in", decoders: 4, regionBytes: 16 * 1024, minimumRegions: 2,
                                                             share: .poolOnly) { _ in
                 try InputOpener.gzipReader(over: try FileSource(path: oneDecoderPath, name: "in"), name: "in")
             })
             let outcome = ParallelDecoderTests.drain(reader, readSize: 1 << 16)
-            #expect(outcome.error?.contains(expectedError) == true, "\(label): \(outcome)")
+            // ISA-L's words or zlib's (a build without ISA-L).
+            #expect(expectedError.split(separator: "|").contains { outcome.error?.contains($0) == true }, "\(label): \(outcome)")
             #expect(text.starts(with: outcome.bytes) && outcome.bytes.count > 200_000 || label == "other bytes",
                     "\(label): \(outcome)")
         }

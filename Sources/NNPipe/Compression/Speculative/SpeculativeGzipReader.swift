@@ -212,7 +212,8 @@ final class SpeculativeGzipReader: ByteSource {
 
     /// Takes `slot` for the reading thread unless the pool has started it.
     private func takeHere(_ slot: Region) -> Bool {
-        if slot.index == 0 || share == .readerOnly { return true }
+        // The first region, and every region when the pool has no thread, are never offered.
+        if slot.index == 0 || share == .readerOnly || pool.threads == 0 { return true }
         guard share == .either else { return false }
         return pool.take(slot)
     }
