@@ -188,7 +188,8 @@ struct ParallelGzipTests {
             print("setpriv or prlimit cannot run here: not checked")
             return
         }
-        let command = ([wrapper, CLI.binary.path] + arguments + ["--set", "execution.parallel_gzip=true", "-o", "parallel.csv", "in.csv.gz"])
+        // Bounded: a run that waited forever would otherwise hold the test (GNU timeout ends it, 124).
+        let command = (["timeout", "120", wrapper, CLI.binary.path] + arguments + ["--set", "execution.parallel_gzip=true", "-o", "parallel.csv", "in.csv.gz"])
             .joined(separator: " ")
         try Shell.run("\(command) 2> stderr.txt; echo $? > status.txt", in: dir.url)
         let stderr = String(decoding: try dir.read("stderr.txt"), as: UTF8.self)
