@@ -154,6 +154,8 @@ struct SpeculativeGzipTests {
         cases.append(("trailing garbage", good + Array("garbage".utf8)))
         cases.append(("zero padding", good + [UInt8](repeating: 0, count: 512)))
         cases.append(("a second member", good + second))
+        // Two members each of many regions: the first ends far from the file's end.
+        cases.append(("two long members", good + good))
         for (label, bytes) in cases {
             let damagedPath = dir.appendingPathComponent("damaged.gz").path
             try Data(bytes).write(to: URL(fileURLWithPath: damagedPath))

@@ -370,7 +370,14 @@ final class SpeculativeGzipReader: ByteSource {
             streamed(UnsafeBufferPointer(start: buffer, count: count))
             return count
         }
-        guard stream.inputUsedUp else { return 0 }
+        if stream.streamEnded {
+            // The member ended before the file's last region: the trailer check finds what
+            // follows it and hands the file to one decoder.
+            endStream(at: stream.position)
+            try checkTrailer()
+            return 0
+        }
+        guard stream.inputUsedUp else { return try streamFailed(.corrupt("ISA-L stopped before its input's end")) }
         if let stop = streamStop, let part = stop.part {
             if stream.endsBetweenBlocks(at: part.start) {
                 // The part the pool inflated begins exactly here: join it.
