@@ -16,9 +16,11 @@ final class PartResolution: @unchecked Sendable {
     var crc: UInt = 0
     init(length: Int) { self.length = length }
 
-    /// Bytes already handed out, with their CRC-32: only their checksum is left to count.
-    static func finished(length: Int, crc: UInt) -> PartResolution {
+    /// Bytes already resolved, with their CRC-32: `bytes` when they are still to be handed out,
+    /// nil when they were (only their checksum is left to count).
+    static func finished(length: Int, crc: UInt, bytes: [UInt8]? = nil) -> PartResolution {
         let resolution = PartResolution(length: length)
+        resolution.bytes = bytes
         resolution.resolved = true
         resolution.crc = crc
         return resolution

@@ -14,6 +14,8 @@ final class Region: @unchecked Sendable {
     var part: SpeculativePart?
     /// Set by the reading thread once it has seen `done` signalled.
     var finished = false
+    /// Set, under the pool's lock, when a work item takes the region.
+    fileprivate var startedByPool = false
 
     init(index: Int, start: Int, end: Int) {
         self.index = index
@@ -63,8 +65,9 @@ final class RegionPool: @unchecked Sendable {
         self.limit = limit
     }
 
-    /// Offers `region` to the pool (after those offered before it).
+    /// Offers `region` to the pool (after those offered before it); a pool of no thread takes none.
     func offer(_ region: Region) {
+        guard threads > 0 else { return }
         let startItem = open.withLock { open in
             open.regions.append(region)
             guard open.running < threads else { return false }
@@ -77,11 +80,12 @@ final class RegionPool: @unchecked Sendable {
         }
     }
 
-    /// Takes `region` back unless a work item has started it: true when it is the caller's.
+    /// Takes `region` for the caller unless a work item has started it (a region never offered
+    /// is the caller's): true when it is the caller's.
     func take(_ region: Region) -> Bool {
         open.withLock { open in
-            guard let index = open.regions.firstIndex(where: { $0 === region }) else { return false }
-            open.regions.remove(at: index)
+            guard !region.startedByPool else { return false }
+            open.regions.removeAll { $0 === region }
             return true
         }
     }
@@ -97,7 +101,10 @@ final class RegionPool: @unchecked Sendable {
         queue.async { [self] in
             let work = {
                 while let region = self.open.withLock({ open -> Region? in
-                    if let region = open.regions.popLast() { return region }
+                    if let region = open.regions.popLast() {
+                        region.startedByPool = true
+                        return region
+                    }
                     open.running -= 1
                     return nil
                 }) {

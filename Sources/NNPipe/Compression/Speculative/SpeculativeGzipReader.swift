@@ -205,17 +205,15 @@ final class SpeculativeGzipReader: ByteSource {
             let slot = Region(index: region, start: start * 8, end: end * 8)
             inFlight.append(slot)
             // The first region has no unknown window: the reading thread inflates it.
-            guard region > 0, share != .readerOnly, pool.threads > 0 else { continue }
+            guard region > 0, share != .readerOnly else { continue }
             pool.offer(slot)
         }
     }
 
-    /// Takes `slot` for the reading thread unless the pool has started it.
+    /// Takes `slot` for the reading thread unless the pool has started it (in tests that share
+    /// regions with the pool only, the reading thread takes the first region alone).
     private func takeHere(_ slot: Region) -> Bool {
-        // The first region, and every region when the pool has no thread, are never offered.
-        if slot.index == 0 || share == .readerOnly || pool.threads == 0 { return true }
-        guard share == .either else { return false }
-        return pool.take(slot)
+        share == .poolOnly ? slot.index == 0 : pool.take(slot)
     }
 
     /// Waits until the pool has inflated `slot` (tests that share regions with the pool only).
@@ -244,10 +242,16 @@ final class SpeculativeGzipReader: ByteSource {
         // The next window is this part's last bytes, resolved here; the rest on the pool.
         let window = window
         let resolution = PartResolution.start(length: part.count) { part.resolved(with: window) }
-        self.window = Array((self.window + tail).suffix(SpeculativePart.windowSize))
+        slideWindow(over: tail)
         guessesJoined += 1
         try record(resolution, of: slot, end: part.run.end, streamEnded: part.run.streamEnded)
         return true
+    }
+
+    /// ``window`` after `bytes` (the next ones of the stream): its last 32 KiB.
+    private func slideWindow<Bytes: Collection<UInt8>>(over bytes: Bytes) {
+        let size = SpeculativePart.windowSize
+        window = bytes.count >= size ? Array(bytes.suffix(size)) : Array((window + bytes).suffix(size))
     }
 
     /// Records a part joined, ending at bit `end`, and checks the trailer when the stream ended in it.
@@ -255,6 +259,12 @@ final class SpeculativeGzipReader: ByteSource {
         let regionRatio = Double(resolution.length) / Double(max(1, (slot.end - slot.start) / 8))
         ratio = ratioSeen ? max(ratio, regionRatio) : regionRatio
         ratioSeen = true
+        try queue(resolution, end: end, streamEnded: streamEnded)
+    }
+
+    /// Queues a part to be handed out after those before it, ending at bit `end`, and checks the
+    /// trailer when the stream ended in it.
+    private func queue(_ resolution: PartResolution, end: Int, streamEnded: Bool) throws {
         resolving.append(resolution)
         checksums.append(resolution)
         joined += resolution.length
@@ -318,7 +328,7 @@ final class SpeculativeGzipReader: ByteSource {
                 return try handToOneDecoder(because: again.failure ?? "the file ends inside a block")
             }
             let output = again.output
-            window = Array((window + output.suffix(SpeculativePart.windowSize)).suffix(SpeculativePart.windowSize))
+            slideWindow(over: output)
             try record(PartResolution.start(length: output.count) { output }, of: slot, end: again.end, streamEnded: again.streamEnded)
             return
         }
@@ -342,7 +352,7 @@ final class SpeculativeGzipReader: ByteSource {
     /// after it, up to that part's guessed start.
     private func streamEnters(_ slot: Region) throws {
         guard let stream else { return }
-        if slot.index > 0 { _ = takeHere(slot) }
+        _ = takeHere(slot)
         regionsInflatedHere += 1
         fill()
         stream.inputEnd = slot.end / 8
@@ -396,7 +406,7 @@ final class SpeculativeGzipReader: ByteSource {
         return 0
     }
 
-    /// Inflates the rest of the stream into ``current``, checks the trailer, then hands it out.
+    /// Inflates the rest of the stream into a part of its own, handed out once the trailer matched.
     private func streamLastRegion(_ stream: IsalStream) throws -> Int {
         var rest: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
@@ -412,16 +422,11 @@ final class SpeculativeGzipReader: ByteSource {
             guard rest.count <= limit else { return try streamFailed(.corrupt("the last region decodes to more than \(limit) bytes")) }
         }
         guard stream.streamEnded else { return try streamFailed(nil) }
+        let end = stream.position
+        // The stretch streamed before (if any), then this part, handed out once the trailer matched.
+        endStream(at: end)
         let crc = rest.withUnsafeBytes { UInt(ContentChecksum.adding($0, to: 0)) }
-        streamCRC = crc32_combine(streamCRC, crc, off_t(rest.count))
-        streamLength += rest.count
-        endStream(at: stream.position)
-        try checkTrailer()
-        guard fallback == nil else { return 0 }
-        current = rest
-        served = 0
-        handedOut += rest.count
-        handedOutCRC = crc32_combine(handedOutCRC, crc, off_t(rest.count))
+        try queue(PartResolution.finished(length: rest.count, crc: crc, bytes: rest), end: end, streamEnded: true)
         return 0
     }
 
@@ -433,8 +438,7 @@ final class SpeculativeGzipReader: ByteSource {
         handedOutCRC = crc32_combine(handedOutCRC, crc, off_t(bytes.count))
         streamLength += bytes.count
         handedOut += bytes.count
-        let size = SpeculativePart.windowSize
-        window = bytes.count >= size ? Array(bytes.suffix(size)) : Array((window + bytes).suffix(size))
+        slideWindow(over: bytes)
     }
 
     /// The stream failed (`error`), or ran out of input before its end: one decoder takes over
