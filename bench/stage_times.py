@@ -54,7 +54,7 @@ import gen_data  # noqa: E402
 # (stage, substrings of a symbol or library), checked in order; the first match wins.
 READER = [
     ("inflate", ["isal_inflate", "inflate", "libisal", "libz.so", "crc32", "Gzip", "Zstd", "ZSTD_", "libzstd"]),
-    ("split", ["RecordSplitter", "InputSequence", "ByteSource", "RawChunk", "memchr", "memmove",
+    ("split", ["RecordSplitter", "InputSequence", "ByteSource", "RawChunk", "CCPU_cut", "memchr", "memmove",
                "memcpy", "CompressedInput", "InputContent"]),
 ]
 SETUP = ["ld-linux", "_dl_", "Yams", "yaml", "JSONValue", "ModelLoader", "PipelinePlan", "PipelineLoader",
@@ -67,7 +67,7 @@ WORKER = [
     ("format", ["ChunkProcessorC6encode", "FloatFormatter", "ShortestDouble", "CSVText"]),
     ("forward", ["openblas", "dgemm", "Network", "DenseLayer", "Activation", "MatrixMultiply", "InputStep",
                  "libm.so"]),
-    ("parse", ["ChunkProcessor", "FloatParser", "CSVRecordParser", "memchr"]),
+    ("parse", ["ChunkProcessor", "FloatParser", "CSVRecordParser", "RawChunk", "memchr"]),
 ]
 KERNEL_OVERHEAD = ["futex", "schedule", "switch", "wake", "sched", "pick_next", "dequeue", "enqueue"]
 KERNEL_WRITE = ["write", "copy_folio_from_iter", "copy_from_user", "ext4", "xfs", "iomap", "filemap",

@@ -20,6 +20,21 @@ static inline int CCPU_has_avx(void) { return 0; }
 static inline void CCPU_vzeroupper(void) {}
 #endif
 
+/* Whether the CPU has AVX2 and the OS saves its state. Ask once (CPUFeatures.hasAVX2). */
+static inline int CCPU_has_avx2(void) {
+#if defined(__x86_64__)
+    unsigned int eax, ebx, ecx, edx;
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx) || !(ecx & (1u << 27)) || !(ecx & (1u << 28))) return 0;
+    unsigned int xcr0_lo, xcr0_hi;
+    __asm__ volatile("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
+    if ((xcr0_lo & 0x6) != 0x6) return 0;
+    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return 0;
+    return (ebx >> 5) & 1;
+#else
+    return 0;
+#endif
+}
+
 /* The OpenBLAS kernel family this CPU runs best: 2 for SkylakeX (AVX-512 F, DQ, BW, VL with OS
    support for their state), 1 for Haswell (AVX2 and FMA), 0 to let OpenBLAS choose. */
 static inline int CCPU_openblas_kernel_family(void) {

@@ -102,6 +102,44 @@ struct InputFormatTests {
         #expect(text == "id,y0,y1\na,5.0,1.0\nb,11.0,3.0\n")
     }
 
+    /// Numeric rows, which the reader cuts at line feeds, with quoted and blank stretches between
+    /// them, which it scans record by record; `bad`: the line of a row whose x1 is not a number.
+    static func mixedRows(bad: Int? = nil) -> (input: String, output: String) {
+        var input = "id,x1,x2\n"
+        var output = "id,y0,y1\n"
+        var line = 2
+        for i in 1...3000 {
+            var id = "r\(i)"
+            if i % 500 == 0 {
+                input += "\n\r\n"
+                line += 2
+            }
+            if i % 700 == 0 { id = "\"r\(i)\nnext\"" }
+            let x1 = line == bad ? "x" : "\(i)"
+            input += "\(id),\(x1),\(i % 7)" + (i % 300 == 0 ? "\r\n" : "\n")
+            output += "\(id),\(Double(i + 2 * (i % 7))),\(Double(i))\n"
+            line += id.contains("\n") ? 2 : 1
+        }
+        return (input, output)
+    }
+
+    @Test("numeric rows cut at line feeds between quoted and blank stretches: every row once, in order, at its line",
+          arguments: [1, 2])
+    func mixedStretches(workers: Int) throws {
+        let rows = Self.mixedRows()
+        for chunkRows in [7, 256, 8192] {
+            let (result, text, _) = try run(Data(rows.input.utf8),
+                                            extraArgs: ["--workers", "\(workers)", "--set=execution.chunk_rows=\(chunkRows)"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(text == rows.output, "chunk_rows \(chunkRows)")
+        }
+        // Line 2,345 (row 2,333) lies in a numeric stretch after three quoted records and eight blank lines.
+        let bad = Self.mixedRows(bad: 2345)
+        let (result, _, _) = try run(Data(bad.input.utf8), extraArgs: ["--workers", "\(workers)", "--set=execution.chunk_rows=100"])
+        #expect(result.status == 65, "\(result.stderr)")
+        #expect(mentionsLine(result.stderr, file: "in.csv", line: 2345), "\(result.stderr)")
+    }
+
     @Test("a header-only file gives a header-only output")
     func headerOnly() throws {
         let (result, text, _) = try run(Data("id,x1,x2\n".utf8))

@@ -8,7 +8,8 @@ struct RecordSplitterTests {
     func split(_ text: [UInt8], piece: Int, chunkRows: Int = 2) throws -> [(String, Int)] {
         let splitter = RecordSplitter(source: PieceSource(text, piece: piece), name: "t", delimiter: 0x2C, maxRecordBytes: 1 << 20)
         var records: [(String, Int)] = []
-        while let chunk = try splitter.nextChunk(maxRecords: chunkRows) {
+        while var chunk = try splitter.nextChunk(maxRecords: chunkRows) {
+            chunk.findRecords()
             #expect(chunk.count <= chunkRows)
             for i in 0..<chunk.count {
                 records.append((String(decoding: chunk.bytes[chunk.range(of: i)], as: UTF8.self), chunk.recordLines[i]))

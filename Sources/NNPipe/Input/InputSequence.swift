@@ -110,6 +110,8 @@ package final class InputSequence {
 
     /// The fields of a chunk's first record.
     private static func fields(of chunk: RawChunk, read: ReadStageConfig, name: String) throws -> [String] {
+        var chunk = chunk
+        chunk.findRecords()
         let parser = CSVRecordParser(delimiter: read.delimiter)
         do throws(CSVRecordParser.Problem) {
             return try chunk.bytes.withUnsafeBufferPointer { bytes throws(CSVRecordParser.Problem) in

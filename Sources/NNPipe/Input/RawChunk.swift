@@ -1,4 +1,11 @@
+import Glibc
+
 /// Complete CSV records cut from the input stream, with where each one starts.
+///
+/// The reader cuts text without quotes and blank lines at line feeds only, counting them (every
+/// line is a record there), and leaves finding each record's end to the worker that parses the
+/// chunk (``findRecords()``): the one part of reading that must run in order does no work per
+/// record.
 package struct RawChunk: Sendable {
     /// 0, 1, 2… in input order.
     package var index: Int
@@ -6,16 +13,70 @@ package struct RawChunk: Sendable {
     /// one), then ``padding`` zero bytes that belong to no record (room for eight-byte reads).
     package var bytes: [UInt8]
     package static let padding = 8
+    /// Number of records in the chunk.
+    package private(set) var count: Int
     /// Where each record ends in `bytes` (exclusive); record `i` starts where record `i - 1` ends.
-    package var recordEnds: [Int]
-    /// The 1-based physical line on which each record starts.
-    package var recordLines: [Int]
+    /// Empty until ``findRecords()`` for a chunk cut at line feeds.
+    package private(set) var recordEnds: [Int]
+    /// The 1-based physical line on which each record starts (as `recordEnds`).
+    package private(set) var recordLines: [Int]
+    /// The physical line of the first record.
+    private let firstLine: Int
     /// The input the records come from, for messages.
     package var source: String = ""
-    /// Number of records in the chunk.
-    package var count: Int { recordEnds.count }
 
-    /// The byte range of record `i`.
+    /// A chunk whose records were found by the reader.
+    package init(index: Int, bytes: [UInt8], recordEnds: [Int], recordLines: [Int], source: String = "") {
+        self.index = index
+        self.bytes = bytes
+        self.count = recordEnds.count
+        self.recordEnds = recordEnds
+        self.recordLines = recordLines
+        self.firstLine = recordLines.first ?? 1
+        self.source = source
+    }
+
+    /// A chunk of `count` records of one line each, starting on line `firstLine`: every line feed
+    /// in `bytes` ends a record, and a last record without one runs to the padding.
+    package init(index: Int, bytes: [UInt8], lines count: Int, firstLine: Int, source: String) {
+        self.index = index
+        self.bytes = bytes
+        self.count = count
+        self.recordEnds = []
+        self.recordLines = []
+        self.firstLine = firstLine
+        self.source = source
+    }
+
+    /// Bytes of the records, without the padding.
+    package var recordBytes: Int { bytes.count - Self.padding }
+
+    /// Whether ``recordEnds`` and ``recordLines`` are filled in.
+    package var recordsFound: Bool { recordEnds.count == count }
+
+    /// Finds each record's end and line in a chunk cut at line feeds (nothing to do otherwise).
+    package mutating func findRecords() {
+        guard !recordsFound else { return }
+        var ends: [Int] = []
+        ends.reserveCapacity(count)
+        let total = recordBytes
+        bytes.withUnsafeBufferPointer { bytes in
+            let base = bytes.baseAddress!
+            var at = 0
+            for _ in 0..<count {
+                if let lf = memchr(base + at, 0x0A, total - at) {
+                    at = UnsafeRawPointer(lf) - UnsafeRawPointer(base) + 1
+                } else {
+                    at = total
+                }
+                ends.append(at)
+            }
+        }
+        recordEnds = ends
+        recordLines = Array(firstLine..<(firstLine + count))
+    }
+
+    /// The byte range of record `i` (once ``recordsFound``).
     package func range(of i: Int) -> Range<Int> {
         (i == 0 ? 0 : recordEnds[i - 1])..<recordEnds[i]
     }

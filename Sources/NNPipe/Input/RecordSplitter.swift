@@ -1,18 +1,26 @@
+import CCPU
 import Glibc
 
 /// Cuts a byte stream into chunks of whole CSV records, sequentially and quote-aware.
 ///
-/// This is the only part of reading that must run in order: it finds where records end (a line
+/// This is the only part of reading that must run in order: it finds where chunks end (a line
 /// feed outside quotes) and counts physical lines; parsing the fields is left to the workers.
-/// Lines without a quote are skipped over with `memchr`; a line holding a quote goes through a
-/// small state machine (RFC 4180: a quote opens a field only at its start, `""` inside quotes is
-/// a literal quote). Blank lines are not records. A leading UTF-8 byte-order mark is dropped.
+/// Text without quotes and blank lines, what numeric CSV is, is cut at line feeds counted 64
+/// bytes a step (`CCPU_cut_at_line_feed`), and the workers find each record's end
+/// (``RawChunk/findRecords()``). Elsewhere records are found one by one: lines without a quote
+/// are skipped over with `memchr`; a line holding a quote goes through a small state machine
+/// (RFC 4180: a quote opens a field only at its start, `""` inside quotes is a literal quote).
+/// Blank lines are not records. Both ways cut the same chunks. A leading UTF-8 byte-order mark
+/// is dropped.
 package final class RecordSplitter {
     private let source: ByteSource
     private let name: String
     private let delimiter: UInt8
     private let quote: UInt8 = 0x22
     private let maxRecordBytes: Int
+    /// Whether plain text is cut at line feeds (off: every record through the record scanner,
+    /// which tests compare with).
+    private let cutsAtLineFeeds: Bool
 
     /// Bytes read but not yet handed out: `window[start..<end]`.
     private var window: UnsafeMutablePointer<UInt8>
@@ -36,8 +44,9 @@ package final class RecordSplitter {
     private var chunkBytes: [UInt8] = []
     private var copiedUpTo = 0
 
-    package init(source: ByteSource, name: String, delimiter: UInt8, maxRecordBytes: Int) {
+    package init(source: ByteSource, name: String, delimiter: UInt8, maxRecordBytes: Int, cutsAtLineFeeds: Bool = true) {
         self.source = source
+        self.cutsAtLineFeeds = cutsAtLineFeeds
         self.name = name
         self.delimiter = delimiter
         self.maxRecordBytes = maxRecordBytes
@@ -83,6 +92,7 @@ package final class RecordSplitter {
     /// least one record, and stops at the first record that reaches `maxBytes`), or nil at the end
     /// of the input.
     package func nextChunk(maxRecords: Int, maxBytes: Int = .max) throws -> RawChunk? {
+        if let chunk = try cutAtLineFeeds(maxRecords: maxRecords, maxBytes: maxBytes) { return chunk }
         let bytesLimit = maxBytes < (1 << 40) ? maxBytes + maxBytes / 8 : Int.max
         chunkBytes = []
         chunkBytes.reserveCapacity(min(lastChunkBytes + lastChunkBytes / 8, bytesLimit))
@@ -113,6 +123,68 @@ package final class RecordSplitter {
         lastChunkBytes = bytes.count
         defer { nextIndex += 1 }
         return RawChunk(index: nextIndex, bytes: bytes, recordEnds: ends, recordLines: lines, source: name)
+    }
+
+    /// ``nextChunk(maxRecords:maxBytes:)`` for text ahead without quotes and blank lines: the
+    /// chunk ends at the line feed where the record scanner's would (the `maxRecords`-th, or
+    /// the first that ends a record reaching `maxBytes`), and its records are left for
+    /// ``RawChunk/findRecords()``. Nil where the text needs the record scanner (a quote, a blank
+    /// line, a record longer than `max_record_bytes`), which then cuts the chunk from here.
+    private func cutAtLineFeeds(maxRecords: Int, maxBytes: Int) throws -> RawChunk? {
+        guard cutsAtLineFeeds, maxRecords > 0, maxBytes > 0 else { return nil }
+        // The bytes after `start` scanned so far, and their line feeds: reading on only while the
+        // cut is not found, so that a pipe's records go out as soon as the scanner's would.
+        var scanned = 0
+        var lineFeeds = 0
+        var records = 0
+        while true {
+            if start + scanned == end {
+                if atEndOfInput {
+                    guard scanned > 0 else { return nil }
+                    // The last chunk; its last record may lack a line terminator.
+                    records = window[end - 1] == 0x0A ? lineFeeds : lineFeeds + 1
+                    break
+                }
+                try refill()
+                continue
+            }
+            if scanned == 0 && (window[start] == 0x0A || window[start] == 0x0D) { return nil }
+            let afterLineFeed: Int32 = scanned > 0 && window[start + scanned - 1] == 0x0A ? 1 : 0
+            let cut = CCPU_cut_at_line_feed(window + start + scanned, end - start - scanned, maxRecords - lineFeeds,
+                                            maxBytes - scanned, quote, afterLineFeed, CPUFeatures.hasAVX2 ? 1 : 0)
+            guard cut.plain != 0 else { return nil }
+            lineFeeds += cut.line_feeds
+            if cut.end >= 0 {
+                scanned += cut.end
+                records = lineFeeds
+                break
+            }
+            scanned = end - start
+            // A record already longer than max_record_bytes: the scanner's error, not more reading.
+            if scanned > maxRecordBytes && CCPU_last_line_feed(window + end - maxRecordBytes, maxRecordBytes) < 0 { return nil }
+        }
+        let length = scanned
+        // No record longer than max_record_bytes: from each record start, a line feed within
+        // that many bytes.
+        var at = start
+        while start + length - at > maxRecordBytes {
+            let lf = CCPU_last_line_feed(window + at, maxRecordBytes)
+            guard lf >= 0 else { return nil }
+            at += lf + 1
+        }
+        let bytes = [UInt8](unsafeUninitializedCapacity: length + RawChunk.padding) { buffer, count in
+            let base = buffer.baseAddress!
+            base.update(from: window + start, count: length)
+            (base + length).initialize(repeating: 0, count: RawChunk.padding)
+            count = length + RawChunk.padding
+        }
+        let chunk = RawChunk(index: nextIndex, bytes: bytes, lines: records, firstLine: line, source: name)
+        // A last record without a line terminator leaves the line where it is, as the scanner does.
+        line += lineFeeds
+        start += length
+        nextIndex += 1
+        lastChunkBytes = bytes.count
+        return chunk
     }
 
     /// Appends the records consumed since the last copy (`window[copiedUpTo..<end]`) to the
@@ -221,12 +293,14 @@ package final class RecordSplitter {
         }
     }
 
-    /// Moves the unconsumed bytes to the front of the window and reads more after them.
+    /// Reads more after the unconsumed bytes, moving them to the front of the window first when
+    /// less than a read's room is left after them (not at every read: a decoder may hand out a
+    /// few KiB a read).
     private func refill() throws {
-        // The records consumed so far leave the window here: copy them into the chunk first.
+        // The records consumed so far may leave the window here: copy them into the chunk first.
         if collecting { copyRecords(upTo: start) }
         defer { copiedUpTo = start }
-        if start > 0 {
+        if start > 0 && capacity - end < readSize {
             discarded += start
             (window).update(from: window + start, count: end - start)
             end -= start

@@ -37,6 +37,8 @@ final class ChunkProcessor {
 
     /// Processes one chunk.
     func process(_ chunk: RawChunk) -> ChunkResult {
+        var chunk = chunk
+        chunk.findRecords()
         // New threads inherit the vector register state of the thread that made them; after
         // ISA-L's AVX code that state is "dirty", and every switch between the SSE code Swift
         // emits and libm's AVX code then pays a penalty (4× slower sigmoid layers, measured).

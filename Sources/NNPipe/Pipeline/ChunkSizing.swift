@@ -37,7 +37,7 @@ struct ChunkSizing {
     /// Learns the rows' width from a chunk just read.
     mutating func learn(from chunk: RawChunk) {
         guard chunk.count > 0 else { return }
-        let bytes = chunk.recordEnds[chunk.count - 1]
+        let bytes = chunk.recordBytes
         let fitting = Int(Double(targetBytes) * Double(chunk.count) / Double(max(bytes, 1)))
         guard fitting < maxRecords else {
             next = Cut(records: maxRecords, byteLimit: targetBytes)

@@ -15,6 +15,9 @@ enum CPUFeatures {
     /// Whether the CPU has AVX with its state saved by the OS, asked once.
     static let hasAVX = CCPU_has_avx() != 0
 
+    /// Whether the CPU has AVX2 with its state saved by the OS, asked once.
+    static let hasAVX2 = CCPU_has_avx2() != 0
+
     /// Marks the upper halves of the vector registers clean after AVX code (ISA-L's): the SSE
     /// code Swift emits and libm's AVX code then mix without transition penalties (4× slower
     /// sigmoid layers, measured, when they do not).

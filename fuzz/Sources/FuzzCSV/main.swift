@@ -11,7 +11,9 @@ func fields(_ parser: CSVRecordParser) -> [[UInt8]] {
 /// libFuzzer entry point: ``RecordSplitter`` cuts the input into chunks of records and
 /// ``CSVRecordParser`` splits each record into fields, as the reader and its workers do. Input
 /// bytes 0–2 pick the read size, the delimiter, and the records per chunk and record size limit.
-/// Records take the fast path when they can; there it must agree with libcsv.
+/// Records take the fast path when they can; there it must agree with libcsv. A second splitter
+/// that finds every record one by one must cut the same chunks as the one that cuts plain text
+/// at line feeds.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size >= 3 else { return 0 }
@@ -24,9 +26,36 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
                                   delimiter: delimiter, maxRecordBytes: maxRecordBytes)
     let parser = CSVRecordParser(delimiter: delimiter)
     let reference = CSVRecordParser(delimiter: delimiter)
+    let scanner = RecordSplitter(source: MemorySource(input, readSize: read), name: "in.csv",
+                                 delimiter: delimiter, maxRecordBytes: maxRecordBytes, cutsAtLineFeeds: false)
+    var scannerError: String?
+    var scanned: [([UInt8], [Int], [Int])] = []
+    do {
+        while var chunk = try scanner.nextChunk(maxRecords: maxRecords, maxBytes: maxRecords * 16) {
+            chunk.findRecords()
+            scanned.append((chunk.bytes, chunk.recordEnds, chunk.recordLines))
+        }
+    } catch {
+        scannerError = "\(error)"
+    }
+    var cut = 0
+    do {
+        while var chunk = try splitter.nextChunk(maxRecords: maxRecords, maxBytes: maxRecords * 16) {
+            chunk.findRecords()
+            require(cut < scanned.count && scanned[cut] == (chunk.bytes, chunk.recordEnds, chunk.recordLines),
+                    "chunk \(cut) differs from the record scanner's")
+            cut += 1
+        }
+        require(cut == scanned.count && scannerError == nil, "the record scanner cut \(scanned.count) chunks, then \(scannerError ?? "no error")")
+    } catch {
+        require(cut == scanned.count && scannerError == "\(error)", "\(error) after \(cut) chunks; the record scanner: \(scannerError ?? "none") after \(scanned.count)")
+    }
+    let again = RecordSplitter(source: MemorySource(input, readSize: read), name: "in.csv",
+                               delimiter: delimiter, maxRecordBytes: maxRecordBytes)
     requireResultOrTypedError("RecordSplitter") {
         var records = 0
-        while let chunk = try splitter.nextChunk(maxRecords: maxRecords) {
+        while var chunk = try again.nextChunk(maxRecords: maxRecords) {
+            chunk.findRecords()
             require(chunk.count >= 1 && chunk.count <= maxRecords, "a chunk of \(chunk.count) records")
             require(chunk.recordLines.count == chunk.count, "\(chunk.recordLines.count) lines for \(chunk.count) records")
             require(chunk.bytes.count == chunk.recordEnds.last! + RawChunk.padding, "chunk bytes do not end in the padding")
