@@ -172,6 +172,27 @@ struct ParallelGzipTests {
         let message = { (stderr: String) in stderr.split(separator: "\n").first { $0.contains("bad.csv.gz") }.map(String.init) ?? stderr }
         #expect(message(parallelBad.stderr) == message(oneBad.stderr), "\(parallelBad.stderr) against \(oneBad.stderr)")
         #expect(!dir.exists("one-bad.csv") && !dir.exists("parallel-bad.csv"))
+
+        // `cat in.csv.gz more.gz`: after the first member's trailer the second is read from its
+        // header on (the first is not inflated again); the same rows as one decoder, and with the
+        // second member damaged the same error.
+        try Shell.run("gzip -dc in.csv.gz | tail -n +2 | gzip -6 > more.gz && cat in.csv.gz more.gz > two.csv.gz", in: dir.url)
+        let two = try CLI.run(arguments + ["-o", "two-one.csv", "two.csv.gz"], in: dir.url)
+        let twoParallel = try CLI.run(arguments + ["--set", "execution.parallel_gzip=true", "--log-level", "debug", "-o", "two-parallel.csv", "two.csv.gz"],
+                                      in: dir.url)
+        #expect(two.status == 0 && twoParallel.status == 0, "\(two.stderr)\n\(twoParallel.stderr)")
+        #expect(try dir.read("two-parallel.csv") == dir.read("two-one.csv"))
+        // The second member is read in regions too where it is long enough (16 regions), else by one decoder.
+        #expect(twoParallel.stderr.contains("the next member, from byte offset \(size), in regions too")
+                    || twoParallel.stderr.contains("the members after it, from byte offset \(size), by one decoder"), "\(twoParallel.stderr)")
+        #expect(!twoParallel.stderr.contains("by one decoder from"), "\(twoParallel.stderr)")
+        var secondDamaged = try dir.read("two.csv.gz")
+        secondDamaged[size + (secondDamaged.count - size) / 2] ^= 0x5A
+        try dir.write("two-bad.csv.gz", secondDamaged)
+        let twoBad = try CLI.run(arguments + ["-o", "two-bad-one.csv", "two-bad.csv.gz"], in: dir.url)
+        let twoBadParallel = try CLI.run(arguments + ["--set", "execution.parallel_gzip=true", "-o", "two-bad-parallel.csv", "two-bad.csv.gz"], in: dir.url)
+        #expect(twoBad.status != 0 && twoBadParallel.status == twoBad.status, "\(twoBadParallel.stderr)")
+        #expect(message(twoBadParallel.stderr) == message(twoBad.stderr), "\(twoBadParallel.stderr) against \(twoBad.stderr)")
     }
 
     @Test("without leave to undo SCHED_IDLE (no CAP_SYS_NICE, RLIMIT_NICE 0), 2 workers inflate on the reading thread alone; with CAP_SYS_NICE (or RLIMIT_NICE 20) the pool has its thread; the same bytes",

@@ -154,8 +154,19 @@ struct SpeculativeGzipTests {
         cases.append(("trailing garbage", good + Array("garbage".utf8)))
         cases.append(("zero padding", good + [UInt8](repeating: 0, count: 512)))
         cases.append(("a second member", good + second))
-        // Two members each of many regions: the first ends far from the file's end.
+        // Two members each of many regions: the first ends far from the file's end, and one
+        // decoder reads on from the second's header.
         cases.append(("two long members", good + good))
+        var secondDamaged = good + good
+        secondDamaged[good.count + good.count / 2] ^= 0x5A
+        cases.append(("two long members, a byte of the second changed", secondDamaged))
+        cases.append(("two long members, the second cut off", Array((good + good)[..<(good.count + good.count / 2)])))
+        cases.append(("two long members, then garbage", good + good + Array("garbage".utf8)))
+        cases.append(("two long members, then zero padding", good + good + [UInt8](repeating: 0, count: 100)))
+        var badHeader = second
+        badHeader[3] = 0xE0  // reserved flag bits
+        cases.append(("a second member whose header has reserved flags", good + badHeader))
+        cases.append(("a second member of only a header's first bytes", good + Array(second[..<3])))
         for (label, bytes) in cases {
             let damagedPath = dir.appendingPathComponent("damaged.gz").path
             try Data(bytes).write(to: URL(fileURLWithPath: damagedPath))
@@ -168,6 +179,26 @@ struct SpeculativeGzipTests {
                 #expect(expected.bytes.starts(with: outcome.bytes), "\(label), \(share): \(outcome) against one decoder's \(expected)")
                 if expected.error == nil { #expect(outcome.bytes == expected.bytes, "\(label), \(share)") }
             }
+        }
+    }
+
+    @Test("a file of several long members (cat a.gz b.gz) is read member after member, none inflated again")
+    func severalMembers() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let first = Self.csv(rows: 30_000, seed: 17), second = Self.csv(rows: 20_000, seed: 19)
+        let a = try [UInt8](Data(contentsOf: URL(fileURLWithPath: try Self.gzip(first, level: 6, in: dir, name: "a.csv"))))
+        let b = try [UInt8](Data(contentsOf: URL(fileURLWithPath: try Self.gzip(second, level: 1, in: dir, name: "b.csv"))))
+        let path = dir.appendingPathComponent("ab.csv.gz").path
+        try Data(a + b + a).write(to: URL(fileURLWithPath: path))
+        for share in Self.shares {
+            let file = try FileSource(path: path, name: "in")
+            let reader = try #require(SpeculativeGzipReader(file: file, name: "in", decoders: 4, regionBytes: 32 * 1024, minimumRegions: 2,
+                                                            share: share) { try InputOpener.gzipReader(over: $0, name: "in") })
+            let outcome = ParallelDecoderTests.drain(reader, readSize: 1 << 16)
+            #expect(outcome.error == nil && outcome.bytes == first + second + first, "\(share): \(outcome)")
+            #expect(!reader.readAgainFromStart, "\(share)")
+            #expect(reader.bytesConsumed == a.count * 2 + b.count, "\(share)")
         }
     }
 

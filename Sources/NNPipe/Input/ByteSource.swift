@@ -76,13 +76,13 @@ package final class FileSource: ByteSource {
         }
     }
 
-    /// Goes back to the file's first byte (a regular file), dropping bytes handed back; false
-    /// when the input cannot seek.
-    func rewind() -> Bool {
-        guard ownsDescriptor, lseek(descriptor, 0, SEEK_SET) == 0 else { return false }
+    /// Moves to byte `offset` of the file (a regular file), dropping bytes handed back; false when
+    /// the input cannot seek.
+    func seek(to offset: Int) -> Bool {
+        guard ownsDescriptor, lseek(descriptor, off_t(offset), SEEK_SET) == off_t(offset) else { return false }
         pending = []
         pendingOffset = 0
-        bytesConsumed = 0
+        bytesConsumed = offset
         return true
     }
 

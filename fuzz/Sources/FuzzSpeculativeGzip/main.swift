@@ -5,7 +5,7 @@ import Glibc
 /// libFuzzer entry point: the speculative reader of one gzip member (``SpeculativeGzipReader``)
 /// against one decoder, or (byte 1's high bit) the marker decoder against zlib on the bytes as
 /// raw deflate data. Byte 0 picks the region size, the decoders and the read size; byte 1 the
-/// first bit (markers) or who inflates the regions (the reading thread, the pool or both); byte 2 the text's scrambling and whether a byte is flipped; the rest makes the text.
+/// first bit (markers) or who inflates the regions (the reading thread, the pool or both); byte 2 the text's scrambling, whether the file is two members (`cat a.gz a.gz`) and whether a byte is flipped; the rest makes the text.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 3 else { return 0 }
@@ -62,6 +62,12 @@ func speculative(_ rest: [UInt8], _ data: UnsafePointer<UInt8>) {
     _ = text.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, pipe) }
     guard pclose(pipe) == 0 else { return }
     defer { unlink(path) }
+    if data[2] & 0x40 != 0, let member = try? FileSource(path: path, name: "in").readUpTo(1 << 24) {
+        // A second member after the first: one decoder reads on from its header.
+        let descriptor = open(path, O_WRONLY | O_APPEND)
+        if descriptor >= 0 { _ = member.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) } }
+        close(descriptor)
+    }
     if data[2] & 0x80 != 0 {
         // A byte flipped somewhere in the deflate data or the trailer.
         let descriptor = open(path, O_RDWR)

@@ -22,7 +22,9 @@ import Glibc
 /// waited for and, if its guess does not join, inflated again here with zlib.
 ///
 /// The stream's CRC-32 and length are checked against its trailer (each region's CRC computed on
-/// the pool, combined in order). Anything else (corrupt or cut-off data, a CRC mismatch, bytes
+/// the pool, combined in order). Where another gzip member follows (`cat a.gz b.gz`), it is read
+/// from its header on as this one, in regions where it is long enough, else by one decoder (each
+/// member is a stream of its own). Anything else (corrupt or cut-off data, a CRC mismatch, bytes
 /// after the member, a region that decodes to more than the limit) hands the file to one decoder
 /// from its start, which skips the bytes already handed out: every error, its message and its
 /// offset, is then exactly that decoder's (it may surface a read earlier than when that decoder
@@ -40,6 +42,10 @@ final class SpeculativeGzipReader: ByteSource {
     private let name: String
     private let size: Int
     private let regionBytes: Int
+    /// Where this member's header starts in the file, and how the members after it are read.
+    private let memberStart: Int
+    private let decoders: Int
+    private let minimumRegions: Int
     private let partsInFlight: Int
     /// About the most decoded bytes the regions in flight may hold (3 bytes a decoded byte: its
     /// symbol and its byte): text that compresses well is read with fewer regions in flight.
@@ -78,6 +84,15 @@ final class SpeculativeGzipReader: ByteSource {
     /// Every joined part's CRC-32, in order, for the trailer.
     private var checksums: [PartResolution] = []
     private var fallback: ByteSource?
+    /// The reader of the members after this one, from the next one's header, once this one's
+    /// trailer matched.
+    private var following: ByteSource?
+    /// Whether a member went to one decoder from its start after bytes inflated in parts (for
+    /// tests).
+    private var wentToOneDecoder = false
+    var readAgainFromStart: Bool {
+        wentToOneDecoder || (following as? SpeculativeGzipReader)?.readAgainFromStart == true
+    }
     /// Set once the trailer matched: what is left is handing out the parts being resolved.
     private var ended = false
     #if ISAL
@@ -103,20 +118,20 @@ final class SpeculativeGzipReader: ByteSource {
     /// The threads of the pool that inflate regions ahead.
     private let pool: RegionPool
 
-    /// A reader over `file` (a regular file whose first member starts at offset 0, with no size
-    /// field), or nil when it cannot be read this way (not a regular file, shorter than
-    /// ``minimumRegions`` regions, a header it cannot parse): then one decoder reads it.
+    /// A reader over `file` (a regular file whose member starting at `memberStart` has no size
+    /// field), or nil when it cannot be read this way (not a regular file, fewer than
+    /// ``minimumRegions`` regions from there, a header it cannot parse): then one decoder reads it.
     init?(file: FileSource, name: String, decoders: Int, regionBytes: Int = 512 * 1024,
-          minimumRegions: Int = SpeculativeGzipReader.minimumRegions, share: Share = .either,
+          minimumRegions: Int = SpeculativeGzipReader.minimumRegions, share: Share = .either, memberStart: Int = 0,
           oneDecoder: @escaping (ByteSource) throws -> ByteSource) {
         var info = stat()
         guard fstat(file.descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
         size = Int(info.st_size)
         // Small files gain little: one decoder reads them.
-        guard size >= minimumRegions * regionBytes else { return nil }
+        guard size - memberStart >= minimumRegions * regionBytes else { return nil }
         // The member's header, as the one decoder reads it.
-        var header = [UInt8](repeating: 0, count: min(size, 64 * 1024))
-        guard pread(file.descriptor, &header, header.count, 0) == header.count else { return nil }
+        var header = [UInt8](repeating: 0, count: min(size - memberStart, 64 * 1024))
+        guard pread(file.descriptor, &header, header.count, off_t(memberStart)) == header.count else { return nil }
         var parser = GzipHeaderParser()
         guard let used = try? header.withUnsafeBufferPointer({ try parser.consume($0.baseAddress!, available: $0.count) }),
               parser.isComplete else { return nil }
@@ -124,6 +139,9 @@ final class SpeculativeGzipReader: ByteSource {
         self.name = name
         self.regionBytes = regionBytes
         self.share = share
+        self.memberStart = memberStart
+        self.decoders = decoders
+        self.minimumRegions = minimumRegions
         let limit = min(ParallelDecoderLimits.largestDecodedPart, 16 * regionBytes)
         self.limit = limit
         partsInFlight = max(2, decoders) + 2
@@ -134,13 +152,16 @@ final class SpeculativeGzipReader: ByteSource {
                           threads: whenIdle && !WorkerPriority.canLeaveIdle ? 0 : max(1, decoders - 1),
                           whenIdle: whenIdle, overrun: Self.overrun, limit: limit)
         self.oneDecoder = oneDecoder
-        deflateStart = used
-        expected = used * 8
-        regionCount = (size - used + regionBytes - 1) / regionBytes
+        deflateStart = memberStart + used
+        expected = deflateStart * 8
+        regionCount = (size - deflateStart + regionBytes - 1) / regionBytes
     }
 
     var bytesConsumed: Int {
         if let fallback { return fallback.bytesConsumed }
+        if let following { return following.bytesConsumed }
+        // The trailer checked, nothing after it.
+        if ended { return size }
         #if ISAL
         if let stream { return min(size, stream.position / 8) }
         #endif
@@ -172,13 +193,23 @@ final class SpeculativeGzipReader: ByteSource {
                 continue
             }
             #endif
-            if ended { return 0 }
+            if ended {
+                // Members after members: read from the last reader that has bytes left.
+                while let nested = following as? SpeculativeGzipReader, let next = nested.handedOn { following = next }
+                return try following?.read(into: buffer, capacity: capacity) ?? 0
+            }
             try nextPart()
         }
         let count = min(capacity, current.count - served)
         current.withUnsafeBufferPointer { buffer.update(from: $0.baseAddress! + served, count: count) }
         served += count
         return count
+    }
+
+    /// The reader of the members after this one, once this one's bytes are all handed out.
+    private var handedOn: ByteSource? {
+        guard ended, fallback == nil, served == current.count, resolving.isEmpty, !streaming else { return nil }
+        return following
     }
 
     private var streaming: Bool {
@@ -466,11 +497,12 @@ final class SpeculativeGzipReader: ByteSource {
     #endif
 
     /// The trailer after the last block (ended at ``expected``): CRC-32 and length of everything,
-    /// and nothing after it; any difference hands the file to one decoder.
+    /// then the end of the file or another member, read on from its header; anything else hands
+    /// the file to one decoder.
     private func checkTrailer() throws {
         let trailerStart = (expected + 7) / 8
-        guard trailerStart + 8 == size, let trailer = bytes(from: trailerStart, to: trailerStart + 8) else {
-            return try handToOneDecoder(because: trailerStart + 8 > size ? "the trailer is cut off" : "bytes follow the member")
+        guard trailerStart + 8 <= size, let trailer = bytes(from: trailerStart, to: trailerStart + 8) else {
+            return try handToOneDecoder(because: "the trailer is cut off")
         }
         let stated = trailer.withUnsafeBytes { ($0.loadUnaligned(fromByteOffset: 0, as: UInt32.self), $0.loadUnaligned(fromByteOffset: 4, as: UInt32.self)) }
         var crc: UInt = crc32(0, nil, 0)
@@ -485,9 +517,30 @@ final class SpeculativeGzipReader: ByteSource {
               UInt32(littleEndian: stated.1) == UInt32(truncatingIfNeeded: joined) else {
             return try handToOneDecoder(because: "the CRC-32 or length in the trailer does not match")
         }
+        let after = trailerStart + 8
+        var rest = ""
+        if after < size {
+            // Another member (gzip's magic and deflate method), this one's bytes all checked: read
+            // on from its header as a stream of its own; anything else is one decoder's to judge.
+            guard bytes(from: after, to: min(size, after + 3)) == [0x1F, 0x8B, 0x08] else {
+                return try handToOneDecoder(because: "bytes follow the member")
+            }
+            pool.cancel()
+            if let next = SpeculativeGzipReader(file: file, name: name, decoders: decoders, regionBytes: regionBytes,
+                                                minimumRegions: minimumRegions, share: share, memberStart: after, oneDecoder: oneDecoder) {
+                following = next
+                rest = "; the next member, from byte offset \(after), in regions too"
+            } else {
+                guard file.seek(to: after) else { return try handToOneDecoder(because: "bytes follow the member") }
+                following = try oneDecoder(file)
+                rest = "; the members after it, from byte offset \(after), by one decoder"
+            }
+        }
         ended = true
         let threads = pool.threads == 1 ? "1 thread" : "\(pool.threads) threads"
-        DebugLog.write("\(name): inflated in \(regionCount) regions: \(regionsInflatedHere) on the reading thread, \(guessesJoined) on \(threads) of the pool\(pool.whenIdle ? " (when idle)" : "") and joined at their guessed start, \(regionsRedone) inflated again")
+        let regions = memberStart == 0 && following == nil ? "inflated in \(regionCount) regions"
+            : "the member from byte offset \(memberStart) inflated in regions"
+        DebugLog.write("\(name): \(regions): \(regionsInflatedHere) on the reading thread, \(guessesJoined) on \(threads) of the pool\(pool.whenIdle ? " (when idle)" : "") and joined at their guessed start, \(regionsRedone) inflated again\(rest)")
         inFlight.removeAll()
         pool.cancel()
         checksums.removeAll()
@@ -510,12 +563,14 @@ final class SpeculativeGzipReader: ByteSource {
         }
     }
 
-    /// Hands the file to one decoder from its start, which skips what was handed out already: its
-    /// bytes and its error are then the reader's. The bytes it skips must be those handed out (by
-    /// their CRC-32): if they are not, the run stops rather than go on from bytes one decoder
-    /// would not have given.
+    /// Hands the file to one decoder from this member's start, which skips what was handed out
+    /// already: its bytes and its error are then the reader's. The bytes it skips must be those
+    /// handed out (by their CRC-32): if they are not, the run stops rather than go on from bytes
+    /// one decoder would not have given.
     private func handToOneDecoder(because reason: String) throws {
-        DebugLog.write("\(name): inflated by one decoder from its start after \(handedOut) bytes inflated in parts: \(reason)")
+        let from = memberStart == 0 ? "its start" : "byte offset \(memberStart)"
+        DebugLog.write("\(name): inflated by one decoder from \(from) after \(handedOut) bytes inflated in parts: \(reason)")
+        wentToOneDecoder = true
         inFlight.removeAll()
         pool.cancel()
         #if ISAL
@@ -523,8 +578,8 @@ final class SpeculativeGzipReader: ByteSource {
         #endif
         resolving.removeAll()
         checksums.removeAll()
-        guard file.rewind() else {
-            throw InputError(.unreadable, file: name, problem: "cannot read the file again from its start")
+        guard file.seek(to: memberStart) else {
+            throw InputError(.unreadable, file: name, problem: "cannot read the file again from byte offset \(memberStart)")
         }
         let decoder = try oneDecoder(file)
         var skip = handedOut
