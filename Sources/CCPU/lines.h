@@ -1,5 +1,6 @@
 /* Cutting CSV text into chunks at line feeds, 64 bytes a step with AVX2 or SSE2 (see
    RecordSplitter). */
+#include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -77,24 +78,56 @@ static inline long CCPU_cut_steps_avx2(CCPU_line_cut *cut, const unsigned char *
 }
 #endif
 
+/* CCPU_cut_at_line_feed a line at a time with memchr, for processors without SSE2 (libc's memchr
+   uses their vector unit). */
+static inline CCPU_line_cut CCPU_cut_lines(const unsigned char *bytes, long length, long max_line_feeds,
+                                           long min_end, unsigned char quote, int previous_was_line_feed) {
+    CCPU_line_cut cut = { -1, 0, 1 };
+    long i = 0;
+    int carry = previous_was_line_feed;
+    while (i < length) {
+        if (carry && (bytes[i] == '\n' || bytes[i] == '\r')) {
+            cut.plain = 0;
+            return cut;
+        }
+        const unsigned char *lf = (const unsigned char *)memchr(bytes + i, '\n', (size_t)(length - i));
+        long line_end = lf ? (long)(lf - bytes) : length;
+        if (memchr(bytes + i, quote, (size_t)(line_end - i))) {
+            cut.plain = 0;
+            return cut;
+        }
+        if (!lf) break;
+        cut.line_feeds++;
+        i = line_end + 1;
+        carry = 1;
+        if (cut.line_feeds >= max_line_feeds || i >= min_end) {
+            cut.end = i;
+            return cut;
+        }
+    }
+    return cut;
+}
+
 /* Scans `length` bytes for the line feed a chunk ends at: the `max_line_feeds`-th one, or the
    first at index `min_end - 1` or later, whichever comes first. In text without quotes and
    blank lines every line feed ends a record, so the records before `end` number `line_feeds`.
-   `previous_was_line_feed`: whether the byte before `bytes` was a line feed. `avx2`: whether
-   the processor has AVX2 (CCPU_has_avx2). */
+   `previous_was_line_feed`: whether the byte before `bytes` was a line feed. `vector`: 2 for
+   AVX2 (where CCPU_has_avx2 says so), 1 for SSE2, 0 for a line at a time (CCPU_cut_lines, also
+   where the processor has no SSE2). */
 static inline CCPU_line_cut CCPU_cut_at_line_feed(const unsigned char *bytes, long length, long max_line_feeds,
                                                   long min_end, unsigned char quote, int previous_was_line_feed,
-                                                  int avx2) {
+                                                  int vector) {
+#if defined(__SSE2__)
+    if (vector == 0) return CCPU_cut_lines(bytes, length, max_line_feeds, min_end, quote, previous_was_line_feed);
     CCPU_line_cut cut = { -1, 0, 1 };
     long i = 0;
     unsigned long long carry = previous_was_line_feed ? 1 : 0;
 #if defined(__x86_64__)
-    if (avx2) {
+    if (vector == 2) {
         i = CCPU_cut_steps_avx2(&cut, bytes, length, max_line_feeds, min_end, quote, &carry);
         if (i < 0) return cut;
     }
 #endif
-#if defined(__SSE2__)
     const __m128i lfs = _mm_set1_epi8('\n');
     const __m128i crs = _mm_set1_epi8('\r');
     const __m128i quotes = _mm_set1_epi8((char)quote);
@@ -109,7 +142,6 @@ static inline CCPU_line_cut CCPU_cut_at_line_feed(const unsigned char *bytes, lo
         if (CCPU_cut_step(&cut, i, lf, cr, q, max_line_feeds, min_end, &carry)) return cut;
         i += 64;
     }
-#endif
     for (; i < length; i++) {
         unsigned char byte = bytes[i];
         if (byte == quote || (carry && (byte == '\n' || byte == '\r'))) {
@@ -126,6 +158,10 @@ static inline CCPU_line_cut CCPU_cut_at_line_feed(const unsigned char *bytes, lo
         }
     }
     return cut;
+#else
+    (void)vector;
+    return CCPU_cut_lines(bytes, length, max_line_feeds, min_end, quote, previous_was_line_feed);
+#endif
 }
 
 /* The index of the last line feed in `length` bytes, or -1. */

@@ -187,13 +187,13 @@ struct RecordSplitterCutTests {
             let minEnd = random.next() % 3 == 0 ? Int.max : 1 + Int(random.next() % 320)
             let previous = random.next() % 2 == 0
             let expected = Self.reference(bytes, maxLineFeeds: maxLineFeeds, minEnd: minEnd, previousWasLineFeed: previous)
-            // SSE2, and AVX2 where the processor has it.
-            for avx2 in CPUFeatures.hasAVX2 ? [0, 1] : [0] as [Int32] {
+            // A line at a time, SSE2, and AVX2 where the processor has it.
+            for vector in 0...CPUFeatures.lineCutVector {
                 let cut = bytes.withUnsafeBufferPointer {
-                    CCPU_cut_at_line_feed($0.baseAddress, length, maxLineFeeds, minEnd, 0x22, previous ? 1 : 0, avx2)
+                    CCPU_cut_at_line_feed($0.baseAddress, length, maxLineFeeds, minEnd, 0x22, previous ? 1 : 0, vector)
                 }
                 #expect(cut.end == expected.end && cut.line_feeds == expected.lineFeeds && (cut.plain != 0) == expected.plain,
-                        "\(bytes) \(maxLineFeeds) \(minEnd) \(previous) avx2 \(avx2): \(cut) against \(expected)")
+                        "\(bytes) \(maxLineFeeds) \(minEnd) \(previous) vector \(vector): \(cut) against \(expected)")
             }
         }
     }

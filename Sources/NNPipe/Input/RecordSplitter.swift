@@ -151,7 +151,7 @@ package final class RecordSplitter {
             if scanned == 0 && (window[start] == 0x0A || window[start] == 0x0D) { return nil }
             let afterLineFeed: Int32 = scanned > 0 && window[start + scanned - 1] == 0x0A ? 1 : 0
             let cut = CCPU_cut_at_line_feed(window + start + scanned, end - start - scanned, maxRecords - lineFeeds,
-                                            maxBytes - scanned, quote, afterLineFeed, CPUFeatures.hasAVX2 ? 1 : 0)
+                                            maxBytes - scanned, quote, afterLineFeed, CPUFeatures.lineCutVector)
             guard cut.plain != 0 else { return nil }
             lineFeeds += cut.line_feeds
             if cut.end >= 0 {

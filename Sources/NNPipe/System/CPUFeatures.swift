@@ -18,6 +18,10 @@ enum CPUFeatures {
     /// Whether the CPU has AVX2 with its state saved by the OS, asked once.
     static let hasAVX2 = CCPU_has_avx2() != 0
 
+    /// The vector unit `CCPU_cut_at_line_feed` uses: 2 AVX2, else 1 SSE2 (every x86-64; a
+    /// processor without it scans a line at a time whatever this says).
+    static let lineCutVector: Int32 = hasAVX2 ? 2 : 1
+
     /// Marks the upper halves of the vector registers clean after AVX code (ISA-L's): the SSE
     /// code Swift emits and libm's AVX code then mix without transition penalties (4× slower
     /// sigmoid layers, measured, when they do not).
