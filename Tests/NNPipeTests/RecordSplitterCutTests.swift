@@ -155,6 +155,18 @@ struct RecordSplitterCutTests {
         #expect(error?.message.contains("longer than 100000 bytes") == true, "\(String(describing: error))")
     }
 
+    @Test("a finished record over max_record_bytes from a pipe is refused before anything more is read")
+    func longRecordBeforeMore() throws {
+        let splitter = RecordSplitter(source: StallingPipe("h\n" + String(repeating: "1", count: 17) + "\n1\n"), name: "-",
+                                      delimiter: 0x2C, maxRecordBytes: 16)
+        _ = try splitter.nextChunk(maxRecords: 1)
+        let error = #expect(throws: InputError.self) {
+            while try splitter.nextChunk(maxRecords: 8192, maxBytes: 1 << 20) != nil {}
+        }
+        #expect(error?.message.contains("-:2") == true && error?.message.contains("longer than 16 bytes") == true,
+                "\(String(describing: error))")
+    }
+
     /// `CCPU_cut_at_line_feed` as its comment states it, a byte at a time.
     static func reference(_ bytes: [UInt8], maxLineFeeds: Int, minEnd: Int, previousWasLineFeed: Bool) -> (end: Int, lineFeeds: Int, plain: Bool) {
         var lineFeeds = 0

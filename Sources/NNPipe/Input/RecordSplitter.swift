@@ -137,6 +137,19 @@ package final class RecordSplitter {
         var scanned = 0
         var lineFeeds = 0
         var records = 0
+        // No record longer than max_record_bytes in the first `limit` bytes after `start` (the
+        // last perhaps unfinished): from each record start, a line feed within that many bytes;
+        // `fits` is the start of the first record not yet walked. Checked before every read, so
+        // that the scanner's error comes before anything more is read.
+        var fits = 0
+        func recordsFit(_ limit: Int) -> Bool {
+            while limit - fits > maxRecordBytes {
+                let lf = CCPU_last_line_feed(window + start + fits, maxRecordBytes)
+                if lf < 0 { return false }
+                fits += lf + 1
+            }
+            return true
+        }
         while true {
             if start + scanned == end {
                 if atEndOfInput {
@@ -145,6 +158,7 @@ package final class RecordSplitter {
                     records = window[end - 1] == 0x0A ? lineFeeds : lineFeeds + 1
                     break
                 }
+                guard recordsFit(scanned) else { return nil }
                 try refill()
                 continue
             }
@@ -160,18 +174,9 @@ package final class RecordSplitter {
                 break
             }
             scanned = end - start
-            // A record already longer than max_record_bytes: the scanner's error, not more reading.
-            if scanned > maxRecordBytes && CCPU_last_line_feed(window + end - maxRecordBytes, maxRecordBytes) < 0 { return nil }
         }
         let length = scanned
-        // No record longer than max_record_bytes: from each record start, a line feed within
-        // that many bytes.
-        var at = start
-        while start + length - at > maxRecordBytes {
-            let lf = CCPU_last_line_feed(window + at, maxRecordBytes)
-            guard lf >= 0 else { return nil }
-            at += lf + 1
-        }
+        guard recordsFit(length) else { return nil }
         let bytes = [UInt8](unsafeUninitializedCapacity: length + RawChunk.padding) { buffer, count in
             let base = buffer.baseAddress!
             base.update(from: window + start, count: length)

@@ -44,6 +44,10 @@ final class SpeculativeGzipReader: ByteSource {
     private let regionBytes: Int
     /// Where this member's header starts in the file, and how the members after it are read.
     private let memberStart: Int
+    /// The bytes of the members before this one (all checked against their trailers) and their
+    /// CRC-32: a fall back to one decoder reads from the file's start and skips them too, so that
+    /// its bytes and errors are those of one decoder reading the whole file.
+    private let earlier: (length: Int, crc: UInt)
     private let decoders: Int
     private let minimumRegions: Int
     private let partsInFlight: Int
@@ -123,7 +127,7 @@ final class SpeculativeGzipReader: ByteSource {
     /// ``minimumRegions`` regions from there, a header it cannot parse): then one decoder reads it.
     init?(file: FileSource, name: String, decoders: Int, regionBytes: Int = 512 * 1024,
           minimumRegions: Int = SpeculativeGzipReader.minimumRegions, share: Share = .either, memberStart: Int = 0,
-          oneDecoder: @escaping (ByteSource) throws -> ByteSource) {
+          earlier: (length: Int, crc: UInt) = (0, crc32(0, nil, 0)), oneDecoder: @escaping (ByteSource) throws -> ByteSource) {
         var info = stat()
         guard fstat(file.descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
         size = Int(info.st_size)
@@ -140,6 +144,7 @@ final class SpeculativeGzipReader: ByteSource {
         self.regionBytes = regionBytes
         self.share = share
         self.memberStart = memberStart
+        self.earlier = earlier
         self.decoders = decoders
         self.minimumRegions = minimumRegions
         let limit = min(ParallelDecoderLimits.largestDecodedPart, 16 * regionBytes)
@@ -526,12 +531,21 @@ final class SpeculativeGzipReader: ByteSource {
                 return try handToOneDecoder(because: "bytes follow the member")
             }
             pool.cancel()
+            let through = (length: earlier.length + joined, crc: crc32_combine(earlier.crc, crc, off_t(joined)))
             if let next = SpeculativeGzipReader(file: file, name: name, decoders: decoders, regionBytes: regionBytes,
-                                                minimumRegions: minimumRegions, share: share, memberStart: after, oneDecoder: oneDecoder) {
+                                                minimumRegions: minimumRegions, share: share, memberStart: after, earlier: through,
+                                                oneDecoder: oneDecoder) {
                 following = next
                 rest = "; the next member, from byte offset \(after), in regions too"
             } else {
-                guard file.seek(to: after) else { return try handToOneDecoder(because: "bytes follow the member") }
+                // A short member: one decoder from its header, where the header is one (any error
+                // in it is reported as one decoder reading the whole file reports it).
+                var header = GzipHeaderParser()
+                guard let headerBytes = bytes(from: after, to: min(size, after + 64 * 1024)),
+                      (try? headerBytes.withUnsafeBufferPointer({ try header.consume($0.baseAddress!, available: $0.count) })) != nil,
+                      header.isComplete, file.seek(to: after) else {
+                    return try handToOneDecoder(because: "the next member's header is not one to read on from")
+                }
                 following = try oneDecoder(file)
                 rest = "; the members after it, from byte offset \(after), by one decoder"
             }
@@ -563,13 +577,12 @@ final class SpeculativeGzipReader: ByteSource {
         }
     }
 
-    /// Hands the file to one decoder from this member's start, which skips what was handed out
-    /// already: its bytes and its error are then the reader's. The bytes it skips must be those
+    /// Hands the file to one decoder from its start, which skips what was handed out already (this
+    /// member's bytes and the members' before it): its bytes and its error are then the reader's. The bytes it skips must be those
     /// handed out (by their CRC-32): if they are not, the run stops rather than go on from bytes
     /// one decoder would not have given.
     private func handToOneDecoder(because reason: String) throws {
-        let from = memberStart == 0 ? "its start" : "byte offset \(memberStart)"
-        DebugLog.write("\(name): inflated by one decoder from \(from) after \(handedOut) bytes inflated in parts: \(reason)")
+        DebugLog.write("\(name): inflated by one decoder from its start after \(earlier.length + handedOut) bytes inflated in parts: \(reason)")
         wentToOneDecoder = true
         inFlight.removeAll()
         pool.cancel()
@@ -578,11 +591,11 @@ final class SpeculativeGzipReader: ByteSource {
         #endif
         resolving.removeAll()
         checksums.removeAll()
-        guard file.seek(to: memberStart) else {
-            throw InputError(.unreadable, file: name, problem: "cannot read the file again from byte offset \(memberStart)")
+        guard file.seek(to: 0) else {
+            throw InputError(.unreadable, file: name, problem: "cannot read the file again from its start")
         }
         let decoder = try oneDecoder(file)
-        var skip = handedOut
+        var skip = earlier.length + handedOut
         var crc: UInt = crc32(0, nil, 0)
         let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 1 << 16)
         defer { scratch.deallocate() }
@@ -592,7 +605,7 @@ final class SpeculativeGzipReader: ByteSource {
             crc = crc32(crc, scratch, UInt32(count))
             skip -= count
         }
-        guard crc == handedOutCRC else { throw Self.disagreement(name) }
+        guard crc == crc32_combine(earlier.crc, handedOutCRC, off_t(handedOut)) else { throw Self.disagreement(name) }
         fallback = decoder
         current = []
         served = 0
