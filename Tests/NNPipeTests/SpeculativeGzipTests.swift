@@ -167,6 +167,19 @@ struct SpeculativeGzipTests {
         badHeader[3] = 0xE0  // reserved flag bits
         cases.append(("a second member whose header has reserved flags", good + badHeader))
         cases.append(("a second member of only a header's first bytes", good + Array(second[..<3])))
+        // A second member too short for regions (under 2 of 32 KiB) goes to one decoder from its
+        // own header: its errors are still where one decoder reading the whole file puts them.
+        let short = try [UInt8](Data(contentsOf: URL(fileURLWithPath: try Self.gzip(Self.csv(rows: 2_500, seed: 23), level: 6, in: dir, name: "s.csv"))))
+        for at in [20, short.count / 2, short.count - 12] {
+            var shortDamaged = good + short
+            shortDamaged[good.count + at] ^= 0x5A
+            cases.append(("a short second member, a byte changed at \(at)", shortDamaged))
+        }
+        cases.append(("a short second member cut off", good + Array(short[..<(short.count / 2)])))
+        var shortCRC = good + short
+        shortCRC[shortCRC.count - 8] ^= 1
+        cases.append(("a short second member with a wrong CRC", shortCRC))
+        cases.append(("a short second member, then garbage", good + short + Array("garbage".utf8)))
         for (label, bytes) in cases {
             let damagedPath = dir.appendingPathComponent("damaged.gz").path
             try Data(bytes).write(to: URL(fileURLWithPath: damagedPath))
@@ -182,7 +195,7 @@ struct SpeculativeGzipTests {
         }
     }
 
-    @Test("a file of several long members (cat a.gz b.gz) is read member after member, none inflated again")
+    @Test("a file of several members (cat a.gz b.gz) is read member after member, none inflated again, a short last one from its own header")
     func severalMembers() throws {
         let dir = try Self.folder()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -199,6 +212,20 @@ struct SpeculativeGzipTests {
             #expect(outcome.error == nil && outcome.bytes == first + second + first, "\(share): \(outcome)")
             #expect(!reader.readAgainFromStart, "\(share)")
             #expect(reader.bytesConsumed == a.count * 2 + b.count, "\(share)")
+        }
+        // A last member too short for regions is read by one decoder from its own header.
+        let short = Self.csv(rows: 2_000, seed: 29)
+        let c = try [UInt8](Data(contentsOf: URL(fileURLWithPath: try Self.gzip(short, level: 6, in: dir, name: "c.csv"))))
+        try #require(c.count < 2 * 32 * 1024)
+        try Data(a + c).write(to: URL(fileURLWithPath: path))
+        for share in Self.shares {
+            let file = try FileSource(path: path, name: "in")
+            let reader = try #require(SpeculativeGzipReader(file: file, name: "in", decoders: 4, regionBytes: 32 * 1024, minimumRegions: 2,
+                                                            share: share) { try InputOpener.gzipReader(over: $0, name: "in") })
+            let outcome = ParallelDecoderTests.drain(reader, readSize: 1 << 16)
+            #expect(outcome.error == nil && outcome.bytes == first + short, "\(share), a short last member: \(outcome)")
+            #expect(!reader.readAgainFromStart, "\(share), a short last member")
+            #expect(reader.bytesConsumed == a.count + c.count, "\(share), a short last member")
         }
     }
 
