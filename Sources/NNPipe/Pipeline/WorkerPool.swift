@@ -75,12 +75,12 @@ final class WorkerPool: @unchecked Sendable {
 
     private func start(_ worker: Int, with chunk: RawChunk) {
         running.enter()
-        let chunk = SendableBox(chunk)
+        let handoff = Handoff(chunk)
         queue.async { [self] in
             // Up to `chunksPerItem` chunks in one item while chunks wait: the thread keeps its
             // caches and its name and niceness, and other Dispatch work still gets a turn.
             let next: RawChunk? = WorkerPriority.running(as: "nnpipe-worker-\(worker + 1)", niceness: niceness) {
-                var chunk: RawChunk? = chunk.value
+                var chunk = handoff.take()
                 var done = 0
                 while let current = chunk {
                     deliver(processors[worker].process(current))
@@ -97,5 +97,18 @@ final class WorkerPool: @unchecked Sendable {
             if let next { start(worker, with: next) }
             running.leave()
         }
+    }
+}
+
+/// A chunk handed to a work item, taken out when the item starts: the item's closure lives until
+/// its last chunk is done, and must not keep its first chunk's bytes that long (with 16 workers,
+/// 16 chunks more in memory than the chunks in flight allow).
+private final class Handoff: @unchecked Sendable {
+    // Unchecked: set by the submitting thread before the work item is queued, taken once by it.
+    private var chunk: RawChunk?
+    init(_ chunk: RawChunk) { self.chunk = chunk }
+    func take() -> RawChunk? {
+        defer { chunk = nil }
+        return chunk
     }
 }
