@@ -149,7 +149,13 @@ final class SpeculativeGzipReader: ByteSource {
         self.minimumRegions = minimumRegions
         let limit = min(ParallelDecoderLimits.largestDecodedPart, 16 * regionBytes)
         self.limit = limit
-        partsInFlight = max(2, decoders) + 2
+        // A region the reading thread reaches before the pool has finished it is inflated here and
+        // the pool's work on it is lost, and the pool takes about 2.6 times as long as ISA-L for a
+        // region (more under SCHED_IDLE on a busy machine): the furthest regions offered must be
+        // far enough ahead. On 2 cores (one pool thread) with 4 in flight the pool joined 15-29 of
+        // W2's 271 regions and the reader-bound run took 0.38-0.39 s and 0.70-0.73 s of CPU; with
+        // 6, 54-65 regions, 0.36-0.37 s, 0.67 s, 57-60 MiB; 8 joined more but peaked at 65 MiB.
+        partsInFlight = max(6, decoders + 2)
         // Below 4 decoders the pool runs only under SCHED_IDLE, which needs leave to be undone
         // (``WorkerPriority/canLeaveIdle``): without it the reading thread inflates every region.
         let whenIdle = decoders < GzipMemberFinder.automaticDecoders
