@@ -138,6 +138,51 @@ struct MarkerInflateTests {
         #expect(dynamic > 10, "\(dynamic) dynamic blocks")
     }
 
+    @Test("decoding into buffers used before (a region pool's storage) gives the same symbols as into new ones")
+    func reusedBuffers() {
+        let text = SpeculativeGzipTests.csv(rows: 40_000, seed: 7)
+        let stream = Self.mixedStream(text)
+        let boundaries = Self.boundaries(stream).boundaries.dropLast()
+        let storage = SymbolStorage(capacity: MarkerInflate.symbolCapacity(bytes: stream.count, limit: 1 << 30))
+        var taken: Set<UnsafeMutablePointer<UInt16>> = []
+        stream.withUnsafeBufferPointer { bytes in
+            // Ten boundaries, the longest run first: every later run writes into a buffer that
+            // holds an earlier run's symbols past its own end.
+            for index in stride(from: 0, to: boundaries.count, by: max(1, boundaries.count / 10)) {
+                let bit = boundaries[index].bit
+                let fresh = MarkerInflate.run(bytes, base: 0, from: bit, stopAtOrAfter: Int.max, limit: 1 << 30)
+                let reused = MarkerInflate.run(bytes, base: 0, from: bit, stopAtOrAfter: Int.max, limit: 1 << 30, storage: storage)
+                #expect(reused.symbols.array == fresh.symbols.array && reused.end == fresh.end && reused.failure == fresh.failure,
+                        "from bit \(bit)")
+                if let base = reused.symbols.withSymbols({ $0.baseAddress }) { taken.insert(UnsafeMutablePointer(mutating: base)) }
+            }
+        }
+        // Each run's buffer went back when the run was done with, and the next run took it again.
+        #expect(taken.count == 1 && storage.kept == 1, "\(taken.count) buffers, \(storage.kept) kept")
+        // Text that decodes to more than the buffer holds: the symbols move to a larger buffer of
+        // their own, and the storage's goes back.
+        let repetitive = Array(String(repeating: "1.5,2.25,-3\n", count: 200_000).utf8)
+        let packed = Self.mixedStream(repetitive)
+        let small = SymbolStorage(capacity: MarkerInflate.symbolCapacity(bytes: packed.count, limit: 1 << 30))
+        packed.withUnsafeBufferPointer { bytes in
+            let fresh = MarkerInflate.run(bytes, base: 0, from: 0, stopAtOrAfter: Int.max, limit: 1 << 30)
+            let grown = MarkerInflate.run(bytes, base: 0, from: 0, stopAtOrAfter: Int.max, limit: 1 << 30, storage: small)
+            #expect(fresh.symbols.count == repetitive.count && grown.symbols.array == fresh.symbols.array)
+            #expect(grown.symbols.count > small.capacity)
+        }
+        let first = small.take()!, second = small.take()!
+        #expect(first != second)
+        small.give(first)
+        #expect(small.take() == first)
+        small.give(second)
+        small.close()
+        #expect(small.kept == 0)
+        // Once closed, a buffer handed back is unmapped, not kept.
+        small.give(first)
+        #expect(small.kept == 0)
+        storage.close()
+    }
+
     @Test("damaged streams fail where zlib fails, with zlib's message, or give zlib's bytes")
     func damaged() {
         let text = SpeculativeGzipTests.csv(rows: 6_000, seed: 5)

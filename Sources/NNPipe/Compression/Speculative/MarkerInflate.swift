@@ -24,12 +24,19 @@ struct MarkerInflate {
 
     static let windowSize = 32 * 1024
 
+    /// The symbols a decoder's buffer first holds for `bytes` compressed bytes: 4 times as many,
+    /// at most `limit`, and room past them for the longest match.
+    static func symbolCapacity(bytes: Int, limit: Int) -> Int {
+        min(limit, max(1 << 16, 4 * bytes)) + Decoder.slack
+    }
+
     /// Decodes `bytes` (the file's bytes from offset `base`) from bit `start` (a block boundary,
     /// in the file, at or after `base * 8`) until the first block boundary at or after bit
     /// `stop`, or the stream's end. At most `limit` symbols are decoded (more is a failure: a
-    /// compression bomb, or a false start).
+    /// compression bomb, or a false start). The symbols go into a buffer of `storage` where it
+    /// has one large enough.
     static func run(_ bytes: UnsafeBufferPointer<UInt8>, base: Int, from start: Int, stopAtOrAfter stop: Int,
-                    limit: Int) -> MarkerInflate {
+                    limit: Int, storage: SymbolStorage? = nil) -> MarkerInflate {
         var result = MarkerInflate()
         result.end = start
         let first = start / 8 - base
@@ -37,7 +44,7 @@ struct MarkerInflate {
             result.ranOut = true
             return result
         }
-        var decoder = Decoder(input: address, count: bytes.count, at: first, limit: limit)
+        var decoder = Decoder(input: address, count: bytes.count, at: first, limit: limit, storage: storage)
         defer { decoder.release() }
         decoder.skip(start % 8)
         while true {
@@ -65,7 +72,7 @@ struct MarkerInflate {
             if result.end >= stop { break }
         }
         // The decoder's buffer itself: a region's 2-3 MB are not copied.
-        result.symbols = SymbolBuffer(taking: decoder.output, count: decoder.produced)
+        result.symbols = SymbolBuffer(taking: decoder.output, count: decoder.produced, from: decoder.outputStorage)
         return result
     }
 
@@ -90,13 +97,22 @@ struct MarkerInflate {
         /// Code lengths being read (the code-length code's 19, or a block's up to 316).
         let lengths = UnsafeMutablePointer<UInt8>.allocate(capacity: 320)
 
-        init(input: UnsafePointer<UInt8>, count: Int, at position: Int, limit: Int) {
+        /// Where `output` was taken from (nil: allocated here).
+        var outputStorage: SymbolStorage?
+
+        init(input: UnsafePointer<UInt8>, count: Int, at position: Int, limit: Int, storage: SymbolStorage?) {
             self.input = input
             self.count = count
             self.position = position
             self.limit = limit
-            capacity = min(limit, max(1 << 16, 4 * (count - position))) + Self.slack
-            output = .allocate(capacity: capacity)
+            capacity = MarkerInflate.symbolCapacity(bytes: count - position, limit: limit)
+            if let storage, storage.capacity >= capacity, let buffer = storage.take() {
+                output = buffer
+                capacity = storage.capacity
+                outputStorage = storage
+            } else {
+                output = .allocate(capacity: capacity)
+            }
         }
 
         /// Frees the tables; the output goes on in a ``SymbolBuffer``.
@@ -166,7 +182,8 @@ struct MarkerInflate {
             let larger = min(limit, capacity * 2) + Self.slack
             let grown = UnsafeMutablePointer<UInt16>.allocate(capacity: larger)
             grown.update(from: output, count: produced)
-            output.deallocate()
+            if let storage = outputStorage { storage.give(output) } else { output.deallocate() }
+            outputStorage = nil
             output = grown
             capacity = larger
             return true

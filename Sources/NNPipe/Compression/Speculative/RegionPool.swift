@@ -52,10 +52,12 @@ final class RegionPool: @unchecked Sendable {
     private let size: Int
     private let overrun: Int
     private let limit: Int
+    /// The buffers the regions are decoded into, used again from region to region.
+    private let storage: SymbolStorage
 
-    /// A pool reading the file open as `file` (`size` bytes): a region's bytes and `overrun` more
-    /// (for the block that crosses its end), decoded to at most `limit` bytes.
-    init(file: Int32, size: Int, threads: Int, whenIdle: Bool, overrun: Int, limit: Int) {
+    /// A pool reading the file open as `file` (`size` bytes): a region's bytes (`regionBytes`)
+    /// and `overrun` more (for the block that crosses its end), decoded to at most `limit` bytes.
+    init(file: Int32, size: Int, threads: Int, whenIdle: Bool, regionBytes: Int, overrun: Int, limit: Int) {
         descriptor = file
         self.size = size
         self.threads = threads
@@ -63,6 +65,7 @@ final class RegionPool: @unchecked Sendable {
         queues = (0..<threads).map { DispatchQueue(label: "nnpipe.inflate.\($0)") }
         self.overrun = overrun
         self.limit = limit
+        storage = SymbolStorage(capacity: MarkerInflate.symbolCapacity(bytes: regionBytes + overrun, limit: limit))
     }
 
     /// Offers `region` to the pool (after those offered before it); a pool of no thread takes none.
@@ -90,9 +93,11 @@ final class RegionPool: @unchecked Sendable {
         }
     }
 
-    /// Forgets the regions not started (their `done` is never signalled).
+    /// Forgets the regions not started (their `done` is never signalled), and lets the memory
+    /// of the regions' symbols go as each is done with.
     func cancel() {
         open.withLock { $0.regions.removeAll() }
+        storage.close()
     }
 
     /// A work item that inflates the furthest region no one has started, then the next such,
@@ -111,7 +116,8 @@ final class RegionPool: @unchecked Sendable {
                     let from = region.start / 8
                     if let bytes = Self.bytes(of: self.descriptor, size: self.size, from: from, to: region.end / 8 + self.overrun) {
                         region.part = bytes.withUnsafeBufferPointer { bytes in
-                            SpeculativePart.decode(bytes, base: from, from: region.start, to: region.end, limit: self.limit)
+                            SpeculativePart.decode(bytes, base: from, from: region.start, to: region.end, limit: self.limit,
+                                                   storage: self.storage)
                         }
                     }
                     region.done.signal()

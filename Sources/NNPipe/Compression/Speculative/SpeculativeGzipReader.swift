@@ -161,7 +161,7 @@ final class SpeculativeGzipReader: ByteSource {
         let whenIdle = decoders < GzipMemberFinder.automaticDecoders
         pool = RegionPool(file: file.descriptor, size: size,
                           threads: whenIdle && !WorkerPriority.canLeaveIdle ? 0 : max(1, decoders - 1),
-                          whenIdle: whenIdle, overrun: Self.overrun, limit: limit)
+                          whenIdle: whenIdle, regionBytes: regionBytes, overrun: Self.overrun, limit: limit)
         self.oneDecoder = oneDecoder
         deflateStart = memberStart + used
         expected = deflateStart * 8

@@ -21,13 +21,13 @@ struct SpeculativePart {
     /// in bits `[from, to)`, up to the first boundary at or after `to`; nil when no candidate
     /// start decodes that far.
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>, base: Int, from: Int, to: Int, limit: Int,
-                       trials: Int = 64) -> SpeculativePart? {
+                       trials: Int = 64, storage: SymbolStorage? = nil) -> SpeculativePart? {
         var position = from
         var tried = 0
         while tried < trials, let found = DeflateBlockFinder.candidate(in: bytes, from: position - base * 8, to: to - base * 8) {
             let candidate = found + base * 8
             tried += 1
-            let run = MarkerInflate.run(bytes, base: base, from: candidate, stopAtOrAfter: to, limit: limit)
+            let run = MarkerInflate.run(bytes, base: base, from: candidate, stopAtOrAfter: to, limit: limit, storage: storage)
             // Out of bytes, or past the limit (text that compresses that well is better read by
             // one decoder than tried again from the next candidate).
             if run.ranOut || run.overLimit { return nil }
