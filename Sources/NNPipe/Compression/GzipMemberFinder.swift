@@ -27,7 +27,8 @@ final class GzipMemberFinder: PartFinder {
     ///
     /// On a 16-core Xeon the speculative decoder took W2's run from 0.65 s to 0.39 s at 4 workers
     /// and 0.28 s at 16 (the one-thread reader bound them at 0.65 s), for about 2.5 times the CPU
-    /// and up to 300 MiB; on 2 cores it is slower than one thread of ISA-L (bench/RESULTS.md).
+    /// and up to 300 MiB (about half since its regions' buffers are used again); on 2 cores it is
+    /// no faster than one thread of ISA-L (bench/RESULTS.md).
     static func speculativeDecoders(setting: Bool?, decoders: Int) -> Int {
         let threads = min(decoders, ProcessorInfo.activeProcessors)
         return setting ?? (threads >= automaticDecoders) ? threads : 0
