@@ -6,10 +6,10 @@ import Glibc
 /// A region's symbols take 2 bytes a decoded byte, in a buffer sized for 4 times the region's
 /// compressed bytes (about 5 MiB for 512 KiB), of which half is written for CSV. From the heap,
 /// each thread's arena kept the freed buffers, and a new one landed where earlier ones had written
-/// other halves: with 15 threads of the pool, W2's reader-bound run peaked at 238 MiB (as
-/// measured on 2 cores with 16 decoders; about 300 MiB on a 16-core machine). These buffers are
-/// mapped apart from the heap and handed back here when their part is done with: the memory is
-/// what the regions in flight wrote, once, and goes back to the system with the pool.
+/// other halves: with 15 threads of the pool, W2's reader-bound run peaked at 226-244 MiB (on 2
+/// cores with 16 decoders; about 300 MiB on a 16-core machine). These buffers are mapped apart
+/// from the heap and handed back here when their part is done with: the memory is what the
+/// regions in flight wrote, once (127-132 MiB in that run), and goes back with the pool.
 final class SymbolStorage: @unchecked Sendable {
     // Unchecked: the list is behind its lock; the rest is constant.
     /// Symbols a buffer holds.
