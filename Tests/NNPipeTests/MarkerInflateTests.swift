@@ -145,17 +145,33 @@ struct MarkerInflateTests {
         let boundaries = Self.boundaries(stream).boundaries.dropLast()
         let storage = SymbolStorage(capacity: MarkerInflate.symbolCapacity(bytes: stream.count, limit: 1 << 30))
         var taken: Set<UnsafeMutablePointer<UInt16>> = []
+        let (all, output) = Self.boundaries(stream)
         stream.withUnsafeBufferPointer { bytes in
             // Ten boundaries, the longest run first: every later run writes into a buffer that
-            // holds an earlier run's symbols past its own end.
+            // holds an earlier run's symbols past its own end, and that is first filled with
+            // symbols no run writes, so that a symbol read before it was written shows.
             for index in stride(from: 0, to: boundaries.count, by: max(1, boundaries.count / 10)) {
-                let bit = boundaries[index].bit
+                let (bit, before) = boundaries[index]
+                if index > 0, let buffer = storage.take() {
+                    buffer.initialize(repeating: 0xFFFF, count: storage.capacity)
+                    storage.give(buffer)
+                }
                 let fresh = MarkerInflate.run(bytes, base: 0, from: bit, stopAtOrAfter: Int.max, limit: 1 << 30)
                 let reused = MarkerInflate.run(bytes, base: 0, from: bit, stopAtOrAfter: Int.max, limit: 1 << 30, storage: storage)
                 #expect(reused.symbols.array == fresh.symbols.array && reused.end == fresh.end && reused.failure == fresh.failure,
                         "from bit \(bit)")
+                #expect(reused.end == all.last!.bit)
+                let window = output[max(0, before - MarkerInflate.windowSize)..<before]
+                #expect(Self.resolve(reused.symbols.array, window: window) == Array(output[before...]), "from bit \(bit)")
                 if let base = reused.symbols.withSymbols({ $0.baseAddress }) { taken.insert(UnsafeMutablePointer(mutating: base)) }
             }
+        }
+        // A buffer larger than the limit: the run stops at the limit as one into a new buffer does.
+        stream.withUnsafeBufferPointer { bytes in
+            let fresh = MarkerInflate.run(bytes, base: 0, from: 0, stopAtOrAfter: Int.max, limit: 1 << 16)
+            let reused = MarkerInflate.run(bytes, base: 0, from: 0, stopAtOrAfter: Int.max, limit: 1 << 16, storage: storage)
+            #expect(fresh.overLimit && reused.overLimit && reused.symbols.count == fresh.symbols.count,
+                    "\(reused.symbols.count) symbols, \(fresh.symbols.count) into a new buffer")
         }
         // Each run's buffer went back when the run was done with, and the next run took it again.
         #expect(taken.count == 1 && storage.kept == 1, "\(taken.count) buffers, \(storage.kept) kept")
@@ -164,13 +180,18 @@ struct MarkerInflateTests {
         let repetitive = Array(String(repeating: "1.5,2.25,-3\n", count: 200_000).utf8)
         let packed = Self.mixedStream(repetitive)
         let small = SymbolStorage(capacity: MarkerInflate.symbolCapacity(bytes: packed.count, limit: 1 << 30))
+        // A buffer kept before the run: the run takes it, and gives it back when it grows.
+        let mapped = small.take()!
+        small.give(mapped)
         packed.withUnsafeBufferPointer { bytes in
             let fresh = MarkerInflate.run(bytes, base: 0, from: 0, stopAtOrAfter: Int.max, limit: 1 << 30)
             let grown = MarkerInflate.run(bytes, base: 0, from: 0, stopAtOrAfter: Int.max, limit: 1 << 30, storage: small)
             #expect(fresh.symbols.count == repetitive.count && grown.symbols.array == fresh.symbols.array)
             #expect(grown.symbols.count > small.capacity)
         }
+        #expect(small.kept == 1)
         let first = small.take()!, second = small.take()!
+        #expect(first == mapped)
         #expect(first != second)
         small.give(first)
         #expect(small.take() == first)
@@ -180,6 +201,8 @@ struct MarkerInflateTests {
         // Once closed, a buffer handed back is unmapped, not kept.
         small.give(first)
         #expect(small.kept == 0)
+        // And none is taken any more.
+        #expect(small.take() == nil)
         storage.close()
     }
 

@@ -108,7 +108,8 @@ struct MarkerInflate {
             capacity = MarkerInflate.symbolCapacity(bytes: count - position, limit: limit)
             if let storage, storage.capacity >= capacity, let buffer = storage.take() {
                 output = buffer
-                capacity = storage.capacity
+                // All of the buffer, but no more than the limit: past it the decoder stops.
+                capacity = min(storage.capacity, limit + Self.slack)
                 outputStorage = storage
             } else {
                 output = .allocate(capacity: capacity)

@@ -29,10 +29,13 @@ final class SymbolStorage: @unchecked Sendable {
     deinit { close() }
 
     /// A buffer of ``capacity`` symbols: one handed back before, or a new mapping; nil when the
-    /// system has no memory to map (the caller then allocates its own). As many are mapped as
-    /// were ever in use at once: the regions in flight, those being resolved, and one a thread.
+    /// system has no memory to map, or once closed (the caller then allocates its own). As many
+    /// are mapped as were ever in use at once: the regions in flight, those being resolved, and
+    /// one a thread.
     func take() -> UnsafeMutablePointer<UInt16>? {
-        if let buffer = free.withLock({ $0.buffers.popLast() }) { return buffer }
+        let (closed, kept) = free.withLock { free in (free.closed, free.closed ? nil : free.buffers.popLast()) }
+        if closed { return nil }
+        if let kept { return kept }
         guard let mapped = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
               mapped != MAP_FAILED else { return nil }
         return mapped.bindMemory(to: UInt16.self, capacity: capacity)
