@@ -9,7 +9,7 @@ import NNPipe
 ///  "read": {"input", "fields", "header", "features": [{"name"?, "field"}], "carry": [...]},
 ///  "stages": [{"kind", "inputs", "outputs", "columns", ...the kind's own fields}],
 ///  "write": {"path", "compression", "header", "columns"},
-///  "tests": [name], "execution": {"chunk_rows", "workers", "max_chunks_in_flight"}}
+///  "tests": [name], "execution": {"chunk_rows", "chunk_bytes", "workers", "max_chunks_in_flight"}}
 /// ```
 /// Fields are numbered from 1, as messages number them; widths count values per row.
 enum ValidateReport {
@@ -35,7 +35,7 @@ enum ValidateReport {
             "write": ["path": config.write.path, "compression": config.write.codec.map { $0.description as Any } ?? NSNull(),
                       "header": config.write.header, "columns": plan.outputNames] as [String: Any],
             "tests": config.tests.map(\.name),
-            "execution": ["chunk_rows": config.execution.chunkRows, "workers": plan.workers,
+            "execution": ["chunk_rows": config.execution.chunkRows, "chunk_bytes": plan.chunkBytes, "workers": plan.workers,
                           "max_chunks_in_flight": plan.maxChunksInFlight],
         ]
         return object

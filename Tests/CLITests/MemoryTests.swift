@@ -38,4 +38,47 @@ struct MemoryTests {
         print("nnpipe's peak RSS over a \(text.count / 1_000_000) MB input: \(peakMiB) MiB")
         #expect(peakMiB > 1 && peakMiB < 48, "peak RSS \(peakMiB) MiB")
     }
+
+    /// With 1 MiB chunks, the 34 chunks in flight of 16 workers and their buffers took twice the
+    /// memory of 2 workers' 6 (W2: 114 MiB against 52). The default chunk shares 8 MiB among the
+    /// chunks in flight, so that the worker count leaves the memory about where it was.
+    @Test("16 workers take about the memory of 2 on wide rows",
+          .disabled(if: sanitized, "a sanitizer's shadow memory multiplies RSS"))
+    func manyWorkers() throws {
+        let dir = try WorkDir()
+        // 62,000 rows of 33 fields, the numbers of 17 digits that float64 text has (about 41 MB).
+        let columns = 32
+        var text: [UInt8] = Array(("id," + (0..<columns).map { "x\($0)" }.joined(separator: ",") + "\n").utf8)
+        var state: UInt64 = 0x2545F4914F6CDD1D
+        let numbers: [[UInt8]] = (0..<4096).map { _ in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Array("\(Double(state >> 11) / 9007199254740992.0 - 0.5)".utf8)
+        }
+        text.reserveCapacity(45_000_000)
+        for row in 0..<62_000 {
+            text.append(contentsOf: String(row).utf8)
+            for _ in 0..<columns {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                text.append(0x2C)
+                text.append(contentsOf: numbers[Int(state >> 52)])
+            }
+            text.append(0x0A)
+        }
+        try dir.write("in.csv", Data(text))
+        #expect(text.count > 40_000_000)
+        try dir.write("m.json", Data(contentsOf: CLI.fixture("golden/relu-softmax/model.json")))
+        try dir.write("p.yaml", pipelineYAML(input: "in.csv", model: "m.json", features: (0..<8).map { "x\($0)" },
+                                              output: "out.csv"))
+        var peaks: [Int: Double] = [:]
+        for workers in [2, 16] {
+            let result = try dir.nnpipe(within: 300, "run", "p.yaml", "--workers", "\(workers)", "--stats-json", "stats.json")
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stderr.contains("62000 rows read, 62000 written"))
+            let stats = try JSONSerialization.jsonObject(with: try dir.read("stats.json")) as? [String: Any]
+            peaks[workers] = Double(try #require(stats?["peak_rss_bytes"] as? Int)) / 1_048_576
+        }
+        let two = try #require(peaks[2]), sixteen = try #require(peaks[16])
+        print("nnpipe's peak RSS over \(text.count / 1_000_000) MB of wide rows: \(two) MiB with 2 workers, \(sixteen) MiB with 16")
+        #expect(two > 1 && sixteen < two + 16, "peak RSS \(two) MiB with 2 workers, \(sixteen) MiB with 16")
+    }
 }

@@ -48,7 +48,7 @@ struct OutputEncoders {
     /// suffix, at the same levels).
     init(config: PipelineConfig) throws(ResourceError) {
         output = try OutputEncoder(codec: config.write.codec)
-        rejects = try OutputEncoder(codec: config.errors.rejectsPath.flatMap { config.write.codec(forName: $0) })
+        rejects = try OutputEncoder(codec: config.rejectsCodec)
     }
 
     /// Encoders that write plain text to both.

@@ -16,6 +16,10 @@ package struct PipelineConfig: Sendable {
     /// The files loading the pipeline read besides the inputs (the pipeline file, model, scaler
     /// and labels files): no output may replace them.
     package var filesRead: [SettingFile] = []
+
+    /// How the rejects file is compressed (from its name's suffix); nil when it is not, or when
+    /// there is none.
+    package var rejectsCodec: OutputCodec? { errors.rejectsPath.flatMap { write.codec(forName: $0) } }
 }
 
 /// A column picked by header name, or by 0-based index when the input has no header.
@@ -124,8 +128,9 @@ package struct ExecutionConfig: Sendable {
     /// Records per chunk, at most.
     package var chunkRows: Int = 8192
     /// Input bytes per chunk, about: a chunk ends at the first record that reaches it, so wide
-    /// rows make chunks of fewer rows and memory stays bounded whatever the row width.
-    package var chunkBytes: Int = 1 << 20
+    /// rows make chunks of fewer rows and memory stays bounded whatever the row width. Nil: the
+    /// plan's default (``PipelinePlan/chunkBytes``).
+    package var chunkBytes: Int?
     /// Worker threads, or nil for the number of active processors.
     package var workers: Int?
     /// Chunks in flight at most (read, being processed, or waiting to be written in order),

@@ -48,7 +48,7 @@ extension PipelineRunner {
         }
         var nextIndex = 0
         var readError: (any Error)?
-        var sizing = ChunkSizing(maxRecords: config.execution.chunkRows, targetBytes: config.execution.chunkBytes,
+        var sizing = ChunkSizing(maxRecords: config.execution.chunkRows, targetBytes: plan.chunkBytes,
                                  continuing: resumed?.nextCut)
         do {
             while !stop.isSet {
