@@ -41,6 +41,19 @@ struct ChunkSizingTests {
         #expect(sizing.byteLimit == 1 << 20)
     }
 
+    /// The plan's default target at many workers (8 MiB among 34 chunks in flight) with the limit
+    /// of 1 MiB's: wide rows get a whole block, not a chunk cut at twice the target and padded.
+    @Test("a default target below 1 MiB: narrower rows fill it, wider ones still get a whole block",
+          arguments: [(2600, 256), (330, 512), (47, 5120), (20, 8192), (40_000, 256)])
+    func defaultTarget(width: Int, expected: Int) {
+        var sizing = ChunkSizing(maxRecords: 8192, targetBytes: (8 << 20) / 34, limitBytes: 2 << 20)
+        sizing.learn(from: chunk(records: (8 << 20) / 34 / width + 1, width: width))
+        #expect(sizing.records == expected)
+        #expect(sizing.byteLimit == (expected == 8192 ? (8 << 20) / 34 : 2 << 20))
+        // A block of 2,600-byte rows fits the limit; the byte limit cuts only rows wider still.
+        #expect(width > 8000 || min(expected, 8192) * width <= sizing.byteLimit)
+    }
+
     @Test("chunk_rows below a block is kept")
     func fewRows() {
         var sizing = ChunkSizing(maxRecords: 100, targetBytes: 1000)

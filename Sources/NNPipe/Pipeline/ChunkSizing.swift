@@ -5,8 +5,11 @@
 /// that stay within `chunk_bytes` (at least one block), learned from the chunk read last. A
 /// block's product always has the same shape (a short block is padded with zero rows, so that a
 /// row's result never depends on the chunk size): a chunk of 403 rows cost the product of 512,
-/// one of 256 rows costs just that. Chunks stay within twice `chunk_bytes` (and one record),
-/// whatever the rows' width does later, so memory stays bounded.
+/// one of 256 rows costs just that. Chunks stay within a byte limit (and one record), twice
+/// `chunk_bytes`, whatever the rows' width does later, so memory stays bounded. Where the target
+/// is the plan's default, smaller than 1 MiB at many workers, the limit stays twice 1 MiB: rows
+/// too wide for a block within the target still get a whole block (W3's rows of 2.6 KB, 256 to
+/// a chunk), instead of chunks cut short and padded to one (a fifth more time there).
 ///
 /// Where chunks are cut is part of a compressed output's bytes (a gzip member per chunk), so a
 /// resumed run continues with the cut the killed run would have used next (``Cut``, kept in the
@@ -19,18 +22,22 @@ struct ChunkSizing {
         var byteLimit: Int
     }
 
-    /// The largest chunk in records (`chunk_rows`) and its target size in bytes (`chunk_bytes`).
+    /// The largest chunk in records (`chunk_rows`), its target size in bytes (`chunk_bytes`), and
+    /// the most bytes a chunk of whole blocks may take.
     let maxRecords: Int
     let targetBytes: Int
+    let limitBytes: Int
     /// The cut to ask the reader for next.
     private(set) var next: Cut
     var records: Int { next.records }
     var byteLimit: Int { next.byteLimit }
 
     /// Sizing from the start of an output, or, resuming one, from the cut its journal kept.
-    init(maxRecords: Int, targetBytes: Int, continuing cut: Cut? = nil) {
+    /// `limitBytes`: twice `targetBytes` when not given.
+    init(maxRecords: Int, targetBytes: Int, limitBytes: Int? = nil, continuing cut: Cut? = nil) {
         self.maxRecords = maxRecords
         self.targetBytes = targetBytes
+        self.limitBytes = limitBytes ?? (targetBytes > Int.max / 2 ? targetBytes : 2 * targetBytes)
         next = cut ?? Cut(records: maxRecords, byteLimit: targetBytes)
     }
 
@@ -44,7 +51,6 @@ struct ChunkSizing {
             return
         }
         let block = Network.blockRows
-        next = Cut(records: min(maxRecords, max(block, fitting / block * block)),
-                   byteLimit: targetBytes > Int.max / 2 ? targetBytes : 2 * targetBytes)
+        next = Cut(records: min(maxRecords, max(block, fitting / block * block)), byteLimit: limitBytes)
     }
 }

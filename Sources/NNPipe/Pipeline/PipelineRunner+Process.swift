@@ -48,7 +48,7 @@ extension PipelineRunner {
         }
         var nextIndex = 0
         var readError: (any Error)?
-        var sizing = ChunkSizing(maxRecords: config.execution.chunkRows, targetBytes: plan.chunkBytes,
+        var sizing = ChunkSizing(maxRecords: config.execution.chunkRows, targetBytes: plan.chunkBytes, limitBytes: plan.chunkByteLimit,
                                  continuing: resumed?.nextCut)
         do {
             while !stop.isSet {
