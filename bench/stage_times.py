@@ -22,7 +22,7 @@ of its thread, and the kernel's symbols are sorted by name.
 
 A sample is one CPU millisecond at the default 999 Hz; each figure has a sampling error of about
 sqrt(samples) ms. Chunks are counted as nnpipe cuts them: at chunk_rows records or once a chunk
-reaches chunk_bytes (1 MiB by default), whichever comes first.
+reaches chunk_bytes (256 KiB by default; less from 16 workers on plain output), whichever comes first.
 
     python3 bench/gen_data.py --workloads W2
     swift build -c release
@@ -159,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--outputs", default="csv,csv.gz")
     ap.add_argument("--workers", type=int, default=1, help="1: stages do not compete for cores")
     ap.add_argument("--chunk-rows", type=int, default=8192)
-    ap.add_argument("--chunk-bytes", type=int, default=1 << 20, help="nnpipe's default; not passed")
+    ap.add_argument("--chunk-bytes", type=int, default=256 << 10, help="nnpipe's default below 16 workers; not passed")
     ap.add_argument("--freq", type=int, default=999)
     ap.add_argument("--plain-input", action="store_true",
                     help="also run plain output from the input inflated beforehand (a reader without inflate)")

@@ -50,19 +50,20 @@ struct MachineReadableReportTests {
         #expect((write["compression"] as? String)?.hasPrefix("gzip") == true, "\(String(describing: write["compression"]))")
         let execution = try #require(report["execution"] as? [String: Any])
         #expect(execution["workers"] as? Int == 3 && execution["chunk_rows"] as? Int == 100)
-        #expect(execution["chunk_bytes"] as? Int == 1 << 20)
+        #expect(execution["chunk_bytes"] as? Int == 256 << 10)
         #expect(!dir.exists("out"), "validate wrote nothing")
     }
 
-    /// A chunk's default size: 1 MiB where an output is compressed (a member or frame per chunk:
-    /// the bytes must not depend on the machine's processors), else 8 MiB among the chunks in
-    /// flight, from 128 KiB to 1 MiB; `chunk_bytes` wins over both.
+    /// A chunk's default size: 256 KiB, and for plain output 8 MiB among the chunks in flight
+    /// where that is less, down to 128 KiB; a compressed output (a member or frame per chunk, so
+    /// its bytes must not depend on the machine's processors) keeps 256 KiB; `chunk_bytes` wins.
     @Test("validate --json: the bytes per chunk, by output compression, workers and chunk_bytes",
-          arguments: [("out.csv", "", "", 2, 1 << 20), ("out.csv", "", "", 4, (8 << 20) / 10), ("out.csv", "", "", 16, (8 << 20) / 34),
+          arguments: [("out.csv", "", "", 2, 256 << 10), ("out.csv", "", "", 15, 256 << 10), ("out.csv", "", "", 16, (8 << 20) / 34),
                       ("out.csv", "", "", 64, 128 << 10), ("out.csv", "", "chunk_bytes: 5000, ", 16, 5000),
-                      ("out.csv.gz", "", "", 16, 1 << 20), ("out.csv.zst", "", "", 64, 1 << 20),
-                      ("out.csv", "", "max_chunks_in_flight: 2, ", 16, 1 << 20),
-                      ("out.csv", "errors: {policy: reject, rejects: bad.csv.gz}", "", 16, 1 << 20),
+                      ("out.csv", "", "chunk_bytes: 1048576, ", 2, 1 << 20),
+                      ("out.csv.gz", "", "", 16, 256 << 10), ("out.csv.zst", "", "", 64, 256 << 10),
+                      ("out.csv", "", "max_chunks_in_flight: 2, ", 16, 256 << 10),
+                      ("out.csv", "errors: {policy: reject, rejects: bad.csv.gz}", "", 16, 256 << 10),
                       ("out.csv", "errors: {policy: reject, rejects: bad.csv}", "", 16, (8 << 20) / 34)])
     func chunkBytes(output: String, errors: String, setting: String, workers: Int, expected: Int) throws {
         let dir = try WorkDir()

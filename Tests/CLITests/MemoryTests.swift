@@ -40,8 +40,8 @@ struct MemoryTests {
     }
 
     /// With 1 MiB chunks, the 34 chunks in flight of 16 workers and their buffers took twice the
-    /// memory of 2 workers' 6 (W2: 114 MiB against 52). The default chunk shares 8 MiB among the
-    /// chunks in flight, so that the worker count leaves the memory about where it was.
+    /// memory of 2 workers' 6 (W2: 109 MiB against 50). Chunks of 256 KiB, less where many are in
+    /// flight, leave the memory about where it was whatever the worker count.
     @Test("16 workers take about the memory of 2 on wide rows",
           .disabled(if: sanitized, "a sanitizer's shadow memory multiplies RSS"))
     func manyWorkers() throws {

@@ -108,23 +108,27 @@ import Testing
     }
 
     /// Plain output's default chunk size depends on the workers (8 MiB among the chunks in
-    /// flight): a run killed at 16 workers (chunks of 256 of these rows) and resumed at 2 (1 MiB,
-    /// 1,280 rows), or the other way, goes on with the killed run's cut, then its own, and the
-    /// bytes are the same as a run that was never killed.
+    /// flight where that is less than 256 KiB): a run killed at 64 workers (chunks of 1,280 of
+    /// these rows) and resumed at 2 (2,816), or the other way, goes on with the killed run's cut,
+    /// then its own, and the bytes are the same as a run that was never killed.
     @Test func aPlainOutputResumesAtAnotherWorkerCount() throws {
         let dir = try WorkDir()
-        let folder = CLI.fixture("golden/blas-wide")
+        let folder = CLI.fixture("golden/relu-softmax")
         let text = try String(contentsOf: folder.appendingPathComponent("input.csv"), encoding: .utf8)
         let header = text.prefix { $0 != "\n" }
         let rows = text.dropFirst(header.count + 1)
-        try dir.write("in.csv", String(header) + "\n" + String(repeating: String(rows), count: 8))
+        try dir.write("in.csv", String(header) + "\n" + String(repeating: String(rows), count: 20))
         try dir.write("p.yaml", pipelineYAML(input: "in.csv", model: folder.appendingPathComponent("model.json").path,
-                                             features: (0..<64).map { "x\($0)" }, output: "out.csv",
+                                             features: (0..<8).map { "x\($0)" }, output: "out.csv",
                                              execution: "execution:\n  journal_interval: 0"))
+        for workers in [2, 64] {
+            let plan = try dir.nnpipe("validate", "p.yaml", "--workers", "\(workers)")
+            #expect(plan.stdoutText.contains("about \(workers == 2 ? 256 << 10 : 128 << 10) bytes per chunk"), "\(plan.stdoutText)")
+        }
         let reference = try dir.bounded(["run", "p.yaml", "-o", "ref.csv", "--workers", "2"])
         #expect(reference.status == 0, "\(reference.stderr)")
-        #expect(reference.stderr.contains("4800 rows read, 4800 written"), "\(reference.stderr)")
-        for (killed, resumed, after) in [(16, 2, 5), (2, 16, 1)] {
+        #expect(reference.stderr.contains("40000 rows read, 40000 written"), "\(reference.stderr)")
+        for (killed, resumed, after) in [(64, 2, 5), (2, 64, 2)] {
             try Self.runKilled(after: after, dir, ["run", "p.yaml", "--workers", "\(killed)"])
             let run = try dir.bounded(["run", "p.yaml", "--resume", "--workers", "\(resumed)"])
             #expect(run.status == 0, "\(run.stderr)")

@@ -154,22 +154,25 @@ package struct PipelinePlan: Sendable {
     /// Chunks in flight at most: read and waiting, being processed, or waiting to be written.
     package var maxChunksInFlight: Int { config.execution.maxChunksInFlight ?? (2 * workers + 2) }
 
-    /// Input bytes per chunk, about: `chunk_bytes`, or by default
-    /// - 1 MiB where an output is compressed: each chunk is a gzip member or zstd frame of its
-    ///   own, so where chunks are cut is part of the output's bytes, and those stay the same on
-    ///   every machine whatever its number of processors;
-    /// - else 8 MiB shared among the chunks in flight, from 128 KiB to 1 MiB: the chunks in flight
-    ///   and the workers' buffers (both in proportion to a chunk) take about the same memory at any
-    ///   worker count. 2 workers keep 1 MiB; at 16 workers (34 in flight) a chunk is about
-    ///   240 KiB, and W2's run on 16 workers peaks at 53 MiB instead of 109 (on 2 cores). Rows
-    ///   too wide for a block within it still get one (``chunkByteLimit``).
+    /// Input bytes per chunk, about: `chunk_bytes`, or by default 256 KiB; where the output is
+    /// plain text, 8 MiB shared among the chunks in flight where that is less (from 16 workers,
+    /// 34 or more in flight), down to 128 KiB. The chunks in flight and the workers' buffers, both
+    /// in proportion to a chunk, then take about the same memory at any worker count: W2's run at
+    /// 16 workers peaked at 109 MiB with chunks of 1 MiB, and takes 53 (on 2 cores; 2 workers 40
+    /// instead of 50, in the same time). A compressed output's chunk stays 256 KiB on any
+    /// machine: each chunk is a gzip member or zstd frame of its own, so where chunks are cut is
+    /// part of its bytes, and those must not depend on the processors. Rows too wide for a block
+    /// within it still get one (``chunkByteLimit``).
     package var chunkBytes: Int {
         if let bytes = config.execution.chunkBytes { return bytes }
-        if config.write.isCompressed || config.rejectsCodec != nil { return 1 << 20 }
-        return min(1 << 20, max(128 << 10, (8 << 20) / maxChunksInFlight))
+        let standard = 256 << 10
+        if config.write.isCompressed || config.rejectsCodec != nil { return standard }
+        return min(standard, max(128 << 10, (8 << 20) / maxChunksInFlight))
     }
 
     /// The most bytes a chunk of whole blocks of rows takes (``ChunkSizing``): twice `chunk_bytes`,
-    /// or, by default, twice 1 MiB whatever ``chunkBytes`` is.
-    package var chunkByteLimit: Int { 2 * (config.execution.chunkBytes ?? 1 << 20) }
+    /// or, by default, 2 MiB: rows too wide for a block of 256 within ``chunkBytes`` (W3's 2.6 KB)
+    /// still get a whole block rather than a chunk cut short and padded to one (a fifth more time
+    /// for W3).
+    package var chunkByteLimit: Int { config.execution.chunkBytes.map { 2 * $0 } ?? 2 << 20 }
 }
