@@ -1,5 +1,5 @@
 /// nnpipe's version, in one place: `nnpipe --version` prints it.
 package enum NNPipeVersion {
     /// The release this source tree is.
-    package static let current = "0.10.0"
+    package static let current = "0.11.0"
 }

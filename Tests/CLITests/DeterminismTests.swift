@@ -33,6 +33,43 @@ struct DeterminismTests {
         }
     }
 
+    /// A compressed output's default chunk is 256 KiB on every machine (a member or frame per
+    /// chunk), while plain output's shrinks from 16 workers: the compressed bytes themselves, not
+    /// only their text, are the same at 2 workers and at 64.
+    @Test("compressed output byte-identical at 2 and 64 workers with the default chunk size",
+          arguments: ["csv.gz", "csv.zst"])
+    func compressedOverWorkers(suffix: String) throws {
+        let dir = try WorkDir()
+        let folder = CLI.fixture("golden/relu-softmax")
+        let text = try String(contentsOf: folder.appendingPathComponent("input.csv"), encoding: .utf8)
+        let header = text.prefix { $0 != "\n" }
+        try dir.write("in.csv", String(header) + "\n" + String(repeating: String(text.dropFirst(header.count + 1)), count: 20))
+        var outputs: [Data] = []
+        for workers in [2, 64] {
+            let output = "out-\(workers).\(suffix)"
+            try dir.write("p.yaml", pipelineYAML(input: "in.csv", model: folder.appendingPathComponent("model.json").path,
+                                                  features: (0..<8).map { "x\($0)" }, output: output))
+            let result = try dir.nnpipe("run", "p.yaml", "--workers", "\(workers)")
+            #expect(result.status == 0, "\(result.stderr)")
+            outputs.append(try dir.read(output))
+        }
+        #expect(outputs[0].count > 100_000)
+        // A Bool, not the two Data: the testing library's difference of two megabytes would not end.
+        let same = outputs[0] == outputs[1]
+        #expect(same, "\(suffix): \(outputs[0].count) and \(outputs[1].count) bytes")
+        // Several members or frames (one a chunk), so where chunks are cut is in these bytes.
+        let magic: [UInt8] = suffix == "csv.gz" ? [0x1F, 0x8B, 0x08] : [0x28, 0xB5, 0x2F, 0xFD]
+        var starts = 0
+        outputs[0].withUnsafeBytes { bytes in
+            var at = 0
+            while let found = bytes[at...].firstIndex(of: magic[0]) {
+                if found + magic.count <= bytes.count && (0..<magic.count).allSatisfy({ bytes[found + $0] == magic[$0] }) { starts += 1 }
+                at = found + 1
+            }
+        }
+        #expect(starts >= 3, "\(starts) members or frames")
+    }
+
     /// chunk_bytes cuts blas-wide's rows (about 800 bytes each) into whole 256-row blocks (at
     /// 250,000 bytes), one block over the target (100,000), or short padded chunks under the hard
     /// limit of twice the target (2,000): the products' shapes never change, so neither do the bytes.

@@ -130,6 +130,10 @@ import Testing
         #expect(reference.stderr.contains("40000 rows read, 40000 written"), "\(reference.stderr)")
         for (killed, resumed, after) in [(64, 2, 5), (2, 64, 2)] {
             try Self.runKilled(after: after, dir, ["run", "p.yaml", "--workers", "\(killed)"])
+            // The killed run's own cut, kept for the chunk after its last entry.
+            let cut = killed == 64 ? "cut=1280:\(2 << 20)" : "cut=2816:\(2 << 20)"
+            let journal = try dir.text(".out.csv.nnpipe-journal")
+            #expect(journal.contains(cut), "\(journal)")
             let run = try dir.bounded(["run", "p.yaml", "--resume", "--workers", "\(resumed)"])
             #expect(run.status == 0, "\(run.stderr)")
             #expect(run.stderr.contains("by the run resumed"), "\(run.stderr)")

@@ -41,8 +41,8 @@ struct ChunkSizingTests {
         #expect(sizing.byteLimit == 1 << 20)
     }
 
-    /// The plan's default target at many workers (8 MiB among 34 chunks in flight) with the limit
-    /// of 1 MiB's: wide rows get a whole block, not a chunk cut at twice the target and padded.
+    /// The plan's default target at 16 workers (8 MiB among 34 chunks in flight) with the default
+    /// limit of 2 MiB: wide rows get a whole block, not a chunk cut at twice the target and padded.
     @Test("a default target below 1 MiB: narrower rows fill it, wider ones still get a whole block",
           arguments: [(2600, 256), (330, 512), (47, 5120), (20, 8192), (40_000, 256)])
     func defaultTarget(width: Int, expected: Int) {

@@ -6,10 +6,10 @@
 /// block's product always has the same shape (a short block is padded with zero rows, so that a
 /// row's result never depends on the chunk size): a chunk of 403 rows cost the product of 512,
 /// one of 256 rows costs just that. Chunks stay within a byte limit (and one record), twice
-/// `chunk_bytes`, whatever the rows' width does later, so memory stays bounded. Where the target
-/// is the plan's default, smaller than 1 MiB at many workers, the limit stays twice 1 MiB: rows
-/// too wide for a block within the target still get a whole block (W3's rows of 2.6 KB, 256 to
-/// a chunk), instead of chunks cut short and padded to one (a fifth more time there).
+/// `chunk_bytes`, whatever the rows' width does later, so memory stays bounded. Where `chunk_bytes`
+/// is not set (the plan's default target, 256 KiB or less), the limit is 2 MiB: rows too wide for
+/// a block within the target still get a whole block (W3's rows of 2.6 KB, 256 to a chunk),
+/// instead of chunks cut short and padded to one (a fifth more time there).
 ///
 /// Where chunks are cut is part of a compressed output's bytes (a gzip member per chunk), so a
 /// resumed run continues with the cut the killed run would have used next (``Cut``, kept in the

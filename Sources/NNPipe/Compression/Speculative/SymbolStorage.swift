@@ -29,7 +29,8 @@ final class SymbolStorage: @unchecked Sendable {
     deinit { close() }
 
     /// A buffer of ``capacity`` symbols: one handed back before, or a new mapping; nil when the
-    /// system has no memory to map, or once closed (the caller then allocates its own). As many
+    /// system has no memory to map, or once closed (the caller then allocates its own; a take
+    /// racing with ``close()`` may still map one, which ``give(_:)`` then unmaps). As many
     /// are mapped as were ever in use at once: the regions in flight, those being resolved, and
     /// one a thread.
     func take() -> UnsafeMutablePointer<UInt16>? {
