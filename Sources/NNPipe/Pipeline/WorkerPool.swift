@@ -82,8 +82,16 @@ final class WorkerPool: @unchecked Sendable {
             let next: RawChunk? = WorkerPriority.running(as: "nnpipe-worker-\(worker + 1)", niceness: niceness) {
                 var chunk = handoff.take()
                 var done = 0
-                while let current = chunk {
-                    deliver(processors[worker].process(current))
+                while chunk != nil {
+                    // The chunk's bytes go before its result is delivered: the writer may make
+                    // room for the reader's next chunk at once, and the chunks in flight bound the
+                    // memory only if a chunk written is also a chunk freed.
+                    let result: ChunkResult
+                    do {
+                        guard let current = chunk.take() else { break }
+                        result = processors[worker].process(current)
+                    }
+                    deliver(result)
                     done += 1
                     chunk = state.withLock { state in
                         if let next = state.take() { return next }
