@@ -156,15 +156,15 @@ package struct PipelinePlan: Sendable {
 
     /// Input bytes per chunk, about: `chunk_bytes`, or by default 256 KiB; where the output is
     /// plain text, 8 MiB shared among the chunks in flight where that is less (from 16 workers,
-    /// 34 or more in flight), down to 128 KiB. The chunks in flight and the workers' buffers, both
-    /// in proportion to a chunk, then take about the same memory at any worker count where rows
-    /// are narrow enough for a chunk to hold several blocks (wider ones get a block whatever the
-    /// workers, so their memory still grows with them: W3 56 MiB at 2 workers, 108 at 16): W2's run at
-    /// 16 workers peaked at 109 MiB with chunks of 1 MiB, and takes 53 (on 2 cores; 2 workers 40
-    /// instead of 50, in the same time). A compressed output's chunk stays 256 KiB on any
-    /// machine: each chunk is a gzip member or zstd frame of its own, so where chunks are cut is
-    /// part of its bytes, and those must not depend on the processors. Rows too wide for a block
-    /// within it still get one (``chunkByteLimit``).
+    /// 34 or more in flight), down to 128 KiB.
+    ///
+    /// The chunks in flight and the workers' buffers grow with a chunk: with 1 MiB, W2 at 16
+    /// workers peaked at 109 MiB; now 53 (on 2 cores; 2 workers 40 instead of 50, in the same
+    /// time). Rows too wide for several blocks a chunk get one block whatever the workers
+    /// (``chunkByteLimit``), so their memory still grows with them (W3: 56 MiB at 2 workers, 108
+    /// at 16). A compressed output's chunk stays 256 KiB on any machine: each chunk is a gzip
+    /// member or zstd frame of its own, so where chunks are cut is part of its bytes, and those
+    /// must not depend on the processors.
     package var chunkBytes: Int {
         if let bytes = config.execution.chunkBytes { return bytes }
         let standard = 256 << 10
