@@ -41,9 +41,7 @@ struct DeterminismTests {
     func compressedOverWorkers(suffix: String) throws {
         let dir = try WorkDir()
         let folder = CLI.fixture("golden/relu-softmax")
-        let text = try String(contentsOf: folder.appendingPathComponent("input.csv"), encoding: .utf8)
-        let header = text.prefix { $0 != "\n" }
-        try dir.write("in.csv", String(header) + "\n" + String(repeating: String(text.dropFirst(header.count + 1)), count: 20))
+        try writeRepeatedFixtureInput(dir, from: folder, times: 20)
         var outputs: [Data] = []
         for workers in [2, 64] {
             let output = "out-\(workers).\(suffix)"

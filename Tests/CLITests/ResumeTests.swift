@@ -114,10 +114,7 @@ import Testing
     @Test func aPlainOutputResumesAtAnotherWorkerCount() throws {
         let dir = try WorkDir()
         let folder = CLI.fixture("golden/relu-softmax")
-        let text = try String(contentsOf: folder.appendingPathComponent("input.csv"), encoding: .utf8)
-        let header = text.prefix { $0 != "\n" }
-        let rows = text.dropFirst(header.count + 1)
-        try dir.write("in.csv", String(header) + "\n" + String(repeating: String(rows), count: 20))
+        try writeRepeatedFixtureInput(dir, from: folder, times: 20)
         try dir.write("p.yaml", pipelineYAML(input: "in.csv", model: folder.appendingPathComponent("model.json").path,
                                              features: (0..<8).map { "x\($0)" }, output: "out.csv",
                                              execution: "execution:\n  journal_interval: 0"))

@@ -11,7 +11,7 @@ struct ChunkSizingTests {
 
     @Test("narrow rows: chunk_rows, with chunk_bytes as the byte limit")
     func narrowRows() {
-        var sizing = ChunkSizing(maxRecords: 8192, targetBytes: 1 << 20)
+        var sizing = ChunkSizing(maxRecords: 8192, targetBytes: 1 << 20, limitBytes: 2 << 20)
         sizing.learn(from: chunk(records: 8192, width: 20))
         #expect(sizing.records == 8192)
         #expect(sizing.byteLimit == 1 << 20)
@@ -20,7 +20,7 @@ struct ChunkSizingTests {
     @Test("wide rows: the most whole 256-row blocks within chunk_bytes, at most twice it in bytes",
           arguments: [(2600, 256), (1000, 1024), (600, 1536), (330, 3072), (5000, 256), (40_000, 256)])
     func wideRows(width: Int, expected: Int) {
-        var sizing = ChunkSizing(maxRecords: 8192, targetBytes: 1 << 20)
+        var sizing = ChunkSizing(maxRecords: 8192, targetBytes: 1 << 20, limitBytes: 2 << 20)
         // The first chunk was cut by bytes, at whatever record reached them.
         sizing.learn(from: chunk(records: (1 << 20) / width + 1, width: width))
         #expect(sizing.records == expected)
@@ -33,7 +33,7 @@ struct ChunkSizingTests {
 
     @Test("rows that turn narrow again go back to chunk_rows")
     func narrowAgain() {
-        var sizing = ChunkSizing(maxRecords: 8192, targetBytes: 1 << 20)
+        var sizing = ChunkSizing(maxRecords: 8192, targetBytes: 1 << 20, limitBytes: 2 << 20)
         sizing.learn(from: chunk(records: 400, width: 2600))
         #expect(sizing.records == 256)
         sizing.learn(from: chunk(records: 256, width: 10))
@@ -56,7 +56,7 @@ struct ChunkSizingTests {
 
     @Test("chunk_rows below a block is kept")
     func fewRows() {
-        var sizing = ChunkSizing(maxRecords: 100, targetBytes: 1000)
+        var sizing = ChunkSizing(maxRecords: 100, targetBytes: 1000, limitBytes: 2000)
         sizing.learn(from: chunk(records: 3, width: 400))
         #expect(sizing.records == 100)
     }

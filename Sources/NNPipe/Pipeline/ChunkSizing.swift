@@ -33,11 +33,11 @@ struct ChunkSizing {
     var byteLimit: Int { next.byteLimit }
 
     /// Sizing from the start of an output, or, resuming one, from the cut its journal kept.
-    /// `limitBytes`: twice `targetBytes` when not given.
-    init(maxRecords: Int, targetBytes: Int, limitBytes: Int? = nil, continuing cut: Cut? = nil) {
+    /// `limitBytes`: ``PipelinePlan/chunkByteLimit``.
+    init(maxRecords: Int, targetBytes: Int, limitBytes: Int, continuing cut: Cut? = nil) {
         self.maxRecords = maxRecords
         self.targetBytes = targetBytes
-        self.limitBytes = limitBytes ?? (targetBytes > Int.max / 2 ? targetBytes : 2 * targetBytes)
+        self.limitBytes = limitBytes
         next = cut ?? Cut(records: maxRecords, byteLimit: targetBytes)
     }
 
