@@ -20,13 +20,13 @@ struct CommandLinePipelineTests {
         let oneLiner = try work.nnpipe("run", "--model", "sample-data/seed-model.json", "--features", "x1,x2", "--carry", "id",
                                        "sample-data/seed-samples.csv.gz", "-q")
         #expect(oneLiner.status == 0, "\(oneLiner.stderr)")
-        #expect(oneLiner.stdout == file.stdout)
+        expectSameBytes(oneLiner.stdout, file.stdout)
         #expect(!file.stdout.isEmpty)
         // Standard input when no input is given.
         let piped = try CLI.run(["run", "--model", "sample-data/seed-model.json", "--features", "x1,x2", "--carry", "id", "-q"],
                                 in: work.url, stdinFile: work.url.appendingPathComponent("sample-data/seed-samples.csv.gz"))
         #expect(piped.status == 0, "\(piped.stderr)")
-        #expect(piped.stdout == file.stdout)
+        expectSameBytes(piped.stdout, file.stdout)
     }
 
     @Test("a one-liner over the sensor model (npz with --activations) equals the npz pipeline file, carrying '*'")
@@ -40,7 +40,7 @@ struct CommandLinePipelineTests {
                                        "--features", features, "--carry", "*", "sample-data/sensor-readings.csv.gz",
                                        "--on-error", "skip", "--set", "write.columns=[p_idle, p_normal, p_busy, p_fault]", "-q")
         #expect(oneLiner.status == 0, "\(oneLiner.stderr)")
-        #expect(oneLiner.stdout == file.stdout)
+        expectSameBytes(oneLiner.stdout, file.stdout)
         #expect(oneLiner.stdoutText.hasPrefix("reading_id,recorded_at,note,p_idle,"))
     }
 
@@ -88,9 +88,9 @@ struct CommandLinePipelineTests {
         // A piped pipeline has no folder: its relative paths resolve against the working folder.
         let stdin = try CLI.run(["run", "-", "-o", "-", "-q"], in: work.url.appendingPathComponent("pipelines"), stdin: yaml)
         #expect(stdin.status == 0, "\(stdin.stderr)")
-        #expect(stdin.stdout == file.stdout)
+        expectSameBytes(stdin.stdout, file.stdout)
         let fifo = try Shell.run("cd pipelines && '\(CLI.binary.path)' run <(cat seed.yaml) -o - -q", in: work.url)
-        #expect(fifo == file.stdout)
+        expectSameBytes(fifo, file.stdout)
         let both = try CLI.run(["run", "-", "--input", "-"], in: work.url.appendingPathComponent("pipelines"), stdin: yaml)
         #expect(both.status == 64)
         #expect(both.stderr.contains("cannot be standard input too"))

@@ -26,7 +26,7 @@ struct OutputFormatZstdTests {
         #expect(bytes.starts(with: [0x28, 0xB5, 0x2F, 0xFD]))
         if Self.hasZstd {
             try Shell.run("zstd -q -d -c out.csv.zst > unpacked.csv && zstd -q -t out.csv.zst", in: dir.url)
-            #expect(try dir.read("unpacked.csv") == dir.read("plain.csv"))
+            try expectSameBytes(dir.read("unpacked.csv"), dir.read("plain.csv"))
         }
         // Read back: the outputs' y0, y1 through the sum model, from the .zst and from the plain file.
         try dir.write("back.yaml", pipelineYAML(input: "out.csv.zst", model: "m.json", features: ["y0", "y1"], output: "-"))
@@ -34,7 +34,7 @@ struct OutputFormatZstdTests {
         let fromPlain = try dir.nnpipe(within: 30, "run", "back.yaml", "--input", "plain.csv", "--quiet")
         #expect(fromZstd.status == 0, "\(fromZstd.stderr)")
         #expect(fromZstd.stdout.count > 100_000)
-        #expect(fromZstd.stdout == fromPlain.stdout)
+        expectSameBytes(fromZstd.stdout, fromPlain.stdout)
     }
 
     @Test("output is byte-identical across worker counts; compression: zstd and zstd_level apply to any name")
@@ -45,7 +45,7 @@ struct OutputFormatZstdTests {
         try dir.writeSumPipeline(input: "in.csv", output: "out.csv.zst",
                                  execution: "execution:\n  chunk_rows: 1000\n  workers: 1")
         #expect(try dir.nnpipe(within: 30, "run", "p.yaml", "--quiet").status == 0)
-        #expect(try dir.read("out.csv.zst") == one)
+        try expectSameBytes(dir.read("out.csv.zst"), one)
         try dir.writeSumPipeline(input: "in.csv", output: "out.bin", extraWrite: "      compression: zstd\n      zstd_level: 19",
                                  execution: "execution:\n  chunk_rows: 1000")
         #expect(try dir.nnpipe(within: 30, "run", "p.yaml", "--quiet").status == 0)
@@ -56,7 +56,7 @@ struct OutputFormatZstdTests {
         #expect(validate.stdoutText.contains("out.bin, zstd level 19"), "\(validate.stdoutText)")
         if Self.hasZstd {
             try Shell.run("zstd -q -d -c out.bin > a.csv && zstd -q -d -c out.csv.zst > b.csv", in: dir.url)
-            #expect(try dir.read("a.csv") == dir.read("b.csv"))
+            try expectSameBytes(dir.read("a.csv"), dir.read("b.csv"))
         }
     }
 

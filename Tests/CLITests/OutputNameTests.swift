@@ -150,7 +150,7 @@ struct OutputNameTests {
             let again = try dir.nnpipe(within: 120, arguments: ["run", "p.yaml"] + (resume ? ["--resume"] : []))
             #expect(again.status == 0, "\(again.stderr)")
             if resume && journaled { #expect(again.stderr.contains("by the run resumed"), "\(again.stderr)") }
-            #expect(try dir.read("out/\(name)") == dir.read("reference.csv"))
+            try expectSameBytes(dir.read("out/\(name)"), dir.read("reference.csv"), name)
             #expect(try sideFiles() == [], "left behind")
             try FileManager.default.removeItem(atPath: dir.path("out/\(name)"))
         }

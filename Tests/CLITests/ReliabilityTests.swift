@@ -46,8 +46,8 @@ struct ReliabilityTests {
         let failed = try dir.nnpipe("run", "p.yaml")
         #expect(failed.status == 65, "\(failed.stderr)")
         for words in failure.words { #expect(failed.stderr.contains(words), "missing '\(words)' in: \(failed.stderr)") }
-        #expect(try dir.read(output) == earlier, "the earlier \(output) was changed by a failed run")
-        if !failure.errors.isEmpty { #expect(try dir.read("rej.csv") == earlierRejects, "the earlier rejects file was changed") }
+        try expectSameBytes(dir.read(output), earlier, "the earlier \(output) was changed by a failed run")
+        if !failure.errors.isEmpty { try expectSameBytes(dir.read("rej.csv"), earlierRejects, "the earlier rejects file was changed") }
         let afterFailure = try dir.listing()
         #expect(afterFailure == before, "a failed run left files behind: \(afterFailure)")
 
@@ -118,8 +118,8 @@ struct ReliabilityTests {
             #expect(!stderr.contains("nnpipe: done:"), "the run finished: \(stderr)")
             #expect(stderr.contains(s.word), "stderr: \(stderr)")
             #expect(errorLines(stderr).count == 1, "one line on stderr: \(stderr)")
-            #expect(try dir.read(output) == earlier, "the earlier output was changed")
-            if rejecting { #expect(try dir.read("rej.csv") == earlierRejects, "the earlier rejects file was changed") }
+            try expectSameBytes(dir.read(output), earlier, "the earlier output was changed")
+            if rejecting { try expectSameBytes(dir.read("rej.csv"), earlierRejects, "the earlier rejects file was changed") }
             let after = try dir.listing()
             #expect(after.filter { $0 != "stats.json" } == expectedFiles.sorted(),
                     "files after the signal: \(after)")
@@ -164,7 +164,7 @@ struct ReliabilityTests {
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == s.status, "status \(process.terminationStatus); stderr: \(stderr)")
         #expect(stderr.contains(s.word), "stderr: \(stderr)")
-        #expect(try dir.read("out.csv") == earlier)
+        try expectSameBytes(dir.read("out.csv"), earlier)
         #expect(try dir.listing() == ["m.json", "out.csv", "p.yaml"])
     }
 
@@ -235,7 +235,7 @@ struct ReliabilityTests {
         #expect(lines.count == 1, "one error line expected: \(result.stderr)")
         #expect(lines.first?.contains("small/\(output)") == true, "\(result.stderr)")
         #expect(lines.first?.contains("No space left on device") == true, "\(result.stderr)")
-        #expect(try dir.read("small/\(output)") == earlier, "the earlier output was changed")
+        try expectSameBytes(dir.read("small/\(output)"), earlier, "the earlier output was changed")
         #expect(try FileManager.default.contentsOfDirectory(atPath: small.path) == [output], "temporary file left on the full disk")
     }
 
