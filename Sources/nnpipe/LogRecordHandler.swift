@@ -22,7 +22,7 @@ struct LogRecordHandler: LogHandler {
         if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
         if let extra = event.metadata { merged.merge(extra) { $1 } }
         let line = switch format {
-        case .text: (timestamps ? Self.timestamp() + " " : "") + Self.text(level: event.level, message: event.message.description, metadata: merged)
+        case .text: (timestamps ? Timestamp.now() + " " : "") + Self.text(level: event.level, message: event.message.description, metadata: merged)
         case .json: Self.json(level: event.level, message: event.message.description, metadata: merged)
         }
         Terminal.standardError.writeLine(line)
@@ -43,13 +43,10 @@ struct LogRecordHandler: LogHandler {
         }
     }
 
-    /// Now, in UTC, ISO 8601 with milliseconds.
-    static func timestamp() -> String { Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(Date()) }
-
     /// One JSON record. Written by hand: `JSONEncoder` orders keys by hash or alphabetically, and
     /// a record's keys keep the documented order (`timestamp`, `level`, `message`, `metadata`).
     static func json(level: Logger.Level, message: String, metadata: Logger.Metadata) -> String {
-        var fields = ["\"timestamp\":\(quoted(timestamp()))", "\"level\":\(quoted(level.rawValue))",
+        var fields = ["\"timestamp\":\(quoted(Timestamp.now()))", "\"level\":\(quoted(level.rawValue))",
                       "\"message\":\(quoted(message))"]
         fields.append("\"metadata\":\(json(.dictionary(metadata)))")
         return "{" + fields.joined(separator: ",") + "}"

@@ -137,12 +137,12 @@ final class ProgressLine: @unchecked Sendable {
             value /= 1024
             unit += 1
         }
-        return unit == 0 ? "\(count) B" : "\(String(format: "%.1f", value)) \(units[unit])"
+        return unit == 0 ? "\(count) B" : "\(printfFormat("%.1f", value)) \(units[unit])"
     }
 
     static func duration(_ seconds: Double) -> String {
         let total = Int(seconds.rounded(.up))
         let (hours, minutes, secs) = (total / 3600, total / 60 % 60, total % 60)
-        return hours > 0 ? String(format: "%d:%02d:%02d", hours, minutes, secs) : String(format: "%d:%02d", minutes, secs)
+        return hours > 0 ? printfFormat("%ld:%02ld:%02ld", hours, minutes, secs) : printfFormat("%ld:%02ld", minutes, secs)
     }
 }

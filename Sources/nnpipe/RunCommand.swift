@@ -149,17 +149,20 @@ struct RunCommand: ParsableCommand {
         let record = RunRecord(summary: summary, exitStatus: exitCode?.rawValue ?? 0,
                                error: failure.map { ($0 as? any NNPipeError)?.message ?? "\($0)" },
                                startedAt: started, finishedAt: Date(), pipeline: config.file)
-        for (destination, path, text, suffix) in [(outcome.stats, statsJSON, record.json, ".json"),
-                                                   (outcome.metrics, metricsTextfile, record.prometheus, ".prom")] {
+        // The texts only where a file asks for them (`text` is called once, if at all).
+        let records: [(RunLayout.Destination?, String?, () -> String, String)] = [
+            (outcome.stats, statsJSON, { record.json }, ".json"), (outcome.metrics, metricsTextfile, { record.prometheus }, ".prom"),
+        ]
+        for (destination, path, text, suffix) in records {
             guard let destination else {
                 // The paths failed their check: this one may be the very file in question.
                 if let path, RunRecord.mayWriteUnchecked(path, suffix: suffix, creating: false) {
-                    try? RunRecord.write(text, to: path, registry: registry)
+                    try? RunRecord.write(text(), to: path, registry: registry)
                 }
                 continue
             }
             do {
-                try RunRecord.write(text, to: destination, registry: registry)
+                try RunRecord.write(text(), to: destination, registry: registry)
             } catch {
                 let code = Terminal.exitCode(for: error)
                 if exitCode == nil { throw code }

@@ -18,7 +18,7 @@ struct RunRecord {
     var json: String {
         func quoted(_ text: String) -> String { JSONText.quoted(text, shortEscapes: false) }
         let head = "{\"exit_status\": \(exitStatus), \"error\": \(error.map(quoted) ?? "null"), "
-            + "\"started_at\": \(quoted(Self.rfc3339(startedAt))), \"finished_at\": \(quoted(Self.rfc3339(finishedAt))), "
+            + "\"started_at\": \(quoted(Timestamp.rfc3339(startedAt))), \"finished_at\": \(quoted(Timestamp.rfc3339(finishedAt))), "
             + "\"version\": \(quoted(NNPipeVersion.current)), \"pipeline\": \(quoted(pipeline)), "
         return head + summary.json.dropFirst()
     }
@@ -34,23 +34,15 @@ struct RunRecord {
         }
         gauge("nnpipe_last_run_exit_status", "Exit status of the last run (0: success).", [(label, "\(exitStatus)")])
         gauge("nnpipe_last_run_timestamp_seconds", "When the last run finished, in seconds since the Unix epoch.",
-              [(label, String(format: "%.3f", finishedAt.timeIntervalSince1970))])
+              [(label, printfFormat("%.3f", finishedAt.timeIntervalSince1970))])
         gauge("nnpipe_last_run_duration_seconds", "How long the last run took.",
-              [(label, String(format: "%.6f", finishedAt.timeIntervalSince(startedAt)))])
+              [(label, printfFormat("%.6f", finishedAt.timeIntervalSince(startedAt)))])
         gauge("nnpipe_rows", "Rows of the last run, by kind.", [
             ("\(label),kind=\"read\"", "\(summary.rows.read)"), ("\(label),kind=\"written\"", "\(summary.rows.written)"),
             ("\(label),kind=\"skipped\"", "\(summary.rows.skipped)"), ("\(label),kind=\"rejected\"", "\(summary.rows.rejected)"),
             ("\(label),kind=\"discarded\"", "\(summary.rows.discarded)"),
         ])
         return lines.joined(separator: "\n") + "\n"
-    }
-
-    /// `2026-12-04T09:30:00.123Z`.
-    static func rfc3339(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
     }
 
     /// A label value as the exposition format escapes it: backslash, double quote, line feed.

@@ -30,9 +30,13 @@ struct MonitoringTests {
         let dir = try WorkDir()
         try dir.writeSumPipeline(input: "in.csv", output: "out.csv")
         try dir.write("in.csv", "id,x1,x2\na,1,2\nb,3,4\n")
+        let before = Date()
         let good = try dir.nnpipe("run", "p.yaml", "-q", "--stats-json", "s.json", "--metrics-textfile", "m.prom")
+        let after = Date()
         #expect(good.status == 0, "\(good.stderr)")
         var stats = try Self.stats(dir)
+        expectRFC3339(stats["started_at"] as? String, from: before, to: after, "started_at")
+        expectRFC3339(stats["finished_at"] as? String, from: before, to: after, "finished_at")
         #expect(stats["exit_status"] as? Int == 0)
         #expect(stats["pipeline"] as? String == "p.yaml")
         #expect(stats["version"] as? String == NNPipeVersionForTests.current)
@@ -42,7 +46,10 @@ struct MonitoringTests {
         #expect(metrics.contains("nnpipe_last_run_exit_status{pipeline=p.yaml} 0"), "\(metrics)")
         #expect(metrics.contains("nnpipe_rows{kind=read,pipeline=p.yaml} 2"), "\(metrics)")
         #expect(metrics.contains("nnpipe_rows{kind=written,pipeline=p.yaml} 2"), "\(metrics)")
-        #expect(metrics.contains { $0.hasPrefix("nnpipe_last_run_timestamp_seconds{pipeline=p.yaml} ") })
+        // From the file itself: the parsed figures above are printed with 6 digits.
+        let finished = try dir.text("m.prom").split(separator: "\n").first { $0.hasPrefix("nnpipe_last_run_timestamp_seconds{") }
+        let seconds = finished.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+        #expect(seconds >= before.timeIntervalSince1970 - 0.001 && seconds <= after.timeIntervalSince1970 + 0.001, "\(finished ?? "none")")
         #expect(metrics.contains { $0.hasPrefix("nnpipe_last_run_duration_seconds{pipeline=p.yaml} ") })
 
         try dir.write("in.csv", "id,x1,x2\na,1,2\nb,x,4\n")

@@ -32,7 +32,7 @@ package struct RowLimitError: NNPipeError {
             return "\(place): \(read) read, fewer than --min-rows \(minimum)\(hint); "
                 + "the output is not written: check the input (or lower --min-rows)"
         case .maxErrorRate(let rate):
-            let share = String(format: "%.3g", 100 * Double(badRows) / Double(max(rowsRead, 1)))
+            let share = printfFormat("%.3g", 100 * Double(badRows) / Double(max(rowsRead, 1)))
             return "\(place): \(badRows) of \(rowsRead) rows were bad (\(share)%), more than max_error_rate = \(rate) allows; "
                 + "the output is not written: check the input (or raise errors.max_error_rate)"
         }

@@ -15,7 +15,7 @@ package enum JSONText {
             case "\n" where shortEscapes: out += "\\n"
             case "\r" where shortEscapes: out += "\\r"
             case "\t" where shortEscapes: out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            case _ where scalar.value < 0x20: out += printfFormat("\\u%04x", scalar.value)
             default: out.unicodeScalars.append(scalar)
             }
         }

@@ -18,7 +18,7 @@ package struct InputFigures: Sendable, Codable, Equatable {
     package var text: String {
         "\(file): \(rows.read) rows read, \(rows.written) written, \(rows.skipped) skipped, \(rows.rejected) rejected"
             + (rows.discarded > 0 ? ", \(rows.discarded) discarded" : "")
-            + (seconds.map { " in \(String(format: "%.3f", $0)) s" } ?? "")
+            + (seconds.map { " in \(printfFormat("%.3f", $0)) s" } ?? "")
     }
 
     /// The figures after the output (and rejects) they went to were removed by a failure.

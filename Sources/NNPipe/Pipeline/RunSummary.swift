@@ -97,14 +97,14 @@ package struct RunSummary: Sendable, Codable, Equatable {
 
     /// The summary without the program's name: `done: 1000 rows read, …`.
     package var text: String {
-        let rate = rowsPerSecond >= 1 ? String(format: "%.0f", rowsPerSecond) : "0"
+        let rate = rowsPerSecond >= 1 ? printfFormat("%.0f", rowsPerSecond) : "0"
         let discarded = rows.discarded > 0 ? ", \(rows.discarded) discarded" : ""
         let resumed = rowsResumed > 0 ? " (\(rowsResumed) by the run resumed)" : ""
         let upToDate = inputsUpToDate.isEmpty ? ""
             : "; \(inputsUpToDate.count) input\(inputsUpToDate.count == 1 ? "" : "s") skipped, \(inputsUpToDate.count == 1 ? "its output" : "their outputs") up to date"
         let failed = failedInputs.count > 1 ? "; \(failedInputs.count) inputs failed: \(Self.list(failedInputs.flatMap(\.files)))" : ""
         return "\(succeeded ? "done" : "stopped"): \(rows.read) rows read\(resumed), \(rows.written) written, "
-            + "\(rows.skipped) skipped, \(rows.rejected) rejected\(discarded) in \(String(format: "%.3f", seconds)) s (\(rate) rows/s)"
+            + "\(rows.skipped) skipped, \(rows.rejected) rejected\(discarded) in \(printfFormat("%.3f", seconds)) s (\(rate) rows/s)"
             + upToDate + failed + (succeeded ? "" : "; \(outcome)")
     }
 
@@ -126,7 +126,7 @@ package struct RunSummary: Sendable, Codable, Equatable {
             {"succeeded": \(succeeded), "rows_read": \(rows.read), "rows_written": \(rows.written), \
             "rows_skipped": \(rows.skipped), "rows_rejected": \(rows.rejected), "rows_discarded": \(rows.discarded), \
             \(rowsResumed > 0 ? "\"rows_resumed\": \(rowsResumed), " : "")"outputs_kept": \(jsonList(outputsKept)), "outputs_removed": \(jsonList(outputsRemoved)), \
-            "seconds": \(String(format: "%.6f", seconds)), "rows_per_second": \(rate), \
+            "seconds": \(printfFormat("%.6f", seconds)), "rows_per_second": \(rate), \
             "peak_rss_bytes": \(peakRSSBytes), "inputs": [\(inputs.map(inputJSON).joined(separator: ", "))], \
             "inputs_up_to_date": \(jsonList(inputsUpToDate)), "failed_inputs": [\(failedInputs.map(failedJSON).joined(separator: ", "))]}
             """ + "\n"
@@ -136,7 +136,7 @@ package struct RunSummary: Sendable, Codable, Equatable {
         """
         {"file": \(jsonString(input.file)), "rows_read": \(input.rows.read), "rows_written": \(input.rows.written), \
         "rows_skipped": \(input.rows.skipped), "rows_rejected": \(input.rows.rejected), "rows_discarded": \(input.rows.discarded), \
-        "seconds": \(input.seconds.map { String(format: "%.6f", $0) } ?? "null"), "output": \(input.output.map(jsonString) ?? "null")}
+        "seconds": \(input.seconds.map { printfFormat("%.6f", $0) } ?? "null"), "output": \(input.output.map(jsonString) ?? "null")}
         """
     }
 
