@@ -9,7 +9,7 @@ import NNPipe
 ///  "read": {"input", "fields", "header", "features": [{"name"?, "field"}], "carry": [...]},
 ///  "stages": [{"kind", "inputs", "outputs", "columns", ...the kind's own fields}],
 ///  "write": {"path", "compression", "header", "columns"},
-///  "tests": [name], "execution": {"chunk_rows", "chunk_bytes", "workers", "max_chunks_in_flight"}}
+///  "tests": [name], "execution": {"chunk_rows", "chunk_bytes", "workers", "max_chunks_in_flight", "in_flight_bytes"}}
 /// ```
 /// Fields are numbered from 1, as messages number them; widths count values per row.
 enum ValidateReport {
@@ -36,7 +36,7 @@ enum ValidateReport {
                       "header": config.write.header, "columns": plan.outputNames] as [String: Any],
             "tests": config.tests.map(\.name),
             "execution": ["chunk_rows": config.execution.chunkRows, "chunk_bytes": plan.chunkBytes, "workers": plan.workers,
-                          "max_chunks_in_flight": plan.maxChunksInFlight],
+                          "max_chunks_in_flight": plan.maxChunksInFlight, "in_flight_bytes": plan.inFlightByteLimit.map { $0 as Any } ?? NSNull()],
         ]
         return object
     }

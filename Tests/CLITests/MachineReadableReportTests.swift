@@ -79,6 +79,27 @@ struct MachineReadableReportTests {
         #expect(text.stdoutText.contains("about \(expected) bytes per chunk, \(workers) workers"), "\(text.stdoutText)")
     }
 
+    /// The chunks in flight: by default as many of a chunk's bytes as 8 MiB holds, at least 2 ×
+    /// workers + 2, and their bytes beyond those within 8 MiB; `max_chunks_in_flight` alone where set.
+    @Test("validate --json: the chunks in flight and their bytes, by workers, chunk_bytes and max_chunks_in_flight",
+          arguments: [("", 2, 32, 8 << 20), ("", 16, 34, 8 << 20), ("", 64, 130, 8 << 20),
+                      ("chunk_bytes: 1048576, ", 2, 8, 8 << 20), ("chunk_bytes: 100, ", 2, 4096, 8 << 20),
+                      ("max_chunks_in_flight: 4, ", 2, 4, nil), ("max_chunks_in_flight: 100, ", 16, 100, nil)] as [(String, Int, Int, Int?)])
+    func chunksInFlight(setting: String, workers: Int, chunks: Int, bytes: Int?) throws {
+        let dir = try WorkDir()
+        try dir.write("in.csv", "id,x1,x2\na1,1,2\n")
+        try dir.writeSumPipeline(input: "in.csv", output: "out.csv", execution: "execution: {\(setting)workers: \(workers)}")
+        let result = try dir.nnpipe("validate", "p.yaml", "--json")
+        #expect(result.status == 0, "\(result.stderr)")
+        let execution = try #require(try object(result)["execution"] as? [String: Any])
+        #expect(execution["max_chunks_in_flight"] as? Int == chunks, "\(execution)")
+        #expect(execution["in_flight_bytes"] as? Int == bytes, "\(execution)")
+        if bytes == nil { #expect(execution["in_flight_bytes"] is NSNull, "\(execution)") }
+        let text = try dir.nnpipe("validate", "p.yaml").stdoutText
+        let expected = "at most \(chunks) chunks in flight" + (bytes.map { " (beyond \(2 * workers + 2), within \($0) bytes of input)" } ?? "\n")
+        #expect(text.contains(expected), "\(text)")
+    }
+
     @Test("validate --json: each stage's widths and the columns it names (scale, forward, softmax, argmax)")
     func validateStages() throws {
         let dir = try WorkDir()

@@ -83,4 +83,53 @@ struct MemoryTests {
         print("nnpipe's peak RSS over \(text.count / 1_000_000) MB of wide rows: \(two) MiB with 2 workers, \(sixteen) MiB with 16")
         #expect(two > 1 && sixteen < two + 16, "peak RSS \(two) MiB with 2 workers, \(sixteen) MiB with 16")
     }
+
+    /// The chunks in flight are bounded by their bytes beyond 2 × workers + 2: by default 32 may be
+    /// in flight (8 MiB of 256 KiB chunks), and rows so wide that a chunk is one 256-row block of
+    /// about 2 MB would otherwise let the reader, well ahead of workers busy with a 380 × 256
+    /// layer, hold 64 MB of them. With the byte bound the run takes about the memory of
+    /// `max_chunks_in_flight: 6`, the count such chunks fit in 8 MiB.
+    @Test("rows of chunks of 2 MB: the chunks in flight bounded by their bytes",
+          .disabled(if: sanitized, "a sanitizer's shadow memory multiplies RSS"))
+    func wideChunksInFlight() throws {
+        let dir = try WorkDir()
+        // 7,680 rows (30 chunks of 256) of 380 numbers of 17 digits (about 58 MB).
+        let columns = 380
+        var text: [UInt8] = Array(("id," + (0..<columns).map { "x\($0)" }.joined(separator: ",") + "\n").utf8)
+        var state: UInt64 = 0x9E3779B97F4A7C15
+        let numbers: [[UInt8]] = (0..<4096).map { _ in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Array("\(Double(state >> 11) / 9007199254740992.0 - 0.5)".utf8)
+        }
+        text.reserveCapacity(60_000_000)
+        for row in 0..<7_680 {
+            text.append(contentsOf: String(row).utf8)
+            for _ in 0..<columns {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                text.append(0x2C)
+                text.append(contentsOf: numbers[Int(state >> 52)])
+            }
+            text.append(0x0A)
+        }
+        try dir.write("in.csv", Data(text))
+        #expect(text.count > 50_000_000)
+        // 380 → 256 (relu) → 1: a product of 25 million multiply-adds a chunk, slower than reading one.
+        let hidden = (0..<columns).map { i in "[" + (0..<256).map { j in "\(Double((i * 7 + j * 3) % 17 - 8) / 100)" }.joined(separator: ",") + "]" }
+        let model = "{\"layers\": [{\"weights\": [\(hidden.joined(separator: ","))], \"bias\": [\((0..<256).map { _ in "0" }.joined(separator: ","))], "
+            + "\"activation\": \"relu\"}, {\"weights\": [\((0..<256).map { _ in "[0.5]" }.joined(separator: ","))], \"bias\": [0], \"activation\": \"identity\"}]}"
+        try dir.write("m.json", model)
+        var peaks: [String: Double] = [:]
+        for (name, execution) in [("default", "execution: {workers: 2}"), ("six", "execution: {workers: 2, max_chunks_in_flight: 6}")] {
+            try dir.write("p.yaml", pipelineYAML(input: "in.csv", model: "m.json", features: (0..<columns).map { "x\($0)" },
+                                                  output: "out.csv", execution: execution))
+            let result = try dir.nnpipe(within: 300, "run", "p.yaml", "--stats-json", "stats.json")
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stderr.contains("7680 rows read, 7680 written"), "\(result.stderr)")
+            let stats = try JSONSerialization.jsonObject(with: try dir.read("stats.json")) as? [String: Any]
+            peaks[name] = Double(try #require(stats?["peak_rss_bytes"] as? Int)) / 1_048_576
+        }
+        let byDefault = try #require(peaks["default"]), six = try #require(peaks["six"])
+        print("nnpipe's peak RSS over \(text.count / 1_000_000) MB of rows of 7.6 KB: \(byDefault) MiB by default, \(six) MiB with 6 chunks in flight")
+        #expect(six > 1 && byDefault < six + 12, "peak RSS \(byDefault) MiB by default, \(six) MiB with 6 chunks in flight")
+    }
 }

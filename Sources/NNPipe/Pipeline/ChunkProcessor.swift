@@ -44,6 +44,7 @@ final class ChunkProcessor {
         // emits and libm's AVX code then pays a penalty (4× slower sigmoid layers, measured).
         CPUFeatures.clearUpperVectorState()
         var result = ChunkResult(index: chunk.index)
+        result.inputBytes = chunk.recordBytes
         let features = workspace.features.reserve(chunk.count * plan.featureFields.count)
         carried.removeAll(keepingCapacity: true)
         carriedEnds.removeAll(keepingCapacity: true)

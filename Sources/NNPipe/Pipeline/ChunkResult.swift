@@ -1,6 +1,8 @@
 /// What a worker made of one chunk: the encoded output, the rejected rows, and the counts.
 package struct ChunkResult: Sendable {
     package var index: Int
+    /// The chunk's input bytes (its room among the chunks in flight, given back once it is written).
+    package var inputBytes = 0
     /// The input file the chunk's records come from, as messages name it.
     package var source = ""
     /// CSV output (a gzip member when the output is compressed).

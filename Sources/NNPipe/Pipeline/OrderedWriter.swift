@@ -16,7 +16,7 @@ final class OrderedWriter: @unchecked Sendable {
     private let policy: ErrorPolicy
     /// The output's and the rejects file's encoders, for a chunk cut short and the output's end.
     private let encoders: OutputEncoders
-    private let inFlight: DispatchSemaphore
+    private let inFlight: ChunksInFlight
     private let stop: StopFlag
     /// The resume journal's keeper (nil when no journal is kept), and the inputs' display names,
     /// which number them in its entries.
@@ -45,7 +45,7 @@ final class OrderedWriter: @unchecked Sendable {
     /// `resumed`: the entry of the run being resumed, whose figures the writer starts from, as if
     /// it had written that run's chunks.
     init(output: OutputFile, rejects: OutputFile?, errors: ErrorPolicyConfig, badRowsBefore: Int, encoders: OutputEncoders,
-         inFlight: DispatchSemaphore, stop: StopFlag, keeper: JournalKeeper? = nil,
+         inFlight: ChunksInFlight, stop: StopFlag, keeper: JournalKeeper? = nil,
          inputNames: [String] = [], resumed: ResumePoint? = nil, inputDone: @escaping (InputFigures) -> Void = { _ in }) {
         badRows = resumed?.badRows ?? badRowsBefore
         counted = resumed?.rows ?? RowCounts()
@@ -79,7 +79,7 @@ final class OrderedWriter: @unchecked Sendable {
                 write(next)
                 if failure == nil { keeper?.chunkWritten(next.index, figures: { journalFigures }) }
             }
-            inFlight.signal()
+            inFlight.giveBack(next.inputBytes)
         }
     }
 

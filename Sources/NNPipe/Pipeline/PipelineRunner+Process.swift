@@ -21,7 +21,7 @@ extension PipelineRunner {
         } catch {
             return (RunSummary(), error)
         }
-        let inFlight = DispatchSemaphore(value: plan.maxChunksInFlight)
+        let inFlight = ChunksInFlight(minChunks: plan.minChunksInFlight, maxChunks: plan.maxChunksInFlight, maxBytes: plan.inFlightByteLimit)
         let stop = StopFlag()
         // max_errors counts the bad rows of the whole run, over every output of a template.
         let writer = OrderedWriter(output: output, rejects: rejects, errors: config.errors,
@@ -58,7 +58,7 @@ extension PipelineRunner {
                 nextIndex += 1
                 keeper?.noteChunk(chunk.index, endsAt: inputs.position, nextCut: sizing.next)
                 progress.advance(rows: chunk.count, bytesRead: inputs.bytesConsumed, file: chunk.source)
-                inFlight.wait()
+                inFlight.take(chunk.recordBytes)
                 group.enter()
                 pool.submit(chunk)
             }

@@ -11,8 +11,9 @@ import Foundation
 ///                                        OrderedWriter (serial queue) ◀── results, any order
 ///                                            └─▶ output temp file ─▶ rename on success
 /// ```
-/// At most `maxChunksInFlight` chunks exist at once (a semaphore the reader waits on and the
-/// writer signals as each chunk is written), so memory does not grow with the input. Each worker
+/// The chunks in flight are bounded by their count and their input bytes (``ChunksInFlight``,
+/// where the reader waits and the writer gives room back as each chunk is written), so memory does
+/// not grow with the input. Each worker
 /// owns a ``ChunkProcessor``; at most `workers` run at once (``WorkerPool``). Output bytes do not depend on the
 /// worker count or on scheduling.
 package final class PipelineRunner {

@@ -19,7 +19,8 @@ package enum PlanDescription {
         if !config.tests.isEmpty {
             lines.append("  tests   \(config.tests.count) (nnpipe test runs them): \(config.tests.map(\.name).joined(separator: ", "))")
         }
-        lines.append("  execution: \(config.execution.chunkRows) rows and about \(plan.chunkBytes) bytes per chunk, \(plan.workers) workers, at most \(plan.maxChunksInFlight) chunks in flight")
+        lines.append("  execution: \(config.execution.chunkRows) rows and about \(plan.chunkBytes) bytes per chunk, \(plan.workers) workers, at most \(plan.maxChunksInFlight) chunks in flight"
+                     + (plan.inFlightByteLimit.map { " (beyond \(plan.minChunksInFlight), within \($0) bytes of input)" } ?? ""))
         return lines
     }
 }
