@@ -67,7 +67,9 @@ package enum PipelineLoader {
         }
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: yaml) else {
+            // `.basic`: no tag rules. The loader types scalars itself (``YAMLCursor``), and Yams'
+            // default rules are regular expressions whose first use loads ICU (about 3 MiB).
+            guard let node = try Yams.compose(yaml: yaml, .basic) else {
                 throw ConfigError(file: file, keyPath: "", problem: "the pipeline file is empty")
             }
             root = node

@@ -48,7 +48,7 @@ package struct PipelineSetting: Sendable {
         switch value {
         case .yaml(let text):
             do {
-                return try Yams.compose(yaml: text) ?? .scalar(.init("", .implicit, .plain))
+                return try Yams.compose(yaml: text, .basic) ?? .scalar(.init("", .implicit, .plain))
             } catch {
                 throw ConfigError(file: option, keyPath: "", problem: "the value is not YAML: \(error)", status: .usage)
             }
