@@ -13,9 +13,8 @@ import Foundation
 /// ```
 /// The chunks in flight are bounded by their count and their input bytes (``ChunksInFlight``,
 /// where the reader waits and the writer gives room back as each chunk is written), so memory does
-/// not grow with the input. Each worker
-/// owns a ``ChunkProcessor``; at most `workers` run at once (``WorkerPool``). Output bytes do not depend on the
-/// worker count or on scheduling.
+/// not grow with the input. Each worker owns a ``ChunkProcessor``; at most `workers` run at once
+/// (``WorkerPool``). Output bytes do not depend on the worker count or on scheduling.
 package final class PipelineRunner {
     package let config: PipelineConfig
     /// The inputs with glob patterns expanded, once, when the runner is made; an error (a pattern
