@@ -70,7 +70,7 @@ struct DeterminismTests {
     /// 250,000 bytes), one block over the target (100,000), or short padded chunks under the hard
     /// limit of twice the target (2,000): the products' shapes never change, so neither do the bytes.
     @Test("byte-identical whatever chunk_bytes cuts, on OpenBLAS's layers",
-          .timeLimit(.minutes(10)))
+          .bounded(minutes: 10))
     func byteIdenticalOverChunkBytes() throws {
         let dir = try WorkDir()
         let folder = CLI.fixture("golden/blas-wide")

@@ -14,7 +14,7 @@ struct FolderNightTests {
         try JSONSerialization.jsonObject(with: dir.read("s.json")) as? [String: Any] ?? [:]
     }
 
-    @Test("night 1 with a truncated file, night 2 with a new file and the bad one fixed", .timeLimit(.minutes(5)))
+    @Test("night 1 with a truncated file, night 2 with a new file and the bad one fixed", .bounded(minutes: 5))
     func nights() throws {
         let dir = try WorkDir()
         try dir.write("m.json", sumModel)

@@ -6,7 +6,7 @@ struct MemoryTests {
     /// A 40 MB input through small chunks: if nnpipe held the input (or the output) whole, its peak
     /// resident memory would pass the bound. The real bound is measured by bench/run.py.
     /// Set by scripts/test.sh for its sanitizer run: shadow memory makes RSS meaningless there.
-    static let sanitized = ProcessInfo.processInfo.environment["NNPIPE_SANITIZED"] != nil
+    static let sanitized = runsSanitized
 
     @Test("peak RSS of a run over a 40 MB input stays under 48 MiB",
           .disabled(if: sanitized, "a sanitizer's shadow memory multiplies RSS"))

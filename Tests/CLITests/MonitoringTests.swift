@@ -25,7 +25,7 @@ struct MonitoringTests {
         try JSONSerialization.jsonObject(with: dir.read("s.json")) as? [String: Any] ?? [:]
     }
 
-    @Test("success, a bad row, a pipeline that does not load, a path mistake: both files say which", .timeLimit(.minutes(5)))
+    @Test("success, a bad row, a pipeline that does not load, a path mistake: both files say which", .bounded(minutes: 5))
     func everyExit() throws {
         let dir = try WorkDir()
         try dir.writeSumPipeline(input: "in.csv", output: "out.csv")
@@ -77,7 +77,7 @@ struct MonitoringTests {
         #expect(try dir.text("in.csv") == "id,x1,x2\na,1,2\nb,x,4\n")
     }
 
-    @Test("a monitoring path that is a file the run cannot tell apart from data is never written", .timeLimit(.minutes(5)))
+    @Test("a monitoring path that is a file the run cannot tell apart from data is never written", .bounded(minutes: 5))
     func neverOverData() throws {
         let dir = try WorkDir()
         try dir.write("broken.yaml", "stages: [\n")

@@ -27,7 +27,7 @@ struct OutputLockTests {
         return (process, input)
     }
 
-    @Test("a second run stops with 75 naming the first; it runs once the first is done", .timeLimit(.minutes(5)))
+    @Test("a second run stops with 75 naming the first; it runs once the first is done", .bounded(minutes: 5))
     func secondRunStops() throws {
         let dir = try WorkDir()
         try dir.writeSumPipeline(input: "in.csv", output: "out.csv")
@@ -50,7 +50,7 @@ struct OutputLockTests {
         #expect(!dir.exists(".out.csv.nnpipe-lock"), "a lock file stayed: \(left)")
     }
 
-    @Test("--wait-lock waits for the first run, then writes", .timeLimit(.minutes(5)))
+    @Test("--wait-lock waits for the first run, then writes", .bounded(minutes: 5))
     func waitLock() throws {
         let dir = try WorkDir()
         try dir.writeSumPipeline(input: "in.csv", output: "out.csv")
@@ -68,7 +68,7 @@ struct OutputLockTests {
         #expect(tooShort.status == 64, "\(tooShort.stderr)")
     }
 
-    @Test("a killed holder blocks nobody", .timeLimit(.minutes(5)))
+    @Test("a killed holder blocks nobody", .bounded(minutes: 5))
     func killedHolder() throws {
         let dir = try WorkDir()
         try dir.writeSumPipeline(input: "in.csv", output: "out.csv")

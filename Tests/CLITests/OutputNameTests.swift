@@ -117,7 +117,7 @@ struct OutputNameTests {
     }
 
     @Test("a run with a 255-byte output name killed outright is resumed byte for byte; without --resume its leftovers go",
-          .timeLimit(.minutes(3)))
+          .bounded(minutes: 3))
     func longNameResume() throws {
         let name = Self.longName(255)
         let dir = try Self.folder(inputs: "big.csv", output: "out/\(name)",
@@ -156,7 +156,7 @@ struct OutputNameTests {
         }
     }
 
-    @Test("a file another user owns in a sticky folder is refused before the first row (73)", .timeLimit(.minutes(2)))
+    @Test("a file another user owns in a sticky folder is refused before the first row (73)", .bounded(minutes: 2))
     func stickyFolder() throws {
         guard geteuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else { return }
         let dir = try Self.folder(inputs: "in.csv", output: "shared/out.csv")

@@ -59,7 +59,7 @@ struct ParallelDecodeTests {
     }
 
     @Test("gzip output: BGZF members with the size field and the end-of-file marker, read by gzip and bgzip",
-          .timeLimit(.minutes(5)))
+          .bounded(minutes: 5))
     func bgzfOutput() throws {
         let dir = try WorkDir()
         try dir.writeSumPipeline(input: "plain.csv", output: "-")
@@ -86,7 +86,7 @@ struct ParallelDecodeTests {
     }
 
     @Test("a chain: nnpipe's gzip and zstd output read back by nnpipe in parallel gives the same rows",
-          .timeLimit(.minutes(5)))
+          .bounded(minutes: 5))
     func chained() throws {
         let dir = try WorkDir()
         // 300,000 rows: several parts of 512 KiB in flight.
@@ -127,7 +127,7 @@ struct ParallelGzipTests {
     }
 
     @Test("a 10 MiB gzip -1 file: the same output with and without parallel_gzip; a damaged copy fails alike",
-          .timeLimit(.minutes(5)))
+          .bounded(minutes: 5))
     func sameRowsAndErrors() throws {
         let dir = try WorkDir()
         try Self.makeInput(dir, seed: 3)
@@ -196,7 +196,7 @@ struct ParallelGzipTests {
     }
 
     @Test("without leave to undo SCHED_IDLE (no CAP_SYS_NICE, RLIMIT_NICE 0), 2 workers inflate on the reading thread alone; with CAP_SYS_NICE (or RLIMIT_NICE 20) the pool has its thread; the same bytes",
-          .timeLimit(.minutes(5)))
+          .bounded(minutes: 5))
     func idleNeedsLeave() throws {
         let dir = try WorkDir()
         try Self.makeInput(dir, seed: 7)
@@ -230,7 +230,7 @@ struct ParallelGzipTests {
     }
 
     @Test("a run inflating a gzip member in regions, killed after a chunk, resumes to the same bytes",
-          .timeLimit(.minutes(5)))
+          .bounded(minutes: 5))
     func killedAndResumed() throws {
         let dir = try WorkDir()
         // 600,000 rows: about 9 MB as gzip -1, 17 regions.

@@ -50,7 +50,7 @@ struct ProgressSharedTerminalTests {
     /// `--progress` every 0.05 s. Each line `…, N rows, R rows/s, …` of the resumed run: its rate
     /// counts only its own rows, read for at least half a second before a rate is shown, so
     /// R ≤ 2 × (N − rows resumed); a rate over all N rows would be far above that.
-    @Test("a resumed run's rate counts only the rows it reads", .timeLimit(.minutes(4)))
+    @Test("a resumed run's rate counts only the rows it reads", .bounded(minutes: 4))
     func resumedRate() throws {
         let dir = try WorkDir()
         try dir.writeSumPipeline(input: "big.csv", output: "out.csv", execution: "execution:\n  chunk_rows: 2000\n  journal_interval: 0")

@@ -47,7 +47,7 @@ struct ResumeAfterSignalTests {
     }
 
     @Test("the stopped run's files stay; --resume ends with an uninterrupted run's bytes",
-          .timeLimit(.minutes(8)), arguments: cases, ["out.csv", "out.csv.gz"])
+          .bounded(minutes: 8), arguments: cases, ["out.csv", "out.csv.gz"])
     func resumeAfterSignal(_ s: SignalCase, output: String) throws {
         let dir = try WorkDir()
         try dir.writeSumPipeline(input: "big.csv", output: output, execution: "execution:\n  chunk_rows: 2000\n  journal_interval: 0")
@@ -90,7 +90,7 @@ struct ResumeAfterSignalTests {
     }
 
     @Test("a template run with one shared rejects file, stopped by SIGTERM at seeded moments: every kept file is an uninterrupted run's (the rejects a prefix, no byte after the cut)",
-          .timeLimit(.minutes(8)))
+          .bounded(minutes: 8))
     func sharedRejectsAtRandomMoments() throws {
         let dir = try ResumeTests.makeFolder()
         // Six inputs with a bad row every 50 rows: the shared rejects file grows all the time.

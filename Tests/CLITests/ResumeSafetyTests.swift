@@ -125,7 +125,7 @@ struct ResumeSafetyTests {
     }
 
     @Test("a resumed run killed while it skips to the journal's entry loses nothing: the next --resume goes on from that entry",
-          .timeLimit(.minutes(8)))
+          .bounded(minutes: 8))
     func killDuringTheSkip() throws {
         let dir = try ResumeTests.makeFolder()
         let arguments = ["run", "p.yaml", "--input", "big.csv.gz"]

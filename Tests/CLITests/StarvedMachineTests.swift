@@ -34,7 +34,7 @@ struct StarvedMachineTests {
     }
 
     @Test("an npz that inflates past the virtual memory limit: run, validate and inspect all end with 70 naming the limit, no crash",
-          .enabled(if: ProcessInfo.processInfo.environment["NNPIPE_SANITIZED"] == nil), .timeLimit(.minutes(3)))
+          .enabled(if: ProcessInfo.processInfo.environment["NNPIPE_SANITIZED"] == nil), .bounded(minutes: 3))
     func modelPastTheMemoryLimit() throws {
         let dir = try WorkDir()
         try dir.write("in.csv", "id,x1,x2\na,1,2\n")

@@ -35,7 +35,7 @@ struct WorkerPriorityTests {
     }
 
     @Test("workers run as nnpipe-worker-N at the main thread's niceness plus three, the writer as nnpipe-writer; the main thread unchanged",
-          .timeLimit(.minutes(5)),
+          .bounded(minutes: 5),
           .enabled(if: ownNiceness + 3 <= 19, "the tests run too nice for three more steps"))
     func workersAreNamedAndNicer() throws {
         let own = Self.ownNiceness
