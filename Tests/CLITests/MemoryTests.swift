@@ -49,23 +49,7 @@ struct MemoryTests {
     func manyWorkers() throws {
         let dir = try WorkDir()
         // 62,000 rows of 33 fields, the numbers of 17 digits that float64 text has (about 41 MB).
-        let columns = 32
-        var text: [UInt8] = Array(("id," + (0..<columns).map { "x\($0)" }.joined(separator: ",") + "\n").utf8)
-        var state: UInt64 = 0x2545F4914F6CDD1D
-        let numbers: [[UInt8]] = (0..<4096).map { _ in
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Array("\(Double(state >> 11) / 9007199254740992.0 - 0.5)".utf8)
-        }
-        text.reserveCapacity(45_000_000)
-        for row in 0..<62_000 {
-            text.append(contentsOf: String(row).utf8)
-            for _ in 0..<columns {
-                state = state &* 6364136223846793005 &+ 1442695040888963407
-                text.append(0x2C)
-                text.append(contentsOf: numbers[Int(state >> 52)])
-            }
-            text.append(0x0A)
-        }
+        let text = Self.rowsOf17Digits(rows: 62_000, columns: 32, seed: 0x2545F4914F6CDD1D)
         try dir.write("in.csv", Data(text))
         #expect(text.count > 40_000_000)
         try dir.write("m.json", Data(contentsOf: CLI.fixture("golden/relu-softmax/model.json")))
@@ -95,22 +79,7 @@ struct MemoryTests {
         let dir = try WorkDir()
         // 7,680 rows (30 chunks of 256) of 380 numbers of 17 digits (about 58 MB).
         let columns = 380
-        var text: [UInt8] = Array(("id," + (0..<columns).map { "x\($0)" }.joined(separator: ",") + "\n").utf8)
-        var state: UInt64 = 0x9E3779B97F4A7C15
-        let numbers: [[UInt8]] = (0..<4096).map { _ in
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Array("\(Double(state >> 11) / 9007199254740992.0 - 0.5)".utf8)
-        }
-        text.reserveCapacity(60_000_000)
-        for row in 0..<7_680 {
-            text.append(contentsOf: String(row).utf8)
-            for _ in 0..<columns {
-                state = state &* 6364136223846793005 &+ 1442695040888963407
-                text.append(0x2C)
-                text.append(contentsOf: numbers[Int(state >> 52)])
-            }
-            text.append(0x0A)
-        }
+        let text = Self.rowsOf17Digits(rows: 7_680, columns: columns, seed: 0x9E3779B97F4A7C15)
         try dir.write("in.csv", Data(text))
         #expect(text.count > 50_000_000)
         // 380 → 256 (relu) → 1: a product of 25 million multiply-adds a chunk, slower than reading one.
@@ -131,5 +100,27 @@ struct MemoryTests {
         let byDefault = try #require(peaks["default"]), six = try #require(peaks["six"])
         print("nnpipe's peak RSS over \(text.count / 1_000_000) MB of rows of 7.6 KB: \(byDefault) MiB by default, \(six) MiB with 6 chunks in flight")
         #expect(six > 1 && byDefault < six + 12, "peak RSS \(byDefault) MiB by default, \(six) MiB with 6 chunks in flight")
+    }
+
+    /// A CSV text: `id,x0,…` then `rows` rows of an id and `columns` numbers of up to 17 digits (as
+    /// float64 text is written), drawn from 4,096 made from `seed`, so that making them is quick.
+    static func rowsOf17Digits(rows: Int, columns: Int, seed: UInt64) -> [UInt8] {
+        var text: [UInt8] = Array(("id," + (0..<columns).map { "x\($0)" }.joined(separator: ",") + "\n").utf8)
+        var state = seed
+        let numbers: [[UInt8]] = (0..<4096).map { _ in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Array("\(Double(state >> 11) / 9007199254740992.0 - 0.5)".utf8)
+        }
+        text.reserveCapacity(rows * columns * 21)
+        for row in 0..<rows {
+            text.append(contentsOf: String(row).utf8)
+            for _ in 0..<columns {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                text.append(0x2C)
+                text.append(contentsOf: numbers[Int(state >> 52)])
+            }
+            text.append(0x0A)
+        }
+        return text
     }
 }
