@@ -142,7 +142,19 @@ package enum Activation: Sendable, Equatable {
         }
     }
 
-    /// Applies the activation in place to one row of `count` values.
+    /// Whether each output depends on its own input alone, so that ``apply(_:count:)`` may take a
+    /// whole block of rows at once: every activation but the row-wise softmaxes and a PReLU with
+    /// a slope per unit.
+    package var isElementwise: Bool {
+        switch self {
+        case .softmax, .logSoftmax: false
+        case .prelu(let slopes): slopes.count <= 1
+        default: true
+        }
+    }
+
+    /// Applies the activation in place to one row of `count` values (or, where
+    /// ``isElementwise``, to any run of values).
     @inlinable
     package func apply(_ row: UnsafeMutablePointer<Double>, count: Int) {
         switch self {
