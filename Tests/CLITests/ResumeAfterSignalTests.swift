@@ -8,7 +8,10 @@ import Testing
 /// and removes what the stopped one left.
 @Suite("A run stopped by SIGINT, SIGTERM or SIGHUP goes on with --resume")
 struct ResumeAfterSignalTests {
-    static let cases = signalCases + [SignalCase(name: "SIGHUP", signal: SIGHUP, status: 129, word: "hung up (SIGHUP)")]
+    /// Every signal; under ThreadSanitizer SIGTERM alone (the three take the same path through the
+    /// threads, and each case there took over two minutes).
+    static let cases = runsSanitized ? signalCases.filter { $0.signal == SIGTERM }
+        : signalCases + [SignalCase(name: "SIGHUP", signal: SIGHUP, status: 129, word: "hung up (SIGHUP)")]
 
     /// Starts `nnpipe run p.yaml` (its pipeline journals after every chunk), waits until the journal
     /// holds an entry, sends `signal`; returns the exit status and standard error, or nil when the
@@ -68,8 +71,7 @@ struct ResumeAfterSignalTests {
 
             let resumed = try dir.bounded(["run", "p.yaml", "--resume", "--stats-json", "stats.json"])
             #expect(resumed.status == 0, "\(resumed.stderr)")
-            let (got, want) = (try dir.read(output), try dir.read("reference-\(output)"))
-            #expect(got == want, "the resumed output differs from an uninterrupted run's")
+            try expectSameBytes(dir.read(output), dir.read("reference-\(output)"), "the resumed output against an uninterrupted run's")
             let stats = try JSONSerialization.jsonObject(with: dir.read("stats.json")) as? [String: Any]
             #expect((stats?["rows_resumed"] as? Int ?? 0) > 0, "nothing was resumed: \(resumed.stderr)")
             #expect(temporaryFiles(try dir.listing()).isEmpty)
@@ -80,8 +82,7 @@ struct ResumeAfterSignalTests {
             let again = try dir.bounded(["run", "p.yaml"])
             #expect(again.status == 0, "\(again.stderr)")
             #expect(again.stderr.contains("removed the unfinished output of an earlier run"), "\(again.stderr)")
-            let (again2, want2) = (try dir.read(output), try dir.read("reference-\(output)"))
-            #expect(again2 == want2)
+            try expectSameBytes(dir.read(output), dir.read("reference-\(output)"), "a run started over after a stop")
             let left = try dir.listing()
             #expect(temporaryFiles(left).isEmpty, "\(left)")
             return
