@@ -45,7 +45,11 @@ struct ForwardPassTests {
         let norm = LayerNorm(epsilon: 1e-5, gain: (0..<units).map { _ in Double.random(in: 0.5...2, using: &rng) },
                              bias: (0..<units).map { _ in Double.random(in: -1...1, using: &rng) }, source: "test")
         let slopes = Activation.prelu(slopes: (0..<units).map { _ in Double.random(in: -0.5...0.5, using: &rng) })
-        let variants = (ActivationTests.all + [slopes]).flatMap { activation in [(activation, LayerNorm?.none), (activation, norm)] }
+        // The pointwise activations too: a layer without a layer norm applies an elementwise one to
+        // its whole block at once, and this compares that with the reference's row by row.
+        let pointwise: [Activation] = [.softplusExact, .exponential, .hardtanh(low: -1, high: 1), .hardsigmoid, .hardswish, .mish,
+                                       .selu, .celu(alpha: 0.7), .softsign, .logSigmoid, .prelu(slopes: [])]
+        let variants = (ActivationTests.all + pointwise + [slopes]).flatMap { activation in [(activation, LayerNorm?.none), (activation, norm)] }
         for (activation, layerNorm) in variants {
             let layer = DenseLayer(inputs: inputs, units: units,
                                    weights: (0..<inputs * units).map { _ in Double.random(in: -1...1, using: &rng) },
