@@ -66,6 +66,42 @@ struct ForwardPassTests {
         }
     }
 
+    @Test("float32 layers: the sum, the layer norm and the activation each rounded to float32, whole block or row by row alike",
+          arguments: [(1, 3, 2), (9, 5, 4), (6, 12, 11)])  // below blasThreshold: nnpipe's own kernel, exact
+    func float32LayerEqualsNaive(rows: Int, inputs: Int, units: Int) {
+        var rng = FuzzTests.generator("float32LayerEqualsNaive")
+        let norm = LayerNorm(epsilon: 1e-5, gain: (0..<units).map { _ in Double.random(in: 0.5...2, using: &rng) },
+                             bias: (0..<units).map { _ in Double.random(in: -1...1, using: &rng) }, source: "test")
+        for activation in ActivationTests.all + [.mish, .logSigmoid] {
+            for layerNorm in [nil, norm] {
+                let layer = DenseLayer(inputs: inputs, units: units,
+                                       weights: (0..<inputs * units).map { _ in Double(Float(Double.random(in: -1...1, using: &rng))) },
+                                       bias: (0..<units).map { _ in Double(Float(Double.random(in: -1...1, using: &rng))) },
+                                       activation: activation, roundsToFloat32: true, layerNorm: layerNorm)
+                let x = (0..<rows * inputs).map { _ in Double(Float(Double.random(in: -3...3, using: &rng))) }
+                var y = [Double](repeating: .nan, count: rows * units)
+                x.withUnsafeBufferPointer { xs in y.withUnsafeMutableBufferPointer { layer.forward(xs.baseAddress!, rows: rows, into: $0.baseAddress!) } }
+                var reference = naive(x, rows: rows, DenseLayer(inputs: inputs, units: units, weights: layer.weights, bias: layer.bias,
+                                                               activation: .identity))
+                let f32 = { (v: Double) in Double(Float(v)) }
+                reference.withUnsafeMutableBufferPointer { all in
+                    for r in 0..<rows {
+                        let row = all.baseAddress! + r * units
+                        for u in 0..<units { row[u] = f32(row[u]) }
+                        if let layerNorm {
+                            layerNorm.apply(row, count: units)
+                            for u in 0..<units { row[u] = f32(row[u]) }
+                        }
+                        activation.apply(row, count: units)
+                        for u in 0..<units { row[u] = f32(row[u]) }
+                    }
+                }
+                let mismatches = zip(y, reference).filter { $0.bitPattern != $1.bitPattern }.count
+                #expect(mismatches == 0, "\(activation) \(layerNorm == nil ? "" : "layer norm ")\(rows)×\(inputs)→\(units)")
+            }
+        }
+    }
+
     /// The row and numpy's output for it come from pipelines/seed.yaml's `tests:` section, which
     /// scripts/make_pipeline_tests.py writes.
     @Test("the seed network on its own row gives numpy's output to the last bit")

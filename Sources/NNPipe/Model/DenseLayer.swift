@@ -44,15 +44,22 @@ package struct DenseLayer: Sendable {
         weights.withUnsafeBufferPointer { w in
             bias.withUnsafeBufferPointer { b in
                 MatrixMultiply.multiply(x, rows: rows, inputs: inputs, weights: w.baseAddress!, units: units, into: y)
-                if !roundsToFloat32, layerNorm == nil, activation.isElementwise {
-                    // The common layer: the bias row by row, then the activation over the whole
-                    // block in one loop (one dispatch on the activation, not one a row; W1's
-                    // layers have 2 to 4 units).
+                if layerNorm == nil, activation.isElementwise {
+                    // The common layer: the bias row by row, then the activation (and a float32
+                    // model's rounding) over the whole block in one loop: one dispatch on the
+                    // activation, not one a row (W1's layers have 2 to 4 units).
                     for r in 0..<rows {
                         let row = y + r * units
                         for u in 0..<units { row[u] += b[u] }
                     }
-                    activation.apply(y, count: rows * units)
+                    let count = rows * units
+                    if roundsToFloat32 {
+                        for i in 0..<count { y[i] = Double(Float(y[i])) }
+                        activation.apply(y, count: count)
+                        for i in 0..<count { y[i] = Double(Float(y[i])) }
+                    } else {
+                        activation.apply(y, count: count)
+                    }
                     return
                 }
                 for r in 0..<rows {
