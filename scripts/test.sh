@@ -13,8 +13,8 @@
 #      threads: they already ran above, and under TSan they cost minutes without touching
 #      anything shared. Under TSan (NNPIPE_SANITIZED set) the slowest tables take fewer shapes
 #      and rounds that go the same way through the threads (`runsSanitized` in the tests: the
-#      parallel decoder's read shapes, one stopping signal, 4 random kills of 12); the run above
-#      keeps every case.
+#      parallel decoder's read shapes, one stopping signal, 4 random kills of 12, fewer worker
+#      counts reading compressed fixtures); the run above keeps every case.
 #
 # `bash scripts/test.sh --fast` is the loop to run while changing code (a few minutes on 2 cores
 # once built): it builds when needed, then runs every unit test (Tests/NNPipeTests, the seeded

@@ -37,7 +37,8 @@ struct ParallelDecodeTests {
         try dir.writeSumPipeline(input: "plain.csv", output: "-")
         let rows = try Self.plainOutput(dir)
         try dir.write(c.file, try Data(contentsOf: CLI.fixture("parallel/\(c.file)")))
-        for workers in ["1", "3"] {
+        // Under ThreadSanitizer 3 workers alone: the parts decode on the pool at either count.
+        for workers in runsSanitized ? ["3"] : ["1", "3"] {
             let result = try dir.nnpipe(within: 60, "run", "p.yaml", "--input", c.file, "--workers", workers, "--quiet")
             c.expect(result, "\(c.file), \(workers) workers", rows: rows)
         }
@@ -104,7 +105,7 @@ struct ParallelDecodeTests {
             // The sum model's output holds y0 and y1: read it back with an identity of both.
             let write = try dir.nnpipe(within: 60, "run", "echo.yaml", "--output", name, "--quiet")
             #expect(write.status == 0, "\(write.stderr)")
-            for workers in ["1", "2", "5"] {
+            for workers in runsSanitized ? ["2", "5"] : ["1", "2", "5"] {
                 let back = try dir.nnpipe(within: 60, "run", "--model", "id2.json", "--features", "y0,y1", "--carry", "id",
                                           "--workers", workers, "--output", "-", "--quiet", name)
                 #expect(back.status == 0, "\(name): \(back.stderr)")
