@@ -44,38 +44,27 @@ package struct DenseLayer: Sendable {
         weights.withUnsafeBufferPointer { w in
             bias.withUnsafeBufferPointer { b in
                 MatrixMultiply.multiply(x, rows: rows, inputs: inputs, weights: w.baseAddress!, units: units, into: y)
-                if layerNorm == nil, activation.isElementwise {
-                    // The common layer: the bias row by row, then the activation (and a float32
-                    // model's rounding) over the whole block in one loop: one dispatch on the
-                    // activation, not one a row (W1's layers have 2 to 4 units).
-                    for r in 0..<rows {
-                        let row = y + r * units
-                        for u in 0..<units { row[u] += b[u] }
-                    }
-                    let count = rows * units
-                    if roundsToFloat32 {
-                        for i in 0..<count { y[i] = Double(Float(y[i])) }
-                        activation.apply(y, count: count)
-                        for i in 0..<count { y[i] = Double(Float(y[i])) }
-                    } else {
-                        activation.apply(y, count: count)
-                    }
-                    return
-                }
                 for r in 0..<rows {
                     let row = y + r * units
                     for u in 0..<units { row[u] += b[u] }
+                }
+                // The rest row by row where a row's values depend on each other (a layer norm, a
+                // softmax, a slope per unit); otherwise over the whole block at once: one dispatch
+                // on the activation, not one a row (W1's layers have 2 to 4 units).
+                let (spans, length) = layerNorm == nil && activation.isElementwise ? (1, rows * units) : (rows, units)
+                for span in 0..<spans {
+                    let values = y + span * length
                     if roundsToFloat32 {
-                        for u in 0..<units { row[u] = Double(Float(row[u])) }
+                        for i in 0..<length { values[i] = Double(Float(values[i])) }
                         if let layerNorm {
-                            layerNorm.apply(row, count: units)
-                            for u in 0..<units { row[u] = Double(Float(row[u])) }
+                            layerNorm.apply(values, count: length)
+                            for i in 0..<length { values[i] = Double(Float(values[i])) }
                         }
-                        activation.apply(row, count: units)
-                        for u in 0..<units { row[u] = Double(Float(row[u])) }
+                        activation.apply(values, count: length)
+                        for i in 0..<length { values[i] = Double(Float(values[i])) }
                     } else {
-                        layerNorm?.apply(row, count: units)
-                        activation.apply(row, count: units)
+                        layerNorm?.apply(values, count: length)
+                        activation.apply(values, count: length)
                     }
                 }
             }
