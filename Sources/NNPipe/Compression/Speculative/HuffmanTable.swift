@@ -29,6 +29,10 @@ struct HuffmanTable {
     /// What a symbol means, ready to use: bits 4-7 the extra bits that follow its code, bits 8-10
     /// its kind, bits 16-31 its value (a literal byte, a length's or distance's base, a code
     /// length).
+    ///
+    /// In a literal/length table built ``pairingLiterals(primary:)``, a literal's entry may hold
+    /// the literal after it too: bits 16-23 the first, 24-31 the second, bits 4-7 the count less
+    /// one (1), and the two codes' lengths summed in the low 4 bits.
     enum Entry {
         static let literal: UInt32 = 0, match: UInt32 = 1 << 8, endOfBlock: UInt32 = 2 << 8, invalid: UInt32 = 3 << 8
         /// A primary entry for longer codes: the subtable's offset (value) and width (extra).
@@ -149,7 +153,24 @@ struct HuffmanTable {
                     }
                 }
             }
+            if kind == .literals { pairLiterals(primary: primary) }
             return true
+        }
+    }
+
+    /// Pairs each primary entry of a literal with the literal whose code follows it in the same
+    /// `primary` bits, where there is one: text is mostly literals of short codes, and a pair
+    /// takes one lookup and one store instead of two. From the last index down, so that the
+    /// entry of the bits after the first code (a lower index) is still a single one when read.
+    private mutating func pairLiterals(primary: Int) {
+        for index in stride(from: (1 << primary) - 1, through: 0, by: -1) {
+            let first = entries[index]
+            let firstLength = Int(first & 15)
+            guard first & Entry.kindMask == Entry.literal, firstLength > 0, firstLength < primary else { continue }
+            let second = entries[index >> firstLength]
+            let secondLength = Int(second & 15)
+            guard second & Entry.kindMask == Entry.literal, secondLength > 0, firstLength + secondLength <= primary else { continue }
+            entries[index] = Entry.literal | 1 << 4 | (first >> 16) << 16 | (second >> 16) << 24 | UInt32(firstLength + secondLength)
         }
     }
 

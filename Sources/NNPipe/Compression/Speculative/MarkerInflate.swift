@@ -316,8 +316,10 @@ struct MarkerInflate {
                 guard entry & 15 != 0 else { return "invalid literal/length code" }
                 let kind = entry & HuffmanTable.Entry.kindMask
                 if kind == HuffmanTable.Entry.literal {
-                    output[produced] = UInt16(truncatingIfNeeded: entry >> 16)
-                    produced &+= 1
+                    // One literal or two (a pair): both lanes stored, the count advanced.
+                    let pair = entry >> 16
+                    UnsafeMutableRawPointer(output + produced).storeBytes(of: pair & 0xFF | (pair >> 8) << 16, as: UInt32.self)
+                    produced &+= 1 &+ Int((entry >> 4) & 15)
                     continue
                 }
                 if kind == HuffmanTable.Entry.endOfBlock { return nil }
