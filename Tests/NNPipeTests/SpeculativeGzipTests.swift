@@ -52,7 +52,7 @@ struct SpeculativeGzipTests {
         return (outcome, reader.guessesJoined, reader.regionsRedone, reader.regionsInflatedHere)
     }
 
-    static let shares: [SpeculativeGzipReader.Share] = [.poolOnly, .readerOnly, .either]
+    static let shares: [SpeculativeGzipReader.Share] = [.poolOnly, .poolAtRegionEnds, .readerOnly, .either]
 
     static func folder() throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nnpipe-spec-\(UUID().uuidString)")
@@ -74,7 +74,7 @@ struct SpeculativeGzipTests {
                     #expect(outcome.error == nil, "\(label): \(outcome)")
                     #expect(outcome.bytes == text, "\(label): \(outcome)")
                     switch share {
-                    case .poolOnly where text.count / 4 > 4 * regionBytes:
+                    case .poolOnly where text.count / 4 > 4 * regionBytes, .poolAtRegionEnds where text.count / 4 > 4 * regionBytes:
                         // Most regions joined at their guess; the rest inflated on the reading
                         // thread (with ISA-L) or again (with zlib).
                         #expect(joined > redone + here, "\(label): \(joined) guesses joined, \(redone) redone, \(here) here")
@@ -100,7 +100,7 @@ struct SpeculativeGzipTests {
                 // pigz ends each part with empty blocks to a byte boundary: a guess after them
                 // joins. The reading thread inflates the first region, the last (its one block is
                 // the stream's last, which no guess looks for) and those where no block starts.
-                if share == .poolOnly {
+                if share == .poolOnly || share == .poolAtRegionEnds {
                     #if ISAL
                     #expect(redone == 0 && joined >= here, "regions of \(regionBytes): \(joined) joined, \(redone) redone, \(here) here")
                     #else
@@ -110,6 +110,29 @@ struct SpeculativeGzipTests {
                 }
             }
         }
+    }
+
+    @Test("a joined part's bytes are made once, by a work item or by the reading thread that needs them first")
+    func resolvedOnce() {
+        let made = Locked(0)
+        let here = Locked(0)
+        let reader = pthread_self()
+        for round in 0..<300 {
+            let bytes = (0..<(1_000 + round)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ round) }
+            let resolution = PartResolution.start(length: bytes.count) {
+                made.withLock { $0 += 1 }
+                if pthread_equal(pthread_self(), reader) != 0 { here.withLock { $0 += 1 } }
+                return bytes
+            }
+            // Waited for at once, as the reading thread does when the stream goes on after it.
+            resolution.waitOrResolveHere()
+            let crc = bytes.withUnsafeBytes { UInt(ContentChecksum.adding($0, to: 0)) }
+            #expect(resolution.resolved && resolution.bytes == bytes && resolution.crc == crc, "round \(round)")
+            // The trailer's check waits again: nothing is made a second time.
+            resolution.waitOrResolveHere()
+        }
+        #expect(made.withLock { $0 } == 300)
+        print("resolvedOnce: \(here.withLock { $0 }) of 300 made on the waiting thread")
     }
 
     @Test("text that compresses more than 16 times goes to one decoder at its first region, with the same bytes")

@@ -116,8 +116,11 @@ final class SpeculativeGzipReader: ByteSource {
     private(set) var regionsInflatedHere = 0
 
     /// Who may inflate a region: either, or for tests only one of them (the reading thread always
-    /// inflates the first region).
-    enum Share { case either, poolOnly, readerOnly }
+    /// inflates the first region). `poolAtRegionEnds` is `poolOnly` where the reading thread's
+    /// stream looks for the pool's next region only at its own region's end, not when it enters
+    /// it (as when the pool finishes a region while the stream is in the one before).
+    enum Share { case either, poolOnly, poolAtRegionEnds, readerOnly }
+    private var poolOnly: Bool { share == .poolOnly || share == .poolAtRegionEnds }
     private let share: Share
     /// The threads of the pool that inflate regions ahead.
     private let pool: RegionPool
@@ -185,7 +188,7 @@ final class SpeculativeGzipReader: ByteSource {
             // Joined parts go first; a few are resolved ahead, all before the stream goes on.
             if let next = resolving.first, ended || resolving.count > resolvingAhead || streaming {
                 resolving.removeFirst()
-                next.done.wait()
+                next.waitOrResolveHere()
                 guard let bytes = next.bytes else {
                     try handToOneDecoder(because: "a region's markers name bytes before the stream's start")
                     continue
@@ -255,7 +258,7 @@ final class SpeculativeGzipReader: ByteSource {
     /// Takes `slot` for the reading thread unless the pool has started it (in tests that share
     /// regions with the pool only, the reading thread takes the first region alone).
     private func takeHere(_ slot: Region) -> Bool {
-        share == .poolOnly ? slot.index == 0 : pool.take(slot)
+        poolOnly ? slot.index == 0 : pool.take(slot)
     }
 
     /// Waits until the pool has inflated `slot` (tests that share regions with the pool only).
@@ -269,6 +272,13 @@ final class SpeculativeGzipReader: ByteSource {
     private func isFinished(_ slot: Region) -> Bool {
         if !slot.finished && slot.done.wait(timeout: .now()) == .success { slot.finished = true }
         return slot.finished
+    }
+
+    /// Whether the pool has inflated `slot`, the region after the one the stream has just
+    /// inflated to its end (tests that look for the pool's regions only there wait for it).
+    private func isFinishedAtRegionEnd(_ slot: Region) -> Bool {
+        if share == .poolAtRegionEnds { waitFor(slot) }
+        return isFinished(slot)
     }
 
     /// Whether `part` may be joined where the data before it ends: at its guessed start, or after
@@ -326,7 +336,7 @@ final class SpeculativeGzipReader: ByteSource {
         }
         let here = takeHere(slot)
         #if ISAL
-        if !here && share == .poolOnly { waitFor(slot) }
+        if !here && poolOnly { waitFor(slot) }
         if !here, isFinished(slot), let part = slot.part, joins(part) {
             inFlight.removeFirst()
             if try join(part, of: slot) { return }
@@ -400,7 +410,8 @@ final class SpeculativeGzipReader: ByteSource {
         stream.inputEnd = slot.end / 8
         streamStop = nil
         if let next = inFlight.first, share == .poolOnly { waitFor(next) }
-        if let next = inFlight.first, next.index > 0, isFinished(next), let part = next.part, part.start >= slot.end {
+        if share != .poolAtRegionEnds, let next = inFlight.first, next.index > 0, isFinished(next), let part = next.part,
+           part.start >= slot.end {
             stream.inputEnd = (part.start + 7) / 8
             streamStop = next
         }
@@ -441,6 +452,13 @@ final class SpeculativeGzipReader: ByteSource {
                 return 0
             }
             // Its guess was no boundary: read on through its region.
+        } else if let next = inFlight.first, next.index > 0, isFinishedAtRegionEnd(next), let part = next.part,
+                  part.start >= stream.position {
+            // The pool finished the next region while the stream inflated this one: the stream
+            // goes on only up to that part's guessed start.
+            stream.inputEnd = (part.start + 7) / 8
+            streamStop = next
+            return 0
         }
         guard let next = inFlight.first else { return try streamFailed(nil) }
         inFlight.removeFirst()
@@ -518,7 +536,7 @@ final class SpeculativeGzipReader: ByteSource {
         let stated = trailer.withUnsafeBytes { ($0.loadUnaligned(fromByteOffset: 0, as: UInt32.self), $0.loadUnaligned(fromByteOffset: 4, as: UInt32.self)) }
         var crc: UInt = crc32(0, nil, 0)
         for part in checksums {
-            part.done.wait()
+            part.waitOrResolveHere()
             guard part.resolved else {
                 return try handToOneDecoder(because: "a region's markers name bytes before the stream's start")
             }
