@@ -11,7 +11,8 @@ import Glibc
 ///                                  (SpeculativePart)
 ///        ─▶ the reading thread, in order:
 ///             a region the pool has inflated, whose guess is where the data before it ends at a
-///             block boundary: joined, its window bytes filled in (on the pool);
+///             block boundary: joined, its window bytes filled in (on the pool, or here when
+///             they are needed before a work item has started on them);
 ///             any other: inflated here with the real window by ISA-L (IsalStream) straight into
 ///             the caller's buffer, on through the regions after it, up to the start of the
 ///             next region the pool has inflated by then (ISA-L confirms the boundary there).
@@ -153,8 +154,9 @@ final class SpeculativeGzipReader: ByteSource {
         let limit = min(ParallelDecoderLimits.largestDecodedPart, 16 * regionBytes)
         self.limit = limit
         // A region the reading thread reaches before the pool has finished it is inflated here and
-        // the pool's work on it is lost, and the pool takes about 2.6 times as long as ISA-L for a
-        // region (more under SCHED_IDLE on a busy machine): the furthest regions offered must be
+        // the pool's work on it is lost, and the pool takes about 2 times as long as ISA-L for a
+        // region (3.9 ms and 0.4 ms to fill in its markers against 1.9 ms for W2's regions on a
+        // Xeon; more under SCHED_IDLE on a busy machine): the furthest regions offered must be
         // far enough ahead. On 2 cores (one pool thread) with 4 in flight the pool joined 15-29 of
         // W2's 271 regions and the reader-bound run took 0.38-0.39 s and 0.70-0.73 s of CPU; with
         // 6, 54-65 regions, 0.36-0.37 s, 0.67 s, 57-60 MiB; 8 joined more but peaked at 65 MiB.
