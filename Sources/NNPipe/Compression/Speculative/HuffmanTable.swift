@@ -30,7 +30,7 @@ struct HuffmanTable {
     /// its kind, bits 16-31 its value (a literal byte, a length's or distance's base, a code
     /// length).
     ///
-    /// In a literal/length table built ``pairingLiterals(primary:)``, a literal's entry may hold
+    /// In a literal/length table (``pairLiterals(primary:)``), a literal's entry may hold
     /// the literal after it too: bits 16-23 the first, 24-31 the second, bits 4-7 the count less
     /// one (1), and the two codes' lengths summed in the low 4 bits.
     enum Entry {
