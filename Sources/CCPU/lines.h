@@ -171,3 +171,26 @@ static inline long CCPU_last_line_feed(const unsigned char *bytes, long length) 
     }
     return -1;
 }
+
+/* The ends (the index after each line feed) of the first `count` lines of `length` bytes, into
+   `ends`; returns how many line feeds were found (fewer than `count` when the bytes run out).
+   16 bytes a step with SSE2 instead of a memchr call a line: a chunk's records are often 20-40
+   bytes, where the call costs more than the scan. */
+static inline long CCPU_line_ends(const unsigned char *bytes, long length, long count, long *ends) {
+    long found = 0, i = 0;
+#if defined(__SSE2__)
+    const __m128i lfs = _mm_set1_epi8('\n');
+    while (found < count && i + 16 <= length) {
+        unsigned mask = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(bytes + i)), lfs));
+        while (mask && found < count) {
+            ends[found++] = i + __builtin_ctz(mask) + 1;
+            mask &= mask - 1;
+        }
+        i += 16;
+    }
+#endif
+    for (; found < count && i < length; i++) {
+        if (bytes[i] == '\n') ends[found++] = i + 1;
+    }
+    return found;
+}

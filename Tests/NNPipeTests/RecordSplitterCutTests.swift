@@ -209,4 +209,27 @@ struct RecordSplitterCutTests {
             }
         }
     }
+
+    @Test("a worker finds the same record ends as a byte-at-a-time scan, for lines of every length from 1 byte")
+    func recordEnds() {
+        var random = FuzzTests.SplitMix(state: 23)
+        for round in 0..<300 {
+            // Lines of 1 to 40 bytes (short ones often), the last with or without its line feed.
+            var text: [UInt8] = []
+            for _ in 0..<(1 + Int(random.next() % 60)) {
+                let length = random.next() % 3 == 0 ? Int(random.next() % 3) : Int(random.next() % 40)
+                text += (0..<length).map { _ in UInt8(ascii: "0") + UInt8(random.next() % 10) }
+                text.append(0x0A)
+            }
+            if round % 2 == 1 { text.removeLast() }
+            var expected: [Int] = []
+            for (i, byte) in text.enumerated() where byte == 0x0A { expected.append(i + 1) }
+            if text.last != 0x0A { expected.append(text.count) }
+            var chunk = RawChunk(index: 0, bytes: text + [UInt8](repeating: 0, count: RawChunk.padding), lines: expected.count,
+                                 firstLine: 5, source: "in.csv")
+            chunk.findRecords()
+            #expect(chunk.recordEnds == expected, "round \(round): \(text.count) bytes")
+            #expect(chunk.recordLines == Array(5..<(5 + expected.count)))
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import CCPU
 import Glibc
 
 /// Complete CSV records cut from the input stream, with where each one starts.
@@ -57,19 +58,13 @@ package struct RawChunk: Sendable {
     /// Finds each record's end and line in a chunk cut at line feeds (nothing to do otherwise).
     package mutating func findRecords() {
         guard !recordsFound else { return }
-        var ends: [Int] = []
-        ends.reserveCapacity(count)
-        let total = recordBytes
-        bytes.withUnsafeBufferPointer { bytes in
-            let base = bytes.baseAddress!
-            var at = 0
-            for _ in 0..<count {
-                if let lf = memchr(base + at, 0x0A, total - at) {
-                    at = UnsafeRawPointer(lf) - UnsafeRawPointer(base) + 1
-                } else {
-                    at = total
-                }
-                ends.append(at)
+        let total = recordBytes, count = count
+        // Every record ends after its line feed; a last one without one runs to the padding.
+        let ends = bytes.withUnsafeBufferPointer { bytes in
+            [Int](unsafeUninitializedCapacity: count) { ends, initialized in
+                let found = CCPU_line_ends(bytes.baseAddress!, total, count, ends.baseAddress!)
+                for i in found..<count { ends[i] = total }
+                initialized = count
             }
         }
         recordEnds = ends
