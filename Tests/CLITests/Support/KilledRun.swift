@@ -5,12 +5,15 @@ import Testing
 /// A run of nnpipe killed outright (SIGKILL) from outside, at a place its resume journal shows.
 ///
 /// The binary has no hook that stops it: ``WorkDir/killWhen(_:reaches:_:cutBack:within:)`` starts
-/// the run, reads its journal every millisecond (bounded by a timeout) until an entry counts at
-/// least the chunks asked for, and SIGKILLs the child by its pid. The run goes on while the journal
-/// is read, so it dies a few chunks later; the journal is then cut back to the entry of exactly
-/// that chunk, which is what a kill right after that entry leaves (the temporary output and
-/// rejects file, longer than the entry records, are cut back by the resumed run, as after any
-/// kill). The pipeline must journal after every chunk (`execution.journal_interval: 0`).
+/// the run and lets it go on in slices of about a millisecond: between slices the child is stopped
+/// (SIGSTOP, every thread of it) while its journal is read, until an entry counts at least the
+/// chunks asked for; then it is SIGKILLed by its pid while still stopped. A run's chunks take
+/// milliseconds, so it is killed a chunk or two past the one asked for, however busy the machine:
+/// the test's reading thread being late only lengthens a slice, never lets the run finish
+/// unwatched. The journal is then cut back to the entry of exactly that chunk, which is what a
+/// kill right after that entry leaves (the temporary output and rejects file, longer than the
+/// entry records, are cut back by the resumed run, as after any kill). The pipeline must journal
+/// after every chunk (`execution.journal_interval: 0`).
 struct KilledRun {
     /// Whether the run was still going when it was killed (false: it had ended first).
     var killed: Bool
@@ -64,16 +67,23 @@ extension WorkDir {
 
         let journalPath = path(journal)
         let deadline = Date().addingTimeInterval(seconds)
+        let pid = process.processIdentifier
         var reached = false
+        var counted = 0
         while process.isRunning && Date() < deadline {
-            if Self.journalLines(journalPath).contains(where: { ($0.chunks ?? 0) >= chunks }) {
+            // Shorter slices within a few chunks of the one asked for.
+            usleep(counted + 8 < chunks ? 1_000 : 100)
+            kill(pid, SIGSTOP)
+            Self.waitUntilStopped(pid)
+            counted = Self.journalLines(journalPath).compactMap(\.chunks).max() ?? 0
+            if counted >= chunks {
                 reached = true
                 break
             }
-            usleep(1_000)
+            kill(pid, SIGCONT)
         }
         let killed = process.isRunning
-        if killed { kill(process.processIdentifier, SIGKILL) }
+        if killed { kill(pid, SIGKILL) }
         process.waitUntilExit()
         if killed && !reached {
             Issue.record("no journal entry of \(chunks) chunks in \(journal) within \(seconds) s: killed anyway")
@@ -92,6 +102,24 @@ extension WorkDir {
     /// The chunks of the last whole entry of the journal at `journal`; nil when there is none.
     func journalChunks(_ journal: String) -> Int? {
         Self.journalLines(path(journal)).last { $0.chunks != nil }?.chunks
+    }
+
+    /// Waits (at most a second) until every thread of process `pid` is stopped (state `T` in
+    /// /proc/PID/task/TID/stat) or the process has ended.
+    private static func waitUntilStopped(_ pid: Int32) {
+        let tasks = "/proc/\(pid)/task"
+        let deadline = Date().addingTimeInterval(1)
+        while Date() < deadline {
+            guard let threads = try? FileManager.default.contentsOfDirectory(atPath: tasks) else { return }
+            let running = threads.contains { tid in
+                guard let stat = try? String(contentsOfFile: "\(tasks)/\(tid)/stat", encoding: .utf8),
+                      let close = stat.lastIndex(of: ")") else { return false }
+                let state = stat[stat.index(after: close)...].dropFirst().first
+                return state != "T" && state != "t" && state != "Z" && state != "X"
+            }
+            if !running { return }
+            usleep(50)
+        }
     }
 
     /// The journal's whole lines (each ends with a newline; a line being written is left out).
