@@ -5,15 +5,16 @@ import Testing
 /// A run of nnpipe killed outright (SIGKILL) from outside, at a place its resume journal shows.
 ///
 /// The binary has no hook that stops it: ``WorkDir/killWhen(_:reaches:_:cutBack:within:)`` starts
-/// the run and lets it go on in slices of about a millisecond: between slices the child is stopped
-/// (SIGSTOP, every thread of it) while its journal is read, until an entry counts at least the
-/// chunks asked for; then it is SIGKILLed by its pid while still stopped. A run's chunks take
-/// milliseconds, so it is killed a chunk or two past the one asked for, however busy the machine:
-/// the test's reading thread being late only lengthens a slice, never lets the run finish
-/// unwatched. The journal is then cut back to the entry of exactly that chunk, which is what a
-/// kill right after that entry leaves (the temporary output and rejects file, longer than the
-/// entry records, are cut back by the resumed run, as after any kill). The pipeline must journal
-/// after every chunk (`execution.journal_interval: 0`).
+/// the run and lets it go on in slices (5 ms, down to 0.1 ms near the chunk asked for); between
+/// slices the child is stopped (SIGSTOP, until every thread of it has) while its journal is read,
+/// and once an entry counts at least the chunks asked for it is SIGKILLed by its pid, still
+/// stopped. So the run goes on only while the test is awake to watch it: on a busy machine a late
+/// wake-up lengthens one slice by a few chunks (measured: 0-6 past the chunk asked for with three
+/// busy loops beside the tests on 2 cores), where a run watched without stopping it could finish
+/// unseen. The journal is then cut back to the entry of exactly that chunk, which is what a kill
+/// right after that entry leaves (the temporary output and rejects file, longer than the entry
+/// records, are cut back by the resumed run, as after any kill). The pipeline must journal after
+/// every chunk (`execution.journal_interval: 0`).
 struct KilledRun {
     /// Whether the run was still going when it was killed (false: it had ended first).
     var killed: Bool
@@ -71,10 +72,10 @@ extension WorkDir {
         var reached = false
         var counted = 0
         while process.isRunning && Date() < deadline {
-            // Shorter slices within a few chunks of the one asked for.
-            usleep(counted + 8 < chunks ? 1_000 : 100)
+            // Shorter slices nearer the chunk asked for.
+            usleep(counted + 30 < chunks ? 5_000 : counted + 8 < chunks ? 1_000 : 100)
             kill(pid, SIGSTOP)
-            Self.waitUntilStopped(pid)
+            Self.waitUntilStopped(pid, process)
             counted = Self.journalLines(journalPath).compactMap(\.chunks).max() ?? 0
             if counted >= chunks {
                 reached = true
@@ -104,21 +105,16 @@ extension WorkDir {
         Self.journalLines(path(journal)).last { $0.chunks != nil }?.chunks
     }
 
-    /// Waits (at most a second) until every thread of process `pid` is stopped (state `T` in
-    /// /proc/PID/task/TID/stat) or the process has ended.
-    private static func waitUntilStopped(_ pid: Int32) {
-        let tasks = "/proc/\(pid)/task"
+    /// Waits (at most a second) until process `pid`, sent SIGSTOP, has stopped: every thread of it
+    /// (the stop its parent is told of), or until it has ended. Only the stop is collected
+    /// (`WSTOPPED`): the exit stays for `Process` to reap.
+    private static func waitUntilStopped(_ pid: Int32, _ process: Process) {
         let deadline = Date().addingTimeInterval(1)
-        while Date() < deadline {
-            guard let threads = try? FileManager.default.contentsOfDirectory(atPath: tasks) else { return }
-            let running = threads.contains { tid in
-                guard let stat = try? String(contentsOfFile: "\(tasks)/\(tid)/stat", encoding: .utf8),
-                      let close = stat.lastIndex(of: ")") else { return false }
-                let state = stat[stat.index(after: close)...].dropFirst().first
-                return state != "T" && state != "t" && state != "Z" && state != "X"
-            }
-            if !running { return }
-            usleep(50)
+        var info = siginfo_t()
+        while process.isRunning && Date() < deadline {
+            info._sifields._kill.si_pid = 0
+            if waitid(P_PID, id_t(pid), &info, WSTOPPED | WNOHANG) != 0 || info._sifields._kill.si_pid == pid { return }
+            usleep(20)
         }
     }
 
