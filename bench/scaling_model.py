@@ -51,10 +51,13 @@ def parts(case: dict) -> dict:
 
 
 # CPU of inflating one gzip member in regions (nnpipe's marker decoder, markers filled in,
-# joins) over ISA-L's one thread on the same bytes: W2's reader-bound run on the 2-core EPYC took
-# 1.08 s of CPU in regions against 0.53 s on one thread, of which ISA-L's inflate is 0.36 s
-# (bench/RESULTS.md): (0.36 + 0.55) / 0.36.
-SPECULATIVE_COST = 2.5
+# joins) over ISA-L's one thread on the same bytes. First 2.5, from W2's reader-bound run on the
+# 2-core EPYC (1.08 s of CPU in regions against 0.53 s on one thread, of which ISA-L's inflate is
+# 0.36 s: (0.36 + 0.55) / 0.36). Since the faster block finder and paired literals, timed per
+# region on the 2-core Xeon (bench/RESULTS.md, "One gzip member in regions, cheaper"): 3.9 ms to
+# find and decode a region of W2 and 0.4 ms to fill in its markers, against 1.9 ms for ISA-L on
+# the same region: 4.3 / 1.9. A many-core measurement can be given with --speculative-cost.
+SPECULATIVE_COST = 2.26
 
 
 def in_regions(terms: dict, cost: float = SPECULATIVE_COST) -> dict:
@@ -87,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cores", type=int, default=16)
     ap.add_argument("--bandwidth-gbs", type=float, default=10.0,
                     help="memory bandwidth of the whole machine, GB/s (assumed; default 10)")
+    ap.add_argument("--speculative-cost", type=float, default=SPECULATIVE_COST,
+                    help="CPU of inflating a gzip member in regions over one thread's inflate "
+                         f"(default {SPECULATIVE_COST:g})")
     args = ap.parse_args(argv)
     data = json.loads(args.inputs.read_text())
     chunks = data["chunks"]
@@ -122,11 +128,11 @@ def main(argv: list[str] | None = None) -> int:
         pool_terms = dict(terms, S=r.get("kernel", 0) + r.get("split", 0) + r.get("other", 0),
                           P=terms["P"] + r.get("inflate", 0))
         pool_wall = {n: predict(pool_terms, n, args.cores, chunks, moved, args.bandwidth_gbs * 1e9)[0] for n in (1, 16)}
-        regions = in_regions(terms)
+        regions = in_regions(terms, args.speculative_cost)
         region_wall = {n: predict(regions, n, args.cores, chunks, moved, args.bandwidth_gbs * 1e9)[0] for n in (1, 16)}
         pooled = (f" Inflating in parts on the pool (BGZF or zstd frames): sequential {pool_terms['S']:.2f} s, "
                   f"16 workers {pool_wall[16]:.2f} s, {walls[1] / pool_wall[16]:.1f}× one worker of today's reader."
-                  f" One gzip member in regions ({SPECULATIVE_COST:g}× inflate's CPU): 16 workers "
+                  f" One gzip member in regions ({args.speculative_cost:g}× inflate's CPU): 16 workers "
                   f"{region_wall[16]:.2f} s, {walls[1] / region_wall[16]:.1f}× one worker of the one-thread reader."
                   if r.get("inflate", 0) > 0 else "")
         notes.append(f"- {label}: reader {reader}; for 8× at 16 workers the reader must take "
