@@ -47,9 +47,19 @@ case "${1:-}" in
         ;;
     *) echo "usage: bash scripts/test.sh [--fast]" >&2; exit 64 ;;
 esac
-bash scripts/setup.sh
-swift test
-NNPIPE_INFLATE=zlib swift test --skip-build --filter 'InputFormat|BadInput|Reliability|Fuzz|Determinism'
-[ "${NNPIPE_SPARK_CHECK:-1}" = 0 ] || NNPIPE_BIN="$(swift build --show-bin-path)/nnpipe" python3 examples/spark/check.py
-NNPIPE_SANITIZED=thread swift test --sanitize=thread --scratch-path .build-tsan \
+# Each stage's time goes to standard error when it ends (to see where CI's minutes go).
+stage() {
+    local name="$1" started=$SECONDS
+    shift
+    "$@"
+    echo "test.sh: $name took $((SECONDS - started)) s" >&2
+}
+stage setup bash scripts/setup.sh
+stage "build and every test" swift test
+stage "the gzip tests over zlib" env NNPIPE_INFLATE=zlib swift test --skip-build --filter 'InputFormat|BadInput|Reliability|Fuzz|Determinism'
+if [ "${NNPIPE_SPARK_CHECK:-1}" != 0 ]; then
+    stage "the Spark check" env NNPIPE_BIN="$(swift build --show-bin-path)/nnpipe" python3 examples/spark/check.py
+fi
+stage "the ThreadSanitizer build" swift build --build-tests --sanitize=thread --scratch-path .build-tsan
+stage "the ThreadSanitizer tests" env NNPIPE_SANITIZED=thread swift test --skip-build --sanitize=thread --scratch-path .build-tsan \
     --filter 'DeterminismTests|ReliabilityTests|ResumeTests|ResumeAfterSignalTests|ResumeSafetyTests|OutputLockTests|ParallelDecoderTests|ParallelDecodeTests|SpeculativeGzipTests|WorkerPriorityTests|BadInputTests|ProgressAndLogTests|StarvedMachineTests|HadoopStreamingTests|MultiFileTests|FolderNightTests|ChunkSizingTests|RunFiguresTests'
