@@ -9,9 +9,9 @@ import Testing
 /// slices the child is stopped (SIGSTOP, until every thread of it has) while its journal is read,
 /// and once an entry counts at least the chunks asked for it is SIGKILLed by its pid, still
 /// stopped. So the run goes on only while the test is awake to watch it: on a busy machine a late
-/// wake-up lengthens one slice by a few chunks (measured: 0-6 past the chunk asked for with three
-/// busy loops beside the tests on 2 cores), where a run watched without stopping it could finish
-/// unseen. The journal is then cut back to the entry of exactly that chunk, which is what a kill
+/// wake-up lengthens one slice by a few chunks (measured: 0 to 12 past the chunk asked for, with
+/// three busy loops beside the tests on 2 cores), where a run watched without stopping it could
+/// finish unseen. The journal is then cut back to the entry of exactly that chunk, which is what a kill
 /// right after that entry leaves (the temporary output and rejects file, longer than the entry
 /// records, are cut back by the resumed run, as after any kill). The pipeline must journal after
 /// every chunk (`execution.journal_interval: 0`).
