@@ -6,8 +6,9 @@
 /* Splits a record's `length` bytes (its line terminator already cut off) on `delimiter`: the
    start and length of each field go to `starts` and `lengths`, up to `capacity` fields. Returns
    the number of fields (also past `capacity`, so that a caller can grow its arrays to it and
-   split again), or -1 when the record holds a double quote or a carriage return: such a record
-   needs a real CSV parser. Sixteen bytes a step, one pass for the three bytes; `readable` (at
+   split again, or ask for only the fields it reads and still learn how many there are: past
+   `capacity` the delimiters of a step are counted at once), or -1 when the record holds a double
+   quote or a carriage return: such a record needs a real CSV parser. Sixteen bytes a step, one pass for the three bytes; `readable` (at
    least `length`) bytes at `record` may be read, which lets the last step load sixteen bytes
    too. Without SSE2, a byte at a time. */
 static inline long CCPU_split_fields(const unsigned char *record, long length, long readable,
@@ -28,11 +29,13 @@ static inline long CCPU_split_fields(const unsigned char *record, long length, l
         if (special & inside) return -1;
         unsigned found = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, delimiters)) & inside;
         while (found) {
-            long end = i + __builtin_ctz(found);
-            if (fields < capacity) {
-                starts[fields] = record + start;
-                lengths[fields] = end - start;
+            if (fields >= capacity) {
+                fields += __builtin_popcount(found);
+                break;
             }
+            long end = i + __builtin_ctz(found);
+            starts[fields] = record + start;
+            lengths[fields] = end - start;
             fields++;
             start = end + 1;
             found &= found - 1;

@@ -72,6 +72,43 @@ struct CSVRecordParserTests {
         }
     }
 
+    /// A pipeline that reads the first few fields of a wide record asks for only those: the
+    /// count of fields is still the record's (a short or long record is still reported), and the
+    /// fields asked for are libcsv's, whatever the number asked for (none, some, past the 64 the
+    /// arrays first hold, more than there are) and wherever the sixteen-byte steps fall.
+    @Test("only the fields asked for are kept, and all are counted")
+    func fieldsWantedAreCounted() throws {
+        var rng = FuzzTests.generator("fieldsWantedAreCounted")
+        let alphabet = Array("ab1.-e ,,,,\t".utf8)
+        for _ in 0..<20_000 {
+            var record = (0..<Int.random(in: 1...300, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+            if Int.random(in: 0..<8, using: &rng) == 0 {
+                record[Int.random(in: 0..<record.count, using: &rng)] = [0x22, 0x0D].randomElement(using: &rng)!
+            }
+            if record == [0x0D] { continue }
+            let wanted = [0, 1, 2, Int.random(in: 0...80, using: &rng), 200, .max].randomElement(using: &rng)!
+            let buffer = record + [0x0A] + [UInt8](repeating: 0x2C, count: Int.random(in: 0...20, using: &rng))
+            let parser = CSVRecordParser(delimiter: 0x2C)
+            let reference = CSVRecordParser(delimiter: 0x2C)
+            buffer.withUnsafeBufferPointer { bytes in
+                let start = bytes.baseAddress!
+                let text = String(decoding: record, as: UTF8.self).debugDescription
+                let referenceResult = Result { () throws(CSVRecordParser.Problem) in
+                    try reference.parseWithLibcsv(start, count: record.count + 1)
+                    return fields(reference)
+                }
+                do throws(CSVRecordParser.Problem) {
+                    try parser.parse(start, count: record.count + 1, readableEnd: start + bytes.count, fieldsWanted: wanted)
+                    let all = try referenceResult.get()
+                    let kept = (0..<min(wanted, parser.fieldCount)).map { String(decoding: parser.field($0), as: UTF8.self) }
+                    #expect(parser.fieldCount == all.count && kept == Array(all.prefix(wanted)), "\(text), \(wanted) wanted")
+                } catch {
+                    #expect(Result<[String], CSVRecordParser.Problem>.failure(error) == referenceResult, "\(text)")
+                }
+            }
+        }
+    }
+
     @Test("quoted fields go through libcsv", arguments: [
         ("a,\"b,c\",d\n", ["a", "b,c", "d"]),
         ("\"x\"\"y\",\"\"\r\n", ["x\"y", ""]),

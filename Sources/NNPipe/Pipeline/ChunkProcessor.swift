@@ -12,6 +12,8 @@ final class ChunkProcessor {
     let plan: PipelinePlan
     private let inputName: String
     private let parser: CSVRecordParser
+    /// The fields a record's split keeps (``PipelinePlan/fieldsRead``).
+    private let fieldsRead: Int
     private let formatter: FloatFormatter
     /// This worker's own encoders of the output and the rejects lines.
     private let encoders: OutputEncoders
@@ -29,6 +31,7 @@ final class ChunkProcessor {
         self.plan = plan
         self.inputName = inputName
         parser = CSVRecordParser(delimiter: plan.config.read.delimiter)
+        fieldsRead = plan.fieldsRead
         formatter = FloatFormatter(decimals: plan.config.write.decimals)
         let write = plan.config.write
         self.encoders = encoders
@@ -104,7 +107,7 @@ final class ChunkProcessor {
     private func parseRecord(_ start: UnsafePointer<UInt8>, count: Int, readableEnd: UnsafePointer<UInt8>,
                              into target: UnsafeMutablePointer<Double>, file: String, line: Int) -> RowError? {
         do {
-            try parser.parse(start, count: count, readableEnd: readableEnd)
+            try parser.parse(start, count: count, readableEnd: readableEnd, fieldsWanted: fieldsRead)
         } catch {
             return rowError(file: file, line: line, field: error.field, reason: error.reason)
         }

@@ -16,6 +16,8 @@ package struct PipelinePlan: Sendable {
     package let featureFields: [Int]
     /// 0-based input field index of each carried column, in output order.
     package let carryFields: [Int]
+    /// The fields a record's split keeps: up to the last one read (the rest are only counted).
+    package var fieldsRead: Int { (featureFields + carryFields).max().map { $0 + 1 } ?? 0 }
     /// The output header's names: carried columns, then the stages' columns.
     package let outputNames: [String]
     /// Whether rejects lines start with the input file (one rejects file gathers the rows of
