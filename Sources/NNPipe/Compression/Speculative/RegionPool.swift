@@ -5,11 +5,17 @@ import Glibc
 /// pool made of it.
 final class Region: @unchecked Sendable {
     // Unchecked: `part` is set once by the work item that took the region from the pool's list
-    // before `done` is signalled, and read after; `finished` only by the reading thread.
+    // before `inflated` is set and `done` signalled, and read after; `finished` only by the
+    // reading thread.
     let index: Int
     /// Its bits in the file, `[start, end)`.
     let start: Int, end: Int
+    /// Signalled once the pool has inflated the region, for a thread that waits for it.
     let done = DispatchSemaphore(value: 0)
+    /// Set at the same time, for the reading thread to look without waiting: a semaphore's wait
+    /// with a timeout of now still sleeps in the kernel and lends the processor to another thread
+    /// (on 2 cores the reading thread lost 0.1 s of a 0.6 s run so, looking 265 times).
+    private let inflated = Locked(false)
     /// Inflated from its first guessed block boundary, or nil (no boundary found, or more than the limit).
     var part: SpeculativePart?
     /// Set by the reading thread once it has seen `done` signalled.
@@ -21,6 +27,15 @@ final class Region: @unchecked Sendable {
         self.index = index
         self.start = start
         self.end = end
+    }
+
+    /// Whether the pool has inflated the region (`part` is set), without waiting.
+    var isInflated: Bool { inflated.withLock { $0 } }
+
+    /// Called by the work item once `part` is set.
+    fileprivate func markInflated() {
+        inflated.withLock { $0 = true }
+        done.signal()
     }
 }
 
@@ -120,7 +135,7 @@ final class RegionPool: @unchecked Sendable {
                                                    storage: self.storage)
                         }
                     }
-                    region.done.signal()
+                    region.markInflated()
                 }
             }
             if whenIdle {

@@ -272,7 +272,7 @@ final class SpeculativeGzipReader: ByteSource {
 
     /// Whether the pool has inflated `slot` (without waiting).
     private func isFinished(_ slot: Region) -> Bool {
-        if !slot.finished && slot.done.wait(timeout: .now()) == .success { slot.finished = true }
+        if !slot.finished && slot.isInflated { slot.finished = true }
         return slot.finished
     }
 
