@@ -8,9 +8,9 @@
    the number of fields (also past `capacity`, so that a caller can grow its arrays to it and
    split again, or ask for only the fields it reads and still learn how many there are: past
    `capacity` the delimiters of a step are counted at once), or -1 when the record holds a double
-   quote or a carriage return: such a record needs a real CSV parser. Sixteen bytes a step, one pass for the three bytes; `readable` (at
-   least `length`) bytes at `record` may be read, which lets the last step load sixteen bytes
-   too. Without SSE2, a byte at a time. */
+   quote or a carriage return: such a record needs a real CSV parser. Sixteen bytes a step, one
+   pass for the three bytes; `readable` (at least `length`) bytes at `record` may be read, which
+   lets the last step load sixteen bytes too. Without SSE2, a byte at a time. */
 static inline long CCPU_split_fields(const unsigned char *record, long length, long readable,
                                      unsigned char delimiter, const unsigned char **starts,
                                      long *lengths, long capacity) {
