@@ -30,6 +30,17 @@ struct CSVRecordParserTests {
         }
     }
 
+    /// A record of 1 to 300 bytes from `alphabet`, one in `specialOneIn` with a quote or a carriage
+    /// return at a random place; nil for a lone carriage return (a blank line never reaches the
+    /// parser: the reader skips it; libcsv gives it no field).
+    static func randomRecord(_ rng: inout FuzzTests.SplitMix, alphabet: [UInt8], specialOneIn: Int) -> [UInt8]? {
+        var record = (0..<Int.random(in: 1...300, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+        if Int.random(in: 0..<specialOneIn, using: &rng) == 0 {
+            record[Int.random(in: 0..<record.count, using: &rng)] = [0x22, 0x0D].randomElement(using: &rng)!
+        }
+        return record == [0x0D] ? nil : record
+    }
+
     /// Records of up to 300 bytes (so up to 300 fields: past the first 64 the arrays grow), some
     /// with a quote or a carriage return anywhere, each followed in its buffer by bytes that must
     /// change nothing (delimiters, quotes, carriage returns): the sixteen-byte steps read past the
@@ -40,12 +51,7 @@ struct CSVRecordParserTests {
         let alphabet = Array("ab1.-e ,,,\t".utf8)
         let tailBytes = Array(",\"\r\na".utf8)
         for _ in 0..<20_000 {
-            var record = (0..<Int.random(in: 1...300, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
-            if Int.random(in: 0..<4, using: &rng) == 0 {
-                record[Int.random(in: 0..<record.count, using: &rng)] = [0x22, 0x0D].randomElement(using: &rng)!
-            }
-            // A blank line never reaches the parser (the reader skips it); libcsv gives it no field.
-            if record == [0x0D] { continue }
+            guard let record = Self.randomRecord(&rng, alphabet: alphabet, specialOneIn: 4) else { continue }
             let end: [UInt8] = [[], [0x0A], [0x0D, 0x0A]].randomElement(using: &rng)!
             let tail = (0..<Int.random(in: 0...20, using: &rng)).map { _ in tailBytes.randomElement(using: &rng)! }
             let buffer = record + end + tail
@@ -81,11 +87,7 @@ struct CSVRecordParserTests {
         var rng = FuzzTests.generator("fieldsWantedAreCounted")
         let alphabet = Array("ab1.-e ,,,,\t".utf8)
         for _ in 0..<20_000 {
-            var record = (0..<Int.random(in: 1...300, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
-            if Int.random(in: 0..<8, using: &rng) == 0 {
-                record[Int.random(in: 0..<record.count, using: &rng)] = [0x22, 0x0D].randomElement(using: &rng)!
-            }
-            if record == [0x0D] { continue }
+            guard let record = Self.randomRecord(&rng, alphabet: alphabet, specialOneIn: 8) else { continue }
             let wanted = [0, 1, 2, Int.random(in: 0...80, using: &rng), 200, .max].randomElement(using: &rng)!
             let buffer = record + [0x0A] + [UInt8](repeating: 0x2C, count: Int.random(in: 0...20, using: &rng))
             let parser = CSVRecordParser(delimiter: 0x2C)
